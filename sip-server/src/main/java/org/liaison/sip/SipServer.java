@@ -1,0 +1,134 @@
+package org.liaison.sip;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sip.SipException;
+import org.liaison.provisioning.AccountChanges;
+import org.liaison.provisioning.UsersFileException;
+import org.liaison.provisioning.WatchedAccountDirectory;
+import org.liaison.sip.auth.DigestAuthenticator;
+import org.liaison.sip.config.LiaisonConfig;
+import org.liaison.sip.edge.SipEdge;
+import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.proxy.Forwarder;
+import org.liaison.sip.registrar.EmbeddedLocationService;
+import org.liaison.sip.registrar.LocationService;
+import org.liaison.sip.registrar.Registrar;
+import org.liaison.sip.routing.LocalAddresses;
+import org.liaison.sip.routing.RequestRouter;
+import org.liaison.sip.routing.RouteToken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only wiring class: builds every part from the configuration, in order, and closes them in
+ * reverse. {@code bin/liaison serve} and the protocol tests both start the server through here.
+ */
+public final class SipServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SipServer.class);
+    private static final long EXPIRY_SWEEP_SECONDS = 10;
+
+    private final WatchedAccountDirectory accounts;
+    private final EmbeddedLocationService locations;
+    private final ScheduledExecutorService timers;
+    private final SipEdge edge;
+
+    private SipServer(WatchedAccountDirectory accounts, EmbeddedLocationService locations,
+            ScheduledExecutorService timers, SipEdge edge) {
+        this.accounts = accounts;
+        this.locations = locations;
+        this.timers = timers;
+        this.edge = edge;
+    }
+
+    /** Starts serving; on failure everything opened so far is closed again. */
+    public static SipServer start(LiaisonConfig config) throws IOException, UsersFileException, SipException {
+        Clock clock = Clock.systemUTC();
+        Path dataDir = createDataDir(config.dataDir());
+        EmbeddedLocationService locations = EmbeddedLocationService.open(dataDir, clock);
+        WatchedAccountDirectory accounts = null;
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "liaison-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        SipEdge edge = null;
+        try {
+            accounts = WatchedAccountDirectory.open(config.users().file(), config.sip().domain(),
+                    config.users().pollInterval(), changes -> endRegistrationsOfRemovedUsers(changes, locations));
+            SipFactories factories = SipFactories.create();
+            LocalAddresses local = new LocalAddresses(config.sip());
+            edge = SipEdge.bind(config.sip(), local, factories);
+            DigestAuthenticator digest = new DigestAuthenticator(config.auth(), accounts, clock);
+            Registrar registrar = new Registrar(config.registrar(), locations, factories.messages(),
+                    factories.headers(), factories.addresses(), clock);
+            RouteToken routeToken = RouteToken.open(dataDir);
+            RequestRouter router = new RequestRouter(local, digest, accounts, locations, registrar, routeToken,
+                    config.proxy().destinations(), factories);
+            Forwarder forwarder = new Forwarder(factories, local, edge.providers(), routeToken, timers,
+                    config.proxy().inviteTimeout());
+            timers.scheduleWithFixedDelay(locations::purgeExpired, EXPIRY_SWEEP_SECONDS, EXPIRY_SWEEP_SECONDS,
+                    TimeUnit.SECONDS);
+            edge.start(router, forwarder);
+        } catch (IOException | UsersFileException | SipException | RuntimeException e) {
+            closeQuietly(edge, accounts, locations);
+            timers.shutdownNow();
+            throw e;
+        }
+        LOG.info("serving sip domain {} on {} (udp {}, tcp {}), {} users, {} registered devices",
+                config.sip().domain(), config.sip().addresses(), config.sip().udpPort(), config.sip().tcpPort(),
+                accounts.all().size(), locations.count());
+        return new SipServer(accounts, locations, timers, edge);
+    }
+
+    /** A user removed from users.csv loses every registration at once. */
+    private static void endRegistrationsOfRemovedUsers(AccountChanges changes, LocationService locations) {
+        for (String user : changes.removed()) {
+            locations.removeAll(user);
+            LOG.info("user {} removed from the users file: registrations ended", user);
+        }
+    }
+
+    private static Path createDataDir(Path dataDir) throws IOException {
+        if (!Files.isDirectory(dataDir)) {
+            Files.createDirectories(dataDir,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        return dataDir;
+    }
+
+    public LocationService locations() {
+        return locations;
+    }
+
+    public WatchedAccountDirectory accounts() {
+        return accounts;
+    }
+
+    /** Stops listening first, then flushes the stores (the location journal is forced to disk). */
+    @Override
+    public void close() {
+        closeQuietly(edge, accounts, locations);
+        timers.shutdownNow();
+        LOG.info("stopped");
+    }
+
+    private static void closeQuietly(AutoCloseable... parts) {
+        for (AutoCloseable part : parts) { // in the order given: the edge first, the stores last
+            if (part == null) {
+                continue;
+            }
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("while closing {}: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package org.liaison.sip.config;
+
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * Where the server may send SIP: a bound on the damage of a bad Contact (scanners register
+ * contacts like {@code 1.1.1.1}) and the guarantee tests rely on that nothing leaves loopback.
+ * An empty list allows every address.
+ */
+public record DestinationPolicy(List<AddressRange> allowed) {
+    public DestinationPolicy {
+        allowed = List.copyOf(allowed);
+    }
+
+    public static DestinationPolicy anywhere() {
+        return new DestinationPolicy(List.of());
+    }
+
+    public boolean allows(InetAddress destination) {
+        if (allowed.isEmpty()) {
+            return true;
+        }
+        for (AddressRange range : allowed) {
+            if (range.contains(destination)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,18 @@
+package org.liaison.sip.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The admin's user list.
+ *
+ * @param file         users.csv, resolved against the configuration directory
+ * @param pollInterval how often the file is checked for edits
+ */
+public record UsersSettings(Path file, Duration pollInterval) {
+    static UsersSettings from(ConfigReader r, Path configDir) throws ConfigException {
+        Path file = configDir.resolve(r.requiredString("users.file", "users.csv"));
+        Duration poll = r.millis("users.poll-interval-ms", 1000, 50, 60_000);
+        return new UsersSettings(file, poll);
+    }
+}

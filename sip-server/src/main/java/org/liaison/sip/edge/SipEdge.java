@@ -1,0 +1,232 @@
+package org.liaison.sip.edge;
+
+import gov.nist.javax.sip.message.SIPRequest;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TooManyListenersException;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.InvalidArgumentException;
+import javax.sip.ListeningPoint;
+import javax.sip.ObjectInUseException;
+import javax.sip.PeerUnavailableException;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.TransportNotSupportedException;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.liaison.sip.config.SipSettings;
+import org.liaison.sip.proxy.Forwarder;
+import org.liaison.sip.registrar.Flow;
+import org.liaison.sip.routing.LocalAddresses;
+import org.liaison.sip.routing.Outcome;
+import org.liaison.sip.routing.RequestRouter;
+import org.liaison.sip.routing.Responses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place the JAIN-SIP stack lives: listening points, providers, and the single
+ * {@link SipListener} that hands each request to the {@link RequestRouter} and carries out its
+ * {@link Outcome}. Responses and timeouts go to the {@link Forwarder}.
+ */
+public final class SipEdge implements SipListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SipEdge.class);
+
+    private final SipStack stack;
+    private final Map<InetAddress, SipProvider> providers;
+    private final Responses responses;
+    private volatile RequestRouter router;
+    private volatile Forwarder forwarder;
+
+    private SipEdge(SipStack stack, Map<InetAddress, SipProvider> providers, Responses responses) {
+        this.stack = stack;
+        this.providers = providers;
+        this.responses = responses;
+    }
+
+    /** Creates the stack and binds every listener; requests are refused until {@link #start} is called. */
+    public static SipEdge bind(SipSettings settings, LocalAddresses local, SipFactories factories)
+            throws SipException {
+        SipStack stack = createStack(settings);
+        Map<InetAddress, SipProvider> providers = new HashMap<>();
+        try {
+            for (InetAddress address : settings.addresses()) {
+                SipProvider provider = null;
+                for (LocalAddresses.Listener l : local.listeners()) {
+                    if (!l.address().equals(address)) {
+                        continue;
+                    }
+                    ListeningPoint lp = stack.createListeningPoint(address.getHostAddress(), l.port(),
+                            l.transport().toLowerCase(java.util.Locale.ROOT));
+                    if (provider == null) {
+                        provider = stack.createSipProvider(lp);
+                    } else {
+                        provider.addListeningPoint(lp);
+                    }
+                }
+                if (provider != null) {
+                    providers.put(address, provider);
+                }
+            }
+        } catch (InvalidArgumentException | TransportNotSupportedException | ObjectInUseException e) {
+            stack.stop();
+            throw new SipException("cannot listen: " + e.getMessage(), e);
+        }
+        return new SipEdge(stack, providers, new Responses(factories));
+    }
+
+    private static SipStack createStack(SipSettings settings) throws PeerUnavailableException {
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", "liaison");
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off"); // a proxy is not a dialog party
+        p.setProperty("javax.sip.ROUTER_PATH", FlowRouter.class.getName());
+        p.setProperty("gov.nist.javax.sip.STACK_LOGGER", StackLogBridge.class.getName());
+        p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", MessageLogBridge.class.getName());
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(settings.workerThreads()));
+        p.setProperty("gov.nist.javax.sip.TCP_POST_PARSING_THREAD_POOL_SIZE",
+                Integer.toString(settings.workerThreads()));
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY",
+                "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        p.setProperty("gov.nist.javax.sip.NIO_BLOCKING_MODE", "NONBLOCKING");
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(settings.maxMessageBytes()));
+        p.setProperty("gov.nist.javax.sip.NIO_MAX_SOCKET_IDLE_TIME",
+                Long.toString(settings.tcpIdleTimeout().toMillis()));
+        // requests to a device that registered over TCP go back over its own connection
+        p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
+        p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "100000");
+        p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "100000");
+        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "10000");
+        p.setProperty("gov.nist.javax.sip.REJECT_STRAY_RESPONSES", "false");
+        p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(4 << 20));
+        p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", Integer.toString(4 << 20));
+        SipFactory factory = SipFactory.getInstance();
+        factory.setPathName("gov.nist");
+        return factory.createSipStack(p);
+    }
+
+    public Map<InetAddress, SipProvider> providers() {
+        return Map.copyOf(providers);
+    }
+
+    /** Starts delivering messages to {@code router} and {@code forwarder}. */
+    public void start(RequestRouter router, Forwarder forwarder) throws SipException {
+        this.router = router;
+        this.forwarder = forwarder;
+        try {
+            for (SipProvider provider : providers.values()) {
+                provider.addSipListener(this);
+            }
+        } catch (TooManyListenersException e) {
+            throw new SipException("listener already set", e);
+        }
+        stack.start();
+    }
+
+    @Override
+    public void processRequest(RequestEvent event) {
+        Request request = event.getRequest();
+        SipProvider provider = (SipProvider) event.getSource();
+        Flow source = flowOf(request);
+        try {
+            if (Request.ACK.equals(request.getMethod())) {
+                if (router.route(request, source) instanceof Outcome.Forward forward) {
+                    forwarder.forwardStateless(forward, source);
+                }
+                return;
+            }
+            ServerTransaction server = event.getServerTransaction() != null ? event.getServerTransaction()
+                    : provider.getNewServerTransaction(request);
+            if (Request.CANCEL.equals(request.getMethod())) {
+                forwarder.cancel(server, request);
+                return;
+            }
+            Outcome outcome = router.route(request, source);
+            if (outcome instanceof Outcome.Respond r) {
+                server.sendResponse(r.response());
+            } else if (outcome instanceof Outcome.Forward f) {
+                forwarder.forward(server, f, source);
+            } else if (outcome instanceof Outcome.Drop d) {
+                LOG.debug("dropped {}: {}", request.getMethod(), d.why());
+            }
+        } catch (TransactionAlreadyExistsException e) {
+            LOG.trace("retransmission of {} absorbed", request.getMethod());
+        } catch (SipException | InvalidArgumentException | RuntimeException e) {
+            LOG.warn("cannot handle {} from {}:{}: {}", request.getMethod(), source.remoteAddress(),
+                    source.remotePort(), e.toString());
+            LOG.debug("details", e);
+            answerServerError(provider, request);
+        }
+    }
+
+    private void answerServerError(SipProvider provider, Request request) {
+        if (Request.ACK.equals(request.getMethod())) {
+            return;
+        }
+        try {
+            provider.sendResponse(responses.create(request, Response.SERVER_INTERNAL_ERROR));
+        } catch (SipException | RuntimeException e) {
+            LOG.debug("cannot send 500: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void processResponse(ResponseEvent event) {
+        forwarder.onResponse(event.getClientTransaction(), event.getResponse(), (SipProvider) event.getSource());
+    }
+
+    @Override
+    public void processTimeout(TimeoutEvent event) {
+        if (!event.isServerTransaction()) {
+            forwarder.onTimeout(event.getClientTransaction());
+        }
+    }
+
+    @Override
+    public void processIOException(IOExceptionEvent event) {
+        LOG.debug("I/O error towards {}:{}/{}", event.getHost(), event.getPort(), event.getTransport());
+    }
+
+    @Override
+    public void processTransactionTerminated(TransactionTerminatedEvent event) {
+        // transactions keep no state of ours beyond their own lifetime
+    }
+
+    @Override
+    public void processDialogTerminated(DialogTerminatedEvent event) {
+        // no dialogs: the proxy is not a dialog party
+    }
+
+    /** Where a request really came from: the packet's source, not what its Via claims (RFC 3581). */
+    private static Flow flowOf(Request request) {
+        SIPRequest r = (SIPRequest) request;
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        String transport = via == null ? "UDP" : via.getTransport().toUpperCase(java.util.Locale.ROOT);
+        return new Flow(transport, r.getRemoteAddress().getHostAddress(), r.getRemotePort(),
+                r.getLocalAddress().getHostAddress(), r.getLocalPort());
+    }
+
+    @Override
+    public void close() {
+        for (SipProvider provider : providers.values()) {
+            provider.removeSipListener(this);
+        }
+        stack.stop();
+    }
+}

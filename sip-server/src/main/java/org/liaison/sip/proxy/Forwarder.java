@@ -1,0 +1,424 @@
+package org.liaison.sip.proxy;
+
+import java.net.InetAddress;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sip.ClientTransaction;
+import javax.sip.InvalidArgumentException;
+import javax.sip.ServerTransaction;
+import javax.sip.SipException;
+import javax.sip.SipProvider;
+import javax.sip.address.Address;
+import javax.sip.address.Hop;
+import javax.sip.address.SipURI;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.Header;
+import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.RecordRouteHeader;
+import javax.sip.header.RouteHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.liaison.sip.config.IpLiteral;
+import org.liaison.sip.edge.FlowRouter;
+import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.registrar.Flow;
+import org.liaison.sip.routing.LocalAddresses;
+import org.liaison.sip.routing.LoopDetector;
+import org.liaison.sip.routing.Outcome;
+import org.liaison.sip.routing.Responses;
+import org.liaison.sip.routing.RouteToken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transaction-stateful forwarding of RFC 3261 §16.6-16.10: one client transaction per target,
+ * in parallel; provisional and 2xx responses go upstream at once; CANCEL for the other branches
+ * after a 2xx or 6xx; the best final response when every branch failed; timer C for branches that
+ * ring too long. Only this class and the edge touch JAIN-SIP transactions.
+ */
+public final class Forwarder {
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+    private static final int DEFAULT_MAX_FORWARDS = 70;
+
+    private final SipFactories sip;
+    private final LocalAddresses local;
+    private final Map<InetAddress, SipProvider> providers;
+    private final RouteToken routeToken;
+    private final Responses responses;
+    private final ScheduledExecutorService timers;
+    private final Duration timerC;
+    /** INVITEs still open to CANCEL, by their top Via branch and Call-ID (RFC 3261 §9.2). */
+    private final Map<String, ProxyTransaction> cancellable = new ConcurrentHashMap<>();
+    private final AtomicLong branchCounter = new AtomicLong();
+
+    public Forwarder(SipFactories sip, LocalAddresses local, Map<InetAddress, SipProvider> providers,
+            RouteToken routeToken, ScheduledExecutorService timers, Duration timerC) {
+        this.sip = sip;
+        this.local = local;
+        this.providers = Map.copyOf(providers);
+        this.routeToken = routeToken;
+        this.responses = new Responses(sip);
+        this.timers = timers;
+        this.timerC = timerC;
+    }
+
+    /** Forwards statefully: the server transaction gets the responses of every branch. */
+    public void forward(ServerTransaction server, Outcome.Forward forward, Flow source) {
+        Request request = forward.request();
+        ProxyTransaction tx = new ProxyTransaction(server, request, cancelKey(request));
+        if (tx.isInvite()) {
+            respondUpstream(tx, responses.create(request, Response.TRYING));
+            cancellable.put(tx.cancelKey, tx);
+        }
+        String branchPrefix = LoopDetector.branchPrefix(request);
+        List<Request> copies = new ArrayList<>();
+        synchronized (tx) {
+            for (var target : forward.targets()) {
+                Branch branch = new Branch(tx, target.hop());
+                tx.branches.add(branch);
+                copies.add(prepare(request, target, forward.recordRoute(), source));
+            }
+        }
+        for (int i = 0; i < copies.size(); i++) {
+            send(tx.branches.get(i), copies.get(i), branchPrefix);
+        }
+    }
+
+    /** Forwards without a transaction: the ACK of a 2xx (RFC 3261 §16.11 for stateless forwarding). */
+    public void forwardStateless(Outcome.Forward forward, Flow source) {
+        var target = forward.targets().get(0);
+        Request copy = prepare(forward.request(), target, false, source);
+        Optional<LocalAddresses.Listener> out = listenerFor(target.hop());
+        if (out.isEmpty()) {
+            return;
+        }
+        try {
+            ViaHeader incoming = (ViaHeader) forward.request().getHeader(ViaHeader.NAME);
+            String branch = LoopDetector.branchPrefix(forward.request()) + "s" + Integer.toHexString(
+                    incoming == null || incoming.getBranch() == null ? 0 : incoming.getBranch().hashCode());
+            copy.addFirst(via(out.get(), branch));
+            providerFor(out.get()).sendRequest(copy);
+        } catch (SipException | ParseException | InvalidArgumentException e) {
+            LOG.debug("stateless forward of {} to {} failed: {}", copy.getMethod(), target.hop(), e.toString());
+        }
+    }
+
+    /** RFC 3261 §16.10: answer the CANCEL, then cancel every pending branch of its INVITE. */
+    public void cancel(ServerTransaction cancelServer, Request cancel) {
+        ProxyTransaction tx = cancellable.get(cancelKey(cancel));
+        try {
+            if (tx == null) {
+                cancelServer.sendResponse(responses.create(cancel, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST));
+                return;
+            }
+            cancelServer.sendResponse(responses.create(cancel, Response.OK));
+        } catch (SipException | InvalidArgumentException e) {
+            LOG.debug("cannot answer CANCEL: {}", e.toString());
+        }
+        if (tx != null) {
+            synchronized (tx) {
+                tx.cancelled = true;
+                tx.branches.forEach(this::cancelBranch);
+            }
+        }
+    }
+
+    /** A response on one of our client transactions, or a stray 2xx retransmission (client == null). */
+    public void onResponse(ClientTransaction client, Response response, SipProvider receivedOn) {
+        if (client == null || !(client.getApplicationData() instanceof Branch branch)) {
+            forwardStrayResponse(response, receivedOn);
+            return;
+        }
+        ProxyTransaction tx = branch.owner;
+        int status = response.getStatusCode();
+        synchronized (tx) {
+            if (!branch.isPending()) {
+                // another 2xx of a forked INVITE after this branch ended is still forwarded (§16.7 step 5)
+                if (status / 100 == 2 && tx.isInvite()) {
+                    relayUpstream(tx, response);
+                }
+                return;
+            }
+            if (status < 200) {
+                onProvisional(tx, branch, response, status);
+                return;
+            }
+            branch.finalResponse = response;
+            branch.finalStatus = status;
+            stopTimerC(branch);
+            if (status < 300) {
+                tx.successSeen = true;
+                relayUpstream(tx, response);
+                tx.answered = true;
+                cancelOthers(tx);
+            } else if (status >= 600) {
+                cancelOthers(tx);
+            }
+            finishIfDone(tx);
+        }
+    }
+
+    /** A branch got no final answer in time (RFC 3261 timer B/F) or could not be sent. */
+    public void onTimeout(ClientTransaction client) {
+        if (client != null && client.getApplicationData() instanceof Branch branch) {
+            endBranchLocally(branch, Response.REQUEST_TIMEOUT);
+        }
+    }
+
+    private void onProvisional(ProxyTransaction tx, Branch branch, Response response, int status) {
+        if (status == Response.TRYING) {
+            return; // hop by hop, never forwarded (§16.7 step 5)
+        }
+        branch.provisional = status;
+        if (branch.cancelWanted) {
+            cancelBranch(branch);
+            return;
+        }
+        if (tx.isInvite()) {
+            restartTimerC(branch);
+        }
+        if (!tx.answered) {
+            relayUpstream(tx, response);
+        }
+    }
+
+    private void endBranchLocally(Branch branch, int status) {
+        ProxyTransaction tx = branch.owner;
+        synchronized (tx) {
+            if (!branch.isPending()) {
+                return;
+            }
+            branch.finalStatus = status;
+            stopTimerC(branch);
+            finishIfDone(tx);
+        }
+    }
+
+    private void finishIfDone(ProxyTransaction tx) {
+        if (!tx.allBranchesEnded()) {
+            return;
+        }
+        cancellable.remove(tx.cancelKey);
+        if (tx.answered) {
+            return;
+        }
+        tx.answered = true;
+        List<Integer> statuses = tx.branches.stream().map(b -> b.finalStatus).toList();
+        Branch best = tx.branches.get(BestResponse.choose(statuses));
+        if (best.finalResponse == null) {
+            respondUpstream(tx, responses.create(tx.request, best.finalStatus));
+            return;
+        }
+        Response upstream = best.finalResponse;
+        if (upstream.getStatusCode() == Response.SERVICE_UNAVAILABLE) {
+            // §16.7 step 6: a 503 from downstream must not make upstream think *we* are unavailable
+            respondUpstream(tx, responses.create(tx.request, Response.SERVER_INTERNAL_ERROR));
+            return;
+        }
+        mergeChallenges(tx, upstream);
+        relayUpstream(tx, upstream);
+    }
+
+    /** §16.7 step 7: a 401/407 upstream carries the challenges of every branch that asked. */
+    private static void mergeChallenges(ProxyTransaction tx, Response upstream) {
+        for (Branch b : tx.branches) {
+            if (b.finalResponse == null || b.finalResponse == upstream) {
+                continue;
+            }
+            for (String name : List.of("WWW-Authenticate", "Proxy-Authenticate")) {
+                ListIterator<?> it = b.finalResponse.getHeaders(name);
+                while (it.hasNext()) {
+                    upstream.addHeader((Header) it.next());
+                }
+            }
+        }
+    }
+
+    private void cancelOthers(ProxyTransaction tx) {
+        tx.branches.forEach(this::cancelBranch);
+    }
+
+    /** CANCEL a pending INVITE branch now if it has rung, else as soon as it does (§9.1). */
+    private void cancelBranch(Branch branch) {
+        if (!branch.isPending() || branch.cancelSent || branch.client == null
+                || !Request.INVITE.equals(branch.owner.request.getMethod())) {
+            return;
+        }
+        if (branch.provisional == 0) {
+            branch.cancelWanted = true;
+            return;
+        }
+        branch.cancelSent = true;
+        try {
+            Request cancel = branch.client.createCancel();
+            FlowRouter.pin(cancel, branch.hop);
+            SipProvider provider = providerFor(listenerFor(branch.hop).orElseThrow());
+            provider.getNewClientTransaction(cancel).sendRequest();
+        } catch (SipException | RuntimeException e) {
+            LOG.debug("CANCEL of a branch to {} failed: {}", branch.hop, e.toString());
+        }
+    }
+
+    private void restartTimerC(Branch branch) {
+        stopTimerC(branch);
+        branch.timerC = timers.schedule(() -> {
+            synchronized (branch.owner) {
+                if (branch.isPending()) {
+                    LOG.debug("timer C fired for a branch to {}", branch.hop);
+                    cancelBranch(branch);
+                }
+            }
+        }, timerC.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static void stopTimerC(Branch branch) {
+        if (branch.timerC != null) {
+            branch.timerC.cancel(false);
+            branch.timerC = null;
+        }
+    }
+
+    /** RFC 3261 §16.6 steps 1-8 for one target: copy, retarget, Max-Forwards, Record-Route, Route. */
+    private Request prepare(Request request, org.liaison.sip.routing.Target target, boolean recordRoute,
+            Flow source) {
+        Request copy = (Request) request.clone();
+        try {
+            copy.setRequestURI(target.requestUri());
+            MaxForwardsHeader mf = (MaxForwardsHeader) copy.getHeader(MaxForwardsHeader.NAME);
+            if (mf == null) {
+                copy.addHeader(sip.headers().createMaxForwardsHeader(DEFAULT_MAX_FORWARDS));
+            } else {
+                mf.decrementMaxForwards();
+            }
+            if (recordRoute) {
+                addRecordRoute(copy, target.hop(), source);
+            }
+            List<String> routes = target.routes();
+            for (int i = routes.size() - 1; i >= 0; i--) {
+                Address address = sip.addresses().createAddress(routes.get(i));
+                copy.addFirst(sip.headers().createRouteHeader(address));
+            }
+        } catch (ParseException | InvalidArgumentException | SipException e) {
+            throw new IllegalStateException("cannot prepare a forwarded " + request.getMethod(), e);
+        }
+        FlowRouter.pin(copy, target.hop());
+        return copy;
+    }
+
+    /** One Record-Route, or two when the request changes transport or address family (RFC 5658). */
+    private void addRecordRoute(Request copy, Hop hop, Flow source) throws ParseException, SipException {
+        String callId = ((CallIdHeader) copy.getHeader(CallIdHeader.NAME)).getCallId();
+        String token = routeToken.tokenFor(callId);
+        Optional<LocalAddresses.Listener> out = listenerFor(hop);
+        Optional<LocalAddresses.Listener> in = local.listeners().stream()
+                .filter(l -> l.transport().equalsIgnoreCase(source.transport())
+                        && l.address().getHostAddress().equals(normalize(source.localAddress()))
+                        && l.port() == source.localPort())
+                .findFirst();
+        if (in.isPresent() && !in.equals(out)) {
+            copy.addFirst(recordRoute(in.get(), token));
+        }
+        if (out.isPresent()) {
+            copy.addFirst(recordRoute(out.get(), token));
+        }
+    }
+
+    private RecordRouteHeader recordRoute(LocalAddresses.Listener l, String token) throws ParseException {
+        SipURI uri = sip.addresses().createSipURI(null, l.uriHost());
+        uri.setPort(l.port());
+        uri.setTransportParam(l.transport().toLowerCase(java.util.Locale.ROOT));
+        uri.setLrParam();
+        uri.setParameter(RouteToken.PARAM, token);
+        return sip.headers().createRecordRouteHeader(sip.addresses().createAddress(uri));
+    }
+
+    private void send(Branch branch, Request copy, String branchPrefix) {
+        Optional<LocalAddresses.Listener> out = listenerFor(branch.hop);
+        if (out.isEmpty()) {
+            endBranchLocally(branch, Response.SERVICE_UNAVAILABLE);
+            return;
+        }
+        try {
+            copy.addFirst(via(out.get(), branchPrefix + Long.toHexString(branchCounter.incrementAndGet())));
+            ClientTransaction client = providerFor(out.get()).getNewClientTransaction(copy);
+            client.setApplicationData(branch);
+            synchronized (branch.owner) {
+                branch.client = client;
+            }
+            client.sendRequest();
+        } catch (SipException | ParseException | InvalidArgumentException | RuntimeException e) {
+            LOG.debug("cannot send {} to {}: {}", copy.getMethod(), branch.hop, e.toString());
+            endBranchLocally(branch, Response.SERVICE_UNAVAILABLE);
+        }
+    }
+
+    private ViaHeader via(LocalAddresses.Listener l, String branch) throws ParseException, InvalidArgumentException {
+        ViaHeader via = sip.headers().createViaHeader(l.address().getHostAddress(), l.port(), l.transport(), branch);
+        via.setRPort();
+        return via;
+    }
+
+    /** Strips our Via and sends the response upstream on the server transaction. */
+    private void relayUpstream(ProxyTransaction tx, Response response) {
+        Response upstream = (Response) response.clone();
+        upstream.removeFirst(ViaHeader.NAME);
+        respondUpstream(tx, upstream);
+    }
+
+    private void respondUpstream(ProxyTransaction tx, Response response) {
+        try {
+            tx.server.sendResponse(response);
+        } catch (SipException | InvalidArgumentException | RuntimeException e) {
+            LOG.debug("cannot send {} upstream: {}", response.getStatusCode(), e.toString());
+        }
+    }
+
+    /** A 2xx retransmission after the transactions ended (RFC 3261 §16.7 steps 3 and 9). */
+    private void forwardStrayResponse(Response response, SipProvider receivedOn) {
+        ViaHeader top = (ViaHeader) response.getHeader(ViaHeader.NAME);
+        if (top == null || top.getBranch() == null || !top.getBranch().startsWith("z9hG4bK-lia")) {
+            return; // not ours: §16.7 step 3 says drop
+        }
+        Response upstream = (Response) response.clone();
+        upstream.removeFirst(ViaHeader.NAME);
+        if (upstream.getHeader(ViaHeader.NAME) == null) {
+            return;
+        }
+        try {
+            receivedOn.sendResponse(upstream);
+        } catch (SipException e) {
+            LOG.debug("cannot forward a stray {}: {}", response.getStatusCode(), e.toString());
+        }
+    }
+
+    private Optional<LocalAddresses.Listener> listenerFor(Hop hop) {
+        InetAddress address = IpLiteral.parse(hop.getHost());
+        boolean ipv6 = address instanceof java.net.Inet6Address;
+        return local.listenerFor(hop.getTransport(), ipv6);
+    }
+
+    private SipProvider providerFor(LocalAddresses.Listener l) {
+        return providers.get(l.address());
+    }
+
+    private static String normalize(String address) {
+        InetAddress a = IpLiteral.parse(address);
+        return a == null ? address : a.getHostAddress();
+    }
+
+    private static String cancelKey(Request request) {
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        String callId = ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
+        return (via == null ? "" : via.getBranch()) + "|" + callId;
+    }
+}

@@ -1,0 +1,35 @@
+package org.liaison.sip.proxy;
+
+import java.util.ArrayList;
+import java.util.List;
+import javax.sip.ServerTransaction;
+import javax.sip.message.Request;
+
+/**
+ * The proxy's state for one incoming request (RFC 3261 §16.2: a stateful proxy is a server
+ * transaction plus a set of client transactions). All fields are guarded by {@code this}.
+ */
+final class ProxyTransaction {
+    final ServerTransaction server;
+    final Request request;
+    final String cancelKey;
+    final List<Branch> branches = new ArrayList<>();
+    /** A final response has gone upstream (a 2xx, or the best response once every branch ended). */
+    boolean answered;
+    boolean successSeen;
+    boolean cancelled;
+
+    ProxyTransaction(ServerTransaction server, Request request, String cancelKey) {
+        this.server = server;
+        this.request = request;
+        this.cancelKey = cancelKey;
+    }
+
+    boolean isInvite() {
+        return Request.INVITE.equals(request.getMethod());
+    }
+
+    boolean allBranchesEnded() {
+        return branches.stream().noneMatch(Branch::isPending);
+    }
+}

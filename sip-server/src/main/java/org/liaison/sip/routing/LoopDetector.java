@@ -1,0 +1,69 @@
+package org.liaison.sip.routing;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.ListIterator;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+
+/**
+ * Loop detection of RFC 3261 §16.3 step 4 and §16.6 step 8: our branch parameters start with a hash
+ * of the fields that identify the request as received; the same request coming back with our Via and
+ * that hash is a loop (482), while a spiral (a changed Request-URI) has a different hash.
+ */
+public final class LoopDetector {
+    /** Every branch we create starts with this, after the RFC 3261 magic cookie. */
+    static final String BRANCH_MARK = "z9hG4bK-lia";
+
+    private final LocalAddresses local;
+
+    LoopDetector(LocalAddresses local) {
+        this.local = local;
+    }
+
+    /** The branch prefix for requests forwarded from {@code request}; add a unique suffix per branch. */
+    public static String branchPrefix(Request request) {
+        StringBuilder key = new StringBuilder(request.getRequestURI().toString());
+        FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
+        CallIdHeader callId = (CallIdHeader) request.getHeader(CallIdHeader.NAME);
+        CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
+        key.append('|').append(from == null ? "" : from.getTag())
+                .append('|').append(callId == null ? "" : callId.getCallId())
+                .append('|').append(cseq == null ? "" : Long.toString(cseq.getSeqNumber()));
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
+            return BRANCH_MARK + HexFormat.of().formatHex(hash, 0, 6) + ".";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
+    }
+
+    /** True when we already forwarded this very request (our Via with the same branch prefix). */
+    boolean isLoop(Request request) {
+        String prefix = branchPrefix(request);
+        ListIterator<?> vias = request.getHeaders(ViaHeader.NAME);
+        while (vias.hasNext()) {
+            ViaHeader via = (ViaHeader) vias.next();
+            String branch = via.getBranch();
+            if (branch != null && branch.startsWith(prefix) && isOurs(via)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isOurs(ViaHeader via) {
+        for (LocalAddresses.Listener l : local.listeners()) {
+            if (l.address().getHostAddress().equalsIgnoreCase(LocalAddresses.normalizeHost(via.getHost()))
+                    && (via.getPort() == l.port() || via.getPort() == -1 && l.port() == 5060)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

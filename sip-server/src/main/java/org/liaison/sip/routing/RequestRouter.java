@@ -1,0 +1,213 @@
+package org.liaison.sip.routing;
+
+import java.net.InetAddress;
+import java.text.ParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import javax.sip.address.SipURI;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.RouteHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.liaison.provisioning.Account;
+import org.liaison.sip.config.DestinationPolicy;
+import org.liaison.sip.config.IpLiteral;
+import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.registrar.Flow;
+import org.liaison.sip.registrar.Registrar;
+
+/**
+ * Every request's path through the server, read top to bottom (in the spirit of Kamailio's
+ * request_route): sanity checks, our own Route entries, in-dialog requests, then REGISTER, requests
+ * to the server itself, and requests to users, each authenticated first. It decides; the edge and
+ * the forwarder send.
+ */
+public final class RequestRouter {
+    /** Methods whose dialogs must keep passing through us (RFC 3261 §16.6 step 4). */
+    private static final Set<String> DIALOG_CREATING = Set.of(Request.INVITE, Request.SUBSCRIBE, Request.REFER);
+    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, MESSAGE, INFO, UPDATE, PRACK, REFER,"
+            + " SUBSCRIBE, NOTIFY";
+
+    private final LocalAddresses local;
+    private final RequestAuthenticator authenticator;
+    private final Registrar registrar;
+    private final TargetResolver targets;
+    private final RouteToken routeToken;
+    private final LoopDetector loops;
+    private final DestinationPolicy destinations;
+    private final Responses responses;
+    private final SipFactories sip;
+
+    public RequestRouter(LocalAddresses local, org.liaison.sip.auth.DigestAuthenticator digest,
+            org.liaison.provisioning.AccountDirectory accounts, org.liaison.sip.registrar.LocationService locations,
+            Registrar registrar, RouteToken routeToken, DestinationPolicy destinations, SipFactories sip) {
+        this.local = local;
+        this.responses = new Responses(sip);
+        this.authenticator = new RequestAuthenticator(digest, sip, responses, local.domain());
+        this.registrar = registrar;
+        this.targets = new TargetResolver(local, accounts, locations, destinations, sip);
+        this.routeToken = routeToken;
+        this.loops = new LoopDetector(local);
+        this.destinations = destinations;
+        this.sip = sip;
+    }
+
+    public Outcome route(Request request, Flow source) {
+        String method = request.getMethod();
+        // RFC 3261 §16.3 step 3 (an OPTIONS for us with Max-Forwards 0 is still ours to answer, §11)
+        MaxForwardsHeader maxForwards = (MaxForwardsHeader) request.getHeader(MaxForwardsHeader.NAME);
+        if (maxForwards != null && maxForwards.getMaxForwards() <= 0
+                && !(Request.OPTIONS.equals(method) && isForThisServer(request))) {
+            return respond(request, Response.TOO_MANY_HOPS, null);
+        }
+        // RFC 3261 §16.4: our own Route entries are consumed here
+        OurRoutes routes = consumeOurRoutes(request);
+        if (isInDialog(request)) {
+            return inDialog(request, routes);
+        }
+        if (Request.ACK.equals(method)) {
+            return new Outcome.Drop("ACK outside any dialog or transaction");
+        }
+        if (routes.next().isPresent()) {
+            // a pre-loaded route beyond us would make us a relay to anywhere
+            return respond(request, Response.FORBIDDEN, "Route not allowed");
+        }
+        if (!(request.getRequestURI() instanceof SipURI requestUri)) {
+            return respond(request, Response.UNSUPPORTED_URI_SCHEME, null);
+        }
+        if (Request.REGISTER.equals(method)) {
+            return register(request, requestUri, source);
+        }
+        if (Request.OPTIONS.equals(method) && isForThisServer(request)) {
+            return options(request);
+        }
+        return toUser(request, requestUri, source);
+    }
+
+    /** RFC 3261 §10.3: the registrar, for our domain only, after digest authentication. */
+    private Outcome register(Request request, SipURI requestUri, Flow source) {
+        if (!local.isOurHost(requestUri.getHost())) {
+            return respond(request, Response.FORBIDDEN, "Not our domain");
+        }
+        InetAddress from = IpLiteral.parse(source.remoteAddress());
+        if (from == null || !destinations.allows(from)) {
+            return respond(request, Response.FORBIDDEN, "Source address not allowed");
+        }
+        RequestAuthenticator.Check check = authenticator.check(request, from);
+        if (check instanceof RequestAuthenticator.Check.Passed p) {
+            return new Outcome.Respond(registrar.register(request, p.account().username(), source));
+        }
+        return new Outcome.Respond(((RequestAuthenticator.Check.Challenge) check).response());
+    }
+
+    /** A request to one of our users (or anywhere else): authenticated, then forked to every device. */
+    private Outcome toUser(Request request, SipURI requestUri, Flow source) {
+        InetAddress from = IpLiteral.parse(source.remoteAddress());
+        if (from == null) {
+            return respond(request, Response.FORBIDDEN, null);
+        }
+        RequestAuthenticator.Check check = authenticator.check(request, from);
+        if (check instanceof RequestAuthenticator.Check.Challenge c) {
+            return new Outcome.Respond(c.response());
+        }
+        Account caller = ((RequestAuthenticator.Check.Passed) check).account();
+        if (!isFromAccount(request, caller)) {
+            // the credentials of one user must not send as another (caller ID spoofing)
+            return respond(request, Response.FORBIDDEN, "From does not match the credentials");
+        }
+        if (!local.isOurHost(requestUri.getHost())) {
+            // no open relay: requests for other domains are refused (toll fraud)
+            return respond(request, Response.FORBIDDEN, "Relaying forbidden");
+        }
+        if (loops.isLoop(request)) {
+            return respond(request, Response.LOOP_DETECTED, null);
+        }
+        TargetResolver.Resolution resolution = targets.forUser(requestUri);
+        if (resolution instanceof TargetResolver.Resolution.NotFound n) {
+            return respond(request, n.status(), n.reason());
+        }
+        List<Target> found = ((TargetResolver.Resolution.Found) resolution).targets();
+        return new Outcome.Forward(request, found, DIALOG_CREATING.contains(request.getMethod()));
+    }
+
+    /** In-dialog requests follow the route set we recorded; the Route token proves we did record it. */
+    private Outcome inDialog(Request request, OurRoutes routes) {
+        boolean ack = Request.ACK.equals(request.getMethod());
+        if (!routes.consumed()) {
+            if (Request.OPTIONS.equals(request.getMethod()) && isForThisServer(request)) {
+                return options(request);
+            }
+            return ack ? new Outcome.Drop("in-dialog ACK not routed through us")
+                    : respond(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+        }
+        String callId = ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
+        if (!routeToken.isValid(callId, routes.token())) {
+            return ack ? new Outcome.Drop("in-dialog ACK with a forged route")
+                    : respond(request, Response.FORBIDDEN, "Invalid route");
+        }
+        TargetResolver.Resolution resolution = targets.inDialog(request.getRequestURI(), routes.next());
+        if (resolution instanceof TargetResolver.Resolution.NotFound n) {
+            return ack ? new Outcome.Drop("in-dialog ACK to nowhere") : respond(request, n.status(), n.reason());
+        }
+        return new Outcome.Forward(request, ((TargetResolver.Resolution.Found) resolution).targets(), false);
+    }
+
+    /** Keep-alives and capability queries (RFC 3261 §11) addressed to the server. */
+    private Outcome options(Request request) {
+        Response ok = responses.create(request, Response.OK);
+        try {
+            ok.addHeader(sip.headers().createHeader("Allow", ALLOW));
+            ok.addHeader(sip.headers().createHeader("Accept", "application/sdp"));
+        } catch (ParseException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Outcome.Respond(ok);
+    }
+
+    private record OurRoutes(boolean consumed, String token, Optional<SipURI> next) {
+    }
+
+    /** Removes the Route entries naming this server (one, or two for a transport change, RFC 5658). */
+    private OurRoutes consumeOurRoutes(Request request) {
+        boolean consumed = false;
+        String token = null;
+        while (request.getHeader(RouteHeader.NAME) instanceof RouteHeader route
+                && route.getAddress().getURI() instanceof SipURI uri && local.isThisServer(uri)) {
+            consumed = true;
+            token = token != null ? token : uri.getParameter(RouteToken.PARAM);
+            request.removeFirst(RouteHeader.NAME);
+        }
+        Optional<SipURI> next = Optional.empty();
+        if (request.getHeader(RouteHeader.NAME) instanceof RouteHeader route
+                && route.getAddress().getURI() instanceof SipURI uri) {
+            next = Optional.of(uri);
+        }
+        return new OurRoutes(consumed, token, next);
+    }
+
+    private boolean isForThisServer(Request request) {
+        return request.getRequestURI() instanceof SipURI uri
+                && (uri.getUser() == null || uri.getUser().isEmpty()) && local.isOurHost(uri.getHost());
+    }
+
+    private static boolean isInDialog(Request request) {
+        ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
+        return to != null && to.getTag() != null;
+    }
+
+    private boolean isFromAccount(Request request, Account account) {
+        FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
+        return from.getAddress().getURI() instanceof SipURI uri && uri.getUser() != null
+                && uri.getUser().toLowerCase(Locale.ROOT).equals(account.username())
+                && local.isOurHost(uri.getHost());
+    }
+
+    private Outcome respond(Request request, int status, String reason) {
+        return new Outcome.Respond(responses.create(request, status, reason));
+    }
+}

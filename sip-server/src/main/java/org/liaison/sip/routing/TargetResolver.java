@@ -1,0 +1,153 @@
+package org.liaison.sip.routing;
+
+import gov.nist.javax.sip.stack.HopImpl;
+import java.net.InetAddress;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sip.address.Hop;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.message.Response;
+import org.liaison.provisioning.Account;
+import org.liaison.provisioning.AccountDirectory;
+import org.liaison.sip.config.IpLiteral;
+import org.liaison.sip.config.DestinationPolicy;
+import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.registrar.Binding;
+import org.liaison.sip.registrar.Flow;
+import org.liaison.sip.registrar.LocationService;
+import org.liaison.sip.registrar.Registrar;
+
+/**
+ * Where a request goes: the location service's answer for a Request-URI in our domain
+ * (RFC 3261 §16.5), and the flow a device registered from for every request towards it.
+ */
+final class TargetResolver {
+    /** Targets to fork to, or the status to answer with. */
+    sealed interface Resolution {
+        record Found(List<Target> targets) implements Resolution {
+        }
+
+        record NotFound(int status, String reason) implements Resolution {
+        }
+    }
+
+    private final LocalAddresses local;
+    private final AccountDirectory accounts;
+    private final LocationService locations;
+    private final DestinationPolicy destinations;
+    private final SipFactories sip;
+
+    TargetResolver(LocalAddresses local, AccountDirectory accounts, LocationService locations,
+            DestinationPolicy destinations, SipFactories sip) {
+        this.local = local;
+        this.accounts = accounts;
+        this.locations = locations;
+        this.destinations = destinations;
+        this.sip = sip;
+    }
+
+    /** A new request for a user of our domain: every device of the user, or the one device of a GRUU. */
+    Resolution forUser(SipURI requestUri) {
+        String user = requestUri.getUser();
+        if (user == null || user.isEmpty()) {
+            return new Resolution.NotFound(Response.NOT_FOUND, "No user in Request-URI");
+        }
+        Optional<String> instance = Registrar.instanceFromGruu(requestUri);
+        if (instance.isPresent()) {
+            // RFC 5627 §5.3: a GRUU reaches exactly the device that registered it
+            return locations.findByInstance(user.toLowerCase(java.util.Locale.ROOT), instance.get())
+                    .map(b -> found(List.of(b)))
+                    .orElseGet(() -> new Resolution.NotFound(Response.TEMPORARILY_UNAVAILABLE, null));
+        }
+        Optional<Account> account = accounts.resolve(user.toLowerCase(java.util.Locale.ROOT));
+        if (account.isEmpty()) {
+            return new Resolution.NotFound(Response.NOT_FOUND, null);
+        }
+        List<Binding> bindings = locations.lookup(account.get().username());
+        if (bindings.isEmpty()) {
+            return new Resolution.NotFound(Response.TEMPORARILY_UNAVAILABLE, null);
+        }
+        return found(bindings);
+    }
+
+    /**
+     * The next hop of an in-dialog request once our own Route entries are gone: the next Route if
+     * any, else the Request-URI, sent over the registered flow when it names one of our devices.
+     */
+    Resolution inDialog(URI requestUri, Optional<SipURI> nextRoute) {
+        if (nextRoute.isPresent()) {
+            return direct(requestUri, nextRoute.get());
+        }
+        if (!(requestUri instanceof SipURI sipUri)) {
+            return new Resolution.NotFound(Response.UNSUPPORTED_URI_SCHEME, null);
+        }
+        if (local.isOurHost(sipUri.getHost()) && sipUri.getUser() != null) {
+            Optional<String> instance = Registrar.instanceFromGruu(sipUri);
+            if (instance.isPresent()) {
+                return locations.findByInstance(sipUri.getUser().toLowerCase(java.util.Locale.ROOT), instance.get())
+                        .map(b -> found(List.of(b)))
+                        .orElseGet(() -> new Resolution.NotFound(Response.NOT_FOUND, "Unknown GRUU"));
+            }
+        }
+        Optional<Binding> registered = locations.findByContact(sipUri.toString());
+        if (registered.isPresent()) {
+            return found(List.of(registered.get()));
+        }
+        return direct(requestUri, sipUri);
+    }
+
+    private Resolution found(List<Binding> bindings) {
+        List<Target> targets = new ArrayList<>();
+        for (Binding b : bindings) {
+            Flow flow = b.flow();
+            InetAddress address = IpLiteral.parse(flow.remoteAddress());
+            if (address == null || !destinations.allows(address)) {
+                continue; // a contact the server may not send to (security.allowed-destinations)
+            }
+            try {
+                URI contact = sip.addresses().createURI(b.contactUri());
+                Hop hop = b.path().isEmpty()
+                        ? new HopImpl(flow.remoteAddress(), flow.remotePort(), flow.transport())
+                        : hopOf((SipURI) sip.addresses().createAddress(b.path().get(0)).getURI());
+                targets.add(new Target(contact, hop, b.path()));
+            } catch (ParseException | ClassCastException e) {
+                // a binding we stored ourselves no longer parses: skip it rather than fail the call
+            }
+        }
+        if (targets.isEmpty()) {
+            return new Resolution.NotFound(Response.TEMPORARILY_UNAVAILABLE, null);
+        }
+        return new Resolution.Found(targets);
+    }
+
+    /** Straight to {@code next} (an IP literal: the server makes no DNS queries on its own). */
+    private Resolution direct(URI requestUri, SipURI next) {
+        InetAddress address = IpLiteral.parse(next.getHost());
+        if (address == null) {
+            return new Resolution.NotFound(Response.FORBIDDEN, "Destination not allowed");
+        }
+        if (!destinations.allows(address)) {
+            return new Resolution.NotFound(Response.FORBIDDEN, "Destination not allowed");
+        }
+        return new Resolution.Found(List.of(new Target(requestUri, hopOf(next), List.of())));
+    }
+
+    static Hop hopOf(SipURI uri) {
+        String transport = uri.getTransportParam();
+        if (transport == null) {
+            transport = uri.isSecure() ? "TLS" : "UDP";
+        }
+        int port = uri.getPort();
+        if (port <= 0) {
+            port = uri.isSecure() || "TLS".equalsIgnoreCase(transport) ? 5061 : 5060;
+        }
+        String host = uri.getHost();
+        if (host.startsWith("[")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new HopImpl(host, port, transport.toUpperCase(java.util.Locale.ROOT));
+    }
+}
