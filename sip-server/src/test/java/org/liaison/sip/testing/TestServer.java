@@ -1,0 +1,132 @@
+package org.liaison.sip.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.liaison.sip.SipServer;
+import org.liaison.sip.config.LiaisonConfig;
+
+/**
+ * The real server, started in-process on a free loopback port with a temporary configuration and
+ * data directory. Its configuration only lets it send to loopback. Build with {@link #builder()}.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String DOMAIN = "liaison.test";
+
+    private final Path configDir;
+    private final Path dataDir;
+    private final int port;
+    private final Map<String, String> properties;
+    private SipServer server;
+
+    private TestServer(Path root, int port, Map<String, String> properties, List<String> userLines)
+            throws IOException {
+        this.configDir = Files.createDirectories(root.resolve("conf"));
+        this.dataDir = root.resolve("data");
+        this.port = port;
+        this.properties = properties;
+        StringBuilder users = new StringBuilder("username,password,display_name,extension,groups\n");
+        userLines.forEach(line -> users.append(line).append('\n'));
+        Files.writeString(usersFile(), users.toString(), StandardCharsets.UTF_8);
+        StringBuilder props = new StringBuilder();
+        properties.forEach((k, v) -> props.append(k).append(" = ").append(v).append('\n'));
+        Files.writeString(configDir.resolve(LiaisonConfig.FILE_NAME), props.toString(), StandardCharsets.UTF_8);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts (or restarts, after {@link #stop()}) the server on the same directories and port. */
+    public TestServer start() throws Exception {
+        server = SipServer.start(LiaisonConfig.load(configDir));
+        return this;
+    }
+
+    public void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    public SipServer server() {
+        return server;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public Path configDir() {
+        return configDir;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path usersFile() {
+        return configDir.resolve("users.csv");
+    }
+
+    public Map<String, String> properties() {
+        return Map.copyOf(properties);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public static final class Builder {
+        private final List<String> users = new ArrayList<>();
+        private final Map<String, String> overrides = new LinkedHashMap<>();
+
+        /** A user with a clear-text password, e.g. {@code user("alice", "secret", "1001")}. */
+        public Builder user(String name, String password, String extension) {
+            users.add(name + ",clrtxt:" + password + "," + name + " Test," + extension + ",staff");
+            return this;
+        }
+
+        /** A raw users.csv line. */
+        public Builder userLine(String line) {
+            users.add(line);
+            return this;
+        }
+
+        public Builder property(String key, String value) {
+            overrides.put(key, value);
+            return this;
+        }
+
+        /** Writes the configuration under {@code root} (a JUnit {@code @TempDir}) without starting. */
+        public TestServer create(Path root) throws IOException {
+            int port = FreePorts.udpAndTcp();
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("sip.domain", DOMAIN);
+            p.put("sip.address", "127.0.0.1");
+            p.put("sip.udp.port", Integer.toString(port));
+            p.put("sip.tcp.port", Integer.toString(port));
+            p.put("data.dir", root.resolve("data").toString());
+            p.put("users.poll-interval-ms", "100");
+            // tests must never make the server send anywhere but loopback
+            p.put("security.allowed-destinations", "127.0.0.0/8, ::1/128");
+            p.putAll(overrides);
+            return new TestServer(root, port, p, users);
+        }
+
+        public TestServer start(Path root) throws Exception {
+            return create(root).start();
+        }
+    }
+}
