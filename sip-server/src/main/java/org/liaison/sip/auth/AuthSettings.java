@@ -1,0 +1,65 @@
+package org.liaison.sip.auth;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import org.liaison.provisioning.DigestAlgorithm;
+
+/**
+ * How SIP digest authentication behaves, validated once when the configuration is loaded.
+ *
+ * @param realm                the realm of every challenge; the HA1s in users.csv must have been computed with it
+ * @param algorithms           offered in this order, most preferred first (RFC 8760 §2.4); key
+ *                             {@code auth.algorithms}
+ * @param nonceLifetime        how long a nonce may be used before the client is re-challenged with stale=TRUE; key
+ *                             {@code auth.nonce-lifetime-seconds}
+ * @param maxFailuresPerSource failures from one address within {@code failureWindow} that block it; key
+ *                             {@code auth.max-failures-per-source}
+ * @param maxFailuresPerUser   failures for one username within {@code failureWindow} that block it; key
+ *                             {@code auth.max-failures-per-user}
+ * @param failureWindow        the sliding window failures are counted in; key {@code auth.failure-window-seconds}
+ * @param blockDuration        how long a block lasts; key {@code auth.block-seconds}
+ */
+public record AuthSettings(String realm, List<DigestAlgorithm> algorithms, Duration nonceLifetime,
+        int maxFailuresPerSource, int maxFailuresPerUser, Duration failureWindow, Duration blockDuration) {
+
+    public AuthSettings {
+        Objects.requireNonNull(realm, "realm");
+        if (realm.isBlank() || !realm.chars().allMatch(AuthSettings::isQuotable)) {
+            // The realm is sent as a quoted-string (RFC 3261 §25.1); refusing '"', '\' and controls spares us escaping.
+            throw new IllegalArgumentException("realm must be non-blank printable text without '\"' or '\\': " + realm);
+        }
+        Objects.requireNonNull(algorithms, "auth.algorithms");
+        if (algorithms.isEmpty() || algorithms.stream().anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("auth.algorithms must name at least one algorithm: " + algorithms);
+        }
+        if (Set.copyOf(algorithms).size() != algorithms.size()) {
+            throw new IllegalArgumentException("auth.algorithms must not repeat an algorithm: " + algorithms);
+        }
+        algorithms = List.copyOf(algorithms);
+        requirePositive(nonceLifetime, "auth.nonce-lifetime-seconds");
+        requirePositive(maxFailuresPerSource, "auth.max-failures-per-source");
+        requirePositive(maxFailuresPerUser, "auth.max-failures-per-user");
+        requirePositive(failureWindow, "auth.failure-window-seconds");
+        requirePositive(blockDuration, "auth.block-seconds");
+    }
+
+    private static boolean isQuotable(int c) {
+        return c >= 0x20 && c != 0x7f && c != '"' && c != '\\';
+    }
+
+    private static void requirePositive(Duration value, String key) {
+        Objects.requireNonNull(value, key);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(key + " must be positive: " + value);
+        }
+    }
+
+    private static void requirePositive(int value, String key) {
+        if (value < 1) {
+            throw new IllegalArgumentException(key + " must be at least 1: " + value);
+        }
+    }
+}

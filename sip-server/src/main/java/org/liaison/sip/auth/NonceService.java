@@ -1,0 +1,117 @@
+package org.liaison.sip.auth;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.OptionalLong;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Issues the nonces of our challenges and recognises them later without remembering them (RFC 7616 §3.3 leaves the
+ * nonce's content to the server):
+ *
+ * <pre>nonce = base64url( issued-at ‖ random ‖ HMAC-SHA256(secret, issued-at ‖ random ‖ realm) )</pre>
+ *
+ * with issued-at in epoch milliseconds (8 bytes) and 16 random bytes. The 32-byte secret is drawn when the server
+ * starts, so a restart turns every outstanding nonce {@link NonceStatus#INVALID}.
+ *
+ * <p>Nonce-counts are the one thing remembered: {@link #acceptCount} lets a nonce authenticate a request only with a
+ * nonce-count above every one it was used with before; see {@link NonceCounts} for the bound and its rule.
+ */
+final class NonceService {
+    private static final String MAC_ALGORITHM = "HmacSHA256";
+    private static final int SECRET_BYTES = 32;
+    private static final int RANDOM_BYTES = 16;
+    private static final int SIGNED_BYTES = Long.BYTES + RANDOM_BYTES;
+    private static final int MAC_BYTES = 32;
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
+    private final byte[] realm;
+    private final Duration lifetime;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final SecretKeySpec secret;
+    private final NonceCounts counts;
+
+    NonceService(String realm, Duration lifetime, Clock clock, SecureRandom random, NonceCounts counts) {
+        this.realm = realm.getBytes(StandardCharsets.UTF_8);
+        this.lifetime = lifetime;
+        this.clock = clock;
+        this.random = random;
+        byte[] key = new byte[SECRET_BYTES];
+        random.nextBytes(key);
+        this.secret = new SecretKeySpec(key, MAC_ALGORITHM);
+        this.counts = counts;
+    }
+
+    /** A new nonce, issued now. */
+    String issue() {
+        ByteBuffer nonce = ByteBuffer.allocate(SIGNED_BYTES + MAC_BYTES);
+        byte[] randomPart = new byte[RANDOM_BYTES];
+        random.nextBytes(randomPart);
+        nonce.putLong(clock.millis()).put(randomPart);
+        nonce.put(mac(nonce.array()));
+        return ENCODER.encodeToString(nonce.array());
+    }
+
+    NonceStatus validate(String nonce) {
+        OptionalLong issuedAt = issuedAt(nonce);
+        if (issuedAt.isEmpty()) {
+            return NonceStatus.INVALID;
+        }
+        long age = clock.millis() - issuedAt.getAsLong();
+        return age >= 0 && age <= lifetime.toMillis() ? NonceStatus.VALID : NonceStatus.STALE;
+    }
+
+    /**
+     * Records that {@code nonce} authenticated a request with nonce-count {@code nc}. False, and nothing recorded,
+     * unless the nonce is {@link NonceStatus#VALID} and {@code nc} is above every count it was accepted with so far:
+     * a request that repeats a nonce-count is a replay (RFC 7616 §3.4 "nc", §5.5).
+     */
+    boolean acceptCount(String nonce, long nc) {
+        if (validate(nonce) != NonceStatus.VALID) {
+            return false;
+        }
+        return counts.advance(nonce, issuedAt(nonce).orElseThrow(), nc, clock.millis() - lifetime.toMillis());
+    }
+
+    /** The issue time of one of our nonces; empty for anything this server instance did not make. */
+    private OptionalLong issuedAt(String nonce) {
+        byte[] bytes;
+        try {
+            bytes = DECODER.decode(nonce);
+        } catch (IllegalArgumentException notBase64) {
+            return OptionalLong.empty();
+        }
+        if (bytes.length != SIGNED_BYTES + MAC_BYTES) {
+            return OptionalLong.empty();
+        }
+        byte[] signed = Arrays.copyOf(bytes, SIGNED_BYTES);
+        byte[] claimedMac = Arrays.copyOfRange(bytes, SIGNED_BYTES, bytes.length);
+        if (!MessageDigest.isEqual(mac(signed), claimedMac)) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(ByteBuffer.wrap(signed).getLong());
+    }
+
+    /** HMAC over the signed part and the realm, so a nonce made for one realm is worthless in another. */
+    private byte[] mac(byte[] buffer) {
+        try {
+            Mac mac = Mac.getInstance(MAC_ALGORITHM); // Mac is not thread-safe; one per call is cheap
+            mac.init(secret);
+            mac.update(buffer, 0, SIGNED_BYTES);
+            return mac.doFinal(realm);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(MAC_ALGORITHM + " is required by every Java runtime", e);
+        }
+    }
+}
