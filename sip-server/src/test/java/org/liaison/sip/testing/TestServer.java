@@ -63,6 +63,10 @@ public final class TestServer implements AutoCloseable {
         return port;
     }
 
+    public String domain() {
+        return DOMAIN;
+    }
+
     public String host() {
         return "127.0.0.1";
     }

@@ -1,0 +1,213 @@
+package org.liaison.sip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.liaison.sip.testing.Calls;
+import org.liaison.sip.testing.SipText;
+import org.liaison.sip.testing.TestServer;
+import org.liaison.sip.testing.TestUa;
+
+/** Calls through the proxy between test user agents on loopback (RFC 3261 §16). */
+class CallProtocolTest {
+    private static final String DOMAIN = TestServer.DOMAIN;
+
+    @TempDir
+    Path root;
+    TestServer server;
+    TestUa alice;
+    TestUa bob;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .user("carol", "carol-secret", "1003").start(root);
+        alice = new TestUa("alice", server);
+        bob = new TestUa("bob", server);
+    }
+
+    @AfterEach
+    void stop() {
+        alice.close();
+        bob.close();
+        server.close();
+    }
+
+    @Test
+    void callIsAnsweredAndHungUpThroughTheRecordRoute() throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
+        String callId = UUID.randomUUID().toString();
+        alice.send(Calls.invite(alice, "sip:bob@" + DOMAIN, callId).replace("{auth}", ""));
+        SipText challenge = alice.awaitResponse("INVITE", 400);
+        assertEquals(407, challenge.status());
+        alice.send(Calls.invite(alice, "sip:bob@" + DOMAIN, callId)
+                .replace("{auth}", alice.authorization(challenge, "INVITE", "sip:bob@" + DOMAIN, "alice", "alice-secret")));
+
+        SipText invite = bob.awaitRequest("INVITE");
+        assertEquals(bob.contact(), invite.requestUri());
+        assertTrue(invite.header("record-route").orElseThrow().contains(";lr"), invite.toString());
+        bob.respond(invite, 180, "Ringing", "bobtag", null, null);
+        assertEquals(180, alice.await(m -> m.isResponse() && m.status() == 180, Duration.ofSeconds(5)).status());
+        bob.respond(invite, 200, "OK", "bobtag", null, null);
+        SipText ok = alice.awaitResponse("INVITE", 200);
+        assertEquals(200, ok.status());
+
+        alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
+        assertEquals("ACK", bob.awaitRequest("ACK").method());
+        alice.send(Calls.fromCaller(alice, ok, "BYE", 3));
+        SipText bye = bob.awaitRequest("BYE");
+        bob.respond(bye, 200, "OK", null, null, null);
+        assertEquals(200, alice.awaitResponse("BYE", 200).status());
+    }
+
+    @Test
+    void calleeCanHangUpTowardsTheCaller() throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
+        SipText invite = answeredCall("sip:bob@" + DOMAIN, "alice-secret");
+        bob.send(Calls.fromCallee(bob, invite, "bobtag", "BYE", 1));
+        SipText bye = alice.awaitRequest("BYE");
+        alice.respond(bye, 200, "OK", null, null, null);
+        assertEquals(200, bob.awaitResponse("BYE", 200).status());
+    }
+
+    @Test
+    void extensionDialsTheUser() throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
+        SipText invite = answeredCall("sip:1002@" + DOMAIN, "alice-secret");
+        assertEquals(bob.contact(), invite.requestUri());
+    }
+
+    @Test
+    void callToBothDevicesCancelsTheOneThatDidNotAnswer() throws Exception {
+        try (TestUa bobDesk = new TestUa("bob", server)) {
+            assertEquals(200, bob.register("bob-secret", ";+sip.instance=\"<urn:uuid:" + UUID.randomUUID() + ">\"")
+                    .status());
+            assertEquals(200, bobDesk.register("bob-secret", ";+sip.instance=\"<urn:uuid:" + UUID.randomUUID()
+                    + ">\"").status());
+            sendAuthenticatedInvite("sip:bob@" + DOMAIN, UUID.randomUUID().toString());
+            SipText onPhone = bob.awaitRequest("INVITE");
+            SipText onDesk = bobDesk.awaitRequest("INVITE");
+            bob.respond(onPhone, 180, "Ringing", "phone", null, null);
+            bobDesk.respond(onDesk, 180, "Ringing", "desk", null, null);
+            bob.respond(onPhone, 200, "OK", "phone", null, null);
+            assertEquals(200, alice.awaitResponse("INVITE", 200).status());
+
+            SipText cancel = bobDesk.awaitRequest("CANCEL");
+            bobDesk.respond(cancel, 200, "OK", null, null, null);
+            bobDesk.respond(onDesk, 487, "Request Terminated", "desk", null, null);
+            assertEquals("ACK", bobDesk.awaitRequest("ACK").method());
+        }
+    }
+
+    @Test
+    void callerCancelReachesTheRingingDevice() throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
+        String callId = UUID.randomUUID().toString();
+        String invite = sendAuthenticatedInvite("sip:bob@" + DOMAIN, callId);
+        SipText received = bob.awaitRequest("INVITE");
+        bob.respond(received, 180, "Ringing", "bobtag", null, null);
+        alice.await(m -> m.isResponse() && m.status() == 180, Duration.ofSeconds(5));
+
+        alice.send(cancelOf(invite));
+        assertEquals(200, alice.awaitResponse("CANCEL", 200).status());
+        SipText cancel = bob.awaitRequest("CANCEL");
+        bob.respond(cancel, 200, "OK", null, null, null);
+        bob.respond(received, 487, "Request Terminated", "bobtag", null, null);
+        assertEquals(487, alice.awaitResponse("INVITE", 300).status());
+    }
+
+    @Test
+    void gruuRequestUriReachesExactlyThatDevice() throws Exception {
+        String instance = "urn:uuid:" + UUID.randomUUID();
+        try (TestUa bobDesk = new TestUa("bob", server)) {
+            assertEquals(200, bob.register("bob-secret", ";+sip.instance=\"<" + instance + ">\"").status());
+            assertEquals(200, bobDesk.register("bob-secret", ";+sip.instance=\"<urn:uuid:" + UUID.randomUUID()
+                    + ">\"").status());
+            sendAuthenticatedInvite("sip:bob@" + DOMAIN + ";gr=" + instance, UUID.randomUUID().toString());
+            assertEquals(bob.contact(), bob.awaitRequest("INVITE").requestUri());
+            assertTrue(bobDesk.receivesNothing(m -> !m.isResponse(), Duration.ofMillis(500)));
+        }
+    }
+
+    @Test
+    void unknownUserGets404AndUserWithoutDevicesGets480() throws Exception {
+        sendAuthenticatedInvite("sip:nobody@" + DOMAIN, UUID.randomUUID().toString());
+        assertEquals(404, alice.awaitResponse("INVITE", 300).status());
+        sendAuthenticatedInvite("sip:carol@" + DOMAIN, UUID.randomUUID().toString());
+        assertEquals(480, alice.awaitResponse("INVITE", 300).status());
+    }
+
+    @Test
+    void requestsForForeignDomainsAreRefused() throws Exception {
+        sendAuthenticatedInvite("sip:victim@premium.example", UUID.randomUUID().toString());
+        assertEquals(403, alice.awaitResponse("INVITE", 300).status());
+    }
+
+    @Test
+    void maxForwardsZeroGets483() throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
+        String invite = Calls.invite(alice, "sip:bob@" + DOMAIN, UUID.randomUUID().toString())
+                .replace("Max-Forwards: 70", "Max-Forwards: 0").replace("{auth}", "");
+        alice.send(invite);
+        assertEquals(483, alice.awaitResponse("INVITE", 300).status());
+    }
+
+    @Test
+    void inDialogRequestWithAForgedRouteIsRefused() throws Exception {
+        alice.send("BYE sip:victim@127.0.0.1:5999 SIP/2.0\r\nVia: " + alice.via(TestUa.newBranch())
+                + "\r\nMax-Forwards: 70\r\nRoute: <sip:127.0.0.1:" + server.port() + ";lr;ltok=0123456789abcdef01234567>"
+                + "\r\nFrom: <" + alice.aor() + ">;tag=a\r\nTo: <sip:victim@x>;tag=b\r\nCall-ID: forged-"
+                + UUID.randomUUID() + "\r\nCSeq: 1 BYE\r\nContent-Length: 0\r\n\r\n");
+        assertEquals(403, alice.awaitResponse("BYE", 300).status());
+    }
+
+    /** INVITE, 407, INVITE with credentials: returns the authenticated INVITE's text. */
+    private String sendAuthenticatedInvite(String requestUri, String callId) throws Exception {
+        alice.send(Calls.invite(alice, requestUri, callId).replace("{auth}", ""));
+        SipText challenge = alice.awaitResponse("INVITE", 400);
+        assertEquals(407, challenge.status(), challenge.toString());
+        String invite = Calls.invite(alice, requestUri, callId)
+                .replace("{auth}", alice.authorization(challenge, "INVITE", requestUri, "alice", "alice-secret"));
+        alice.send(invite);
+        return invite;
+    }
+
+    /** Alice calls, Bob answers, Alice ACKs; returns the INVITE as Bob received it. */
+    private SipText answeredCall(String requestUri, String password) throws Exception {
+        sendAuthenticatedInvite(requestUri, UUID.randomUUID().toString());
+        SipText invite = bob.awaitRequest("INVITE");
+        bob.respond(invite, 200, "OK", "bobtag", null, null);
+        SipText ok = alice.awaitResponse("INVITE", 200);
+        assertEquals(200, ok.status());
+        alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
+        bob.awaitRequest("ACK");
+        return invite;
+    }
+
+    /** RFC 3261 §9.1: CANCEL copies the INVITE's Request-URI, top Via, From, To, Call-ID and CSeq number. */
+    private static String cancelOf(String invite) {
+        String head = invite.substring(0, invite.indexOf("\r\n\r\n"));
+        StringBuilder b = new StringBuilder();
+        for (String line : head.split("\r\n")) {
+            if (line.startsWith("INVITE ")) {
+                b.append(line.replaceFirst("INVITE", "CANCEL"));
+            } else if (line.startsWith("CSeq:")) {
+                b.append(line.replace("INVITE", "CANCEL"));
+            } else if (line.startsWith("Via:") || line.startsWith("From:") || line.startsWith("To:")
+                    || line.startsWith("Call-ID:") || line.startsWith("Max-Forwards:")) {
+                b.append(line);
+            } else {
+                continue;
+            }
+            b.append("\r\n");
+        }
+        return b.append("Content-Length: 0\r\n\r\n").toString();
+    }
+}

@@ -1,0 +1,155 @@
+package org.liaison.sip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.liaison.sip.testing.Await;
+import org.liaison.sip.testing.SipText;
+import org.liaison.sip.testing.TestServer;
+import org.liaison.sip.testing.TestUa;
+
+/** REGISTER against the real server on loopback (RFC 3261 §10, RFC 7616, RFC 5627). */
+class RegistrationProtocolTest {
+    @TempDir
+    Path root;
+    TestServer server;
+    TestUa alice;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .start(root);
+        alice = new TestUa("alice", server);
+    }
+
+    @AfterEach
+    void stop() {
+        alice.close();
+        server.close();
+    }
+
+    @Test
+    void registerWithDigestGets200ListingTheBinding() throws Exception {
+        SipText ok = alice.register("alice-secret", "");
+        assertEquals(200, ok.status(), ok.toString());
+        assertTrue(ok.header("contact").orElseThrow().contains(alice.contact()), ok.toString());
+        assertEquals(1, server.server().locations().lookup("alice").size());
+    }
+
+    @Test
+    void registerWithoutCredentialsIsChallengedWithSha256AndMd5() throws Exception {
+        alice.send(alice.registerRequest(UUID.randomUUID().toString(), 3600, "").replace("{auth}", ""));
+        SipText challenge = alice.awaitResponse("REGISTER", 200);
+        assertEquals(401, challenge.status());
+        List<String> challenges = challenge.all("www-authenticate");
+        assertEquals(2, challenges.size(), challenges.toString());
+        assertEquals("SHA-256", TestUa.param(challenges.get(0), "algorithm"));
+        assertEquals("MD5", TestUa.param(challenges.get(1), "algorithm"));
+        assertEquals("auth", TestUa.param(challenges.get(0), "qop"));
+    }
+
+    @Test
+    void wrongPasswordAndUnknownUserGetTheSameAnswer() throws Exception {
+        SipText wrong = alice.register("not-the-password", "");
+        SipText unknown;
+        try (TestUa mallory = new TestUa("mallory", server)) {
+            unknown = mallory.register("whatever", "");
+        }
+        assertEquals(401, wrong.status());
+        assertEquals(wrong.status(), unknown.status());
+        assertEquals(headerNames(wrong), headerNames(unknown));
+        assertEquals(challengeShape(wrong), challengeShape(unknown));
+        assertTrue(server.server().locations().lookup("alice").isEmpty());
+    }
+
+    @Test
+    void registerBelowMinExpiresGets423WithMinExpires() throws Exception {
+        String request = alice.registerRequest(UUID.randomUUID().toString(), 5, "");
+        SipText response = alice.sendWithAuth(request, "alice-secret");
+        assertEquals(423, response.status(), response.toString());
+        assertEquals("60", response.header("min-expires").orElseThrow());
+    }
+
+    @Test
+    void deviceWithGruuSupportGetsItsPubGruu() throws Exception {
+        String instance = "urn:uuid:" + UUID.randomUUID();
+        SipText ok = alice.register("alice-secret", ";+sip.instance=\"<" + instance + ">\"");
+        assertEquals(200, ok.status(), ok.toString());
+        String contact = ok.header("contact").orElseThrow();
+        assertTrue(contact.contains("pub-gruu=\"sip:alice@" + TestServer.DOMAIN + ";gr=" + instance + "\""), contact);
+    }
+
+    @Test
+    void bindingsSurviveARestart() throws Exception {
+        assertEquals(200, alice.register("alice-secret", "").status());
+        server.stop();
+        server.start();
+        assertEquals(1, server.server().locations().lookup("alice").size());
+    }
+
+    @Test
+    void userRemovedFromUsersFileLosesRegistrationsWithoutRestart() throws Exception {
+        assertEquals(200, alice.register("alice-secret", "").status());
+        List<String> lines = Files.readAllLines(server.usersFile());
+        Files.write(server.usersFile(), lines.stream().filter(l -> !l.startsWith("alice,")).toList());
+        awaitTrue(() -> server.server().locations().lookup("alice").isEmpty(), "alice's binding removed");
+        assertEquals(401, alice.register("alice-secret", "").status());
+    }
+
+    @Test
+    void userAddedToUsersFileCanRegisterWithoutRestart() throws Exception {
+        Files.writeString(server.usersFile(), "carol,clrtxt:carol-secret,Carol,1003,\n", StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+        awaitTrue(() -> server.server().accounts().byUsername("carol").isPresent(), "carol loaded");
+        try (TestUa carol = new TestUa("carol", server)) {
+            assertEquals(200, carol.register("carol-secret", "").status());
+        }
+    }
+
+    @Test
+    void optionsKeepAliveToTheServerGets200() throws Exception {
+        alice.send("OPTIONS sip:" + TestServer.DOMAIN + " SIP/2.0\r\nVia: " + alice.via(TestUa.newBranch())
+                + "\r\nMax-Forwards: 70\r\nFrom: <" + alice.aor() + ">;tag=1\r\nTo: <sip:" + TestServer.DOMAIN
+                + ">\r\nCall-ID: ka-" + UUID.randomUUID() + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n");
+        assertEquals(200, alice.awaitResponse("OPTIONS", 200).status());
+    }
+
+    @Test
+    void malformedRequestsDoNotStopTheServer() throws Exception {
+        alice.sendBytes("INVITE sip:bob@x SIP/2.0\r\nVia: garbage\r\nContent-Length: 99999\r\n\r\n"
+                .getBytes(StandardCharsets.UTF_8));
+        alice.sendBytes(new byte[] {0, 1, 2, 3, '\r', '\n'});
+        alice.sendBytes("\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, alice.register("alice-secret", "").status());
+    }
+
+    private static Set<String> headerNames(SipText m) {
+        Set<String> names = new TreeSet<>();
+        m.headers().forEach(h -> names.add(h.getKey()));
+        return names;
+    }
+
+    /** The challenge parameters that may not differ between users (nonce and opaque always do). */
+    private static List<String> challengeShape(SipText m) {
+        return m.all("www-authenticate").stream()
+                .map(c -> c.replaceAll("nonce=\"[^\"]*\"", "").replaceAll("opaque=\"[^\"]*\"", "")).toList();
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        Await.until(condition, Duration.ofSeconds(10), what);
+    }
+}

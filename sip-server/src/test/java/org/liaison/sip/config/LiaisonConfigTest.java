@@ -1,0 +1,108 @@
+package org.liaison.sip.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.liaison.provisioning.DigestAlgorithm;
+
+class LiaisonConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shippedConfigurationLoadsWithTheDocumentedDefaults() throws Exception {
+        LiaisonConfig config = LiaisonConfig.load(Path.of("..", "conf"));
+        assertEquals("liaison.local", config.sip().domain());
+        assertEquals(List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1")),
+                config.sip().addresses());
+        assertEquals(5060, config.sip().udpPort());
+        assertEquals(List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5), config.auth().algorithms());
+        assertEquals(60, config.registrar().minExpiresSeconds());
+        assertTrue(config.proxy().foreignDomains().isEmpty());
+    }
+
+    @Test
+    void everyKeyOfTheShippedFileIsDocumentedWithAComment() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("..", "conf", LiaisonConfig.FILE_NAME));
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (!line.isBlank() && !line.startsWith("#")) {
+                assertTrue(i > 0 && lines.get(i - 1).startsWith("#") || lines.get(i - 1).contains("="),
+                        "undocumented key: " + line);
+            }
+        }
+    }
+
+    @Test
+    void emptyFileMeansEveryDefault() throws Exception {
+        write("");
+        LiaisonConfig config = LiaisonConfig.load(dir);
+        assertEquals(5060, config.sip().tcpPort());
+        assertEquals(dir.resolve("users.csv"), config.users().file());
+    }
+
+    @Test
+    void badPortNamesFileKeyAndProblemOnOneLine() throws IOException {
+        write("sip.udp.port = abc\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+        assertEquals(dir.resolve("liaison.properties") + ": sip.udp.port: \"abc\" is not a port number (0-65535, 0 = off)",
+                e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void unknownKeyStopsStartup() throws IOException {
+        write("sip.udp.prot = 5060\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+        assertTrue(e.getMessage().contains("sip.udp.prot: unknown key"), e.getMessage());
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir.resolve("nowhere")));
+        assertTrue(e.getMessage().endsWith("liaison.properties: cannot read: no such file"), e.getMessage());
+    }
+
+    @Test
+    void wildcardListenAddressIsRefused() throws IOException {
+        write("sip.address = 0.0.0.0\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+        assertTrue(e.getMessage().contains("sip.address: 0.0.0.0 is a wildcard"), e.getMessage());
+    }
+
+    @Test
+    void unknownDigestAlgorithmIsRefused() throws IOException {
+        write("auth.algorithms = SHA-512\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+        assertTrue(e.getMessage().contains("auth.algorithms: \"SHA-512\" is not a digest algorithm"), e.getMessage());
+    }
+
+    @Test
+    void destinationRangesAreParsedAndApplied() throws Exception {
+        write("security.allowed-destinations = 127.0.0.0/8, ::1/128\n");
+        DestinationPolicy policy = LiaisonConfig.load(dir).proxy().destinations();
+        assertTrue(policy.allows(InetAddress.getByName("127.9.9.9")));
+        assertTrue(policy.allows(InetAddress.getByName("::1")));
+        assertFalse(policy.allows(InetAddress.getByName("1.1.1.1")));
+    }
+
+    @Test
+    void badDestinationRangeIsRefused() throws IOException {
+        write("security.allowed-destinations = 10.0.0.0/33\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+        assertTrue(e.getMessage().contains("security.allowed-destinations: \"10.0.0.0/33\""), e.getMessage());
+    }
+
+    private void write(String content) throws IOException {
+        Files.writeString(dir.resolve(LiaisonConfig.FILE_NAME), content);
+    }
+}

@@ -1,0 +1,76 @@
+package org.liaison.sip.testing;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Request texts for calls between {@link TestUa}s, with {@code {auth}} where credentials go. */
+public final class Calls {
+    static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            + "m=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+
+    private Calls() {
+    }
+
+    public static String invite(TestUa caller, String requestUri, String callId) {
+        return "INVITE " + requestUri + " SIP/2.0\r\n"
+                + "Via: " + caller.via(TestUa.newBranch()) + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <" + caller.aor() + ">;tag=caller" + Math.abs(callId.hashCode()) + "\r\n"
+                + "To: <" + requestUri + ">\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: " + caller.nextCseq() + " INVITE\r\n"
+                + "Contact: <" + caller.contact() + ">\r\n"
+                + "Content-Type: application/sdp\r\n"
+                + "{auth}"
+                + "Content-Length: " + SDP.length() + "\r\n\r\n" + SDP;
+    }
+
+    /**
+     * An in-dialog request from the caller after a 2xx: Request-URI = the callee's Contact, Route =
+     * the Record-Route of the 2xx reversed (RFC 3261 §12.1.2).
+     */
+    public static String fromCaller(TestUa caller, SipText ok, String method, int cseq) {
+        List<String> routes = new ArrayList<>(recordRoutes(ok));
+        Collections.reverse(routes);
+        return inDialog(caller, method, contactUri(ok.header("contact").orElseThrow()), routes,
+                ok.header("from").orElseThrow(), ok.header("to").orElseThrow(), ok.header("call-id").orElseThrow(),
+                cseq + " " + method);
+    }
+
+    /** An in-dialog request from the callee, built from the INVITE it received (RFC 3261 §12.1.1). */
+    public static String fromCallee(TestUa callee, SipText invite, String toTag, String method, int cseq) {
+        return inDialog(callee, method, contactUri(invite.header("contact").orElseThrow()), recordRoutes(invite),
+                invite.header("to").orElseThrow() + ";tag=" + toTag, invite.header("from").orElseThrow(),
+                invite.header("call-id").orElseThrow(), cseq + " " + method);
+    }
+
+    private static String inDialog(TestUa ua, String method, String requestUri, List<String> routes, String from,
+            String to, String callId, String cseq) {
+        StringBuilder b = new StringBuilder(method + " " + requestUri + " SIP/2.0\r\n")
+                .append("Via: ").append(ua.via(TestUa.newBranch())).append("\r\n")
+                .append("Max-Forwards: 70\r\n");
+        routes.forEach(r -> b.append("Route: ").append(r).append("\r\n"));
+        return b.append("From: ").append(from).append("\r\n")
+                .append("To: ").append(to).append("\r\n")
+                .append("Call-ID: ").append(callId).append("\r\n")
+                .append("CSeq: ").append(cseq).append("\r\n")
+                .append("Content-Length: 0\r\n\r\n").toString();
+    }
+
+    /** Record-Route values in order; one header may hold several comma-separated entries. */
+    static List<String> recordRoutes(SipText message) {
+        List<String> all = new ArrayList<>();
+        for (String value : message.all("record-route")) {
+            for (String part : value.split(",(?=\\s*<)")) {
+                all.add(part.trim());
+            }
+        }
+        return all;
+    }
+
+    public static String contactUri(String contactHeader) {
+        int lt = contactHeader.indexOf('<');
+        return lt < 0 ? contactHeader.split(";")[0].trim() : contactHeader.substring(lt + 1, contactHeader.indexOf('>'));
+    }
+}

@@ -1,0 +1,243 @@
+package org.liaison.sip.testing;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.liaison.provisioning.DigestAlgorithm;
+
+/**
+ * A small blocking SIP user agent over UDP on loopback, written from the RFC for tests: it sends
+ * text, waits (with a deadline) for the message it expects, and answers digest challenges.
+ */
+public final class TestUa implements AutoCloseable {
+    private static final Pattern PARAM = Pattern.compile("(\\w+)=(\"[^\"]*\"|[^,\\s]+)");
+
+    private final DatagramSocket socket;
+    private final InetSocketAddress server;
+    private final String user;
+    private final String domain;
+    private final List<SipText> unread = new ArrayList<>();
+    private int cseq = 1;
+    private int nonceCount;
+
+    public TestUa(String user, TestServer server) throws IOException {
+        this(user, server.domain(), new InetSocketAddress(server.host(), server.port()));
+    }
+
+    public TestUa(String user, String domain, InetSocketAddress server) throws IOException {
+        this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+        this.server = server;
+        this.user = user;
+        this.domain = domain;
+    }
+
+    public int port() {
+        return socket.getLocalPort();
+    }
+
+    public String contact() {
+        return "sip:" + user + "@127.0.0.1:" + port();
+    }
+
+    public String aor() {
+        return "sip:" + user + "@" + domain;
+    }
+
+    public int nextCseq() {
+        return cseq++;
+    }
+
+    public static String newBranch() {
+        return "z9hG4bK" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    public String via(String branch) {
+        return "SIP/2.0/UDP 127.0.0.1:" + port() + ";rport;branch=" + branch;
+    }
+
+    public void send(String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        socket.send(new DatagramPacket(bytes, bytes.length, server));
+    }
+
+    public void sendBytes(byte[] bytes) throws IOException {
+        socket.send(new DatagramPacket(bytes, bytes.length, server));
+    }
+
+    /** The next received message matching {@code wanted}, waiting at most {@code timeout}. */
+    public SipText await(Predicate<SipText> wanted, Duration timeout) throws IOException {
+        for (Iterator<SipText> it = unread.iterator(); it.hasNext(); ) {
+            SipText m = it.next();
+            if (wanted.test(m)) {
+                it.remove();
+                return m;
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        byte[] buffer = new byte[65536];
+        while (true) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                throw new AssertionError("no matching message within " + timeout + "; unmatched: " + unread);
+            }
+            socket.setSoTimeout((int) Math.max(1, left));
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            try {
+                socket.receive(packet);
+            } catch (SocketTimeoutException e) {
+                continue;
+            }
+            SipText m = SipText.parse(new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
+            if (wanted.test(m)) {
+                return m;
+            }
+            unread.add(m);
+        }
+    }
+
+    /** The final (or given-status) response to the request with this CSeq method. */
+    public SipText awaitResponse(String method, int minStatus) throws IOException {
+        return await(m -> m.isResponse() && m.cseqMethod().equals(method) && m.status() >= minStatus,
+                Duration.ofSeconds(5));
+    }
+
+    public SipText awaitRequest(String method) throws IOException {
+        return await(m -> !m.isResponse() && m.method().equals(method), Duration.ofSeconds(5));
+    }
+
+    /** Nothing matching {@code unwanted} arrives within {@code window}. */
+    public boolean receivesNothing(Predicate<SipText> unwanted, Duration window) throws IOException {
+        try {
+            await(unwanted, window);
+            return false;
+        } catch (AssertionError expected) {
+            return true;
+        }
+    }
+
+    /** Answers a received request with {@code status}, echoing Via/From/To/Call-ID/CSeq (RFC 3261 §8.2.6). */
+    public void respond(SipText request, int status, String reason, String toTag, String extraHeaders, String body)
+            throws IOException {
+        StringBuilder b = new StringBuilder("SIP/2.0 ").append(status).append(' ').append(reason).append("\r\n");
+        for (String via : request.all("via")) {
+            b.append("Via: ").append(via).append("\r\n");
+        }
+        request.all("record-route").forEach(rr -> b.append("Record-Route: ").append(rr).append("\r\n"));
+        String to = request.header("to").orElseThrow();
+        if (toTag != null && SipText.tagOf(to) == null) {
+            to = to + ";tag=" + toTag;
+        }
+        b.append("From: ").append(request.header("from").orElseThrow()).append("\r\n")
+                .append("To: ").append(to).append("\r\n")
+                .append("Call-ID: ").append(request.header("call-id").orElseThrow()).append("\r\n")
+                .append("CSeq: ").append(request.header("cseq").orElseThrow()).append("\r\n");
+        if (status >= 200 && status < 300 && "INVITE".equals(request.method())) {
+            b.append("Contact: <").append(contact()).append(">\r\n");
+        }
+        b.append(extraHeaders == null ? "" : extraHeaders);
+        String content = body == null ? "" : body;
+        b.append("Content-Length: ").append(content.getBytes(StandardCharsets.UTF_8).length).append("\r\n\r\n")
+                .append(content);
+        send(b.toString());
+    }
+
+    /**
+     * Sends {@code request} (text with a {@code {auth}} placeholder where credentials go); on a
+     * 401/407 answers the challenge once with {@code password} and returns the final response.
+     */
+    public SipText sendWithAuth(String request, String password) throws IOException {
+        String method = request.substring(0, request.indexOf(' '));
+        send(request.replace("{auth}", ""));
+        SipText response = awaitResponse(method, 200);
+        if (response.status() != 401 && response.status() != 407) {
+            return response;
+        }
+        String uri = request.substring(request.indexOf(' ') + 1, request.indexOf(" SIP/2.0"));
+        String header = authorization(response, method, uri, user, password);
+        String retry = request.replace("{auth}", header)
+                .replaceFirst("CSeq: \\d+", "CSeq: " + nextCseq())
+                .replaceFirst("branch=[^;\\r\\n]+", "branch=" + newBranch());
+        send(retry);
+        return awaitResponse(method, 200);
+    }
+
+    /** The Authorization / Proxy-Authorization header line answering the first challenge of {@code challenge}. */
+    public String authorization(SipText challenge, String method, String uri, String username, String password) {
+        boolean proxy = challenge.status() == 407;
+        String value = challenge.header(proxy ? "proxy-authenticate" : "www-authenticate").orElseThrow();
+        return authorizationFor(value, proxy, method, uri, username, password);
+    }
+
+    public String authorizationFor(String challengeValue, boolean proxy, String method, String uri, String username,
+            String password) {
+        String realm = param(challengeValue, "realm");
+        String nonce = param(challengeValue, "nonce");
+        String opaque = param(challengeValue, "opaque");
+        String algorithmToken = param(challengeValue, "algorithm");
+        DigestAlgorithm algorithm = algorithmToken == null ? DigestAlgorithm.MD5
+                : DigestAlgorithm.fromToken(algorithmToken).orElseThrow();
+        String nc = String.format("%08x", ++nonceCount);
+        String cnonce = HexFormat.of().formatHex(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8), 0, 8);
+        String ha1 = algorithm.ha1(username, realm, password);
+        String ha2 = algorithm.hash(method + ":" + uri);
+        String response = algorithm.hash(ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":auth:" + ha2);
+        return (proxy ? "Proxy-Authorization" : "Authorization") + ": Digest username=\"" + username
+                + "\", realm=\"" + realm + "\", nonce=\"" + nonce + "\", uri=\"" + uri + "\", response=\"" + response
+                + "\", algorithm=" + algorithm.token() + ", cnonce=\"" + cnonce + "\", qop=auth, nc=" + nc
+                + (opaque == null ? "" : ", opaque=\"" + opaque + "\"") + "\r\n";
+    }
+
+    public static String param(String header, String name) {
+        Matcher m = PARAM.matcher(header);
+        while (m.find()) {
+            if (m.group(1).equalsIgnoreCase(name)) {
+                String v = m.group(2);
+                return v.startsWith("\"") ? v.substring(1, v.length() - 1) : v;
+            }
+        }
+        return null;
+    }
+
+    /** A REGISTER for this UA's own contact, with a {@code {auth}} placeholder. */
+    public String registerRequest(String callId, int expires, String contactParams) {
+        return "REGISTER sip:" + domain + " SIP/2.0\r\n"
+                + "Via: " + via(newBranch()) + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <" + aor() + ">;tag=" + callId.hashCode() + "\r\n"
+                + "To: <" + aor() + ">\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: " + nextCseq() + " REGISTER\r\n"
+                + "Contact: <" + contact() + ">" + contactParams + "\r\n"
+                + "Supported: gruu, path\r\n"
+                + "Expires: " + expires + "\r\n"
+                + "{auth}"
+                + "Content-Length: 0\r\n\r\n";
+    }
+
+    /** Registers this UA (challenge answered) and returns the final response. */
+    public SipText register(String password, String contactParams) throws IOException {
+        return sendWithAuth(registerRequest(UUID.randomUUID().toString(), 3600, contactParams), password);
+    }
+
+    public String user() {
+        return user;
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}
