@@ -2,6 +2,7 @@ package org.liaison.sip.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * garbage) is cut off and logged; it is not an error. Everything after the first bad record is
  * cut with it, since the framing after it cannot be trusted.
  *
- * <p>All methods are thread-safe; appends are serialised so records never interleave.
+ * <p>All methods are thread-safe; appends are serialised so records never interleave, and never
+ * wait for a disk flush.
  */
 public final class Journal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Journal.class);
@@ -101,11 +103,29 @@ public final class Journal implements AutoCloseable {
         dirty = true;
     }
 
-    /** Forces appended records to the disk now. */
-    public synchronized void force() throws IOException {
-        if (dirty) {
-            channel.force(false);
+    /**
+     * Forces appended records to the disk now. The disk flush runs outside the lock, so appends
+     * never wait for the disk.
+     */
+    public void force() throws IOException {
+        FileChannel toForce;
+        synchronized (this) {
+            if (!dirty) {
+                return;
+            }
             dirty = false;
+            toForce = channel;
+        }
+        try {
+            toForce.force(false);
+        } catch (ClosedChannelException replacedOrClosed) {
+            // close() forced it before closing; rewrite() closed it because its file was replaced
+            // by one already forced. Either way nothing is left to flush.
+        } catch (IOException e) {
+            synchronized (this) {
+                dirty = true;
+            }
+            throw e;
         }
     }
 

@@ -31,9 +31,8 @@ class JournalTest {
 
     private List<String> replay() throws IOException {
         List<String> records = new ArrayList<>();
-        try (Journal ignored = Journal.open(file(), INTERVAL, r -> records.add(new String(r, StandardCharsets.UTF_8)))) {
-            return records;
-        }
+        Journal.open(file(), INTERVAL, r -> records.add(new String(r, StandardCharsets.UTF_8))).close();
+        return records;
     }
 
     private void write(String... records) throws IOException {
