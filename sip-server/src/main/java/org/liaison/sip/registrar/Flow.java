@@ -9,7 +9,7 @@ import java.util.Set;
  * between.
  *
  * <p>Behind a NAT the Contact URI names an address nobody outside can reach, so requests for a
- * binding go to its flow, never to its Contact (RFC 5626 §5.3; for TCP and TLS, over that very
+ * binding go to its flow, never to its Contact (RFC 5626 §7; for TCP and TLS, over that very
  * connection).
  *
  * @param transport     {@code UDP}, {@code TCP} or {@code TLS}, upper case
