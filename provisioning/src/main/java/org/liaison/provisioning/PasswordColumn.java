@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The password column of users.csv, either form:
@@ -101,5 +103,12 @@ sealed interface PasswordColumn {
             }
         }
         return valid ? Optional.of(new Hashed(ha1)) : Optional.empty();
+    }
+
+    /** The hashed form of {@code credentials}, as the password column holds it: {@code md5:…+sha256:…}. */
+    static String hashedForm(Credentials credentials) {
+        return Stream.of(DigestAlgorithm.values())
+                .flatMap(a -> credentials.ha1(a).map(ha1 -> a.storagePrefix() + ":" + ha1).stream())
+                .collect(Collectors.joining("+"));
     }
 }

@@ -71,6 +71,12 @@ final class SourceText {
         return lineAt(skipBlankAndCommentLines(start));
     }
 
+    /** The whole file, with {@code span} of the body replaced, as UTF-8 bytes. */
+    byte[] replace(CsvCells.Span span, String replacement) {
+        String text = byteOrderMark + body.substring(0, span.start()) + replacement + body.substring(span.end());
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
     private static boolean isBlankOrCommentLineStart(char c) {
         return c == '\r' || c == '\n' || c == UsersCsv.COMMENT_MARKER;
     }

@@ -3,6 +3,7 @@ package org.liaison.provisioning;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,31 @@ public final class UsersFile {
      */
     public static AccountSnapshot load(Path file, String realm) throws UsersFileException {
         return snapshotOf(file, read(file), realm);
+    }
+
+    /**
+     * Stores {@code credentials} as {@code username}'s hashed password. Only that cell changes;
+     * every other byte of the file, comments and quoting included, stays. The file is replaced
+     * atomically and keeps its owner and permissions. The file must be valid before the edit.
+     */
+    public static void setPassword(Path file, String username, Credentials credentials)
+            throws UsersFileException, IOException {
+        Path target = file.toRealPath(); // an admin's symlink stays a symlink
+        UsersDocument document = UsersDocument.parse(nameOf(file), Files.readAllBytes(target));
+        String wanted = username.toLowerCase(Locale.ROOT);
+        UserRow user = document.users().stream()
+                .filter(u -> u.username().equals(wanted))
+                .findFirst()
+                .orElseThrow(() -> new Problems(nameOf(file)).fatalForFile("has no user " + wanted, null));
+        CsvCells.Span cell = CsvCells.span(document.text().body(), user.start(), UsersCsv.Column.PASSWORD.ordinal());
+        byte[] updated = document.text().replace(cell, hashedForm(credentials));
+        UsersDocument.parse(nameOf(file), updated); // never write a file that load would reject
+        AtomicReplace.write(target, updated);
+    }
+
+    /** The password column's text for {@code credentials}: {@code md5:<hex>+sha256:<hex>}, for the HA1s it has. */
+    public static String hashedForm(Credentials credentials) {
+        return PasswordColumn.hashedForm(credentials);
     }
 
     static AccountSnapshot snapshotOf(Path file, byte[] content, String realm) throws UsersFileException {
