@@ -30,13 +30,13 @@ class UsersFileSetPasswordTest {
                 + "username,password,display_name,extension,groups,notes\r\n"
                 + "alice,clrtxt:a,\"Liddell, Alice\",1001,sales,\"two\nlines\"\r\n"
                 + "\r\n"
-                + "\"bob\",\"clrtxt:old,pw\",\"Bob \"\"B\"\" Smith\",1002,sales;support,x\r\n"
+                + "\"bob\",\"clrtxt:old,\"\"pw\"\"\",\"Bob \"\"B\"\" Smith\",1002,sales;support,x\r\n"
                 + "# trailing comment without a line break";
         Path file = writeBytes(before);
 
         UsersFile.setPassword(file, "bob", NEW_BOB);
 
-        String after = before.replace("\"clrtxt:old,pw\"", UsersFile.hashedForm(NEW_BOB));
+        String after = before.replace("\"clrtxt:old,\"\"pw\"\"\"", UsersFile.hashedForm(NEW_BOB));
         assertArrayEquals(after.getBytes(StandardCharsets.UTF_8), Files.readAllBytes(file));
     }
 
