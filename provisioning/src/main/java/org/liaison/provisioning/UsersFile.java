@@ -51,6 +51,7 @@ public final class UsersFile {
         return PasswordColumn.hashedForm(credentials);
     }
 
+    /** Parses content already read, so a poller can hash exactly the bytes it parses. */
     static AccountSnapshot snapshotOf(Path file, byte[] content, String realm) throws UsersFileException {
         Objects.requireNonNull(realm, "realm");
         return new AccountSnapshot(UsersDocument.parse(nameOf(file), content).users().stream()
