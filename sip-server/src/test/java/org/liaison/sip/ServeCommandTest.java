@@ -32,10 +32,15 @@ class ServeCommandTest {
     }
 
     private Process serve(Path configDir) throws IOException {
-        log = root.resolve("serve-" + System.nanoTime() + ".log");
+        return liaison("serve", "--config", configDir.toString());
+    }
+
+    /** {@code bin/liaison ARGS}, as the script runs it, on the test class path. */
+    private Process liaison(String... args) throws IOException {
+        log = root.resolve("liaison-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), SipServerMain.class.getName(), "serve", "--config",
-                configDir.toString()));
+                "-cp", System.getProperty("java.class.path"), SipServerMain.class.getName()));
+        command.addAll(List.of(args));
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return process;
     }
@@ -104,5 +109,24 @@ class ServeCommandTest {
         assertEquals(2, process.exitValue());
         assertTrue(output().contains("users.csv:3:"), output());
         assertTrue(!output().contains("plain-password"), "the password cell must not be echoed: " + output());
+    }
+
+    @Test
+    void passwdStoresOnlyHashesAndTheNewPasswordWorks() throws Exception {
+        TestServer config = TestServer.builder().user("alice", "old-secret", "1001").create(root);
+        liaison("passwd", "alice", "--config", config.configDir().toString());
+        process.getOutputStream().write("new-secret\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), output());
+        String users = Files.readString(config.usersFile());
+        assertTrue(users.contains("alice,md5:") && users.contains("+sha256:"), users);
+        assertTrue(!users.contains("old-secret") && !users.contains("new-secret"), users);
+        config.start();
+        try (TestUa alice = new TestUa("alice", config)) {
+            assertEquals(200, alice.register("new-secret", "").status());
+        } finally {
+            config.stop();
+        }
     }
 }
