@@ -53,6 +53,7 @@ class CallProtocolTest {
         SipText invite = bob.awaitRequest("INVITE");
         assertEquals(bob.contact(), invite.requestUri());
         assertTrue(invite.header("record-route").orElseThrow().contains(";lr"), invite.toString());
+        assertTrue(invite.header("proxy-authorization").isEmpty(), "the caller's credentials went on: " + invite);
         bob.respond(invite, 180, "Ringing", "bobtag", null, null);
         assertEquals(180, alice.await(m -> m.isResponse() && m.status() == 180, Duration.ofSeconds(5)).status());
         bob.respond(invite, 200, "OK", "bobtag", null, null);

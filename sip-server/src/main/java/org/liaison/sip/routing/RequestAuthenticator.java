@@ -65,6 +65,23 @@ final class RequestAuthenticator {
         return challenge(request, registrar, result instanceof AuthResult.Stale);
     }
 
+    /**
+     * Removes the credentials meant for us before the request goes on (RFC 3261 §22.3): the next hop
+     * has no use for them, and a digest response is a secret to anyone who may replay or crack it.
+     */
+    void removeOurCredentials(Request request) {
+        List<Header> others = new ArrayList<>();
+        ListIterator<?> headers = request.getHeaders(ProxyAuthorizationHeader.NAME);
+        while (headers != null && headers.hasNext()) {
+            ProxyAuthorizationHeader h = (ProxyAuthorizationHeader) headers.next();
+            if (!realm.equals(h.getRealm())) {
+                others.add(h);
+            }
+        }
+        request.removeHeader(ProxyAuthorizationHeader.NAME);
+        others.forEach(request::addHeader);
+    }
+
     /** The client's credentials for our realm; a request may carry several (one per realm). */
     private Optional<DigestResponse> credentialsFor(Request request, boolean registrar) {
         String name = registrar ? AuthorizationHeader.NAME : ProxyAuthorizationHeader.NAME;

@@ -120,6 +120,7 @@ public final class RequestRouter {
             return new Outcome.Respond(c.response());
         }
         Account caller = ((RequestAuthenticator.Check.Passed) check).account();
+        authenticator.removeOurCredentials(request);
         if (!isFromAccount(request, caller)) {
             // the credentials of one user must not send as another (caller ID spoofing)
             return respond(request, Response.FORBIDDEN, "From does not match the credentials");
