@@ -1,0 +1,40 @@
+package org.liaison.sip.registrar;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Where a REGISTER really came from: the transport and the two socket addresses it travelled
+ * between.
+ *
+ * <p>Behind a NAT the Contact URI names an address nobody outside can reach, so requests for a
+ * binding go to its flow, never to its Contact (RFC 5626 §7; for TCP and TLS, over that very
+ * connection).
+ *
+ * @param transport     {@code UDP}, {@code TCP} or {@code TLS}, upper case
+ * @param remoteAddress the peer's IP address as a literal, as seen by our socket
+ * @param remotePort    the peer's port, as seen by our socket
+ * @param localAddress  our IP address the request arrived on
+ * @param localPort     our port the request arrived on
+ */
+public record Flow(String transport, String remoteAddress, int remotePort, String localAddress, int localPort) {
+    private static final Set<String> TRANSPORTS = Set.of("UDP", "TCP", "TLS");
+
+    public Flow {
+        transport = Objects.requireNonNull(transport, "transport").toUpperCase(Locale.ROOT);
+        if (!TRANSPORTS.contains(transport)) {
+            throw new IllegalArgumentException("transport must be one of " + TRANSPORTS + ": " + transport);
+        }
+        Objects.requireNonNull(remoteAddress, "remoteAddress");
+        Objects.requireNonNull(localAddress, "localAddress");
+        requirePort(remotePort, "remotePort");
+        requirePort(localPort, "localPort");
+    }
+
+    private static void requirePort(int port, String name) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(name + " must be 1..65535: " + port);
+        }
+    }
+}

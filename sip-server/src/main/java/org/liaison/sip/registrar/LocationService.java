@@ -1,0 +1,54 @@
+package org.liaison.sip.registrar;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Where the registrar keeps bindings and the proxy finds them: the location service of RFC 3261
+ * §10. Implementations are safe for concurrent use; calls for different address-of-records run in
+ * parallel, calls for the same one are serialised.
+ *
+ * <p>No method ever returns an expired binding: a binding ceases to exist at its
+ * {@link Binding#expiresAt()} whether or not {@link #purgeExpired()} has run yet.
+ *
+ * <p>Every implementation runs {@code LocationServiceContract}.
+ */
+public interface LocationService {
+
+    /** The live bindings of {@code aor} (a lower-case user name), in the order they were stored. */
+    List<Binding> lookup(String aor);
+
+    /** The live binding of {@code aor} registered by the device {@code instanceId}, to route a GRUU (RFC 5627 §6). */
+    Optional<Binding> findByInstance(String aor, String instanceId);
+
+    /**
+     * The live binding whose Contact URI points where {@code contactUri} does: same user, host
+     * (any case) and port (5060 when absent), URI parameters ignored. Used for an in-dialog
+     * request whose Request-URI is a registered Contact, so it goes to that binding's flow.
+     */
+    Optional<Binding> findByContact(String contactUri);
+
+    /**
+     * Atomically replaces the bindings of {@code aor} with {@code change} applied to its current
+     * live bindings, and returns what was stored. The new list is persisted before this returns.
+     *
+     * <p>{@code change} must be a pure function of its argument: it runs under the AoR's lock. If
+     * it returns its argument itself (the same instance) nothing is written; if it throws, the
+     * exception propagates and nothing changes. An empty result removes the AoR.
+     *
+     * @throws IllegalArgumentException if the result holds a binding of another AoR, or two
+     *                                  bindings with the same {@link Binding#key()}
+     * @throws java.io.UncheckedIOException if the change could not be persisted; nothing changed
+     */
+    List<Binding> update(String aor, UnaryOperator<List<Binding>> change);
+
+    /** Forgets every binding of {@code aor}, e.g. because the user was deleted from users.csv. */
+    void removeAll(String aor);
+
+    /** Drops expired bindings from memory and returns how many there were. */
+    int purgeExpired();
+
+    /** The number of live bindings across all address-of-records. */
+    int count();
+}
