@@ -218,7 +218,7 @@ run_once() {
   c0=$(server_cpu)
   (cd "$d" && timeout $((DURATION + 45)) sipp "$LIP:$PORT" -sf "$SCEN/$scen" -inf "$inj" $(sipp_opts "$UAC_PORT") \
       "${extra[@]}" -r "$rate" -m "$count" -timeout $((DURATION + 35))s -timeout_error -recv_timeout 10000 \
-      -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 100 -trace_err -error_file err.log \
+      -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1 -trace_err -error_file err.log \
       -max_log_size 5000000 >sipp.out 2>&1) || rc=$?
   c1=$(server_cpu)
   [ "$test" = call ] && stop_uas
