@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,9 +21,13 @@ class RealClientRegistrationTest {
     TestServer server;
     AutoCloseable client;
 
-    @BeforeEach
-    void startServer() throws Exception {
-        server = TestServer.builder().user("alice", "alice-secret", "1001").start(root.resolve("server"));
+    /** The server with the shipped digest algorithms (SHA-256, MD5), or with only {@code algorithms}. */
+    private void startServer(String algorithms) throws Exception {
+        TestServer.Builder builder = TestServer.builder().user("alice", "alice-secret", "1001");
+        if (algorithms != null) {
+            builder.property("auth.algorithms", algorithms);
+        }
+        server = builder.start(root.resolve("server"));
     }
 
     @AfterEach
@@ -32,11 +35,14 @@ class RealClientRegistrationTest {
         if (client != null) {
             client.close();
         }
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     @Test
     void linphonecRegistersAfterADigestChallengeAndUnregistersOnQuit() throws Exception {
+        startServer(null);
         Linphonec alice = Linphonec.start(root, "alice", account("alice-secret"), false);
         client = alice;
 
@@ -54,6 +60,7 @@ class RealClientRegistrationTest {
 
     @Test
     void linphonecWithAWrongPasswordIsRefused() throws Exception {
+        startServer(null);
         Linphonec alice = Linphonec.start(root, "alice", account("not-alice-secret"), false);
         client = alice; // killed afterwards: it now waits for a password on its input
 
@@ -62,7 +69,8 @@ class RealClientRegistrationTest {
     }
 
     @Test
-    void baresipRegistersAfterADigestChallenge() throws Exception {
+    void baresipRegistersAfterAnMd5DigestChallenge() throws Exception {
+        startServer(Baresip.SERVER_ALGORITHMS);
         Baresip alice = Baresip.start(root, "alice", account("alice-secret"));
         client = alice;
 
@@ -76,6 +84,7 @@ class RealClientRegistrationTest {
 
     @Test
     void baresipWithAWrongPasswordIsRefused() throws Exception {
+        startServer(Baresip.SERVER_ALGORITHMS);
         Baresip alice = Baresip.start(root, "alice", account("not-alice-secret"));
         client = alice;
 
@@ -83,6 +92,20 @@ class RealClientRegistrationTest {
         assertTrue(result.matches("reg: .*: 40[13] .*"), () -> "expected a 401/403 refusal, got '" + result + "'\n"
                 + alice.logs());
         assertTrue(server.server().locations().lookup("alice").isEmpty(), "a wrong password registered");
+    }
+
+    /**
+     * With the shipped configuration the server offers SHA-256 and MD5 challenges, and baresip 1.0
+     * cannot register (it gives up on the SHA-256 challenge instead of answering the MD5 one). Fails
+     * until the server finds a way to serve it (or the project decides it does not have to).
+     */
+    @Test
+    void baresipRegistersWithTheShippedDigestAlgorithms() throws Exception {
+        startServer(null);
+        Baresip alice = Baresip.start(root, "alice", account("alice-secret"));
+        client = alice;
+
+        assertEquals("ok", alice.awaitRegistration(REGISTRATION), alice::logs);
     }
 
     private SipAccount account(String password) {
