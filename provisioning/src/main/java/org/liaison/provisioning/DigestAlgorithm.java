@@ -39,9 +39,13 @@ public enum DigestAlgorithm {
 
     /** Lower-case hex digest of the UTF-8 bytes of {@code text}. */
     public String hash(String text) {
+        return hash(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Lower-case hex digest of {@code bytes}. */
+    String hash(byte[] bytes) {
         try {
-            MessageDigest digest = MessageDigest.getInstance(jcaName);
-            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance(jcaName).digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(jcaName + " is required by every Java runtime", e);
         }

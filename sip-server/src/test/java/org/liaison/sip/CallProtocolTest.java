@@ -78,6 +78,27 @@ class CallProtocolTest {
     }
 
     @Test
+    void deviceRegisteredOverTcpIsReachedOverItsOwnConnection() throws Exception {
+        try (TestUa bobTcp = new TestUa("bob", server, true)) {
+            assertEquals(200, bobTcp.register("bob-secret", "").status());
+            String callId = UUID.randomUUID().toString();
+            sendAuthenticatedInvite("sip:bob@" + DOMAIN, callId);
+            SipText invite = bobTcp.awaitRequest("INVITE");
+            assertTrue(invite.header("via").orElseThrow().startsWith("SIP/2.0/TCP"), invite.toString());
+            // RFC 5658: one Record-Route per side when the transport changes
+            assertEquals(2, Calls.recordRoutes(invite).size(), invite.toString());
+            bobTcp.respond(invite, 200, "OK", "bobtag", null, null);
+            SipText ok = alice.awaitResponse("INVITE", 200);
+            alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
+            bobTcp.awaitRequest("ACK");
+            bobTcp.send(Calls.fromCallee(bobTcp, invite, "bobtag", "BYE", 1));
+            SipText bye = alice.awaitRequest("BYE");
+            alice.respond(bye, 200, "OK", null, null, null);
+            assertEquals(200, bobTcp.awaitResponse("BYE", 200).status());
+        }
+    }
+
+    @Test
     void extensionDialsTheUser() throws Exception {
         assertEquals(200, bob.register("bob-secret", "").status());
         SipText invite = answeredCall("sip:1002@" + DOMAIN, "alice-secret");

@@ -30,8 +30,9 @@ import org.liaison.sip.registrar.Registrar;
 public final class RequestRouter {
     /** Methods whose dialogs must keep passing through us (RFC 3261 §16.6 step 4). */
     private static final Set<String> DIALOG_CREATING = Set.of(Request.INVITE, Request.SUBSCRIBE, Request.REFER);
-    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, MESSAGE, INFO, UPDATE, PRACK, REFER,"
-            + " SUBSCRIBE, NOTIFY";
+    private static final List<String> ALLOW = List.of(Request.INVITE, Request.ACK, Request.CANCEL, Request.BYE,
+            Request.OPTIONS, Request.REGISTER, Request.MESSAGE, Request.INFO, Request.UPDATE, Request.PRACK,
+            Request.REFER, Request.SUBSCRIBE, Request.NOTIFY);
 
     private final LocalAddresses local;
     private final RequestAuthenticator authenticator;
@@ -161,7 +162,9 @@ public final class RequestRouter {
     private Outcome options(Request request) {
         Response ok = responses.create(request, Response.OK);
         try {
-            ok.addHeader(sip.headers().createHeader("Allow", ALLOW));
+            for (String method : ALLOW) {
+                ok.addHeader(sip.headers().createAllowHeader(method));
+            }
             ok.addHeader(sip.headers().createHeader("Accept", "application/sdp"));
         } catch (ParseException e) {
             throw new IllegalStateException(e);

@@ -59,7 +59,7 @@ public final class Calls {
     }
 
     /** Record-Route values in order; one header may hold several comma-separated entries. */
-    static List<String> recordRoutes(SipText message) {
+    public static List<String> recordRoutes(SipText message) {
         List<String> all = new ArrayList<>();
         for (String value : message.all("record-route")) {
             for (String part : value.split(",(?=\\s*<)")) {

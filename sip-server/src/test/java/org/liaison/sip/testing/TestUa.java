@@ -1,11 +1,7 @@
 package org.liaison.sip.testing;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,31 +21,36 @@ import org.liaison.provisioning.DigestAlgorithm;
 public final class TestUa implements AutoCloseable {
     private static final Pattern PARAM = Pattern.compile("(\\w+)=(\"[^\"]*\"|[^,\\s]+)");
 
-    private final DatagramSocket socket;
-    private final InetSocketAddress server;
+    private final Wire wire;
     private final String user;
     private final String domain;
     private final List<SipText> unread = new ArrayList<>();
     private int cseq = 1;
     private int nonceCount;
 
+    /** A UDP user agent. */
     public TestUa(String user, TestServer server) throws IOException {
-        this(user, server.domain(), new InetSocketAddress(server.host(), server.port()));
+        this(user, server, false);
     }
 
-    public TestUa(String user, String domain, InetSocketAddress server) throws IOException {
-        this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
-        this.server = server;
+    /** A UDP or (with {@code tcp}) TCP user agent; over TCP everything uses one connection. */
+    public TestUa(String user, TestServer server, boolean tcp) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(server.host(), server.port());
+        this.wire = tcp ? new Wire.Tcp(address) : new Wire.Udp(address);
         this.user = user;
-        this.domain = domain;
+        this.domain = server.domain();
     }
 
     public int port() {
-        return socket.getLocalPort();
+        return wire.localPort();
+    }
+
+    public String transport() {
+        return wire.name();
     }
 
     public String contact() {
-        return "sip:" + user + "@127.0.0.1:" + port();
+        return "sip:" + user + "@127.0.0.1:" + port() + (wire instanceof Wire.Tcp ? ";transport=tcp" : "");
     }
 
     public String aor() {
@@ -65,16 +66,15 @@ public final class TestUa implements AutoCloseable {
     }
 
     public String via(String branch) {
-        return "SIP/2.0/UDP 127.0.0.1:" + port() + ";rport;branch=" + branch;
+        return "SIP/2.0/" + wire.name() + " 127.0.0.1:" + port() + ";rport;branch=" + branch;
     }
 
     public void send(String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        socket.send(new DatagramPacket(bytes, bytes.length, server));
+        wire.send(text.getBytes(StandardCharsets.UTF_8));
     }
 
     public void sendBytes(byte[] bytes) throws IOException {
-        socket.send(new DatagramPacket(bytes, bytes.length, server));
+        wire.send(bytes);
     }
 
     /** The next received message matching {@code wanted}, waiting at most {@code timeout}. */
@@ -87,20 +87,16 @@ public final class TestUa implements AutoCloseable {
             }
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        byte[] buffer = new byte[65536];
         while (true) {
-            long left = (deadline - System.nanoTime()) / 1_000_000;
+            long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new AssertionError("no matching message within " + timeout + "; unmatched: " + unread);
             }
-            socket.setSoTimeout((int) Math.max(1, left));
-            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-            try {
-                socket.receive(packet);
-            } catch (SocketTimeoutException e) {
+            String text = wire.receive(Duration.ofNanos(left));
+            if (text == null) {
                 continue;
             }
-            SipText m = SipText.parse(new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
+            SipText m = SipText.parse(text);
             if (wanted.test(m)) {
                 return m;
             }
@@ -238,6 +234,6 @@ public final class TestUa implements AutoCloseable {
 
     @Override
     public void close() {
-        socket.close();
+        wire.close();
     }
 }

@@ -1,0 +1,78 @@
+package org.liaison.provisioning;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * users.csv, the admin's list of staff: one user per line under the header
+ * {@code username,password,display_name,extension,groups} (further columns are ignored).
+ * UTF-8, RFC 4180 quoting, blank lines and lines starting with {@code #} ignored. See
+ * {@link PasswordColumn} for the password column's grammar.
+ */
+public final class UsersFile {
+    private UsersFile() {
+    }
+
+    /**
+     * Reads and checks {@code file}. All or nothing: any problem fails the load, reporting every
+     * problem found with its line.
+     *
+     * @param realm the SIP domain, which clear passwords are hashed with
+     */
+    public static AccountSnapshot load(Path file, String realm) throws UsersFileException {
+        return snapshotOf(file, read(file), realm);
+    }
+
+    /**
+     * Stores {@code credentials} as {@code username}'s hashed password. Only that cell changes;
+     * every other byte of the file, comments and quoting included, stays. The file is replaced
+     * atomically and keeps its owner and permissions. The file must be valid before the edit.
+     */
+    public static void setPassword(Path file, String username, Credentials credentials)
+            throws UsersFileException, IOException {
+        Path target = file.toRealPath(); // an admin's symlink stays a symlink
+        UsersDocument document = UsersDocument.parse(nameOf(file), Files.readAllBytes(target));
+        String wanted = username.toLowerCase(Locale.ROOT);
+        UserRow user = document.users().stream()
+                .filter(u -> u.username().equals(wanted))
+                .findFirst()
+                .orElseThrow(() -> new Problems(nameOf(file)).fatalForFile("has no user " + wanted, null));
+        CsvCells.Span cell = CsvCells.span(document.text().body(), user.start(), UsersCsv.Column.PASSWORD.ordinal());
+        byte[] updated = document.text().replace(cell, hashedForm(credentials));
+        UsersDocument.parse(nameOf(file), updated); // never write a file that load would reject
+        AtomicReplace.write(target, updated);
+    }
+
+    /** The password column's text for {@code credentials}: {@code md5:<hex>+sha256:<hex>}, for the HA1s it has. */
+    public static String hashedForm(Credentials credentials) {
+        return PasswordColumn.hashedForm(credentials);
+    }
+
+    /** Parses content already read, so a poller can hash exactly the bytes it parses. */
+    static AccountSnapshot snapshotOf(Path file, byte[] content, String realm) throws UsersFileException {
+        Objects.requireNonNull(realm, "realm");
+        return new AccountSnapshot(UsersDocument.parse(nameOf(file), content).users().stream()
+                .map(user -> user.toAccount(realm))
+                .toList());
+    }
+
+    /** A file that cannot be read, reported like any other problem with it. */
+    static UsersFileException unreadable(Path file, IOException e) {
+        return new Problems(nameOf(file)).fatalForFile("cannot be read (" + e + ")", e);
+    }
+
+    private static byte[] read(Path file) throws UsersFileException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw unreadable(file, e);
+        }
+    }
+
+    private static String nameOf(Path file) {
+        return String.valueOf(file.getFileName());
+    }
+}

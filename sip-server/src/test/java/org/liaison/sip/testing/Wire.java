@@ -1,0 +1,158 @@
+package org.liaison.sip.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** How a {@link TestUa} reaches the server: a UDP socket, or one TCP connection (RFC 3261 §18). */
+sealed interface Wire extends AutoCloseable {
+    String name();
+
+    int localPort();
+
+    void send(byte[] message) throws IOException;
+
+    /** The next message, or null if none arrived within {@code timeout}. */
+    String receive(Duration timeout) throws IOException;
+
+    @Override
+    void close();
+
+    final class Udp implements Wire {
+        private final DatagramSocket socket;
+        private final InetSocketAddress server;
+        private final byte[] buffer = new byte[65536];
+
+        Udp(InetSocketAddress server) throws IOException {
+            this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            this.server = server;
+        }
+
+        @Override
+        public String name() {
+            return "UDP";
+        }
+
+        @Override
+        public int localPort() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void send(byte[] message) throws IOException {
+            socket.send(new DatagramPacket(message, message.length, server));
+        }
+
+        @Override
+        public String receive(Duration timeout) throws IOException {
+            socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            try {
+                socket.receive(packet);
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+            return new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
+    }
+
+    /** Messages on a stream are framed by Content-Length (RFC 3261 §18.3); CRLF keep-alives are skipped. */
+    final class Tcp implements Wire {
+        private static final Pattern LENGTH = Pattern.compile("(?im)^(?:content-length|l)\\s*:\\s*(\\d+)\\s*$");
+        private final Socket socket;
+        private final InputStream in;
+        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+
+        Tcp(InetSocketAddress server) throws IOException {
+            this.socket = new Socket();
+            socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            socket.connect(server, 2000);
+            this.in = socket.getInputStream();
+        }
+
+        @Override
+        public String name() {
+            return "TCP";
+        }
+
+        @Override
+        public int localPort() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void send(byte[] message) throws IOException {
+            socket.getOutputStream().write(message);
+            socket.getOutputStream().flush();
+        }
+
+        @Override
+        public String receive(Duration timeout) throws IOException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            byte[] chunk = new byte[8192];
+            while (true) {
+                String message = takeMessage();
+                if (message != null) {
+                    return message;
+                }
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return null;
+                }
+                socket.setSoTimeout((int) Math.max(1, left));
+                try {
+                    int n = in.read(chunk);
+                    if (n < 0) {
+                        throw new IOException("server closed the connection");
+                    }
+                    pending.write(chunk, 0, n);
+                } catch (SocketTimeoutException e) {
+                    return null;
+                }
+            }
+        }
+
+        private String takeMessage() {
+            String text = pending.toString(StandardCharsets.UTF_8);
+            String trimmed = text.replaceFirst("^(\\r\\n)+", "");
+            int headEnd = trimmed.indexOf("\r\n\r\n");
+            if (headEnd < 0) {
+                return null;
+            }
+            Matcher m = LENGTH.matcher(trimmed.substring(0, headEnd));
+            int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+            byte[] all = trimmed.getBytes(StandardCharsets.UTF_8);
+            int headBytes = trimmed.substring(0, headEnd + 4).getBytes(StandardCharsets.UTF_8).length;
+            if (all.length < headBytes + length) {
+                return null;
+            }
+            pending.reset();
+            pending.write(all, headBytes + length, all.length - headBytes - length);
+            return new String(all, 0, headBytes + length, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing a test connection: nothing to do
+            }
+        }
+    }
+}
