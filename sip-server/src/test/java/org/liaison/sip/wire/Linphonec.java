@@ -42,8 +42,8 @@ final class Linphonec implements AutoCloseable {
     static Linphonec start(Path parent, String name, SipAccount account, boolean autoAnswer) throws IOException {
         Path binary = Tools.require("linphonec");
         Path dir = Files.createDirectories(parent.resolve(name));
-        Path home = Files.createDirectories(dir.resolve("home/.local/share/linphone")).getParent().getParent()
-                .getParent();
+        Path home = dir.resolve("home");
+        Files.createDirectories(home.resolve(".local/share/linphone"));
         int sipPort = FreePorts.udpAndTcp();
         int rtp = UdpPorts.freeBlock(20);
         Path config = dir.resolve("linphonerc");
