@@ -32,6 +32,7 @@ class SippCallTest {
 
     @BeforeEach
     void startServer() throws Exception {
+        Tools.require("sipp");
         server = SippServers.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
                 .start(root.resolve("server"));
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,11 @@ class SippRegistrationTest {
     @TempDir
     Path root;
     TestServer server;
+
+    @BeforeEach
+    void needsSipp() {
+        Tools.require("sipp");
+    }
 
     @AfterEach
     void stopServer() {
