@@ -99,6 +99,31 @@ class CallProtocolTest {
     }
 
     @Test
+    void ipv4CallerReachesAnIpv6Device() throws Exception {
+        server.stop();
+        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .property("sip.address", "127.0.0.1, ::1").start(root.resolve("dual"));
+        alice.close();
+        alice = new TestUa("alice", server);
+        try (TestUa bob6 = new TestUa("bob", server, false, "::1")) {
+            assertEquals(200, bob6.register("bob-secret", "").status());
+            sendAuthenticatedInvite("sip:bob@" + DOMAIN, UUID.randomUUID().toString());
+            SipText invite = bob6.awaitRequest("INVITE");
+            assertTrue(invite.header("via").orElseThrow().startsWith("SIP/2.0/UDP [0:0:0:0:0:0:0:1]:"),
+                    invite.toString());
+            // RFC 5658: one Record-Route per address family
+            assertEquals(2, Calls.recordRoutes(invite).size(), invite.toString());
+            bob6.respond(invite, 200, "OK", "bobtag", null, null);
+            SipText ok = alice.awaitResponse("INVITE", 200);
+            alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
+            bob6.awaitRequest("ACK");
+            alice.send(Calls.fromCaller(alice, ok, "BYE", 3));
+            bob6.respond(bob6.awaitRequest("BYE"), 200, "OK", null, null, null);
+            assertEquals(200, alice.awaitResponse("BYE", 200).status());
+        }
+    }
+
+    @Test
     void extensionDialsTheUser() throws Exception {
         assertEquals(200, bob.register("bob-secret", "").status());
         SipText invite = answeredCall("sip:1002@" + DOMAIN, "alice-secret");

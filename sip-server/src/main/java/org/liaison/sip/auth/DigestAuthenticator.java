@@ -76,8 +76,16 @@ public final class DigestAuthenticator {
      * {@link AuthResult.Stale}, so that the client retries without asking its user (RFC 7616 §3.3).
      */
     public List<String> challenges(boolean stale) {
+        return challenges(stale, settings.algorithms());
+    }
+
+    /**
+     * As {@link #challenges(boolean)}, limited to those of {@code algorithms} that are configured: for clients that
+     * give up on a challenge set containing an algorithm they do not know, instead of ignoring it (RFC 8760 §2.4).
+     */
+    public List<String> challenges(boolean stale, List<DigestAlgorithm> algorithms) {
         String nonce = nonces.issue();
-        return settings.algorithms().stream().map(a -> challenge(a, nonce, stale)).toList();
+        return settings.algorithms().stream().filter(algorithms::contains).map(a -> challenge(a, nonce, stale)).toList();
     }
 
     private String challenge(DigestAlgorithm algorithm, String nonce, boolean stale) {

@@ -20,7 +20,8 @@ import org.liaison.sip.registrar.RegistrarSettings;
  * whose values were checked here; nothing else in the server reads configuration.
  */
 public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, UsersSettings users, AuthSettings auth,
-        RegistrarSettings registrar, ProxySettings proxy, RelaySettings relay, int httpPort) {
+        ClientCompatibility compatibility, RegistrarSettings registrar, ProxySettings proxy, RelaySettings relay,
+        int httpPort) {
 
     public static final String FILE_NAME = "liaison.properties";
 
@@ -32,12 +33,14 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         Path dataDir = Path.of(r.requiredString("data.dir", "data")).toAbsolutePath().normalize();
         UsersSettings users = UsersSettings.from(r, configDir);
         AuthSettings auth = authSettings(r, sip.domain());
+        ClientCompatibility compatibility = ClientCompatibility.from(r);
         RegistrarSettings registrar = registrarSettings(r, sip.domain());
         ProxySettings proxy = ProxySettings.from(r);
         RelaySettings relay = RelaySettings.from(r);
         int httpPort = r.port("http.port", 8443);
         r.rejectUnknownKeys();
-        return new LiaisonConfig(configDir, sip, dataDir, users, auth, registrar, proxy, relay, httpPort);
+        return new LiaisonConfig(configDir, sip, dataDir, users, auth, compatibility, registrar, proxy, relay,
+                httpPort);
     }
 
     private static PropertiesConfiguration read(Path file) throws ConfigException {

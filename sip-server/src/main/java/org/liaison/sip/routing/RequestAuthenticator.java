@@ -2,14 +2,19 @@ package org.liaison.sip.routing;
 
 import java.net.InetAddress;
 import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ListIterator;
+import java.util.Locale;
 import java.util.Optional;
 import javax.sip.header.AuthorizationHeader;
 import javax.sip.header.Header;
 import javax.sip.header.ProxyAuthorizationHeader;
+import javax.sip.header.UserAgentHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.provisioning.Account;
+import org.liaison.provisioning.DigestAlgorithm;
 import org.liaison.sip.auth.AuthResult;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.auth.DigestResponse;
@@ -33,12 +38,15 @@ final class RequestAuthenticator {
     private final SipFactories sip;
     private final Responses responses;
     private final String realm;
+    private final List<String> md5OnlyUserAgents;
 
-    RequestAuthenticator(DigestAuthenticator digest, SipFactories sip, Responses responses, String realm) {
+    RequestAuthenticator(DigestAuthenticator digest, SipFactories sip, Responses responses, String realm,
+            List<String> md5OnlyUserAgents) {
         this.digest = digest;
         this.sip = sip;
         this.responses = responses;
         this.realm = realm;
+        this.md5OnlyUserAgents = md5OnlyUserAgents.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
     }
 
     Check check(Request request, InetAddress source) {
@@ -75,7 +83,7 @@ final class RequestAuthenticator {
         String name = registrar ? "WWW-Authenticate" : "Proxy-Authenticate";
         Response response = responses.create(request, status);
         try {
-            for (String value : digest.challenges(stale)) {
+            for (String value : challengesFor(request, stale)) {
                 Header h = sip.headers().createHeader(name, value);
                 response.addHeader(h);
             }
@@ -83,5 +91,26 @@ final class RequestAuthenticator {
             throw new IllegalStateException("our own challenge does not parse", e);
         }
         return new Check.Challenge(response);
+    }
+
+    /**
+     * Every configured algorithm, except for clients known to fail on a challenge they cannot use (baresip 1.0's
+     * libre answers a SHA-256 challenge with "Function not implemented" even when MD5 is offered too). The choice
+     * depends on the User-Agent only, never on the user, so it reveals nothing about accounts.
+     */
+    private List<String> challengesFor(Request request, boolean stale) {
+        if (request.getHeader(UserAgentHeader.NAME) instanceof UserAgentHeader ua) {
+            String product = String.join(" ", iterable(ua.getProduct())).toLowerCase(Locale.ROOT);
+            if (md5OnlyUserAgents.stream().anyMatch(product::contains)) {
+                return digest.challenges(stale, List.of(DigestAlgorithm.MD5));
+            }
+        }
+        return digest.challenges(stale);
+    }
+
+    private static List<String> iterable(ListIterator<?> tokens) {
+        List<String> all = new ArrayList<>();
+        tokens.forEachRemaining(t -> all.add(t.toString()));
+        return all;
     }
 }

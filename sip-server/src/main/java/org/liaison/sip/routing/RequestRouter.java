@@ -15,6 +15,7 @@ import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.provisioning.Account;
+import org.liaison.sip.config.ClientCompatibility;
 import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.edge.SipFactories;
@@ -46,10 +47,12 @@ public final class RequestRouter {
 
     public RequestRouter(LocalAddresses local, org.liaison.sip.auth.DigestAuthenticator digest,
             org.liaison.provisioning.AccountDirectory accounts, org.liaison.sip.registrar.LocationService locations,
-            Registrar registrar, RouteToken routeToken, DestinationPolicy destinations, SipFactories sip) {
+            Registrar registrar, RouteToken routeToken, DestinationPolicy destinations,
+            ClientCompatibility compatibility, SipFactories sip) {
         this.local = local;
         this.responses = new Responses(sip);
-        this.authenticator = new RequestAuthenticator(digest, sip, responses, local.domain());
+        this.authenticator = new RequestAuthenticator(digest, sip, responses, local.domain(),
+                compatibility.md5OnlyUserAgents());
         this.registrar = registrar;
         this.targets = new TargetResolver(local, accounts, locations, destinations, sip);
         this.routeToken = routeToken;

@@ -35,7 +35,12 @@ public final class TestUa implements AutoCloseable {
 
     /** A UDP or (with {@code tcp}) TCP user agent; over TCP everything uses one connection. */
     public TestUa(String user, TestServer server, boolean tcp) throws IOException {
-        InetSocketAddress address = new InetSocketAddress(server.host(), server.port());
+        this(user, server, tcp, server.host());
+    }
+
+    /** A user agent talking to the server at {@code serverHost} ({@code ::1} for IPv6). */
+    public TestUa(String user, TestServer server, boolean tcp, String serverHost) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(serverHost, server.port());
         this.wire = tcp ? new Wire.Tcp(address) : new Wire.Udp(address);
         this.user = user;
         this.domain = server.domain();
@@ -50,7 +55,7 @@ public final class TestUa implements AutoCloseable {
     }
 
     public String contact() {
-        return "sip:" + user + "@127.0.0.1:" + port() + (wire instanceof Wire.Tcp ? ";transport=tcp" : "");
+        return "sip:" + user + "@" + wire.host() + ":" + port() + (wire instanceof Wire.Tcp ? ";transport=tcp" : "");
     }
 
     public String aor() {
@@ -66,7 +71,7 @@ public final class TestUa implements AutoCloseable {
     }
 
     public String via(String branch) {
-        return "SIP/2.0/" + wire.name() + " 127.0.0.1:" + port() + ";rport;branch=" + branch;
+        return "SIP/2.0/" + wire.name() + " " + wire.host() + ":" + port() + ";rport;branch=" + branch;
     }
 
     public void send(String text) throws IOException {

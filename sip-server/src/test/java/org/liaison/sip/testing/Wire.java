@@ -28,19 +28,36 @@ sealed interface Wire extends AutoCloseable {
     @Override
     void close();
 
+    /** The loopback address of the server's family: the UA talks IPv6 to an IPv6 server. */
+    static InetAddress loopbackLike(InetSocketAddress server) throws IOException {
+        return InetAddress.getByName(server.getAddress() instanceof java.net.Inet6Address ? "::1" : "127.0.0.1");
+    }
+
+    /** The local address as written in SIP ({@code [::1]} for IPv6). */
+    String host();
+
+    private static String uriHost(InetAddress address) {
+        return address instanceof java.net.Inet6Address ? "[::1]" : address.getHostAddress();
+    }
+
     final class Udp implements Wire {
         private final DatagramSocket socket;
         private final InetSocketAddress server;
         private final byte[] buffer = new byte[65536];
 
         Udp(InetSocketAddress server) throws IOException {
-            this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            this.socket = new DatagramSocket(new InetSocketAddress(loopbackLike(server), 0));
             this.server = server;
         }
 
         @Override
         public String name() {
             return "UDP";
+        }
+
+        @Override
+        public String host() {
+            return uriHost(socket.getLocalAddress());
         }
 
         @Override
@@ -80,7 +97,7 @@ sealed interface Wire extends AutoCloseable {
 
         Tcp(InetSocketAddress server) throws IOException {
             this.socket = new Socket();
-            socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            socket.bind(new InetSocketAddress(loopbackLike(server), 0));
             socket.connect(server, 2000);
             this.in = socket.getInputStream();
         }
@@ -88,6 +105,11 @@ sealed interface Wire extends AutoCloseable {
         @Override
         public String name() {
             return "TCP";
+        }
+
+        @Override
+        public String host() {
+            return uriHost(socket.getLocalAddress());
         }
 
         @Override

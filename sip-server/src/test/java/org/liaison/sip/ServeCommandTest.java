@@ -1,0 +1,132 @@
+package org.liaison.sip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.liaison.sip.testing.Await;
+import org.liaison.sip.testing.TestServer;
+import org.liaison.sip.testing.TestUa;
+
+/** {@code liaison serve} as a separate process: startup, SIGTERM, kill -9, and configuration errors. */
+class ServeCommandTest {
+    @TempDir
+    Path root;
+    Process process;
+    Path log;
+
+    @AfterEach
+    void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+
+    private Process serve(Path configDir) throws IOException {
+        return liaison("serve", "--config", configDir.toString());
+    }
+
+    /** {@code bin/liaison ARGS}, as the script runs it, on the test class path. */
+    private Process liaison(String... args) throws IOException {
+        log = root.resolve("liaison-" + System.nanoTime() + ".log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SipServerMain.class.getName()));
+        command.addAll(List.of(args));
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return process;
+    }
+
+    private String output() throws IOException {
+        return Files.readString(log);
+    }
+
+    private void awaitServing() throws InterruptedException {
+        Await.until(() -> {
+            try {
+                return output().contains("serving sip domain");
+            } catch (IOException e) {
+                return false;
+            }
+        }, Duration.ofSeconds(20), "the server to log that it is serving");
+    }
+
+    @Test
+    void sigtermStopsTheServerCleanlyWithExitZero() throws Exception {
+        TestServer config = TestServer.builder().user("alice", "alice-secret", "1001").create(root);
+        serve(config.configDir());
+        awaitServing();
+        process.destroy(); // SIGTERM
+        assertTrue(process.waitFor(10, TimeUnit.SECONDS), "still running 10 s after SIGTERM");
+        assertEquals(0, process.exitValue(), output());
+        assertTrue(output().contains("stopped"), output());
+    }
+
+    @Test
+    void registrationSurvivesKillDashNine() throws Exception {
+        TestServer config = TestServer.builder().user("alice", "alice-secret", "1001").create(root);
+        serve(config.configDir());
+        awaitServing();
+        try (TestUa alice = new TestUa("alice", config)) {
+            assertEquals(200, alice.register("alice-secret", "").status());
+        }
+        process.destroyForcibly(); // SIGKILL: no shutdown, no flush
+        assertTrue(process.waitFor(10, TimeUnit.SECONDS));
+        config.start();
+        try {
+            assertEquals(1, config.server().locations().lookup("alice").size());
+        } finally {
+            config.stop();
+        }
+    }
+
+    @Test
+    void badConfigurationStopsStartupWithOneLineAndExitTwo() throws Exception {
+        TestServer config = TestServer.builder().property("sip.udp.port", "seventy").create(root);
+        serve(config.configDir());
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(2, process.exitValue());
+        List<String> lines = output().lines().filter(l -> l.startsWith("liaison:")).toList();
+        assertEquals(1, lines.size(), output());
+        assertTrue(lines.get(0).contains("liaison.properties: sip.udp.port: \"seventy\" is not a port number"),
+                lines.get(0));
+    }
+
+    @Test
+    void brokenUsersFileStopsStartupNamingTheLine() throws Exception {
+        TestServer config = TestServer.builder().user("alice", "alice-secret", "1001")
+                .userLine("bob,plain-password,Bob,1002,").create(root);
+        serve(config.configDir());
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(2, process.exitValue());
+        assertTrue(output().contains("users.csv:3:"), output());
+        assertTrue(!output().contains("plain-password"), "the password cell must not be echoed: " + output());
+    }
+
+    @Test
+    void passwdStoresOnlyHashesAndTheNewPasswordWorks() throws Exception {
+        TestServer config = TestServer.builder().user("alice", "old-secret", "1001").create(root);
+        liaison("passwd", "alice", "--config", config.configDir().toString());
+        process.getOutputStream().write("new-secret\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), output());
+        String users = Files.readString(config.usersFile());
+        assertTrue(users.contains("alice,md5:") && users.contains("+sha256:"), users);
+        assertTrue(!users.contains("old-secret") && !users.contains("new-secret"), users);
+        config.start();
+        try (TestUa alice = new TestUa("alice", config)) {
+            assertEquals(200, alice.register("new-secret", "").status());
+        } finally {
+            config.stop();
+        }
+    }
+}
