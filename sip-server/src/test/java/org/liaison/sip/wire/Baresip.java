@@ -16,14 +16,13 @@ import org.liaison.sip.testing.FreePorts;
  * must be an address: interface names fail in some sandboxes.
  *
  * <p>baresip 1.0 (Debian 12) answers MD5 digest challenges only, and gives up ("Register: Function
- * not implemented") when a response carries any SHA-256 challenge, even after an MD5 one: a server
- * it registers with must offer MD5 alone ({@link #SERVER_ALGORITHMS}).
+ * not implemented") when a response carries any SHA-256 challenge, even after an MD5 one; the
+ * server offers it MD5 alone by its User-Agent ({@code auth.md5-only-user-agents}), which these
+ * tests rely on by running with the shipped setting.
  */
 final class Baresip implements AutoCloseable {
     /** baresip's own bound on its lifetime ({@code -t}): it quits even if the test never closes it. */
     private static final int MAX_LIFETIME_SECONDS = 120;
-    /** The {@code auth.algorithms} baresip 1.0 can register with. */
-    static final String SERVER_ALGORITHMS = "MD5";
 
     private final String name;
     private final SipAccount account;
