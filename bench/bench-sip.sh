@@ -1,0 +1,296 @@
+#!/usr/bin/env bash
+# SIP load benchmark of Liaison (or Kamailio, for comparison) with SIPp, on 127.0.0.1 only.
+#
+#   bench/bench-sip.sh                         # defaults below; prints a markdown table
+#   REG_RATES="100" CALL_RATES="10" DURATION=5 STEP_UP=0 bench/bench-sip.sh    # a short smoke run
+#
+# It starts the server itself (bin/liaison serve --config <generated dir>) with N_USERS users
+# u0000.. of domain bench.local and UDP on 127.0.0.1, then runs, for each test in TESTS:
+#   register  REGISTER -> 401 -> REGISTER (MD5 digest) -> 200, one user per sipp call
+#   call      INVITE -> 407 -> ACK, INVITE (digest) -> 180/200 -> ACK, hold CALL_HOLD_MS, BYE -> 200,
+#             to N_CALLEES users registered from one sipp UAS (the server sends to the flow a
+#             binding came from, so they register from the UAS's own port)
+# at each fixed rate (REPEAT runs of DURATION seconds), then, if STEP_UP=1, steps the rate up by
+# STEP_FACTOR from the highest rate that passed until a run fails and bisects (STEP_MAX runs at
+# most): the result is the highest rate with zero failed calls.
+#
+# Per run: target and achieved rate (successful transactions per second while they completed, from
+# sipp's response-time samples), ok/failed calls, server CPU-seconds per 1000 transactions
+# (utime+stime of the server process, all threads, from /proc/PID/stat before and after), and
+# sipp's response time p50/p99 in ms (RTD 1: whole REGISTER exchange / INVITE -> 200 including the
+# challenge; sipp measures in whole milliseconds and includes its own scheduling).
+#
+# Environment (defaults in brackets):
+#   TESTS ["register call"]  REG_RATES ["200 500 1000"]  CALL_RATES ["20 50 100"]
+#   DURATION [10] seconds per run, capped at 25     REPEAT [1] runs per fixed rate
+#   STEP_UP [1]  STEP_FACTOR [1.5]  STEP_MAX [4]    CALL_HOLD_MS [1000]
+#   WARMUP [1]   1 = one run at the first rate of each test before measuring (the JVM compiles the
+#                hot paths during the first seconds; that run is listed as "warmup", not judged)
+#   N_USERS [2000]  N_CALLEES [50]  OUT [a new temporary directory]  SIPP_BUF [4194304]
+#   TARGET [liaison] | kamailio: the same load against Kamailio, started by
+#                      KAMAILIO_RUN (a script like /work/shared/bench/kamailio/run-kamailio.sh
+#                      that takes a users.csv of username,password,domain and prints KAMAILIO_PID=)
+#   LIAISON_JAVA_OPTS  passed to the JVM by bin/liaison
+#
+# Needs: sipp (Debian: sip-tester), a JDK 17 and Maven (bin/liaison builds on first use), ss.
+# Every sipp run is bounded by -m, -timeout and timeout(1); every process started is stopped on exit.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+TESTS="${TESTS:-register call}"
+REG_RATES="${REG_RATES:-200 500 1000}"
+CALL_RATES="${CALL_RATES:-20 50 100}"
+DURATION="${DURATION:-10}"
+REPEAT="${REPEAT:-1}"
+STEP_UP="${STEP_UP:-1}"
+STEP_FACTOR="${STEP_FACTOR:-1.5}"
+STEP_MAX="${STEP_MAX:-4}"
+WARMUP="${WARMUP:-1}"
+CALL_HOLD_MS="${CALL_HOLD_MS:-1000}"
+N_USERS="${N_USERS:-2000}"
+N_CALLEES="${N_CALLEES:-50}"
+SIPP_BUF="${SIPP_BUF:-4194304}"
+TARGET="${TARGET:-liaison}"
+OUT="${OUT:-$(mktemp -d -t liaison-bench.XXXXXX)}"
+DOMAIN=bench.local
+LIP=127.0.0.1
+SCEN="$HERE/sipp"
+CLK_TCK=$(getconf CLK_TCK)
+
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+die() { log "bench-sip: $*"; exit 1; }
+command -v sipp >/dev/null || die "sipp is not installed (Debian: apt-get install sip-tester)"
+command -v ss >/dev/null || die "ss is not installed (Debian: iproute2)"
+[ "$DURATION" -le 25 ] || { log "DURATION capped at 25 s"; DURATION=25; }
+[ "$N_CALLEES" -lt "$N_USERS" ] || die "N_CALLEES must be below N_USERS"
+mkdir -p "$OUT"
+
+# ---------------------------------------------------------------- processes we started
+SERVER_PID="" UAS_PID=""
+cleanup() {
+  local pid
+  for pid in $UAS_PID $SERVER_PID; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in $UAS_PID $SERVER_PID; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- ports, users
+udp_port_free() { [ -z "$(ss -Hlun "sport = :$1" 2>/dev/null)" ] && [ -z "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]; }
+free_port() {   # a port free for UDP and TCP, even, with port+2 free too (sipp's media ports)
+  local p
+  for _ in $(seq 200); do
+    p=$(( (RANDOM % 5000) * 2 + 20000 ))
+    udp_port_free "$p" && udp_port_free $((p + 1)) && udp_port_free $((p + 2)) && { echo "$p"; return; }
+  done
+  die "no free port found"
+}
+PORT="${PORT:-$(free_port)}"
+UAC_PORT=$(free_port); UAS_PORT=$(free_port)
+sipp_opts() {   # sipp_opts SIP_PORT : local sockets of one sipp, all on loopback
+  local m; m=$(free_port)
+  echo "-i $LIP -p $1 -mi $LIP -mp $m -ci $LIP -cp $((m + 1)) -buff_size $SIPP_BUF -nostdin"
+}
+
+mkdir -p "$OUT/conf"
+USERS_PLAIN="$OUT/users-plain.csv"   # username,password,domain (what another server is loaded with)
+: >"$USERS_PLAIN"
+for i in $(seq 0 $((N_USERS - 1))); do
+  u=$(printf 'u%04d' "$i")
+  echo "$u,pw-$u-$((i * 7919 % 100003)),$DOMAIN" >>"$USERS_PLAIN"
+done
+NCALLERS=$((N_USERS - N_CALLEES))
+awk -F, '{print $1";"$3";[authentication username="$1" password="$2"]"}' "$USERS_PLAIN" >"$OUT/all.inj"
+{ echo SEQUENTIAL; head -n "$NCALLERS" "$OUT/all.inj"; } >"$OUT/registrants.csv"
+{ echo SEQUENTIAL; tail -n "$N_CALLEES" "$OUT/all.inj"; } >"$OUT/callees.csv"
+tail -n "$N_CALLEES" "$USERS_PLAIN" | cut -d, -f1 >"$OUT/callee-names.txt"
+{ echo SEQUENTIAL; head -n "$NCALLERS" "$OUT/all.inj" |
+    awk -v f="$OUT/callee-names.txt" 'BEGIN { while ((getline l < f) > 0) c[n++] = l } { print $0 ";" c[(NR - 1) % n] }'; } >"$OUT/callers.csv"
+
+# ---------------------------------------------------------------- the server under test
+start_liaison() {
+  { echo "username,password,display_name,extension,groups"
+    awk -F, '{printf "%s,clrtxt:%s,%s,%d,\n", $1, $2, $1, 10000 + NR}' "$USERS_PLAIN"; } >"$OUT/conf/users.csv"
+  cat >"$OUT/conf/liaison.properties" <<PROPS
+sip.domain = $DOMAIN
+sip.address = $LIP
+sip.udp.port = $PORT
+sip.tcp.port = 0
+data.dir = $OUT/data
+# sipp 3.6 answers MD5 challenges only
+auth.algorithms = MD5
+# the load comes from one address: the failure limiter must not be what is measured
+auth.max-failures-per-source = 100000
+security.allowed-destinations = 127.0.0.0/8
+PROPS
+  if [ ! -f "$ROOT/sip-server/target/sip-server.jar" ] || [ ! -d "$ROOT/sip-server/target/lib" ]; then
+    log "building (mvn package -DskipTests)"
+    (cd "$ROOT" && timeout 600 mvn -q -B -DskipTests package >"$OUT/build.log" 2>&1) || die "build failed: $OUT/build.log"
+  fi
+  "$ROOT/bin/liaison" serve --config "$OUT/conf" >"$OUT/server.log" 2>&1 &
+  SERVER_PID=$!   # bin/liaison execs java: this is the JVM
+  for _ in $(seq 300); do
+    grep -q 'serving sip domain' "$OUT/server.log" 2>/dev/null && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$OUT/server.log" >&2
+  die "the server did not start within 30 s"
+}
+
+start_kamailio() {
+  local run="${KAMAILIO_RUN:?TARGET=kamailio needs KAMAILIO_RUN (see the header)}" line
+  line=$(KAM_PORT="$PORT" "$run" "$USERS_PLAIN" | tail -1)
+  SERVER_PID=$(echo "$line" | sed -n 's/.*KAMAILIO_PID=\([0-9]*\).*/\1/p')
+  [ -n "$SERVER_PID" ] || die "kamailio did not start: $line"
+}
+
+# utime+stime of the server, all threads (and reaped children: Kamailio forks workers), in seconds
+server_cpu() {
+  local total=0 pid
+  for pid in $SERVER_PID $(pgrep -P "$SERVER_PID" 2>/dev/null || true); do
+    [ -r "/proc/$pid/stat" ] || continue
+    total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13 + $14 + $15}')))
+  done
+  awk -v t="$total" -v h="$CLK_TCK" 'BEGIN {printf "%.3f", t / h}'
+}
+
+# ---------------------------------------------------------------- sipp helpers
+stat_value() {   # stat_value STAT.CSV COLUMN : the column of the last line
+  awk -F';' -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i } END { if (k) print $k }' "$1"
+}
+rtt_summary() {  # rtt_summary DIR : "achieved_rate p50 p99" from RTD 1 samples (Date_ms;response_time_ms;rtd_no)
+  local samples="$1/rtd1.txt"
+  cat "$1"/*_rtt.csv 2>/dev/null | awk -F';' '$3 == 1 { print $1, $2 }' >"$samples" || true
+  local n; n=$(wc -l <"$samples")
+  [ "$n" -ge 2 ] || { echo "nan nan nan"; return; }
+  # achieved: completed transactions per second between the first and the last completion
+  local rate; rate=$(sort -n -k1,1 "$samples" | awk 'NR == 1 {a = $1} {b = $1} END {printf "%.1f", (NR - 1) * 1000 / (b - a > 0 ? b - a : 1)}')
+  local p50 p99
+  p50=$(awk '{print $2}' "$samples" | sort -n | awk -v k=$(( (n - 1) * 50 / 100 + 1 )) 'NR == k')
+  p99=$(awk '{print $2}' "$samples" | sort -n | awk -v k=$(( (n - 1) * 99 / 100 + 1 )) 'NR == k')
+  echo "$rate $p50 $p99"
+}
+
+register_callees() {
+  local d="$OUT/callee-registration"; mkdir -p "$d"
+  (cd "$d" && timeout 60 sipp "$LIP:$PORT" -sf "$SCEN/register.xml" -inf "$OUT/callees.csv" $(sipp_opts "$UAS_PORT") \
+      -r 100 -m "$N_CALLEES" -timeout 30s -timeout_error -trace_stat -stf stat.csv -trace_err -error_file err.log \
+      >sipp.out 2>&1) || true
+  local ok; ok=$(stat_value "$d/stat.csv" 'SuccessfulCall(C)')
+  [ "${ok:-0}" = "$N_CALLEES" ] || die "only ${ok:-0}/$N_CALLEES callees registered (see $d)"
+  log "registered $N_CALLEES callees from the UAS port $UAS_PORT"
+}
+
+start_uas() {    # start_uas DIR : the callees' sipp, until stop_uas
+  (cd "$1" && exec timeout $((DURATION + 60)) sipp -sf "$SCEN/call-uas.xml" $(sipp_opts "$UAS_PORT") \
+      -timeout $((DURATION + 50))s -trace_err -error_file uas-err.log >uas.out 2>&1) &
+  UAS_PID=$!
+  for _ in $(seq 50); do udp_port_free "$UAS_PORT" || return 0; sleep 0.1; done
+  die "the UAS did not bind port $UAS_PORT"
+}
+stop_uas() {
+  [ -n "$UAS_PID" ] || return 0
+  kill "$UAS_PID" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$UAS_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$UAS_PID" 2>/dev/null || true
+  wait "$UAS_PID" 2>/dev/null || true
+  UAS_PID=""
+  # wait until the port is released, so the next UAS can bind it
+  for _ in $(seq 50); do udp_port_free "$UAS_PORT" && return 0; sleep 0.1; done
+}
+
+RESULTS="$OUT/results.tsv"
+printf 'test\trate\trun\tachieved\tok\tfailed\tcpu_s\tcpu_per_1000\tp50_ms\tp99_ms\tverdict\n' >"$RESULTS"
+
+# run_once TEST RATE RUN : one fixed-rate run; prints PASS or FAIL
+run_once() {
+  local test=$1 rate=$2 run=$3 d="$OUT/$1-r$2-$3" scen inj extra=()
+  mkdir -p "$d"
+  local count; count=$(awk -v r="$rate" -v d="$DURATION" 'BEGIN {printf "%d", r * d + 0.5}')
+  case "$test" in
+    register) scen=register.xml inj="$OUT/registrants.csv" ;;
+    call) scen=call-uac.xml inj="$OUT/callers.csv" extra=(-d "$CALL_HOLD_MS"); start_uas "$d" ;;
+  esac
+  local c0 c1 rc=0
+  c0=$(server_cpu)
+  (cd "$d" && timeout $((DURATION + 45)) sipp "$LIP:$PORT" -sf "$SCEN/$scen" -inf "$inj" $(sipp_opts "$UAC_PORT") \
+      "${extra[@]}" -r "$rate" -m "$count" -timeout $((DURATION + 35))s -timeout_error -recv_timeout 10000 \
+      -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1 -trace_err -error_file err.log \
+      -max_log_size 5000000 >sipp.out 2>&1) || rc=$?
+  c1=$(server_cpu)
+  [ "$test" = call ] && stop_uas
+  local ok failed; ok=$(stat_value "$d/stat.csv" 'SuccessfulCall(C)'); failed=$(stat_value "$d/stat.csv" 'FailedCall(C)')
+  ok=${ok:-0} failed=${failed:-0}
+  local lost=$((count - ok - failed))   # calls never finished (sipp killed by timeout)
+  local achieved p50 p99; read -r achieved p50 p99 < <(rtt_summary "$d")
+  local cpu per1000
+  cpu=$(awk -v a="$c0" -v b="$c1" 'BEGIN {printf "%.2f", b - a}')
+  per1000=$(awk -v c="$cpu" -v n="$ok" 'BEGIN { if (n > 0) printf "%.3f", c * 1000 / n; else print "nan" }')
+  local verdict=PASS
+  { [ "$rc" = 0 ] && [ "$failed" = 0 ] && [ "$lost" = 0 ]; } || verdict=FAIL
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$test" "$rate" "$run" "$achieved" "$ok" \
+      "$((failed + lost))" "$cpu" "$per1000" "$p50" "$p99" "$verdict" >>"$RESULTS"
+  log "$test rate=$rate run=$run ok=$ok failed=$((failed + lost)) achieved=$achieved/s srvCPU=${cpu}s (${per1000}/1000) p50=${p50}ms p99=${p99}ms sipp=$rc -> $verdict"
+  echo "$verdict"
+}
+
+# search TEST "RATES" : fixed rates, then step up / bisect to the highest rate with 0 failures
+search() {
+  local test=$1 rates=$2 r i v best="" first_fail=""
+  [ "$WARMUP" = 1 ] && run_once "$test" "${rates%% *}" warmup >/dev/null
+  for r in $rates; do
+    local all=PASS
+    for i in $(seq "$REPEAT"); do v=$(run_once "$test" "$r" "$i"); [ "$v" = PASS ] || all=FAIL; done
+    if [ "$all" = PASS ]; then best=$r; elif [ -z "$first_fail" ]; then first_fail=$r; fi
+  done
+  if [ "$STEP_UP" = 1 ] && [ -n "$best" ]; then
+    local lo=$best hi="" steps=0
+    [ -n "$first_fail" ] && [ "$first_fail" -gt "$lo" ] && hi=$first_fail
+    while [ "$steps" -lt "$STEP_MAX" ]; do
+      if [ -z "$hi" ]; then r=$(awk -v l="$lo" -v f="$STEP_FACTOR" 'BEGIN {printf "%d", l * f + 0.5}')
+      else
+        awk -v l="$lo" -v h="$hi" 'BEGIN {exit !(h / l > 1.1)}' || break
+        r=$(( (lo + hi) / 2 ))
+      fi
+      steps=$((steps + 1))
+      v=$(run_once "$test" "$r" "s$steps")
+      if [ "$v" = PASS ]; then lo=$r; else hi=$r; fi
+    done
+    best=$lo first_fail=${hi:-$first_fail}
+  fi
+  printf '%s\t%s\t%s\n' "$test" "${best:-none}" "${first_fail:-none}" >>"$OUT/max.tsv"
+}
+
+# ---------------------------------------------------------------- main
+case "$TARGET" in
+  liaison) start_liaison ;;
+  kamailio) start_kamailio ;;
+  *) die "TARGET must be liaison or kamailio" ;;
+esac
+log "target $TARGET on $LIP:$PORT (pid $SERVER_PID), $N_USERS users, tests [$TESTS], ${DURATION}s per run, out $OUT"
+: >"$OUT/max.tsv"
+for t in $TESTS; do
+  case "$t" in
+    register) search register "$REG_RATES" ;;
+    call) register_callees; search call "$CALL_RATES" ;;
+    *) die "unknown test $t" ;;
+  esac
+done
+
+echo "## SIP benchmark: $TARGET, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, ${DURATION}s per run, call hold ${CALL_HOLD_MS} ms"
+echo
+echo "| test | target/s | run | achieved/s | ok | failed | server CPU-s | CPU-s per 1000 | p50 ms | p99 ms | verdict |"
+echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"
+tail -n +2 "$RESULTS" | awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11}'
+echo
+echo "| test | highest rate with 0 failures | lowest failing rate seen |"
+echo "|---|---:|---:|"
+awk -F'\t' '{printf "| %s | %s | %s |\n", $1, $2, $3}' "$OUT/max.tsv"
+echo
+echo "raw sipp files and server log: $OUT"

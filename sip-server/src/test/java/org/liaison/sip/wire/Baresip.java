@@ -1,0 +1,135 @@
+package org.liaison.sip.wire;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.liaison.sip.testing.FreePorts;
+
+/**
+ * baresip driven headless: a generated configuration directory ({@code -f}), commands written to its
+ * stdio interface (it warns that it cannot set up the terminal, then reads lines fine), results read
+ * from its output, where {@code -s} also prints every SIP message. A sine generator is its
+ * microphone and a do-nothing bridge its speaker: no sound card is needed. {@code net_interface}
+ * must be an address: interface names fail in some sandboxes.
+ *
+ * <p>baresip 1.0 (Debian 12) answers MD5 digest challenges only, and gives up ("Register: Function
+ * not implemented") when a response carries any SHA-256 challenge, even after an MD5 one; the
+ * server offers it MD5 alone by its User-Agent ({@code auth.md5-only-user-agents}), which these
+ * tests rely on by running with the shipped setting.
+ */
+final class Baresip implements AutoCloseable {
+    /** baresip's own bound on its lifetime ({@code -t}): it quits even if the test never closes it. */
+    private static final int MAX_LIFETIME_SECONDS = 120;
+
+    private final String name;
+    private final SipAccount account;
+    private final ChildProcess process;
+    private final Path dir;
+
+    private Baresip(String name, SipAccount account, ChildProcess process, Path dir) {
+        this.name = name;
+        this.account = account;
+        this.process = process;
+        this.dir = dir;
+    }
+
+    /** Starts baresip for {@code account} in {@code parent/name}; it answers calls by itself. */
+    static Baresip start(Path parent, String name, SipAccount account) throws IOException {
+        Path binary = Tools.require("baresip");
+        Path modules = binary.getParent().resolveSibling("lib/baresip/modules");
+        Path dir = Files.createDirectories(parent.resolve(name));
+        int sipPort = FreePorts.udpAndTcp();
+        int rtp = UdpPorts.freeBlock(20);
+        Files.writeString(dir.resolve("config"), String.join("\n",
+                "poll_method\tepoll",
+                "sip_listen\t127.0.0.1:" + sipPort,
+                "net_interface\t127.0.0.1",
+                "call_local_timeout\t30",
+                "audio_player\taubridge,sink-" + name,
+                "audio_alert\taubridge,alert-" + name,
+                "audio_source\tausine,440",
+                "ausrc_srate\t48000",
+                "ausrc_channels\t2",
+                "auplay_srate\t48000",
+                "auplay_channels\t1",
+                "rtp_ports\t" + rtp + "-" + (rtp + 19),
+                "statmode_default\toff",
+                "ringback_disabled\tyes",
+                "module_path\t" + modules,
+                "module\tstdio.so",
+                "module\tg711.so",
+                "module\tausine.so",
+                "module\taubridge.so",
+                "module_tmp\tuuid.so",
+                "module_tmp\taccount.so",
+                "module_app\tmenu.so",
+                "module_app\tcontact.so",
+                ""));
+        String server = "sip:" + account.serverHost() + ":" + account.serverPort() + ";transport=udp";
+        Files.writeString(dir.resolve("accounts"), "<" + account.aor() + ";transport=udp>;auth_pass="
+                + account.password() + ";outbound=\"" + server + "\";answermode=auto;regint=300"
+                + ";audio_codecs=pcmu\n");
+        Files.writeString(dir.resolve("contacts"), "");
+        ChildProcess process = ChildProcess.start("baresip " + name,
+                List.of(binary.toString(), "-f", dir.toString(), "-s", "-t", Integer.toString(MAX_LIFETIME_SECONDS)),
+                dir, dir.resolve("out"), Map.of("HOME", dir.toString()));
+        return new Baresip(name, account, process, dir);
+    }
+
+    void command(String line) {
+        process.send(line);
+    }
+
+    void dial(String uri) {
+        command("/dial " + uri);
+    }
+
+    void hangUp() {
+        command("/hangup");
+    }
+
+    boolean awaitOutput(String regex, Duration timeout) {
+        return process.awaitOutput(regex, timeout);
+    }
+
+    /**
+     * "ok" once registered; else the line saying why not (baresip prints {@code reg: <aor>: 401 ...}
+     * for a refusal and {@code reg: <aor>: Register: <error>} when it cannot answer a challenge);
+     * empty if nothing came in time.
+     */
+    String awaitRegistration(Duration timeout) {
+        return Await.match(dir.resolve("out"),
+                "(registered successfully)|(reg: .*)|(.*init failed.*)|(module .*: No such file.*)",
+                timeout).map(m -> m.group(1) != null ? "ok" : m.group().trim()).orElse("");
+    }
+
+    boolean awaitCallEstablished(Duration timeout) {
+        return awaitOutput("Call established", timeout);
+    }
+
+    /** A call of this baresip ended (hung up by either side). */
+    boolean awaitCallTerminated(Duration timeout) {
+        return awaitOutput("(?i)terminated|session closed", timeout);
+    }
+
+    boolean quit(Duration timeout) {
+        command("/quit");
+        return process.awaitExit(timeout).isPresent();
+    }
+
+    SipAccount account() {
+        return account;
+    }
+
+    String logs() {
+        return "---- baresip " + name + " (" + dir + ")\n" + Sipp.tail(process.outputText());
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

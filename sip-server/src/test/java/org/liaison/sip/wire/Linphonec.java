@@ -1,0 +1,162 @@
+package org.liaison.sip.wire;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.liaison.sip.testing.FreePorts;
+
+/**
+ * linphonec (liblinphone's command-line client) driven headless: a generated linphonerc in its own
+ * directory, commands written to its standard input, answers read from its output and its log
+ * ({@code -d 6} logs every SIP message and every state change).
+ *
+ * <p>Two things it needs that are easy to miss: {@code $HOME/.local/share/linphone} must exist, or
+ * liblinphone 5.1 never opens its database and silently never starts the network; and after a
+ * refused registration it asks for a password on standard input, so such an instance is killed
+ * rather than told to quit.
+ */
+final class Linphonec implements AutoCloseable {
+    /** Output lines may start with any number of prompts. */
+    static final String PROMPT = "^(?:linphonec> )*";
+    private static final String REGISTRATION_RESULT = "to \\[LinphoneRegistration(Ok|Failed)\\]";
+
+    private final String name;
+    private final SipAccount account;
+    private final ChildProcess process;
+    private final Path dir;
+    private final int sipPort;
+
+    private Linphonec(String name, SipAccount account, ChildProcess process, Path dir, int sipPort) {
+        this.name = name;
+        this.account = account;
+        this.process = process;
+        this.dir = dir;
+        this.sipPort = sipPort;
+    }
+
+    /** Starts linphonec for {@code account} in {@code parent/name}; {@code autoAnswer} adds {@code -a}. */
+    static Linphonec start(Path parent, String name, SipAccount account, boolean autoAnswer) throws IOException {
+        Path binary = Tools.require("linphonec");
+        Path dir = Files.createDirectories(parent.resolve(name));
+        Path home = dir.resolve("home");
+        Files.createDirectories(home.resolve(".local/share/linphone"));
+        int sipPort = FreePorts.udpAndTcp();
+        int rtp = UdpPorts.freeBlock(20);
+        Path config = dir.resolve("linphonerc");
+        Files.writeString(config, linphonerc(account, sipPort, rtp));
+        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "-c", config.toString(),
+                "-d", "6", "-l", dir.resolve("log").toString()));
+        if (autoAnswer) {
+            cmd.add("-a");
+        }
+        ChildProcess process = ChildProcess.start("linphonec " + name, cmd, dir, dir.resolve("out"),
+                Map.of("HOME", home.toString()));
+        return new Linphonec(name, account, process, dir, sipPort);
+    }
+
+    private static String linphonerc(SipAccount a, int sipPort, int rtp) {
+        StringBuilder rc = new StringBuilder();
+        rc.append("[sip]\n")
+                .append("sip_port=").append(sipPort).append('\n')
+                .append("sip_tcp_port=0\nsip_tls_port=0\n")
+                .append("bind_address=127.0.0.1\n")
+                .append("default_proxy=0\n")
+                .append("media_encryption=none\nmedia_encryption_mandatory=0\n")
+                .append("[rtp]\n")
+                .append("bind_address=127.0.0.1\n")
+                .append("audio_rtp_port=").append(rtp).append('-').append(rtp + 9).append('\n')
+                .append("video_rtp_port=").append(rtp + 10).append('-').append(rtp + 14).append('\n')
+                .append("text_rtp_port=").append(rtp + 15).append('-').append(rtp + 19).append('\n')
+                .append("[sound]\necho_cancellation=0\n")
+                .append("[video]\ncapture=0\ndisplay=0\nautomatically_initiate=0\nautomatically_accept=0\n")
+                .append("[proxy_0]\n")
+                .append("reg_proxy=<sip:").append(a.serverHost()).append(':').append(a.serverPort())
+                .append(";transport=udp>\n")
+                .append("reg_route=<sip:").append(a.serverHost()).append(':').append(a.serverPort())
+                .append(";transport=udp;lr>\n")
+                .append("reg_identity=").append(a.aor()).append('\n')
+                .append("reg_expires=300\nreg_sendregister=1\npublish=0\ndial_escape_plus=0\n")
+                .append("[auth_info_0]\n")
+                .append("username=").append(a.user()).append('\n')
+                .append("passwd=").append(a.password()).append('\n');
+        // G.711 only: what every desk phone has, and plain RTP between the clients for now
+        String[][] codecs = {{"PCMU", "8000", "1", "1"}, {"PCMA", "8000", "1", "1"}, {"opus", "48000", "2", "0"},
+            {"speex", "16000", "1", "0"}, {"speex", "8000", "1", "0"}, {"speex", "32000", "1", "0"},
+            {"G722", "8000", "1", "0"}, {"GSM", "8000", "1", "0"}, {"G729", "8000", "1", "0"}};
+        for (int i = 0; i < codecs.length; i++) {
+            rc.append("[audio_codec_").append(i).append("]\nmime=").append(codecs[i][0])
+                    .append("\nrate=").append(codecs[i][1]).append("\nchannels=").append(codecs[i][2])
+                    .append("\nenabled=").append(codecs[i][3]).append('\n');
+        }
+        return rc.toString();
+    }
+
+    void command(String line) {
+        process.send(line);
+    }
+
+    /** Places a call to {@code uri}, e.g. {@code sip:bob@liaison.test}. */
+    void call(String uri) {
+        command("call " + uri);
+    }
+
+    /** Hangs up the current call. */
+    void hangUp() {
+        command("terminate");
+    }
+
+    /** Whether {@code regex} appears on linphonec's output (prompts allowed at line start). */
+    boolean awaitOutput(String regex, Duration timeout) {
+        return process.awaitOutput(PROMPT + regex, timeout);
+    }
+
+    boolean awaitLog(String regex, Duration timeout) {
+        return Await.matches(dir.resolve("log"), regex, timeout);
+    }
+
+    /** The outcome of the first registration: "Ok" or "Failed", or empty when there was none in time. */
+    String awaitRegistration(Duration timeout) {
+        return Await.match(dir.resolve("log"), REGISTRATION_RESULT, timeout).map(m -> m.group(1)).orElse("");
+    }
+
+    boolean awaitCallConnected(Duration timeout) {
+        return awaitOutput("Call \\d+ (?:with|to) .* connected", timeout);
+    }
+
+    boolean awaitCallEnded(Duration timeout) {
+        return awaitOutput("Call \\d+ (?:with|to) .* ended", timeout);
+    }
+
+    /** Asks linphonec to unregister and exit; true if it did within the time. */
+    boolean quit(Duration timeout) {
+        command("quit");
+        return process.awaitExit(timeout).isPresent();
+    }
+
+    String log() {
+        return Await.read(dir.resolve("log"));
+    }
+
+    int sipPort() {
+        return sipPort;
+    }
+
+    SipAccount account() {
+        return account;
+    }
+
+    /** The output and the end of the log, for assertion messages. */
+    String logs() {
+        return "---- linphonec " + name + " (" + dir + ")\noutput:\n" + Sipp.tail(process.outputText())
+                + "\nSIP messages in the log:\n" + Sipp.tail(SipLog.messagesOfLinphone(log()));
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}
