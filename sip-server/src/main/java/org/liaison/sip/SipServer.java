@@ -70,7 +70,7 @@ public final class SipServer implements AutoCloseable {
                     factories.headers(), factories.addresses(), clock);
             RouteToken routeToken = RouteToken.open(dataDir);
             RequestRouter router = new RequestRouter(local, digest, accounts, locations, registrar, routeToken,
-                    config.proxy().destinations(), config.compatibility(), factories);
+                    config.proxy(), config.compatibility(), factories);
             Forwarder forwarder = new Forwarder(factories, local, edge.providers(), routeToken, timers,
                     config.proxy().inviteTimeout());
             timers.scheduleWithFixedDelay(locations::purgeExpired, EXPIRY_SWEEP_SECONDS, EXPIRY_SWEEP_SECONDS,

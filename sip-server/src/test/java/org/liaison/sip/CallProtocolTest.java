@@ -3,6 +3,10 @@ package org.liaison.sip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -195,6 +199,25 @@ class CallProtocolTest {
     void requestsForForeignDomainsAreRefused() throws Exception {
         sendAuthenticatedInvite("sip:victim@premium.example", UUID.randomUUID().toString());
         assertEquals(403, alice.awaitResponse("INVITE", 300).status());
+    }
+
+    @Test
+    void requestsForADomainTheAdminAllowedAreForwardedThere() throws Exception {
+        server.stop();
+        server = TestServer.builder().user("alice", "alice-secret", "1001")
+                .property("proxy.foreign-domains", "127.0.0.2").start(root.resolve("partner"));
+        alice.close();
+        alice = new TestUa("alice", server);
+        try (DatagramSocket partner = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0))) {
+            partner.setSoTimeout(5000);
+            String uri = "sip:carol@127.0.0.2:" + partner.getLocalPort();
+            sendAuthenticatedInvite(uri, UUID.randomUUID().toString());
+            DatagramPacket packet = new DatagramPacket(new byte[65536], 65536);
+            partner.receive(packet);
+            SipText invite = SipText.parse(new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
+            assertEquals("INVITE", invite.method());
+            assertEquals(uri, invite.requestUri());
+        }
     }
 
     @Test

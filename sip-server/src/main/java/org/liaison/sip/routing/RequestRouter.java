@@ -17,6 +17,7 @@ import javax.sip.message.Response;
 import org.liaison.provisioning.Account;
 import org.liaison.sip.config.ClientCompatibility;
 import org.liaison.sip.config.DestinationPolicy;
+import org.liaison.sip.config.ProxySettings;
 import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.edge.SipFactories;
 import org.liaison.sip.registrar.Flow;
@@ -42,22 +43,24 @@ public final class RequestRouter {
     private final RouteToken routeToken;
     private final LoopDetector loops;
     private final DestinationPolicy destinations;
+    private final Set<String> foreignDomains;
     private final Responses responses;
     private final SipFactories sip;
 
     public RequestRouter(LocalAddresses local, org.liaison.sip.auth.DigestAuthenticator digest,
             org.liaison.provisioning.AccountDirectory accounts, org.liaison.sip.registrar.LocationService locations,
-            Registrar registrar, RouteToken routeToken, DestinationPolicy destinations,
-            ClientCompatibility compatibility, SipFactories sip) {
+            Registrar registrar, RouteToken routeToken, ProxySettings proxy, ClientCompatibility compatibility,
+            SipFactories sip) {
         this.local = local;
         this.responses = new Responses(sip);
         this.authenticator = new RequestAuthenticator(digest, sip, responses, local.domain(),
                 compatibility.md5OnlyUserAgents());
         this.registrar = registrar;
-        this.targets = new TargetResolver(local, accounts, locations, destinations, sip);
+        this.targets = new TargetResolver(local, accounts, locations, proxy.destinations(), sip);
         this.routeToken = routeToken;
         this.loops = new LoopDetector(local);
-        this.destinations = destinations;
+        this.destinations = proxy.destinations();
+        this.foreignDomains = proxy.foreignDomains();
         this.sip = sip;
     }
 
@@ -125,14 +128,15 @@ public final class RequestRouter {
             // the credentials of one user must not send as another (caller ID spoofing)
             return respond(request, Response.FORBIDDEN, "From does not match the credentials");
         }
-        if (!local.isOurHost(requestUri.getHost())) {
-            // no open relay: requests for other domains are refused (toll fraud)
+        boolean ours = local.isOurHost(requestUri.getHost());
+        if (!ours && !foreignDomains.contains(requestUri.getHost().toLowerCase(Locale.ROOT))) {
+            // no open relay: requests for other domains are refused unless the admin allowed them (toll fraud)
             return respond(request, Response.FORBIDDEN, "Relaying forbidden");
         }
         if (loops.isLoop(request)) {
             return respond(request, Response.LOOP_DETECTED, null);
         }
-        TargetResolver.Resolution resolution = targets.forUser(requestUri);
+        TargetResolver.Resolution resolution = ours ? targets.forUser(requestUri) : targets.foreign(requestUri);
         if (resolution instanceof TargetResolver.Resolution.NotFound n) {
             return respond(request, n.status(), n.reason());
         }

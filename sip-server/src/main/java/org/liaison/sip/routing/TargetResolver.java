@@ -123,6 +123,27 @@ final class TargetResolver {
         return new Resolution.Found(targets);
     }
 
+    /**
+     * A request for a domain the admin allowed ({@code proxy.foreign-domains}): to the address its host
+     * names (an IP literal, or the host's A/AAAA record; SRV and NAPTR are not consulted).
+     */
+    Resolution foreign(SipURI requestUri) {
+        InetAddress address = IpLiteral.parse(requestUri.getHost());
+        if (address == null) {
+            try {
+                address = InetAddress.getByName(requestUri.getHost());
+            } catch (java.net.UnknownHostException e) {
+                return new Resolution.NotFound(Response.NOT_FOUND, "Domain does not resolve");
+            }
+        }
+        if (!destinations.allows(address)) {
+            return new Resolution.NotFound(Response.FORBIDDEN, "Destination not allowed");
+        }
+        Hop named = hopOf(requestUri);
+        return new Resolution.Found(List.of(new Target(requestUri,
+                new HopImpl(address.getHostAddress(), named.getPort(), named.getTransport()), List.of())));
+    }
+
     /** Straight to {@code next} (an IP literal: the server makes no DNS queries on its own). */
     private Resolution direct(URI requestUri, SipURI next) {
         InetAddress address = IpLiteral.parse(next.getHost());
