@@ -129,6 +129,17 @@ class RegistrationProtocolTest {
     }
 
     @Test
+    void crlfKeepAliveOnTcpGetsAPong() throws Exception {
+        // RFC 5626 §4.4.1: a double CRLF ping is answered with a single CRLF pong
+        try (java.net.Socket tcp = new java.net.Socket(server.host(), server.port())) {
+            tcp.setSoTimeout(5000);
+            tcp.getOutputStream().write("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] pong = tcp.getInputStream().readNBytes(2);
+            assertEquals("\r\n", new String(pong, StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
     void malformedRequestsDoNotStopTheServer() throws Exception {
         alice.sendBytes("INVITE sip:bob@x SIP/2.0\r\nVia: garbage\r\nContent-Length: 99999\r\n\r\n"
                 .getBytes(StandardCharsets.UTF_8));
