@@ -161,6 +161,6 @@ class RegistrationProtocolTest {
     }
 
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        Await.until(condition, Duration.ofSeconds(10), what);
+        Await.require(condition, Duration.ofSeconds(10), what);
     }
 }

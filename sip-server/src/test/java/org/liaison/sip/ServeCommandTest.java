@@ -50,7 +50,7 @@ class ServeCommandTest {
     }
 
     private void awaitServing() throws InterruptedException {
-        Await.until(() -> {
+        Await.require(() -> {
             try {
                 return output().contains("serving sip domain");
             } catch (IOException e) {

@@ -1,4 +1,4 @@
-package org.liaison.sip.auth;
+package org.liaison.sip.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,15 +6,15 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that tests move by hand, so expiry is tested without sleeping. */
-final class MutableClock extends Clock {
-    private Instant now;
+/** A clock tests move by hand, so expiry is tested without waiting. */
+public final class MutableClock extends Clock {
+    private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 
