@@ -31,6 +31,7 @@
 #                      KAMAILIO_RUN (a script like /work/shared/bench/kamailio/run-kamailio.sh
 #                      that takes a users.csv of username,password,domain and prints KAMAILIO_PID=)
 #   LIAISON_JAVA_OPTS  passed to the JVM by bin/liaison
+#   EXTRA_PROPERTIES   lines appended to the generated liaison.properties (e.g. "sip.worker-threads = 2")
 #
 # Needs: sipp (Debian: sip-tester), a JDK 17 and Maven (bin/liaison builds on first use), ss.
 # Every sipp run is bounded by -m, -timeout and timeout(1); every process started is stopped on exit.
@@ -127,6 +128,7 @@ auth.algorithms = MD5
 # the load comes from one address: the failure limiter must not be what is measured
 auth.max-failures-per-source = 100000
 security.allowed-destinations = 127.0.0.0/8
+${EXTRA_PROPERTIES:-}
 PROPS
   if [ ! -f "$ROOT/sip-server/target/sip-server.jar" ] || [ ! -d "$ROOT/sip-server/target/lib" ]; then
     log "building (mvn package -DskipTests)"

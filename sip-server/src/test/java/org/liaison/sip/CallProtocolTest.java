@@ -129,6 +129,27 @@ class CallProtocolTest {
     }
 
     @Test
+    void deviceBehindNatIsReachedWhereItsRegisterCameFromNotAtItsPrivateContact() throws Exception {
+        String request = bob.registerRequest(UUID.randomUUID().toString(), 3600, "")
+                .replace("<" + bob.contact() + ">", "<sip:bob@192.0.2.10:5060>");
+        assertEquals(200, bob.sendWithAuth(request, "bob-secret").status());
+        sendAuthenticatedInvite("sip:bob@" + DOMAIN, UUID.randomUUID().toString());
+        assertEquals("sip:bob@192.0.2.10:5060", bob.awaitRequest("INVITE").requestUri());
+    }
+
+    @Test
+    void deviceRegisteredForAnotherPortOfTheSameAddressIsReachedAtItsContact() throws Exception {
+        try (TestUa bobPhone = new TestUa("bob", server)) {
+            // bob's REGISTER comes from one socket and names another one (no NAT: same address)
+            String request = bob.registerRequest(UUID.randomUUID().toString(), 3600, "")
+                    .replace("<" + bob.contact() + ">", "<" + bobPhone.contact() + ">");
+            assertEquals(200, bob.sendWithAuth(request, "bob-secret").status());
+            sendAuthenticatedInvite("sip:bob@" + DOMAIN, UUID.randomUUID().toString());
+            assertEquals(bobPhone.contact(), bobPhone.awaitRequest("INVITE").requestUri());
+        }
+    }
+
+    @Test
     void extensionDialsTheUser() throws Exception {
         assertEquals(200, bob.register("bob-secret", "").status());
         SipText invite = answeredCall("sip:1002@" + DOMAIN, "alice-secret");

@@ -109,8 +109,7 @@ final class TargetResolver {
             }
             try {
                 URI contact = sip.addresses().createURI(b.contactUri());
-                Hop hop = b.path().isEmpty()
-                        ? new HopImpl(flow.remoteAddress(), flow.remotePort(), flow.transport())
+                Hop hop = b.path().isEmpty() ? deviceHop(contact, flow)
                         : hopOf((SipURI) sip.addresses().createAddress(b.path().get(0)).getURI());
                 targets.add(new Target(contact, hop, b.path()));
             } catch (ParseException | ClassCastException e) {
@@ -142,6 +141,26 @@ final class TargetResolver {
         Hop named = hopOf(requestUri);
         return new Resolution.Found(List.of(new Target(requestUri,
                 new HopImpl(address.getHostAddress(), named.getPort(), named.getTransport()), List.of())));
+    }
+
+    /**
+     * Where a registered device is reached. Over TCP/TLS: its own connection (the flow), always. Over
+     * UDP: the Contact when it names the very address the REGISTER came from (no NAT on the way, so
+     * the port the device says it listens on is right, RFC 3261 §10), otherwise the flow, the
+     * NAT's public side (RFC 3581, as Kamailio's fix_nated_register does). A Contact naming some
+     * other address (a private one behind NAT, or a scanner's 1.1.1.1) is never sent to.
+     */
+    private static Hop deviceHop(URI contact, Flow flow) {
+        Hop viaFlow = new HopImpl(flow.remoteAddress(), flow.remotePort(), flow.transport());
+        if (!"UDP".equals(flow.transport()) || !(contact instanceof SipURI sipContact)) {
+            return viaFlow;
+        }
+        InetAddress contactAddress = IpLiteral.parse(sipContact.getHost());
+        InetAddress source = IpLiteral.parse(flow.remoteAddress());
+        boolean sameAddress = contactAddress != null && contactAddress.equals(source);
+        String transport = sipContact.getTransportParam();
+        boolean udp = transport == null || "udp".equalsIgnoreCase(transport);
+        return sameAddress && udp ? hopOf(sipContact) : viaFlow;
     }
 
     /** Straight to {@code next} (an IP literal: the server makes no DNS queries on its own). */
