@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.sip.SipException;
 import org.liaison.provisioning.AccountChanges;
@@ -53,11 +53,13 @@ public final class SipServer implements AutoCloseable {
         Path dataDir = createDataDir(config.dataDir());
         EmbeddedLocationService locations = EmbeddedLocationService.open(dataDir, clock);
         WatchedAccountDirectory accounts = null;
-        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "liaison-timers");
             t.setDaemon(true);
             return t;
         });
+        // timer C is cancelled for nearly every call: drop cancelled tasks at once, not after 120 s
+        timers.setRemoveOnCancelPolicy(true);
         SipEdge edge = null;
         try {
             accounts = WatchedAccountDirectory.open(config.users().file(), config.sip().domain(),
