@@ -196,6 +196,22 @@ class CallProtocolTest {
     }
 
     @Test
+    void cancelBeforeTheDeviceRingsIsSentOnceItRings() throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
+        String invite = sendAuthenticatedInvite("sip:bob@" + DOMAIN, UUID.randomUUID().toString());
+        SipText received = bob.awaitRequest("INVITE");
+        alice.send(cancelOf(invite));
+        assertEquals(200, alice.awaitResponse("CANCEL", 200).status());
+        // RFC 3261 §9.1: no CANCEL before a provisional response; it follows the 180 instead
+        assertTrue(bob.receivesNothing(m -> "CANCEL".equals(m.method()) && !m.isResponse(), Duration.ofMillis(300)));
+        bob.respond(received, 180, "Ringing", "bobtag", null, null);
+        SipText cancel = bob.awaitRequest("CANCEL");
+        bob.respond(cancel, 200, "OK", null, null, null);
+        bob.respond(received, 487, "Request Terminated", "bobtag", null, null);
+        assertEquals(487, alice.awaitResponse("INVITE", 300).status());
+    }
+
+    @Test
     void gruuRequestUriReachesExactlyThatDevice() throws Exception {
         String instance = "urn:uuid:" + UUID.randomUUID();
         try (TestUa bobDesk = new TestUa("bob", server)) {

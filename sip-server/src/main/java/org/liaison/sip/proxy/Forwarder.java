@@ -85,6 +85,8 @@ public final class Forwarder {
         synchronized (tx) {
             for (var target : forward.targets()) {
                 Branch branch = new Branch(tx, target.hop());
+                // a CANCEL may overtake us between the registration above and here
+                branch.cancelWanted = tx.cancelled;
                 tx.branches.add(branch);
                 copies.add(prepare(request, target, forward.recordRoute(), source));
             }
@@ -250,11 +252,10 @@ public final class Forwarder {
 
     /** CANCEL a pending INVITE branch now if it has rung, else as soon as it does (§9.1). */
     private void cancelBranch(Branch branch) {
-        if (!branch.isPending() || branch.cancelSent || branch.client == null
-                || !Request.INVITE.equals(branch.owner.request.getMethod())) {
+        if (!branch.isPending() || branch.cancelSent || !branch.owner.isInvite()) {
             return;
         }
-        if (branch.provisional == 0) {
+        if (branch.client == null || branch.provisional == 0) {
             branch.cancelWanted = true;
             return;
         }
