@@ -24,7 +24,7 @@
 #   TESTS ["register call"]  REG_RATES ["200 500 1000"]  CALL_RATES ["20 50 100"]
 #   DURATION [10] seconds per run, capped at 25     REPEAT [1] runs per fixed rate
 #   STEP_UP [1]  STEP_FACTOR [1.5]  STEP_MAX [4]    CALL_HOLD_MS [1000]
-#   WARMUP [1]   1 = one run at the first rate of each test before measuring (the JVM compiles the
+#   WARMUP [1]   runs at the first rate of each test before measuring, listed as "warmupN" (the JVM compiles the
 #                hot paths during the first seconds; that run is listed as "warmup", not judged)
 #   N_USERS [2000]  N_CALLEES [50]  OUT [a new temporary directory]  SIPP_BUF [4194304]
 #   TARGET [liaison] | kamailio: the same load against Kamailio, started by
@@ -248,7 +248,7 @@ run_once() {
 # search TEST "RATES" : fixed rates, then step up / bisect to the highest rate with 0 failures
 search() {
   local test=$1 rates=$2 r i v best="" first_fail=""
-  [ "$WARMUP" = 1 ] && run_once "$test" "${rates%% *}" warmup >/dev/null
+  for w in $(seq 1 "$WARMUP"); do run_once "$test" "${rates%% *}" "warmup$w" >/dev/null; done
   for r in $rates; do
     local all=PASS
     for i in $(seq "$REPEAT"); do v=$(run_once "$test" "$r" "$i"); [ "$v" = PASS ] || all=FAIL; done
@@ -293,6 +293,18 @@ echo
 echo "| test | target/s | run | achieved/s | ok | failed | server CPU-s | CPU-s per 1000 | p50 ms | p99 ms | verdict |"
 echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"
 tail -n +2 "$RESULTS" | awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11}'
+echo
+echo "Medians of the fixed-rate runs (warm-up and step-up runs left out):"
+echo
+echo "| test | rate/s | runs | passed | CPU-s per 1000 (median [min..max]) | p50 ms | p99 ms |"
+echo "|---|---:|---:|---:|---|---:|---:|"
+tail -n +2 "$RESULTS" | awk -F'\t' '$3 ~ /^[0-9]+$/ {print $1 "\t" $2}' | sort -u -k1,1 -k2,2n | while IFS=$'\t' read -r t r; do
+  rows=$(tail -n +2 "$RESULTS" | awk -F'\t' -v t="$t" -v r="$r" '$1 == t && $2 == r && $3 ~ /^[0-9]+$/')
+  n=$(echo "$rows" | wc -l); passed=$(echo "$rows" | awk -F'\t' '$11 == "PASS"' | wc -l)
+  med() { echo "$rows" | cut -f"$1" | sort -g | awk '{v[NR] = $1} END {m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%s", m}'; }
+  range=$(echo "$rows" | cut -f8 | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "[%s..%s]", lo, hi}')
+  echo "| $t | $r | $n | $passed | $(med 8) $range | $(med 9) | $(med 10) |"
+done
 echo
 echo "| test | highest rate with 0 failures | lowest failing rate seen |"
 echo "|---|---:|---:|"
