@@ -15,12 +15,15 @@ import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.provisioning.Account;
+import org.liaison.provisioning.AccountDirectory;
+import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.config.ClientCompatibility;
 import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.config.ProxySettings;
 import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.edge.SipFactories;
 import org.liaison.sip.registrar.Flow;
+import org.liaison.sip.registrar.LocationService;
 import org.liaison.sip.registrar.Registrar;
 
 /**
@@ -47,9 +50,8 @@ public final class RequestRouter {
     private final Responses responses;
     private final SipFactories sip;
 
-    public RequestRouter(LocalAddresses local, org.liaison.sip.auth.DigestAuthenticator digest,
-            org.liaison.provisioning.AccountDirectory accounts, org.liaison.sip.registrar.LocationService locations,
-            Registrar registrar, RouteToken routeToken, ProxySettings proxy, ClientCompatibility compatibility,
+    public RequestRouter(LocalAddresses local, DigestAuthenticator digest, AccountDirectory accounts,
+            LocationService locations, Registrar registrar, RouteToken routeToken, ProxySettings proxy, ClientCompatibility compatibility,
             SipFactories sip) {
         this.local = local;
         this.responses = new Responses(sip);

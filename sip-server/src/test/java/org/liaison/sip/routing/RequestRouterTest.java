@@ -1,0 +1,213 @@
+package org.liaison.sip.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.liaison.provisioning.AccountSnapshot;
+import org.liaison.provisioning.DigestAlgorithm;
+import org.liaison.provisioning.UsersFile;
+import org.liaison.sip.auth.AuthSettings;
+import org.liaison.sip.auth.DigestAuthenticator;
+import org.liaison.sip.config.AddressRange;
+import org.liaison.sip.config.ClientCompatibility;
+import org.liaison.sip.config.DestinationPolicy;
+import org.liaison.sip.config.ProxySettings;
+import org.liaison.sip.config.SipSettings;
+import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.registrar.EmbeddedLocationService;
+import org.liaison.sip.registrar.Flow;
+import org.liaison.sip.registrar.Registrar;
+import org.liaison.sip.registrar.RegistrarSettings;
+
+/** RequestRouter's decisions on requests written as text: no sockets, no stack. */
+class RequestRouterTest {
+    private static final String DOMAIN = "example.org";
+    private static final Flow FROM_ALICE = new Flow("UDP", "127.0.0.1", 40000, "127.0.0.1", 5060);
+    private static final SipFactories SIP = SipFactories.create();
+
+    @TempDir
+    Path dir;
+    EmbeddedLocationService locations;
+    DigestAuthenticator digest;
+    RequestRouter router;
+
+    @BeforeEach
+    void build() throws Exception {
+        Path users = dir.resolve("users.csv");
+        Files.writeString(users, "username,password,display_name,extension,groups\n"
+                + "alice,clrtxt:alice-secret,Alice,1001,\nbob,clrtxt:bob-secret,Bob,1002,\n");
+        AccountSnapshot accounts = UsersFile.load(users, DOMAIN);
+        Clock clock = Clock.systemUTC();
+        locations = EmbeddedLocationService.open(dir.resolve("data"), clock);
+        digest = new DigestAuthenticator(new AuthSettings(DOMAIN, List.of(DigestAlgorithm.MD5), Duration.ofMinutes(5),
+                10, 20, Duration.ofMinutes(1), Duration.ofMinutes(5)), accounts, clock);
+        SipSettings sip = new SipSettings(DOMAIN, List.of(java.net.InetAddress.getByName("127.0.0.1")), 5060, 5060, 0,
+                1, 65536, Duration.ofMinutes(10));
+        Registrar registrar = new Registrar(RegistrarSettings.defaults(DOMAIN), locations, SIP.messages(),
+                SIP.headers(), SIP.addresses(), clock);
+        ProxySettings proxy = new ProxySettings(Duration.ofMinutes(2), Set.of(),
+                new DestinationPolicy(List.of(new AddressRange(java.net.InetAddress.getByName("127.0.0.0"), 8))));
+        router = new RequestRouter(new LocalAddresses(sip), digest, accounts, locations, registrar,
+                new RouteToken(new byte[32]), proxy, new ClientCompatibility(List.of()), SIP);
+    }
+
+    @AfterEach
+    void close() throws java.io.IOException {
+        locations.close();
+    }
+
+    @Test
+    void inviteWithoutCredentialsIsChallengedBy407() {
+        assertEquals(Response.PROXY_AUTHENTICATION_REQUIRED, status(router.route(invite("sip:bob@example.org", ""), FROM_ALICE)));
+    }
+
+    @Test
+    void authenticatedInviteToAUserWithoutDevicesGets480() {
+        assertEquals(Response.TEMPORARILY_UNAVAILABLE, status(authenticated(invite("sip:bob@example.org", ""))));
+    }
+
+    @Test
+    void authenticatedInviteIsForkedToTheRegisteredDeviceWithRecordRoute() throws Exception {
+        register("bob", "sip:bob@127.0.0.1:5090");
+        Outcome outcome = authenticated(invite("sip:1002@example.org", ""));
+        Outcome.Forward forward = assertInstanceOf(Outcome.Forward.class, outcome);
+        assertEquals(1, forward.targets().size());
+        assertEquals("sip:bob@127.0.0.1:5090", forward.targets().get(0).requestUri().toString());
+        assertEquals(5090, forward.targets().get(0).hop().getPort());
+        assertTrue(forward.recordRoute());
+    }
+
+    @Test
+    void requestThatAlreadyPassedThroughUsUnchangedIsALoop() throws Exception {
+        register("bob", "sip:bob@127.0.0.1:5090");
+        Request invite = invite("sip:bob@example.org", "");
+        ViaHeader ours = SIP.headers().createViaHeader("127.0.0.1", 5060, "UDP",
+                LoopDetector.branchPrefix(invite) + "1");
+        invite.addFirst(ours);
+        assertEquals(Response.LOOP_DETECTED, status(authenticated(invite)));
+    }
+
+    @Test
+    void requestForAnotherDomainIsRefused() {
+        assertEquals(Response.FORBIDDEN, status(authenticated(invite("sip:victim@premium.example", ""))));
+    }
+
+    @Test
+    void credentialsOfOneUserCannotSendAsAnother() {
+        Request invite = request(inviteText("sip:bob@example.org", "").replace("From: <sip:alice@", "From: <sip:bob@"));
+        assertEquals(Response.FORBIDDEN, status(authenticated(invite)));
+    }
+
+    @Test
+    void preloadedRouteBeyondUsIsRefused() {
+        Request invite = invite("sip:bob@example.org",
+                "Route: <sip:127.0.0.1:5060;lr>\nRoute: <sip:192.0.2.9:5060;lr>\n");
+        assertEquals(Response.FORBIDDEN, status(router.route(invite, FROM_ALICE)));
+    }
+
+    @Test
+    void inDialogRequestNotRoutedThroughUsGets481() {
+        assertEquals(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, status(router.route(bye(""), FROM_ALICE)));
+    }
+
+    @Test
+    void inDialogRequestWithAForgedRouteTokenIsRefused() {
+        Request bye = bye("Route: <sip:127.0.0.1:5060;lr;ltok=000000000000000000000000>\n");
+        assertEquals(Response.FORBIDDEN, status(router.route(bye, FROM_ALICE)));
+    }
+
+    @Test
+    void inDialogRequestWithOurTokenGoesToTheRequestUri() {
+        String token = new RouteToken(new byte[32]).tokenFor("call-1");
+        Outcome outcome = router.route(bye("Route: <sip:127.0.0.1:5060;lr;ltok=" + token + ">\n"), FROM_ALICE);
+        Outcome.Forward forward = assertInstanceOf(Outcome.Forward.class, outcome);
+        assertEquals(5090, forward.targets().get(0).hop().getPort());
+        assertTrue(!forward.recordRoute());
+    }
+
+    @Test
+    void maxForwardsZeroGets483() {
+        Request invite = request(inviteText("sip:bob@example.org", "").replace("Max-Forwards: 70", "Max-Forwards: 0"));
+        assertEquals(Response.TOO_MANY_HOPS, status(router.route(invite, FROM_ALICE)));
+    }
+
+    @Test
+    void ackOutsideAnyDialogIsDropped() {
+        Request ack = request(inviteText("sip:bob@example.org", "").replace("INVITE sip", "ACK sip")
+                .replace("1 INVITE", "1 ACK"));
+        assertInstanceOf(Outcome.Drop.class, router.route(ack, FROM_ALICE));
+    }
+
+    private Outcome authenticated(Request request) {
+        Response challenge = ((Outcome.Respond) router.route((Request) request.clone(), FROM_ALICE)).response();
+        assertEquals(Response.PROXY_AUTHENTICATION_REQUIRED, challenge.getStatusCode());
+        String value = challenge.getHeader("Proxy-Authenticate").toString();
+        String nonce = value.replaceAll("(?s).*nonce=\"([^\"]*)\".*", "$1");
+        String uri = request.getRequestURI().toString();
+        DigestAlgorithm md5 = DigestAlgorithm.MD5;
+        String ha1 = md5.ha1("alice", DOMAIN, "alice-secret");
+        String response = md5.hash(ha1 + ":" + nonce + ":00000001:c0ffee:auth:" + md5.hash(request.getMethod() + ":" + uri));
+        try {
+            request.addHeader(SIP.headers().createHeader("Proxy-Authorization", "Digest username=\"alice\", realm=\""
+                    + DOMAIN + "\", nonce=\"" + nonce + "\", uri=\"" + uri + "\", response=\"" + response
+                    + "\", algorithm=MD5, cnonce=\"c0ffee\", qop=auth, nc=00000001"));
+        } catch (ParseException e) {
+            throw new AssertionError(e);
+        }
+        return router.route(request, FROM_ALICE);
+    }
+
+    private void register(String user, String contact) throws Exception {
+        Request register = request("REGISTER sip:example.org SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:5090;branch=z9hG4bKr\n"
+                + "Max-Forwards: 70\nFrom: <sip:" + user + "@example.org>;tag=r\nTo: <sip:" + user + "@example.org>\n"
+                + "Call-ID: reg-" + user + "\nCSeq: 1 REGISTER\nContact: <" + contact + ">\nExpires: 3600\n"
+                + "Content-Length: 0\n");
+        Registrar registrar = new Registrar(RegistrarSettings.defaults(DOMAIN), locations, SIP.messages(),
+                SIP.headers(), SIP.addresses(), Clock.systemUTC());
+        assertEquals(200, registrar.register(register, user, new Flow("UDP", "127.0.0.1", 5090, "127.0.0.1", 5060))
+                .getStatusCode());
+    }
+
+    private static String inviteText(String requestUri, String extraHeaders) {
+        return "INVITE " + requestUri + " SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:40000;branch=z9hG4bKi\n"
+                + "Max-Forwards: 70\n" + extraHeaders + "From: <sip:alice@example.org>;tag=a\nTo: <" + requestUri + ">\n"
+                + "Call-ID: call-1\nCSeq: 1 INVITE\nContact: <sip:alice@127.0.0.1:40000>\nContent-Length: 0\n";
+    }
+
+    private static Request invite(String requestUri, String extraHeaders) {
+        return request(inviteText(requestUri, extraHeaders));
+    }
+
+    private static Request bye(String routes) {
+        return request("BYE sip:bob@127.0.0.1:5090 SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:40000;branch=z9hG4bKb\n"
+                + "Max-Forwards: 70\n" + routes + "From: <sip:alice@example.org>;tag=a\nTo: <sip:bob@example.org>;tag=b\n"
+                + "Call-ID: call-1\nCSeq: 2 BYE\nContent-Length: 0\n");
+    }
+
+    private static Request request(String text) {
+        try {
+            return SIP.messages().createRequest(text.replace("\n", "\r\n") + "\r\n");
+        } catch (ParseException e) {
+            throw new IllegalArgumentException("bad fixture: " + e.getMessage(), e);
+        }
+    }
+
+    private static int status(Outcome outcome) {
+        return assertInstanceOf(Outcome.Respond.class, outcome).response().getStatusCode();
+    }
+}
