@@ -1,0 +1,75 @@
+package org.liaison.im;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Messages waiting for the devices of a user who was offline when they arrived.
+ *
+ * <p><b>Who is owed a message.</b> A stored message is owed to every device of its recipient
+ * that asks for it ({@link #pendingFor}) before it expires and has not acknowledged it,
+ * including a device that registers for the first time after the message arrived. A device is
+ * named by a key the caller chooses (the {@code +sip.instance}, else the Contact URI); the store
+ * only compares keys for equality.
+ *
+ * <p><b>When a message is deleted.</b> Only two things delete a message:
+ * <ul>
+ *   <li>{@link #purgeExpired()}: it has reached {@link StoredMessage#expiresAt()};</li>
+ *   <li>{@link #forgetDelivered}: every device the caller names as known for the recipient
+ *       has acknowledged it. A device first seen afterwards does not get it.</li>
+ * </ul>
+ * Acknowledging alone never deletes, so a user's second phone still gets the message the
+ * first one took. A deleted message no longer counts against the per-user cap.
+ *
+ * <p><b>Order.</b> Ids compare as strings in arrival order, and every list the store returns
+ * is oldest first.
+ *
+ * <p>Implementations are safe for use by several threads. I/O failures surface as
+ * {@link java.io.UncheckedIOException}; when {@link #store} throws one, nothing was stored.
+ */
+public interface OfflineStore {
+
+    /**
+     * Keeps the message for its recipient's devices. When this returns the message survives a
+     * crash of the process or the machine, so the caller may now answer 202 Accepted
+     * (RFC 3428 §7).
+     *
+     * @throws QueueFullException       the recipient already has the maximum of messages waiting
+     * @throws MessageTooLargeException the body is over the size limit
+     * @throws IllegalArgumentException the recipient is not a name the store can keep
+     */
+    StoredMessage store(NewMessage message) throws QueueFullException, MessageTooLargeException;
+
+    /**
+     * Up to {@code max} messages the device has not acknowledged and that have not expired,
+     * oldest first. Acknowledge them to get the next ones.
+     *
+     * @throws IllegalArgumentException when {@code max} is less than 1
+     */
+    List<StoredMessage> pendingFor(String recipient, String deviceKey, int max);
+
+    /**
+     * Records durably that the device has the message (the delivery got a 2xx), so it is never
+     * offered to that device again, even after a restart. Acknowledging twice, or a message
+     * that is gone, does nothing.
+     */
+    void acknowledge(String recipient, String deviceKey, String messageId);
+
+    /**
+     * Deletes the recipient's messages that every one of {@code knownDevices} has acknowledged.
+     * An empty set deletes nothing: a message nobody has received is never "delivered".
+     *
+     * @return how many messages were deleted
+     */
+    int forgetDelivered(String recipient, Set<String> knownDevices);
+
+    /**
+     * Deletes every message whose {@link StoredMessage#expiresAt()} has come.
+     *
+     * @return how many messages were deleted
+     */
+    int purgeExpired();
+
+    /** How many messages are stored, for all recipients, expired or not yet purged included. */
+    int count();
+}

@@ -1,0 +1,62 @@
+package org.liaison.im;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds one recipient's {@link RecipientQueue} from its directory at open, cleaning up what
+ * a crash can leave: temp files of a store that never returned are deleted (that message was
+ * never accepted, the sender got no 202), and a message file that fails its checks is renamed
+ * aside rather than deleted, so an operator can look at it.
+ */
+final class StoreLoader {
+
+    static final String CORRUPT_SUFFIX = ".corrupt";
+
+    private static final Logger log = LoggerFactory.getLogger(StoreLoader.class);
+
+    private StoreLoader() {
+    }
+
+    static RecipientQueue load(String recipient, Path directory) throws IOException {
+        RecipientQueue queue = new RecipientQueue(directory);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (DurableFiles.isTempFile(file)) {
+                    log.warn("Deleting {}: left by a write that did not complete", file);
+                    Files.delete(file);
+                } else if (name.endsWith(MessageFile.SUFFIX)) {
+                    loadMessage(recipient, file, queue);
+                } else if (!name.equals(AckLog.FILE_NAME) && !name.endsWith(CORRUPT_SUFFIX)) {
+                    log.warn("Ignoring {}: not a file of the offline store", file);
+                }
+            }
+        }
+        for (AckLog.Ack ack : AckLog.replay(queue.ackLog())) {
+            queue.markAcked(ack.messageId(), ack.deviceKey());
+        }
+        return queue;
+    }
+
+    private static void loadMessage(String recipient, Path file, RecipientQueue queue) throws IOException {
+        String id = file.getFileName().toString();
+        id = id.substring(0, id.length() - MessageFile.SUFFIX.length());
+        try {
+            StoredMessage message = MessageFile.decode(Files.readAllBytes(file));
+            if (!MessageIds.isId(id) || !message.id().equals(id) || !message.recipient().equals(recipient)) {
+                throw new IOException("message file does not match its name or directory");
+            }
+            queue.add(id, message.expiresAt());
+        } catch (IOException e) {
+            Path aside = file.resolveSibling(file.getFileName() + CORRUPT_SUFFIX);
+            log.error("Moving {} aside to {}: {}", file, aside, e.getMessage());
+            Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+}

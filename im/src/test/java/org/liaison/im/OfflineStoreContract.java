@@ -1,0 +1,290 @@
+package org.liaison.im;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link OfflineStore} must do; each implementation's test class implements this. */
+interface OfflineStoreContract {
+
+    Instant START = Instant.parse("2026-03-01T10:00:00Z");
+    OfflineStoreSettings SETTINGS = new OfflineStoreSettings(Duration.ofDays(7), 1000, 65536);
+
+    /** A new, empty store; the implementing test closes it afterwards. */
+    OfflineStore newStore(OfflineStoreSettings settings, MutableClock clock) throws Exception;
+
+    static NewMessage text(String recipient, String body) {
+        return new NewMessage(recipient, "sip:alice@example.org", "call-" + body + "@192.0.2.1",
+                "text/plain;charset=UTF-8", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static List<String> bodies(List<StoredMessage> messages) {
+        List<String> bodies = new ArrayList<>();
+        messages.forEach(m -> bodies.add(new String(m.body(), StandardCharsets.UTF_8)));
+        return bodies;
+    }
+
+    @Test
+    default void storedMessageKeepsSenderCallIdContentTypeBodyAndArrivalTime() throws Exception {
+        MutableClock clock = new MutableClock(START);
+        OfflineStore store = newStore(SETTINGS, clock);
+        byte[] body = {0, 1, 2, (byte) 0xFF};
+
+        StoredMessage stored = store.store(new NewMessage("bob", "sip:alice@example.org;tag=x", "abc@192.0.2.1",
+                "application/octet-stream", body));
+
+        StoredMessage pending = store.pendingFor("bob", "phone", 10).get(0);
+        assertEquals(stored, pending);
+        assertEquals("bob", pending.recipient());
+        assertEquals("sip:alice@example.org;tag=x", pending.sender());
+        assertEquals("abc@192.0.2.1", pending.callId());
+        assertEquals("application/octet-stream", pending.contentType());
+        assertArrayEquals(body, pending.body());
+        assertEquals(START, pending.receivedAt());
+        assertEquals(START.plus(Duration.ofDays(7)), pending.expiresAt());
+    }
+
+    @Test
+    default void bodyIsCopiedSoTheCallerCannotChangeAStoredMessage() throws Exception {
+        OfflineStore store = newStore(SETTINGS, new MutableClock(START));
+        byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
+        NewMessage message = new NewMessage("bob", "sip:alice@example.org", "c1", "text/plain", body);
+        body[0] = 'J';
+
+        StoredMessage stored = store.store(message);
+        stored.body()[0] = 'Y';
+
+        assertEquals(List.of("hello"), bodies(store.pendingFor("bob", "phone", 10)));
+    }
+
+    @Test
+    default void pendingMessagesComeOldestFirst() throws Exception {
+        MutableClock clock = new MutableClock(START);
+        OfflineStore store = newStore(SETTINGS, clock);
+        store.store(text("bob", "one"));
+        clock.advance(Duration.ofSeconds(1));
+        store.store(text("bob", "two"));
+        store.store(text("bob", "three"));
+
+        assertEquals(List.of("one", "two", "three"), bodies(store.pendingFor("bob", "phone", 10)));
+    }
+
+    @Test
+    default void idsSortInArrivalOrderEvenWhenTheClockGoesBack() throws Exception {
+        MutableClock clock = new MutableClock(START);
+        OfflineStore store = newStore(SETTINGS, clock);
+        String first = store.store(text("bob", "one")).id();
+        clock.advance(Duration.ofMinutes(-5));
+        String second = store.store(text("bob", "two")).id();
+
+        assertTrue(first.compareTo(second) < 0, first + " < " + second);
+        assertEquals(List.of("one", "two"), bodies(store.pendingFor("bob", "phone", 10)));
+    }
+
+    @Test
+    default void eachRecipientHasItsOwnQueue() throws Exception {
+        OfflineStore store = newStore(SETTINGS, new MutableClock(START));
+        store.store(text("bob", "for bob"));
+        store.store(text("carol", "for carol"));
+
+        assertEquals(List.of("for bob"), bodies(store.pendingFor("bob", "phone", 10)));
+        assertEquals(List.of("for carol"), bodies(store.pendingFor("carol", "phone", 10)));
+        assertEquals(List.of(), store.pendingFor("dave", "phone", 10));
+        assertEquals(2, store.count());
+    }
+
+    @Test
+    default void deviceThatAcknowledgedNoLongerGetsTheMessageButTheUsersOtherDeviceStillDoes() throws Exception {
+        OfflineStore store = newStore(SETTINGS, new MutableClock(START));
+        StoredMessage message = store.store(text("bob", "hi"));
+
+        store.acknowledge("bob", "desk-phone", message.id());
+
+        assertEquals(List.of(), store.pendingFor("bob", "desk-phone", 10));
+        assertEquals(List.of(message), store.pendingFor("bob", "mobile", 10));
+        assertEquals(1, store.count());
+    }
+
+    @Test
+    default void deviceFirstSeenAfterTheMessageArrivedStillGetsIt() throws Exception {
+        MutableClock clock = new MutableClock(START);
+        OfflineStore store = newStore(SETTINGS, clock);
+        StoredMessage message = store.store(text("bob", "hi"));
+        store.acknowledge("bob", "desk-phone", message.id());
+        clock.advance(Duration.ofDays(1));
+
+        assertEquals(List.of(message), store.pendingFor("bob", "new-tablet", 10));
+    }
+
+    @Test
+    default void acknowledgingTwiceOrAcknowledgingAnUnknownMessageIsHarmless() throws Exception {
+        OfflineStore store = newStore(SETTINGS, new MutableClock(START));
+        StoredMessage first = store.store(text("bob", "one"));
+        store.store(text("bob", "two"));
+
+        store.acknowledge("bob", "phone", first.id());
+        store.acknowledge("bob", "phone", first.id());
+        store.acknowledge("bob", "phone", "0000000000000-000000");
+        store.acknowledge("nobody", "phone", first.id());
+
+        assertEquals(List.of("two"), bodies(store.pendingFor("bob", "phone", 10)));
+        assertEquals(2, store.count());
+    }
+
+    @Test
+    default void pendingForReturnsAtMostMaxAndTheNextPageOnceThoseAreAcknowledged() throws Exception {
+        OfflineStore store = newStore(SETTINGS, new MutableClock(START));
+        for (int i = 1; i <= 5; i++) {
+            store.store(text("bob", "m" + i));
+        }
+
+        List<StoredMessage> page = store.pendingFor("bob", "phone", 2);
+        assertEquals(List.of("m1", "m2"), bodies(page));
+        assertEquals(page, store.pendingFor("bob", "phone", 2), "unacknowledged messages are offered again");
+        page.forEach(m -> store.acknowledge("bob", "phone", m.id()));
+
+        assertEquals(List.of("m3", "m4"), bodies(store.pendingFor("bob", "phone", 2)));
+        assertThrows(IllegalArgumentException.class, () -> store.pendingFor("bob", "phone", 0));
+    }
+
+    @Test
+    default void messageIsDeliveredUntilItsExpiryAndNotFromThenOn() throws Exception {
+        MutableClock clock = new MutableClock(START);
+        OfflineStore store = newStore(SETTINGS, clock);
+        store.store(text("bob", "hi"));
+
+        clock.set(START.plus(Duration.ofDays(7)).minusMillis(1));
+        assertEquals(List.of("hi"), bodies(store.pendingFor("bob", "phone", 10)));
+        assertEquals(0, store.purgeExpired());
+
+        clock.set(START.plus(Duration.ofDays(7)));
+        assertEquals(List.of(), store.pendingFor("bob", "phone", 10));
+        assertEquals(1, store.purgeExpired());
+        assertEquals(0, store.count());
+    }
+
+    @Test
+    default void purgeDeletesOnlyExpiredMessages() throws Exception {
+        MutableClock clock = new MutableClock(START);
+        OfflineStore store = newStore(SETTINGS, clock);
+        store.store(text("bob", "old"));
+        store.store(text("carol", "old"));
+        clock.advance(Duration.ofDays(3));
+        store.store(text("bob", "new"));
+        clock.advance(Duration.ofDays(4));
+
+        assertEquals(2, store.purgeExpired());
+        assertEquals(List.of("new"), bodies(store.pendingFor("bob", "phone", 10)));
+        assertEquals(1, store.count());
+    }
+
+    @Test
+    default void storePastThePerUserCapIsRefusedWithQueueFull() throws Exception {
+        OfflineStore store = newStore(new OfflineStoreSettings(Duration.ofDays(7), 3, 65536), new MutableClock(START));
+        for (int i = 0; i < 3; i++) {
+            store.store(text("bob", "m" + i));
+        }
+
+        QueueFullException refused = assertThrows(QueueFullException.class, () -> store.store(text("bob", "one more")));
+        assertEquals("bob", refused.recipient());
+        assertEquals(3, refused.limit());
+        assertEquals(3, store.count());
+        store.store(text("carol", "other users are not affected"));
+    }
+
+    @Test
+    default void expiredMessagesDoNotCountAgainstTheCap() throws Exception {
+        MutableClock clock = new MutableClock(START);
+        OfflineStore store = newStore(new OfflineStoreSettings(Duration.ofDays(7), 2, 65536), clock);
+        store.store(text("bob", "m1"));
+        store.store(text("bob", "m2"));
+        clock.advance(Duration.ofDays(7));
+
+        store.store(text("bob", "m3"));
+
+        assertEquals(List.of("m3"), bodies(store.pendingFor("bob", "phone", 10)));
+    }
+
+    @Test
+    default void forgottenMessagesNoLongerCountAgainstTheCap() throws Exception {
+        OfflineStore store = newStore(new OfflineStoreSettings(Duration.ofDays(7), 1, 65536), new MutableClock(START));
+        StoredMessage message = store.store(text("bob", "m1"));
+        store.acknowledge("bob", "phone", message.id());
+        store.forgetDelivered("bob", Set.of("phone"));
+
+        store.store(text("bob", "m2"));
+
+        assertEquals(List.of("m2"), bodies(store.pendingFor("bob", "phone", 10)));
+    }
+
+    @Test
+    default void bodyOverTheSizeLimitIsRefusedAndOneAtTheLimitIsKept() throws Exception {
+        OfflineStore store = newStore(SETTINGS, new MutableClock(START));
+
+        MessageTooLargeException refused = assertThrows(MessageTooLargeException.class, () -> store.store(
+                new NewMessage("bob", "sip:alice@example.org", "c1", "text/plain", new byte[65537])));
+        store.store(new NewMessage("bob", "sip:alice@example.org", "c2", "text/plain", new byte[65536]));
+
+        assertEquals(65537, refused.size());
+        assertEquals(65536, refused.limit());
+        assertEquals(1, store.count());
+        assertEquals(65536, store.pendingFor("bob", "phone", 10).get(0).body().length);
+    }
+
+    @Test
+    default void aThousandQueuedMessagesAreDeliveredInOrder() throws Exception {
+        OfflineStore store = newStore(SETTINGS, new MutableClock(START));
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            sent.add("message " + i);
+            store.store(text("bob", "message " + i));
+        }
+
+        List<String> delivered = new ArrayList<>();
+        List<StoredMessage> page = store.pendingFor("bob", "phone", 64);
+        while (!page.isEmpty()) {
+            for (StoredMessage message : page) {
+                delivered.add(new String(message.body(), StandardCharsets.UTF_8));
+                store.acknowledge("bob", "phone", message.id());
+            }
+            page = store.pendingFor("bob", "phone", 64);
+        }
+
+        assertEquals(sent, delivered);
+    }
+
+    @Test
+    default void forgetDeliveredDeletesOnlyMessagesEveryKnownDeviceAcknowledged() throws Exception {
+        OfflineStore store = newStore(SETTINGS, new MutableClock(START));
+        StoredMessage both = store.store(text("bob", "both"));
+        StoredMessage oneOnly = store.store(text("bob", "one only"));
+        store.acknowledge("bob", "desk", both.id());
+        store.acknowledge("bob", "mobile", both.id());
+        store.acknowledge("bob", "desk", oneOnly.id());
+
+        assertEquals(1, store.forgetDelivered("bob", Set.of("desk", "mobile")));
+
+        assertEquals(List.of(oneOnly), store.pendingFor("bob", "mobile", 10));
+        assertEquals(List.of(oneOnly), store.pendingFor("bob", "tablet", 10), "deleted for late devices too");
+        assertEquals(1, store.count());
+    }
+
+    @Test
+    default void forgetDeliveredWithNoKnownDevicesDeletesNothing() throws Exception {
+        OfflineStore store = newStore(SETTINGS, new MutableClock(START));
+        store.store(text("bob", "hi"));
+
+        assertEquals(0, store.forgetDelivered("bob", Set.of()));
+        assertEquals(0, store.forgetDelivered("nobody", Set.of("phone")));
+        assertEquals(1, store.count());
+    }
+}
