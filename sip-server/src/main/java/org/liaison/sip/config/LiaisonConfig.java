@@ -20,8 +20,8 @@ import org.liaison.sip.registrar.RegistrarSettings;
  * whose values were checked here; nothing else in the server reads configuration.
  */
 public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, UsersSettings users, AuthSettings auth,
-        ClientCompatibility compatibility, RegistrarSettings registrar, ProxySettings proxy, RelaySettings relay,
-        int httpPort) {
+        ClientCompatibility compatibility, RegistrarSettings registrar, ProxySettings proxy,
+        MessagingSettings messaging, RelaySettings relay, int httpPort) {
 
     public static final String FILE_NAME = "liaison.properties";
 
@@ -36,11 +36,12 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         ClientCompatibility compatibility = ClientCompatibility.from(r);
         RegistrarSettings registrar = registrarSettings(r, sip.domain());
         ProxySettings proxy = ProxySettings.from(r);
+        MessagingSettings messaging = MessagingSettings.from(r);
         RelaySettings relay = RelaySettings.from(r);
         int httpPort = r.port("http.port", 8443);
         r.rejectUnknownKeys();
-        return new LiaisonConfig(configDir, sip, dataDir, users, auth, compatibility, registrar, proxy, relay,
-                httpPort);
+        return new LiaisonConfig(configDir, sip, dataDir, users, auth, compatibility, registrar, proxy, messaging,
+                relay, httpPort);
     }
 
     private static PropertiesConfiguration read(Path file) throws ConfigException {

@@ -160,6 +160,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
             Outcome outcome = router.route(request, source);
             if (outcome instanceof Outcome.Respond r) {
                 server.sendResponse(r.response());
+                r.afterSent().run();
             } else if (outcome instanceof Outcome.Forward f) {
                 forwarder.forward(server, f, source);
             } else if (outcome instanceof Outcome.Drop d) {

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 import javax.sip.ClientTransaction;
 import javax.sip.InvalidArgumentException;
 import javax.sip.ServerTransaction;
@@ -49,6 +50,9 @@ import org.slf4j.LoggerFactory;
 public final class Forwarder {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
     private static final int DEFAULT_MAX_FORWARDS = 70;
+    /** Final statuses that mean "no device got it" rather than "a device refused it". */
+    private static final java.util.Set<Integer> UNREACHABLE = java.util.Set.of(Response.REQUEST_TIMEOUT,
+            Response.TEMPORARILY_UNAVAILABLE, Response.SERVER_INTERNAL_ERROR, Response.SERVICE_UNAVAILABLE);
 
     private final SipFactories sip;
     private final LocalAddresses local;
@@ -57,12 +61,13 @@ public final class Forwarder {
     private final Responses responses;
     private final ScheduledExecutorService timers;
     private final Duration timerC;
+    private final Duration deviceAnswerTimeout;
     /** INVITEs still open to CANCEL, by their top Via branch and Call-ID (RFC 3261 §9.2). */
     private final Map<String, ProxyTransaction> cancellable = new ConcurrentHashMap<>();
     private final AtomicLong branchCounter = new AtomicLong();
 
     public Forwarder(SipFactories sip, LocalAddresses local, Map<InetAddress, SipProvider> providers,
-            RouteToken routeToken, ScheduledExecutorService timers, Duration timerC) {
+            RouteToken routeToken, ScheduledExecutorService timers, Duration timerC, Duration deviceAnswerTimeout) {
         this.sip = sip;
         this.local = local;
         this.providers = Map.copyOf(providers);
@@ -70,12 +75,13 @@ public final class Forwarder {
         this.responses = new Responses(sip);
         this.timers = timers;
         this.timerC = timerC;
+        this.deviceAnswerTimeout = deviceAnswerTimeout;
     }
 
     /** Forwards statefully: the server transaction gets the responses of every branch. */
     public void forward(ServerTransaction server, Outcome.Forward forward, Flow source) {
         Request request = forward.request();
-        ProxyTransaction tx = new ProxyTransaction(server, request, cancelKey(request));
+        ProxyTransaction tx = new ProxyTransaction(server, request, cancelKey(request), forward.whenUnreachable());
         if (tx.isInvite()) {
             respondUpstream(tx, responses.create(request, Response.TRYING));
             cancellable.put(tx.cancelKey, tx);
@@ -93,6 +99,21 @@ public final class Forwarder {
         }
         for (int i = 0; i < copies.size(); i++) {
             send(tx.branches.get(i), copies.get(i), branchPrefix);
+        }
+        if (tx.whenUnreachable != null) {
+            // a device that has not answered in a few seconds counts as unreachable (it may be asleep)
+            timers.schedule(() -> giveUpOnSilentBranches(tx), deviceAnswerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void giveUpOnSilentBranches(ProxyTransaction tx) {
+        synchronized (tx) {
+            for (Branch b : tx.branches) {
+                if (b.isPending()) {
+                    b.finalStatus = Response.REQUEST_TIMEOUT;
+                }
+            }
+            finishIfDone(tx);
         }
     }
 
@@ -135,8 +156,43 @@ public final class Forwarder {
         }
     }
 
+    /**
+     * Sends a request the server itself originates (a stored message on its way to a device) to
+     * {@code target}; {@code onFinal} gets the final status (408 on timeout, 503 if it could not
+     * be sent), once.
+     */
+    public void originate(Request request, org.liaison.sip.routing.Target target, IntConsumer onFinal) {
+        Optional<LocalAddresses.Listener> out = listenerFor(target.hop());
+        if (out.isEmpty()) {
+            onFinal.accept(Response.SERVICE_UNAVAILABLE);
+            return;
+        }
+        try {
+            request.setRequestURI(target.requestUri());
+            FlowRouter.pin(request, target.hop());
+            request.addFirst(via(out.get(), LoopDetector.branchPrefix(request) + "o"
+                    + Long.toHexString(branchCounter.incrementAndGet())));
+            ClientTransaction client = providerFor(out.get()).getNewClientTransaction(request);
+            client.setApplicationData(new Originated(onFinal));
+            client.sendRequest();
+        } catch (SipException | ParseException | InvalidArgumentException | RuntimeException e) {
+            LOG.debug("cannot send {} to {}: {}", request.getMethod(), target.hop(), e.toString());
+            onFinal.accept(Response.SERVICE_UNAVAILABLE);
+        }
+    }
+
+    /** The callback of a request we originated. */
+    private record Originated(IntConsumer onFinal) {
+    }
+
     /** A response on one of our client transactions, or a stray 2xx retransmission (client == null). */
     public void onResponse(ClientTransaction client, Response response, SipProvider receivedOn) {
+        if (client != null && client.getApplicationData() instanceof Originated o) {
+            if (response.getStatusCode() >= 200) {
+                o.onFinal().accept(response.getStatusCode());
+            }
+            return;
+        }
         if (client == null || !(client.getApplicationData() instanceof Branch branch)) {
             forwardStrayResponse(response, receivedOn);
             return;
@@ -172,6 +228,9 @@ public final class Forwarder {
 
     /** A branch got no final answer in time (RFC 3261 timer B/F) or could not be sent. */
     public void onTimeout(ClientTransaction client) {
+        if (client != null && client.getApplicationData() instanceof Originated o) {
+            o.onFinal().accept(Response.REQUEST_TIMEOUT);
+        }
         if (client != null && client.getApplicationData() instanceof Branch branch) {
             endBranchLocally(branch, Response.REQUEST_TIMEOUT);
         }
@@ -217,6 +276,10 @@ public final class Forwarder {
         tx.answered = true;
         List<Integer> statuses = tx.branches.stream().map(b -> b.finalStatus).toList();
         Branch best = tx.branches.get(BestResponse.choose(statuses));
+        if (tx.whenUnreachable != null && UNREACHABLE.contains(best.finalStatus)) {
+            respondUpstream(tx, tx.whenUnreachable.get());
+            return;
+        }
         if (best.finalResponse == null) {
             respondUpstream(tx, responses.create(tx.request, best.finalStatus));
             return;

@@ -3,7 +3,9 @@ package org.liaison.sip.proxy;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sip.ServerTransaction;
+import java.util.function.Supplier;
 import javax.sip.message.Request;
+import javax.sip.message.Response;
 
 /**
  * The proxy's state for one incoming request (RFC 3261 §16.2: a stateful proxy is a server
@@ -14,15 +16,18 @@ final class ProxyTransaction {
     final Request request;
     final String cancelKey;
     final List<Branch> branches = new ArrayList<>();
+    /** The answer when no branch could be reached, or null to send the best failure (§16.7). */
+    final Supplier<Response> whenUnreachable;
     /** A final response has gone upstream (a 2xx, or the best response once every branch ended). */
     boolean answered;
     boolean successSeen;
     boolean cancelled;
 
-    ProxyTransaction(ServerTransaction server, Request request, String cancelKey) {
+    ProxyTransaction(ServerTransaction server, Request request, String cancelKey, Supplier<Response> whenUnreachable) {
         this.server = server;
         this.request = request;
         this.cancelKey = cancelKey;
+        this.whenUnreachable = whenUnreachable;
     }
 
     boolean isInvite() {

@@ -1,22 +1,33 @@
 package org.liaison.sip.routing;
 
 import java.util.List;
+import java.util.function.Supplier;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 /** What the router decided for a request; the edge carries it out. */
 public sealed interface Outcome {
-    /** Answer the request with this response. */
-    record Respond(Response response) implements Outcome {
+    /** Answer the request with this response, then run {@code afterSent} (e.g. deliver stored messages). */
+    record Respond(Response response, Runnable afterSent) implements Outcome {
+        public Respond(Response response) {
+            this(response, () -> { });
+        }
     }
 
     /**
      * Forward the (already adjusted) request to every target in parallel (RFC 3261 §16.6), adding
-     * Record-Route when {@code recordRoute} is set.
+     * Record-Route when {@code recordRoute} is set. When no target could be reached (every branch
+     * timed out, was unreachable or unavailable) and {@code whenUnreachable} is given, its response
+     * goes upstream instead of the best failure (a MESSAGE stored for later: 202).
      */
-    record Forward(Request request, List<Target> targets, boolean recordRoute) implements Outcome {
+    record Forward(Request request, List<Target> targets, boolean recordRoute, Supplier<Response> whenUnreachable)
+            implements Outcome {
         public Forward {
             targets = List.copyOf(targets);
+        }
+
+        public Forward(Request request, List<Target> targets, boolean recordRoute) {
+            this(request, targets, recordRoute, null);
         }
     }
 

@@ -22,8 +22,8 @@ import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.config.ProxySettings;
 import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.messaging.OfflineMessaging;
 import org.liaison.sip.registrar.Flow;
-import org.liaison.sip.registrar.LocationService;
 import org.liaison.sip.registrar.Registrar;
 
 /**
@@ -43,6 +43,8 @@ public final class RequestRouter {
     private final RequestAuthenticator authenticator;
     private final Registrar registrar;
     private final TargetResolver targets;
+    private final AccountDirectory accounts;
+    private final OfflineMessaging offline;
     private final RouteToken routeToken;
     private final LoopDetector loops;
     private final DestinationPolicy destinations;
@@ -51,14 +53,16 @@ public final class RequestRouter {
     private final SipFactories sip;
 
     public RequestRouter(LocalAddresses local, DigestAuthenticator digest, AccountDirectory accounts,
-            LocationService locations, Registrar registrar, RouteToken routeToken, ProxySettings proxy, ClientCompatibility compatibility,
-            SipFactories sip) {
+            TargetResolver targets, Registrar registrar, RouteToken routeToken, ProxySettings proxy,
+            ClientCompatibility compatibility, OfflineMessaging offline, SipFactories sip) {
         this.local = local;
         this.responses = new Responses(sip);
         this.authenticator = new RequestAuthenticator(digest, sip, responses, local.domain(),
                 compatibility.md5OnlyUserAgents());
         this.registrar = registrar;
-        this.targets = new TargetResolver(local, accounts, locations, proxy.destinations(), sip);
+        this.targets = targets;
+        this.accounts = accounts;
+        this.offline = offline;
         this.routeToken = routeToken;
         this.loops = new LoopDetector(local);
         this.destinations = proxy.destinations();
@@ -109,7 +113,11 @@ public final class RequestRouter {
         }
         RequestAuthenticator.Check check = authenticator.check(request, from);
         if (check instanceof RequestAuthenticator.Check.Passed p) {
-            return new Outcome.Respond(registrar.register(request, p.account().username(), source));
+            String user = p.account().username();
+            Response response = registrar.register(request, user, source);
+            // stored messages go out once the device has its 200 (RFC 3428 store and forward)
+            Runnable deliver = response.getStatusCode() == Response.OK ? () -> offline.deviceRegistered(user) : () -> { };
+            return new Outcome.Respond(response, deliver);
         }
         return new Outcome.Respond(((RequestAuthenticator.Check.Challenge) check).response());
     }
@@ -138,12 +146,27 @@ public final class RequestRouter {
         if (loops.isLoop(request)) {
             return respond(request, Response.LOOP_DETECTED, null);
         }
+        Optional<Response> tooLarge = offline.refuseIfTooLarge(request);
+        if (tooLarge.isPresent()) {
+            return new Outcome.Respond(tooLarge.get());
+        }
         TargetResolver.Resolution resolution = ours ? targets.forUser(requestUri) : targets.foreign(requestUri);
+        Optional<String> recipient = ours && requestUri.getUser() != null && OfflineMessaging.isStorable(request)
+                ? accounts.resolve(requestUri.getUser().toLowerCase(Locale.ROOT)).map(Account::username)
+                : Optional.empty();
+        if (Request.MESSAGE.equals(request.getMethod())) {
+            offline.accepted();
+        }
         if (resolution instanceof TargetResolver.Resolution.NotFound n) {
+            if (recipient.isPresent() && n.status() == Response.TEMPORARILY_UNAVAILABLE) {
+                return new Outcome.Respond(offline.storeForLater(request, recipient.get()));
+            }
             return respond(request, n.status(), n.reason());
         }
         List<Target> found = ((TargetResolver.Resolution.Found) resolution).targets();
-        return new Outcome.Forward(request, found, DIALOG_CREATING.contains(request.getMethod()));
+        return new Outcome.Forward(request, found, DIALOG_CREATING.contains(request.getMethod()),
+                recipient.<java.util.function.Supplier<Response>>map(r -> () -> offline.storeForLater(request, r))
+                        .orElse(null));
     }
 
     /** In-dialog requests follow the route set we recorded; the Route token proves we did record it. */

@@ -24,7 +24,7 @@ import org.liaison.sip.registrar.Registrar;
  * Where a request goes: the location service's answer for a Request-URI in our domain
  * (RFC 3261 §16.5), and the flow a device registered from for every request towards it.
  */
-final class TargetResolver {
+public final class TargetResolver {
     /** Targets to fork to, or the status to answer with. */
     sealed interface Resolution {
         record Found(List<Target> targets) implements Resolution {
@@ -40,7 +40,7 @@ final class TargetResolver {
     private final DestinationPolicy destinations;
     private final SipFactories sip;
 
-    TargetResolver(LocalAddresses local, AccountDirectory accounts, LocationService locations,
+    public TargetResolver(LocalAddresses local, AccountDirectory accounts, LocationService locations,
             DestinationPolicy destinations, SipFactories sip) {
         this.local = local;
         this.accounts = accounts;
@@ -102,19 +102,7 @@ final class TargetResolver {
     private Resolution found(List<Binding> bindings) {
         List<Target> targets = new ArrayList<>();
         for (Binding b : bindings) {
-            Flow flow = b.flow();
-            InetAddress address = IpLiteral.parse(flow.remoteAddress());
-            if (address == null || !destinations.allows(address)) {
-                continue; // a contact the server may not send to (security.allowed-destinations)
-            }
-            try {
-                URI contact = sip.addresses().createURI(b.contactUri());
-                Hop hop = b.path().isEmpty() ? deviceHop(contact, flow)
-                        : hopOf((SipURI) sip.addresses().createAddress(b.path().get(0)).getURI());
-                targets.add(new Target(contact, hop, b.path()));
-            } catch (ParseException | ClassCastException e) {
-                // a binding we stored ourselves no longer parses: skip it rather than fail the call
-            }
+            deviceTarget(b).ifPresent(targets::add);
         }
         if (targets.isEmpty()) {
             return new Resolution.NotFound(Response.TEMPORARILY_UNAVAILABLE, null);
@@ -141,6 +129,26 @@ final class TargetResolver {
         Hop named = hopOf(requestUri);
         return new Resolution.Found(List.of(new Target(requestUri,
                 new HopImpl(address.getHostAddress(), named.getPort(), named.getTransport()), List.of())));
+    }
+
+    /**
+     * The target that reaches a registered device (its Contact, sent where {@link #deviceHop} says),
+     * or empty when the server may not send there ({@code security.allowed-destinations}).
+     */
+    public Optional<Target> deviceTarget(Binding b) {
+        Flow flow = b.flow();
+        InetAddress address = IpLiteral.parse(flow.remoteAddress());
+        if (address == null || !destinations.allows(address)) {
+            return Optional.empty();
+        }
+        try {
+            URI contact = sip.addresses().createURI(b.contactUri());
+            Hop hop = b.path().isEmpty() ? deviceHop(contact, flow)
+                    : hopOf((SipURI) sip.addresses().createAddress(b.path().get(0)).getURI());
+            return Optional.of(new Target(contact, hop, b.path()));
+        } catch (ParseException | ClassCastException e) {
+            return Optional.empty(); // a binding we stored ourselves no longer parses: skip it
+        }
     }
 
     /**

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.im.FileOfflineStore;
+import org.liaison.im.OfflineStoreSettings;
 import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.DigestAlgorithm;
 import org.liaison.provisioning.UsersFile;
@@ -29,6 +31,9 @@ import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.config.ProxySettings;
 import org.liaison.sip.config.SipSettings;
 import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.messaging.MessageDelivery;
+import org.liaison.sip.messaging.MessagingMetrics;
+import org.liaison.sip.messaging.OfflineMessaging;
 import org.liaison.sip.registrar.EmbeddedLocationService;
 import org.liaison.sip.registrar.Flow;
 import org.liaison.sip.registrar.Registrar;
@@ -43,6 +48,7 @@ class RequestRouterTest {
     @TempDir
     Path dir;
     EmbeddedLocationService locations;
+    FileOfflineStore messages;
     DigestAuthenticator digest;
     RequestRouter router;
 
@@ -62,12 +68,21 @@ class RequestRouterTest {
                 SIP.headers(), SIP.addresses(), clock);
         ProxySettings proxy = new ProxySettings(Duration.ofMinutes(2), Set.of(),
                 new DestinationPolicy(List.of(new AddressRange(java.net.InetAddress.getByName("127.0.0.0"), 8))));
-        router = new RequestRouter(new LocalAddresses(sip), digest, accounts, locations, registrar,
-                new RouteToken(new byte[32]), proxy, new ClientCompatibility(List.of()), SIP);
+        LocalAddresses local = new LocalAddresses(sip);
+        TargetResolver targets = new TargetResolver(local, accounts, locations, proxy.destinations(), SIP);
+        messages = FileOfflineStore.open(dir.resolve("data"), OfflineStoreSettings.defaults(), clock);
+        MessagingMetrics metrics = new MessagingMetrics();
+        // no device registers in these tests, so delivery never sends: it needs no forwarder
+        MessageDelivery delivery = new MessageDelivery(messages, locations, targets, null, SIP, DOMAIN,
+                null, metrics);
+        router = new RequestRouter(local, digest, accounts, targets, registrar, new RouteToken(new byte[32]), proxy,
+                new ClientCompatibility(List.of()),
+                new OfflineMessaging(messages, delivery, new Responses(SIP), 65536, metrics), SIP);
     }
 
     @AfterEach
     void close() throws java.io.IOException {
+        messages.close();
         locations.close();
     }
 

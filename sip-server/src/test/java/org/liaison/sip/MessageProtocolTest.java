@@ -1,0 +1,186 @@
+package org.liaison.sip;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.liaison.sip.testing.SipText;
+import org.liaison.sip.testing.TestServer;
+import org.liaison.sip.testing.TestUa;
+
+/** SIP MESSAGE through the proxy, and store and forward for devices that are offline (RFC 3428). */
+class MessageProtocolTest {
+    private static final String DOMAIN = TestServer.DOMAIN;
+    /** Stored messages carry the Date they arrived; messages forwarded live do not. */
+    private static final Predicate<SipText> STORED_MESSAGE =
+            m -> !m.isResponse() && "MESSAGE".equals(m.method()) && m.header("date").isPresent();
+
+    @TempDir
+    Path root;
+    TestServer server;
+    TestUa alice;
+    TestUa bob;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .property("im.device-answer-ms", "700").property("im.max-message-bytes", "2048").start(root);
+        alice = new TestUa("alice", server);
+        bob = new TestUa("bob", server);
+    }
+
+    @AfterEach
+    void stop() {
+        alice.close();
+        bob.close();
+        server.close();
+    }
+
+    @Test
+    void messageToAnOnlineUserIsForwardedAndAnswered() throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
+        String callId = UUID.randomUUID().toString();
+        String request = message("sip:bob@" + DOMAIN, callId, "text/plain", "hello bob ✓");
+        alice.send(request.replace("{auth}", ""));
+        SipText challenge = alice.awaitResponse("MESSAGE", 400);
+        alice.send(request.replace("{auth}", alice.authorization(challenge, "MESSAGE", "sip:bob@" + DOMAIN, "alice",
+                "alice-secret")).replaceFirst("branch=[^;\r\n]+", "branch=" + TestUa.newBranch()));
+        SipText received = bob.awaitRequest("MESSAGE");
+        assertEquals("hello bob ✓", received.body());
+        assertEquals(callId, received.header("call-id").orElseThrow());
+        bob.respond(received, 200, "OK", "b", null, null);
+        assertEquals(200, alice.awaitResponse("MESSAGE", 200).status());
+    }
+
+    @Test
+    void messageToAnOfflineUserIsAcceptedThenDeliveredWhenTheDeviceRegisters() throws Exception {
+        String callId = UUID.randomUUID().toString();
+        assertEquals(202, sendMessage("sip:bob@" + DOMAIN, callId, "text/plain", "while you were out").status());
+
+        assertEquals(200, bob.register("bob-secret", "").status());
+        SipText delivered = bob.await(STORED_MESSAGE, Duration.ofSeconds(5));
+        assertEquals("while you were out", delivered.body());
+        assertEquals(callId, delivered.header("call-id").orElseThrow());
+        assertTrue(delivered.header("from").orElseThrow().contains("sip:alice@" + DOMAIN), delivered.toString());
+        bob.respond(delivered, 200, "OK", "b", null, null);
+        awaitNothingPendingFor("bob");
+    }
+
+    @Test
+    void messageNoDeviceAnswersIsStoredAndDeliveredLater() throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
+        assertEquals(202, sendMessage("sip:bob@" + DOMAIN, UUID.randomUUID().toString(), "text/plain", "ping")
+                .status());
+        assertEquals(200, bob.register("bob-secret", "").status());
+        SipText delivered = bob.await(STORED_MESSAGE, Duration.ofSeconds(5));
+        assertEquals("ping", delivered.body());
+        bob.respond(delivered, 200, "OK", "b", null, null);
+        awaitNothingPendingFor("bob");
+    }
+
+    @Test
+    void storedMessagesArriveOldestFirstAndOnlyOnceAfterARestart() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            assertEquals(202, sendMessage("sip:1002@" + DOMAIN, UUID.randomUUID().toString(), "text/plain", "m" + i)
+                    .status());
+        }
+        server.stop();
+        server.start();
+        assertEquals(200, bob.register("bob-secret", "").status());
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            SipText m = bob.await(STORED_MESSAGE, Duration.ofSeconds(5));
+            bodies.add(m.body());
+            bob.respond(m, 200, "OK", "b", null, null);
+        }
+        assertEquals(List.of("m1", "m2", "m3"), bodies);
+        awaitNothingPendingFor("bob");
+        assertEquals(200, bob.register("bob-secret", "").status());
+        assertTrue(bob.receivesNothing(STORED_MESSAGE, Duration.ofMillis(500)), "a message was delivered twice");
+    }
+
+    @Test
+    void everyDeviceOfTheRecipientGetsTheStoredMessage() throws Exception {
+        assertEquals(202, sendMessage("sip:bob@" + DOMAIN, UUID.randomUUID().toString(), "text/plain", "both")
+                .status());
+        try (TestUa desk = new TestUa("bob", server)) {
+            assertEquals(200, bob.register("bob-secret", ";+sip.instance=\"<urn:uuid:" + UUID.randomUUID() + ">\"")
+                    .status());
+            assertEquals(200, desk.register("bob-secret", ";+sip.instance=\"<urn:uuid:" + UUID.randomUUID() + ">\"")
+                    .status());
+            for (TestUa device : List.of(bob, desk)) {
+                SipText m = device.await(STORED_MESSAGE, Duration.ofSeconds(5));
+                assertEquals("both", m.body());
+                device.respond(m, 200, "OK", "d", null, null);
+            }
+        }
+    }
+
+    @Test
+    void isComposingNoticesAreNeverStored() throws Exception {
+        assertEquals(480, sendMessage("sip:bob@" + DOMAIN, UUID.randomUUID().toString(),
+                "application/im-iscomposing+xml", "<isComposing/>").status());
+        assertEquals(0, server.server().messages().count());
+    }
+
+    @Test
+    void oversizedMessageGets513() throws Exception {
+        byte[] big = new byte[3000];
+        java.util.Arrays.fill(big, (byte) 'x');
+        assertEquals(513, sendMessage("sip:bob@" + DOMAIN, UUID.randomUUID().toString(), "text/plain",
+                new String(big, StandardCharsets.US_ASCII)).status());
+    }
+
+    @Test
+    void binaryBodiesAreStoredByteForByte() throws Exception {
+        String cpim = "From: <sip:alice@" + DOMAIN + ">\r\nTo: <sip:bob@" + DOMAIN + ">\r\n"
+                + "NS: imdn <urn:ietf:params:imdn>\r\nimdn.Message-ID: abc123\r\n\r\nContent-Type: text/plain\r\n\r\nhi";
+        assertEquals(202, sendMessage("sip:bob@" + DOMAIN, UUID.randomUUID().toString(), "message/cpim", cpim)
+                .status());
+        assertEquals(200, bob.register("bob-secret", "").status());
+        SipText m = bob.await(STORED_MESSAGE, Duration.ofSeconds(5));
+        assertEquals("message/cpim", m.header("content-type").orElseThrow());
+        assertArrayEquals(cpim.getBytes(StandardCharsets.UTF_8), m.body().getBytes(StandardCharsets.UTF_8));
+        bob.respond(m, 200, "OK", "b", null, null);
+    }
+
+    /** MESSAGE from alice, answering the 407 challenge; returns the final response. */
+    private SipText sendMessage(String requestUri, String callId, String contentType, String body) throws Exception {
+        return alice.sendWithAuth(message(requestUri, callId, contentType, body), "alice-secret");
+    }
+
+    /** A MESSAGE from alice with a {@code {auth}} placeholder. */
+    private String message(String requestUri, String callId, String contentType, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return "MESSAGE " + requestUri + " SIP/2.0\r\n"
+                + "Via: " + alice.via(TestUa.newBranch()) + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <" + alice.aor() + ">;tag=" + Math.abs(callId.hashCode()) + "\r\n"
+                + "To: <" + requestUri + ">\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: " + alice.nextCseq() + " MESSAGE\r\n"
+                + "Content-Type: " + contentType + "\r\n"
+                + "{auth}"
+                + "Content-Length: " + bytes.length + "\r\n\r\n" + body;
+    }
+
+    private void awaitNothingPendingFor(String user) {
+        org.liaison.sip.testing.Await.require(() -> server.server().messages().pendingFor(user, deviceOf(user), 1)
+                .isEmpty(), Duration.ofSeconds(5), "stored messages of " + user + " acknowledged");
+    }
+
+    private String deviceOf(String user) {
+        return server.server().locations().lookup(user).get(0).key();
+    }
+}
