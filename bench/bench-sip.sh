@@ -21,7 +21,8 @@
 # challenge; sipp measures in whole milliseconds and includes its own scheduling).
 #
 # Environment (defaults in brackets):
-#   TESTS ["register call"]  REG_RATES ["200 500 1000"]  CALL_RATES ["20 50 100"]
+#   TESTS ["register call"], also "message" and "message-offline"  REG_RATES ["200 500 1000"]
+#   CALL_RATES ["20 50 100"]  MSG_RATES ["200 500 1000"]  OFFLINE_RATES ["50 100 200"]
 #   DURATION [10] seconds per run, capped at 25     REPEAT [1] runs per fixed rate
 #   STEP_UP [1]  STEP_FACTOR [1.5]  STEP_MAX [4]    CALL_HOLD_MS [1000]
 #   WARMUP [1]   runs at the first rate of each test before measuring, listed as "warmupN" (the JVM compiles the
@@ -41,6 +42,8 @@ ROOT="$(cd "$HERE/.." && pwd)"
 TESTS="${TESTS:-register call}"
 REG_RATES="${REG_RATES:-200 500 1000}"
 CALL_RATES="${CALL_RATES:-20 50 100}"
+MSG_RATES="${MSG_RATES:-200 500 1000}"
+OFFLINE_RATES="${OFFLINE_RATES:-50 100 200}"
 DURATION="${DURATION:-10}"
 REPEAT="${REPEAT:-1}"
 STEP_UP="${STEP_UP:-1}"
@@ -112,11 +115,16 @@ awk -F, '{print $1";"$3";[authentication username="$1" password="$2"]"}' "$USERS
 tail -n "$N_CALLEES" "$USERS_PLAIN" | cut -d, -f1 >"$OUT/callee-names.txt"
 { echo SEQUENTIAL; head -n "$NCALLERS" "$OUT/all.inj" |
     awk -v f="$OUT/callee-names.txt" 'BEGIN { while ((getline l < f) > 0) c[n++] = l } { print $0 ";" c[(NR - 1) % n] }'; } >"$OUT/callers.csv"
+# message-offline: recipients that never register (Liaison only: it stores what no device took)
+OFFLINE_PLAIN="$OUT/offline-plain.csv"
+for i in $(seq 0 $((N_CALLEES - 1))); do printf 'off%04d,pw-off-%d,%s\n' "$i" "$i" "$DOMAIN"; done >"$OFFLINE_PLAIN"
+{ echo SEQUENTIAL; head -n "$NCALLERS" "$OUT/all.inj" |
+    awk -v f="$OFFLINE_PLAIN" 'BEGIN { while ((getline l < f) > 0) { split(l, a, ","); c[n++] = a[1] } } { print $0 ";" c[(NR - 1) % n] }'; } >"$OUT/offline.csv"
 
 # ---------------------------------------------------------------- the server under test
 start_liaison() {
   { echo "username,password,display_name,extension,groups"
-    awk -F, '{printf "%s,clrtxt:%s,%s,%d,\n", $1, $2, $1, 10000 + NR}' "$USERS_PLAIN"; } >"$OUT/conf/users.csv"
+    cat "$USERS_PLAIN" "$OFFLINE_PLAIN" | awk -F, '{printf "%s,clrtxt:%s,%s,%d,\n", $1, $2, $1, 10000 + NR}'; } >"$OUT/conf/users.csv"
   cat >"$OUT/conf/liaison.properties" <<PROPS
 sip.domain = $DOMAIN
 sip.address = $LIP
@@ -128,6 +136,8 @@ auth.algorithms = MD5
 # the load comes from one address: the failure limiter must not be what is measured
 auth.max-failures-per-source = 100000
 security.allowed-destinations = 127.0.0.0/8
+# message-offline stores everything it sends: the per-user cap must not be what is measured
+im.max-queued-per-user = 1000000
 ${EXTRA_PROPERTIES:-}
 PROPS
   if [ ! -f "$ROOT/sip-server/target/sip-server.jar" ] || [ ! -d "$ROOT/sip-server/target/lib" ]; then
@@ -189,8 +199,8 @@ register_callees() {
   log "registered $N_CALLEES callees from the UAS port $UAS_PORT"
 }
 
-start_uas() {    # start_uas DIR : the callees' sipp, until stop_uas
-  (cd "$1" && exec timeout $((DURATION + 60)) sipp -sf "$SCEN/call-uas.xml" $(sipp_opts "$UAS_PORT") \
+start_uas() {    # start_uas DIR SCENARIO : the callees' sipp, until stop_uas
+  (cd "$1" && exec timeout $((DURATION + 60)) sipp -sf "$SCEN/$2" $(sipp_opts "$UAS_PORT") \
       -timeout $((DURATION + 50))s -trace_err -error_file uas-err.log >uas.out 2>&1) &
   UAS_PID=$!
   for _ in $(seq 50); do udp_port_free "$UAS_PORT" || return 0; sleep 0.1; done
@@ -220,7 +230,9 @@ run_once() {
     # a multi-worker proxy (Kamailio's UDP workers, JAIN-SIP's thread pool) may relay a 180 after the
     # 200 (legal on UDP): the caller must ignore such a stray provisional instead of aborting the call
     call) scen=call-uac.xml inj="$OUT/callers.csv" extra=(-d "$CALL_HOLD_MS" -default_behaviors all,-abortunexp)
-          start_uas "$d" ;;
+          start_uas "$d" call-uas.xml ;;
+    message) scen=message-uac.xml inj="$OUT/callers.csv"; start_uas "$d" message-uas.xml ;;
+    message-offline) scen=message-offline-uac.xml inj="$OUT/offline.csv" ;;
   esac
   local c0 c1 rc=0
   c0=$(server_cpu)
@@ -229,7 +241,7 @@ run_once() {
       -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1 -trace_err -error_file err.log \
       -max_log_size 5000000 >sipp.out 2>&1) || rc=$?
   c1=$(server_cpu)
-  [ "$test" = call ] && stop_uas
+  case "$test" in call | message) stop_uas ;; esac
   local ok failed; ok=$(stat_value "$d/stat.csv" 'SuccessfulCall(C)'); failed=$(stat_value "$d/stat.csv" 'FailedCall(C)')
   ok=${ok:-0} failed=${failed:-0}
   local lost=$((count - ok - failed))   # calls never finished (sipp killed by timeout)
@@ -284,6 +296,8 @@ for t in $TESTS; do
   case "$t" in
     register) search register "$REG_RATES" ;;
     call) register_callees; search call "$CALL_RATES" ;;
+    message) register_callees; search message "$MSG_RATES" ;;
+    message-offline) search message-offline "$OFFLINE_RATES" ;;
     *) die "unknown test $t" ;;
   esac
 done
