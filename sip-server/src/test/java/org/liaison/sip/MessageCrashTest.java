@@ -81,6 +81,51 @@ class MessageCrashTest {
         }
     }
 
+    /**
+     * Delivery is one message after the other, so the second stored message arriving proves the 2xx
+     * of the first was taken. A kill -9 then must not bring the first back, and must not lose the
+     * second, which was sent but never acknowledged.
+     */
+    @Test
+    void acknowledgedMessageStaysAcknowledgedAndUnacknowledgedOneIsRedeliveredAfterKillDashNine()
+            throws Exception {
+        config = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .property("im.device-answer-ms", "1000").create(root);
+        serve(config.configDir());
+        awaitServing();
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+        try (TestUa alice = new TestUa("alice", config); TestUa bob = new TestUa("bob", config)) {
+            assertEquals(202, alice.sendWithAuth(message(alice, "sip:bob@" + TestServer.DOMAIN, first, "first"),
+                    "alice-secret").status());
+            assertEquals(202, alice.sendWithAuth(message(alice, "sip:bob@" + TestServer.DOMAIN, second, "second"),
+                    "alice-secret").status());
+            assertEquals(200, bob.register("bob-secret", "").status());
+            SipText one = bob.await(STORED_MESSAGE, Duration.ofSeconds(5));
+            assertEquals(first, one.header("call-id").orElseThrow(), one.toString());
+            bob.respond(one, 200, "OK", "b", null, null);
+            SipText two = bob.await(m -> STORED_MESSAGE.test(m) && !first.equals(m.header("call-id").orElse("")),
+                    Duration.ofSeconds(5));
+            assertEquals(second, two.header("call-id").orElseThrow(), two.toString());
+
+            process.destroyForcibly(); // SIGKILL with "second" sent but not acknowledged
+            assertTrue(process.waitFor(10, TimeUnit.SECONDS), "the server survived SIGKILL");
+            config.start();
+
+            assertEquals(200, bob.register("bob-secret", "").status());
+            SipText again = bob.await(m -> STORED_MESSAGE.test(m) && !sameTransaction(m, two), Duration.ofSeconds(5));
+            assertEquals(second, again.header("call-id").orElseThrow(),
+                    "after the restart the acknowledged message came back instead of the unacknowledged one: " + again);
+            bob.respond(again, 200, "OK", "b", null, null);
+            assertTrue(bob.receivesNothing(m -> STORED_MESSAGE.test(m) && !sameTransaction(m, two)
+                    && !sameTransaction(m, again), Duration.ofSeconds(2)), "a message was delivered twice");
+        }
+    }
+
+    private static boolean sameTransaction(SipText a, SipText b) {
+        return a.header("via").equals(b.header("via")) && a.header("cseq").equals(b.header("cseq"));
+    }
+
     /** A MESSAGE from {@code from} with a {@code {auth}} placeholder for {@link TestUa#sendWithAuth}. */
     static String message(TestUa from, String requestUri, String callId, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

@@ -99,6 +99,26 @@ class StoredMessageBacklogTest {
                 Duration.ofSeconds(1)), "a message beyond the thousand sent was delivered");
     }
 
+    /** One after the other: the next stored message waits for the 2xx of the one before. */
+    @Test
+    void nextStoredMessageIsSentOnlyAfterThePreviousOneIsAcknowledged() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            assertEquals(202, alice.sendWithAuth(message(body(i)), "alice-secret").status());
+        }
+        assertEquals(200, bob.register("bob-secret", "").status());
+        SipText first = bob.await(STORED_MESSAGE, Duration.ofSeconds(5));
+        assertEquals(body(0), first.body());
+        String firstCallId = first.header("call-id").orElseThrow();
+        // retransmissions of the first (UDP, RFC 3261 Timer E) may come; the second must not yet
+        assertTrue(bob.receivesNothing(m -> STORED_MESSAGE.test(m) && !firstCallId.equals(m.header("call-id")
+                .orElse("")), Duration.ofMillis(1500)), "the second message was sent before the first was answered");
+        bob.respond(first, 200, "OK", "b", null, null);
+        SipText second = bob.await(m -> STORED_MESSAGE.test(m) && !firstCallId.equals(m.header("call-id").orElse("")),
+                Duration.ofSeconds(5));
+        assertEquals(body(1), second.body());
+        bob.respond(second, 200, "OK", "b", null, null);
+    }
+
     private static String body(int i) {
         return String.format("backlog %04d", i);
     }
