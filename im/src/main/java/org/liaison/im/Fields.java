@@ -6,7 +6,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** Length-prefixed fields shared by message files and the ack log; lengths are checked before allocating. */
+/**
+ * Length-prefixed fields shared by message files and the ack log. Records are always decoded
+ * from a byte array, so {@code available()} is exact and a corrupt length is caught before it
+ * allocates.
+ */
 final class Fields {
 
     private Fields() {

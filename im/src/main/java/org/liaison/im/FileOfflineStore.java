@@ -2,6 +2,7 @@ package org.liaison.im;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -196,13 +197,22 @@ public final class FileOfflineStore implements OfflineStore, AutoCloseable {
             AckLog.rewrite(queue.ackLog(), queue.acks());
             if (queue.isEmpty()) {
                 queues.remove(recipient);
-                Files.delete(queue.directory());
-                DurableFiles.forceDirectory(messagesDir);
+                deleteIfEmpty(queue.directory());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not delete messages of " + recipient, e);
         }
         return messageIds.size();
+    }
+
+    /** A directory holding files moved aside for an operator stays, so they are not lost. */
+    private void deleteIfEmpty(Path directory) throws IOException {
+        try {
+            Files.delete(directory);
+            DurableFiles.forceDirectory(messagesDir);
+        } catch (DirectoryNotEmptyException kept) {
+            log.debug("Keeping {}: it holds files the store does not own", directory);
+        }
     }
 
     private void ensureOpen() {

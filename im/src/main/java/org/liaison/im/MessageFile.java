@@ -24,7 +24,8 @@ final class MessageFile {
     }
 
     static byte[] encode(StoredMessage message) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(message.body().length + 256);
+        byte[] body = message.body();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(body.length + 256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
             Fields.writeText(out, message.id());
@@ -34,7 +35,7 @@ final class MessageFile {
             Fields.writeText(out, message.contentType());
             writeInstant(out, message.receivedAt());
             writeInstant(out, message.expiresAt());
-            Fields.writeBytes(out, message.body());
+            Fields.writeBytes(out, body);
             out.writeInt(crc(bytes.toByteArray(), bytes.size()));
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);

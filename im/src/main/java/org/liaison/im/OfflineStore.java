@@ -32,7 +32,7 @@ public interface OfflineStore {
     /**
      * Keeps the message for its recipient's devices. When this returns the message survives a
      * crash of the process or the machine, so the caller may now answer 202 Accepted
-     * (RFC 3428 §7).
+     * (RFC 3428: 202 means accepted for later delivery, not delivered).
      *
      * @throws QueueFullException       the recipient already has the maximum of messages waiting
      * @throws MessageTooLargeException the body is over the size limit

@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +39,14 @@ final class StoreLoader {
                 }
             }
         }
-        for (AckLog.Ack ack : AckLog.replay(queue.ackLog())) {
+        List<AckLog.Ack> acks = AckLog.replay(queue.ackLog());
+        for (AckLog.Ack ack : acks) {
             queue.markAcked(ack.messageId(), ack.deviceKey());
+        }
+        if (queue.acks().size() < acks.size()) {
+            // Acks of messages deleted just before a crash: drop them now, or a later message
+            // given the same id (after the clock went back) would look acknowledged.
+            AckLog.rewrite(queue.ackLog(), queue.acks());
         }
         return queue;
     }

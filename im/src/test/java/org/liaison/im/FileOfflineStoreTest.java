@@ -214,6 +214,39 @@ class FileOfflineStoreTest implements OfflineStoreContract {
     }
 
     @Test
+    void acknowledgementsOfMessagesDeletedJustBeforeACrashAreDroppedAtOpen() throws Exception {
+        FileOfflineStore crashed = open();
+        StoredMessage deleted = crashed.store(text("bob", "deleted"));
+        crashed.store(text("bob", "kept"));
+        crashed.acknowledge("bob", "phone", deleted.id());
+        // The crash came after the message file was deleted, before the log was rewritten.
+        Files.delete(bobDir().resolve(deleted.id() + ".msg"));
+
+        FileOfflineStore restarted = open();
+
+        assertEquals(List.of(), AckLog.replay(bobDir().resolve("acks.log")));
+        assertEquals(List.of("kept"), bodies(restarted.pendingFor("bob", "phone", 10)));
+    }
+
+    @Test
+    void fileMovedAsideDoesNotStopTheLastMessageOfItsRecipientFromBeingDeleted() throws Exception {
+        FileOfflineStore first = open();
+        StoredMessage broken = first.store(text("bob", "broken"));
+        first.store(text("bob", "fine"));
+        Path file = bobDir().resolve(broken.id() + ".msg");
+        Files.write(file, Arrays.copyOf(Files.readAllBytes(file), 10));
+        FileOfflineStore restarted = open();
+        StoredMessage fine = restarted.pendingFor("bob", "phone", 10).get(0);
+        restarted.acknowledge("bob", "phone", fine.id());
+
+        assertEquals(1, restarted.forgetDelivered("bob", Set.of("phone")));
+
+        assertTrue(Files.exists(bobDir().resolve(broken.id() + ".msg.corrupt")));
+        restarted.store(text("bob", "next"));
+        assertEquals(List.of("next"), bodies(open().pendingFor("bob", "phone", 10)));
+    }
+
+    @Test
     void closedStoreRefusesCalls() throws Exception {
         FileOfflineStore store = open();
         store.close();

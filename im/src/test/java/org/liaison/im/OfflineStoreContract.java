@@ -9,8 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link OfflineStore} must do; each implementation's test class implements this. */
@@ -286,5 +291,26 @@ interface OfflineStoreContract {
         assertEquals(0, store.forgetDelivered("bob", Set.of()));
         assertEquals(0, store.forgetDelivered("nobody", Set.of("phone")));
         assertEquals(1, store.count());
+    }
+
+    @Test
+    default void concurrentStoresAreAllKeptWithDistinctIds() throws Exception {
+        OfflineStore store = newStore(SETTINGS, new MutableClock(START));
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<StoredMessage>> results = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                NewMessage message = text(i % 2 == 0 ? "bob" : "carol", "m" + i);
+                results.add(senders.submit(() -> store.store(message)));
+            }
+            Set<String> ids = new HashSet<>();
+            for (Future<StoredMessage> result : results) {
+                ids.add(result.get(30, TimeUnit.SECONDS).id());
+            }
+            assertEquals(200, ids.size());
+            assertEquals(200, store.count());
+        } finally {
+            senders.shutdownNow();
+        }
     }
 }

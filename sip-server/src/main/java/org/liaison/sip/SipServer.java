@@ -20,6 +20,7 @@ import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.config.MessagingSettings;
 import org.liaison.sip.edge.SipEdge;
 import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.messaging.GroupMessaging;
 import org.liaison.sip.messaging.MessageDelivery;
 import org.liaison.sip.messaging.MessagingMetrics;
 import org.liaison.sip.messaging.OfflineMessaging;
@@ -96,8 +97,10 @@ public final class SipServer implements AutoCloseable {
                     config.sip().domain(), timers, metrics);
             OfflineMessaging offline = new OfflineMessaging(messages, delivery, new Responses(factories),
                     im.maxMessageBytes(), metrics);
+            GroupMessaging groups = new GroupMessaging(accounts, messages, delivery, new Responses(factories),
+                    config.sip().domain(), metrics);
             RequestRouter router = new RequestRouter(local, digest, accounts, targets, registrar, routeToken,
-                    config.proxy(), config.compatibility(), offline, factories);
+                    config.proxy(), config.compatibility(), offline, groups, factories);
             FileOfflineStore store = messages;
             timers.scheduleWithFixedDelay(() -> {
                 metrics.expired(store.purgeExpired());

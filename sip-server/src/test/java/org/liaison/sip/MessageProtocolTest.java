@@ -35,6 +35,7 @@ class MessageProtocolTest {
     @BeforeEach
     void start() throws Exception {
         server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .user("carol", "carol-secret", "1003").userLine("dave,clrtxt:dave-secret,Dave Outsider,1004,")
                 .property("im.device-answer-ms", "700").property("im.max-message-bytes", "2048").start(root);
         alice = new TestUa("alice", server);
         bob = new TestUa("bob", server);
@@ -153,6 +154,36 @@ class MessageProtocolTest {
         assertEquals("message/cpim", m.header("content-type").orElseThrow());
         assertArrayEquals(cpim.getBytes(StandardCharsets.UTF_8), m.body().getBytes(StandardCharsets.UTF_8));
         bob.respond(m, 200, "OK", "b", null, null);
+    }
+
+    @Test
+    void groupMessageReachesEveryMemberButTheSenderFromTheGroupsAddress() throws Exception {
+        try (TestUa carol = new TestUa("carol", server)) {
+            assertEquals(200, bob.register("bob-secret", "").status());
+            assertEquals(200, carol.register("carol-secret", "").status());
+            assertEquals(202, sendMessage("sip:staff@" + DOMAIN, UUID.randomUUID().toString(), "text/plain",
+                    "to the team").status());
+            for (TestUa member : List.of(bob, carol)) {
+                SipText m = member.await(STORED_MESSAGE, Duration.ofSeconds(5));
+                assertEquals("to the team", m.body());
+                String from = m.header("from").orElseThrow();
+                assertTrue(from.contains("\"alice Test\"") && from.contains("<sip:staff@" + DOMAIN + ">"), from);
+                member.respond(m, 200, "OK", "m", null, null);
+            }
+            assertTrue(alice.receivesNothing(STORED_MESSAGE, Duration.ofMillis(300)), "the sender got its own post");
+        }
+    }
+
+    @Test
+    void onlyMembersMayPostToAGroup() throws Exception {
+        try (TestUa dave = new TestUa("dave", server)) {
+            String callId = UUID.randomUUID().toString();
+            String request = "MESSAGE sip:staff@" + DOMAIN + " SIP/2.0\r\nVia: " + dave.via(TestUa.newBranch())
+                    + "\r\nMax-Forwards: 70\r\nFrom: <" + dave.aor() + ">;tag=d\r\nTo: <sip:staff@" + DOMAIN
+                    + ">\r\nCall-ID: " + callId + "\r\nCSeq: 1 MESSAGE\r\nContent-Type: text/plain\r\n{auth}"
+                    + "Content-Length: 2\r\n\r\nhi";
+            assertEquals(403, dave.sendWithAuth(request, "dave-secret").status());
+        }
     }
 
     /** MESSAGE from alice, answering the 407 challenge; returns the final response. */

@@ -22,6 +22,7 @@ import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.config.ProxySettings;
 import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.messaging.GroupMessaging;
 import org.liaison.sip.messaging.OfflineMessaging;
 import org.liaison.sip.registrar.Flow;
 import org.liaison.sip.registrar.Registrar;
@@ -45,6 +46,7 @@ public final class RequestRouter {
     private final TargetResolver targets;
     private final AccountDirectory accounts;
     private final OfflineMessaging offline;
+    private final GroupMessaging groups;
     private final RouteToken routeToken;
     private final LoopDetector loops;
     private final DestinationPolicy destinations;
@@ -54,7 +56,7 @@ public final class RequestRouter {
 
     public RequestRouter(LocalAddresses local, DigestAuthenticator digest, AccountDirectory accounts,
             TargetResolver targets, Registrar registrar, RouteToken routeToken, ProxySettings proxy,
-            ClientCompatibility compatibility, OfflineMessaging offline, SipFactories sip) {
+            ClientCompatibility compatibility, OfflineMessaging offline, GroupMessaging groups, SipFactories sip) {
         this.local = local;
         this.responses = new Responses(sip);
         this.authenticator = new RequestAuthenticator(digest, sip, responses, local.domain(),
@@ -63,6 +65,7 @@ public final class RequestRouter {
         this.targets = targets;
         this.accounts = accounts;
         this.offline = offline;
+        this.groups = groups;
         this.routeToken = routeToken;
         this.loops = new LoopDetector(local);
         this.destinations = proxy.destinations();
@@ -149,6 +152,13 @@ public final class RequestRouter {
         Optional<Response> tooLarge = offline.refuseIfTooLarge(request);
         if (tooLarge.isPresent()) {
             return new Outcome.Respond(tooLarge.get());
+        }
+        if (ours && Request.MESSAGE.equals(request.getMethod()) && requestUri.getUser() != null) {
+            String name = requestUri.getUser().toLowerCase(Locale.ROOT);
+            List<Account> members = accounts.resolve(name).isPresent() ? List.of() : groups.members(name);
+            if (!members.isEmpty()) {
+                return groups.post(request, caller, name, members);
+            }
         }
         TargetResolver.Resolution resolution = ours ? targets.forUser(requestUri) : targets.foreign(requestUri);
         Optional<String> recipient = ours && requestUri.getUser() != null && OfflineMessaging.isStorable(request)

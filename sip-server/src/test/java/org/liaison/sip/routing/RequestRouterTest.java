@@ -31,6 +31,7 @@ import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.config.ProxySettings;
 import org.liaison.sip.config.SipSettings;
 import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.messaging.GroupMessaging;
 import org.liaison.sip.messaging.MessageDelivery;
 import org.liaison.sip.messaging.MessagingMetrics;
 import org.liaison.sip.messaging.OfflineMessaging;
@@ -77,7 +78,8 @@ class RequestRouterTest {
                 null, metrics);
         router = new RequestRouter(local, digest, accounts, targets, registrar, new RouteToken(new byte[32]), proxy,
                 new ClientCompatibility(List.of()),
-                new OfflineMessaging(messages, delivery, new Responses(SIP), 65536, metrics), SIP);
+                new OfflineMessaging(messages, delivery, new Responses(SIP), 65536, metrics),
+                new GroupMessaging(accounts, messages, delivery, new Responses(SIP), DOMAIN, metrics), SIP);
     }
 
     @AfterEach

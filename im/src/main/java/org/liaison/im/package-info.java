@@ -1,0 +1,21 @@
+/**
+ * What happens to a chat message (RFC 3428 MESSAGE) that no device of its recipient took.
+ *
+ * <p>The public surface is {@link org.liaison.im.OfflineStore} and its records; the one
+ * implementation, {@link org.liaison.im.FileOfflineStore}, keeps its helpers package-private.
+ *
+ * <p><b>Why plain files, not an embedded database.</b> The module may use only the JDK. The
+ * data is small (capped per user), written once, read in arrival order and deleted whole, which
+ * is exactly what a file per message gives, with crash safety from two well-known moves:
+ * write-temp/force/rename/force-directory for messages and a forced, CRC-framed append log for
+ * acknowledgements. The cost is one to three fsyncs per stored message and one per
+ * acknowledgement, under a single lock; that bounds throughput to the disk's fsync rate, fine
+ * for offline chat and the first thing to revisit (group commit) if it is ever not.
+ *
+ * <p><b>Exactly once per device, and where it ends.</b> The store guarantees that a device
+ * which was recorded as having a message is never offered it again, across restarts. The
+ * delivery side must acknowledge only after the device's 2xx; a crash between that 2xx and
+ * {@code acknowledge} returning means one redelivery, which the device can recognise by the
+ * unchanged Call-ID.
+ */
+package org.liaison.im;
