@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import org.liaison.sip.testing.FreePorts;
 
 /**
@@ -39,6 +41,14 @@ final class Baresip implements AutoCloseable {
 
     /** Starts baresip for {@code account} in {@code parent/name}; it answers calls by itself. */
     static Baresip start(Path parent, String name, SipAccount account) throws IOException {
+        return start(parent, name, account, null);
+    }
+
+    /**
+     * Starts baresip with {@code peerUri} (e.g. {@code sip:alice@liaison.test}) as its only, hence current,
+     * contact: the target of {@link #message(String)}. A null peer leaves the contact list empty.
+     */
+    static Baresip start(Path parent, String name, SipAccount account, String peerUri) throws IOException {
         Path binary = Tools.require("baresip");
         Path modules = binary.getParent().resolveSibling("lib/baresip/modules");
         Path dir = Files.createDirectories(parent.resolve(name));
@@ -73,7 +83,7 @@ final class Baresip implements AutoCloseable {
         Files.writeString(dir.resolve("accounts"), "<" + account.aor() + ";transport=udp>;auth_pass="
                 + account.password() + ";outbound=\"" + server + "\";answermode=auto;regint=300"
                 + ";audio_codecs=pcmu\n");
-        Files.writeString(dir.resolve("contacts"), "");
+        Files.writeString(dir.resolve("contacts"), peerUri == null ? "" : "<" + peerUri + ">\n");
         ChildProcess process = ChildProcess.start("baresip " + name,
                 List.of(binary.toString(), "-f", dir.toString(), "-s", "-t", Integer.toString(MAX_LIFETIME_SECONDS)),
                 dir, dir.resolve("out"), Map.of("HOME", dir.toString()));
@@ -86,6 +96,20 @@ final class Baresip implements AutoCloseable {
 
     void dial(String uri) {
         command("/dial " + uri);
+    }
+
+    /** Sends {@code text} as a chat message (SIP MESSAGE) to the current contact. */
+    void message(String text) {
+        command("/message " + text);
+    }
+
+    /**
+     * The text of the first chat message received from {@code fromAor} whose text contains {@code marker},
+     * as baresip prints it ({@code sip:a@dom: "TEXT"}); empty if none came in time.
+     */
+    Optional<String> awaitChat(String fromAor, String marker, Duration timeout) {
+        return Await.match(dir.resolve("out"), "(?:^|\\r)" + Pattern.quote(fromAor) + ": \"(.*"
+                + Pattern.quote(marker) + ".*)\"\\r?$", timeout).map(m -> m.group(1));
     }
 
     void hangUp() {

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import org.liaison.sip.testing.FreePorts;
 
 /**
@@ -103,6 +105,20 @@ final class Linphonec implements AutoCloseable {
     /** Places a call to {@code uri}, e.g. {@code sip:bob@liaison.test}. */
     void call(String uri) {
         command("call " + uri);
+    }
+
+    /** Sends {@code text} as a chat message (SIP MESSAGE) to {@code uri}; the rest of the line is the text, verbatim. */
+    void chat(String uri, String text) {
+        command("chat " + uri + " " + text);
+    }
+
+    /**
+     * The text of the first chat message received from {@code fromAor} whose text contains {@code marker},
+     * as linphonec prints it ({@code Message received from sip:a@dom: TEXT}); empty if none came in time.
+     */
+    Optional<String> awaitChat(String fromAor, String marker, Duration timeout) {
+        return Await.match(dir.resolve("out"), PROMPT + "Message received from (?:[^<\\n]*<)?" + Pattern.quote(fromAor)
+                + ">?: (.*" + Pattern.quote(marker) + ".*?)\\r?$", timeout).map(m -> m.group(1));
     }
 
     /** Hangs up the current call. */

@@ -1,0 +1,157 @@
+package org.liaison.sip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.liaison.sip.testing.Await;
+import org.liaison.sip.testing.SipText;
+import org.liaison.sip.testing.TestServer;
+import org.liaison.sip.testing.TestUa;
+
+/**
+ * A stored chat message survives {@code kill -9} of the server between the 202 (RFC 3428 §7) and
+ * its delivery: after a restart the recipient's device gets it exactly once.
+ */
+@Timeout(60)
+class MessageCrashTest {
+    /** Stored messages carry the Date they arrived; messages forwarded live do not. */
+    private static final Predicate<SipText> STORED_MESSAGE =
+            m -> !m.isResponse() && "MESSAGE".equals(m.method()) && m.header("date").isPresent();
+
+    @TempDir
+    Path root;
+    Process process;
+    Path log;
+    TestServer config;
+
+    @AfterEach
+    void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (config != null) {
+            config.stop();
+        }
+    }
+
+    @Test
+    void storedMessageIsDeliveredExactlyOnceAfterKillDashNineBeforeDelivery() throws Exception {
+        config = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .property("im.device-answer-ms", "1000").create(root);
+        serve(config.configDir());
+        awaitServing();
+        String callId = UUID.randomUUID().toString();
+        try (TestUa alice = new TestUa("alice", config)) {
+            assertEquals(202, alice.sendWithAuth(message(alice, "sip:bob@" + TestServer.DOMAIN, callId,
+                    "stored before the crash grüße ✓ <ok> & done"), "alice-secret").status());
+        }
+
+        process.destroyForcibly(); // SIGKILL right after the 202: no shutdown hook, no flush
+        assertTrue(process.waitFor(10, TimeUnit.SECONDS), "the server survived SIGKILL");
+        config.start();
+
+        try (TestUa bob = new TestUa("bob", config)) {
+            assertEquals(200, bob.register("bob-secret", "").status());
+            SipText delivered = bob.await(STORED_MESSAGE, Duration.ofSeconds(5));
+            assertEquals("stored before the crash grüße ✓ <ok> & done", delivered.body());
+            assertEquals(callId, delivered.header("call-id").orElseThrow());
+            assertTrue(delivered.header("from").orElseThrow().contains("sip:alice@" + TestServer.DOMAIN),
+                    delivered.toString());
+            bob.respond(delivered, 200, "OK", "b", null, null);
+            String device = config.server().locations().lookup("bob").get(0).key();
+            Await.require(() -> config.server().messages().pendingFor("bob", device, 1).isEmpty(),
+                    Duration.ofSeconds(5), "the delivered message acknowledged for bob's device");
+
+            assertEquals(200, bob.register("bob-secret", "").status());
+            assertTrue(bob.receivesNothing(STORED_MESSAGE, Duration.ofSeconds(2)), "the message was delivered twice");
+        }
+    }
+
+    /**
+     * Delivery is one message after the other, so the second stored message arriving proves the 2xx
+     * of the first was taken. A kill -9 then must not bring the first back, and must not lose the
+     * second, which was sent but never acknowledged.
+     */
+    @Test
+    void acknowledgedMessageStaysAcknowledgedAndUnacknowledgedOneIsRedeliveredAfterKillDashNine()
+            throws Exception {
+        config = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .property("im.device-answer-ms", "1000").create(root);
+        serve(config.configDir());
+        awaitServing();
+        String first = UUID.randomUUID().toString();
+        String second = UUID.randomUUID().toString();
+        try (TestUa alice = new TestUa("alice", config); TestUa bob = new TestUa("bob", config)) {
+            assertEquals(202, alice.sendWithAuth(message(alice, "sip:bob@" + TestServer.DOMAIN, first, "first"),
+                    "alice-secret").status());
+            assertEquals(202, alice.sendWithAuth(message(alice, "sip:bob@" + TestServer.DOMAIN, second, "second"),
+                    "alice-secret").status());
+            assertEquals(200, bob.register("bob-secret", "").status());
+            SipText one = bob.await(STORED_MESSAGE, Duration.ofSeconds(5));
+            assertEquals(first, one.header("call-id").orElseThrow(), one.toString());
+            bob.respond(one, 200, "OK", "b", null, null);
+            SipText two = bob.await(m -> STORED_MESSAGE.test(m) && !first.equals(m.header("call-id").orElse("")),
+                    Duration.ofSeconds(5));
+            assertEquals(second, two.header("call-id").orElseThrow(), two.toString());
+
+            process.destroyForcibly(); // SIGKILL with "second" sent but not acknowledged
+            assertTrue(process.waitFor(10, TimeUnit.SECONDS), "the server survived SIGKILL");
+            config.start();
+
+            assertEquals(200, bob.register("bob-secret", "").status());
+            SipText again = bob.await(m -> STORED_MESSAGE.test(m) && !sameTransaction(m, two), Duration.ofSeconds(5));
+            assertEquals(second, again.header("call-id").orElseThrow(),
+                    "after the restart the acknowledged message came back instead of the unacknowledged one: " + again);
+            bob.respond(again, 200, "OK", "b", null, null);
+            assertTrue(bob.receivesNothing(m -> STORED_MESSAGE.test(m) && !sameTransaction(m, two)
+                    && !sameTransaction(m, again), Duration.ofSeconds(2)), "a message was delivered twice");
+        }
+    }
+
+    private static boolean sameTransaction(SipText a, SipText b) {
+        return a.header("via").equals(b.header("via")) && a.header("cseq").equals(b.header("cseq"));
+    }
+
+    /** A MESSAGE from {@code from} with a {@code {auth}} placeholder for {@link TestUa#sendWithAuth}. */
+    static String message(TestUa from, String requestUri, String callId, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return "MESSAGE " + requestUri + " SIP/2.0\r\n"
+                + "Via: " + from.via(TestUa.newBranch()) + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <" + from.aor() + ">;tag=" + Math.abs(callId.hashCode()) + "\r\n"
+                + "To: <" + requestUri + ">\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: " + from.nextCseq() + " MESSAGE\r\n"
+                + "Content-Type: text/plain;charset=UTF-8\r\n"
+                + "{auth}"
+                + "Content-Length: " + bytes.length + "\r\n\r\n" + body;
+    }
+
+    /** {@code liaison serve --config DIR} as its own JVM, on the test class path (as in ServeCommandTest). */
+    private void serve(Path configDir) throws IOException {
+        log = root.resolve("liaison-" + System.nanoTime() + ".log");
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SipServerMain.class.getName(),
+                "serve", "--config", configDir.toString());
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private void awaitServing() {
+        Await.require(() -> Await.read(log).contains("serving sip domain"), Duration.ofSeconds(20),
+                "the server to log that it is serving");
+    }
+}

@@ -1,0 +1,141 @@
+package org.liaison.sip.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.liaison.sip.testing.Await;
+import org.liaison.sip.testing.SipText;
+import org.liaison.sip.testing.TestServer;
+import org.liaison.sip.testing.TestUa;
+
+/**
+ * A long backlog of stored chat messages (RFC 3428 store and forward): a thousand messages to an
+ * offline user are each answered 202, and when the user's device registers it receives every one,
+ * exactly once and in the order they were sent.
+ */
+@Timeout(60)
+class StoredMessageBacklogTest {
+    private static final int MESSAGES = 1000;
+    /** Bounds on each phase; together under the 40 s the whole test may take. */
+    private static final Duration STORE_ALL = Duration.ofSeconds(20);
+    private static final Duration DELIVER_ALL = Duration.ofSeconds(20);
+    private static final Predicate<SipText> STORED_MESSAGE =
+            m -> !m.isResponse() && "MESSAGE".equals(m.method()) && m.header("date").isPresent();
+
+    @TempDir
+    Path root;
+    TestServer server;
+    TestUa alice;
+    TestUa bob;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .property("im.device-answer-ms", "1000").start(root);
+        alice = new TestUa("alice", server);
+        bob = new TestUa("bob", server);
+    }
+
+    @AfterEach
+    void stop() {
+        alice.close();
+        bob.close();
+        server.close();
+    }
+
+    @Test
+    void thousandStoredMessagesAreDeliveredInSendOrderExactlyOnce() throws Exception {
+        long storeStart = System.nanoTime();
+        for (int i = 0; i < MESSAGES; i++) {
+            SipText answer = alice.sendWithAuth(message(body(i)), "alice-secret");
+            assertEquals(202, answer.status(), () -> "message " + answer);
+            assertTrue(System.nanoTime() - storeStart < STORE_ALL.toNanos(),
+                    "storing took longer than " + STORE_ALL + "; stored " + (i + 1));
+        }
+        Duration stored = Duration.ofNanos(System.nanoTime() - storeStart);
+
+        long deliverStart = System.nanoTime();
+        assertEquals(200, bob.register("bob-secret", "").status());
+        List<String> bodies = new ArrayList<>();
+        Set<String> transactions = new HashSet<>();
+        int retransmissions = 0;
+        while (bodies.size() < MESSAGES) {
+            assertTrue(System.nanoTime() - deliverStart < DELIVER_ALL.toNanos(),
+                    "delivery took longer than " + DELIVER_ALL + "; delivered " + bodies.size());
+            SipText m = bob.await(STORED_MESSAGE, Duration.ofSeconds(5));
+            bob.respond(m, 200, "OK", "b", null, null);
+            // a UDP retransmission of a request already answered is the same transaction, not a new delivery
+            if (!transactions.add(m.header("via").orElseThrow() + m.header("cseq").orElseThrow())) {
+                retransmissions++;
+                continue;
+            }
+            bodies.add(m.body());
+        }
+        Duration delivered = Duration.ofNanos(System.nanoTime() - deliverStart);
+        System.out.printf("stored %d messages in %d ms, delivered them in %d ms (%d retransmissions)%n",
+                MESSAGES, stored.toMillis(), delivered.toMillis(), retransmissions);
+
+        assertEquals(IntStream.range(0, MESSAGES).mapToObj(StoredMessageBacklogTest::body).toList(), bodies);
+        String device = server.server().locations().lookup("bob").get(0).key();
+        Await.require(() -> server.server().messages().pendingFor("bob", device, 1).isEmpty(),
+                Duration.ofSeconds(5), "every delivered message acknowledged");
+        assertTrue(bob.receivesNothing(m -> STORED_MESSAGE.test(m)
+                && !transactions.contains(m.header("via").orElseThrow() + m.header("cseq").orElseThrow()),
+                Duration.ofSeconds(1)), "a message beyond the thousand sent was delivered");
+    }
+
+    /** One after the other: the next stored message waits for the 2xx of the one before. */
+    @Test
+    void nextStoredMessageIsSentOnlyAfterThePreviousOneIsAcknowledged() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            assertEquals(202, alice.sendWithAuth(message(body(i)), "alice-secret").status());
+        }
+        assertEquals(200, bob.register("bob-secret", "").status());
+        SipText first = bob.await(STORED_MESSAGE, Duration.ofSeconds(5));
+        assertEquals(body(0), first.body());
+        String firstCallId = first.header("call-id").orElseThrow();
+        // retransmissions of the first (UDP, RFC 3261 Timer E) may come; the second must not yet
+        assertTrue(bob.receivesNothing(m -> STORED_MESSAGE.test(m) && !firstCallId.equals(m.header("call-id")
+                .orElse("")), Duration.ofMillis(1500)), "the second message was sent before the first was answered");
+        bob.respond(first, 200, "OK", "b", null, null);
+        SipText second = bob.await(m -> STORED_MESSAGE.test(m) && !firstCallId.equals(m.header("call-id").orElse("")),
+                Duration.ofSeconds(5));
+        assertEquals(body(1), second.body());
+        bob.respond(second, 200, "OK", "b", null, null);
+    }
+
+    private static String body(int i) {
+        return String.format("backlog %04d", i);
+    }
+
+    /** A MESSAGE from alice to bob with a {@code {auth}} placeholder. */
+    private String message(String body) {
+        String callId = UUID.randomUUID().toString();
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return "MESSAGE sip:bob@" + TestServer.DOMAIN + " SIP/2.0\r\n"
+                + "Via: " + alice.via(TestUa.newBranch()) + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <" + alice.aor() + ">;tag=" + Math.abs(callId.hashCode()) + "\r\n"
+                + "To: <sip:bob@" + TestServer.DOMAIN + ">\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: " + alice.nextCseq() + " MESSAGE\r\n"
+                + "Content-Type: text/plain\r\n"
+                + "{auth}"
+                + "Content-Length: " + bytes.length + "\r\n\r\n" + body;
+    }
+}
