@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,9 +24,6 @@ import org.liaison.sip.testing.TestUa;
  */
 @Timeout(60)
 class MessageCrashTest {
-    /** Stored messages carry the Date they arrived; messages forwarded live do not. */
-    private static final Predicate<SipText> STORED_MESSAGE =
-            m -> !m.isResponse() && "MESSAGE".equals(m.method()) && m.header("date").isPresent();
 
     @TempDir
     Path root;
@@ -56,7 +50,7 @@ class MessageCrashTest {
         awaitServing();
         String callId = UUID.randomUUID().toString();
         try (TestUa alice = new TestUa("alice", config)) {
-            assertEquals(202, alice.sendWithAuth(message(alice, "sip:bob@" + TestServer.DOMAIN, callId,
+            assertEquals(202, alice.sendWithAuth(alice.messageRequest("sip:bob@" + TestServer.DOMAIN, callId, "text/plain;charset=UTF-8",
                     "stored before the crash grüße ✓ <ok> & done"), "alice-secret").status());
         }
 
@@ -66,7 +60,7 @@ class MessageCrashTest {
 
         try (TestUa bob = new TestUa("bob", config)) {
             assertEquals(200, bob.register("bob-secret", "").status());
-            SipText delivered = bob.await(STORED_MESSAGE, Duration.ofSeconds(5));
+            SipText delivered = bob.await(TestUa.STORED_MESSAGE, Duration.ofSeconds(5));
             assertEquals("stored before the crash grüße ✓ <ok> & done", delivered.body());
             assertEquals(callId, delivered.header("call-id").orElseThrow());
             assertTrue(delivered.header("from").orElseThrow().contains("sip:alice@" + TestServer.DOMAIN),
@@ -77,7 +71,7 @@ class MessageCrashTest {
                     Duration.ofSeconds(5), "the delivered message acknowledged for bob's device");
 
             assertEquals(200, bob.register("bob-secret", "").status());
-            assertTrue(bob.receivesNothing(STORED_MESSAGE, Duration.ofSeconds(2)), "the message was delivered twice");
+            assertTrue(bob.receivesNothing(TestUa.STORED_MESSAGE, Duration.ofSeconds(2)), "the message was delivered twice");
         }
     }
 
@@ -96,15 +90,15 @@ class MessageCrashTest {
         String first = UUID.randomUUID().toString();
         String second = UUID.randomUUID().toString();
         try (TestUa alice = new TestUa("alice", config); TestUa bob = new TestUa("bob", config)) {
-            assertEquals(202, alice.sendWithAuth(message(alice, "sip:bob@" + TestServer.DOMAIN, first, "first"),
+            assertEquals(202, alice.sendWithAuth(alice.messageRequest("sip:bob@" + TestServer.DOMAIN, first, "text/plain;charset=UTF-8", "first"),
                     "alice-secret").status());
-            assertEquals(202, alice.sendWithAuth(message(alice, "sip:bob@" + TestServer.DOMAIN, second, "second"),
+            assertEquals(202, alice.sendWithAuth(alice.messageRequest("sip:bob@" + TestServer.DOMAIN, second, "text/plain;charset=UTF-8", "second"),
                     "alice-secret").status());
             assertEquals(200, bob.register("bob-secret", "").status());
-            SipText one = bob.await(STORED_MESSAGE, Duration.ofSeconds(5));
+            SipText one = bob.await(TestUa.STORED_MESSAGE, Duration.ofSeconds(5));
             assertEquals(first, one.header("call-id").orElseThrow(), one.toString());
             bob.respond(one, 200, "OK", "b", null, null);
-            SipText two = bob.await(m -> STORED_MESSAGE.test(m) && !first.equals(m.header("call-id").orElse("")),
+            SipText two = bob.await(m -> TestUa.STORED_MESSAGE.test(m) && !first.equals(m.header("call-id").orElse("")),
                     Duration.ofSeconds(5));
             assertEquals(second, two.header("call-id").orElseThrow(), two.toString());
 
@@ -113,11 +107,11 @@ class MessageCrashTest {
             config.start();
 
             assertEquals(200, bob.register("bob-secret", "").status());
-            SipText again = bob.await(m -> STORED_MESSAGE.test(m) && !sameTransaction(m, two), Duration.ofSeconds(5));
+            SipText again = bob.await(m -> TestUa.STORED_MESSAGE.test(m) && !sameTransaction(m, two), Duration.ofSeconds(5));
             assertEquals(second, again.header("call-id").orElseThrow(),
                     "after the restart the acknowledged message came back instead of the unacknowledged one: " + again);
             bob.respond(again, 200, "OK", "b", null, null);
-            assertTrue(bob.receivesNothing(m -> STORED_MESSAGE.test(m) && !sameTransaction(m, two)
+            assertTrue(bob.receivesNothing(m -> TestUa.STORED_MESSAGE.test(m) && !sameTransaction(m, two)
                     && !sameTransaction(m, again), Duration.ofSeconds(2)), "a message was delivered twice");
         }
     }
@@ -126,20 +120,6 @@ class MessageCrashTest {
         return a.header("via").equals(b.header("via")) && a.header("cseq").equals(b.header("cseq"));
     }
 
-    /** A MESSAGE from {@code from} with a {@code {auth}} placeholder for {@link TestUa#sendWithAuth}. */
-    static String message(TestUa from, String requestUri, String callId, String body) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return "MESSAGE " + requestUri + " SIP/2.0\r\n"
-                + "Via: " + from.via(TestUa.newBranch()) + "\r\n"
-                + "Max-Forwards: 70\r\n"
-                + "From: <" + from.aor() + ">;tag=" + Math.abs(callId.hashCode()) + "\r\n"
-                + "To: <" + requestUri + ">\r\n"
-                + "Call-ID: " + callId + "\r\n"
-                + "CSeq: " + from.nextCseq() + " MESSAGE\r\n"
-                + "Content-Type: text/plain;charset=UTF-8\r\n"
-                + "{auth}"
-                + "Content-Length: " + bytes.length + "\r\n\r\n" + body;
-    }
 
     /** {@code liaison serve --config DIR} as its own JVM, on the test class path (as in ServeCommandTest). */
     private void serve(Path configDir) throws IOException {

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,9 +21,6 @@ import org.liaison.sip.testing.TestUa;
 /** SIP MESSAGE through the proxy, and store and forward for devices that are offline (RFC 3428). */
 class MessageProtocolTest {
     private static final String DOMAIN = TestServer.DOMAIN;
-    /** Stored messages carry the Date they arrived; messages forwarded live do not. */
-    private static final Predicate<SipText> STORED_MESSAGE =
-            m -> !m.isResponse() && "MESSAGE".equals(m.method()) && m.header("date").isPresent();
 
     @TempDir
     Path root;
@@ -52,7 +48,7 @@ class MessageProtocolTest {
     void messageToAnOnlineUserIsForwardedAndAnswered() throws Exception {
         assertEquals(200, bob.register("bob-secret", "").status());
         String callId = UUID.randomUUID().toString();
-        String request = message("sip:bob@" + DOMAIN, callId, "text/plain", "hello bob ✓");
+        String request = alice.messageRequest("sip:bob@" + DOMAIN, callId, "text/plain", "hello bob ✓");
         alice.send(request.replace("{auth}", ""));
         SipText challenge = alice.awaitResponse("MESSAGE", 400);
         alice.send(request.replace("{auth}", alice.authorization(challenge, "MESSAGE", "sip:bob@" + DOMAIN, "alice",
@@ -70,7 +66,7 @@ class MessageProtocolTest {
         assertEquals(202, sendMessage("sip:bob@" + DOMAIN, callId, "text/plain", "while you were out").status());
 
         assertEquals(200, bob.register("bob-secret", "").status());
-        SipText delivered = bob.await(STORED_MESSAGE, Duration.ofSeconds(5));
+        SipText delivered = bob.await(TestUa.STORED_MESSAGE, Duration.ofSeconds(5));
         assertEquals("while you were out", delivered.body());
         assertEquals(callId, delivered.header("call-id").orElseThrow());
         assertTrue(delivered.header("from").orElseThrow().contains("sip:alice@" + DOMAIN), delivered.toString());
@@ -84,7 +80,7 @@ class MessageProtocolTest {
         assertEquals(202, sendMessage("sip:bob@" + DOMAIN, UUID.randomUUID().toString(), "text/plain", "ping")
                 .status());
         assertEquals(200, bob.register("bob-secret", "").status());
-        SipText delivered = bob.await(STORED_MESSAGE, Duration.ofSeconds(5));
+        SipText delivered = bob.await(TestUa.STORED_MESSAGE, Duration.ofSeconds(5));
         assertEquals("ping", delivered.body());
         bob.respond(delivered, 200, "OK", "b", null, null);
         awaitNothingPendingFor("bob");
@@ -101,14 +97,14 @@ class MessageProtocolTest {
         assertEquals(200, bob.register("bob-secret", "").status());
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            SipText m = bob.await(STORED_MESSAGE, Duration.ofSeconds(5));
+            SipText m = bob.await(TestUa.STORED_MESSAGE, Duration.ofSeconds(5));
             bodies.add(m.body());
             bob.respond(m, 200, "OK", "b", null, null);
         }
         assertEquals(List.of("m1", "m2", "m3"), bodies);
         awaitNothingPendingFor("bob");
         assertEquals(200, bob.register("bob-secret", "").status());
-        assertTrue(bob.receivesNothing(STORED_MESSAGE, Duration.ofMillis(500)), "a message was delivered twice");
+        assertTrue(bob.receivesNothing(TestUa.STORED_MESSAGE, Duration.ofMillis(500)), "a message was delivered twice");
     }
 
     @Test
@@ -121,7 +117,7 @@ class MessageProtocolTest {
             assertEquals(200, desk.register("bob-secret", ";+sip.instance=\"<urn:uuid:" + UUID.randomUUID() + ">\"")
                     .status());
             for (TestUa device : List.of(bob, desk)) {
-                SipText m = device.await(STORED_MESSAGE, Duration.ofSeconds(5));
+                SipText m = device.await(TestUa.STORED_MESSAGE, Duration.ofSeconds(5));
                 assertEquals("both", m.body());
                 device.respond(m, 200, "OK", "d", null, null);
             }
@@ -150,7 +146,7 @@ class MessageProtocolTest {
         assertEquals(202, sendMessage("sip:bob@" + DOMAIN, UUID.randomUUID().toString(), "message/cpim", cpim)
                 .status());
         assertEquals(200, bob.register("bob-secret", "").status());
-        SipText m = bob.await(STORED_MESSAGE, Duration.ofSeconds(5));
+        SipText m = bob.await(TestUa.STORED_MESSAGE, Duration.ofSeconds(5));
         assertEquals("message/cpim", m.header("content-type").orElseThrow());
         assertArrayEquals(cpim.getBytes(StandardCharsets.UTF_8), m.body().getBytes(StandardCharsets.UTF_8));
         bob.respond(m, 200, "OK", "b", null, null);
@@ -164,13 +160,13 @@ class MessageProtocolTest {
             assertEquals(202, sendMessage("sip:staff@" + DOMAIN, UUID.randomUUID().toString(), "text/plain",
                     "to the team").status());
             for (TestUa member : List.of(bob, carol)) {
-                SipText m = member.await(STORED_MESSAGE, Duration.ofSeconds(5));
+                SipText m = member.await(TestUa.STORED_MESSAGE, Duration.ofSeconds(5));
                 assertEquals("to the team", m.body());
                 String from = m.header("from").orElseThrow();
                 assertTrue(from.contains("\"alice Test\"") && from.contains("<sip:staff@" + DOMAIN + ">"), from);
                 member.respond(m, 200, "OK", "m", null, null);
             }
-            assertTrue(alice.receivesNothing(STORED_MESSAGE, Duration.ofMillis(300)), "the sender got its own post");
+            assertTrue(alice.receivesNothing(TestUa.STORED_MESSAGE, Duration.ofMillis(300)), "the sender got its own post");
         }
     }
 
@@ -188,23 +184,9 @@ class MessageProtocolTest {
 
     /** MESSAGE from alice, answering the 407 challenge; returns the final response. */
     private SipText sendMessage(String requestUri, String callId, String contentType, String body) throws Exception {
-        return alice.sendWithAuth(message(requestUri, callId, contentType, body), "alice-secret");
+        return alice.sendWithAuth(alice.messageRequest(requestUri, callId, contentType, body), "alice-secret");
     }
 
-    /** A MESSAGE from alice with a {@code {auth}} placeholder. */
-    private String message(String requestUri, String callId, String contentType, String body) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return "MESSAGE " + requestUri + " SIP/2.0\r\n"
-                + "Via: " + alice.via(TestUa.newBranch()) + "\r\n"
-                + "Max-Forwards: 70\r\n"
-                + "From: <" + alice.aor() + ">;tag=" + Math.abs(callId.hashCode()) + "\r\n"
-                + "To: <" + requestUri + ">\r\n"
-                + "Call-ID: " + callId + "\r\n"
-                + "CSeq: " + alice.nextCseq() + " MESSAGE\r\n"
-                + "Content-Type: " + contentType + "\r\n"
-                + "{auth}"
-                + "Content-Length: " + bytes.length + "\r\n\r\n" + body;
-    }
 
     private void awaitNothingPendingFor(String user) {
         org.liaison.sip.testing.Await.require(() -> server.server().messages().pendingFor(user, deviceOf(user), 1)

@@ -212,6 +212,25 @@ public final class TestUa implements AutoCloseable {
         return null;
     }
 
+    /** Stored messages carry the Date they arrived (RFC 3428 store and forward); live ones do not. */
+    public static final Predicate<SipText> STORED_MESSAGE =
+            m -> !m.isResponse() && "MESSAGE".equals(m.method()) && m.header("date").isPresent();
+
+    /** A MESSAGE from this UA with a {@code {auth}} placeholder for {@link #sendWithAuth}. */
+    public String messageRequest(String requestUri, String callId, String contentType, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return "MESSAGE " + requestUri + " SIP/2.0\r\n"
+                + "Via: " + via(newBranch()) + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <" + aor() + ">;tag=" + Math.abs(callId.hashCode()) + "\r\n"
+                + "To: <" + requestUri + ">\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: " + nextCseq() + " MESSAGE\r\n"
+                + "Content-Type: " + contentType + "\r\n"
+                + "{auth}"
+                + "Content-Length: " + bytes.length + "\r\n\r\n" + body;
+    }
+
     /** A REGISTER for this UA's own contact, with a {@code {auth}} placeholder. */
     public String registerRequest(String callId, int expires, String contactParams) {
         return "REGISTER sip:" + domain + " SIP/2.0\r\n"

@@ -3,7 +3,6 @@ package org.liaison.sip.wire;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,8 +32,6 @@ class StoredMessageBacklogTest {
     /** Bounds on each phase; together under the 40 s the whole test may take. */
     private static final Duration STORE_ALL = Duration.ofSeconds(20);
     private static final Duration DELIVER_ALL = Duration.ofSeconds(20);
-    private static final Predicate<SipText> STORED_MESSAGE =
-            m -> !m.isResponse() && "MESSAGE".equals(m.method()) && m.header("date").isPresent();
 
     @TempDir
     Path root;
@@ -62,7 +58,7 @@ class StoredMessageBacklogTest {
     void thousandStoredMessagesAreDeliveredInSendOrderExactlyOnce() throws Exception {
         long storeStart = System.nanoTime();
         for (int i = 0; i < MESSAGES; i++) {
-            SipText answer = alice.sendWithAuth(message(body(i)), "alice-secret");
+            SipText answer = alice.sendWithAuth(alice.messageRequest("sip:bob@" + TestServer.DOMAIN, UUID.randomUUID().toString(), "text/plain", body(i)), "alice-secret");
             assertEquals(202, answer.status(), () -> "message " + answer);
             assertTrue(System.nanoTime() - storeStart < STORE_ALL.toNanos(),
                     "storing took longer than " + STORE_ALL + "; stored " + (i + 1));
@@ -77,7 +73,7 @@ class StoredMessageBacklogTest {
         while (bodies.size() < MESSAGES) {
             assertTrue(System.nanoTime() - deliverStart < DELIVER_ALL.toNanos(),
                     "delivery took longer than " + DELIVER_ALL + "; delivered " + bodies.size());
-            SipText m = bob.await(STORED_MESSAGE, Duration.ofSeconds(5));
+            SipText m = bob.await(TestUa.STORED_MESSAGE, Duration.ofSeconds(5));
             bob.respond(m, 200, "OK", "b", null, null);
             // a UDP retransmission of a request already answered is the same transaction, not a new delivery
             if (!transactions.add(m.header("via").orElseThrow() + m.header("cseq").orElseThrow())) {
@@ -94,7 +90,7 @@ class StoredMessageBacklogTest {
         String device = server.server().locations().lookup("bob").get(0).key();
         Await.require(() -> server.server().messages().pendingFor("bob", device, 1).isEmpty(),
                 Duration.ofSeconds(5), "every delivered message acknowledged");
-        assertTrue(bob.receivesNothing(m -> STORED_MESSAGE.test(m)
+        assertTrue(bob.receivesNothing(m -> TestUa.STORED_MESSAGE.test(m)
                 && !transactions.contains(m.header("via").orElseThrow() + m.header("cseq").orElseThrow()),
                 Duration.ofSeconds(1)), "a message beyond the thousand sent was delivered");
     }
@@ -103,17 +99,17 @@ class StoredMessageBacklogTest {
     @Test
     void nextStoredMessageIsSentOnlyAfterThePreviousOneIsAcknowledged() throws Exception {
         for (int i = 0; i < 2; i++) {
-            assertEquals(202, alice.sendWithAuth(message(body(i)), "alice-secret").status());
+            assertEquals(202, alice.sendWithAuth(alice.messageRequest("sip:bob@" + TestServer.DOMAIN, UUID.randomUUID().toString(), "text/plain", body(i)), "alice-secret").status());
         }
         assertEquals(200, bob.register("bob-secret", "").status());
-        SipText first = bob.await(STORED_MESSAGE, Duration.ofSeconds(5));
+        SipText first = bob.await(TestUa.STORED_MESSAGE, Duration.ofSeconds(5));
         assertEquals(body(0), first.body());
         String firstCallId = first.header("call-id").orElseThrow();
         // retransmissions of the first (UDP, RFC 3261 Timer E) may come; the second must not yet
-        assertTrue(bob.receivesNothing(m -> STORED_MESSAGE.test(m) && !firstCallId.equals(m.header("call-id")
+        assertTrue(bob.receivesNothing(m -> TestUa.STORED_MESSAGE.test(m) && !firstCallId.equals(m.header("call-id")
                 .orElse("")), Duration.ofMillis(1500)), "the second message was sent before the first was answered");
         bob.respond(first, 200, "OK", "b", null, null);
-        SipText second = bob.await(m -> STORED_MESSAGE.test(m) && !firstCallId.equals(m.header("call-id").orElse("")),
+        SipText second = bob.await(m -> TestUa.STORED_MESSAGE.test(m) && !firstCallId.equals(m.header("call-id").orElse("")),
                 Duration.ofSeconds(5));
         assertEquals(body(1), second.body());
         bob.respond(second, 200, "OK", "b", null, null);
@@ -123,19 +119,4 @@ class StoredMessageBacklogTest {
         return String.format("backlog %04d", i);
     }
 
-    /** A MESSAGE from alice to bob with a {@code {auth}} placeholder. */
-    private String message(String body) {
-        String callId = UUID.randomUUID().toString();
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return "MESSAGE sip:bob@" + TestServer.DOMAIN + " SIP/2.0\r\n"
-                + "Via: " + alice.via(TestUa.newBranch()) + "\r\n"
-                + "Max-Forwards: 70\r\n"
-                + "From: <" + alice.aor() + ">;tag=" + Math.abs(callId.hashCode()) + "\r\n"
-                + "To: <sip:bob@" + TestServer.DOMAIN + ">\r\n"
-                + "Call-ID: " + callId + "\r\n"
-                + "CSeq: " + alice.nextCseq() + " MESSAGE\r\n"
-                + "Content-Type: text/plain\r\n"
-                + "{auth}"
-                + "Content-Length: " + bytes.length + "\r\n\r\n" + body;
-    }
 }
