@@ -102,7 +102,12 @@ public final class Forwarder {
         }
         if (tx.whenUnreachable != null) {
             // a device that has not answered in a few seconds counts as unreachable (it may be asleep)
-            timers.schedule(() -> giveUpOnSilentBranches(tx), deviceAnswerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            synchronized (tx) {
+                if (!tx.allBranchesEnded()) {
+                    tx.silenceTimer = timers.schedule(() -> giveUpOnSilentBranches(tx), deviceAnswerTimeout.toMillis(),
+                            TimeUnit.MILLISECONDS);
+                }
+            }
         }
     }
 
@@ -270,6 +275,9 @@ public final class Forwarder {
             return;
         }
         cancellable.remove(tx.cancelKey);
+        if (tx.silenceTimer != null) {
+            tx.silenceTimer.cancel(false);
+        }
         if (tx.answered) {
             return;
         }

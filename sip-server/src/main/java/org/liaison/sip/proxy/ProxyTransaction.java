@@ -22,6 +22,8 @@ final class ProxyTransaction {
     boolean answered;
     boolean successSeen;
     boolean cancelled;
+    /** Gives up on branches that stay silent, for requests with {@link #whenUnreachable}. */
+    java.util.concurrent.ScheduledFuture<?> silenceTimer;
 
     ProxyTransaction(ServerTransaction server, Request request, String cancelKey, Supplier<Response> whenUnreachable) {
         this.server = server;
