@@ -26,6 +26,8 @@ import org.liaison.sip.testing.TestServer;
 class SippMessageTest {
     private static final Duration LIMIT = Duration.ofSeconds(25);
     private static final String GROUP = "sip:staff@" + TestServer.DOMAIN;
+    /** sipp's default {@code -cid_str}: call number, process id, local address. */
+    private static final String SIPP_CALL_IDS = "%u-%p@%s";
 
     @TempDir
     Path root;
@@ -51,7 +53,7 @@ class SippMessageTest {
         Sipp.Run bob = start(Sipp.scenario("uas-message.xml").named("bob-phone")
                 .localPort(registerDevice("bob", "bob-secret", "phone")));
 
-        Sipp.Result alice = send("message-uac.xml", "alice", "alice-secret", "bob", callId());
+        Sipp.Result alice = send("message-uac.xml", "alice", "alice-secret", "bob", SIPP_CALL_IDS);
 
         alice.assertAllSucceeded(1);
         List<SipLog.Message> aliceSaw = SipLog.parseSippMessages(alice.messages());
@@ -64,16 +66,19 @@ class SippMessageTest {
     /** RFC 3428 §7: 202 Accepted, and the stored message goes to the device when it registers. */
     @Test
     void aMessageToAnOfflineUserIsAnswered202AndDeliveredWithADateWhenTheUserRegisters() throws Exception {
-        String callId = callId();
+        // sipp maps requests to its calls by its own Call-ID, -cid_str: the same for sender and device
+        String callIds = "stored-" + UUID.randomUUID() + "-%u@sipp";
+        String callId = callIds.replace("%u", "1");
 
-        send("message-stored-uac.xml", "alice", "alice-secret", "bob", callId).assertAllSucceeded(1);
+        send("message-stored-uac.xml", "alice", "alice-secret", "bob", callIds).assertAllSucceeded(1);
         assertEquals(1, server.server().messages().count(), "stored messages");
 
         Sipp.Result bob = start(Sipp.scenario("register-take-stored.xml").named("bob-registers")
                 .to(server.host(), server.port())
                 .injection(Sipp.injectionFile(root.resolve("bob-registers.csv"),
-                        List.of("bob;" + Sipp.authentication("bob", "bob-secret") + ";" + callId)))
-                .key("domain", TestServer.DOMAIN).key("instance", "urn:uuid:" + UUID.randomUUID())).await();
+                        List.of("bob;" + Sipp.authentication("bob", "bob-secret"))))
+                .option("-cid_str", callIds).key("domain", TestServer.DOMAIN)
+                .key("instance", "urn:uuid:" + UUID.randomUUID())).await();
 
         bob.assertAllSucceeded(1);
         SipLog.Message stored = onlyMessage(bob);
@@ -90,7 +95,7 @@ class SippMessageTest {
         Sipp.Run carol = start(Sipp.scenario("uas-message.xml").named("carol-phone")
                 .localPort(registerDevice("carol", "carol-secret", "phone")));
 
-        send("message-stored-uac.xml", "alice", "alice-secret", "staff", callId()).assertAllSucceeded(1);
+        send("message-stored-uac.xml", "alice", "alice-secret", "staff", SIPP_CALL_IDS).assertAllSucceeded(1);
 
         for (Sipp.Run member : List.of(bob, carol)) {
             SipLog.Message copy = onlyMessage(member.await().assertAllSucceeded(1));
@@ -125,13 +130,14 @@ class SippMessageTest {
         return started;
     }
 
-    private Sipp.Result send(String scenario, String sender, String password, String recipient, String callId)
+    /** Sends one MESSAGE; {@code callIds} is sipp's {@code -cid_str} (%u the call number, %p its pid). */
+    private Sipp.Result send(String scenario, String sender, String password, String recipient, String callIds)
             throws Exception {
         return start(Sipp.scenario(scenario).named(sender + "-to-" + recipient)
                 .to(server.host(), server.port())
                 .injection(Sipp.injectionFile(root.resolve(sender + "-to-" + recipient + ".csv"),
-                        List.of(sender + ";" + Sipp.authentication(sender, password) + ";" + recipient + ";" + callId)))
-                .key("domain", TestServer.DOMAIN)).await();
+                        List.of(sender + ";" + Sipp.authentication(sender, password) + ";" + recipient)))
+                .option("-cid_str", callIds).key("domain", TestServer.DOMAIN)).await();
     }
 
     /** The one MESSAGE the run received: exactly one transaction (retransmissions share the Via). */
@@ -141,9 +147,5 @@ class SippMessageTest {
         assertEquals(1, messages.stream().map(m -> m.values("via").get(0)).distinct().count(),
                 () -> "MESSAGE transactions received by sipp " + run.name() + "\n" + run.logs());
         return messages.get(0);
-    }
-
-    private static String callId() {
-        return UUID.randomUUID() + "@sipp.liaison.test";
     }
 }
