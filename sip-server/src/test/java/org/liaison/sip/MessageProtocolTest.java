@@ -171,6 +171,18 @@ class MessageProtocolTest {
     }
 
     @Test
+    void groupMembershipFollowsTheUsersFileWithoutRestart() throws Exception {
+        java.nio.file.Path users = server.usersFile();
+        java.nio.file.Files.writeString(users, java.nio.file.Files.readString(users)
+                .replace("carol,clrtxt:carol-secret,carol Test,1003,staff", "carol,clrtxt:carol-secret,carol Test,1003,"));
+        org.liaison.sip.testing.Await.require(() -> !server.server().accounts().byUsername("carol").orElseThrow()
+                .groups().contains("staff"), Duration.ofSeconds(5), "carol left staff");
+        assertEquals(202, sendMessage("sip:staff@" + DOMAIN, UUID.randomUUID().toString(), "text/plain", "x")
+                .status());
+        assertEquals(1, server.server().messages().count(), "only bob should have a copy");
+    }
+
+    @Test
     void onlyMembersMayPostToAGroup() throws Exception {
         try (TestUa dave = new TestUa("dave", server)) {
             String callId = UUID.randomUUID().toString();
