@@ -158,6 +158,11 @@ final class Linphonec implements AutoCloseable {
         return Await.read(dir.resolve("log"));
     }
 
+    /** Everything linphonec printed so far. */
+    String output() {
+        return process.outputText();
+    }
+
     int sipPort() {
         return sipPort;
     }
