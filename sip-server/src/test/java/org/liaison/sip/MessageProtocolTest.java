@@ -132,6 +132,14 @@ class MessageProtocolTest {
     }
 
     @Test
+    void messageMarkedExpiresZeroIsNeverStored() throws Exception {
+        String request = alice.messageRequest("sip:bob@" + DOMAIN, UUID.randomUUID().toString(), "text/plain", "now only")
+                .replace("{auth}", "Expires: 0\r\n{auth}");
+        assertEquals(480, alice.sendWithAuth(request, "alice-secret").status());
+        assertEquals(0, server.server().messages().count());
+    }
+
+    @Test
     void oversizedMessageGets513() throws Exception {
         byte[] big = new byte[3000];
         java.util.Arrays.fill(big, (byte) 'x');
