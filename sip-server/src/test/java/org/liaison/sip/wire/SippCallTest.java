@@ -7,13 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.liaison.sip.testing.FreePorts;
 import org.liaison.sip.testing.TestServer;
 
 /**
@@ -96,23 +94,8 @@ class SippCallTest {
                 .noneMatch(m -> m.isResponse() && m.status() == 487), "the caller must not see the cancelled branch");
     }
 
-    /**
-     * Registers a device of {@code user} from a new port and returns that port: the server sends
-     * to the flow a binding came from, so the device's UAS must then listen on it.
-     */
     private int registerDevice(String user, String password, String device) throws Exception {
-        int port = FreePorts.udpAndTcp();
-        Sipp.Result registered;
-        try (Sipp.Run sipp = Sipp.scenario("register-device.xml").named("register-" + user + "-" + device)
-                .in(root).to(server.host(), server.port()).localPort(port)
-                .injection(Sipp.injectionFile(root.resolve(user + "-" + device + ".csv"),
-                        List.of(user + ";" + Sipp.authentication(user, password))))
-                .key("domain", TestServer.DOMAIN).key("instance", "urn:uuid:" + UUID.randomUUID())
-                .timeout(LIMIT).start()) {
-            registered = sipp.await();
-        }
-        registered.assertAllSucceeded(1);
-        return port;
+        return SippServers.registerDevice(server, root, user, password, device, LIMIT);
     }
 
     private Sipp.Run start(Sipp.Builder uas) throws Exception {

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.liaison.sip.testing.FreePorts;
 import org.liaison.sip.testing.TestServer;
 
 /**
@@ -105,23 +104,8 @@ class SippMessageTest {
         }
     }
 
-    /**
-     * Registers a device of {@code user} from a new port and returns that port: the server sends
-     * to the flow a binding came from, so the device's UAS must then listen on it.
-     */
     private int registerDevice(String user, String password, String device) throws Exception {
-        int port = FreePorts.udpAndTcp();
-        Sipp.Result registered;
-        try (Sipp.Run sipp = Sipp.scenario("register-device.xml").named("register-" + user + "-" + device)
-                .in(root).to(server.host(), server.port()).localPort(port)
-                .injection(Sipp.injectionFile(root.resolve(user + "-" + device + ".csv"),
-                        List.of(user + ";" + Sipp.authentication(user, password))))
-                .key("domain", TestServer.DOMAIN).key("instance", "urn:uuid:" + UUID.randomUUID())
-                .timeout(LIMIT).start()) {
-            registered = sipp.await();
-        }
-        registered.assertAllSucceeded(1);
-        return port;
+        return SippServers.registerDevice(server, root, user, password, device, LIMIT);
     }
 
     private Sipp.Run start(Sipp.Builder run) throws Exception {
