@@ -168,22 +168,26 @@ public final class SipEdge implements SipListener, AutoCloseable {
             }
         } catch (TransactionAlreadyExistsException e) {
             LOG.trace("retransmission of {} absorbed", request.getMethod());
-        } catch (SipException | InvalidArgumentException | RuntimeException e) {
-            LOG.warn("cannot handle {} from {}:{}: {}", request.getMethod(), source.remoteAddress(),
+        } catch (SipException | InvalidArgumentException e) {
+            // the client's fault (a request the stack cannot take a transaction for): not worth a
+            // log line each, or anyone could flood the log
+            LOG.debug("cannot handle {} from {}:{}: {}", request.getMethod(), source.remoteAddress(),
                     source.remotePort(), e.toString());
-            LOG.debug("details", e);
-            answerServerError(provider, request);
+            answerStatelessly(provider, request, Response.BAD_REQUEST);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot handle {} from {}:{}", request.getMethod(), source.remoteAddress(), source.remotePort(), e);
+            answerStatelessly(provider, request, Response.SERVER_INTERNAL_ERROR);
         }
     }
 
-    private void answerServerError(SipProvider provider, Request request) {
+    private void answerStatelessly(SipProvider provider, Request request, int status) {
         if (Request.ACK.equals(request.getMethod())) {
             return;
         }
         try {
-            provider.sendResponse(responses.create(request, Response.SERVER_INTERNAL_ERROR));
+            provider.sendResponse(responses.create(request, status));
         } catch (SipException | RuntimeException e) {
-            LOG.debug("cannot send 500: {}", e.toString());
+            LOG.debug("cannot send {}: {}", status, e.toString());
         }
     }
 

@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StackLogBridge implements StackLogger {
     private static final Logger LOG = LoggerFactory.getLogger("jain-sip");
+    /** The stack puts whole datagrams (64 KB as a number list) into some messages; a line is cut here. */
+    private static final int MAX_LINE = 500;
 
     @Override
     public void logStackTrace() {
@@ -49,12 +51,12 @@ public final class StackLogBridge implements StackLogger {
 
     @Override
     public void logFatalError(String message) {
-        LOG.error(message);
+        LOG.error(cut(message));
     }
 
     @Override
     public void logError(String message) {
-        LOG.error(message);
+        LOG.error(cut(message));
     }
 
     @Override
@@ -76,17 +78,17 @@ public final class StackLogBridge implements StackLogger {
 
     @Override
     public void logError(String message, Exception ex) {
-        LOG.error(message, ex);
+        LOG.error(cut(message), ex);
     }
 
     @Override
     public void logWarning(String message) {
-        LOG.warn(message);
+        LOG.warn(cut(message));
     }
 
     @Override
     public void logInfo(String message) {
-        LOG.info(message);
+        LOG.info(cut(message));
     }
 
     @Override
@@ -112,5 +114,10 @@ public final class StackLogBridge implements StackLogger {
     @Override
     public String getLoggerName() {
         return LOG.getName();
+    }
+
+    private static String cut(String message) {
+        return message == null || message.length() <= MAX_LINE ? message
+                : message.substring(0, MAX_LINE) + "... (" + message.length() + " characters)";
     }
 }
