@@ -13,10 +13,6 @@ public record DestinationPolicy(List<AddressRange> allowed) {
         allowed = List.copyOf(allowed);
     }
 
-    public static DestinationPolicy anywhere() {
-        return new DestinationPolicy(List.of());
-    }
-
     public boolean allows(InetAddress destination) {
         if (allowed.isEmpty()) {
             return true;

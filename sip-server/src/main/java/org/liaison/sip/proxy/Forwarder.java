@@ -220,7 +220,6 @@ public final class Forwarder {
             branch.finalStatus = status;
             stopTimerC(branch);
             if (status < 300) {
-                tx.successSeen = true;
                 relayUpstream(tx, response);
                 tx.answered = true;
                 cancelOthers(tx);
@@ -458,7 +457,7 @@ public final class Forwarder {
     /** A 2xx retransmission after the transactions ended (RFC 3261 §16.7 steps 3 and 9). */
     private void forwardStrayResponse(Response response, SipProvider receivedOn) {
         ViaHeader top = (ViaHeader) response.getHeader(ViaHeader.NAME);
-        if (top == null || top.getBranch() == null || !top.getBranch().startsWith("z9hG4bK-lia")) {
+        if (top == null || top.getBranch() == null || !top.getBranch().startsWith(LoopDetector.BRANCH_MARK)) {
             return; // not ours: §16.7 step 3 says drop
         }
         Response upstream = (Response) response.clone();

@@ -20,7 +20,6 @@ final class ProxyTransaction {
     final Supplier<Response> whenUnreachable;
     /** A final response has gone upstream (a 2xx, or the best response once every branch ended). */
     boolean answered;
-    boolean successSeen;
     boolean cancelled;
     /** Gives up on branches that stay silent, for requests with {@link #whenUnreachable}. */
     java.util.concurrent.ScheduledFuture<?> silenceTimer;

@@ -18,7 +18,7 @@ import javax.sip.message.Request;
  */
 public final class LoopDetector {
     /** Every branch we create starts with this, after the RFC 3261 magic cookie. */
-    static final String BRANCH_MARK = "z9hG4bK-lia";
+    public static final String BRANCH_MARK = "z9hG4bK-lia";
 
     private final LocalAddresses local;
 

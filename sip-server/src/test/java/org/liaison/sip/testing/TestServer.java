@@ -21,7 +21,6 @@ public final class TestServer implements AutoCloseable {
     private final Path configDir;
     private final Path dataDir;
     private final int port;
-    private final Map<String, String> properties;
     private SipServer server;
 
     private TestServer(Path root, int port, Map<String, String> properties, List<String> userLines)
@@ -29,7 +28,6 @@ public final class TestServer implements AutoCloseable {
         this.configDir = Files.createDirectories(root.resolve("conf"));
         this.dataDir = root.resolve("data");
         this.port = port;
-        this.properties = properties;
         StringBuilder users = new StringBuilder("username,password,display_name,extension,groups\n");
         userLines.forEach(line -> users.append(line).append('\n'));
         Files.writeString(usersFile(), users.toString(), StandardCharsets.UTF_8);
@@ -81,10 +79,6 @@ public final class TestServer implements AutoCloseable {
 
     public Path usersFile() {
         return configDir.resolve("users.csv");
-    }
-
-    public Map<String, String> properties() {
-        return Map.copyOf(properties);
     }
 
     @Override
