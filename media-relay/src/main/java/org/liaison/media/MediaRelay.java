@@ -1,0 +1,36 @@
+package org.liaison.media;
+
+import java.util.Optional;
+
+/**
+ * What the SIP server asks of a media relay, in the rtpengine "ng" vocabulary: the relay owns the
+ * SDP rewriting, so the SIP side only says which dialog leg an offer or answer belongs to. One
+ * implementation runs in process; another drives a relay process (ours or rtpengine) over ng.
+ *
+ * <p>A call is identified by its Call-ID; its sides by the From tag of the request that carried the
+ * first offer ({@code fromTag}) and the To tag of each answering device ({@code toTag}).
+ */
+public interface MediaRelay extends AutoCloseable {
+
+    /**
+     * An SDP offer from the side {@code fromTag} (INVITE, re-INVITE, UPDATE, or a 200 to an INVITE
+     * without SDP; for a re-INVITE sent by the callee {@code fromTag} is the callee's tag and
+     * {@code toTag} the caller's). Returns the SDP to send on, pointing at the relay.
+     */
+    String offer(String callId, String fromTag, Optional<String> toTag, String sdp) throws MediaRelayException;
+
+    /** The SDP answer from {@code toTag} to the last offer of {@code fromTag}; returns the SDP to send on. */
+    String answer(String callId, String fromTag, String toTag, String sdp) throws MediaRelayException;
+
+    /**
+     * Ends the call's relaying (BYE, CANCEL, failed call): with a {@code toTag}, only that fork's
+     * leg; without, the whole call. Unknown calls are ignored.
+     */
+    void delete(String callId, Optional<String> toTag);
+
+    /** Counters of a call, empty for an unknown call. */
+    Optional<CallStats> query(String callId);
+
+    @Override
+    void close();
+}
