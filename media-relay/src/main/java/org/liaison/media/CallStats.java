@@ -2,6 +2,7 @@ package org.liaison.media;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** A snapshot of one call's streams, for ng {@code query}, logs and tests. */
@@ -14,6 +15,6 @@ public record CallStats(String callId, List<StreamStats> streams) {
      */
     public record StreamStats(String fromTag, String toTag, int mediaIndex, int relayPortA, int relayPortB,
             long packetsAtoB, long bytesAtoB, long packetsBtoA, long bytesBtoA,
-            java.util.Map<String, Long> drops, Optional<Instant> lastPacket) {
+            Map<String, Long> drops, Optional<Instant> lastPacket) {
     }
 }
