@@ -19,17 +19,20 @@ final class UserRowReader {
 
     private final Namespace namespace;
     private final Problems problems;
+    private final OptionalInt disabledColumn;
 
-    private UserRowReader(Namespace namespace, Problems problems) {
+    private UserRowReader(Namespace namespace, Problems problems, OptionalInt disabledColumn) {
         this.namespace = namespace;
         this.problems = problems;
+        this.disabledColumn = disabledColumn;
     }
 
     /** The valid rows, in file order; problems with the others are added to {@code problems}. */
-    static List<UserRow> read(List<CsvRow> rows, Problems problems) {
-        UserRowReader reader = new UserRowReader(Namespace.of(rows), problems);
+    static List<UserRow> read(AdminCsv.Table table, Problems problems) {
+        UserRowReader reader = new UserRowReader(Namespace.of(table.rows()), problems,
+                table.column(UsersCsv.DISABLED));
         List<UserRow> users = new ArrayList<>();
-        for (CsvRow row : rows) {
+        for (CsvRow row : table.rows()) {
             reader.read(row).ifPresent(users::add);
         }
         return users;
@@ -54,11 +57,23 @@ final class UserRowReader {
         String displayName = checkDisplayName(row);
         Optional<String> extension = checkExtension(row);
         Set<String> groups = checkGroups(row);
+        boolean disabled = checkDisabled(row);
         if (problems.count() > problemsBefore) {
             return Optional.empty();
         }
         return Optional.of(new UserRow(row.line(), row.start(), username.orElseThrow(), password.orElseThrow(),
-                displayName, extension, groups));
+                displayName, extension, groups, disabled));
+    }
+
+    private boolean checkDisabled(CsvRow row) {
+        if (disabledColumn.isEmpty()) {
+            return false;
+        }
+        Optional<Boolean> disabled = YesNo.parse(row.cell(disabledColumn.getAsInt()));
+        if (disabled.isEmpty()) {
+            problems.add(row.line(), UsersCsv.DISABLED + " must be " + YesNo.RULE);
+        }
+        return disabled.orElse(false);
     }
 
     private Optional<String> checkUsername(CsvRow row) {

@@ -14,7 +14,7 @@ record UsersDocument(SourceText text, List<UserRow> users) {
     static UsersDocument parse(String fileName, byte[] content) throws UsersFileException {
         Problems problems = new Problems(fileName);
         SourceText text = SourceText.decode(content, problems);
-        List<UserRow> users = UserRowReader.read(UsersCsv.rows(text, problems), problems);
+        List<UserRow> users = UserRowReader.read(UsersCsv.read(text, problems), problems);
         problems.throwIfAny();
         return new UsersDocument(text, users);
     }

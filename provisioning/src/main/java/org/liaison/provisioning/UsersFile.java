@@ -2,13 +2,19 @@ package org.liaison.provisioning;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
  * users.csv, the admin's list of staff: one user per line under the header
- * {@code username,password,display_name,extension,groups} (further columns are ignored).
+ * {@code username,password,display_name,extension,groups}, optionally a {@code disabled} column
+ * ({@code yes}: the user stays in the file but cannot register or call; further columns are ignored).
  * UTF-8, RFC 4180 quoting, blank lines and lines starting with {@code #} ignored. See
  * {@link PasswordColumn} for the password column's grammar.
  */
@@ -23,7 +29,15 @@ public final class UsersFile {
      * @param realm the SIP domain, which clear passwords are hashed with
      */
     public static AccountSnapshot load(Path file, String realm) throws UsersFileException {
-        return snapshotOf(file, read(file), realm);
+        return snapshotOf(file, read(file), null, Optional.empty(), realm);
+    }
+
+    /**
+     * Reads and checks users.csv and groups.csv together (see {@link GroupsCsv}); an absent
+     * groups file defines no groups. All or nothing, over both files.
+     */
+    public static AccountSnapshot load(Path file, Path groupsFile, String realm) throws UsersFileException {
+        return snapshotOf(file, read(file), groupsFile, readIfPresent(groupsFile), realm);
     }
 
     /**
@@ -51,12 +65,22 @@ public final class UsersFile {
         return PasswordColumn.hashedForm(credentials);
     }
 
-    /** Parses content already read, so a poller can hash exactly the bytes it parses. */
-    static AccountSnapshot snapshotOf(Path file, byte[] content, String realm) throws UsersFileException {
+    /**
+     * Parses content already read, so a poller can hash exactly the bytes it parses.
+     *
+     * @param groups groups.csv's content; empty when there is no groups file
+     */
+    static AccountSnapshot snapshotOf(Path file, byte[] content, Path groupsFile, Optional<byte[]> groups,
+            String realm) throws UsersFileException {
         Objects.requireNonNull(realm, "realm");
-        return new AccountSnapshot(UsersDocument.parse(nameOf(file), content).users().stream()
-                .map(user -> user.toAccount(realm))
-                .toList());
+        UsersDocument document = UsersDocument.parse(nameOf(file), content);
+        List<Group> defined = groups.isEmpty()
+                ? List.of()
+                : GroupsCsv.parse(nameOf(groupsFile), groups.get(), document);
+        Map<Boolean, List<Account>> byDisabled = document.users().stream()
+                .collect(Collectors.partitioningBy(UserRow::disabled,
+                        Collectors.mapping(user -> user.toAccount(realm), Collectors.toList())));
+        return new AccountSnapshot(byDisabled.get(false), byDisabled.get(true), defined);
     }
 
     /** A file that cannot be read, reported like any other problem with it. */
@@ -67,6 +91,17 @@ public final class UsersFile {
     private static byte[] read(Path file) throws UsersFileException {
         try {
             return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw unreadable(file, e);
+        }
+    }
+
+    /** The file's bytes, or empty when it does not exist: for optional files. */
+    static Optional<byte[]> readIfPresent(Path file) throws UsersFileException {
+        try {
+            return Optional.of(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
         } catch (IOException e) {
             throw unreadable(file, e);
         }

@@ -76,7 +76,8 @@ public final class SipServer implements AutoCloseable {
         timers.setRemoveOnCancelPolicy(true);
         SipEdge edge = null;
         try {
-            accounts = WatchedAccountDirectory.open(config.users().file(), config.sip().domain(),
+            accounts = WatchedAccountDirectory.open(config.users().file(), config.users().groupsFile(),
+                    config.sip().domain(),
                     config.users().pollInterval(), changes -> endRegistrationsOfRemovedUsers(changes, locations));
             MessagingSettings im = config.messaging();
             messages = FileOfflineStore.open(dataDir,
