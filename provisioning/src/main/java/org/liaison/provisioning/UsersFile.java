@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import java.util.Locale;
 import java.util.Objects;
@@ -47,17 +48,69 @@ public final class UsersFile {
      */
     public static void setPassword(Path file, String username, Credentials credentials)
             throws UsersFileException, IOException {
+        edit(file, document -> {
+            UserRow user = existing(file, document, username);
+            return UsersEdits.setCell(document.text(), document.record(user), UsersCsv.Column.PASSWORD.ordinal(),
+                    hashedForm(credentials));
+        });
+    }
+
+    /**
+     * Appends {@code accounts} as new users, their passwords in hashed form. All or nothing:
+     * when any of them would make the file invalid (a username or extension already taken), the
+     * file is not touched and the exception says why.
+     */
+    public static void add(Path file, List<Account> accounts) throws UsersFileException, IOException {
+        edit(file, document -> UsersEdits.append(document.text(), accounts));
+    }
+
+    /** Removes {@code username}'s line; the server ends its registrations when it reloads. */
+    public static void remove(Path file, String username) throws UsersFileException, IOException {
+        edit(file, document -> UsersEdits.remove(document.text(), document.record(existing(file, document, username))));
+    }
+
+    /**
+     * Marks {@code username} disabled (or enabled again) in the {@code disabled} column, adding
+     * the column to the header when the file has none: a disabled user cannot register or call,
+     * and is told apart from an unknown user by nobody outside.
+     */
+    public static void setDisabled(Path file, String username, boolean disabled)
+            throws UsersFileException, IOException {
+        edit(file, document -> {
+            UserRow user = existing(file, document, username);
+            OptionalInt column = document.table().column(UsersCsv.DISABLED);
+            if (column.isPresent()) {
+                return UsersEdits.setCell(document.text(), document.record(user), column.getAsInt(),
+                        disabled ? "yes" : "no");
+            }
+            if (!disabled) {
+                return null; // no column: already enabled
+            }
+            int newColumn = document.table().header().cells().size();
+            byte[] withCell = UsersEdits.setCell(document.text(), document.record(user), newColumn, "yes");
+            UsersDocument marked = UsersDocument.parse(nameOf(file), withCell); // a cell beyond the header is ignored
+            return UsersEdits.setCell(marked.text(), marked.table().header(), newColumn, UsersCsv.DISABLED);
+        });
+    }
+
+    /** One edit of a valid file: the new content, or null for "nothing to change". */
+    private interface Edit {
+        byte[] apply(UsersDocument document) throws UsersFileException;
+    }
+
+    private static void edit(Path file, Edit edit) throws UsersFileException, IOException {
         Path target = file.toRealPath(); // an admin's symlink stays a symlink
-        UsersDocument document = UsersDocument.parse(nameOf(file), Files.readAllBytes(target));
-        String wanted = username.toLowerCase(Locale.ROOT);
-        UserRow user = document.users().stream()
-                .filter(u -> u.username().equals(wanted))
-                .findFirst()
-                .orElseThrow(() -> new Problems(nameOf(file)).fatalForFile("has no user " + wanted, null));
-        CsvCells.Span cell = CsvCells.span(document.text().body(), user.start(), UsersCsv.Column.PASSWORD.ordinal());
-        byte[] updated = document.text().replace(cell, hashedForm(credentials));
+        byte[] updated = edit.apply(UsersDocument.parse(nameOf(file), Files.readAllBytes(target)));
+        if (updated == null) {
+            return;
+        }
         UsersDocument.parse(nameOf(file), updated); // never write a file that load would reject
         AtomicReplace.write(target, updated);
+    }
+
+    private static UserRow existing(Path file, UsersDocument document, String username) throws UsersFileException {
+        return document.user(username).orElseThrow(() -> new Problems(nameOf(file))
+                .fatalForFile("has no user " + username.toLowerCase(Locale.ROOT), null));
     }
 
     /** The password column's text for {@code credentials}: {@code md5:<hex>+sha256:<hex>}, for the HA1s it has. */
