@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * groups.csv, the admin's optional list of groups, under the header
@@ -18,7 +17,6 @@ import java.util.regex.Pattern;
  */
 final class GroupsCsv {
     static final List<String> REQUIRED = List.of("group", "display_name", "extension", "visibility");
-    private static final Pattern EXTENSION = Pattern.compile("[0-9]{2,15}");
     private static final int ID = 0;
     private static final int DISPLAY_NAME = 1;
     private static final int EXTENSION_COLUMN = 2;
@@ -86,8 +84,8 @@ final class GroupsCsv {
         if (cell.isEmpty()) {
             return Optional.empty();
         }
-        if (!EXTENSION.matcher(cell).matches()) {
-            problems.add(row.line(), "extension must be 2 to 15 digits");
+        if (UserPart.extension(cell).isEmpty()) {
+            problems.add(row.line(), "extension must be " + UserPart.EXTENSION_RULE);
             return Optional.empty();
         }
         claim(row, extensionLines, cell, "extension " + cell);

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.liaison.provisioning.UsersCsv.Column;
 
 /**
@@ -14,7 +13,6 @@ import org.liaison.provisioning.UsersCsv.Column;
  * on its line. A row with any problem yields no user.
  */
 final class UserRowReader {
-    private static final Pattern EXTENSION = Pattern.compile("[0-9]{2,15}");
     private static final String GROUP_SEPARATOR = ";";
 
     private final Namespace namespace;
@@ -46,7 +44,7 @@ final class UserRowReader {
     /** The row's extension, when it has a valid one. */
     static Optional<String> extension(CsvRow row) {
         String extension = row.cell(Column.EXTENSION).strip();
-        return EXTENSION.matcher(extension).matches() ? Optional.of(extension) : Optional.empty();
+        return UserPart.extension(extension);
     }
 
     private Optional<UserRow> read(CsvRow row) {
@@ -104,7 +102,7 @@ final class UserRowReader {
         }
         Optional<String> extension = extension(row);
         if (extension.isEmpty()) {
-            problems.add(row.line(), "extension must be 2 to 15 digits");
+            problems.add(row.line(), "extension must be " + UserPart.EXTENSION_RULE);
         }
         extension.ifPresent(number -> {
             reportIfClaimedEarlier(row, namespace.extensionLine(number), "extension " + number);

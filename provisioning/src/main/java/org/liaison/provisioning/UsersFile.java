@@ -64,6 +64,21 @@ public final class UsersFile {
         edit(file, document -> UsersEdits.append(document.text(), accounts));
     }
 
+    /**
+     * {@link #add(Path, List)}, also checking the result against {@code groupsFile} (which may
+     * not exist), so that a new username never takes a group's name and breaks the next reload.
+     */
+    public static void add(Path file, Path groupsFile, List<Account> accounts) throws UsersFileException, IOException {
+        Optional<byte[]> groups = readIfPresent(groupsFile);
+        edit(file, document -> {
+            byte[] updated = UsersEdits.append(document.text(), accounts);
+            if (groups.isPresent()) {
+                GroupsCsv.parse(nameOf(groupsFile), groups.get(), UsersDocument.parse(nameOf(file), updated));
+            }
+            return updated;
+        });
+    }
+
     /** Removes {@code username}'s line; the server ends its registrations when it reloads. */
     public static void remove(Path file, String username) throws UsersFileException, IOException {
         edit(file, document -> UsersEdits.remove(document.text(), document.record(existing(file, document, username))));
