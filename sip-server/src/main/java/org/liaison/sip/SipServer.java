@@ -121,11 +121,11 @@ public final class SipServer implements AutoCloseable {
         return new SipServer(accounts, locations, messages, timers, edge);
     }
 
-    /** A user removed from users.csv loses every registration at once. */
+    /** A user removed from users.csv, or disabled there, loses every registration at once. */
     private static void endRegistrationsOfRemovedUsers(AccountChanges changes, LocationService locations) {
         for (String user : changes.removed()) {
             locations.removeAll(user);
-            LOG.info("user {} removed from the users file: registrations ended", user);
+            LOG.info("user {} removed or disabled in the users file: registrations ended", user);
         }
     }
 
