@@ -21,15 +21,20 @@ import org.liaison.provisioning.Group;
 public final class Directory {
     private static final Pattern COMBINING_MARKS = Pattern.compile("\\p{M}+");
     private static final Comparator<Listed> BY_NAME = Comparator
-            .comparing((Listed l) -> fold(l.entry().name()))
+            .comparing(Listed::foldedName)
             .thenComparing(l -> l.entry().id());
 
     /**
      * An entry and who may see it.
      *
-     * @param circles the groups whose members see it; empty when everyone does
+     * @param circles    the groups whose members see it; empty when everyone does
+     * @param foldedName the name as sorting and search compare it
      */
-    private record Listed(DirectoryEntry entry, Set<String> circles) {
+    private record Listed(DirectoryEntry entry, Set<String> circles, String foldedName) {
+        Listed(DirectoryEntry entry, Set<String> circles) {
+            this(entry, circles, fold(entry.name()));
+        }
+
         boolean visibleTo(String viewer, Set<String> viewerGroups) {
             return circles.isEmpty() || entry.id().equals(viewer) || circles.stream().anyMatch(viewerGroups::contains);
         }
@@ -80,11 +85,12 @@ public final class Directory {
      */
     public Directory search(String query) {
         String wanted = fold(query.strip());
-        return new Directory(listed.stream().filter(l -> matches(l.entry(), wanted)).toList(), groupsByUser);
+        return new Directory(listed.stream().filter(l -> matches(l, wanted)).toList(), groupsByUser);
     }
 
-    private static boolean matches(DirectoryEntry entry, String folded) {
-        return fold(entry.name()).contains(folded) || entry.id().contains(folded)
+    private static boolean matches(Listed listed, String folded) {
+        DirectoryEntry entry = listed.entry();
+        return listed.foldedName().contains(folded) || entry.id().contains(folded)
                 || entry.extension().filter(e -> e.contains(folded)).isPresent();
     }
 
