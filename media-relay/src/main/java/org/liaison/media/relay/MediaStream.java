@@ -105,7 +105,7 @@ final class MediaStream {
     void expect(Side side, InetSocketAddress rtp, InetSocketAddress rtcp, boolean relearn) {
         Leg rtpLeg = rtp(side);
         Leg rtcpLeg = rtcp(side);
-        loop.execute(() -> {
+        onLoop(() -> {
             rtpLeg.lock.expect(rtp, relearn);
             if (rtcpLeg != null) {
                 rtcpLeg.lock.expect(rtcp, relearn);
@@ -117,7 +117,7 @@ final class MediaStream {
     void forget(Side side) {
         Leg rtpLeg = rtp(side);
         Leg rtcpLeg = rtcp(side);
-        loop.execute(() -> {
+        onLoop(() -> {
             rtpLeg.lock.clear();
             if (rtcpLeg != null) {
                 rtcpLeg.lock.clear();
@@ -170,6 +170,14 @@ final class MediaStream {
         if (portB != 0) {
             allocator.free(portB);
         }
+    }
+
+    /**
+     * Runs {@code change} on the stream's loop and waits for it: the packet path stays
+     * single-threaded, and the offer or answer returns only once its endpoints are in place.
+     */
+    private void onLoop(Runnable change) {
+        loop.submit(change).syncUninterruptibly();
     }
 
     private Leg rtp(Side side) {
