@@ -15,10 +15,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.liaison.media.CallStats;
+import org.liaison.media.FreePortRange;
 import org.liaison.media.MediaRelayException;
 import org.liaison.media.MediaRelayException.Reason;
 import org.liaison.media.RelayConfig;
@@ -130,7 +130,7 @@ class RelaySessionsTest {
 
     @Test
     void portHeldByAnotherProcessIsSkipped() throws Exception {
-        int[] range = freeRange(4);
+        int[] range = FreePortRange.of(4);
         try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(loopback(), range[0]))) {
             relay = RelaySessions.start(config(range, Duration.ofSeconds(60)));
             String out = relay.offer(CALL, "ta", Optional.empty(), a.sdp());
@@ -219,34 +219,11 @@ class RelaySessionsTest {
     }
 
     private static RelaySessions start(int pairs, Duration idle) {
-        return RelaySessions.start(config(freeRange(pairs), idle));
+        return RelaySessions.start(config(FreePortRange.of(pairs), idle));
     }
 
     private static RelayConfig config(int[] range, Duration idle) {
         return new RelayConfig(loopback(), range[0], range[1], idle, Duration.ofSeconds(3), 0, List.of());
-    }
-
-    /** {@code pairs} port pairs on loopback nobody holds right now: {first, last}. */
-    static int[] freeRange(int pairs) {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int first = 20000 + 2 * ThreadLocalRandom.current().nextInt(15000);
-            int last = first + 2 * pairs - 1;
-            if (allFree(first, last)) {
-                return new int[] {first, last};
-            }
-        }
-        throw new AssertionError("no free range of " + pairs + " port pairs on loopback");
-    }
-
-    private static boolean allFree(int first, int last) {
-        for (int port = first; port <= last; port++) {
-            try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(loopback(), port))) {
-                probe.getLocalPort();
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static InetAddress loopback() {
