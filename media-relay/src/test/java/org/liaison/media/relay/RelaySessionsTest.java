@@ -223,7 +223,7 @@ class RelaySessionsTest {
     }
 
     private static RelayConfig config(int[] range, Duration idle) {
-        return new RelayConfig(loopback(), range[0], range[1], idle, Duration.ofSeconds(3), 0, List.of());
+        return new RelayConfig(loopback(), range[0], range[1], idle, Duration.ofSeconds(3), List.of());
     }
 
     private static InetAddress loopback() {
