@@ -25,7 +25,8 @@ public final class FreePortRange {
 
     private static boolean allFree(int first, int last) {
         for (int port = first; port <= last; port++) {
-            try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+            InetSocketAddress local = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            try (DatagramSocket probe = new DatagramSocket(local)) {
                 probe.setReuseAddress(false);
             } catch (IOException e) {
                 return false;

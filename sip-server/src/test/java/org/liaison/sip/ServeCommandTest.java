@@ -91,7 +91,8 @@ class ServeCommandTest {
 
         NgMediaRelay ng = NgMediaRelay.to(List.of(new InetSocketAddress("127.0.0.1", controlPort)));
         String sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                + "m=audio 4000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:cmVsYXkgY29tbWFuZCB0ZXN0IGtleQ==\r\n";
+                + "m=audio 4000 RTP/SAVP 0\r\n"
+                + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:cmVsYXkgY29tbWFuZCB0ZXN0IGtleQ==\r\n";
         String offer = ng.offer("relay-command-call", "ta", Optional.empty(), sdp);
         assertTrue(offer.contains("c=IN IP4 127.0.0.1\r\n") && !offer.contains("m=audio 4000 "), offer);
 

@@ -69,12 +69,9 @@ class RelaySessionsTest {
     @Test
     void injectionFromAThirdSocketDuringTheCallIsDroppedAndDoesNotRedirect() throws Exception {
         relay = start(8, Duration.ofSeconds(60));
-        int relayForB = Endpoint.relayPort(relay.offer(CALL, "ta", Optional.empty(), a.sdp()));
-        int relayForA = Endpoint.relayPort(relay.answer(CALL, "ta", "tb", b.sdp()));
-        a.send(bytes("a1"), relayForA);
-        assertArrayEquals(bytes("a1"), b.receive(2000));
-        b.send(bytes("b1"), relayForB);
-        assertArrayEquals(bytes("b1"), a.receive(2000));
+        int[] ports = callWithMediaBothWays();
+        int relayForA = ports[0];
+        int relayForB = ports[1];
 
         try (Endpoint attacker = endpoint()) {
             attacker.send(bytes("inject to B"), relayForA);
@@ -185,6 +182,43 @@ class RelaySessionsTest {
     }
 
     @Test
+    void holdWithTheZeroAddressStopsMediaToTheHeldSideAndResumeRestoresIt() throws Exception {
+        relay = start(8, Duration.ofSeconds(60));
+        int[] ports = callWithMediaBothWays();
+        int relayForA = ports[0];
+        int relayForB = ports[1];
+
+        String holdOffer = a.sdp().replace("c=IN IP4 127.0.0.1", "c=IN IP4 0.0.0.0");
+        String hold = relay.offer(CALL, "ta", Optional.of("tb"), holdOffer);
+        assertTrue(hold.contains("c=IN IP4 0.0.0.0\r\n"), hold);
+        b.send(bytes("to the held phone"), relayForB);
+        Eventually.require(WAIT, "B's packet dropped for want of a destination",
+                () -> drops().getOrDefault("no-peer", 0L) == 1L);
+
+        relay.offer(CALL, "ta", Optional.of("tb"), a.sdp());
+        b.send(bytes("b2"), relayForB);
+        assertArrayEquals(bytes("b2"), a.receive(2000), "after resume A gets B's next packet, not the held one");
+    }
+
+    @Test
+    void ipv6EndpointsAreRelayedOnAnIpv6RelayAddress() throws Exception {
+        int[] range = FreePortRange.of(4);
+        relay = RelaySessions.start(new RelayConfig(InetAddress.getByName("::1"), range[0], range[1],
+                Duration.ofSeconds(60), Duration.ofSeconds(3), List.of()));
+        InetAddress ipv6Loopback = InetAddress.getByName("::1");
+        try (Endpoint a6 = new Endpoint(ipv6Loopback); Endpoint b6 = new Endpoint(ipv6Loopback)) {
+            String offer = relay.offer(CALL, "ta", Optional.empty(), a6.sdp());
+            String answer = relay.answer(CALL, "ta", "tb", b6.sdp());
+            assertTrue(offer.contains("c=IN IP6 ::1\r\n") && answer.contains("c=IN IP6 ::1\r\n"), offer + answer);
+
+            a6.send(bytes("over ipv6"), Endpoint.relayPort(answer));
+            assertArrayEquals(bytes("over ipv6"), b6.receive(2000));
+            b6.send(bytes("and back"), Endpoint.relayPort(offer));
+            assertArrayEquals(bytes("and back"), a6.receive(2000));
+        }
+    }
+
+    @Test
     void withoutRtcpMuxRtcpIsRelayedOnTheOddPorts() throws Exception {
         relay = start(8, Duration.ofSeconds(60));
         try (Endpoint aRtcp = new Endpoint(); Endpoint bRtcp = new Endpoint()) {
@@ -212,6 +246,17 @@ class RelaySessionsTest {
                 () -> relay.answer("nobody", "ta", "tb", b.sdp())).reason());
         assertEquals(0, relay.portsInUse());
         assertTrue(relay.query(CALL).isEmpty());
+    }
+
+    /** Offer from A, answer from B, one packet each way (so both ends are locked): {A's port, B's port}. */
+    private int[] callWithMediaBothWays() throws Exception {
+        int relayForB = Endpoint.relayPort(relay.offer(CALL, "ta", Optional.empty(), a.sdp()));
+        int relayForA = Endpoint.relayPort(relay.answer(CALL, "ta", "tb", b.sdp()));
+        a.send(bytes("a1"), relayForA);
+        assertArrayEquals(bytes("a1"), b.receive(2000));
+        b.send(bytes("b1"), relayForB);
+        assertArrayEquals(bytes("b1"), a.receive(2000));
+        return new int[] {relayForA, relayForB};
     }
 
     private Map<String, Long> drops() {
