@@ -236,6 +236,23 @@ class RelaySessionsTest {
     }
 
     @Test
+    void rtcpMuxOfferedButDeclinedBindsRtcpPortsAtTheAnswer() throws Exception {
+        relay = start(8, Duration.ofSeconds(60));
+        try (Endpoint aRtcp = new Endpoint(); Endpoint bRtcp = new Endpoint()) {
+            relay.offer(CALL, "ta", Optional.empty(), a.sdp() + "a=rtcp:" + aRtcp.port() + "\r\n");
+            String answer = relay.answer(CALL, "ta", "tb", Endpoint.sdp(b.port(), false)
+                    + "a=rtcp:" + bRtcp.port() + "\r\n");
+            int rtcpForA = Endpoint.relayPort(answer) + 1;
+            int rtcpForB = relay.query(CALL).orElseThrow().streams().get(0).relayPortB() + 1;
+
+            aRtcp.send(bytes("srtcp from A"), rtcpForA);
+            assertArrayEquals(bytes("srtcp from A"), bRtcp.receive(2000));
+            bRtcp.send(bytes("srtcp from B"), rtcpForB);
+            assertArrayEquals(bytes("srtcp from B"), aRtcp.receive(2000));
+        }
+    }
+
+    @Test
     void badSdpAndUnknownCallsAreRefusedWithTheirReason() {
         relay = start(8, Duration.ofSeconds(60));
         assertEquals(Reason.BAD_SDP, assertThrows(MediaRelayException.class,

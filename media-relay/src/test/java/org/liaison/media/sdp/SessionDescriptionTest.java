@@ -20,7 +20,8 @@ class SessionDescriptionTest {
         MediaDescription video = sdp.media().get(1);
         assertEquals(new InetSocketAddress("192.0.2.2", 4000), audio.rtpEndpoint());
         assertEquals(new InetSocketAddress("192.0.2.2", 4005), audio.rtcpEndpoint());
-        assertEquals(new InetSocketAddress("192.0.2.1", 5000), video.rtcpEndpoint(), "rtcp-mux: the RTP port");
+        assertEquals(new InetSocketAddress("192.0.2.1", 5001), video.rtcpEndpoint(),
+                "where RTCP goes if the answer declines rtcp-mux");
         assertTrue(video.rtcpMux());
     }
 
