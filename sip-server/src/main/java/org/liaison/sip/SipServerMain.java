@@ -12,6 +12,7 @@ import org.liaison.provisioning.UsersFile;
 import org.liaison.provisioning.UsersFileException;
 import org.liaison.sip.config.ConfigException;
 import org.liaison.sip.config.LiaisonConfig;
+import org.liaison.sip.tls.CertificateProblem;
 import sun.misc.Signal;
 
 /**
@@ -52,7 +53,7 @@ public final class SipServerMain {
         } catch (ConfigException e) {
             System.err.println("liaison: " + e.getMessage());
             return 2;
-        } catch (UsersFileException e) {
+        } catch (UsersFileException | CertificateProblem e) {
             System.err.println("liaison: " + e.getMessage());
             return 2;
         } catch (Exception e) {
