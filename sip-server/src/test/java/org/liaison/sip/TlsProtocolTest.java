@@ -74,8 +74,31 @@ class TlsProtocolTest {
     }
 
     private static SipText sendInvite(TestUa caller, String callId, String authorization) throws Exception {
-        caller.send(Calls.invite(caller, "sip:bob@" + DOMAIN, callId).replace("{auth}", authorization));
+        return sendInvite(caller, "sip:bob@" + DOMAIN, callId, authorization);
+    }
+
+    private static SipText sendInvite(TestUa caller, String uri, String callId, String authorization) throws Exception {
+        caller.send(Calls.invite(caller, uri, callId).replace("{auth}", authorization));
         return caller.awaitResponse("INVITE", 400 - (authorization.isEmpty() ? 0 : 300));
+    }
+
+    /** RFC 5630: a sips: Request-URI asks for TLS on every hop; the callee's hop is its TLS connection. */
+    @Test
+    void callToASipsUriReachesTheCalleeOverTls() throws Exception {
+        try (TestServer server = server(true);
+                TestUa alice = TestUa.overTls("alice", server);
+                TestUa bob = TestUa.overTls("bob", server)) {
+            assertEquals(200, bob.register("bob-secret", "").status());
+            String uri = "sips:bob@" + DOMAIN;
+            String callId = UUID.randomUUID().toString();
+            SipText challenge = sendInvite(alice, uri, callId, "");
+            assertEquals(407, challenge.status());
+            sendInvite(alice, uri, callId, alice.authorization(challenge, "INVITE", uri, "alice", "alice-secret"));
+            SipText invite = bob.awaitRequest("INVITE");
+            assertTrue(invite.header("via").orElseThrow().startsWith("SIP/2.0/TLS "), invite.toString());
+            bob.respond(invite, 486, "Busy Here", "bobtag", null, null);
+            assertEquals(486, alice.awaitResponse("INVITE", 400).status());
+        }
     }
 
     @Test
