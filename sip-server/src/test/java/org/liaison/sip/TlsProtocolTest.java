@@ -47,17 +47,9 @@ class TlsProtocolTest {
         try (TestServer server = server(true);
                 TestUa alice = TestUa.overTls("alice", server);
                 TestUa bob = TestUa.overTls("bob", server)) {
-            assertEquals(200, bob.register("bob-secret", "").status());
-            String callId = UUID.randomUUID().toString();
-            SipText challenge = sendInvite(alice, callId, "");
-            assertEquals(407, challenge.status());
-            sendInvite(alice, callId, alice.authorization(challenge, "INVITE", "sip:bob@" + DOMAIN, "alice",
-                    "alice-secret"));
-
+            SipText invite = inviteFromAliceReachingBob(alice, bob, "sip:bob@" + DOMAIN);
             // bob's Contact names a port nobody listens on: the INVITE can only have come over bob's connection
-            SipText invite = bob.awaitRequest("INVITE");
             assertEquals(bob.contact(), invite.requestUri());
-            assertTrue(invite.header("via").orElseThrow().startsWith("SIP/2.0/TLS "), invite.toString());
             for (String recordRoute : Calls.recordRoutes(invite)) {
                 assertTrue(recordRoute.contains("transport=tls"), recordRoute);
             }
@@ -77,6 +69,18 @@ class TlsProtocolTest {
         return sendInvite(caller, "sip:bob@" + DOMAIN, callId, authorization);
     }
 
+    /** bob registers, alice calls {@code uri} (challenged, then authenticated); the INVITE bob got, over TLS. */
+    private static SipText inviteFromAliceReachingBob(TestUa alice, TestUa bob, String uri) throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
+        String callId = UUID.randomUUID().toString();
+        SipText challenge = sendInvite(alice, uri, callId, "");
+        assertEquals(407, challenge.status());
+        sendInvite(alice, uri, callId, alice.authorization(challenge, "INVITE", uri, "alice", "alice-secret"));
+        SipText invite = bob.awaitRequest("INVITE");
+        assertTrue(invite.header("via").orElseThrow().startsWith("SIP/2.0/TLS "), invite.toString());
+        return invite;
+    }
+
     private static SipText sendInvite(TestUa caller, String uri, String callId, String authorization) throws Exception {
         caller.send(Calls.invite(caller, uri, callId).replace("{auth}", authorization));
         return caller.awaitResponse("INVITE", 400 - (authorization.isEmpty() ? 0 : 300));
@@ -88,14 +92,7 @@ class TlsProtocolTest {
         try (TestServer server = server(true);
                 TestUa alice = TestUa.overTls("alice", server);
                 TestUa bob = TestUa.overTls("bob", server)) {
-            assertEquals(200, bob.register("bob-secret", "").status());
-            String uri = "sips:bob@" + DOMAIN;
-            String callId = UUID.randomUUID().toString();
-            SipText challenge = sendInvite(alice, uri, callId, "");
-            assertEquals(407, challenge.status());
-            sendInvite(alice, uri, callId, alice.authorization(challenge, "INVITE", uri, "alice", "alice-secret"));
-            SipText invite = bob.awaitRequest("INVITE");
-            assertTrue(invite.header("via").orElseThrow().startsWith("SIP/2.0/TLS "), invite.toString());
+            SipText invite = inviteFromAliceReachingBob(alice, bob, "sips:bob@" + DOMAIN);
             bob.respond(invite, 486, "Busy Here", "bobtag", null, null);
             assertEquals(486, alice.awaitResponse("INVITE", 400).status());
         }
