@@ -151,6 +151,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(",", TLS_CIPHER_SUITES));
         p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", Long.toString(TLS_HANDSHAKE_TIMEOUT_MS));
         p.setProperty("gov.nist.javax.sip.SSL_RENEGOTIATION_ENABLED", "false");
+        // the stack's own no-op policy for TLS client transactions, named so it does not warn at each start
+        p.setProperty("gov.nist.javax.sip.TLS_SECURITY_POLICY", "gov.nist.javax.sip.stack.DefaultTlsSecurityPolicy");
     }
 
     public Map<InetAddress, SipProvider> providers() {
