@@ -1,23 +1,33 @@
 package org.liaison.sip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.sip.edge.SipEdge;
+import org.liaison.sip.testing.Await;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
+import org.liaison.sip.testing.TlsClients;
 
 /** SIP over TLS (RFC 3261 §26, RFC 5630) between test user agents and the real server on loopback. */
 class TlsProtocolTest {
@@ -126,6 +136,42 @@ class TlsProtocolTest {
     void withTlsRequiredACallOverTcpGets403() throws Exception {
         try (TestServer server = server(true); TestUa alice = new TestUa("alice", server, true)) {
             assertEquals(403, sendInvite(alice, UUID.randomUUID().toString(), "").status());
+        }
+    }
+
+    /**
+     * An ACME client replacing the certificate files: new handshakes get the new certificate while
+     * the server keeps running. Here the replacement comes from another server's CA, so a client
+     * trusting only that CA can connect exactly when the new certificate is served.
+     */
+    @Test
+    void aReplacedCertificateIsServedWithoutRestart() throws Exception {
+        Path other = root.resolve("other");
+        TestServer.builder().withTls().start(other).close(); // leaves a CA and a certificate in other/data
+        SSLContext trustingTheNewCa = TlsClients.trusting(other.resolve("data/ca.pem"));
+        try (TestServer server = server(false)) {
+            assertFalse(handshakes(server, trustingTheNewCa), "the new CA is trusted before the replacement");
+            Path tls = server.dataDir().resolve("tls");
+            Files.copy(other.resolve("data/tls/server-key.pem"), tls.resolve("server-key.pem"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(other.resolve("data/tls/server.pem"), tls.resolve("server.pem"), StandardCopyOption.REPLACE_EXISTING);
+            Await.require(() -> handshakes(server, trustingTheNewCa), Duration.ofSeconds(5),
+                    "the replaced certificate to be served");
+            try (TestUa alice = TestUa.overTls("alice", server)) {
+                fail("the old certificate is still served to a client trusting only the old CA");
+            } catch (SSLHandshakeException expected) {
+                // the old CA signed the old certificate only
+            }
+        }
+    }
+
+    private static boolean handshakes(TestServer server, SSLContext trust) {
+        try (SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket(server.host(), server.tlsPort())) {
+            socket.setSoTimeout(2000);
+            socket.startHandshake();
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
