@@ -85,7 +85,8 @@ public final class SipServer implements AutoCloseable {
         timers.setRemoveOnCancelPolicy(true);
         SipEdge edge = null;
         try {
-            accounts = WatchedAccountDirectory.open(config.users().file(), config.sip().domain(),
+            accounts = WatchedAccountDirectory.open(config.users().file(), config.users().groupsFile(),
+                    config.sip().domain(),
                     config.users().pollInterval(), changes -> endRegistrationsOfRemovedUsers(changes, locations));
             MessagingSettings im = config.messaging();
             messages = FileOfflineStore.open(dataDir,
@@ -129,11 +130,11 @@ public final class SipServer implements AutoCloseable {
         return new SipServer(accounts, locations, messages, timers, edge, tls);
     }
 
-    /** A user removed from users.csv loses every registration at once. */
+    /** A user removed from users.csv, or disabled there, loses every registration at once. */
     private static void endRegistrationsOfRemovedUsers(AccountChanges changes, LocationService locations) {
         for (String user : changes.removed()) {
             locations.removeAll(user);
-            LOG.info("user {} removed from the users file: registrations ended", user);
+            LOG.info("user {} removed or disabled in the users file: registrations ended", user);
         }
     }
 

@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.liaison.provisioning.Credentials;
 import org.liaison.provisioning.UsersFile;
 import org.liaison.provisioning.UsersFileException;
+import org.liaison.provisioning.admin.UsersCommand;
 import org.liaison.sip.config.ConfigException;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.tls.CertificateProblem;
@@ -17,7 +20,9 @@ import sun.misc.Signal;
 
 /**
  * {@code bin/liaison}: {@code serve [--config DIR]} runs the server in the foreground until SIGTERM
- * or SIGINT; {@code passwd USER [--config DIR]} stores a new password as HA1 values in users.csv.
+ * or SIGINT; {@code passwd USER [--config DIR]} stores a new password as HA1 values in users.csv;
+ * {@code users VERB ...} adds, removes, lists, disables, enables and bulk-imports users
+ * ({@link UsersCommand}).
  * Exit status: 0 done, 1 failed while running, 2 bad command line or configuration.
  */
 public final class SipServerMain {
@@ -33,21 +38,20 @@ public final class SipServerMain {
             return usage();
         }
         Path configDir = Path.of("conf");
-        String user = null;
+        List<String> words = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             if ("--config".equals(args[i]) && i + 1 < args.length) {
                 configDir = Path.of(args[++i]);
-            } else if ("passwd".equals(args[0]) && user == null && !args[i].startsWith("-")) {
-                user = args[i];
             } else {
-                return usage();
+                words.add(args[i]);
             }
         }
         try {
             LiaisonConfig config = LiaisonConfig.load(configDir);
             return switch (args[0]) {
-                case "serve" -> serve(config);
-                case "passwd" -> user == null ? usage() : passwd(config, user);
+                case "serve" -> words.isEmpty() ? serve(config) : usage();
+                case "passwd" -> words.size() == 1 && !words.get(0).startsWith("-") ? passwd(config, words.get(0)) : usage();
+                case "users" -> users(config, words);
                 default -> usage();
             };
         } catch (ConfigException e) {
@@ -60,6 +64,15 @@ public final class SipServerMain {
             System.err.println("liaison: " + e);
             return 1;
         }
+    }
+
+    /** {@code users passwd USER} is {@code passwd USER}; the other verbs edit users.csv without a terminal. */
+    private static int users(LiaisonConfig config, List<String> words) throws IOException, UsersFileException {
+        if (words.size() == 2 && "passwd".equals(words.get(0)) && !words.get(1).startsWith("-")) {
+            return passwd(config, words.get(1));
+        }
+        return new UsersCommand(config.users().file(), config.users().groupsFile(), config.sip().domain(),
+                System.out, System.err).run(words);
     }
 
     private static int serve(LiaisonConfig config) throws Exception {
@@ -101,7 +114,8 @@ public final class SipServerMain {
     }
 
     private static int usage() {
-        System.err.println("usage: liaison serve [--config DIR]\n       liaison passwd USER [--config DIR]");
+        System.err.println("usage: liaison serve [--config DIR]\n       liaison passwd USER [--config DIR]\n"
+                + UsersCommand.USAGE.replace("usage: ", "       "));
         return 2;
     }
 }
