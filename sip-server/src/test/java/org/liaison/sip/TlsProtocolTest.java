@@ -103,8 +103,16 @@ class TlsProtocolTest {
                 TestUa alice = TestUa.overTls("alice", server);
                 TestUa bob = TestUa.overTls("bob", server)) {
             SipText invite = inviteFromAliceReachingBob(alice, bob, "sips:bob@" + DOMAIN);
-            bob.respond(invite, 486, "Busy Here", "bobtag", null, null);
-            assertEquals(486, alice.awaitResponse("INVITE", 400).status());
+            // RFC 3261 §16.6 step 4: a sips: request is record-routed with a sips: URI
+            for (String recordRoute : Calls.recordRoutes(invite)) {
+                assertTrue(recordRoute.startsWith("<sips:"), recordRoute);
+            }
+            bob.respond(invite, 200, "OK", "bobtag", null, null);
+            SipText ok = alice.awaitResponse("INVITE", 200);
+            alice.send(Calls.fromCaller(alice, ok, "BYE", 3)); // routed by the sips: Record-Route
+            SipText bye = bob.awaitRequest("BYE");
+            bob.respond(bye, 200, "OK", null, null, null);
+            assertEquals(200, alice.awaitResponse("BYE", 200).status());
         }
     }
 
@@ -118,6 +126,22 @@ class TlsProtocolTest {
             SipText ok = alice.sendWithAuth(register, "alice-secret");
             assertEquals(200, ok.status(), ok.toString());
             assertTrue(ok.header("contact").orElseThrow().contains("sips:alice@"), ok.toString());
+        }
+    }
+
+    @Test
+    void aSipsCallIsNotForwardedToADeviceRegisteredWithoutTls() throws Exception {
+        try (TestServer server = server(false);
+                TestUa alice = TestUa.overTls("alice", server);
+                TestUa bob = new TestUa("bob", server)) {
+            assertEquals(200, bob.register("bob-secret", "").status());
+            String uri = "sips:bob@" + DOMAIN;
+            String callId = UUID.randomUUID().toString();
+            SipText challenge = sendInvite(alice, uri, callId, "");
+            SipText refused = sendInvite(alice, uri, callId,
+                    alice.authorization(challenge, "INVITE", uri, "alice", "alice-secret"));
+            assertEquals(480, refused.status());
+            assertTrue(bob.receivesNothing(m -> "INVITE".equals(m.method()), Duration.ofMillis(300)));
         }
     }
 
