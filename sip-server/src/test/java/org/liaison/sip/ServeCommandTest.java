@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -116,11 +115,8 @@ class ServeCommandTest {
                 .digest(CertificateFactory.getInstance("X.509").generateCertificate(Files.newInputStream(ca)).getEncoded()));
         assertTrue(output().contains("SHA-256 fingerprint " + fingerprint), output());
         // a client given ca.pem trusts the server at its address
-        try (SSLSocket tls = (SSLSocket) TlsClients.trusting(ca).getSocketFactory().createSocket("127.0.0.1", tlsPort)) {
-            SSLParameters parameters = tls.getSSLParameters();
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            tls.setSSLParameters(parameters);
-            tls.startHandshake();
+        try (SSLSocket tls = TlsClients.connect(TlsClients.trusting(ca), "127.0.0.1", tlsPort)) {
+            assertEquals("TLSv1.3", tls.getSession().getProtocol());
         }
         assertTrue(output().contains("(udp 0, tcp 0, tls " + tlsPort + ")"), output());
     }

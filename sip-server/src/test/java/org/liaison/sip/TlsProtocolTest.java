@@ -165,11 +165,24 @@ class TlsProtocolTest {
         }
     }
 
+    /** Every sip.address has a TLS listener, and the certificate names each (checked as HTTPS clients do). */
+    @Test
+    void tlsIsServedOnEveryAddressUnderItsName() throws Exception {
+        try (TestServer server = TestServer.builder().withTls().property("sip.address", "127.0.0.1, ::1").start(root)) {
+            SSLContext trust = TlsClients.trusting(server.dataDir().resolve("ca.pem"));
+            for (String address : List.of("127.0.0.1", "::1")) {
+                assertTrue(handshakes(address, server.tlsPort(), trust), address);
+            }
+        }
+    }
+
     private static boolean handshakes(TestServer server, SSLContext trust) {
-        try (SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket(server.host(), server.tlsPort())) {
-            socket.setSoTimeout(2000);
-            socket.startHandshake();
-            return true;
+        return handshakes(server.host(), server.tlsPort(), trust);
+    }
+
+    private static boolean handshakes(String host, int port, SSLContext trust) {
+        try (SSLSocket socket = TlsClients.connect(trust, host, port)) {
+            return socket.getSession().isValid();
         } catch (IOException e) {
             return false;
         }
