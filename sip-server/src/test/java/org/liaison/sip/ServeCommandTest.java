@@ -134,6 +134,18 @@ class ServeCommandTest {
     }
 
     @Test
+    void aMissingCertificateStopsStartupWithOneLineNamingTheFile() throws Exception {
+        TestServer config = TestServer.builder().withTls().property("sip.tls.certificate", "fullchain.pem")
+                .property("sip.tls.private-key", "privkey.pem").create(root);
+        serve(config.configDir());
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(2, process.exitValue());
+        List<String> lines = output().lines().filter(l -> l.startsWith("liaison:")).toList();
+        assertEquals(List.of("liaison: " + config.configDir().resolve("fullchain.pem") + ": no such file"), lines,
+                output());
+    }
+
+    @Test
     void brokenUsersFileStopsStartupNamingTheLine() throws Exception {
         TestServer config = TestServer.builder().user("alice", "alice-secret", "1001")
                 .userLine("bob,plain-password,Bob,1002,").create(root);
