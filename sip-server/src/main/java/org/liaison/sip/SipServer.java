@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,8 @@ import org.liaison.sip.routing.RequestRouter;
 import org.liaison.sip.routing.Responses;
 import org.liaison.sip.routing.TargetResolver;
 import org.liaison.sip.routing.RouteToken;
+import org.liaison.sip.tls.CertificateProblem;
+import org.liaison.sip.tls.TlsCredentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +53,11 @@ public final class SipServer implements AutoCloseable {
     private final FileOfflineStore messages;
     private final ScheduledExecutorService timers;
     private final SipEdge edge;
+    private final Optional<TlsCredentials> tls;
 
     private SipServer(WatchedAccountDirectory accounts, EmbeddedLocationService locations, FileOfflineStore messages,
-            ScheduledExecutorService timers, SipEdge edge) {
+            ScheduledExecutorService timers, SipEdge edge, Optional<TlsCredentials> tls) {
+        this.tls = tls;
         this.accounts = accounts;
         this.locations = locations;
         this.messages = messages;
@@ -61,9 +66,13 @@ public final class SipServer implements AutoCloseable {
     }
 
     /** Starts serving; on failure everything opened so far is closed again. */
-    public static SipServer start(LiaisonConfig config) throws IOException, UsersFileException, SipException {
+    public static SipServer start(LiaisonConfig config)
+            throws IOException, UsersFileException, SipException, CertificateProblem {
         Clock clock = Clock.systemUTC();
         Path dataDir = createDataDir(config.dataDir());
+        Optional<TlsCredentials> tls = config.sip().tlsPort() == 0 ? Optional.empty()
+                : Optional.of(TlsCredentials.open(config.tls(), config.sip().domain(), config.sip().addresses(),
+                        dataDir, clock));
         EmbeddedLocationService locations = EmbeddedLocationService.open(dataDir, clock);
         FileOfflineStore messages = null;
         WatchedAccountDirectory accounts = null;
@@ -84,7 +93,7 @@ public final class SipServer implements AutoCloseable {
                     new OfflineStoreSettings(im.expiry(), im.maxQueuedPerUser(), im.maxMessageBytes()), clock);
             SipFactories factories = SipFactories.create();
             LocalAddresses local = new LocalAddresses(config.sip());
-            edge = SipEdge.bind(config.sip(), local, factories);
+            edge = SipEdge.bind(config.sip(), local, factories, tls.map(TlsCredentials::keyManager));
             DigestAuthenticator digest = new DigestAuthenticator(config.auth(), accounts, clock);
             Registrar registrar = new Registrar(config.registrar(), locations, factories.messages(),
                     factories.headers(), factories.addresses(), clock);
@@ -101,7 +110,7 @@ public final class SipServer implements AutoCloseable {
             GroupMessaging groups = new GroupMessaging(accounts, messages, delivery, new Responses(factories),
                     config.sip().domain(), metrics);
             RequestRouter router = new RequestRouter(local, digest, accounts, targets, registrar, routeToken,
-                    config.proxy(), config.compatibility(), offline, groups, factories);
+                    config.proxy(), config.compatibility(), offline, groups, factories, config.tls().required());
             FileOfflineStore store = messages;
             timers.scheduleWithFixedDelay(() -> {
                 metrics.expired(store.purgeExpired());
@@ -115,10 +124,10 @@ public final class SipServer implements AutoCloseable {
             timers.shutdownNow();
             throw e;
         }
-        LOG.info("serving sip domain {} on {} (udp {}, tcp {}), {} users, {} registered devices",
+        LOG.info("serving sip domain {} on {} (udp {}, tcp {}, tls {}), {} users, {} registered devices",
                 config.sip().domain(), config.sip().addresses(), config.sip().udpPort(), config.sip().tcpPort(),
-                accounts.all().size(), locations.count());
-        return new SipServer(accounts, locations, messages, timers, edge);
+                config.sip().tlsPort(), accounts.all().size(), locations.count());
+        return new SipServer(accounts, locations, messages, timers, edge, tls);
     }
 
     /** A user removed from users.csv, or disabled there, loses every registration at once. */
@@ -135,6 +144,11 @@ public final class SipServer implements AutoCloseable {
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         return dataDir;
+    }
+
+    /** The TLS identity (for HTTPS provisioning too); empty when sip.tls.port is 0. */
+    public Optional<TlsCredentials> tls() {
+        return tls;
     }
 
     public LocationService locations() {

@@ -18,6 +18,7 @@ import org.liaison.provisioning.admin.UsersCommand;
 import org.liaison.sip.config.ConfigException;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.config.RelaySettings;
+import org.liaison.sip.tls.CertificateProblem;
 import sun.misc.Signal;
 
 /**
@@ -62,7 +63,7 @@ public final class SipServerMain {
         } catch (ConfigException e) {
             System.err.println("liaison: " + e.getMessage());
             return 2;
-        } catch (UsersFileException e) {
+        } catch (UsersFileException | CertificateProblem e) {
             System.err.println("liaison: " + e.getMessage());
             return 2;
         } catch (Exception e) {

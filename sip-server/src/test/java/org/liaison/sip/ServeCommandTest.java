@@ -7,17 +7,23 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.media.ng.NgMediaRelay;
-import org.liaison.sip.testing.FreePorts;
+import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.testing.Await;
+import org.liaison.sip.testing.FreePorts;
+import org.liaison.sip.testing.TlsClients;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
 
@@ -48,7 +54,9 @@ class ServeCommandTest {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), SipServerMain.class.getName()));
         command.addAll(List.of(args));
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // in the temporary root: a relative data.dir (the shipped one) lands there
+        process = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
         return process;
     }
 
@@ -120,6 +128,30 @@ class ServeCommandTest {
         }
     }
 
+    /** The README's {@code bin/liaison serve} on a fresh machine: TLS only, with a CA clients can import. */
+    @Test
+    void shippedConfigurationServesTlsOnlyWithItsOwnCa() throws Exception {
+        Path conf = Files.createDirectories(root.resolve("conf"));
+        Files.copy(Path.of("..", "conf", "users.csv"), conf.resolve("users.csv"));
+        String shipped = Files.readString(Path.of("..", "conf", LiaisonConfig.FILE_NAME));
+        int tlsPort = FreePorts.udpAndTcp(); // the shipped 5061 may be taken on a test machine
+        String onFreePort = shipped.replace("sip.tls.port = 5061", "sip.tls.port = " + tlsPort);
+        assertTrue(!onFreePort.equals(shipped), "the shipped file no longer says sip.tls.port = 5061");
+        Files.writeString(conf.resolve(LiaisonConfig.FILE_NAME), onFreePort);
+        serve(conf);
+        awaitServing();
+
+        Path ca = root.resolve("data").resolve("ca.pem");
+        String fingerprint = HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(CertificateFactory.getInstance("X.509").generateCertificate(Files.newInputStream(ca)).getEncoded()));
+        assertTrue(output().contains("SHA-256 fingerprint " + fingerprint), output());
+        // a client given ca.pem trusts the server at its address
+        try (SSLSocket tls = TlsClients.connect(TlsClients.trusting(ca), "127.0.0.1", tlsPort)) {
+            assertEquals("TLSv1.3", tls.getSession().getProtocol());
+        }
+        assertTrue(output().contains("(udp 0, tcp 0, tls " + tlsPort + ")"), output());
+    }
+
     @Test
     void badConfigurationStopsStartupWithOneLineAndExitTwo() throws Exception {
         TestServer config = TestServer.builder().property("sip.udp.port", "seventy").create(root);
@@ -130,6 +162,18 @@ class ServeCommandTest {
         assertEquals(1, lines.size(), output());
         assertTrue(lines.get(0).contains("liaison.properties: sip.udp.port: \"seventy\" is not a port number"),
                 lines.get(0));
+    }
+
+    @Test
+    void aMissingCertificateStopsStartupWithOneLineNamingTheFile() throws Exception {
+        TestServer config = TestServer.builder().withTls().property("sip.tls.certificate", "fullchain.pem")
+                .property("sip.tls.private-key", "privkey.pem").create(root);
+        serve(config.configDir());
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(2, process.exitValue());
+        List<String> lines = output().lines().filter(l -> l.startsWith("liaison:")).toList();
+        assertEquals(List.of("liaison: " + config.configDir().resolve("fullchain.pem") + ": no such file"), lines,
+                output());
     }
 
     @Test
