@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -12,14 +13,18 @@ import javax.sip.SipException;
 import org.liaison.im.FileOfflineStore;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.OfflineStoreSettings;
+import org.liaison.media.MediaRelay;
 import org.liaison.provisioning.AccountChanges;
 import org.liaison.provisioning.UsersFileException;
 import org.liaison.provisioning.WatchedAccountDirectory;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.config.LiaisonConfig;
+import org.liaison.sip.config.MediaSettings;
 import org.liaison.sip.config.MessagingSettings;
+import org.liaison.sip.config.RelaySettings;
 import org.liaison.sip.edge.SipEdge;
 import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.media.MediaAnchor;
 import org.liaison.sip.messaging.GroupMessaging;
 import org.liaison.sip.messaging.MessageDelivery;
 import org.liaison.sip.messaging.MessagingMetrics;
@@ -44,16 +49,25 @@ public final class SipServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SipServer.class);
     private static final long EXPIRY_SWEEP_SECONDS = 10;
     private static final long METRICS_SECONDS = 60;
+    private static final long RELAYED_CALLS_SWEEP_SECONDS = 60;
+
+    /** Opens the media relay the configuration asks for; tests give a fake one. */
+    @FunctionalInterface
+    public interface RelayOpener {
+        MediaRelay open(RelaySettings settings) throws IOException;
+    }
 
     private final WatchedAccountDirectory accounts;
     private final EmbeddedLocationService locations;
     private final FileOfflineStore messages;
     private final ScheduledExecutorService timers;
     private final SipEdge edge;
+    private final MediaRelay relay;
 
     private SipServer(WatchedAccountDirectory accounts, EmbeddedLocationService locations, FileOfflineStore messages,
-            ScheduledExecutorService timers, SipEdge edge) {
+            ScheduledExecutorService timers, SipEdge edge, MediaRelay relay) {
         this.accounts = accounts;
+        this.relay = relay;
         this.locations = locations;
         this.messages = messages;
         this.timers = timers;
@@ -62,6 +76,12 @@ public final class SipServer implements AutoCloseable {
 
     /** Starts serving; on failure everything opened so far is closed again. */
     public static SipServer start(LiaisonConfig config) throws IOException, UsersFileException, SipException {
+        return start(config, SipServer::openRelay);
+    }
+
+    /** Starts serving with the media relay {@code relays} opens (when media.relay is not never). */
+    public static SipServer start(LiaisonConfig config, RelayOpener relays)
+            throws IOException, UsersFileException, SipException {
         Clock clock = Clock.systemUTC();
         Path dataDir = createDataDir(config.dataDir());
         EmbeddedLocationService locations = EmbeddedLocationService.open(dataDir, clock);
@@ -75,6 +95,7 @@ public final class SipServer implements AutoCloseable {
         // timer C is cancelled for nearly every call: drop cancelled tasks at once, not after 120 s
         timers.setRemoveOnCancelPolicy(true);
         SipEdge edge = null;
+        MediaRelay relay = null;
         try {
             accounts = WatchedAccountDirectory.open(config.users().file(), config.sip().domain(),
                     config.users().pollInterval(), changes -> endRegistrationsOfRemovedUsers(changes, locations));
@@ -90,8 +111,12 @@ public final class SipServer implements AutoCloseable {
             RouteToken routeToken = RouteToken.open(dataDir);
             TargetResolver targets = new TargetResolver(local, accounts, locations, config.proxy().destinations(),
                     factories);
+            if (config.media().relay() != MediaSettings.RelayPolicy.NEVER) {
+                relay = relays.open(config.relay());
+            }
+            MediaAnchor media = new MediaAnchor(Optional.ofNullable(relay), config.media());
             Forwarder forwarder = new Forwarder(factories, local, edge.providers(), routeToken, timers,
-                    config.proxy().inviteTimeout(), im.deviceAnswer());
+                    config.proxy().inviteTimeout(), im.deviceAnswer(), media);
             MessagingMetrics metrics = new MessagingMetrics();
             MessageDelivery delivery = new MessageDelivery(messages, locations, targets, forwarder, factories,
                     config.sip().domain(), timers, metrics);
@@ -100,7 +125,7 @@ public final class SipServer implements AutoCloseable {
             GroupMessaging groups = new GroupMessaging(accounts, messages, delivery, new Responses(factories),
                     config.sip().domain(), metrics);
             RequestRouter router = new RequestRouter(local, digest, accounts, targets, registrar, routeToken,
-                    config.proxy(), config.compatibility(), offline, groups, factories);
+                    config.proxy(), config.compatibility(), offline, groups, factories, media);
             FileOfflineStore store = messages;
             timers.scheduleWithFixedDelay(() -> {
                 metrics.expired(store.purgeExpired());
@@ -108,16 +133,20 @@ public final class SipServer implements AutoCloseable {
             }, METRICS_SECONDS, METRICS_SECONDS, TimeUnit.SECONDS);
             timers.scheduleWithFixedDelay(locations::purgeExpired, EXPIRY_SWEEP_SECONDS, EXPIRY_SWEEP_SECONDS,
                     TimeUnit.SECONDS);
+            if (relay != null) {
+                timers.scheduleWithFixedDelay(media::forgetCallsTheRelayEnded, RELAYED_CALLS_SWEEP_SECONDS,
+                        RELAYED_CALLS_SWEEP_SECONDS, TimeUnit.SECONDS);
+            }
             edge.start(router, forwarder);
         } catch (IOException | UsersFileException | SipException | RuntimeException e) {
-            closeQuietly(edge, accounts, messages, locations);
+            closeQuietly(edge, relay, accounts, messages, locations);
             timers.shutdownNow();
             throw e;
         }
         LOG.info("serving sip domain {} on {} (udp {}, tcp {}), {} users, {} registered devices",
                 config.sip().domain(), config.sip().addresses(), config.sip().udpPort(), config.sip().tcpPort(),
                 accounts.all().size(), locations.count());
-        return new SipServer(accounts, locations, messages, timers, edge);
+        return new SipServer(accounts, locations, messages, timers, edge, relay);
     }
 
     /** A user removed from users.csv loses every registration at once. */
@@ -126,6 +155,11 @@ public final class SipServer implements AutoCloseable {
             locations.removeAll(user);
             LOG.info("user {} removed from the users file: registrations ended", user);
         }
+    }
+
+    /** The relay this build runs: in process on relay.address and relay.port-min..relay.port-max. */
+    private static MediaRelay openRelay(RelaySettings settings) throws IOException {
+        throw new IOException("this build has no media relay yet: set media.relay = never");
     }
 
     private static Path createDataDir(Path dataDir) throws IOException {
@@ -148,10 +182,10 @@ public final class SipServer implements AutoCloseable {
         return accounts;
     }
 
-    /** Stops listening first, then flushes the stores (the location journal is forced to disk). */
+    /** Stops listening first, then the relay, then flushes the stores (the location journal is forced to disk). */
     @Override
     public void close() {
-        closeQuietly(edge, accounts, messages, locations);
+        closeQuietly(edge, relay, accounts, messages, locations);
         timers.shutdownNow();
         LOG.info("stopped");
     }

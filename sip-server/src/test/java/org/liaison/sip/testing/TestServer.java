@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.liaison.media.MediaRelay;
 import org.liaison.sip.SipServer;
 import org.liaison.sip.config.LiaisonConfig;
 
@@ -21,10 +22,12 @@ public final class TestServer implements AutoCloseable {
     private final Path configDir;
     private final Path dataDir;
     private final int port;
+    private final MediaRelay relay;
     private SipServer server;
 
-    private TestServer(Path root, int port, Map<String, String> properties, List<String> userLines)
-            throws IOException {
+    private TestServer(Path root, int port, Map<String, String> properties, List<String> userLines,
+            MediaRelay relay) throws IOException {
+        this.relay = relay;
         this.configDir = Files.createDirectories(root.resolve("conf"));
         this.dataDir = root.resolve("data");
         this.port = port;
@@ -42,7 +45,8 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts (or restarts, after {@link #stop()}) the server on the same directories and port. */
     public TestServer start() throws Exception {
-        server = SipServer.start(LiaisonConfig.load(configDir));
+        LiaisonConfig config = LiaisonConfig.load(configDir);
+        server = relay == null ? SipServer.start(config) : SipServer.start(config, settings -> relay);
         return this;
     }
 
@@ -89,6 +93,7 @@ public final class TestServer implements AutoCloseable {
     public static final class Builder {
         private final List<String> users = new ArrayList<>();
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private MediaRelay relay;
 
         /** A user with a clear-text password, e.g. {@code user("alice", "secret", "1001")}. */
         public Builder user(String name, String password, String extension) {
@@ -99,6 +104,12 @@ public final class TestServer implements AutoCloseable {
         /** A raw users.csv line. */
         public Builder userLine(String line) {
             users.add(line);
+            return this;
+        }
+
+        /** Calls go through {@code relay} (media.relay = always unless set otherwise). */
+        public Builder mediaRelay(MediaRelay relay) {
+            this.relay = relay;
             return this;
         }
 
@@ -119,8 +130,11 @@ public final class TestServer implements AutoCloseable {
             p.put("users.poll-interval-ms", "100");
             // tests must never make the server send anywhere but loopback
             p.put("security.allowed-destinations", "127.0.0.0/8, ::1/128");
+            // signalling tests offer plain RTP and run without a relay unless they ask for one
+            p.put("media.relay", relay == null ? "never" : "always");
+            p.put("media.encryption", "optional");
             p.putAll(overrides);
-            return new TestServer(root, port, p, users);
+            return new TestServer(root, port, p, users, relay);
         }
 
         public TestServer start(Path root) throws Exception {
