@@ -63,11 +63,13 @@ public final class SipServer implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final SipEdge edge;
     private final MediaRelay relay;
+    private final MediaAnchor media;
 
     private SipServer(WatchedAccountDirectory accounts, EmbeddedLocationService locations, FileOfflineStore messages,
-            ScheduledExecutorService timers, SipEdge edge, MediaRelay relay) {
+            ScheduledExecutorService timers, SipEdge edge, MediaRelay relay, MediaAnchor media) {
         this.accounts = accounts;
         this.relay = relay;
+        this.media = media;
         this.locations = locations;
         this.messages = messages;
         this.timers = timers;
@@ -96,6 +98,7 @@ public final class SipServer implements AutoCloseable {
         timers.setRemoveOnCancelPolicy(true);
         SipEdge edge = null;
         MediaRelay relay = null;
+        MediaAnchor media;
         try {
             accounts = WatchedAccountDirectory.open(config.users().file(), config.sip().domain(),
                     config.users().pollInterval(), changes -> endRegistrationsOfRemovedUsers(changes, locations));
@@ -114,7 +117,7 @@ public final class SipServer implements AutoCloseable {
             if (config.media().relay() != MediaSettings.RelayPolicy.NEVER) {
                 relay = relays.open(config.relay());
             }
-            MediaAnchor media = new MediaAnchor(Optional.ofNullable(relay), config.media());
+            media = new MediaAnchor(Optional.ofNullable(relay), config.media());
             Forwarder forwarder = new Forwarder(factories, local, edge.providers(), routeToken, timers,
                     config.proxy().inviteTimeout(), im.deviceAnswer(), media);
             MessagingMetrics metrics = new MessagingMetrics();
@@ -146,7 +149,7 @@ public final class SipServer implements AutoCloseable {
         LOG.info("serving sip domain {} on {} (udp {}, tcp {}), {} users, {} registered devices",
                 config.sip().domain(), config.sip().addresses(), config.sip().udpPort(), config.sip().tcpPort(),
                 accounts.all().size(), locations.count());
-        return new SipServer(accounts, locations, messages, timers, edge, relay);
+        return new SipServer(accounts, locations, messages, timers, edge, relay, media);
     }
 
     /** A user removed from users.csv loses every registration at once. */
@@ -176,6 +179,11 @@ public final class SipServer implements AutoCloseable {
 
     public OfflineStore messages() {
         return messages;
+    }
+
+    /** Which calls go through the media relay. */
+    public MediaAnchor media() {
+        return media;
     }
 
     public WatchedAccountDirectory accounts() {

@@ -137,14 +137,15 @@ public final class MediaAnchor {
                 return;
             }
             Optional<SessionDescription> sdp = SessionDescription.of(response);
-            if (sdp.isPresent()) {
+            boolean okToInvite = status >= 200 && Request.INVITE.equals(method);
+            if (sdp.isPresent() && !(okToInvite && repeatSent(call, response))) {
                 boolean sent = SessionDescription.of(request).isPresent()
                         ? answer(response, fromTag(request), device, sdp.get())
                         : lateOffer(response, device, fromTag(request), sdp.get());
                 if (sent && firstInvite) {
                     call.forks.add(device);
                 }
-                if (sent && status >= 200 && Request.INVITE.equals(method)) {
+                if (sent && okToInvite) {
                     call.sent.put(device, new RelayedCall.SentAnswer(cseq(response), sdpOf(response)));
                 }
             }
@@ -161,11 +162,18 @@ public final class MediaAnchor {
             return;
         }
         synchronized (call) {
-            RelayedCall.SentAnswer sent = call.sent.get(toTag(response));
-            if (sent != null && sent.cseq() == cseq(response)) {
-                SessionDescription.replace(response, sent.sdp());
-            }
+            repeatSent(call, response);
         }
+    }
+
+    /** A repeated 2xx (same device, same CSeq) gets the SDP sent the first time, not a new relay request. */
+    private static boolean repeatSent(RelayedCall call, Response response) {
+        RelayedCall.SentAnswer sent = call.sent.get(toTag(response));
+        if (sent == null || sent.cseq() != cseq(response)) {
+            return false;
+        }
+        SessionDescription.replace(response, sent.sdp());
+        return true;
     }
 
     /** The caller cancelled its INVITE: unless a device answered already, the call ends (RFC 3261 §9). */
