@@ -17,15 +17,15 @@ public record MediaSettings(RelayPolicy relay, Encryption encryption) {
     public enum Encryption { MANDATORY, OPTIONAL }
 
     static MediaSettings from(ConfigReader r) throws ConfigException {
-        String relay = r.string("media.relay", "always").toLowerCase(Locale.ROOT);
-        RelayPolicy policy = switch (relay) {
+        String relay = r.string("media.relay", "always");
+        RelayPolicy policy = switch (relay.toLowerCase(Locale.ROOT)) {
             case "always" -> RelayPolicy.ALWAYS;
             case "never" -> RelayPolicy.NEVER;
             case "nat-only" -> RelayPolicy.NAT_ONLY;
             default -> throw r.problem("media.relay", ConfigReader.quoted(relay) + " is not always, never or nat-only");
         };
-        String encryption = r.string("media.encryption", "mandatory").toLowerCase(Locale.ROOT);
-        Encryption required = switch (encryption) {
+        String encryption = r.string("media.encryption", "mandatory");
+        Encryption required = switch (encryption.toLowerCase(Locale.ROOT)) {
             case "mandatory" -> Encryption.MANDATORY;
             case "optional" -> Encryption.OPTIONAL;
             default -> throw r.problem("media.encryption", ConfigReader.quoted(encryption)

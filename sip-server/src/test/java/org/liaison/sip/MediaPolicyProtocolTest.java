@@ -1,0 +1,131 @@
+package org.liaison.sip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.liaison.sip.testing.Calls;
+import org.liaison.sip.testing.FakeMediaRelay;
+import org.liaison.sip.testing.SipText;
+import org.liaison.sip.testing.TestServer;
+import org.liaison.sip.testing.TestUa;
+
+/** media.encryption and media.relay as callers see them. */
+class MediaPolicyProtocolTest {
+    private static final String BOB = "sip:bob@" + TestServer.DOMAIN;
+    private static final String SDP_TYPE = "Content-Type: application/sdp\r\n";
+    private static final String DTLS = MediaRelayProtocolTest.sdp("127.0.0.1", "m=audio 40000 UDP/TLS/RTP/SAVPF 0",
+            "fingerprint:sha-256 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB", "setup:actpass");
+    private static final String SDES = MediaRelayProtocolTest.sdp("127.0.0.1", "m=audio 40000 RTP/SAVP 0",
+            "crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz");
+
+    @TempDir
+    Path root;
+    FakeMediaRelay relay = new FakeMediaRelay();
+    TestServer server;
+    TestUa alice;
+    TestUa bob;
+
+    private void startServer(String relayPolicy, String encryption) throws Exception {
+        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .mediaRelay(relay).property("media.relay", relayPolicy).property("media.encryption", encryption)
+                .start(root);
+        alice = new TestUa("alice", server);
+        bob = new TestUa("bob", server);
+    }
+
+    @AfterEach
+    void stop() {
+        alice.close();
+        bob.close();
+        server.close();
+    }
+
+    @Test
+    void mandatoryEncryptionRefusesAPlainOfferWith488AndAWarningSayingWhy() throws Exception {
+        startServer("always", "mandatory");
+        assertEquals(200, bob.register("bob-secret", "").status());
+        SipText refused = call(Calls.SDP);
+        assertEquals(488, refused.status());
+        assertEquals("399 " + TestServer.DOMAIN
+                + " \"media must be encrypted: m=audio offers no DTLS-SRTP, ZRTP, or SDES over TLS\"",
+                refused.header("warning").orElseThrow());
+        assertEquals(List.of(), relay.events());
+    }
+
+    @Test
+    void mandatoryEncryptionRefusesSdesKeysThatCameOverUdp() throws Exception {
+        startServer("always", "mandatory");
+        assertEquals(200, bob.register("bob-secret", "").status());
+        SipText refused = call(SDES);
+        assertEquals(488, refused.status());
+        assertTrue(refused.header("warning").orElseThrow().contains("(a=crypto) arrived over UDP and were readable"),
+                refused.toString());
+    }
+
+    @Test
+    void mandatoryEncryptionLetsDtlsSrtpThroughAndDoesNotPoliceTheAnswer() throws Exception {
+        startServer("always", "mandatory");
+        assertEquals(200, bob.register("bob-secret", "").status());
+        Calls.sendAuthenticated(alice, "alice-secret", BOB, UUID.randomUUID().toString(), DTLS);
+        SipText invite = bob.awaitRequest("INVITE");
+        assertTrue(invite.body().contains("a=fingerprint:sha-256 4A:AD"), invite.body());
+        bob.respond(invite, 200, "OK", "bobtag", SDP_TYPE, Calls.SDP);
+        SipText ok = alice.awaitResponse("INVITE", 200);
+        assertEquals(200, ok.status());
+
+        // a re-INVITE falling back to plain RTP is an offer too: refused, the call stays
+        alice.send(Calls.withSdp(Calls.fromCaller(alice, ok, "INVITE", 3), Calls.SDP));
+        assertEquals(488, alice.awaitResponse("INVITE", 300).status());
+        assertTrue(relay.events().stream().noneMatch(e -> e.startsWith("delete")), relay.events().toString());
+    }
+
+    @Test
+    void natOnlyLeavesACallAloneWhenMediaComeFromWhereTheSignallingCame() throws Exception {
+        startServer("nat-only", "optional");
+        assertEquals(200, bob.register("bob-secret", "").status());
+        Calls.sendAuthenticated(alice, "alice-secret", BOB, UUID.randomUUID().toString(), Calls.SDP);
+        assertEquals(Calls.SDP, bob.awaitRequest("INVITE").body());
+        assertEquals(List.of(), relay.events());
+    }
+
+    @Test
+    void natOnlyRelaysACallerWhoseMediaAddressIsNotItsSignallingAddress() throws Exception {
+        startServer("nat-only", "optional");
+        assertEquals(200, bob.register("bob-secret", "").status());
+        Calls.sendAuthenticated(alice, "alice-secret", BOB, UUID.randomUUID().toString(),
+                MediaRelayProtocolTest.sdp("10.1.2.3", "m=audio 40000 RTP/AVP 0"));
+        assertTrue(bob.awaitRequest("INVITE").body().contains("c=IN IP4 " + FakeMediaRelay.ADDRESS));
+    }
+
+    @Test
+    void natOnlyRelaysACallToADeviceRegisteredFromBehindANat() throws Exception {
+        startServer("nat-only", "optional");
+        String request = bob.registerRequest(UUID.randomUUID().toString(), 3600, "")
+                .replace("<" + bob.contact() + ">", "<sip:bob@10.1.2.4:5060>");
+        assertEquals(200, bob.sendWithAuth(request, "bob-secret").status());
+        Calls.sendAuthenticated(alice, "alice-secret", BOB, UUID.randomUUID().toString(), Calls.SDP);
+        assertTrue(bob.awaitRequest("INVITE").body().contains("c=IN IP4 " + FakeMediaRelay.ADDRESS));
+    }
+
+    @Test
+    void neverRelaysNothing() throws Exception {
+        startServer("never", "optional");
+        assertEquals(200, bob.register("bob-secret", "").status());
+        Calls.sendAuthenticated(alice, "alice-secret", BOB, UUID.randomUUID().toString(),
+                MediaRelayProtocolTest.sdp("10.1.2.3", "m=audio 40000 RTP/AVP 0"));
+        assertTrue(bob.awaitRequest("INVITE").body().contains("c=IN IP4 10.1.2.3"));
+        assertEquals(List.of(), relay.events());
+    }
+
+    /** Alice's INVITE offering {@code sdp}: the final response. */
+    private SipText call(String sdp) throws Exception {
+        Calls.sendAuthenticated(alice, "alice-secret", BOB, UUID.randomUUID().toString(), sdp);
+        return alice.awaitResponse("INVITE", 300);
+    }
+}
