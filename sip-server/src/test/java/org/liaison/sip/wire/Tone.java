@@ -97,6 +97,22 @@ final class Tone {
         return rms >= MIN_RMS && 2 * power / n / energy >= MIN_SHARE;
     }
 
+    /** {@code samples} of a {@code hz} sine at half scale, G.711 µ-law at 8 kHz (what a plain RTP phone sends). */
+    static byte[] muLawSine(int hz, int samples) {
+        byte[] encoded = new byte[samples];
+        for (int i = 0; i < samples; i++) {
+            int pcm = (int) (0.5 * 32767 * Math.sin(2 * Math.PI * hz * i / 8000.0));
+            int sign = pcm < 0 ? 0x80 : 0;
+            int magnitude = Math.min(Math.abs(pcm), 32635) + 0x84;
+            int exponent = 7;
+            for (int mask = 0x4000; (magnitude & mask) == 0 && exponent > 0; mask >>= 1) {
+                exponent--;
+            }
+            encoded[i] = (byte) ~(sign | exponent << 4 | (magnitude >> (exponent + 3)) & 0x0f);
+        }
+        return encoded;
+    }
+
     /** ITU-T G.711 µ-law to a 16-bit linear sample. */
     private static int muLaw(byte encoded) {
         int u = ~encoded & 0xff;
