@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.FakeMediaRelay;
+import org.liaison.sip.testing.FreePorts;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -121,6 +124,25 @@ class MediaPolicyProtocolTest {
                 MediaRelayProtocolTest.sdp("10.1.2.3", "m=audio 40000 RTP/AVP 0"));
         assertTrue(bob.awaitRequest("INVITE").body().contains("c=IN IP4 10.1.2.3"));
         assertEquals(List.of(), relay.events());
+    }
+
+    @Test
+    void alwaysRunsTheInProcessRelayOnTheConfiguredPorts() throws Exception {
+        int min = FreePorts.udpAndTcp() & ~1;
+        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .property("media.relay", "always").property("media.encryption", "optional")
+                .property("relay.port-min", Integer.toString(min)).property("relay.port-max", Integer.toString(min + 9))
+                .start(root);
+        alice = new TestUa("alice", server);
+        bob = new TestUa("bob", server);
+        assertEquals(200, bob.register("bob-secret", "").status());
+        Calls.sendAuthenticated(alice, "alice-secret", BOB, UUID.randomUUID().toString(), Calls.SDP);
+        String offer = bob.awaitRequest("INVITE").body();
+        Matcher port = Pattern.compile("(?m)^m=audio (\\d+) ").matcher(offer);
+        assertTrue(port.find() && Integer.parseInt(port.group(1)) >= min && Integer.parseInt(port.group(1)) <= min + 9,
+                offer);
+        assertTrue(offer.contains("c=IN IP4 127.0.0.1"), offer);
+        assertEquals(1, server.server().media().relayedCalls());
     }
 
     /** Alice's INVITE offering {@code sdp}: the final response. */
