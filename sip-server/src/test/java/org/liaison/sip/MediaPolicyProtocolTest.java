@@ -142,7 +142,7 @@ class MediaPolicyProtocolTest {
         assertTrue(port.find() && Integer.parseInt(port.group(1)) >= min && Integer.parseInt(port.group(1)) <= min + 9,
                 offer);
         assertTrue(offer.contains("c=IN IP4 127.0.0.1"), offer);
-        assertEquals(1, server.server().media().relayedCalls());
+        assertEquals(1, server.server().media().relayedCallIds().size());
     }
 
     /** Alice's INVITE offering {@code sdp}: the final response. */

@@ -256,9 +256,9 @@ class MediaRelayProtocolTest {
         Calls.sendAuthenticated(alice, "alice-secret", BOB, callId, Calls.SDP);
         bob.awaitRequest("INVITE");
         relay.timeOut(callId);
-        assertEquals(1, server.server().media().relayedCalls());
+        assertEquals(1, server.server().media().relayedCallIds().size());
         server.server().media().forgetCallsTheRelayEnded();
-        assertEquals(0, server.server().media().relayedCalls());
+        assertEquals(0, server.server().media().relayedCallIds().size());
     }
 
     /** The message carries the fake relay's SDP, and a Content-Length that fits it. */

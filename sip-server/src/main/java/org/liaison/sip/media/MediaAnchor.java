@@ -3,6 +3,7 @@ package org.liaison.sip.media;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
@@ -214,9 +215,9 @@ public final class MediaAnchor {
         });
     }
 
-    /** Calls currently relayed. */
-    public int relayedCalls() {
-        return calls.size();
+    /** The Call-IDs of the calls relayed now. */
+    public Set<String> relayedCallIds() {
+        return Set.copyOf(calls.keySet());
     }
 
     private void end(Message message, RelayedCall call) {

@@ -133,11 +133,6 @@ final class Baresip implements AutoCloseable {
         command("/hangup");
     }
 
-    /** The Call-ID of the first INVITE this baresip sent or received ({@code -s} prints SIP messages). */
-    Optional<String> inviteCallId(Duration timeout) {
-        return Await.match(dir.resolve("out"), "(?s)INVITE sip:.*?\\nCall-ID: *(\\S+)", timeout).map(m -> m.group(1));
-    }
-
     /** The recording of what this baresip heard in its call (its sndfile {@code dump-*-dec.wav}). */
     Optional<Path> received() throws IOException {
         try (var files = Files.list(dir)) {

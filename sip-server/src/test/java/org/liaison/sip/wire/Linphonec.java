@@ -43,6 +43,15 @@ final class Linphonec implements AutoCloseable {
 
     /** Starts linphonec for {@code account} in {@code parent/name}; {@code autoAnswer} adds {@code -a}. */
     static Linphonec start(Path parent, String name, SipAccount account, boolean autoAnswer) throws IOException {
+        return start(parent, name, account, autoAnswer, "none");
+    }
+
+    /**
+     * Starts linphonec with {@code mediaEncryption} ({@code srtp}, {@code zrtp}, {@code dtls}: then
+     * mandatory, a call without it fails; {@code none}: plain RTP).
+     */
+    static Linphonec start(Path parent, String name, SipAccount account, boolean autoAnswer, String mediaEncryption)
+            throws IOException {
         Path binary = Tools.require("linphonec");
         Path dir = Files.createDirectories(parent.resolve(name));
         Path home = dir.resolve("home");
@@ -50,7 +59,7 @@ final class Linphonec implements AutoCloseable {
         int sipPort = FreePorts.udpAndTcp();
         int rtp = UdpPorts.freeBlock(20);
         Path config = dir.resolve("linphonerc");
-        Files.writeString(config, linphonerc(account, sipPort, rtp));
+        Files.writeString(config, linphonerc(account, sipPort, rtp, mediaEncryption));
         List<String> cmd = new ArrayList<>(List.of(binary.toString(), "-c", config.toString(),
                 "-d", "6", "-l", dir.resolve("log").toString()));
         if (autoAnswer) {
@@ -61,14 +70,15 @@ final class Linphonec implements AutoCloseable {
         return new Linphonec(name, account, process, dir, sipPort);
     }
 
-    private static String linphonerc(SipAccount a, int sipPort, int rtp) {
+    private static String linphonerc(SipAccount a, int sipPort, int rtp, String mediaEncryption) {
         StringBuilder rc = new StringBuilder();
         rc.append("[sip]\n")
                 .append("sip_port=").append(sipPort).append('\n')
                 .append("sip_tcp_port=0\nsip_tls_port=0\n")
                 .append("bind_address=127.0.0.1\n")
                 .append("default_proxy=0\n")
-                .append("media_encryption=none\nmedia_encryption_mandatory=0\n")
+                .append("media_encryption=").append(mediaEncryption).append('\n')
+                .append("media_encryption_mandatory=").append("none".equals(mediaEncryption) ? 0 : 1).append('\n')
                 .append("[rtp]\n")
                 .append("bind_address=127.0.0.1\n")
                 .append("audio_rtp_port=").append(rtp).append('-').append(rtp + 9).append('\n')
@@ -86,7 +96,7 @@ final class Linphonec implements AutoCloseable {
                 .append("[auth_info_0]\n")
                 .append("username=").append(a.user()).append('\n')
                 .append("passwd=").append(a.password()).append('\n');
-        // G.711 only: what every desk phone has, and plain RTP between the clients for now
+        // G.711 only: what every desk phone has
         String[][] codecs = {{"PCMU", "8000", "1", "1"}, {"PCMA", "8000", "1", "1"}, {"opus", "48000", "2", "0"},
             {"speex", "16000", "1", "0"}, {"speex", "8000", "1", "0"}, {"speex", "32000", "1", "0"},
             {"G722", "8000", "1", "0"}, {"GSM", "8000", "1", "0"}, {"G729", "8000", "1", "0"}};
@@ -119,6 +129,22 @@ final class Linphonec implements AutoCloseable {
     Optional<String> awaitChat(String fromAor, String marker, Duration timeout) {
         return Await.match(dir.resolve("out"), PROMPT + "Message received from (?:[^<\\n]*<)?" + Pattern.quote(fromAor)
                 + ">?: (.*" + Pattern.quote(marker) + ".*?)\\r?$", timeout).map(m -> m.group(1));
+    }
+
+    /**
+     * No sound card: the call sends {@code microphone} (a WAV file, 8 kHz mono) and records what it
+     * hears to {@code speaker}. Given before the call.
+     */
+    void useFiles(Path microphone, Path speaker) {
+        command("soundcard use files");
+        command("play " + microphone);
+        command("record " + speaker);
+    }
+
+    /** The media encryption the last call negotiated ({@code SRTP}, {@code ZRTP}, {@code DTLS}, {@code None}). */
+    Optional<String> awaitEncryption(Duration timeout) {
+        return Await.match(dir.resolve("log"), "Negotiated media encryption is LinphoneMediaEncryption(\\w+)", timeout)
+                .map(m -> m.group(1));
     }
 
     /** Hangs up the current call. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -17,20 +16,17 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.media.CallStats;
-import org.liaison.media.MediaRelay;
-import org.liaison.media.RelayConfig;
 import org.liaison.sip.testing.Await;
 import org.liaison.sip.testing.TestServer;
 
 /**
- * Real clients calling through the media relay of the server: the tone each side plays arrives on
- * the other side, the packets on the wire go through the relay's ports and are SRTP, and a
- * stranger's packets sent to the relay's ports reach nobody and steal nothing.
+ * baresip calls baresip through the media relay, both insisting on SRTP: the tone each side plays
+ * arrives on the other side, the packets on the wire go through the relay's ports and are not
+ * plain RTP, and a stranger's packets sent to the relay's ports reach nobody and steal nothing.
  */
 @Timeout(90)
 class RelayedCallTest {
@@ -39,26 +35,13 @@ class RelayedCallTest {
     private static final int ALICE_HZ = 1000;
     private static final int BOB_HZ = 440;
     private static final int STRANGER_HZ = 2500;
-    private static final int RELAY_PORTS = 40;
     /** 4 s of G.711 at 50 packets/s: past the relay's learning window of 3 s. */
     private static final long SETTLED_PACKETS = 200;
 
     @TempDir
     Path root;
-    int relayMin;
-    MediaRelay relay;
-    TestServer server;
+    RelayedServer server;
     final List<AutoCloseable> running = new ArrayList<>();
-
-    @BeforeEach
-    void startServer() throws Exception {
-        relayMin = UdpPorts.freeBlock(RELAY_PORTS);
-        relay = MediaRelay.start(new RelayConfig(InetAddress.getLoopbackAddress(), relayMin,
-                relayMin + RELAY_PORTS - 1, Duration.ofSeconds(30), Duration.ofSeconds(3), 0, List.of()));
-        // SDES over UDP is refused by media.encryption=mandatory; the clients insist on SRTP themselves
-        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .mediaRelay(relay).property("media.encryption", "optional").start(root.resolve("server"));
-    }
 
     @AfterEach
     void stopEverything() throws Exception {
@@ -70,7 +53,9 @@ class RelayedCallTest {
 
     @Test
     void srtpToneArrivesBothWaysThroughTheRelayAndAStrangersPacketsReachNobody() throws Exception {
-        Tshark capture = Tshark.capture(root, relayMin, relayMin + RELAY_PORTS - 1, Duration.ofSeconds(60));
+        // SDES over UDP is refused by media.encryption=mandatory; the clients insist on SRTP themselves
+        server = RelayedServer.start(root, "optional");
+        Tshark capture = Tshark.capture(root, server.portMin(), server.portMax(), Duration.ofSeconds(60));
         running.add(capture);
         Baresip alice = baresip("alice", ALICE_HZ);
         Baresip bob = baresip("bob", BOB_HZ);
@@ -79,16 +64,13 @@ class RelayedCallTest {
         alice.dial("sip:bob@" + TestServer.DOMAIN);
         assertTrue(alice.awaitCallEstablished(SETUP), logs);
         assertTrue(bob.awaitCallEstablished(SETUP), logs);
-        String callId = alice.inviteCallId(Duration.ofSeconds(5)).orElseThrow(() -> new AssertionError(logs.get()));
-        Await.require(() -> forwarded(callId) >= SETTLED_PACKETS, Duration.ofSeconds(20),
-                "media flowing both ways through the relay: " + relay.query(callId));
+        String callId = server.awaitCall(Duration.ofSeconds(5));
+        server.awaitMediaBothWays(callId, SETTLED_PACKETS, Duration.ofSeconds(20));
 
-        int injected = injectFromAStranger(relay.query(callId).orElseThrow());
-        Await.require(() -> drops(callId) >= injected, Duration.ofSeconds(5),
-                "every stranger's packet dropped as wrong-source: " + relay.query(callId));
-        long beforeInjection = forwarded(callId);
-        Await.require(() -> forwarded(callId) >= beforeInjection + 100, Duration.ofSeconds(10),
-                "media still flowing between the parties after the injection: " + relay.query(callId));
+        int injected = injectFromAStranger(server.stats(callId));
+        Await.require(() -> server.wrongSourceDrops(callId) >= injected, Duration.ofSeconds(5),
+                "every stranger's packet dropped as wrong-source: " + server.stats(callId));
+        server.awaitMediaBothWays(callId, 100, Duration.ofSeconds(10));
 
         alice.hangUp();
         assertTrue(bob.awaitCallTerminated(Duration.ofSeconds(10)), logs);
@@ -137,7 +119,7 @@ class RelayedCallTest {
         Map<Integer, ByteArrayOutputStream> towardsClient = new TreeMap<>();
         for (Tshark.Packet p : packets) {
             boolean rtp = p.payload().length > 12 && (p.payload()[0] & 0xc0) == 0x80 && (p.payload()[1] & 0x7f) == 0;
-            if (rtp && isRelayPort(p.sourcePort()) && !isRelayPort(p.destinationPort())) {
+            if (rtp && server.isRelayPort(p.sourcePort()) && !server.isRelayPort(p.destinationPort())) {
                 towardsClient.computeIfAbsent(p.destinationPort(), port -> new ByteArrayOutputStream())
                         .write(p.payload(), 12, p.payload().length - 12);
             }
@@ -152,25 +134,10 @@ class RelayedCallTest {
         });
     }
 
-    private boolean isRelayPort(int port) {
-        return port >= relayMin && port < relayMin + RELAY_PORTS;
-    }
-
-    /** Packets forwarded the lesser way on the call's first stream. */
-    private long forwarded(String callId) {
-        return relay.query(callId).flatMap(c -> c.streams().stream().findFirst())
-                .map(s -> Math.min(s.packetsAtoB(), s.packetsBtoA())).orElse(0L);
-    }
-
-    private long drops(String callId) {
-        return relay.query(callId).map(c -> c.streams().stream()
-                .mapToLong(s -> s.drops().getOrDefault("wrong-source", 0L)).sum()).orElse(0L);
-    }
-
     private Baresip baresip(String user, int hz) throws Exception {
-        Path microphone = Tone.write(root.resolve(user + "-" + hz + ".wav"), hz, Duration.ofSeconds(30));
-        SipAccount account = new SipAccount(user, user + "-secret", TestServer.DOMAIN, server.host(), server.port());
-        Baresip client = Baresip.start(root, user, account, null, new Baresip.Media("srtp-mand", microphone));
+        Path microphone = Tone.write(root.resolve(user + "-" + hz + ".wav"), hz, Duration.ofSeconds(30), 48000, 2);
+        Baresip client = Baresip.start(root, user, server.account(user), null,
+                new Baresip.Media("srtp-mand", microphone));
         running.add(client);
         assertEquals("ok", client.awaitRegistration(REGISTRATION), client::logs);
         return client;

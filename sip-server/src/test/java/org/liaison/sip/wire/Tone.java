@@ -28,10 +28,13 @@ final class Tone {
     private Tone() {
     }
 
-    /** Writes a {@code hz} sine of {@code length} to {@code wav} (48 kHz stereo, as baresip's source wants). */
-    static Path write(Path wav, int hz, Duration length) throws IOException, InterruptedException {
-        ChildProcess sox = ChildProcess.start("sox", List.of(Tools.require("sox").toString(), "-n", "-r", "48000",
-                "-c", "2", "-b", "16", wav.toString(), "synth", Long.toString(length.toSeconds()), "sine",
+    /**
+     * Writes a {@code hz} sine of {@code length} to {@code wav}, 16 bit at {@code rate} with
+     * {@code channels} (baresip's file source wants 48 kHz stereo, linphonec's 8 kHz mono).
+     */
+    static Path write(Path wav, int hz, Duration length, int rate, int channels) throws IOException {
+        ChildProcess sox = ChildProcess.start("sox", List.of(Tools.require("sox").toString(), "-n", "-r",
+                Integer.toString(rate), "-c", Integer.toString(channels), "-b", "16", wav.toString(), "synth", Long.toString(length.toSeconds()), "sine",
                 Integer.toString(hz), "vol", "0.5"), wav.getParent(), wav.resolveSibling(wav.getFileName() + ".log"),
                 Map.of());
         if (sox.awaitExit(Duration.ofSeconds(20)).orElse(-1) != 0) {

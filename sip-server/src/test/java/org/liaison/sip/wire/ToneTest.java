@@ -15,7 +15,7 @@ class ToneTest {
 
     @Test
     void soxToneIsFoundAtItsFrequencyOnly() throws Exception {
-        Path wav = Tone.write(dir.resolve("tone.wav"), 1000, Duration.ofSeconds(2));
+        Path wav = Tone.write(dir.resolve("tone.wav"), 1000, Duration.ofSeconds(2), 48000, 2);
         assertEquals(2.0, Tone.secondsIn(wav, 1000), 0.11);
         assertEquals(0.0, Tone.secondsIn(wav, 440));
     }
