@@ -35,11 +35,21 @@ class MediaPolicyProtocolTest {
     TestUa bob;
 
     private void startServer(String relayPolicy, String encryption) throws Exception {
-        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .mediaRelay(relay).property("media.relay", relayPolicy).property("media.encryption", encryption)
-                .start(root);
+        start(TestServer.builder().mediaRelay(relay).property("media.relay", relayPolicy)
+                .property("media.encryption", encryption));
+    }
+
+    private void start(TestServer.Builder builder) throws Exception {
+        server = builder.user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002").start(root);
         alice = new TestUa("alice", server);
         bob = new TestUa("bob", server);
+    }
+
+    /** Alice calls Bob (registered) offering {@code sdp}: the SDP Bob gets. */
+    private String offerReachingBob(String sdp) throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
+        Calls.sendAuthenticated(alice, "alice-secret", BOB, UUID.randomUUID().toString(), sdp);
+        return bob.awaitRequest("INVITE").body();
     }
 
     @AfterEach
@@ -52,7 +62,6 @@ class MediaPolicyProtocolTest {
     @Test
     void mandatoryEncryptionRefusesAPlainOfferWith488AndAWarningSayingWhy() throws Exception {
         startServer("always", "mandatory");
-        assertEquals(200, bob.register("bob-secret", "").status());
         SipText refused = call(Calls.SDP);
         assertEquals(488, refused.status());
         assertEquals("399 " + TestServer.DOMAIN
@@ -64,7 +73,6 @@ class MediaPolicyProtocolTest {
     @Test
     void mandatoryEncryptionRefusesSdesKeysThatCameOverUdp() throws Exception {
         startServer("always", "mandatory");
-        assertEquals(200, bob.register("bob-secret", "").status());
         SipText refused = call(SDES);
         assertEquals(488, refused.status());
         assertTrue(refused.header("warning").orElseThrow().contains("(a=crypto) arrived over UDP and were readable"),
@@ -91,19 +99,15 @@ class MediaPolicyProtocolTest {
     @Test
     void natOnlyLeavesACallAloneWhenMediaComeFromWhereTheSignallingCame() throws Exception {
         startServer("nat-only", "optional");
-        assertEquals(200, bob.register("bob-secret", "").status());
-        Calls.sendAuthenticated(alice, "alice-secret", BOB, UUID.randomUUID().toString(), Calls.SDP);
-        assertEquals(Calls.SDP, bob.awaitRequest("INVITE").body());
+        assertEquals(Calls.SDP, offerReachingBob(Calls.SDP));
         assertEquals(List.of(), relay.events());
     }
 
     @Test
     void natOnlyRelaysACallerWhoseMediaAddressIsNotItsSignallingAddress() throws Exception {
         startServer("nat-only", "optional");
-        assertEquals(200, bob.register("bob-secret", "").status());
-        Calls.sendAuthenticated(alice, "alice-secret", BOB, UUID.randomUUID().toString(),
-                MediaRelayProtocolTest.sdp("10.1.2.3", "m=audio 40000 RTP/AVP 0"));
-        assertTrue(bob.awaitRequest("INVITE").body().contains("c=IN IP4 " + FakeMediaRelay.ADDRESS));
+        assertTrue(offerReachingBob(MediaRelayProtocolTest.sdp("10.1.2.3", "m=audio 40000 RTP/AVP 0"))
+                .contains("c=IN IP4 " + FakeMediaRelay.ADDRESS));
     }
 
     @Test
@@ -119,25 +123,17 @@ class MediaPolicyProtocolTest {
     @Test
     void neverRelaysNothing() throws Exception {
         startServer("never", "optional");
-        assertEquals(200, bob.register("bob-secret", "").status());
-        Calls.sendAuthenticated(alice, "alice-secret", BOB, UUID.randomUUID().toString(),
-                MediaRelayProtocolTest.sdp("10.1.2.3", "m=audio 40000 RTP/AVP 0"));
-        assertTrue(bob.awaitRequest("INVITE").body().contains("c=IN IP4 10.1.2.3"));
+        assertTrue(offerReachingBob(MediaRelayProtocolTest.sdp("10.1.2.3", "m=audio 40000 RTP/AVP 0"))
+                .contains("c=IN IP4 10.1.2.3"));
         assertEquals(List.of(), relay.events());
     }
 
     @Test
     void alwaysRunsTheInProcessRelayOnTheConfiguredPorts() throws Exception {
         int min = FreePorts.udpAndTcp() & ~1;
-        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .property("media.relay", "always").property("media.encryption", "optional")
-                .property("relay.port-min", Integer.toString(min)).property("relay.port-max", Integer.toString(min + 9))
-                .start(root);
-        alice = new TestUa("alice", server);
-        bob = new TestUa("bob", server);
-        assertEquals(200, bob.register("bob-secret", "").status());
-        Calls.sendAuthenticated(alice, "alice-secret", BOB, UUID.randomUUID().toString(), Calls.SDP);
-        String offer = bob.awaitRequest("INVITE").body();
+        start(TestServer.builder().property("media.relay", "always").property("media.encryption", "optional")
+                .property("relay.port-min", Integer.toString(min)).property("relay.port-max", Integer.toString(min + 9)));
+        String offer = offerReachingBob(Calls.SDP);
         Matcher port = Pattern.compile("(?m)^m=audio (\\d+) ").matcher(offer);
         assertTrue(port.find() && Integer.parseInt(port.group(1)) >= min && Integer.parseInt(port.group(1)) <= min + 9,
                 offer);
@@ -145,8 +141,9 @@ class MediaPolicyProtocolTest {
         assertEquals(1, server.server().media().relayedCallIds().size());
     }
 
-    /** Alice's INVITE offering {@code sdp}: the final response. */
+    /** Alice's INVITE to Bob (registered) offering {@code sdp}: the final response. */
     private SipText call(String sdp) throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
         Calls.sendAuthenticated(alice, "alice-secret", BOB, UUID.randomUUID().toString(), sdp);
         return alice.awaitResponse("INVITE", 300);
     }

@@ -152,25 +152,14 @@ class MediaRelayProtocolTest {
     @Test
     void holdFromTheCalleeAndResumeFromTheCallerAreOffersOfTheirOwnSide() throws Exception {
         String callId = UUID.randomUUID().toString();
-        Calls.sendAuthenticated(alice, "alice-secret", BOB, callId, Calls.SDP);
-        SipText invite = bob.awaitRequest("INVITE");
-        bob.respond(invite, 200, "OK", "bobtag", SDP_TYPE, ANSWER);
-        SipText ok = alice.awaitResponse("INVITE", 200);
-        alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
-        bob.awaitRequest("ACK");
+        Dialog call = answeredCall(callId);
+        SipText invite = call.invite();
+        SipText ok = call.ok();
 
-        bob.send(Calls.withSdp(Calls.fromCallee(bob, invite, "bobtag", "INVITE", 1), ANSWER + "a=sendonly\r\n"));
-        SipText hold = alice.awaitRequest("INVITE");
-        assertRelayed(hold);
+        SipText hold = offerAndAnswer(bob, Calls.withSdp(Calls.fromCallee(bob, invite, "bobtag", "INVITE", 1),
+                ANSWER + "a=sendonly\r\n"), alice, Calls.SDP + "a=recvonly\r\n");
         assertTrue(hold.body().contains("a=sendonly"), hold.body());
-        alice.respond(hold, 200, "OK", null, SDP_TYPE, Calls.SDP + "a=recvonly\r\n");
-        assertRelayed(bob.awaitResponse("INVITE", 200));
-
-        alice.send(Calls.withSdp(Calls.fromCaller(alice, ok, "INVITE", 3), Calls.SDP));
-        SipText resume = bob.awaitRequest("INVITE");
-        assertRelayed(resume);
-        bob.respond(resume, 200, "OK", null, SDP_TYPE, ANSWER);
-        assertRelayed(alice.awaitResponse("INVITE", 200));
+        offerAndAnswer(alice, Calls.withSdp(Calls.fromCaller(alice, ok, "INVITE", 3), Calls.SDP), bob, ANSWER);
 
         String caller = callerTag(invite);
         assertEquals(List.of("offer " + callId + " " + caller + " -", "answer " + callId + " " + caller + " bobtag",
@@ -182,18 +171,11 @@ class MediaRelayProtocolTest {
     @Test
     void updateCarriesAnOfferAndItsOkTheAnswer() throws Exception {
         String callId = UUID.randomUUID().toString();
-        Calls.sendAuthenticated(alice, "alice-secret", BOB, callId, Calls.SDP);
-        SipText invite = bob.awaitRequest("INVITE");
-        bob.respond(invite, 200, "OK", "bobtag", SDP_TYPE, ANSWER);
-        SipText ok = alice.awaitResponse("INVITE", 200);
-        alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
-        bob.awaitRequest("ACK");
+        Dialog call = answeredCall(callId);
+        SipText invite = call.invite();
+        SipText ok = call.ok();
 
-        alice.send(Calls.withSdp(Calls.fromCaller(alice, ok, "UPDATE", 3), Calls.SDP));
-        SipText update = bob.awaitRequest("UPDATE");
-        assertRelayed(update);
-        bob.respond(update, 200, "OK", null, SDP_TYPE, ANSWER);
-        assertRelayed(alice.awaitResponse("UPDATE", 200));
+        offerAndAnswer(alice, Calls.withSdp(Calls.fromCaller(alice, ok, "UPDATE", 3), Calls.SDP), bob, ANSWER);
         String caller = callerTag(invite);
         assertEquals(List.of("offer " + callId + " " + caller + " bobtag", "answer " + callId + " " + caller
                 + " bobtag"), relay.events().subList(2, 4));
@@ -259,6 +241,35 @@ class MediaRelayProtocolTest {
         assertEquals(1, server.server().media().relayedCallIds().size());
         server.server().media().forgetCallsTheRelayEnded();
         assertEquals(0, server.server().media().relayedCallIds().size());
+    }
+
+    /** The INVITE as Bob got it and the 200 as Alice got it. */
+    private record Dialog(SipText invite, SipText ok) {
+    }
+
+    /** Alice offers {@link Calls#SDP}, Bob answers {@link #ANSWER} with To tag "bobtag", Alice ACKs. */
+    private Dialog answeredCall(String callId) throws Exception {
+        Calls.sendAuthenticated(alice, "alice-secret", BOB, callId, Calls.SDP);
+        SipText invite = bob.awaitRequest("INVITE");
+        bob.respond(invite, 200, "OK", "bobtag", SDP_TYPE, ANSWER);
+        SipText ok = alice.awaitResponse("INVITE", 200);
+        alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
+        bob.awaitRequest("ACK");
+        return new Dialog(invite, ok);
+    }
+
+    /**
+     * {@code from} sends {@code request} carrying an offer, {@code to} answers 200 with {@code answer}:
+     * both arrive as the relay rewrote them. Returns the request as {@code to} got it.
+     */
+    private static SipText offerAndAnswer(TestUa from, String request, TestUa to, String answer) throws Exception {
+        String method = request.substring(0, request.indexOf(' '));
+        from.send(request);
+        SipText received = to.awaitRequest(method);
+        assertRelayed(received);
+        to.respond(received, 200, "OK", null, SDP_TYPE, answer);
+        assertRelayed(from.awaitResponse(method, 200));
+        return received;
     }
 
     /** The message carries the fake relay's SDP, and a Content-Length that fits it. */

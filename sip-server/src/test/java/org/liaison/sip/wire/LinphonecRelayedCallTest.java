@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,13 +28,9 @@ class LinphonecRelayedCallTest {
     @TempDir
     Path root;
     RelayedServer server;
-    final List<AutoCloseable> running = new ArrayList<>();
 
     @AfterEach
-    void stopEverything() throws Exception {
-        for (AutoCloseable c : running) {
-            c.close();
-        }
+    void stop() throws Exception {
         server.close();
     }
 
@@ -48,12 +43,7 @@ class LinphonecRelayedCallTest {
         Phone bob = linphonec("bob", BOB_HZ, true, encryption);
         Supplier<String> logs = () -> alice.client().logs() + bob.client().logs();
 
-        alice.client().call("sip:bob@" + TestServer.DOMAIN);
-        assertTrue(alice.client().awaitCallConnected(SETUP), logs);
-        String expected = encryption.toUpperCase(java.util.Locale.ROOT);
-        assertEquals(expected, alice.client().awaitEncryption(SETUP).orElse(""), logs);
-        assertEquals(expected, bob.client().awaitEncryption(SETUP).orElse(""), logs);
-        server.awaitMediaBothWays(server.awaitCall(SETUP), 2 * TWO_SECONDS, SETUP);
+        server.awaitMediaBothWays(connect(alice, bob, encryption, logs), 2 * TWO_SECONDS, SETUP);
         hangUpAndCheckTones(alice, bob, logs);
     }
 
@@ -64,10 +54,7 @@ class LinphonecRelayedCallTest {
         Phone bob = linphonec("bob", BOB_HZ, true, "srtp");
         Supplier<String> logs = () -> alice.client().logs() + bob.client().logs();
 
-        alice.client().call("sip:bob@" + TestServer.DOMAIN);
-        assertTrue(alice.client().awaitCallConnected(SETUP), logs);
-        assertEquals("SRTP", alice.client().awaitEncryption(SETUP).orElse(""), logs);
-        String callId = server.awaitCall(SETUP);
+        String callId = connect(alice, bob, "srtp", logs);
         server.awaitMediaBothWays(callId, TWO_SECONDS, SETUP);
 
         // the re-INVITEs (a=sendonly, then a=sendrecv) are offers the relay rewrites like the first
@@ -88,7 +75,7 @@ class LinphonecRelayedCallTest {
         Path bobMicrophone = Tone.write(root.resolve("bob-phone.wav"), BOB_HZ, Duration.ofSeconds(30), 48000, 2);
         Baresip bobPhone = Baresip.start(root, "bob-phone", server.account("bob"), null,
                 new Baresip.Media("srtp-mand", bobMicrophone));
-        running.add(bobPhone);
+        server.add(bobPhone);
         assertEquals("ok", bobPhone.awaitRegistration(REGISTRATION), bobPhone::logs);
         Supplier<String> logs = () -> alice.client().logs() + bobDesk.client().logs() + bobPhone.logs();
 
@@ -104,6 +91,16 @@ class LinphonecRelayedCallTest {
         assertTrue(Tone.secondsIn(heardByPhone, ALICE_HZ) >= 2, logs);
         assertTrue(alice.client().quit(Duration.ofSeconds(10)), logs);
         assertTrue(Tone.secondsIn(alice.speaker(), BOB_HZ) >= 2, logs);
+    }
+
+    /** Alice calls Bob, who answers; both negotiated {@code encryption}. Returns the relayed call's Call-ID. */
+    private String connect(Phone alice, Phone bob, String encryption, Supplier<String> logs) {
+        alice.client().call("sip:bob@" + TestServer.DOMAIN);
+        assertTrue(alice.client().awaitCallConnected(SETUP), logs);
+        String expected = encryption.toUpperCase(Locale.ROOT);
+        assertEquals(expected, alice.client().awaitEncryption(SETUP).orElse(""), logs);
+        assertEquals(expected, bob.client().awaitEncryption(SETUP).orElse(""), logs);
+        return server.awaitCall(SETUP);
     }
 
     /** Alice hangs up; each side's recording (complete once linphonec quits) holds the other's tone. */
@@ -124,7 +121,7 @@ class LinphonecRelayedCallTest {
 
     private Phone linphonec(String user, int hz, boolean autoAnswer, String encryption) throws Exception {
         Linphonec client = Linphonec.start(root, user + "-" + hz, server.account(user), autoAnswer, encryption);
-        running.add(client);
+        server.add(client);
         assertEquals("Ok", client.awaitRegistration(REGISTRATION), client::logs);
         Path microphone = Tone.write(root.resolve(user + "-" + hz + ".wav"), hz, Duration.ofSeconds(30), 8000, 1);
         Path speaker = root.resolve(user + "-" + hz + "-heard.wav");

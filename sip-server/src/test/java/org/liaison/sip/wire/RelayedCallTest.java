@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,13 +40,9 @@ class RelayedCallTest {
     @TempDir
     Path root;
     RelayedServer server;
-    final List<AutoCloseable> running = new ArrayList<>();
 
     @AfterEach
-    void stopEverything() throws Exception {
-        for (AutoCloseable c : running) {
-            c.close();
-        }
+    void stop() throws Exception {
         server.close();
     }
 
@@ -56,7 +51,7 @@ class RelayedCallTest {
         // SDES over UDP is refused by media.encryption=mandatory; the clients insist on SRTP themselves
         server = RelayedServer.start(root, "optional");
         Tshark capture = Tshark.capture(root, server.portMin(), server.portMax(), Duration.ofSeconds(60));
-        running.add(capture);
+        server.add(capture);
         Baresip alice = baresip("alice", ALICE_HZ);
         Baresip bob = baresip("bob", BOB_HZ);
         Supplier<String> logs = () -> alice.logs() + bob.logs();
@@ -138,7 +133,7 @@ class RelayedCallTest {
         Path microphone = Tone.write(root.resolve(user + "-" + hz + ".wav"), hz, Duration.ofSeconds(30), 48000, 2);
         Baresip client = Baresip.start(root, user, server.account(user), null,
                 new Baresip.Media("srtp-mand", microphone));
-        running.add(client);
+        server.add(client);
         assertEquals("ok", client.awaitRegistration(REGISTRATION), client::logs);
         return client;
     }

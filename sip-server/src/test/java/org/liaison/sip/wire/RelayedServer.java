@@ -3,6 +3,7 @@ package org.liaison.sip.wire;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.liaison.media.CallStats;
@@ -13,7 +14,8 @@ import org.liaison.sip.testing.TestServer;
 
 /**
  * The test server with the in-process media relay on a block of free loopback ports, for real
- * clients (users alice, bob, carol; password USER-secret), and what the relay counts.
+ * clients (users alice, bob, carol; password USER-secret), what the relay counts, and the clients
+ * and captures of a test, closed with it.
  */
 final class RelayedServer implements AutoCloseable {
     private static final int PORTS = 40;
@@ -21,6 +23,7 @@ final class RelayedServer implements AutoCloseable {
     private final TestServer server;
     private final MediaRelay relay;
     private final int portMin;
+    private final List<AutoCloseable> clients = new ArrayList<>();
 
     private RelayedServer(TestServer server, MediaRelay relay, int portMin) {
         this.server = server;
@@ -37,6 +40,12 @@ final class RelayedServer implements AutoCloseable {
                 .user("bob", "bob-secret", "1002").user("carol", "carol-secret", "1003").mediaRelay(relay)
                 .property("media.encryption", encryption).start(root.resolve("server"));
         return new RelayedServer(server, relay, portMin);
+    }
+
+    /** {@code client} is closed with the server, before it. */
+    <T extends AutoCloseable> T add(T client) {
+        clients.add(client);
+        return client;
     }
 
     SipAccount account(String user) {
@@ -89,7 +98,10 @@ final class RelayedServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws Exception {
+        for (AutoCloseable c : clients) {
+            c.close();
+        }
         server.close();
     }
 }
