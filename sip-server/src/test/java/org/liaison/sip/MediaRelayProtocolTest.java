@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -233,14 +234,17 @@ class MediaRelayProtocolTest {
     }
 
     @Test
-    void relayedCallsTheRelayTimedOutAreForgotten() throws Exception {
-        String callId = UUID.randomUUID().toString();
-        Calls.sendAuthenticated(alice, "alice-secret", BOB, callId, Calls.SDP);
+    void relayedCallsTheRelayTimedOutAreForgottenButCallsAwaitingTheirLateOfferStay() throws Exception {
+        String timedOut = UUID.randomUUID().toString();
+        Calls.sendAuthenticated(alice, "alice-secret", BOB, timedOut, Calls.SDP);
         bob.awaitRequest("INVITE");
-        relay.timeOut(callId);
-        assertEquals(1, server.server().media().relayedCallIds().size());
+        String ringing = UUID.randomUUID().toString();
+        Calls.sendAuthenticated(alice, "alice-secret", BOB, ringing, "");
+        bob.awaitRequest("INVITE");
+        relay.timeOut(timedOut);
+        assertEquals(Set.of(timedOut, ringing), server.server().media().relayedCallIds());
         server.server().media().forgetCallsTheRelayEnded();
-        assertEquals(0, server.server().media().relayedCallIds().size());
+        assertEquals(Set.of(ringing), server.server().media().relayedCallIds());
     }
 
     /** The INVITE as Bob got it and the 200 as Alice got it. */

@@ -70,6 +70,7 @@ public final class MediaAnchor {
             try {
                 String sdp = relay.get().offer(callId(invite), fromTag(invite), Optional.empty(), offer.get().text());
                 SessionDescription.replace(invite, sdp);
+                call.offered = true;
                 return Optional.empty();
             } catch (MediaRelayException e) {
                 calls.remove(callId(invite), call);
@@ -140,9 +141,10 @@ public final class MediaAnchor {
             Optional<SessionDescription> sdp = SessionDescription.of(response);
             boolean okToInvite = status >= 200 && Request.INVITE.equals(method);
             if (sdp.isPresent() && !(okToInvite && repeatSent(call, response))) {
-                boolean sent = SessionDescription.of(request).isPresent()
-                        ? answer(response, fromTag(request), device, sdp.get())
-                        : lateOffer(response, device, fromTag(request), sdp.get());
+                boolean lateOffer = SessionDescription.of(request).isEmpty();
+                boolean sent = lateOffer ? lateOffer(response, device, fromTag(request), sdp.get())
+                        : answer(response, fromTag(request), device, sdp.get());
+                call.offered |= sent && lateOffer;
                 if (sent && firstInvite) {
                     call.forks.add(device);
                 }
@@ -203,11 +205,14 @@ public final class MediaAnchor {
         }
     }
 
-    /** Forgets calls the relay no longer knows (it timed out their idle streams: a lost BYE). */
+    /**
+     * Forgets calls the relay no longer knows (it timed out their idle streams: a lost BYE). A call
+     * waiting for its late offer is not the relay's yet and stays.
+     */
     public void forgetCallsTheRelayEnded() {
         calls.forEach((id, call) -> {
             synchronized (call) {
-                if (relay.get().query(id).isEmpty()) {
+                if (call.offered && relay.get().query(id).isEmpty()) {
                     call.ended = true;
                     calls.remove(id, call);
                 }

@@ -15,6 +15,8 @@ final class RelayedCall {
     final Set<String> forks = new HashSet<>();
     /** The SDP sent upstream in the last 2xx of each device, by To tag, for its retransmissions. */
     final Map<String, SentAnswer> sent = new HashMap<>();
+    /** The relay took an offer of the call: from then on it knows the call until it times it out. */
+    boolean offered;
     /** A 2xx to the first INVITE went upstream: a CANCEL can no longer end the call. */
     boolean answered;
     boolean ended;
