@@ -47,10 +47,10 @@ public final class FakeMediaRelay implements MediaRelay {
 
     @Override
     public String answer(String callId, String fromTag, String toTag, String sdp) throws MediaRelayException {
+        events.add("answer " + callId + " " + fromTag + " " + toTag);
         if (!calls.contains(callId)) {
             throw new MediaRelayException(MediaRelayException.Reason.UNKNOWN_CALL, "no call " + callId);
         }
-        events.add("answer " + callId + " " + fromTag + " " + toTag);
         return rewrite(sdp);
     }
 
