@@ -48,6 +48,22 @@ class LinphonecRelayedCallTest {
     }
 
     @Test
+    void linphonecCallsBaresipWithDtlsSrtpUnderMandatoryEncryption() throws Exception {
+        server = RelayedServer.start(root, "mandatory");
+        Phone alice = linphonec("alice", ALICE_HZ, false, "dtls");
+        Baresip bob = baresip("bob", "dtls_srtp");
+        Supplier<String> logs = () -> alice.client().logs() + bob.logs();
+
+        alice.client().call("sip:bob@" + TestServer.DOMAIN);
+        assertTrue(bob.awaitCallEstablished(SETUP), logs);
+        assertEquals("DTLS", alice.client().awaitEncryption(SETUP).orElse(""), logs);
+        server.awaitMediaBothWays(server.awaitCall(SETUP), 2 * TWO_SECONDS, SETUP);
+        alice.client().hangUp();
+        assertTrue(bob.awaitCallTerminated(Duration.ofSeconds(10)), logs);
+        assertHeard(alice, bob, logs);
+    }
+
+    @Test
     void srtpCallIsHeldAndResumedThroughTheRelay() throws Exception {
         server = RelayedServer.start(root, "optional");
         Phone alice = linphonec("alice", ALICE_HZ, false, "srtp");
@@ -72,11 +88,7 @@ class LinphonecRelayedCallTest {
         server = RelayedServer.start(root, "optional");
         Phone alice = linphonec("alice", ALICE_HZ, false, "srtp");
         Phone bobDesk = linphonec("bob", BOB_HZ, false, "srtp");
-        Path bobMicrophone = Tone.write(root.resolve("bob-phone.wav"), BOB_HZ, Duration.ofSeconds(30), 48000, 2);
-        Baresip bobPhone = Baresip.start(root, "bob-phone", server.account("bob"), null,
-                new Baresip.Media("srtp-mand", bobMicrophone));
-        server.add(bobPhone);
-        assertEquals("ok", bobPhone.awaitRegistration(REGISTRATION), bobPhone::logs);
+        Baresip bobPhone = baresip("bob", "srtp-mand");
         Supplier<String> logs = () -> alice.client().logs() + bobDesk.client().logs() + bobPhone.logs();
 
         alice.client().call("sip:bob@" + TestServer.DOMAIN);
@@ -87,8 +99,13 @@ class LinphonecRelayedCallTest {
 
         alice.client().hangUp();
         assertTrue(bobPhone.awaitCallTerminated(Duration.ofSeconds(10)), logs);
-        Path heardByPhone = bobPhone.received().orElseThrow(() -> new AssertionError(logs.get()));
-        assertTrue(Tone.secondsIn(heardByPhone, ALICE_HZ) >= 2, logs);
+        assertHeard(alice, bobPhone, logs);
+    }
+
+    /** Alice's linphonec (once it quits, its recording is complete) and {@code bob} heard each other's tone. */
+    private static void assertHeard(Phone alice, Baresip bob, Supplier<String> logs) throws Exception {
+        Path heardByBob = bob.received().orElseThrow(() -> new AssertionError(logs.get()));
+        assertTrue(Tone.secondsIn(heardByBob, ALICE_HZ) >= 2, logs);
         assertTrue(alice.client().quit(Duration.ofSeconds(10)), logs);
         assertTrue(Tone.secondsIn(alice.speaker(), BOB_HZ) >= 2, logs);
     }
@@ -117,6 +134,15 @@ class LinphonecRelayedCallTest {
 
     /** A linphonec and the file it records what it hears to. */
     private record Phone(Linphonec client, Path speaker) {
+    }
+
+    /** A baresip for {@code user} with {@code mediaenc}, auto-answering, its microphone playing {@link #BOB_HZ}. */
+    private Baresip baresip(String user, String mediaenc) throws Exception {
+        Path microphone = Tone.write(root.resolve(user + "-baresip.wav"), BOB_HZ, Duration.ofSeconds(30), 48000, 2);
+        Baresip client = server.add(Baresip.start(root, user + "-baresip", server.account(user), null,
+                new Baresip.Media(mediaenc, microphone)));
+        assertEquals("ok", client.awaitRegistration(REGISTRATION), client::logs);
+        return client;
     }
 
     private Phone linphonec(String user, int hz, boolean autoAnswer, String encryption) throws Exception {
