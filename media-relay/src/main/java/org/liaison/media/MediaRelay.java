@@ -41,6 +41,11 @@ public interface MediaRelay extends AutoCloseable {
      * (binding ports on {@code config.address()}), otherwise a client of those relays over ng.
      */
     static MediaRelay start(RelayConfig config) {
-        return config.servers().isEmpty() ? RelaySessions.start(config) : NgMediaRelay.to(config.servers());
+        return config.servers().isEmpty() ? inProcess(config) : NgMediaRelay.to(config.servers());
+    }
+
+    /** The relay in this process, whatever {@code config.servers()} says (what {@code liaison relay} runs). */
+    static MediaRelay inProcess(RelayConfig config) {
+        return RelaySessions.start(config);
     }
 }

@@ -15,11 +15,10 @@ import java.util.List;
  * @param idleTimeout    a call with no packet either way for this long is ended and its ports freed;
  *                       a call never answered gets {@link #UNANSWERED_FACTOR} times as long
  * @param learningWindow how long after its first packet a stream may learn its endpoint's real source
- * @param controlPort    UDP port of the ng control server of {@code liaison relay}; 0 = off
  * @param servers        relays to drive over ng; empty = relay in this process
  */
 public record RelayConfig(InetAddress address, int portMin, int portMax, Duration idleTimeout,
-        Duration learningWindow, int controlPort, List<InetSocketAddress> servers) {
+        Duration learningWindow, List<InetSocketAddress> servers) {
 
     /** Ringing can last minutes (Timer C is three): an unanswered call waits this many idle timeouts. */
     public static final int UNANSWERED_FACTOR = 5;
@@ -35,9 +34,6 @@ public record RelayConfig(InetAddress address, int portMin, int portMax, Duratio
         }
         if (idleTimeout.isNegative() || idleTimeout.isZero() || learningWindow.isNegative()) {
             throw new IllegalArgumentException("idle timeout must be positive and learning window not negative");
-        }
-        if (controlPort < 0 || controlPort > 65535) {
-            throw new IllegalArgumentException("control port " + controlPort + " out of range");
         }
         servers = List.copyOf(servers);
     }

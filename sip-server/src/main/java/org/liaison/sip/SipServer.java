@@ -5,8 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -16,7 +14,6 @@ import org.liaison.im.FileOfflineStore;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.OfflineStoreSettings;
 import org.liaison.media.MediaRelay;
-import org.liaison.media.RelayConfig;
 import org.liaison.provisioning.AccountChanges;
 import org.liaison.provisioning.UsersFileException;
 import org.liaison.provisioning.WatchedAccountDirectory;
@@ -53,10 +50,6 @@ public final class SipServer implements AutoCloseable {
     private static final long EXPIRY_SWEEP_SECONDS = 10;
     private static final long METRICS_SECONDS = 60;
     private static final long RELAYED_CALLS_SWEEP_SECONDS = 60;
-    /** A relayed call with no packet either way for this long has lost its BYE (until relay.* keys say). */
-    private static final Duration RELAY_IDLE_TIMEOUT = Duration.ofSeconds(60);
-    /** How long a stream may learn its endpoint's NATed source after its first packet. */
-    private static final Duration RELAY_LEARNING_WINDOW = Duration.ofSeconds(3);
 
     /** Opens the media relay the configuration asks for; tests give a fake one. */
     @FunctionalInterface
@@ -167,10 +160,9 @@ public final class SipServer implements AutoCloseable {
         }
     }
 
-    /** The relay in this process, on relay.address and relay.port-min..relay.port-max. */
+    /** The relay in this process, or a client of the relays named by relay.servers. */
     private static MediaRelay openRelay(RelaySettings settings) {
-        return MediaRelay.start(new RelayConfig(settings.address(), settings.portMin(), settings.portMax(),
-                RELAY_IDLE_TIMEOUT, RELAY_LEARNING_WINDOW, 0, List.of()));
+        return MediaRelay.start(settings.toRelayConfig());
     }
 
     private static Path createDataDir(Path dataDir) throws IOException {

@@ -7,16 +7,21 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import org.liaison.media.MediaRelay;
+import org.liaison.media.ng.NgControlServer;
 import org.liaison.provisioning.Credentials;
 import org.liaison.provisioning.UsersFile;
 import org.liaison.provisioning.UsersFileException;
 import org.liaison.sip.config.ConfigException;
 import org.liaison.sip.config.LiaisonConfig;
+import org.liaison.sip.config.RelaySettings;
 import sun.misc.Signal;
 
 /**
  * {@code bin/liaison}: {@code serve [--config DIR]} runs the server in the foreground until SIGTERM
- * or SIGINT; {@code passwd USER [--config DIR]} stores a new password as HA1 values in users.csv.
+ * or SIGINT; {@code relay [--config DIR]} runs only the media relay, controlled over ng on
+ * {@code relay.control-address:relay.control-port}, likewise;
+ * {@code passwd USER [--config DIR]} stores a new password as HA1 values in users.csv.
  * Exit status: 0 done, 1 failed while running, 2 bad command line or configuration.
  */
 public final class SipServerMain {
@@ -46,6 +51,7 @@ public final class SipServerMain {
             LiaisonConfig config = LiaisonConfig.load(configDir);
             return switch (args[0]) {
                 case "serve" -> serve(config);
+                case "relay" -> relay(config);
                 case "passwd" -> user == null ? usage() : passwd(config, user);
                 default -> usage();
             };
@@ -62,14 +68,33 @@ public final class SipServerMain {
     }
 
     private static int serve(LiaisonConfig config) throws Exception {
-        CountDownLatch stop = new CountDownLatch(1);
-        // handling TERM ourselves (instead of shutdown hooks) is what lets the process exit 0
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        CountDownLatch stop = stopOnSignal();
         try (SipServer server = SipServer.start(config)) {
             stop.await();
         }
         return 0;
+    }
+
+    private static int relay(LiaisonConfig config) throws Exception {
+        RelaySettings settings = config.relay();
+        if (settings.control().getPort() == 0) {
+            System.err.println("liaison: relay.control-port is 0: nothing could control this relay");
+            return 2;
+        }
+        CountDownLatch stop = stopOnSignal();
+        try (MediaRelay relay = MediaRelay.inProcess(settings.toRelayConfig());
+                NgControlServer control = NgControlServer.start(relay, settings.control())) {
+            stop.await();
+        }
+        return 0;
+    }
+
+    /** Counted down by SIGTERM or SIGINT: handling them ourselves (not shutdown hooks) lets us exit 0. */
+    private static CountDownLatch stopOnSignal() {
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        return stop;
     }
 
     private static int passwd(LiaisonConfig config, String user) throws IOException, UsersFileException {
@@ -100,7 +125,8 @@ public final class SipServerMain {
     }
 
     private static int usage() {
-        System.err.println("usage: liaison serve [--config DIR]\n       liaison passwd USER [--config DIR]");
+        System.err.println("usage: liaison serve [--config DIR]\n       liaison relay [--config DIR]\n"
+                + "       liaison passwd USER [--config DIR]");
         return 2;
     }
 }

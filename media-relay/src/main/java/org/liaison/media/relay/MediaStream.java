@@ -32,6 +32,9 @@ final class MediaStream {
     private final Leg rtpB;
     private Leg rtcpA;
     private Leg rtcpB;
+    // where each side's SDP last put RTCP, for RTCP legs bound after the offer
+    private InetSocketAddress rtcpOfA;
+    private InetSocketAddress rtcpOfB;
 
     private MediaStream(RelayTransport transport, PortAllocator allocator, InetAddress relayAddress,
             long learningNanos) {
@@ -68,12 +71,13 @@ final class MediaStream {
     }
 
     /**
-     * Binds the RTCP legs on the pairs' odd ports when the answer turned rtcp-mux down. Returns
-     * false if another process holds one: RTCP then stays on the RTP ports.
+     * Binds the RTCP legs on the pairs' odd ports when the answer turned rtcp-mux down, expecting
+     * each side where its last SDP put RTCP. If another process holds one of the ports, RTCP stays
+     * on the RTP ports.
      */
-    boolean needRtcp() {
+    void needRtcp() {
         if (rtcpA != null) {
-            return true;
+            return;
         }
         Leg a = new Leg(new SourceLock(learningNanos));
         Leg b = new Leg(new SourceLock(learningNanos));
@@ -83,12 +87,19 @@ final class MediaStream {
             if (socketA != null) {
                 socketA.close().awaitUninterruptibly();
             }
-            return false;
+            return;
         }
         Leg.pair(a, b);
+        onLoop(() -> {
+            if (rtcpOfA != null) {
+                a.lock.expect(rtcpOfA, true);
+            }
+            if (rtcpOfB != null) {
+                b.lock.expect(rtcpOfB, true);
+            }
+        });
         rtcpA = a;
         rtcpB = b;
-        return true;
     }
 
     /** The relay port side {@code side}'s endpoint sends RTP to. */
@@ -101,8 +112,16 @@ final class MediaStream {
         return rtcpA == null ? rtpPort(side) : rtpPort(side) + 1;
     }
 
-    /** New SDP for {@code side}: where its endpoint receives RTP and RTCP; see {@link SourceLock#expect}. */
+    /**
+     * New SDP for {@code side}: where its endpoint receives RTP, and RTCP when that has its own
+     * port; see {@link SourceLock#expect}.
+     */
     void expect(Side side, InetSocketAddress rtp, InetSocketAddress rtcp, boolean relearn) {
+        if (side == Side.A) {
+            rtcpOfA = rtcp;
+        } else {
+            rtcpOfB = rtcp;
+        }
         Leg rtpLeg = rtp(side);
         Leg rtcpLeg = rtcp(side);
         onLoop(() -> {

@@ -37,7 +37,12 @@ final class RelayTransport implements AutoCloseable {
     private final boolean epoll;
 
     RelayTransport() {
-        this.epoll = Epoll.isAvailable();
+        this(Epoll.isAvailable());
+    }
+
+    /** With {@code epoll} false, NIO even where epoll is available (tests cover both). */
+    RelayTransport(boolean epoll) {
+        this.epoll = epoll;
         int threads = Runtime.getRuntime().availableProcessors();
         this.group = new MultiThreadIoEventLoopGroup(threads,
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());

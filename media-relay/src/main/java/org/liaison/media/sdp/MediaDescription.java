@@ -64,12 +64,15 @@ public final class MediaDescription {
         return new InetSocketAddress(address, port);
     }
 
-    /** Where the endpoint receives RTCP: a=rtcp (RFC 3605), the RTP port with rtcp-mux, else the port above. */
+    /**
+     * Where the endpoint receives RTCP when it is not multiplexed (no rtcp-mux, or the answer
+     * declined it, RFC 5761 §5.1.1): a=rtcp (RFC 3605), else the port above the RTP port.
+     */
     public InetSocketAddress rtcpEndpoint() {
         if (rtcpIndex >= 0) {
             return new InetSocketAddress(rtcpAddress != null ? rtcpAddress : address, rtcpPort);
         }
-        return new InetSocketAddress(address, rtcpMux ? port : port + 1);
+        return new InetSocketAddress(address, port + 1);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.liaison.media.sdp;
 
+import io.netty.util.NetUtil;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -58,7 +59,8 @@ final class SdpLines {
     }
 
     static String connectionLine(InetAddress address) {
-        return "c=IN " + (address instanceof Inet6Address ? "IP6 " : "IP4 ") + address.getHostAddress();
+        // RFC 5952 text for IPv6 (2001:db8::1, not 2001:db8:0:0:0:0:0:1)
+        return "c=IN " + (address instanceof Inet6Address ? "IP6 " : "IP4 ") + NetUtil.toAddressString(address);
     }
 
     /** Rewrites every {@code c=} line to {@code relay}, keeping hold addresses (0.0.0.0, ::). */

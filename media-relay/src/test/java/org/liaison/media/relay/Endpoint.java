@@ -3,6 +3,7 @@ package org.liaison.media.relay;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -14,10 +15,16 @@ import java.util.regex.Pattern;
 final class Endpoint implements AutoCloseable {
     private static final Pattern M_PORT = Pattern.compile("^m=audio (\\d+) ", Pattern.MULTILINE);
     final DatagramSocket socket;
+    private final InetAddress address;
 
     Endpoint() throws IOException {
-        this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        this.socket.setSoTimeout(2000);
+        this(InetAddress.getLoopbackAddress());
+    }
+
+    /** On a loopback address: 127.0.0.1 or ::1. */
+    Endpoint(InetAddress loopback) throws IOException {
+        this.address = loopback;
+        this.socket = new DatagramSocket(new InetSocketAddress(loopback, 0));
     }
 
     int port() {
@@ -26,6 +33,9 @@ final class Endpoint implements AutoCloseable {
 
     /** An SRTP audio offer or answer (rtcp-mux) naming this socket. */
     String sdp() {
+        if (address instanceof Inet6Address) {
+            return sdp(port(), true).replace("IN IP4 127.0.0.1", "IN IP6 ::1");
+        }
         return sdp(port(), true);
     }
 
@@ -45,7 +55,7 @@ final class Endpoint implements AutoCloseable {
     }
 
     void send(byte[] payload, int relayPort) throws IOException {
-        socket.send(new DatagramPacket(payload, payload.length, InetAddress.getLoopbackAddress(), relayPort));
+        socket.send(new DatagramPacket(payload, payload.length, address, relayPort));
     }
 
     /** The next datagram's bytes, or null if none comes within {@code millis}. */

@@ -15,10 +15,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.liaison.media.CallStats;
+import org.liaison.media.FreePortRange;
 import org.liaison.media.MediaRelayException;
 import org.liaison.media.MediaRelayException.Reason;
 import org.liaison.media.RelayConfig;
@@ -69,12 +69,9 @@ class RelaySessionsTest {
     @Test
     void injectionFromAThirdSocketDuringTheCallIsDroppedAndDoesNotRedirect() throws Exception {
         relay = start(8, Duration.ofSeconds(60));
-        int relayForB = Endpoint.relayPort(relay.offer(CALL, "ta", Optional.empty(), a.sdp()));
-        int relayForA = Endpoint.relayPort(relay.answer(CALL, "ta", "tb", b.sdp()));
-        a.send(bytes("a1"), relayForA);
-        assertArrayEquals(bytes("a1"), b.receive(2000));
-        b.send(bytes("b1"), relayForB);
-        assertArrayEquals(bytes("b1"), a.receive(2000));
+        int[] ports = callWithMediaBothWays();
+        int relayForA = ports[0];
+        int relayForB = ports[1];
 
         try (Endpoint attacker = endpoint()) {
             attacker.send(bytes("inject to B"), relayForA);
@@ -130,7 +127,7 @@ class RelaySessionsTest {
 
     @Test
     void portHeldByAnotherProcessIsSkipped() throws Exception {
-        int[] range = freeRange(4);
+        int[] range = FreePortRange.of(4);
         try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(loopback(), range[0]))) {
             relay = RelaySessions.start(config(range, Duration.ofSeconds(60)));
             String out = relay.offer(CALL, "ta", Optional.empty(), a.sdp());
@@ -185,6 +182,43 @@ class RelaySessionsTest {
     }
 
     @Test
+    void holdWithTheZeroAddressStopsMediaToTheHeldSideAndResumeRestoresIt() throws Exception {
+        relay = start(8, Duration.ofSeconds(60));
+        int[] ports = callWithMediaBothWays();
+        int relayForA = ports[0];
+        int relayForB = ports[1];
+
+        String holdOffer = a.sdp().replace("c=IN IP4 127.0.0.1", "c=IN IP4 0.0.0.0");
+        String hold = relay.offer(CALL, "ta", Optional.of("tb"), holdOffer);
+        assertTrue(hold.contains("c=IN IP4 0.0.0.0\r\n"), hold);
+        b.send(bytes("to the held phone"), relayForB);
+        Eventually.require(WAIT, "B's packet dropped for want of a destination",
+                () -> drops().getOrDefault("no-peer", 0L) == 1L);
+
+        relay.offer(CALL, "ta", Optional.of("tb"), a.sdp());
+        b.send(bytes("b2"), relayForB);
+        assertArrayEquals(bytes("b2"), a.receive(2000), "after resume A gets B's next packet, not the held one");
+    }
+
+    @Test
+    void ipv6EndpointsAreRelayedOnAnIpv6RelayAddress() throws Exception {
+        int[] range = FreePortRange.of(4);
+        relay = RelaySessions.start(new RelayConfig(InetAddress.getByName("::1"), range[0], range[1],
+                Duration.ofSeconds(60), Duration.ofSeconds(3), List.of()));
+        InetAddress ipv6Loopback = InetAddress.getByName("::1");
+        try (Endpoint a6 = new Endpoint(ipv6Loopback); Endpoint b6 = new Endpoint(ipv6Loopback)) {
+            String offer = relay.offer(CALL, "ta", Optional.empty(), a6.sdp());
+            String answer = relay.answer(CALL, "ta", "tb", b6.sdp());
+            assertTrue(offer.contains("c=IN IP6 ::1\r\n") && answer.contains("c=IN IP6 ::1\r\n"), offer + answer);
+
+            a6.send(bytes("over ipv6"), Endpoint.relayPort(answer));
+            assertArrayEquals(bytes("over ipv6"), b6.receive(2000));
+            b6.send(bytes("and back"), Endpoint.relayPort(offer));
+            assertArrayEquals(bytes("and back"), a6.receive(2000));
+        }
+    }
+
+    @Test
     void withoutRtcpMuxRtcpIsRelayedOnTheOddPorts() throws Exception {
         relay = start(8, Duration.ofSeconds(60));
         try (Endpoint aRtcp = new Endpoint(); Endpoint bRtcp = new Endpoint()) {
@@ -202,6 +236,23 @@ class RelaySessionsTest {
     }
 
     @Test
+    void rtcpMuxOfferedButDeclinedBindsRtcpPortsAtTheAnswer() throws Exception {
+        relay = start(8, Duration.ofSeconds(60));
+        try (Endpoint aRtcp = new Endpoint(); Endpoint bRtcp = new Endpoint()) {
+            relay.offer(CALL, "ta", Optional.empty(), a.sdp() + "a=rtcp:" + aRtcp.port() + "\r\n");
+            String answer = relay.answer(CALL, "ta", "tb", Endpoint.sdp(b.port(), false)
+                    + "a=rtcp:" + bRtcp.port() + "\r\n");
+            int rtcpForA = Endpoint.relayPort(answer) + 1;
+            int rtcpForB = relay.query(CALL).orElseThrow().streams().get(0).relayPortB() + 1;
+
+            aRtcp.send(bytes("srtcp from A"), rtcpForA);
+            assertArrayEquals(bytes("srtcp from A"), bRtcp.receive(2000));
+            bRtcp.send(bytes("srtcp from B"), rtcpForB);
+            assertArrayEquals(bytes("srtcp from B"), aRtcp.receive(2000));
+        }
+    }
+
+    @Test
     void badSdpAndUnknownCallsAreRefusedWithTheirReason() {
         relay = start(8, Duration.ofSeconds(60));
         assertEquals(Reason.BAD_SDP, assertThrows(MediaRelayException.class,
@@ -214,39 +265,27 @@ class RelaySessionsTest {
         assertTrue(relay.query(CALL).isEmpty());
     }
 
+    /** Offer from A, answer from B, one packet each way (so both ends are locked): {A's port, B's port}. */
+    private int[] callWithMediaBothWays() throws Exception {
+        int relayForB = Endpoint.relayPort(relay.offer(CALL, "ta", Optional.empty(), a.sdp()));
+        int relayForA = Endpoint.relayPort(relay.answer(CALL, "ta", "tb", b.sdp()));
+        a.send(bytes("a1"), relayForA);
+        assertArrayEquals(bytes("a1"), b.receive(2000));
+        b.send(bytes("b1"), relayForB);
+        assertArrayEquals(bytes("b1"), a.receive(2000));
+        return new int[] {relayForA, relayForB};
+    }
+
     private Map<String, Long> drops() {
         return relay.query(CALL).map(c -> c.streams().get(0).drops()).orElse(Map.of());
     }
 
     private static RelaySessions start(int pairs, Duration idle) {
-        return RelaySessions.start(config(freeRange(pairs), idle));
+        return RelaySessions.start(config(FreePortRange.of(pairs), idle));
     }
 
     private static RelayConfig config(int[] range, Duration idle) {
-        return new RelayConfig(loopback(), range[0], range[1], idle, Duration.ofSeconds(3), 0, List.of());
-    }
-
-    /** {@code pairs} port pairs on loopback nobody holds right now: {first, last}. */
-    static int[] freeRange(int pairs) {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int first = 20000 + 2 * ThreadLocalRandom.current().nextInt(15000);
-            int last = first + 2 * pairs - 1;
-            if (allFree(first, last)) {
-                return new int[] {first, last};
-            }
-        }
-        throw new AssertionError("no free range of " + pairs + " port pairs on loopback");
-    }
-
-    private static boolean allFree(int first, int last) {
-        for (int port = first; port <= last; port++) {
-            try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(loopback(), port))) {
-                probe.getLocalPort();
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
+        return new RelayConfig(loopback(), range[0], range[1], idle, Duration.ofSeconds(3), List.of());
     }
 
     private static InetAddress loopback() {

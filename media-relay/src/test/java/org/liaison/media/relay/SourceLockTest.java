@@ -60,7 +60,8 @@ class SourceLockTest {
         lock.expect(SDP, true);
         assertTrue(lock.admit(NATTED, T0));
         lock.expect(endpoint("192.0.2.10", 4002), false);
-        assertFalse(lock.admit(endpoint("192.0.2.10", 4002), T0 + 1), "same address: still locked to the learned source");
+        assertFalse(lock.admit(endpoint("192.0.2.10", 4002), T0 + 1),
+                "same address: still locked to the learned source");
         assertTrue(lock.admit(NATTED, T0 + 2));
 
         InetSocketAddress moved = endpoint("192.0.2.99", 5000);

@@ -35,7 +35,7 @@ final class RelayedServer implements AutoCloseable {
     static RelayedServer start(Path root, String encryption) throws Exception {
         int portMin = UdpPorts.freeBlock(PORTS);
         MediaRelay relay = MediaRelay.start(new RelayConfig(InetAddress.getLoopbackAddress(), portMin,
-                portMin + PORTS - 1, Duration.ofSeconds(30), Duration.ofSeconds(3), 0, List.of()));
+                portMin + PORTS - 1, Duration.ofSeconds(30), Duration.ofSeconds(3), List.of()));
         TestServer server = TestServer.builder().user("alice", "alice-secret", "1001")
                 .user("bob", "bob-secret", "1002").user("carol", "carol-secret", "1003").mediaRelay(relay)
                 .property("media.encryption", encryption).start(root.resolve("server"));
