@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.media.MediaRelayException;
+import org.liaison.sip.media.MediaAnchor;
 import org.liaison.sip.testing.Await;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.FakeMediaRelay;
@@ -242,9 +243,13 @@ class MediaRelayProtocolTest {
         Calls.sendAuthenticated(alice, "alice-secret", BOB, ringing, "");
         bob.awaitRequest("INVITE");
         relay.timeOut(timedOut);
-        assertEquals(Set.of(timedOut, ringing), server.server().media().relayedCallIds());
-        server.server().media().forgetCallsTheRelayEnded();
-        assertEquals(Set.of(ringing), server.server().media().relayedCallIds());
+        MediaAnchor media = server.server().media();
+        media.forgetCallsTheRelayEnded();
+        media.forgetCallsTheRelayEnded();
+        // two sweeps could be a relay that did not answer for a moment; the third says it is gone
+        assertEquals(Set.of(timedOut, ringing), media.relayedCallIds());
+        media.forgetCallsTheRelayEnded();
+        assertEquals(Set.of(ringing), media.relayedCallIds());
     }
 
     /** The INVITE as Bob got it and the 200 as Alice got it. */

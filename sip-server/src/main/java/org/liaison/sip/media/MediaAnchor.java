@@ -39,6 +39,7 @@ public final class MediaAnchor {
     private static final Logger LOG = LoggerFactory.getLogger(MediaAnchor.class);
     /** What a caller refused for lack of relay ports is told to wait before trying again. */
     static final int RETRY_AFTER_SECONDS = 30;
+    static final int SWEEPS_BEFORE_FORGETTING = 3;
 
     private final Optional<MediaRelay> relay;
     private final RelayPolicy policy;
@@ -206,13 +207,19 @@ public final class MediaAnchor {
     }
 
     /**
-     * Forgets calls the relay no longer knows (it timed out their idle streams: a lost BYE). A call
-     * waiting for its late offer is not the relay's yet and stays.
+     * Forgets calls the relay no longer knows (it timed out their idle streams: a lost BYE), once
+     * {@link #SWEEPS_BEFORE_FORGETTING} sweeps in a row found them missing: a relay over ng that
+     * does not answer for a moment looks the same. A call waiting for its late offer is not the
+     * relay's yet and stays.
      */
     public void forgetCallsTheRelayEnded() {
         calls.forEach((id, call) -> {
             synchronized (call) {
-                if (call.offered && relay.get().query(id).isEmpty()) {
+                if (!call.offered) {
+                    return;
+                }
+                call.sweepsMissed = relay.get().query(id).isPresent() ? 0 : call.sweepsMissed + 1;
+                if (call.sweepsMissed >= SWEEPS_BEFORE_FORGETTING) {
                     call.ended = true;
                     calls.remove(id, call);
                 }

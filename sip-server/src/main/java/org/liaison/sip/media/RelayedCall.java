@@ -17,6 +17,8 @@ final class RelayedCall {
     final Map<String, SentAnswer> sent = new HashMap<>();
     /** The relay took an offer of the call: from then on it knows the call until it times it out. */
     boolean offered;
+    /** Sweeps in a row that found the relay without the call (a relay over ng may just be unreachable). */
+    int sweepsMissed;
     /** A 2xx to the first INVITE went upstream: a CANCEL can no longer end the call. */
     boolean answered;
     boolean ended;
