@@ -3,7 +3,10 @@ package org.liaison.sip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -11,14 +14,18 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.media.MediaRelay;
+import org.liaison.media.RelayConfig;
+import org.liaison.media.ng.NgControlServer;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.FakeMediaRelay;
 import org.liaison.sip.testing.FreePorts;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
+import org.liaison.sip.wire.UdpPorts;
 
-/** media.encryption and media.relay as callers see them. */
+/** media.encryption, media.relay and the relay settings as callers see them. */
 class MediaPolicyProtocolTest {
     private static final String BOB = "sip:bob@" + TestServer.DOMAIN;
     private static final String SDP_TYPE = "Content-Type: application/sdp\r\n";
@@ -130,15 +137,34 @@ class MediaPolicyProtocolTest {
 
     @Test
     void alwaysRunsTheInProcessRelayOnTheConfiguredPorts() throws Exception {
-        int min = FreePorts.udpAndTcp() & ~1;
+        int min = UdpPorts.freeBlock(10);
         start(TestServer.builder().property("media.relay", "always").property("media.encryption", "optional")
                 .property("relay.port-min", Integer.toString(min)).property("relay.port-max", Integer.toString(min + 9)));
-        String offer = offerReachingBob(Calls.SDP);
+        assertOfferPointsAt(min, offerReachingBob(Calls.SDP));
+        assertEquals(1, server.server().media().relayedCallIds().size());
+    }
+
+    @Test
+    void relayServersMakeTheServerDriveARelayOverNg() throws Exception {
+        int min = UdpPorts.freeBlock(10);
+        InetSocketAddress control = new InetSocketAddress("127.0.0.1", FreePorts.udpAndTcp());
+        try (MediaRelay remote = MediaRelay.inProcess(new RelayConfig(InetAddress.getLoopbackAddress(), min, min + 9,
+                Duration.ofSeconds(30), Duration.ofSeconds(3), List.of()));
+                NgControlServer ng = NgControlServer.start(remote, control)) {
+            start(TestServer.builder().property("media.relay", "always").property("media.encryption", "optional")
+                    .property("relay.servers", "127.0.0.1:" + control.getPort()));
+            assertOfferPointsAt(min, offerReachingBob(Calls.SDP));
+            String callId = server.server().media().relayedCallIds().iterator().next();
+            assertTrue(remote.query(callId).isPresent(), "the remote relay knows the call");
+        }
+    }
+
+    /** The offer's media go to the relay on 127.0.0.1, ports {@code min..min+9}. */
+    private static void assertOfferPointsAt(int min, String offer) {
         Matcher port = Pattern.compile("(?m)^m=audio (\\d+) ").matcher(offer);
         assertTrue(port.find() && Integer.parseInt(port.group(1)) >= min && Integer.parseInt(port.group(1)) <= min + 9,
                 offer);
         assertTrue(offer.contains("c=IN IP4 127.0.0.1"), offer);
-        assertEquals(1, server.server().media().relayedCallIds().size());
     }
 
     /** Alice's INVITE to Bob (registered) offering {@code sdp}: the final response. */

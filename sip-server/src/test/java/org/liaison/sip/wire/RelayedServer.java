@@ -98,9 +98,13 @@ final class RelayedServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         for (AutoCloseable c : clients) {
-            c.close();
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot stop " + c, e);
+            }
         }
         server.close();
     }
