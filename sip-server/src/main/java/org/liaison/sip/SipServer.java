@@ -54,7 +54,7 @@ public final class SipServer implements AutoCloseable {
     /** Opens the media relay the configuration asks for; tests give a fake one. */
     @FunctionalInterface
     public interface RelayOpener {
-        MediaRelay open(RelaySettings settings) throws IOException;
+        MediaRelay open(RelaySettings settings);
     }
 
     private final WatchedAccountDirectory accounts;
