@@ -89,10 +89,11 @@ class MediaRelayProtocolTest {
             Calls.sendAuthenticated(alice, "alice-secret", BOB, callId, Calls.SDP);
             SipText onPhone = bob.awaitRequest("INVITE");
             SipText onDesk = bobDesk.awaitRequest("INVITE");
+            // one after the other: the server handles messages on several threads
             bob.respond(onPhone, 183, "Session Progress", "phone", SDP_TYPE, ANSWER);
-            bobDesk.respond(onDesk, 183, "Session Progress", "desk", SDP_TYPE, ANSWER);
             assertRelayed(alice.await(m -> m.status() == 183 && m.header("to").orElseThrow().contains("phone"),
                     Duration.ofSeconds(5)));
+            bobDesk.respond(onDesk, 183, "Session Progress", "desk", SDP_TYPE, ANSWER);
             assertRelayed(alice.await(m -> m.status() == 183 && m.header("to").orElseThrow().contains("desk"),
                     Duration.ofSeconds(5)));
             bob.respond(onPhone, 200, "OK", "phone", SDP_TYPE, ANSWER);
