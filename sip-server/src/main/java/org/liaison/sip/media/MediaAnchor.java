@@ -1,6 +1,7 @@
 package org.liaison.sip.media;
 
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -303,7 +304,7 @@ public final class MediaAnchor {
     }
 
     private static String sdpOf(Message message) {
-        return new String(message.getRawContent(), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(message.getRawContent(), StandardCharsets.UTF_8);
     }
 
     private static String callId(Message message) {
