@@ -33,6 +33,7 @@
 #                      that takes a users.csv of username,password,domain and prints KAMAILIO_PID=)
 #   LIAISON_JAVA_OPTS  passed to the JVM by bin/liaison
 #   EXTRA_PROPERTIES   lines appended to the generated liaison.properties (e.g. "sip.worker-threads = 2")
+#   MEDIA_RELAY [never] media.relay of the server: "always" has every call take relay ports (no media flows)
 #
 # Needs: sipp (Debian: sip-tester), a JDK 17 and Maven (bin/liaison builds on first use), ss.
 # Every sipp run is bounded by -m, -timeout and timeout(1); every process started is stopped on exit.
@@ -138,6 +139,9 @@ auth.max-failures-per-source = 100000
 security.allowed-destinations = 127.0.0.0/8
 # message-offline stores everything it sends: the per-user cap must not be what is measured
 im.max-queued-per-user = 1000000
+# sipp offers plain RTP and sends none: media policy off unless MEDIA_RELAY=always (relay ports only)
+media.relay = ${MEDIA_RELAY:-never}
+media.encryption = optional
 ${EXTRA_PROPERTIES:-}
 PROPS
   if [ ! -f "$ROOT/sip-server/target/sip-server.jar" ] || [ ! -d "$ROOT/sip-server/target/lib" ]; then

@@ -13,14 +13,18 @@ import javax.sip.SipException;
 import org.liaison.im.FileOfflineStore;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.OfflineStoreSettings;
+import org.liaison.media.MediaRelay;
 import org.liaison.provisioning.AccountChanges;
 import org.liaison.provisioning.UsersFileException;
 import org.liaison.provisioning.WatchedAccountDirectory;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.config.LiaisonConfig;
+import org.liaison.sip.config.MediaSettings;
 import org.liaison.sip.config.MessagingSettings;
+import org.liaison.sip.config.RelaySettings;
 import org.liaison.sip.edge.SipEdge;
 import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.media.MediaAnchor;
 import org.liaison.sip.messaging.GroupMessaging;
 import org.liaison.sip.messaging.MessageDelivery;
 import org.liaison.sip.messaging.MessagingMetrics;
@@ -47,6 +51,13 @@ public final class SipServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SipServer.class);
     private static final long EXPIRY_SWEEP_SECONDS = 10;
     private static final long METRICS_SECONDS = 60;
+    private static final long RELAYED_CALLS_SWEEP_SECONDS = 60;
+
+    /** Opens the media relay the configuration asks for; tests give a fake one. */
+    @FunctionalInterface
+    public interface RelayOpener {
+        MediaRelay open(RelaySettings settings);
+    }
 
     private final WatchedAccountDirectory accounts;
     private final EmbeddedLocationService locations;
@@ -54,11 +65,16 @@ public final class SipServer implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final SipEdge edge;
     private final Optional<TlsCredentials> tls;
+    private final MediaRelay relay;
+    private final MediaAnchor media;
 
     private SipServer(WatchedAccountDirectory accounts, EmbeddedLocationService locations, FileOfflineStore messages,
-            ScheduledExecutorService timers, SipEdge edge, Optional<TlsCredentials> tls) {
+            ScheduledExecutorService timers, SipEdge edge, Optional<TlsCredentials> tls, MediaRelay relay,
+            MediaAnchor media) {
         this.tls = tls;
         this.accounts = accounts;
+        this.relay = relay;
+        this.media = media;
         this.locations = locations;
         this.messages = messages;
         this.timers = timers;
@@ -67,6 +83,12 @@ public final class SipServer implements AutoCloseable {
 
     /** Starts serving; on failure everything opened so far is closed again. */
     public static SipServer start(LiaisonConfig config)
+            throws IOException, UsersFileException, SipException, CertificateProblem {
+        return start(config, SipServer::openRelay);
+    }
+
+    /** Starts serving with the media relay {@code relays} opens (when media.relay is not never). */
+    public static SipServer start(LiaisonConfig config, RelayOpener relays)
             throws IOException, UsersFileException, SipException, CertificateProblem {
         Clock clock = Clock.systemUTC();
         Path dataDir = createDataDir(config.dataDir());
@@ -84,6 +106,8 @@ public final class SipServer implements AutoCloseable {
         // timer C is cancelled for nearly every call: drop cancelled tasks at once, not after 120 s
         timers.setRemoveOnCancelPolicy(true);
         SipEdge edge = null;
+        MediaRelay relay = null;
+        MediaAnchor media;
         try {
             accounts = WatchedAccountDirectory.open(config.users().file(), config.users().groupsFile(),
                     config.sip().domain(),
@@ -100,8 +124,12 @@ public final class SipServer implements AutoCloseable {
             RouteToken routeToken = RouteToken.open(dataDir);
             TargetResolver targets = new TargetResolver(local, accounts, locations, config.proxy().destinations(),
                     factories);
+            if (config.media().relay() != MediaSettings.RelayPolicy.NEVER) {
+                relay = relays.open(config.relay());
+            }
+            media = new MediaAnchor(Optional.ofNullable(relay), config.media());
             Forwarder forwarder = new Forwarder(factories, local, edge.providers(), routeToken, timers,
-                    config.proxy().inviteTimeout(), im.deviceAnswer());
+                    config.proxy().inviteTimeout(), im.deviceAnswer(), media);
             MessagingMetrics metrics = new MessagingMetrics();
             MessageDelivery delivery = new MessageDelivery(messages, locations, targets, forwarder, factories,
                     config.sip().domain(), timers, metrics);
@@ -110,7 +138,8 @@ public final class SipServer implements AutoCloseable {
             GroupMessaging groups = new GroupMessaging(accounts, messages, delivery, new Responses(factories),
                     config.sip().domain(), metrics);
             RequestRouter router = new RequestRouter(local, digest, accounts, targets, registrar, routeToken,
-                    config.proxy(), config.compatibility(), offline, groups, factories, config.tls().required());
+                    config.proxy(), config.compatibility(), offline, groups, factories, config.tls().required(),
+                    media);
             FileOfflineStore store = messages;
             timers.scheduleWithFixedDelay(() -> {
                 metrics.expired(store.purgeExpired());
@@ -118,16 +147,20 @@ public final class SipServer implements AutoCloseable {
             }, METRICS_SECONDS, METRICS_SECONDS, TimeUnit.SECONDS);
             timers.scheduleWithFixedDelay(locations::purgeExpired, EXPIRY_SWEEP_SECONDS, EXPIRY_SWEEP_SECONDS,
                     TimeUnit.SECONDS);
+            if (relay != null) {
+                timers.scheduleWithFixedDelay(media::forgetCallsTheRelayEnded, RELAYED_CALLS_SWEEP_SECONDS,
+                        RELAYED_CALLS_SWEEP_SECONDS, TimeUnit.SECONDS);
+            }
             edge.start(router, forwarder);
         } catch (IOException | UsersFileException | SipException | RuntimeException e) {
-            closeQuietly(edge, accounts, messages, locations);
+            closeQuietly(edge, relay, accounts, messages, locations);
             timers.shutdownNow();
             throw e;
         }
         LOG.info("serving sip domain {} on {} (udp {}, tcp {}, tls {}), {} users, {} registered devices",
                 config.sip().domain(), config.sip().addresses(), config.sip().udpPort(), config.sip().tcpPort(),
                 config.sip().tlsPort(), accounts.all().size(), locations.count());
-        return new SipServer(accounts, locations, messages, timers, edge, tls);
+        return new SipServer(accounts, locations, messages, timers, edge, tls, relay, media);
     }
 
     /** A user removed from users.csv, or disabled there, loses every registration at once. */
@@ -136,6 +169,11 @@ public final class SipServer implements AutoCloseable {
             locations.removeAll(user);
             LOG.info("user {} removed or disabled in the users file: registrations ended", user);
         }
+    }
+
+    /** The relay in this process, or a client of the relays named by relay.servers. */
+    private static MediaRelay openRelay(RelaySettings settings) {
+        return MediaRelay.start(settings.toRelayConfig());
     }
 
     private static Path createDataDir(Path dataDir) throws IOException {
@@ -159,14 +197,19 @@ public final class SipServer implements AutoCloseable {
         return messages;
     }
 
+    /** Which calls go through the media relay. */
+    public MediaAnchor media() {
+        return media;
+    }
+
     public WatchedAccountDirectory accounts() {
         return accounts;
     }
 
-    /** Stops listening first, then flushes the stores (the location journal is forced to disk). */
+    /** Stops listening first, then the relay, then flushes the stores (the location journal is forced to disk). */
     @Override
     public void close() {
-        closeQuietly(edge, accounts, messages, locations);
+        closeQuietly(edge, relay, accounts, messages, locations);
         timers.shutdownNow();
         LOG.info("stopped");
     }

@@ -187,7 +187,7 @@ class CallProtocolTest {
         bob.respond(received, 180, "Ringing", "bobtag", null, null);
         alice.await(m -> m.isResponse() && m.status() == 180, Duration.ofSeconds(5));
 
-        alice.send(cancelOf(invite));
+        alice.send(Calls.cancelOf(invite));
         assertEquals(200, alice.awaitResponse("CANCEL", 200).status());
         SipText cancel = bob.awaitRequest("CANCEL");
         bob.respond(cancel, 200, "OK", null, null, null);
@@ -200,7 +200,7 @@ class CallProtocolTest {
         assertEquals(200, bob.register("bob-secret", "").status());
         String invite = sendAuthenticatedInvite("sip:bob@" + DOMAIN, UUID.randomUUID().toString());
         SipText received = bob.awaitRequest("INVITE");
-        alice.send(cancelOf(invite));
+        alice.send(Calls.cancelOf(invite));
         assertEquals(200, alice.awaitResponse("CANCEL", 200).status());
         // RFC 3261 §9.1: no CANCEL before a provisional response; it follows the 180 instead
         assertTrue(bob.receivesNothing(m -> "CANCEL".equals(m.method()) && !m.isResponse(), Duration.ofMillis(300)));
@@ -277,13 +277,7 @@ class CallProtocolTest {
 
     /** INVITE, 407, INVITE with credentials: returns the authenticated INVITE's text. */
     private String sendAuthenticatedInvite(String requestUri, String callId) throws Exception {
-        alice.send(Calls.invite(alice, requestUri, callId).replace("{auth}", ""));
-        SipText challenge = alice.awaitResponse("INVITE", 400);
-        assertEquals(407, challenge.status(), challenge.toString());
-        String invite = Calls.invite(alice, requestUri, callId)
-                .replace("{auth}", alice.authorization(challenge, "INVITE", requestUri, "alice", "alice-secret"));
-        alice.send(invite);
-        return invite;
+        return Calls.sendAuthenticated(alice, "alice-secret", requestUri, callId, Calls.SDP);
     }
 
     /** Alice calls, Bob answers, Alice ACKs; returns the INVITE as Bob received it. */
@@ -296,25 +290,5 @@ class CallProtocolTest {
         alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
         bob.awaitRequest("ACK");
         return invite;
-    }
-
-    /** RFC 3261 §9.1: CANCEL copies the INVITE's Request-URI, top Via, From, To, Call-ID and CSeq number. */
-    private static String cancelOf(String invite) {
-        String head = invite.substring(0, invite.indexOf("\r\n\r\n"));
-        StringBuilder b = new StringBuilder();
-        for (String line : head.split("\r\n")) {
-            if (line.startsWith("INVITE ")) {
-                b.append(line.replaceFirst("INVITE", "CANCEL"));
-            } else if (line.startsWith("CSeq:")) {
-                b.append(line.replace("INVITE", "CANCEL"));
-            } else if (line.startsWith("Via:") || line.startsWith("From:") || line.startsWith("To:")
-                    || line.startsWith("Call-ID:") || line.startsWith("Max-Forwards:")) {
-                b.append(line);
-            } else {
-                continue;
-            }
-            b.append("\r\n");
-        }
-        return b.append("Content-Length: 0\r\n\r\n").toString();
     }
 }

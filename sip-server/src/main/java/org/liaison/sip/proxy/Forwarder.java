@@ -32,6 +32,7 @@ import javax.sip.message.Response;
 import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.edge.FlowRouter;
 import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.media.MediaAnchor;
 import org.liaison.sip.registrar.Flow;
 import org.liaison.sip.routing.LocalAddresses;
 import org.liaison.sip.routing.LoopDetector;
@@ -62,12 +63,14 @@ public final class Forwarder {
     private final ScheduledExecutorService timers;
     private final Duration timerC;
     private final Duration deviceAnswerTimeout;
+    private final MediaAnchor media;
     /** INVITEs still open to CANCEL, by their top Via branch and Call-ID (RFC 3261 §9.2). */
     private final Map<String, ProxyTransaction> cancellable = new ConcurrentHashMap<>();
     private final AtomicLong branchCounter = new AtomicLong();
 
     public Forwarder(SipFactories sip, LocalAddresses local, Map<InetAddress, SipProvider> providers,
-            RouteToken routeToken, ScheduledExecutorService timers, Duration timerC, Duration deviceAnswerTimeout) {
+            RouteToken routeToken, ScheduledExecutorService timers, Duration timerC, Duration deviceAnswerTimeout,
+            MediaAnchor media) {
         this.sip = sip;
         this.local = local;
         this.providers = Map.copyOf(providers);
@@ -76,6 +79,7 @@ public final class Forwarder {
         this.timers = timers;
         this.timerC = timerC;
         this.deviceAnswerTimeout = deviceAnswerTimeout;
+        this.media = media;
     }
 
     /** Forwards statefully: the server transaction gets the responses of every branch. */
@@ -154,6 +158,7 @@ public final class Forwarder {
             LOG.debug("cannot answer CANCEL: {}", e.toString());
         }
         if (tx != null) {
+            media.cancelled(tx.request);
             synchronized (tx) {
                 tx.cancelled = true;
                 tx.branches.forEach(this::cancelBranch);
@@ -205,6 +210,9 @@ public final class Forwarder {
         ProxyTransaction tx = branch.owner;
         int status = response.getStatusCode();
         synchronized (tx) {
+            if (status > Response.TRYING) {
+                media.onResponse(tx.request, response);
+            }
             if (!branch.isPending()) {
                 // another 2xx of a forked INVITE after this branch ended is still forwarded (§16.7 step 5)
                 if (status / 100 == 2 && tx.isInvite()) {
@@ -281,6 +289,9 @@ public final class Forwarder {
             return;
         }
         tx.answered = true;
+        if (tx.isInvite()) {
+            media.inviteFailed(tx.request);
+        }
         List<Integer> statuses = tx.branches.stream().map(b -> b.finalStatus).toList();
         Branch best = tx.branches.get(BestResponse.choose(statuses));
         if (tx.whenUnreachable != null && UNREACHABLE.contains(best.finalStatus)) {
@@ -477,6 +488,7 @@ public final class Forwarder {
         if (upstream.getHeader(ViaHeader.NAME) == null) {
             return;
         }
+        media.onRetransmission(upstream);
         try {
             receivedOn.sendResponse(upstream);
         } catch (SipException e) {

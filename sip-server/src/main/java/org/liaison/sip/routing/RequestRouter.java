@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.text.ParseException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.sip.address.SipURI;
@@ -22,6 +23,8 @@ import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.config.ProxySettings;
 import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.media.MediaAnchor;
+import org.liaison.sip.media.MediaRefusal;
 import org.liaison.sip.messaging.GroupMessaging;
 import org.liaison.sip.messaging.OfflineMessaging;
 import org.liaison.sip.registrar.Flow;
@@ -54,12 +57,13 @@ public final class RequestRouter {
     private final Responses responses;
     private final SipFactories sip;
     private final boolean tlsRequired;
+    private final MediaAnchor media;
 
     /** {@code tlsRequired}: local users' requests (all out-of-dialog requests) are taken over TLS only. */
     public RequestRouter(LocalAddresses local, DigestAuthenticator digest, AccountDirectory accounts,
             TargetResolver targets, Registrar registrar, RouteToken routeToken, ProxySettings proxy,
             ClientCompatibility compatibility, OfflineMessaging offline, GroupMessaging groups, SipFactories sip,
-            boolean tlsRequired) {
+            boolean tlsRequired, MediaAnchor media) {
         this.local = local;
         this.tlsRequired = tlsRequired;
         this.responses = new Responses(sip);
@@ -75,6 +79,7 @@ public final class RequestRouter {
         this.destinations = proxy.destinations();
         this.foreignDomains = proxy.foreignDomains();
         this.sip = sip;
+        this.media = media;
     }
 
     public Outcome route(Request request, Flow source) {
@@ -88,7 +93,7 @@ public final class RequestRouter {
         // RFC 3261 §16.4: our own Route entries are consumed here
         OurRoutes routes = consumeOurRoutes(request);
         if (isInDialog(request)) {
-            return inDialog(request, routes);
+            return inDialog(request, routes, source);
         }
         if (Request.ACK.equals(method)) {
             return new Outcome.Drop("ACK outside any dialog or transaction");
@@ -188,13 +193,20 @@ public final class RequestRouter {
                 return respond(request, Response.TEMPORARILY_UNAVAILABLE, "No device reachable over TLS");
             }
         }
+        if (Request.INVITE.equals(request.getMethod())) {
+            Optional<MediaRefusal> refused = media.offerToDevices(request, source,
+                    found.stream().anyMatch(RequestRouter::isBehindNat));
+            if (refused.isPresent()) {
+                return refuse(request, refused.get());
+            }
+        }
         return new Outcome.Forward(request, found, DIALOG_CREATING.contains(request.getMethod()),
                 recipient.<java.util.function.Supplier<Response>>map(r -> () -> offline.storeForLater(request, r))
                         .orElse(null));
     }
 
     /** In-dialog requests follow the route set we recorded; the Route token proves we did record it. */
-    private Outcome inDialog(Request request, OurRoutes routes) {
+    private Outcome inDialog(Request request, OurRoutes routes, Flow source) {
         boolean ack = Request.ACK.equals(request.getMethod());
         if (!routes.consumed()) {
             if (Request.OPTIONS.equals(request.getMethod()) && isForThisServer(request)) {
@@ -211,6 +223,10 @@ public final class RequestRouter {
         TargetResolver.Resolution resolution = targets.inDialog(request.getRequestURI(), routes.next());
         if (resolution instanceof TargetResolver.Resolution.NotFound n) {
             return ack ? new Outcome.Drop("in-dialog ACK to nowhere") : respond(request, n.status(), n.reason());
+        }
+        Optional<MediaRefusal> refused = media.inDialog(request, source);
+        if (refused.isPresent()) {
+            return refuse(request, refused.get());
         }
         return new Outcome.Forward(request, ((TargetResolver.Resolution.Found) resolution).targets(), false);
     }
@@ -281,6 +297,26 @@ public final class RequestRouter {
         return from.getAddress().getURI() instanceof SipURI uri && uri.getUser() != null
                 && uri.getUser().toLowerCase(Locale.ROOT).equals(account.username())
                 && local.isOurHost(uri.getHost());
+    }
+
+    /** A device reached at another address than its Contact's registered from behind a NAT. */
+    private static boolean isBehindNat(Target target) {
+        return target.requestUri() instanceof SipURI contact
+                && !Objects.equals(IpLiteral.parse(contact.getHost()), IpLiteral.parse(target.hop().getHost()));
+    }
+
+    /** An offer the media policy or the relay refused: the reason goes in a Warning (RFC 3261 §20.43). */
+    private Outcome refuse(Request request, MediaRefusal refusal) {
+        Response response = responses.create(request, refusal.status());
+        try {
+            response.addHeader(sip.headers().createWarningHeader(local.domain(), 399, refusal.warning()));
+            if (refusal.retryAfterSeconds() > 0) {
+                response.addHeader(sip.headers().createRetryAfterHeader(refusal.retryAfterSeconds()));
+            }
+        } catch (ParseException | javax.sip.InvalidArgumentException e) {
+            throw new IllegalStateException("cannot build a media refusal", e);
+        }
+        return new Outcome.Respond(response);
     }
 
     private Outcome respond(Request request, int status, String reason) {

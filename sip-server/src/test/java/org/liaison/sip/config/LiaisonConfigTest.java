@@ -36,12 +36,28 @@ class LiaisonConfigTest {
         assertEquals(List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5), config.auth().algorithms());
         assertEquals(60, config.registrar().minExpiresSeconds());
         assertTrue(config.proxy().foreignDomains().isEmpty());
+        assertEquals(new MediaSettings(MediaSettings.RelayPolicy.ALWAYS, MediaSettings.Encryption.MANDATORY),
+                config.media());
         RelayConfig relay = config.relay().toRelayConfig();
         assertEquals(30000, relay.portMin());
         assertEquals(Duration.ofSeconds(60), relay.idleTimeout());
         assertEquals(Duration.ofSeconds(3), relay.learningWindow());
         assertTrue(relay.servers().isEmpty(), "the relay runs in process by default");
         assertEquals(new InetSocketAddress("127.0.0.1", 2223), config.relay().control());
+    }
+
+    @Test
+    void mediaPolicyIsReadAndABadOneNamesTheChoices() throws Exception {
+        write("media.relay = NAT-only\nmedia.encryption = optional\n");
+        assertEquals(new MediaSettings(MediaSettings.RelayPolicy.NAT_ONLY, MediaSettings.Encryption.OPTIONAL),
+                LiaisonConfig.load(dir).media());
+        write("media.relay = sometimes\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+        assertEquals(dir.resolve("liaison.properties") + ": media.relay: \"sometimes\" is not always, never or nat-only",
+                e.getMessage());
+        write("media.encryption = srtp\n");
+        e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+        assertTrue(e.getMessage().endsWith("media.encryption: \"srtp\" is not mandatory or optional"), e.getMessage());
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
@@ -18,6 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.sip.config.MediaSettings;
+import org.liaison.sip.config.MediaSettings.Encryption;
+import org.liaison.sip.config.MediaSettings.RelayPolicy;
+import org.liaison.sip.media.MediaAnchor;
 import org.liaison.im.FileOfflineStore;
 import org.liaison.im.OfflineStoreSettings;
 import org.liaison.provisioning.AccountSnapshot;
@@ -79,7 +84,8 @@ class RequestRouterTest {
         router = new RequestRouter(local, digest, accounts, targets, registrar, new RouteToken(new byte[32]), proxy,
                 new ClientCompatibility(List.of()),
                 new OfflineMessaging(messages, delivery, new Responses(SIP), 65536, metrics),
-                new GroupMessaging(accounts, messages, delivery, new Responses(SIP), DOMAIN, metrics), SIP, false);
+                new GroupMessaging(accounts, messages, delivery, new Responses(SIP), DOMAIN, metrics), SIP, false,
+                new MediaAnchor(Optional.empty(), new MediaSettings(RelayPolicy.NEVER, Encryption.OPTIONAL)));
     }
 
     @AfterEach

@@ -1,19 +1,25 @@
 package org.liaison.sip.testing;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /** Request texts for calls between {@link TestUa}s, with {@code {auth}} where credentials go. */
 public final class Calls {
-    static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+    public static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
             + "m=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
 
     private Calls() {
     }
 
     public static String invite(TestUa caller, String requestUri, String callId) {
-        return "INVITE " + requestUri + " SIP/2.0\r\n"
+        return invite(caller, requestUri, callId, SDP);
+    }
+
+    /** An INVITE offering {@code sdp}; an empty {@code sdp} makes an INVITE without offer (RFC 3261 §13.2.1). */
+    public static String invite(TestUa caller, String requestUri, String callId, String sdp) {
+        return withSdp("INVITE " + requestUri + " SIP/2.0\r\n"
                 + "Via: " + caller.via(TestUa.newBranch()) + "\r\n"
                 + "Max-Forwards: 70\r\n"
                 + "From: <" + caller.aor() + ">;tag=caller" + Math.abs(callId.hashCode()) + "\r\n"
@@ -21,9 +27,51 @@ public final class Calls {
                 + "Call-ID: " + callId + "\r\n"
                 + "CSeq: " + caller.nextCseq() + " INVITE\r\n"
                 + "Contact: <" + caller.contact() + ">\r\n"
-                + "Content-Type: application/sdp\r\n"
                 + "{auth}"
-                + "Content-Length: " + SDP.length() + "\r\n\r\n" + SDP;
+                + "Content-Length: 0\r\n\r\n", sdp);
+    }
+
+    /** INVITE, 407, INVITE with {@code caller}'s credentials: returns the authenticated INVITE's text. */
+    public static String sendAuthenticated(TestUa caller, String password, String requestUri, String callId,
+            String sdp) throws IOException {
+        caller.send(invite(caller, requestUri, callId, sdp).replace("{auth}", ""));
+        SipText challenge = caller.awaitResponse("INVITE", 400);
+        if (challenge.status() != 407) {
+            throw new AssertionError("expected a 407 challenge: " + challenge);
+        }
+        String invite = invite(caller, requestUri, callId, sdp).replace("{auth}",
+                caller.authorization(challenge, "INVITE", requestUri, caller.user(), password));
+        caller.send(invite);
+        return invite;
+    }
+
+    /** RFC 3261 §9.1: CANCEL copies the INVITE's Request-URI, top Via, From, To, Call-ID and CSeq number. */
+    public static String cancelOf(String invite) {
+        String head = invite.substring(0, invite.indexOf("\r\n\r\n"));
+        StringBuilder b = new StringBuilder();
+        for (String line : head.split("\r\n")) {
+            if (line.startsWith("INVITE ")) {
+                b.append(line.replaceFirst("INVITE", "CANCEL"));
+            } else if (line.startsWith("CSeq:")) {
+                b.append(line.replace("INVITE", "CANCEL"));
+            } else if (line.startsWith("Via:") || line.startsWith("From:") || line.startsWith("To:")
+                    || line.startsWith("Call-ID:") || line.startsWith("Max-Forwards:")) {
+                b.append(line);
+            } else {
+                continue;
+            }
+            b.append("\r\n");
+        }
+        return b.append("Content-Length: 0\r\n\r\n").toString();
+    }
+
+    /** {@code request} (without a body) carrying {@code sdp} instead; unchanged for an empty one. */
+    public static String withSdp(String request, String sdp) {
+        if (sdp.isEmpty()) {
+            return request;
+        }
+        return request.replace("Content-Length: 0\r\n\r\n", "Content-Type: application/sdp\r\nContent-Length: "
+                + sdp.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "\r\n\r\n" + sdp);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.liaison.media.MediaRelay;
 import org.liaison.sip.SipServer;
 import org.liaison.sip.config.LiaisonConfig;
 
@@ -22,10 +23,12 @@ public final class TestServer implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final int tlsPort;
+    private final MediaRelay relay;
     private SipServer server;
 
-    private TestServer(Path root, int port, Map<String, String> properties, List<String> userLines)
-            throws IOException {
+    private TestServer(Path root, int port, Map<String, String> properties, List<String> userLines,
+            MediaRelay relay) throws IOException {
+        this.relay = relay;
         this.configDir = Files.createDirectories(root.resolve("conf"));
         this.dataDir = root.resolve("data");
         this.port = port;
@@ -44,7 +47,8 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts (or restarts, after {@link #stop()}) the server on the same directories and port. */
     public TestServer start() throws Exception {
-        server = SipServer.start(LiaisonConfig.load(configDir));
+        LiaisonConfig config = LiaisonConfig.load(configDir);
+        server = relay == null ? SipServer.start(config) : SipServer.start(config, settings -> relay);
         return this;
     }
 
@@ -97,6 +101,7 @@ public final class TestServer implements AutoCloseable {
         private final List<String> users = new ArrayList<>();
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private boolean tls;
+        private MediaRelay relay;
 
         /** A user with a clear-text password, e.g. {@code user("alice", "secret", "1001")}. */
         public Builder user(String name, String password, String extension) {
@@ -113,6 +118,12 @@ public final class TestServer implements AutoCloseable {
         /** Adds a TLS listener on a free port of its own, with a certificate from the server's private CA. */
         public Builder withTls() {
             tls = true;
+            return this;
+        }
+
+        /** Calls go through {@code relay} (media.relay = always unless set otherwise). */
+        public Builder mediaRelay(MediaRelay relay) {
+            this.relay = relay;
             return this;
         }
 
@@ -140,8 +151,11 @@ public final class TestServer implements AutoCloseable {
                 }
                 p.put("sip.tls.port", Integer.toString(tlsPort));
             }
+            // signalling tests offer plain RTP and run without a relay unless they ask for one
+            p.put("media.relay", relay == null ? "never" : "always");
+            p.put("media.encryption", "optional");
             p.putAll(overrides);
-            return new TestServer(root, port, p, users);
+            return new TestServer(root, port, p, users, relay);
         }
 
         public TestServer start(Path root) throws Exception {

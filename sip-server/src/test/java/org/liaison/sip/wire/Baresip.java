@@ -39,21 +39,38 @@ final class Baresip implements AutoCloseable {
         this.dir = dir;
     }
 
+    /**
+     * What a baresip sends and keeps: {@code mediaenc} ({@code srtp-mand}, {@code dtls_srtp}; null =
+     * plain RTP) and its microphone, a WAV file (null = a 440 Hz sine). With either set it also
+     * records what it sends and hears ({@link #received()}).
+     */
+    record Media(String mediaenc, Path microphone) {
+        static final Media PLAIN = new Media(null, null);
+    }
+
     /** Starts baresip for {@code account} in {@code parent/name}; it answers calls by itself. */
     static Baresip start(Path parent, String name, SipAccount account) throws IOException {
         return start(parent, name, account, null);
+    }
+
+    static Baresip start(Path parent, String name, SipAccount account, String peerUri) throws IOException {
+        return start(parent, name, account, peerUri, Media.PLAIN);
     }
 
     /**
      * Starts baresip with {@code peerUri} (e.g. {@code sip:alice@liaison.test}) as its only, hence current,
      * contact: the target of {@link #message(String)}. A null peer leaves the contact list empty.
      */
-    static Baresip start(Path parent, String name, SipAccount account, String peerUri) throws IOException {
+    static Baresip start(Path parent, String name, SipAccount account, String peerUri, Media media)
+            throws IOException {
         Path binary = Tools.require("baresip");
         Path modules = binary.getParent().resolveSibling("lib/baresip/modules");
         Path dir = Files.createDirectories(parent.resolve(name));
         int sipPort = FreePorts.udpAndTcp();
         int rtp = UdpPorts.freeBlock(20);
+        // over TLS the signalling is safe for SDES keys: insist on SRTP unless the test chose a mode
+        String mediaenc = media.mediaenc() != null ? media.mediaenc()
+                : account.tlsCa().isPresent() ? "srtp-mand" : null;
         Files.writeString(dir.resolve("config"), String.join("\n",
                 "poll_method\tepoll",
                 "sip_listen\t127.0.0.1:" + sipPort,
@@ -61,7 +78,8 @@ final class Baresip implements AutoCloseable {
                 "call_local_timeout\t30",
                 "audio_player\taubridge,sink-" + name,
                 "audio_alert\taubridge,alert-" + name,
-                "audio_source\tausine,440",
+                media.microphone() == null ? "audio_source\tausine,440"
+                        : "audio_source\taufile," + media.microphone(),
                 "ausrc_srate\t48000",
                 "ausrc_channels\t2",
                 "auplay_srate\t48000",
@@ -74,7 +92,8 @@ final class Baresip implements AutoCloseable {
                 "module\tg711.so",
                 "module\tausine.so",
                 "module\taubridge.so",
-                "module\tsrtp.so",
+                media.equals(Media.PLAIN) ? "" : "module\taufile.so\nmodule\tsndfile.so\nsnd_path\t" + dir,
+                mediaenc == null ? "" : "module\tsrtp.so\nmodule\tdtls_srtp.so",
                 "module_tmp\tuuid.so",
                 "module_tmp\taccount.so",
                 "module_app\tmenu.so",
@@ -86,7 +105,7 @@ final class Baresip implements AutoCloseable {
         String server = "sip:" + account.serverHost() + ":" + account.serverPort() + transport;
         Files.writeString(dir.resolve("accounts"), "<" + account.aor() + transport + ">;auth_pass="
                 + account.password() + ";outbound=\"" + server + "\";answermode=auto;regint=300"
-                + ";audio_codecs=pcmu" + (account.tlsCa().isPresent() ? ";mediaenc=srtp-mand" : "") + "\n");
+                + ";audio_codecs=pcmu" + (mediaenc == null ? "" : ";mediaenc=" + mediaenc) + "\n");
         Files.writeString(dir.resolve("contacts"), peerUri == null ? "" : "<" + peerUri + ">\n");
         ChildProcess process = ChildProcess.start("baresip " + name,
                 List.of(binary.toString(), "-f", dir.toString(), "-s", "-t", Integer.toString(MAX_LIFETIME_SECONDS)),
@@ -118,6 +137,13 @@ final class Baresip implements AutoCloseable {
 
     void hangUp() {
         command("/hangup");
+    }
+
+    /** The recording of what this baresip heard in its call (its sndfile {@code dump-*-dec.wav}). */
+    Optional<Path> received() throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().matches("dump-.*-dec\\.wav")).findFirst();
+        }
     }
 
     boolean awaitOutput(String regex, Duration timeout) {

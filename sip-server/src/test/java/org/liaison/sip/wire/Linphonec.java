@@ -43,6 +43,16 @@ final class Linphonec implements AutoCloseable {
 
     /** Starts linphonec for {@code account} in {@code parent/name}; {@code autoAnswer} adds {@code -a}. */
     static Linphonec start(Path parent, String name, SipAccount account, boolean autoAnswer) throws IOException {
+        // over TLS the signalling is safe for SDES keys: insist on SRTP as a staff phone would
+        return start(parent, name, account, autoAnswer, account.tlsCa().isPresent() ? "srtp" : "none");
+    }
+
+    /**
+     * Starts linphonec with {@code mediaEncryption} ({@code srtp}, {@code zrtp}, {@code dtls}: then
+     * mandatory, a call without it fails; {@code none}: plain RTP).
+     */
+    static Linphonec start(Path parent, String name, SipAccount account, boolean autoAnswer, String mediaEncryption)
+            throws IOException {
         Path binary = Tools.require("linphonec");
         Path dir = Files.createDirectories(parent.resolve(name));
         Path home = dir.resolve("home");
@@ -50,7 +60,7 @@ final class Linphonec implements AutoCloseable {
         int sipPort = FreePorts.udpAndTcp();
         int rtp = UdpPorts.freeBlock(20);
         Path config = dir.resolve("linphonerc");
-        Files.writeString(config, linphonerc(account, sipPort, rtp));
+        Files.writeString(config, linphonerc(account, sipPort, rtp, mediaEncryption));
         List<String> cmd = new ArrayList<>(List.of(binary.toString(), "-c", config.toString(),
                 "-d", "6", "-l", dir.resolve("log").toString()));
         if (autoAnswer) {
@@ -61,7 +71,7 @@ final class Linphonec implements AutoCloseable {
         return new Linphonec(name, account, process, dir, sipPort);
     }
 
-    private static String linphonerc(SipAccount a, int sipPort, int rtp) {
+    private static String linphonerc(SipAccount a, int sipPort, int rtp, String mediaEncryption) {
         boolean secure = a.tlsCa().isPresent();
         String server = a.serverHost() + ':' + a.serverPort() + ";transport=" + a.transport();
         StringBuilder rc = new StringBuilder();
@@ -70,14 +80,13 @@ final class Linphonec implements AutoCloseable {
                 .append("sip_tcp_port=0\n")
                 .append("sip_tls_port=").append(secure ? sipPort : 0).append('\n')
                 .append("bind_address=127.0.0.1\n")
-                .append("default_proxy=0\n");
+                .append("default_proxy=0\n")
+                .append("media_encryption=").append(mediaEncryption).append('\n')
+                .append("media_encryption_mandatory=").append("none".equals(mediaEncryption) ? 0 : 1).append('\n');
         if (secure) {
             // linphone ships its own CA bundle: a private CA must be named (root_ca), and the name checked
             rc.append("root_ca=").append(a.tlsCa().get()).append('\n')
-                    .append("verify_server_certs=1\nverify_server_cn=1\n")
-                    .append("media_encryption=srtp\nmedia_encryption_mandatory=1\n");
-        } else {
-            rc.append("media_encryption=none\nmedia_encryption_mandatory=0\n");
+                    .append("verify_server_certs=1\nverify_server_cn=1\n");
         }
         rc.append("[rtp]\n")
                 .append("bind_address=127.0.0.1\n")
@@ -127,6 +136,22 @@ final class Linphonec implements AutoCloseable {
     Optional<String> awaitChat(String fromAor, String marker, Duration timeout) {
         return Await.match(dir.resolve("out"), PROMPT + "Message received from (?:[^<\\n]*<)?" + Pattern.quote(fromAor)
                 + ">?: (.*" + Pattern.quote(marker) + ".*?)\\r?$", timeout).map(m -> m.group(1));
+    }
+
+    /**
+     * No sound card: the call sends {@code microphone} (a WAV file, 8 kHz mono) and records what it
+     * hears to {@code speaker}. Given before the call.
+     */
+    void useFiles(Path microphone, Path speaker) {
+        command("soundcard use files");
+        command("play " + microphone);
+        command("record " + speaker);
+    }
+
+    /** The media encryption the last call negotiated ({@code SRTP}, {@code ZRTP}, {@code DTLS}, {@code None}). */
+    Optional<String> awaitEncryption(Duration timeout) {
+        return Await.match(dir.resolve("log"), "Negotiated media encryption is LinphoneMediaEncryption(\\w+)", timeout)
+                .map(m -> m.group(1));
     }
 
     /** Hangs up the current call. */

@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Loopback UDP ports for the programs under test: blocks of consecutive free ports (RTP ranges,
  * sipp's media ports) and whether a port has been bound by someone (a child process is listening).
  */
-final class UdpPorts {
+public final class UdpPorts {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     /** Above the usual RTP ranges and below Linux's ephemeral range (32768+ is avoided on purpose). */
     private static final int LOW = 20000;
@@ -26,7 +26,7 @@ final class UdpPorts {
     }
 
     /** The first port of {@code count} consecutive UDP ports free on 127.0.0.1 right now. */
-    static int freeBlock(int count) throws IOException {
+    public static int freeBlock(int count) throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
             int base = ThreadLocalRandom.current().nextInt(LOW, HIGH - count) & ~1; // even, as RTP likes
             if (allFree(base, count)) {

@@ -1,0 +1,36 @@
+package org.liaison.sip.config;
+
+import java.util.Locale;
+
+/**
+ * When calls go through the media relay and which offers are accepted.
+ *
+ * @param relay      {@code always}, {@code never}, or {@code nat-only}: only when a party's media
+ *                   address is not where its signalling came from (see {@code MediaAnchor})
+ * @param encryption {@code mandatory}: an offer without SRTP keyed safely (DTLS fingerprint, ZRTP, or
+ *                   SDES over TLS) is refused with 488; {@code optional}: any offer passes
+ */
+public record MediaSettings(RelayPolicy relay, Encryption encryption) {
+
+    public enum RelayPolicy { ALWAYS, NEVER, NAT_ONLY }
+
+    public enum Encryption { MANDATORY, OPTIONAL }
+
+    static MediaSettings from(ConfigReader r) throws ConfigException {
+        String relay = r.string("media.relay", "always");
+        RelayPolicy policy = switch (relay.toLowerCase(Locale.ROOT)) {
+            case "always" -> RelayPolicy.ALWAYS;
+            case "never" -> RelayPolicy.NEVER;
+            case "nat-only" -> RelayPolicy.NAT_ONLY;
+            default -> throw r.problem("media.relay", ConfigReader.quoted(relay) + " is not always, never or nat-only");
+        };
+        String encryption = r.string("media.encryption", "mandatory");
+        Encryption required = switch (encryption.toLowerCase(Locale.ROOT)) {
+            case "mandatory" -> Encryption.MANDATORY;
+            case "optional" -> Encryption.OPTIONAL;
+            default -> throw r.problem("media.encryption", ConfigReader.quoted(encryption)
+                    + " is not mandatory or optional");
+        };
+        return new MediaSettings(policy, required);
+    }
+}

@@ -1,0 +1,325 @@
+package org.liaison.sip.media;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Message;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.liaison.media.MediaRelay;
+import org.liaison.media.MediaRelayException;
+import org.liaison.sip.config.IpLiteral;
+import org.liaison.sip.config.MediaSettings;
+import org.liaison.sip.config.MediaSettings.RelayPolicy;
+import org.liaison.sip.registrar.Flow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which SIP message means what to the media relay, for the proxy (RFC 3264 offer/answer as seen
+ * from the middle). A call is relayed or not from its first INVITE on; for a relayed call:
+ *
+ * <ul>
+ * <li>an INVITE, re-INVITE or UPDATE with SDP is an offer from its From tag; the 18x or 2xx with
+ * SDP that answers it is the answer of the device in its To tag (each fork its own leg);</li>
+ * <li>an INVITE without SDP gets its offer in the 2xx (from the device) and the answer in the ACK;</li>
+ * <li>BYE ends the call, so do a CANCEL before any 2xx and the failure of every fork; a fork that
+ * fails while another goes on ends that fork's leg only.</li>
+ * </ul>
+ *
+ * Every SDP passed on is the relay's rewrite. Offers are policed first ({@link EncryptionPolicy}).
+ */
+public final class MediaAnchor {
+    private static final Logger LOG = LoggerFactory.getLogger(MediaAnchor.class);
+    /** What a caller refused for lack of relay ports is told to wait before trying again. */
+    static final int RETRY_AFTER_SECONDS = 30;
+    static final int SWEEPS_BEFORE_FORGETTING = 3;
+
+    private final Optional<MediaRelay> relay;
+    private final RelayPolicy policy;
+    private final EncryptionPolicy encryption;
+    private final Map<String, RelayedCall> calls = new ConcurrentHashMap<>();
+
+    public MediaAnchor(Optional<MediaRelay> relay, MediaSettings settings) {
+        this.relay = settings.relay() == RelayPolicy.NEVER ? Optional.empty() : relay;
+        this.policy = settings.relay();
+        this.encryption = new EncryptionPolicy(settings.encryption());
+    }
+
+    /**
+     * A dialog-creating INVITE about to be forked: polices its offer and, when the call is to be
+     * relayed, replaces the offer with the relay's. {@code deviceBehindNat}: some target device is
+     * reached through the flow it registered from rather than at its Contact address.
+     */
+    public Optional<MediaRefusal> offerToDevices(Request invite, Flow source, boolean deviceBehindNat) {
+        Optional<SessionDescription> offer = SessionDescription.of(invite);
+        Optional<MediaRefusal> refused = offer.flatMap(o -> policed(o, source));
+        if (refused.isPresent() || relay.isEmpty() || !shouldRelay(offer, source, deviceBehindNat)) {
+            return refused;
+        }
+        RelayedCall call = calls.computeIfAbsent(callId(invite), id -> new RelayedCall());
+        synchronized (call) {
+            if (offer.isEmpty()) {
+                return Optional.empty(); // late offer: it comes in the 2xx
+            }
+            try {
+                String sdp = relay.get().offer(callId(invite), fromTag(invite), Optional.empty(), offer.get().text());
+                SessionDescription.replace(invite, sdp);
+                call.offered = true;
+                return Optional.empty();
+            } catch (MediaRelayException e) {
+                calls.remove(callId(invite), call);
+                return Optional.of(refusalFor(e));
+            }
+        }
+    }
+
+    /**
+     * An in-dialog request on its way: a re-INVITE or UPDATE offer is policed and relayed, the SDP
+     * of an ACK is the answer to a late offer, a BYE ends the call.
+     */
+    public Optional<MediaRefusal> inDialog(Request request, Flow source) {
+        String method = request.getMethod();
+        Optional<SessionDescription> sdp = SessionDescription.of(request);
+        boolean offer = sdp.isPresent() && (Request.INVITE.equals(method) || Request.UPDATE.equals(method));
+        Optional<MediaRefusal> refused = offer ? policed(sdp.get(), source) : Optional.empty();
+        RelayedCall call = calls.get(callId(request));
+        if (refused.isPresent() || call == null) {
+            return refused;
+        }
+        synchronized (call) {
+            if (call.ended) {
+                return Optional.empty();
+            }
+            if (Request.BYE.equals(method)) {
+                end(request, call);
+            } else if (offer) {
+                try {
+                    String rewritten = relay.get().offer(callId(request), fromTag(request),
+                            Optional.ofNullable(toTag(request)), sdp.get().text());
+                    SessionDescription.replace(request, rewritten);
+                } catch (MediaRelayException e) {
+                    return Optional.of(refusalFor(e));
+                }
+            } else if (Request.ACK.equals(method) && sdp.isPresent()) {
+                // the answer to the offer of the callee's 2xx: offerer = To tag, answerer = From tag
+                answer(request, toTag(request), fromTag(request), sdp.get());
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A response to a forwarded INVITE or UPDATE, before it goes upstream: its SDP is the answer
+     * (or, when the request had none, the offer) of the device in its To tag; a failure of the
+     * first INVITE ends that device's leg.
+     */
+    public void onResponse(Request request, Response response) {
+        String method = request.getMethod();
+        RelayedCall call = calls.get(callId(request));
+        String device = toTag(response);
+        if (call == null || device == null || !(Request.INVITE.equals(method) || Request.UPDATE.equals(method))) {
+            return;
+        }
+        int status = response.getStatusCode();
+        boolean firstInvite = Request.INVITE.equals(method) && toTag(request) == null;
+        synchronized (call) {
+            if (call.ended) {
+                return;
+            }
+            if (status >= 300) {
+                if (firstInvite && call.forks.remove(device)) {
+                    relay.get().delete(callId(request), Optional.of(device));
+                }
+                return;
+            }
+            Optional<SessionDescription> sdp = SessionDescription.of(response);
+            boolean okToInvite = status >= 200 && Request.INVITE.equals(method);
+            if (sdp.isPresent() && !(okToInvite && repeatSent(call, response))) {
+                boolean lateOffer = SessionDescription.of(request).isEmpty();
+                boolean sent = lateOffer ? lateOffer(response, device, fromTag(request), sdp.get())
+                        : answer(response, fromTag(request), device, sdp.get());
+                call.offered |= sent && lateOffer;
+                if (sent && firstInvite) {
+                    call.forks.add(device);
+                }
+                if (sent && okToInvite) {
+                    call.sent.put(device, new RelayedCall.SentAnswer(cseq(response), sdpOf(response)));
+                }
+            }
+            if (firstInvite && status >= 200) {
+                call.answered = true;
+            }
+        }
+    }
+
+    /** A 2xx retransmitted after its transaction ended carries the same rewritten SDP as the first. */
+    public void onRetransmission(Response response) {
+        RelayedCall call = calls.get(callId(response));
+        if (call == null || SessionDescription.of(response).isEmpty()) {
+            return;
+        }
+        synchronized (call) {
+            repeatSent(call, response);
+        }
+    }
+
+    /** A repeated 2xx (same device, same CSeq) gets the SDP sent the first time, not a new relay request. */
+    private static boolean repeatSent(RelayedCall call, Response response) {
+        RelayedCall.SentAnswer sent = call.sent.get(toTag(response));
+        if (sent == null || sent.cseq() != cseq(response)) {
+            return false;
+        }
+        SessionDescription.replace(response, sent.sdp());
+        return true;
+    }
+
+    /** The caller cancelled its INVITE: unless a device answered already, the call ends (RFC 3261 §9). */
+    public void cancelled(Request invite) {
+        RelayedCall call = calls.get(callId(invite));
+        if (call == null) {
+            return;
+        }
+        synchronized (call) {
+            if (!call.answered && !call.ended) {
+                end(invite, call);
+            }
+        }
+    }
+
+    /** Every fork of a first INVITE failed: the call ends. A failed re-INVITE leaves the call as it was. */
+    public void inviteFailed(Request invite) {
+        RelayedCall call = calls.get(callId(invite));
+        if (call == null || toTag(invite) != null) {
+            return;
+        }
+        synchronized (call) {
+            if (!call.ended) {
+                end(invite, call);
+            }
+        }
+    }
+
+    /**
+     * Forgets calls the relay no longer knows (it timed out their idle streams: a lost BYE), once
+     * {@link #SWEEPS_BEFORE_FORGETTING} sweeps in a row found them missing: a relay over ng that
+     * does not answer for a moment looks the same. A call waiting for its late offer is not the
+     * relay's yet and stays.
+     */
+    public void forgetCallsTheRelayEnded() {
+        calls.forEach((id, call) -> {
+            synchronized (call) {
+                if (!call.offered) {
+                    return;
+                }
+                call.sweepsMissed = relay.get().query(id).isPresent() ? 0 : call.sweepsMissed + 1;
+                if (call.sweepsMissed >= SWEEPS_BEFORE_FORGETTING) {
+                    call.ended = true;
+                    calls.remove(id, call);
+                }
+            }
+        });
+    }
+
+    /** The Call-IDs of the calls relayed now. */
+    public Set<String> relayedCallIds() {
+        return Set.copyOf(calls.keySet());
+    }
+
+    private void end(Message message, RelayedCall call) {
+        call.ended = true;
+        calls.remove(callId(message), call);
+        relay.get().delete(callId(message), Optional.empty());
+    }
+
+    private boolean answer(Message message, String offerer, String answerer, SessionDescription sdp) {
+        try {
+            SessionDescription.replace(message, relay.get().answer(callId(message), offerer, answerer, sdp.text()));
+            return true;
+        } catch (MediaRelayException e) {
+            // a proxy cannot refuse an answer: it goes on as it came, and the media may not flow
+            LOG.warn("relay refused the answer of call {}: {} ({})", callId(message), e.getMessage(), e.reason());
+            return false;
+        }
+    }
+
+    private boolean lateOffer(Response response, String offerer, String answerer, SessionDescription sdp) {
+        try {
+            SessionDescription.replace(response, relay.get().offer(callId(response), offerer,
+                    Optional.of(answerer), sdp.text()));
+            return true;
+        } catch (MediaRelayException e) {
+            LOG.warn("relay refused the offer in a {} of call {}: {} ({})", response.getStatusCode(),
+                    callId(response), e.getMessage(), e.reason());
+            return false;
+        }
+    }
+
+    private Optional<MediaRefusal> policed(SessionDescription offer, Flow source) {
+        return encryption.refusal(offer, source.transport())
+                .map(why -> new MediaRefusal(Response.NOT_ACCEPTABLE_HERE, why, 0));
+    }
+
+    private static MediaRefusal refusalFor(MediaRelayException e) {
+        return switch (e.reason()) {
+            case BAD_SDP -> new MediaRefusal(Response.NOT_ACCEPTABLE_HERE, e.getMessage(), 0);
+            case PORTS_EXHAUSTED, UNAVAILABLE, UNKNOWN_CALL -> {
+                LOG.warn("media relay cannot take a call: {} ({})", e.getMessage(), e.reason());
+                yield new MediaRefusal(Response.SERVICE_UNAVAILABLE, "media relay: " + e.getMessage(),
+                        RETRY_AFTER_SECONDS);
+            }
+        };
+    }
+
+    /**
+     * {@code media.relay=nat-only}: relay when a device is reached through its NAT flow, when the
+     * offer's media address is not the address the INVITE came from (a private address behind a
+     * NAT is one case), or when there is no offer yet to tell.
+     */
+    private boolean shouldRelay(Optional<SessionDescription> offer, Flow source, boolean deviceBehindNat) {
+        if (policy == RelayPolicy.ALWAYS || deviceBehindNat || offer.isEmpty()) {
+            return true;
+        }
+        InetAddress signalling = IpLiteral.parse(source.remoteAddress());
+        for (SessionDescription.Media m : offer.get().media()) {
+            if (!m.isActive() || m.connection().isEmpty()) {
+                continue;
+            }
+            InetAddress media = IpLiteral.parse(m.connection().get());
+            if (media != null && media.isAnyLocalAddress()) {
+                continue; // 0.0.0.0: on hold (RFC 3264 §8.4), says nothing about NAT
+            }
+            if (media == null || !media.equals(signalling)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String sdpOf(Message message) {
+        return new String(message.getRawContent(), StandardCharsets.UTF_8);
+    }
+
+    private static String callId(Message message) {
+        return ((CallIdHeader) message.getHeader(CallIdHeader.NAME)).getCallId();
+    }
+
+    private static String fromTag(Message message) {
+        return ((FromHeader) message.getHeader(FromHeader.NAME)).getTag();
+    }
+
+    private static String toTag(Message message) {
+        return ((ToHeader) message.getHeader(ToHeader.NAME)).getTag();
+    }
+
+    private static long cseq(Message message) {
+        return ((CSeqHeader) message.getHeader(CSeqHeader.NAME)).getSeqNumber();
+    }
+}

@@ -1,0 +1,111 @@
+package org.liaison.sip.wire;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.liaison.media.CallStats;
+import org.liaison.media.MediaRelay;
+import org.liaison.media.RelayConfig;
+import org.liaison.sip.testing.Await;
+import org.liaison.sip.testing.TestServer;
+
+/**
+ * The test server with the in-process media relay on a block of free loopback ports, for real
+ * clients (users alice, bob, carol; password USER-secret), what the relay counts, and the clients
+ * and captures of a test, closed with it.
+ */
+final class RelayedServer implements AutoCloseable {
+    private static final int PORTS = 40;
+
+    private final TestServer server;
+    private final MediaRelay relay;
+    private final int portMin;
+    private final List<AutoCloseable> clients = new ArrayList<>();
+
+    private RelayedServer(TestServer server, MediaRelay relay, int portMin) {
+        this.server = server;
+        this.relay = relay;
+        this.portMin = portMin;
+    }
+
+    /** {@code encryption}: media.encryption ({@code optional} for SDES over UDP, which mandatory refuses). */
+    static RelayedServer start(Path root, String encryption) throws Exception {
+        int portMin = UdpPorts.freeBlock(PORTS);
+        MediaRelay relay = MediaRelay.start(new RelayConfig(InetAddress.getLoopbackAddress(), portMin,
+                portMin + PORTS - 1, Duration.ofSeconds(30), Duration.ofSeconds(3), List.of()));
+        TestServer server = TestServer.builder().user("alice", "alice-secret", "1001")
+                .user("bob", "bob-secret", "1002").user("carol", "carol-secret", "1003").mediaRelay(relay)
+                .property("media.encryption", encryption).start(root.resolve("server"));
+        return new RelayedServer(server, relay, portMin);
+    }
+
+    /** {@code client} is closed with the server, before it. */
+    <T extends AutoCloseable> T add(T client) {
+        clients.add(client);
+        return client;
+    }
+
+    SipAccount account(String user) {
+        return new SipAccount(user, user + "-secret", TestServer.DOMAIN, server.host(), server.port());
+    }
+
+    MediaRelay relay() {
+        return relay;
+    }
+
+    int portMin() {
+        return portMin;
+    }
+
+    int portMax() {
+        return portMin + PORTS - 1;
+    }
+
+    boolean isRelayPort(int port) {
+        return port >= portMin && port <= portMax();
+    }
+
+    /** The Call-ID of the one call the server relays, once there is one. */
+    String awaitCall(Duration timeout) {
+        Await.require(() -> server.server().media().relayedCallIds().size() == 1, timeout, "one relayed call");
+        Set<String> ids = server.server().media().relayedCallIds();
+        return ids.iterator().next();
+    }
+
+    /** Packets forwarded, the lesser way, on the call's first stream. */
+    long forwarded(String callId) {
+        return relay.query(callId).flatMap(c -> c.streams().stream().findFirst())
+                .map(s -> Math.min(s.packetsAtoB(), s.packetsBtoA())).orElse(0L);
+    }
+
+    /** Waits until {@code packets} more have gone each way on the call's first stream. */
+    void awaitMediaBothWays(String callId, long packets, Duration timeout) {
+        long from = forwarded(callId);
+        Await.require(() -> forwarded(callId) >= from + packets, timeout,
+                packets + " more packets each way through the relay: " + relay.query(callId));
+    }
+
+    long wrongSourceDrops(String callId) {
+        return relay.query(callId).map(c -> c.streams().stream()
+                .mapToLong(s -> s.drops().getOrDefault("wrong-source", 0L)).sum()).orElse(0L);
+    }
+
+    CallStats stats(String callId) {
+        return relay.query(callId).orElseThrow(() -> new AssertionError("the relay does not know call " + callId));
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : clients) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot stop " + c, e);
+            }
+        }
+        server.close();
+    }
+}
