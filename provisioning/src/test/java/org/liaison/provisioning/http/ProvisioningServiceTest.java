@@ -1,0 +1,120 @@
+package org.liaison.provisioning.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.liaison.provisioning.DigestAlgorithm;
+import org.liaison.provisioning.client.SipEndpoint;
+import org.liaison.provisioning.enrolment.EnrolmentTokens;
+
+class ProvisioningServiceTest {
+    private static final Duration TTL = Duration.ofHours(72);
+
+    @TempDir
+    Path dataDir;
+    private TestCertificate certificate;
+    private ProvisioningService service;
+    private HttpsClient client;
+    private EnrolmentTokens tokens;
+
+    @BeforeEach
+    void start() throws Exception {
+        certificate = TestCertificate.create();
+        service = ProvisioningService.start(
+                new ProvisioningSettings(List.of(TestCertificate.loopback()), 0, URI.create("https://127.0.0.1:8443"),
+                        TTL),
+                TestAccounts.DOMAIN, new TestAccounts(), new SipEndpoint("127.0.0.1", 5061, "tls"),
+                certificate.keyManager(), Optional.of(certificate.pem()), dataDir, Clock.systemUTC());
+        client = new HttpsClient(certificate, service.port());
+        tokens = new EnrolmentTokens(dataDir, TTL, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        service.close();
+    }
+
+    @Test
+    void anEnrolmentLinkServesTheUsersLinphoneConfigurationOnceThenAnswers410() throws Exception {
+        String token = tokens.issue("alice");
+
+        HttpResponse<String> first = client.get("/p/" + token);
+        assertEquals(200, first.statusCode(), first.body());
+        assertTrue(first.headers().firstValue("Content-Type").orElse("").startsWith("application/xml"));
+        assertTrue(first.body().contains("sips:alice@example.org"), first.body());
+        assertFalse(first.body().contains(TestAccounts.password("alice")), "no clear password");
+
+        HttpResponse<String> again = client.get("/p/" + token);
+        assertEquals(410, again.statusCode(), "a used token is gone");
+        assertFalse(Files.readString(dataDir.resolve("enrolment-tokens")).contains(token), "only its hash is kept");
+    }
+
+    @Test
+    void anUnknownTokenIs404() throws Exception {
+        assertEquals(404, client.get("/p/" + "A".repeat(43)).statusCode());
+    }
+
+    @Test
+    void aRefreshIsChallengedThenServedForTheUsersOwnSha256OrMd5Credentials() throws Exception {
+        HttpResponse<String> unsigned = client.get("/config/alice");
+        assertEquals(401, unsigned.statusCode());
+        List<String> challenges = HttpsClient.challenges(unsigned);
+        assertEquals(2, challenges.size(), challenges.toString());
+        assertTrue(challenges.get(0).contains("algorithm=SHA-256"), "SHA-256 is offered first: " + challenges);
+        assertTrue(challenges.get(1).contains("algorithm=MD5"), challenges.toString());
+
+        for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
+            HttpResponse<String> signed = client.getSigned("/config/alice", algorithm, "alice", TestAccounts.DOMAIN,
+                    TestAccounts.password("alice"));
+            assertEquals(200, signed.statusCode(), algorithm + ": " + signed.body());
+            assertTrue(signed.body().contains("<entry name=\"username\" overwrite=\"true\">alice</entry>"),
+                    signed.body());
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsChallengedAgainAndAnotherUsersConfigurationIsForbidden() throws Exception {
+        HttpResponse<String> wrong = client.getSigned("/config/alice", DigestAlgorithm.SHA_256, "alice",
+                TestAccounts.DOMAIN, "guess");
+        assertEquals(401, wrong.statusCode());
+
+        HttpResponse<String> bobForAlice = client.getSigned("/config/alice", DigestAlgorithm.SHA_256, "bob",
+                TestAccounts.DOMAIN, TestAccounts.password("bob"));
+        assertEquals(403, bobForAlice.statusCode());
+        assertFalse(bobForAlice.body().contains("ha1"), "no credentials in a refusal");
+    }
+
+    @Test
+    void aSourceWithTooManyFailedFetchesGets429EvenForAGoodToken() throws Exception {
+        for (int i = 0; i < ProvisioningSettings.MAX_FAILURES_PER_SOURCE; i++) {
+            assertEquals(404, client.get("/p/unknown" + i).statusCode());
+        }
+        assertEquals(429, client.get("/p/" + tokens.issue("alice")).statusCode());
+    }
+
+    @Test
+    void theCaCertificateIsServedWhenPrivate() throws Exception {
+        HttpResponse<String> ca = client.get("/ca.pem");
+        assertEquals(200, ca.statusCode());
+        assertEquals(certificate.pem(), ca.body());
+    }
+
+    @Test
+    void anOversizedRequestHeadIsRefused() throws Exception {
+        HttpResponse<String> huge = client.get("/p/" + "x".repeat(ProvisioningSettings.MAX_HEADER_BYTES));
+        assertTrue(huge.statusCode() == 400 || huge.statusCode() == 414, "status " + huge.statusCode());
+    }
+}
