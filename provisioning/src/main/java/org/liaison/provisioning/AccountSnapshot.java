@@ -1,5 +1,6 @@
 package org.liaison.provisioning;
 
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -17,9 +19,18 @@ public final class AccountSnapshot implements AccountDirectory {
     private final Map<String, Account> byUsername;
     private final Map<String, Account> byExtension;
     private final Set<String> groupNames;
+    private final Map<String, Group> groups;
 
     /** {@code accounts} must come from a validated file: unique usernames and extensions. */
     AccountSnapshot(List<Account> accounts) {
+        this(accounts, List.of());
+    }
+
+    /**
+     * {@code defined} are the groups of groups.csv, validated against {@code accounts}; groups
+     * only named in the accounts take {@link Group#named defaults}.
+     */
+    AccountSnapshot(List<Account> accounts, List<Group> defined) {
         this.accounts = List.copyOf(accounts);
         this.byUsername = this.accounts.stream()
                 .collect(Collectors.toUnmodifiableMap(Account::username, Function.identity()));
@@ -28,7 +39,12 @@ public final class AccountSnapshot implements AccountDirectory {
                 .collect(Collectors.toUnmodifiableMap(a -> a.extension().orElseThrow(), Function.identity()));
         SortedSet<String> groups = new TreeSet<>();
         this.accounts.forEach(a -> groups.addAll(a.groups()));
+        defined.forEach(g -> groups.add(g.id()));
         this.groupNames = Collections.unmodifiableSortedSet(groups);
+        Map<String, Group> byId = new TreeMap<>();
+        groupNames.forEach(name -> byId.put(name, Group.named(name)));
+        defined.forEach(g -> byId.put(g.id(), g));
+        this.groups = Collections.unmodifiableMap(byId);
     }
 
     @Override
@@ -46,9 +62,19 @@ public final class AccountSnapshot implements AccountDirectory {
         return accounts;
     }
 
-    /** Every group some account belongs to, sorted by name. */
+    /** Every group some account belongs to or groups.csv defines, sorted by name. */
     public Set<String> groupNames() {
         return groupNames;
+    }
+
+    /** Every group, sorted by id. */
+    public Collection<Group> groups() {
+        return groups.values();
+    }
+
+    /** The group {@code id}, defined or only named. */
+    public Optional<Group> group(String id) {
+        return Optional.ofNullable(groups.get(id.toLowerCase(Locale.ROOT)));
     }
 
     @Override
