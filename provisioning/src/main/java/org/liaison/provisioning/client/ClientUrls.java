@@ -3,6 +3,7 @@ package org.liaison.provisioning.client;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * The URLs the provisioning service answers and hands out, all under the public base URL
@@ -16,6 +17,9 @@ public final class ClientUrls {
     public static final String CONFIG_PREFIX = "/config/";
     /** The organisation's directory as a vCard 4 list. */
     public static final String DIRECTORY_VCARDS = "/directory.vcf";
+    /** The directory as Yealink and Cisco remote phonebooks. */
+    public static final String YEALINK_DIRECTORY = "/directory/yealink.xml";
+    public static final String CISCO_DIRECTORY = "/directory/cisco.xml";
     /** The CA that signs the server's certificates, when it is the organisation's own. */
     public static final String CA_CERTIFICATE = "/ca.pem";
 
@@ -37,6 +41,12 @@ public final class ClientUrls {
 
     public String directoryVcards() {
         return base + DIRECTORY_VCARDS;
+    }
+
+    /** Page {@code page} of the Cisco XML directory, keeping the search. */
+    public String ciscoDirectoryPage(int page, Optional<String> query) {
+        return base + CISCO_DIRECTORY + "?page=" + page
+                + query.map(q -> "&q=" + URLEncoder.encode(q, StandardCharsets.UTF_8)).orElse("");
     }
 
     public String caCertificate() {

@@ -16,9 +16,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +40,9 @@ final class FetchHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        List<String> q = uri.parameters().get("q");
-        Fetch fetch = new Fetch(request.method().name(), request.uri(), uri.path(),
-                q == null || q.isEmpty() ? Optional.empty() : Optional.of(q.get(0)),
+        Map<String, String> parameters = new HashMap<>();
+        uri.parameters().forEach((name, values) -> parameters.put(name, values.get(0)));
+        Fetch fetch = new Fetch(request.method().name(), request.uri(), uri.path(), parameters,
                 request.headers().get(HttpHeaderNames.AUTHORIZATION),
                 ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
         send(ctx, request, routes.answer(fetch), HttpUtil.isKeepAlive(request));

@@ -10,10 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.util.function.Supplier;
 import org.liaison.provisioning.Account;
 import org.liaison.provisioning.AccountDirectory;
 import org.liaison.provisioning.DigestAlgorithm;
@@ -34,11 +36,11 @@ final class HttpDigest {
     private static final int MAC_BYTES = 16;
 
     private final String realm;
-    private final AccountDirectory accounts;
+    private final Supplier<? extends AccountDirectory> accounts;
     private final Clock clock;
     private final SecretKeySpec nonceKey;
 
-    HttpDigest(String realm, AccountDirectory accounts, Clock clock) {
+    HttpDigest(String realm, Supplier<? extends AccountDirectory> accounts, Clock clock) {
         this.realm = realm;
         this.accounts = accounts;
         this.clock = clock;
@@ -76,7 +78,7 @@ final class HttpDigest {
                 || !nonceIsFresh(nonce)) {
             return Optional.empty();
         }
-        Optional<Account> account = accounts.byUsername(username);
+        Optional<Account> account = accounts.get().byUsername(username);
         Optional<String> ha1 = account.flatMap(a -> a.credentials().ha1(algorithm.get()));
         if (ha1.isEmpty()) {
             return Optional.empty();
@@ -94,7 +96,7 @@ final class HttpDigest {
             return Optional.empty();
         }
         boolean matches = MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                response.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+                response.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
         return matches ? account : Optional.empty();
     }
 

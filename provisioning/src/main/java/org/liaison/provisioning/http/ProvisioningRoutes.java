@@ -3,8 +3,9 @@ package org.liaison.provisioning.http;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.liaison.provisioning.Account;
-import org.liaison.provisioning.AccountDirectory;
+import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.client.ClientUrls;
 import org.liaison.provisioning.client.LinphoneXml;
 import org.liaison.provisioning.enrolment.EnrolmentTokens;
@@ -20,18 +21,20 @@ final class ProvisioningRoutes {
     private static final Logger log = LoggerFactory.getLogger(ProvisioningRoutes.class);
     static final String LPCONFIG_XML = "application/xml; charset=utf-8";
 
-    private final AccountDirectory accounts;
+    private final Supplier<AccountSnapshot> accounts;
     private final EnrolmentTokens tokens;
     private final LinphoneXml linphone;
+    private final DirectoryReplies directory;
     private final HttpDigest digest;
     private final FailedFetchLimiter limiter;
     private final Optional<String> caPem;
 
-    ProvisioningRoutes(AccountDirectory accounts, EnrolmentTokens tokens, LinphoneXml linphone, HttpDigest digest,
-            FailedFetchLimiter limiter, Optional<String> caPem) {
+    ProvisioningRoutes(Supplier<AccountSnapshot> accounts, EnrolmentTokens tokens, LinphoneXml linphone,
+            DirectoryReplies directory, HttpDigest digest, FailedFetchLimiter limiter, Optional<String> caPem) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.linphone = linphone;
+        this.directory = directory;
         this.digest = digest;
         this.limiter = limiter;
         this.caPem = caPem;
@@ -61,6 +64,9 @@ final class ProvisioningRoutes {
         if (path.startsWith(ClientUrls.CONFIG_PREFIX)) {
             return refresh(fetch, path.substring(ClientUrls.CONFIG_PREFIX.length()));
         }
+        if (DirectoryReplies.serves(path)) {
+            return signed(fetch, account -> directory.answer(fetch, account.username()));
+        }
         if (path.equals(ClientUrls.CA_CERTIFICATE) && caPem.isPresent()) {
             return Reply.ok("application/x-pem-file", caPem.get(), "-");
         }
@@ -77,7 +83,7 @@ final class ProvisioningRoutes {
             return Reply.error(503, "try again later", "-");
         }
         if (redemption instanceof Redemption.Accepted accepted) {
-            return accounts.byUsername(accepted.username())
+            return accounts.get().byUsername(accepted.username())
                     .map(a -> Reply.ok(LPCONFIG_XML, linphone.render(a), a.username()))
                     .orElseGet(() -> Reply.error(410, "this account no longer exists", accepted.username()));
         }

@@ -21,8 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.net.ssl.X509KeyManager;
-import org.liaison.provisioning.AccountDirectory;
+import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.client.ClientUrls;
 import org.liaison.provisioning.client.LinphoneXml;
 import org.liaison.provisioning.client.SipEndpoint;
@@ -53,20 +54,23 @@ public final class ProvisioningService implements AutoCloseable {
      * Listens on every address of {@code settings}.
      *
      * @param domain   the SIP domain, also the digest realm
+     * @param accounts the accounts being served now (reloaded underneath)
      * @param sip      where provisioned clients register
      * @param keys     the server certificate and key (may reload underneath)
      * @param caPem    the CA that signs the server certificate, when it is the organisation's own
      * @param dataDir  where enrolment tokens are kept
      */
-    public static ProvisioningService start(ProvisioningSettings settings, String domain, AccountDirectory accounts,
+    public static ProvisioningService start(ProvisioningSettings settings, String domain,
+            Supplier<AccountSnapshot> accounts,
             SipEndpoint sip, X509KeyManager keys, Optional<String> caPem, Path dataDir, Clock clock)
             throws IOException {
         SslContext tls = SslContextBuilder.forServer(keys)
                 .protocols(SslProtocols.TLS_v1_3, SslProtocols.TLS_v1_2)
                 .build();
-        LinphoneXml linphone = new LinphoneXml(domain, sip, new ClientUrls(settings.publicUrl()));
+        ClientUrls urls = new ClientUrls(settings.publicUrl());
         ProvisioningRoutes routes = new ProvisioningRoutes(accounts,
-                new EnrolmentTokens(dataDir, settings.tokenTtl(), clock), linphone,
+                new EnrolmentTokens(dataDir, settings.tokenTtl(), clock), new LinphoneXml(domain, sip, urls),
+                new DirectoryReplies(accounts, domain, urls),
                 new HttpDigest(domain, accounts, clock),
                 new FailedFetchLimiter(ProvisioningSettings.MAX_FAILURES_PER_SOURCE,
                         ProvisioningSettings.FAILURE_WINDOW, ProvisioningSettings.BLOCK, clock), caPem);

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.DigestAlgorithm;
 import org.liaison.provisioning.client.SipEndpoint;
 import org.liaison.provisioning.enrolment.EnrolmentTokens;
@@ -25,6 +26,8 @@ class ProvisioningServiceTest {
 
     @TempDir
     Path dataDir;
+    @TempDir
+    Path configDir;
     private TestCertificate certificate;
     private ProvisioningService service;
     private HttpsClient client;
@@ -33,10 +36,11 @@ class ProvisioningServiceTest {
     @BeforeEach
     void start() throws Exception {
         certificate = TestCertificate.create();
+        AccountSnapshot accounts = TestAccounts.load(configDir);
         service = ProvisioningService.start(
                 new ProvisioningSettings(List.of(TestCertificate.loopback()), 0, URI.create("https://127.0.0.1:8443"),
                         TTL),
-                TestAccounts.DOMAIN, new TestAccounts(), new SipEndpoint("127.0.0.1", 5061, "tls"),
+                TestAccounts.DOMAIN, () -> accounts, new SipEndpoint("127.0.0.1", 5061, "tls"),
                 certificate.keyManager(), Optional.of(certificate.pem()), dataDir, Clock.systemUTC());
         client = new HttpsClient(certificate, service.port());
         tokens = new EnrolmentTokens(dataDir, TTL, Clock.systemUTC());
@@ -110,6 +114,31 @@ class ProvisioningServiceTest {
         HttpResponse<String> ca = client.get("/ca.pem");
         assertEquals(200, ca.statusCode());
         assertEquals(certificate.pem(), ca.body());
+    }
+
+    @Test
+    void theDirectoryIsServedSignedInEveryFormatAndSearchable() throws Exception {
+        assertEquals(401, client.get("/directory.vcf").statusCode());
+        HttpResponse<String> vcards = client.getSigned("/directory.vcf", DigestAlgorithm.SHA_256, "bob",
+                TestAccounts.DOMAIN, TestAccounts.password("bob"));
+        assertEquals(200, vcards.statusCode());
+        assertTrue(vcards.headers().firstValue("Content-Type").orElse("").startsWith("text/vcard"));
+        assertTrue(vcards.body().contains("IMPP:sip:alice@example.org"), vcards.body());
+        assertTrue(vcards.body().contains("IMPP:sip:carol@example.org"), vcards.body());
+
+        HttpResponse<String> yealink = client.getSigned("/directory/yealink.xml?q=helene", DigestAlgorithm.MD5,
+                "alice", TestAccounts.DOMAIN, TestAccounts.password("alice"));
+        assertEquals(200, yealink.statusCode());
+        assertTrue(yealink.body().contains("<YealinkIPPhoneDirectory>"), yealink.body());
+        assertTrue(yealink.body().contains("1003"), yealink.body());
+        assertFalse(yealink.body().contains("1001"), "the search keeps only Hélène: " + yealink.body());
+
+        HttpResponse<String> cisco = client.getSigned("/directory/cisco.xml?page=1", DigestAlgorithm.SHA_256,
+                "alice", TestAccounts.DOMAIN, TestAccounts.password("alice"));
+        assertEquals(200, cisco.statusCode());
+        assertTrue(cisco.body().contains("<CiscoIPPhoneDirectory>"), cisco.body());
+        assertEquals(404, client.getSigned("/directory/cisco.xml?page=2", DigestAlgorithm.SHA_256, "alice",
+                TestAccounts.DOMAIN, TestAccounts.password("alice")).statusCode());
     }
 
     @Test

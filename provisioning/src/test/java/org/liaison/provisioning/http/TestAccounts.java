@@ -1,41 +1,31 @@
 package org.liaison.provisioning.http;
 
-import java.util.Collection;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import org.liaison.provisioning.Account;
-import org.liaison.provisioning.AccountDirectory;
-import org.liaison.provisioning.Credentials;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.liaison.provisioning.AccountSnapshot;
+import org.liaison.provisioning.UsersFile;
 
-/** A fixed account directory: alice (1001) and bob (1002) of {@link #DOMAIN}, password = name + "-pw". */
-public final class TestAccounts implements AccountDirectory {
+/**
+ * The accounts of a small users.csv: alice (1001, staff), bob (1002, staff) and carol (1003,
+ * board) of {@link #DOMAIN}; each one's password is their name + "-pw".
+ */
+public final class TestAccounts {
     public static final String DOMAIN = "example.org";
 
-    private final List<Account> accounts = List.of(account("alice", "Alice Martin", "1001"),
-            account("bob", "Bob \"Bobby\" Durand", "1002"));
+    private TestAccounts() {
+    }
 
     public static String password(String user) {
         return user + "-pw";
     }
 
-    private static Account account(String name, String display, String extension) {
-        return new Account(name, display, Optional.of(extension), Set.of("staff"),
-                Credentials.fromPassword(name, DOMAIN, password(name)));
-    }
-
-    @Override
-    public Optional<Account> byUsername(String username) {
-        return accounts.stream().filter(a -> a.username().equalsIgnoreCase(username)).findFirst();
-    }
-
-    @Override
-    public Optional<Account> byExtension(String extension) {
-        return accounts.stream().filter(a -> a.extension().orElse("").equals(extension)).findFirst();
-    }
-
-    @Override
-    public Collection<Account> all() {
-        return accounts;
+    public static AccountSnapshot load(Path dir) throws Exception {
+        Path file = dir.resolve("users.csv");
+        Files.writeString(file, "username,password,display_name,extension,groups\n"
+                + "alice,clrtxt:alice-pw,Alice Martin,1001,staff\n"
+                + "bob,clrtxt:bob-pw,\"Bob \"\"Bobby\"\" Durand\",1002,staff\n"
+                + "carol,clrtxt:carol-pw,Carol Hélène,1003,board\n", StandardCharsets.UTF_8);
+        return UsersFile.load(file, DOMAIN);
     }
 }
