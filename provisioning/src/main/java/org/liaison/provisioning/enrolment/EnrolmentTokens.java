@@ -55,14 +55,18 @@ public final class EnrolmentTokens {
         this.clock = clock;
     }
 
+    /** A token handed out, good until {@code expires}. */
+    public record Issued(String token, Instant expires) {
+    }
+
     /** A fresh token for {@code username} (URL-safe base64, 43 characters). */
-    public String issue(String username) throws IOException {
+    public Issued issue(String username) throws IOException {
         byte[] bytes = new byte[TOKEN_BYTES];
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant expires = clock.instant().plus(ttl);
         update(entries -> entries.put(hash(token), new Entry(username, expires, false)));
-        return token;
+        return new Issued(token, expires);
     }
 
     /** Spends {@code token} if it is good; says why not otherwise. */

@@ -28,15 +28,15 @@ class EnrolmentTokensTest {
 
     @Test
     void aTokenIs256RandomBitsAndOnlyItsHashIsStored() throws Exception {
-        String token = at(ISSUED).issue("alice");
+        String token = at(ISSUED).issue("alice").token();
         assertEquals(32, Base64.getUrlDecoder().decode(token).length);
-        assertNotEquals(token, at(ISSUED).issue("alice"));
+        assertNotEquals(token, at(ISSUED).issue("alice").token());
         assertFalse(Files.readString(dataDir.resolve(EnrolmentTokens.FILE_NAME)).contains(token));
     }
 
     @Test
     void aTokenWorksOnceAcrossARestartThenIsUsed() throws Exception {
-        String token = at(ISSUED).issue("alice");
+        String token = at(ISSUED).issue("alice").token();
         Instant later = ISSUED.plus(Duration.ofHours(1));
         assertEquals(new Redemption.Accepted("alice"), at(later).redeem(token));
         assertEquals(new Redemption.Used("alice"), at(later).redeem(token));
@@ -44,7 +44,7 @@ class EnrolmentTokensTest {
 
     @Test
     void aTokenExpiresAfterItsTimeToLive() throws Exception {
-        String token = at(ISSUED).issue("bob");
+        String token = at(ISSUED).issue("bob").token();
         assertEquals(new Redemption.Expired("bob"), at(ISSUED.plus(TTL)).redeem(token));
         // and stays expired: presenting it again cannot revive it
         assertEquals(new Redemption.Expired("bob"), at(ISSUED.plus(TTL).plusSeconds(1)).redeem(token));
@@ -52,7 +52,7 @@ class EnrolmentTokensTest {
 
     @Test
     void aTokenNeverIssuedOrLongForgottenIsUnknown() throws Exception {
-        String token = at(ISSUED).issue("carol");
+        String token = at(ISSUED).issue("carol").token();
         assertEquals(new Redemption.Unknown(), at(ISSUED).redeem("not-a-token"));
         Instant muchLater = ISSUED.plus(TTL).plus(EnrolmentTokens.FORGET_AFTER).plusSeconds(1);
         at(muchLater).issue("dave"); // any write forgets the old records

@@ -53,7 +53,7 @@ class ProvisioningServiceTest {
 
     @Test
     void anEnrolmentLinkServesTheUsersLinphoneConfigurationOnceThenAnswers410() throws Exception {
-        String token = tokens.issue("alice");
+        String token = tokens.issue("alice").token();
 
         HttpResponse<String> first = client.get("/p/" + token);
         assertEquals(200, first.statusCode(), first.body());
@@ -106,7 +106,7 @@ class ProvisioningServiceTest {
         for (int i = 0; i < ProvisioningSettings.MAX_FAILURES_PER_SOURCE; i++) {
             assertEquals(404, client.get("/p/unknown" + i).statusCode());
         }
-        assertEquals(429, client.get("/p/" + tokens.issue("alice")).statusCode());
+        assertEquals(429, client.get("/p/" + tokens.issue("alice").token()).statusCode());
     }
 
     @Test
