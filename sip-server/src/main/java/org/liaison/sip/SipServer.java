@@ -128,7 +128,8 @@ public final class SipServer implements AutoCloseable {
         }
     }
 
-    private static Path createDataDir(Path dataDir) throws IOException {
+    /** The data directory, created private to the server's user when missing. */
+    static Path createDataDir(Path dataDir) throws IOException {
         if (!Files.isDirectory(dataDir)) {
             Files.createDirectories(dataDir,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

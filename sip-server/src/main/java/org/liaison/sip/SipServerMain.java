@@ -6,20 +6,31 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.liaison.provisioning.Account;
+import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.Credentials;
 import org.liaison.provisioning.UsersFile;
 import org.liaison.provisioning.UsersFileException;
+import org.liaison.provisioning.client.ClientUrls;
+import org.liaison.provisioning.enrolment.EnrolmentTokens;
+import org.liaison.provisioning.onboarding.Onboarding;
 import org.liaison.sip.config.ConfigException;
 import org.liaison.sip.config.LiaisonConfig;
 import sun.misc.Signal;
 
 /**
  * {@code bin/liaison}: {@code serve [--config DIR]} runs the server in the foreground until SIGTERM
- * or SIGINT; {@code passwd USER [--config DIR]} stores a new password as HA1 values in users.csv.
+ * or SIGINT; {@code passwd USER [--config DIR]} stores a new password as HA1 values in users.csv;
+ * {@code onboarding USER|--all OUTDIR [--config DIR]} writes enrolment QR codes and pages.
  * Exit status: 0 done, 1 failed while running, 2 bad command line or configuration.
  */
 public final class SipServerMain {
+    private static final String ALL_USERS = "--all";
+
     private SipServerMain() {
     }
 
@@ -32,21 +43,30 @@ public final class SipServerMain {
             return usage();
         }
         Path configDir = Path.of("conf");
-        String user = null;
+        List<String> operands = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             if ("--config".equals(args[i]) && i + 1 < args.length) {
                 configDir = Path.of(args[++i]);
-            } else if ("passwd".equals(args[0]) && user == null && !args[i].startsWith("-")) {
-                user = args[i];
+            } else if (!args[i].startsWith("-") || ("onboarding".equals(args[0]) && ALL_USERS.equals(args[i]))) {
+                operands.add(args[i]);
             } else {
                 return usage();
             }
+        }
+        int wanted = switch (args[0]) {
+            case "passwd" -> 1;
+            case "onboarding" -> 2;
+            default -> 0;
+        };
+        if (operands.size() != wanted) {
+            return usage();
         }
         try {
             LiaisonConfig config = LiaisonConfig.load(configDir);
             return switch (args[0]) {
                 case "serve" -> serve(config);
-                case "passwd" -> user == null ? usage() : passwd(config, user);
+                case "passwd" -> passwd(config, operands.get(0));
+                case "onboarding" -> onboarding(config, operands.get(0), Path.of(operands.get(1)));
                 default -> usage();
             };
         } catch (ConfigException e) {
@@ -84,6 +104,29 @@ public final class SipServerMain {
         return 0;
     }
 
+    /** Fresh one-time links for {@code who} (a username or --all): a QR code and a page each, in {@code outDir}. */
+    private static int onboarding(LiaisonConfig config, String who, Path outDir)
+            throws IOException, UsersFileException {
+        String domain = config.sip().domain();
+        AccountSnapshot accounts = UsersFile.load(config.users().file(), domain);
+        List<Account> chosen = ALL_USERS.equals(who) ? List.copyOf(accounts.all())
+                : accounts.byUsername(who).map(List::of).orElse(List.of());
+        if (chosen.isEmpty()) {
+            System.err.println("liaison: no user " + who + " in " + config.users().file());
+            return 2;
+        }
+        if (config.http().port() == 0) {
+            System.err.println("liaison: warning: http.port is 0, so nothing serves these links yet");
+        }
+        EnrolmentTokens tokens = new EnrolmentTokens(SipServer.createDataDir(config.dataDir()),
+                config.http().tokenTtl(), Clock.systemUTC());
+        Onboarding onboarding = new Onboarding(tokens, new ClientUrls(config.http().publicUrl()), domain);
+        for (Onboarding.Written w : onboarding.write(chosen, outDir)) {
+            System.out.println(w.username() + ": " + w.page() + " " + w.qrCode());
+        }
+        return 0;
+    }
+
     /** From the terminal without echo (asked twice), or the first line of standard input for scripts. */
     private static String readPassword(String user) throws IOException {
         Console console = System.console();
@@ -100,7 +143,8 @@ public final class SipServerMain {
     }
 
     private static int usage() {
-        System.err.println("usage: liaison serve [--config DIR]\n       liaison passwd USER [--config DIR]");
+        System.err.println("usage: liaison serve [--config DIR]\n       liaison passwd USER [--config DIR]\n"
+                + "       liaison onboarding USER|" + ALL_USERS + " OUTDIR [--config DIR]");
         return 2;
     }
 }
