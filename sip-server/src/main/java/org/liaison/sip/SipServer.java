@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -15,9 +16,14 @@ import org.liaison.im.OfflineStoreSettings;
 import org.liaison.provisioning.AccountChanges;
 import org.liaison.provisioning.UsersFileException;
 import org.liaison.provisioning.WatchedAccountDirectory;
+import org.liaison.provisioning.client.SipEndpoint;
+import org.liaison.provisioning.http.ProvisioningService;
+import org.liaison.provisioning.http.ProvisioningSettings;
 import org.liaison.sip.auth.DigestAuthenticator;
+import org.liaison.sip.config.HttpSettings;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.config.MessagingSettings;
+import org.liaison.sip.config.SipSettings;
 import org.liaison.sip.edge.SipEdge;
 import org.liaison.sip.edge.SipFactories;
 import org.liaison.sip.messaging.GroupMessaging;
@@ -33,6 +39,8 @@ import org.liaison.sip.routing.RequestRouter;
 import org.liaison.sip.routing.Responses;
 import org.liaison.sip.routing.TargetResolver;
 import org.liaison.sip.routing.RouteToken;
+import org.liaison.sip.tls.CertificateProblem;
+import org.liaison.sip.tls.TlsCredentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +58,14 @@ public final class SipServer implements AutoCloseable {
     private final FileOfflineStore messages;
     private final ScheduledExecutorService timers;
     private final SipEdge edge;
+    private final Optional<TlsCredentials> tls;
+    private final ProvisioningService provisioning;
 
     private SipServer(WatchedAccountDirectory accounts, EmbeddedLocationService locations, FileOfflineStore messages,
-            ScheduledExecutorService timers, SipEdge edge) {
+            ScheduledExecutorService timers, SipEdge edge, Optional<TlsCredentials> tls,
+            ProvisioningService provisioning) {
+        this.tls = tls;
+        this.provisioning = provisioning;
         this.accounts = accounts;
         this.locations = locations;
         this.messages = messages;
@@ -61,9 +74,15 @@ public final class SipServer implements AutoCloseable {
     }
 
     /** Starts serving; on failure everything opened so far is closed again. */
-    public static SipServer start(LiaisonConfig config) throws IOException, UsersFileException, SipException {
+    public static SipServer start(LiaisonConfig config)
+            throws IOException, UsersFileException, SipException, CertificateProblem {
         Clock clock = Clock.systemUTC();
         Path dataDir = createDataDir(config.dataDir());
+        // HTTPS provisioning serves the same certificate as SIP over TLS
+        boolean needsTls = config.sip().tlsPort() != 0 || config.http().port() != 0;
+        Optional<TlsCredentials> tls = !needsTls ? Optional.empty()
+                : Optional.of(TlsCredentials.open(config.tls(), config.sip().domain(), config.sip().addresses(),
+                        dataDir, clock));
         EmbeddedLocationService locations = EmbeddedLocationService.open(dataDir, clock);
         FileOfflineStore messages = null;
         WatchedAccountDirectory accounts = null;
@@ -75,6 +94,7 @@ public final class SipServer implements AutoCloseable {
         // timer C is cancelled for nearly every call: drop cancelled tasks at once, not after 120 s
         timers.setRemoveOnCancelPolicy(true);
         SipEdge edge = null;
+        ProvisioningService provisioning = null;
         try {
             accounts = WatchedAccountDirectory.open(config.users().file(), config.sip().domain(),
                     config.users().pollInterval(), changes -> endRegistrationsOfRemovedUsers(changes, locations));
@@ -83,7 +103,7 @@ public final class SipServer implements AutoCloseable {
                     new OfflineStoreSettings(im.expiry(), im.maxQueuedPerUser(), im.maxMessageBytes()), clock);
             SipFactories factories = SipFactories.create();
             LocalAddresses local = new LocalAddresses(config.sip());
-            edge = SipEdge.bind(config.sip(), local, factories);
+            edge = SipEdge.bind(config.sip(), local, factories, tls.map(TlsCredentials::keyManager));
             DigestAuthenticator digest = new DigestAuthenticator(config.auth(), accounts, clock);
             Registrar registrar = new Registrar(config.registrar(), locations, factories.messages(),
                     factories.headers(), factories.addresses(), clock);
@@ -100,7 +120,7 @@ public final class SipServer implements AutoCloseable {
             GroupMessaging groups = new GroupMessaging(accounts, messages, delivery, new Responses(factories),
                     config.sip().domain(), metrics);
             RequestRouter router = new RequestRouter(local, digest, accounts, targets, registrar, routeToken,
-                    config.proxy(), config.compatibility(), offline, groups, factories);
+                    config.proxy(), config.compatibility(), offline, groups, factories, config.tls().required());
             FileOfflineStore store = messages;
             timers.scheduleWithFixedDelay(() -> {
                 metrics.expired(store.purgeExpired());
@@ -109,15 +129,33 @@ public final class SipServer implements AutoCloseable {
             timers.scheduleWithFixedDelay(locations::purgeExpired, EXPIRY_SWEEP_SECONDS, EXPIRY_SWEEP_SECONDS,
                     TimeUnit.SECONDS);
             edge.start(router, forwarder);
+            if (config.http().port() != 0) {
+                provisioning = startProvisioning(config, accounts, tls.orElseThrow(), dataDir, clock);
+            }
         } catch (IOException | UsersFileException | SipException | RuntimeException e) {
-            closeQuietly(edge, accounts, messages, locations);
+            closeQuietly(provisioning, edge, accounts, messages, locations);
             timers.shutdownNow();
             throw e;
         }
-        LOG.info("serving sip domain {} on {} (udp {}, tcp {}), {} users, {} registered devices",
+        LOG.info("serving sip domain {} on {} (udp {}, tcp {}, tls {}), {} users, {} registered devices",
                 config.sip().domain(), config.sip().addresses(), config.sip().udpPort(), config.sip().tcpPort(),
-                accounts.all().size(), locations.count());
-        return new SipServer(accounts, locations, messages, timers, edge);
+                config.sip().tlsPort(), accounts.all().size(), locations.count());
+        return new SipServer(accounts, locations, messages, timers, edge, tls, provisioning);
+    }
+
+    /** Provisioned clients register over TLS when there is a TLS listener, else over TCP, else UDP. */
+    private static ProvisioningService startProvisioning(LiaisonConfig config, WatchedAccountDirectory accounts,
+            TlsCredentials tls, Path dataDir, Clock clock) throws IOException {
+        SipSettings sip = config.sip();
+        String host = sip.addresses().get(0).getHostAddress();
+        SipEndpoint endpoint = sip.tlsPort() != 0 ? new SipEndpoint(host, sip.tlsPort(), "tls")
+                : sip.tcpPort() != 0 ? new SipEndpoint(host, sip.tcpPort(), "tcp")
+                : new SipEndpoint(host, sip.udpPort(), "udp");
+        Optional<String> caPem = tls.caCertificate().isEmpty() ? Optional.empty()
+                : Optional.of(Files.readString(tls.caCertificate().get()));
+        HttpSettings http = config.http();
+        return ProvisioningService.start(new ProvisioningSettings(sip.addresses(), http.port(), http.publicUrl(),
+                http.tokenTtl()), sip.domain(), accounts::current, endpoint, tls.keyManager(), caPem, dataDir, clock);
     }
 
     /** A user removed from users.csv loses every registration at once. */
@@ -137,6 +175,11 @@ public final class SipServer implements AutoCloseable {
         return dataDir;
     }
 
+    /** The TLS identity (for HTTPS provisioning too); empty when sip.tls.port is 0. */
+    public Optional<TlsCredentials> tls() {
+        return tls;
+    }
+
     public LocationService locations() {
         return locations;
     }
@@ -149,10 +192,10 @@ public final class SipServer implements AutoCloseable {
         return accounts;
     }
 
-    /** Stops listening first, then flushes the stores (the location journal is forced to disk). */
+    /** Stops handing out configurations and listening first, then flushes the stores (the location journal is forced to disk). */
     @Override
     public void close() {
-        closeQuietly(edge, accounts, messages, locations);
+        closeQuietly(provisioning, edge, accounts, messages, locations);
         timers.shutdownNow();
         LOG.info("stopped");
     }

@@ -20,6 +20,7 @@ import org.liaison.provisioning.enrolment.EnrolmentTokens;
 import org.liaison.provisioning.onboarding.Onboarding;
 import org.liaison.sip.config.ConfigException;
 import org.liaison.sip.config.LiaisonConfig;
+import org.liaison.sip.tls.CertificateProblem;
 import sun.misc.Signal;
 
 /**
@@ -72,7 +73,7 @@ public final class SipServerMain {
         } catch (ConfigException e) {
             System.err.println("liaison: " + e.getMessage());
             return 2;
-        } catch (UsersFileException e) {
+        } catch (UsersFileException | CertificateProblem e) {
             System.err.println("liaison: " + e.getMessage());
             return 2;
         } catch (Exception e) {

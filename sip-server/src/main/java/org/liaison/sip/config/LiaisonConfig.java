@@ -21,7 +21,7 @@ import org.liaison.sip.registrar.RegistrarSettings;
  */
 public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, UsersSettings users, AuthSettings auth,
         ClientCompatibility compatibility, RegistrarSettings registrar, ProxySettings proxy,
-        MessagingSettings messaging, RelaySettings relay, HttpSettings http) {
+        MessagingSettings messaging, RelaySettings relay, HttpSettings http, TlsSettings tls) {
 
     public static final String FILE_NAME = "liaison.properties";
 
@@ -39,9 +39,10 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         MessagingSettings messaging = MessagingSettings.from(r);
         RelaySettings relay = RelaySettings.from(r);
         HttpSettings http = HttpSettings.from(r, sip.domain());
+        TlsSettings tls = TlsSettings.from(r, configDir, sip.tlsPort());
         r.rejectUnknownKeys();
         return new LiaisonConfig(configDir, sip, dataDir, users, auth, compatibility, registrar, proxy, messaging,
-                relay, http);
+                relay, http, tls);
     }
 
     private static PropertiesConfiguration read(Path file) throws ConfigException {

@@ -1,11 +1,16 @@
 package org.liaison.sip.edge;
 
+import gov.nist.javax.sip.SipStackImpl;
 import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.stack.MessageChannel;
 import java.net.InetAddress;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TooManyListenersException;
+import javax.net.ssl.KeyManager;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
 import javax.sip.InvalidArgumentException;
@@ -16,7 +21,6 @@ import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
-import javax.sip.SipFactory;
 import javax.sip.SipListener;
 import javax.sip.SipProvider;
 import javax.sip.SipStack;
@@ -24,7 +28,6 @@ import javax.sip.TimeoutEvent;
 import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.TransactionTerminatedEvent;
 import javax.sip.TransportNotSupportedException;
-import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.sip.config.SipSettings;
@@ -45,6 +48,17 @@ import org.slf4j.LoggerFactory;
 public final class SipEdge implements SipListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SipEdge.class);
 
+    /** Protocols offered on the TLS listener. */
+    public static final List<String> TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    /** ECDHE key exchange with AES-GCM or ChaCha20-Poly1305; the TLS 1.3 suites are all of that kind. */
+    public static final List<String> TLS_CIPHER_SUITES = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+    static final long TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+
     private final SipStack stack;
     private final Map<InetAddress, SipProvider> providers;
     private final Responses responses;
@@ -58,9 +72,9 @@ public final class SipEdge implements SipListener, AutoCloseable {
     }
 
     /** Creates the stack and binds every listener; requests are refused until {@link #start} is called. */
-    public static SipEdge bind(SipSettings settings, LocalAddresses local, SipFactories factories)
-            throws SipException {
-        SipStack stack = createStack(settings);
+    public static SipEdge bind(SipSettings settings, LocalAddresses local, SipFactories factories,
+            Optional<KeyManager> tlsKeys) throws SipException {
+        SipStack stack = createStack(settings, tlsKeys);
         Map<InetAddress, SipProvider> providers = new HashMap<>();
         try {
             for (InetAddress address : settings.addresses()) {
@@ -88,8 +102,12 @@ public final class SipEdge implements SipListener, AutoCloseable {
         return new SipEdge(stack, providers, new Responses(factories));
     }
 
-    private static SipStack createStack(SipSettings settings) throws PeerUnavailableException {
+    private static SipStack createStack(SipSettings settings, Optional<KeyManager> tlsKeys)
+            throws PeerUnavailableException {
         Properties p = new Properties();
+        if (tlsKeys.isPresent()) {
+            tlsProperties(p);
+        }
         p.setProperty("javax.sip.STACK_NAME", "liaison");
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off"); // a proxy is not a dialog party
         p.setProperty("javax.sip.ROUTER_PATH", FlowRouter.class.getName());
@@ -116,9 +134,21 @@ public final class SipEdge implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(4 << 20));
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", Integer.toString(4 << 20));
-        SipFactory factory = SipFactory.getInstance();
-        factory.setPathName("gov.nist");
-        return factory.createSipStack(p);
+        // built directly, not through SipFactory, so that the TLS listener gets our key manager
+        return tlsKeys.isPresent() ? new TlsSipStack(p, tlsKeys.get()) : new SipStackImpl(p);
+    }
+
+    /**
+     * TLS 1.2 and 1.3 only, forward-secret AEAD suites only (RFC 9325 §4.2), no client certificate
+     * asked for (clients authenticate with digest). A handshake that stalls is given up after
+     * {@link #TLS_HANDSHAKE_TIMEOUT_MS}; the stack's non-blocking I/O keeps it from holding up others.
+     */
+    private static void tlsProperties(Properties p) {
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+        p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", String.join(",", TLS_PROTOCOLS));
+        p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(",", TLS_CIPHER_SUITES));
+        p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", Long.toString(TLS_HANDSHAKE_TIMEOUT_MS));
+        p.setProperty("gov.nist.javax.sip.SSL_RENEGOTIATION_ENABLED", "false");
     }
 
     public Map<InetAddress, SipProvider> providers() {
@@ -218,11 +248,13 @@ public final class SipEdge implements SipListener, AutoCloseable {
         // no dialogs: the proxy is not a dialog party
     }
 
-    /** Where a request really came from: the packet's source, not what its Via claims (RFC 3581). */
+    /**
+     * Where a request really came from: the packet's source and the transport it arrived on, not
+     * what its Via claims (RFC 3581; a Via saying TLS over UDP must not pass for TLS).
+     */
     private static Flow flowOf(Request request) {
         SIPRequest r = (SIPRequest) request;
-        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
-        String transport = via == null ? "UDP" : via.getTransport().toUpperCase(java.util.Locale.ROOT);
+        String transport = ((MessageChannel) r.getMessageChannel()).getTransport().toUpperCase(java.util.Locale.ROOT);
         return new Flow(transport, r.getRemoteAddress().getHostAddress(), r.getRemotePort(),
                 r.getLocalAddress().getHostAddress(), r.getLocalPort());
     }

@@ -36,6 +36,9 @@ public final class LocalAddresses {
             if (sip.tcpPort() != 0) {
                 all.add(new Listener(a, sip.tcpPort(), "TCP"));
             }
+            if (sip.tlsPort() != 0) {
+                all.add(new Listener(a, sip.tlsPort(), "TLS"));
+            }
         }
         this.listeners = List.copyOf(all);
     }
@@ -77,7 +80,7 @@ public final class LocalAddresses {
 
     /** The listener to send on for a transport and address family. */
     public Optional<Listener> listenerFor(String transport, boolean ipv6) {
-        String t = "TLS".equalsIgnoreCase(transport) ? "TCP" : transport.toUpperCase(Locale.ROOT);
+        String t = transport.toUpperCase(Locale.ROOT);
         return listeners.stream().filter(l -> l.transport().equals(t) && l.isIpv6() == ipv6).findFirst();
     }
 

@@ -53,11 +53,15 @@ public final class RequestRouter {
     private final Set<String> foreignDomains;
     private final Responses responses;
     private final SipFactories sip;
+    private final boolean tlsRequired;
 
+    /** {@code tlsRequired}: local users' requests (all out-of-dialog requests) are taken over TLS only. */
     public RequestRouter(LocalAddresses local, DigestAuthenticator digest, AccountDirectory accounts,
             TargetResolver targets, Registrar registrar, RouteToken routeToken, ProxySettings proxy,
-            ClientCompatibility compatibility, OfflineMessaging offline, GroupMessaging groups, SipFactories sip) {
+            ClientCompatibility compatibility, OfflineMessaging offline, GroupMessaging groups, SipFactories sip,
+            boolean tlsRequired) {
         this.local = local;
+        this.tlsRequired = tlsRequired;
         this.responses = new Responses(sip);
         this.authenticator = new RequestAuthenticator(digest, sip, responses, local.domain(),
                 compatibility.md5OnlyUserAgents());
@@ -96,11 +100,14 @@ public final class RequestRouter {
         if (!(request.getRequestURI() instanceof SipURI requestUri)) {
             return respond(request, Response.UNSUPPORTED_URI_SCHEME, null);
         }
-        if (Request.REGISTER.equals(method)) {
-            return register(request, requestUri, source);
-        }
         if (Request.OPTIONS.equals(method) && isForThisServer(request)) {
             return options(request);
+        }
+        if (tlsRequired && !"TLS".equals(source.transport())) {
+            return tlsRequired(request);
+        }
+        if (Request.REGISTER.equals(method)) {
+            return register(request, requestUri, source);
         }
         return toUser(request, requestUri, source);
     }
@@ -199,6 +206,22 @@ public final class RequestRouter {
             return ack ? new Outcome.Drop("in-dialog ACK to nowhere") : respond(request, n.status(), n.reason());
         }
         return new Outcome.Forward(request, ((TargetResolver.Resolution.Found) resolution).targets(), false);
+    }
+
+    /**
+     * 403 (RFC 3261 §21.4.4: understood, refused, and authorization will not help) before any
+     * challenge, so a client never sends its digest, nor later its SDES keys, in clear text; the
+     * Warning (399, §20.43) tells a person reading the client's log what to change.
+     */
+    private Outcome tlsRequired(Request request) {
+        Response response = responses.create(request, Response.FORBIDDEN, "TLS Required");
+        try {
+            response.addHeader(sip.headers().createWarningHeader(local.domain(), 399,
+                    "Use TLS: this server takes registrations and calls over sips: or transport=tls only"));
+        } catch (ParseException | javax.sip.InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Outcome.Respond(response);
     }
 
     /** Keep-alives and capability queries (RFC 3261 §11) addressed to the server. */

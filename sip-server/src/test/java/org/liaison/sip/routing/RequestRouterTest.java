@@ -79,7 +79,7 @@ class RequestRouterTest {
         router = new RequestRouter(local, digest, accounts, targets, registrar, new RouteToken(new byte[32]), proxy,
                 new ClientCompatibility(List.of()),
                 new OfflineMessaging(messages, delivery, new Responses(SIP), 65536, metrics),
-                new GroupMessaging(accounts, messages, delivery, new Responses(SIP), DOMAIN, metrics), SIP);
+                new GroupMessaging(accounts, messages, delivery, new Responses(SIP), DOMAIN, metrics), SIP, false);
     }
 
     @AfterEach

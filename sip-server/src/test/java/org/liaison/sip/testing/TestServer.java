@@ -21,6 +21,8 @@ public final class TestServer implements AutoCloseable {
     private final Path configDir;
     private final Path dataDir;
     private final int port;
+    private final int tlsPort;
+    private final int httpPort;
     private SipServer server;
 
     private TestServer(Path root, int port, Map<String, String> properties, List<String> userLines)
@@ -28,6 +30,8 @@ public final class TestServer implements AutoCloseable {
         this.configDir = Files.createDirectories(root.resolve("conf"));
         this.dataDir = root.resolve("data");
         this.port = port;
+        this.tlsPort = Integer.parseInt(properties.getOrDefault("sip.tls.port", "0"));
+        this.httpPort = Integer.parseInt(properties.getOrDefault("http.port", "0"));
         StringBuilder users = new StringBuilder("username,password,display_name,extension,groups\n");
         userLines.forEach(line -> users.append(line).append('\n'));
         Files.writeString(usersFile(), users.toString(), StandardCharsets.UTF_8);
@@ -61,6 +65,16 @@ public final class TestServer implements AutoCloseable {
         return port;
     }
 
+    /** The TLS listener's port; 0 unless built {@link Builder#withTls() withTls}. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /** The HTTPS provisioning port; 0 unless built {@link Builder#withProvisioning() withProvisioning}. */
+    public int httpPort() {
+        return httpPort;
+    }
+
     public String domain() {
         return DOMAIN;
     }
@@ -89,6 +103,8 @@ public final class TestServer implements AutoCloseable {
     public static final class Builder {
         private final List<String> users = new ArrayList<>();
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private boolean tls;
+        private boolean provisioning;
 
         /** A user with a clear-text password, e.g. {@code user("alice", "secret", "1001")}. */
         public Builder user(String name, String password, String extension) {
@@ -99,6 +115,18 @@ public final class TestServer implements AutoCloseable {
         /** A raw users.csv line. */
         public Builder userLine(String line) {
             users.add(line);
+            return this;
+        }
+
+        /** Adds a TLS listener on a free port of its own, with a certificate from the server's private CA. */
+        public Builder withTls() {
+            tls = true;
+            return this;
+        }
+
+        /** Serves HTTPS provisioning on a free port, with a certificate from the server's private CA. */
+        public Builder withProvisioning() {
+            provisioning = true;
             return this;
         }
 
@@ -119,6 +147,22 @@ public final class TestServer implements AutoCloseable {
             p.put("users.poll-interval-ms", "100");
             // tests must never make the server send anywhere but loopback
             p.put("security.allowed-destinations", "127.0.0.0/8, ::1/128");
+            if (tls) {
+                int tlsPort = FreePorts.udpAndTcp();
+                while (tlsPort == port) {
+                    tlsPort = FreePorts.udpAndTcp();
+                }
+                p.put("sip.tls.port", Integer.toString(tlsPort));
+            }
+            // off unless asked for: it would take the shipped 8443 and make a CA for every test
+            int httpPort = 0;
+            while (provisioning && (httpPort == 0 || httpPort == port || String.valueOf(httpPort).equals(p.get("sip.tls.port")))) {
+                httpPort = FreePorts.udpAndTcp();
+            }
+            p.put("http.port", Integer.toString(httpPort));
+            if (provisioning) {
+                p.put("http.public-url", "https://127.0.0.1:" + httpPort);
+            }
             p.putAll(overrides);
             return new TestServer(root, port, p, users);
         }

@@ -12,10 +12,11 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLSession;
 import org.liaison.provisioning.DigestAlgorithm;
 
 /**
- * A small blocking SIP user agent over UDP on loopback, written from the RFC for tests: it sends
+ * A small blocking SIP user agent over UDP, TCP or TLS on loopback, written from the RFC for tests: it sends
  * text, waits (with a deadline) for the message it expects, and answers digest challenges.
  */
 public final class TestUa implements AutoCloseable {
@@ -40,10 +41,25 @@ public final class TestUa implements AutoCloseable {
 
     /** A user agent talking to the server at {@code serverHost} ({@code ::1} for IPv6). */
     public TestUa(String user, TestServer server, boolean tcp, String serverHost) throws IOException {
-        InetSocketAddress address = new InetSocketAddress(serverHost, server.port());
-        this.wire = tcp ? new Wire.Tcp(address) : new Wire.Udp(address);
+        this(user, server, tcp ? new Wire.Tcp(new InetSocketAddress(serverHost, server.port()))
+                : new Wire.Udp(new InetSocketAddress(serverHost, server.port())));
+    }
+
+    private TestUa(String user, TestServer server, Wire wire) {
+        this.wire = wire;
         this.user = user;
         this.domain = server.domain();
+    }
+
+    /** A TLS user agent on the server's TLS port, trusting only the server's private CA ({@code ca.pem}). */
+    public static TestUa overTls(String user, TestServer server) throws IOException {
+        return new TestUa(user, server, Wire.Tcp.tls(new InetSocketAddress(server.host(), server.tlsPort()),
+                TlsClients.trusting(server.dataDir().resolve("ca.pem"))));
+    }
+
+    /** The negotiated TLS session; null unless over TLS. */
+    public SSLSession tlsSession() {
+        return wire instanceof Wire.Tcp stream ? stream.session() : null;
     }
 
     public int port() {
@@ -55,7 +71,8 @@ public final class TestUa implements AutoCloseable {
     }
 
     public String contact() {
-        return "sip:" + user + "@" + wire.host() + ":" + port() + (wire instanceof Wire.Tcp ? ";transport=tcp" : "");
+        return "sip:" + user + "@" + wire.host() + ":" + port()
+                + (wire instanceof Wire.Tcp ? ";transport=" + wire.name().toLowerCase(java.util.Locale.ROOT) : "");
     }
 
     public String aor() {

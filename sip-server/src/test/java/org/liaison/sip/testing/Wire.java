@@ -13,6 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 
 /** How a {@link TestUa} reaches the server: a UDP socket, or one TCP connection (RFC 3261 §18). */
 sealed interface Wire extends AutoCloseable {
@@ -88,23 +92,56 @@ sealed interface Wire extends AutoCloseable {
         }
     }
 
-    /** Messages on a stream are framed by Content-Length (RFC 3261 §18.3); CRLF keep-alives are skipped. */
+    /**
+     * One TCP connection, or (RFC 3261 §26.2) one TLS connection over it. Messages on a stream are
+     * framed by Content-Length (RFC 3261 §18.3); CRLF keep-alives are skipped.
+     */
     final class Tcp implements Wire {
         private static final Pattern LENGTH = Pattern.compile("(?im)^(?:content-length|l)\\s*:\\s*(\\d+)\\s*$");
         private final Socket socket;
+        private final String name;
         private final InputStream in;
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
         Tcp(InetSocketAddress server) throws IOException {
-            this.socket = new Socket();
+            this(connect(server), "TCP");
+        }
+
+        private Tcp(Socket socket, String name) throws IOException {
+            this.socket = socket;
+            this.name = name;
+            this.in = socket.getInputStream();
+        }
+
+        /** A TLS connection, the handshake done, trusting what {@code tls} trusts. */
+        static Tcp tls(InetSocketAddress server, SSLContext tls) throws IOException {
+            Socket plain = connect(server);
+            SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain,
+                    server.getAddress().getHostAddress(), server.getPort(), true);
+            // the name check a SIP client makes on the server certificate (RFC 5922 §7.2)
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.setSoTimeout(5000);
+            socket.startHandshake();
+            return new Tcp(socket, "TLS");
+        }
+
+        private static Socket connect(InetSocketAddress server) throws IOException {
+            Socket socket = new Socket();
             socket.bind(new InetSocketAddress(loopbackLike(server), 0));
             socket.connect(server, 2000);
-            this.in = socket.getInputStream();
+            return socket;
+        }
+
+        /** The TLS session (for tests of the server's TLS policy); null over plain TCP. */
+        SSLSession session() {
+            return socket instanceof SSLSocket tls ? tls.getSession() : null;
         }
 
         @Override
         public String name() {
-            return "TCP";
+            return name;
         }
 
         @Override

@@ -61,6 +61,37 @@ final class Linphonec implements AutoCloseable {
         return new Linphonec(name, account, process, dir, sipPort);
     }
 
+    /**
+     * Starts linphonec knowing nothing but its ports and {@code [misc] config-uri}: everything else,
+     * account and credentials included, comes from that URL (liblinphone's remote provisioning,
+     * fetched before the core starts). {@code caPem} is the one CA it trusts, for HTTPS and SIP/TLS.
+     */
+    static Linphonec provisioned(Path parent, String name, String configUri, Path caPem) throws IOException {
+        Path binary = Tools.require("linphonec");
+        Path dir = Files.createDirectories(parent.resolve(name));
+        Path home = dir.resolve("home");
+        Files.createDirectories(home.resolve(".local/share/linphone"));
+        int sipPort = FreePorts.udpAndTcp();
+        Path config = dir.resolve("linphonerc");
+        Files.writeString(config, "[sip]\n"
+                + "sip_port=0\nsip_tcp_port=0\nsip_tls_port=" + sipPort + "\n"
+                + "bind_address=127.0.0.1\n"
+                + "root_ca=" + caPem + "\nverify_server_certs=1\n"
+                // bctoolbox (mbedtls) matches the name against CN and DNS names only, not IP addresses
+                + "verify_server_cn=0\n"
+                + "[misc]\n"
+                + "config-uri=" + configUri + "\n");
+        ChildProcess process = ChildProcess.start("linphonec " + name, List.of(binary.toString(), "-c",
+                config.toString(), "-d", "6", "-l", dir.resolve("log").toString()), dir, dir.resolve("out"),
+                Map.of("HOME", home.toString()));
+        return new Linphonec(name, null, process, dir, sipPort);
+    }
+
+    /** The configuration file as linphonec keeps it (after remote provisioning, what it was given). */
+    String linphonerc() {
+        return Await.read(dir.resolve("linphonerc"));
+    }
+
     private static String linphonerc(SipAccount a, int sipPort, int rtp) {
         StringBuilder rc = new StringBuilder();
         rc.append("[sip]\n")
@@ -167,6 +198,7 @@ final class Linphonec implements AutoCloseable {
         return sipPort;
     }
 
+    /** The account it was started with; null when {@link #provisioned provisioned}. */
     SipAccount account() {
         return account;
     }

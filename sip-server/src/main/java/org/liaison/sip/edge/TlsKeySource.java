@@ -1,0 +1,43 @@
+package org.liaison.sip.edge;
+
+import gov.nist.core.net.SecurityManagerProvider;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Properties;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Hands the server's key manager to JAIN-SIP's TLS transport, in place of the stack's default
+ * provider that reads a keystore named in system properties: no files, no keystore passwords.
+ */
+final class TlsKeySource implements SecurityManagerProvider {
+    private final KeyManager keyManager;
+
+    TlsKeySource(KeyManager keyManager) {
+        this.keyManager = keyManager;
+    }
+
+    @Override
+    public void init(Properties properties) {
+        // everything it needs came with the constructor
+    }
+
+    @Override
+    public KeyManager[] getKeyManagers(boolean client) {
+        return new KeyManager[] {keyManager};
+    }
+
+    /** The JDK's trust store: used only if the stack ever checks a peer (it does not ask clients for certificates). */
+    @Override
+    public TrustManager[] getTrustManagers(boolean client) {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init((KeyStore) null);
+            return factory.getTrustManagers();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no default trust store", e);
+        }
+    }
+}

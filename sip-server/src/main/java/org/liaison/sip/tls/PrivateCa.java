@@ -1,0 +1,201 @@
+package org.liaison.sip.tls;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's own certificate authority, for an admin who gave no certificate: an EC P-256 CA
+ * valid ten years, whose certificate clients import ({@code data.dir/ca.pem}), and the server
+ * certificates it signs (one year, renewed at start when under 30 days remain or the server's
+ * names changed). Keys are files only the server's user can read.
+ */
+final class PrivateCa {
+    static final String CA_FILE = "ca.pem";
+    static final Duration CA_LIFETIME = Duration.ofDays(3650);
+    static final Duration SERVER_LIFETIME = Duration.ofDays(365);
+    static final Duration RENEW_BEFORE = Duration.ofDays(30);
+    private static final Logger LOG = LoggerFactory.getLogger(PrivateCa.class);
+    private static final String SIGNATURE = "SHA256withECDSA";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ServerIdentity ca;
+    private final Path dataDir;
+    private final Clock clock;
+
+    private PrivateCa(ServerIdentity ca, Path dataDir, Clock clock) {
+        this.ca = ca;
+        this.dataDir = dataDir;
+        this.clock = clock;
+    }
+
+    /** The CA in {@code dataDir} ({@code ca.pem}, {@code tls/ca-key.pem}), made on first use. */
+    static PrivateCa openOrCreate(Path dataDir, Clock clock) throws CertificateProblem, IOException {
+        Path certificate = dataDir.resolve(CA_FILE);
+        Path key = keyDir(dataDir).resolve("ca-key.pem");
+        if (Files.exists(certificate) && Files.exists(key)) {
+            return new PrivateCa(ServerIdentity.load(certificate, key, clock), dataDir, clock);
+        }
+        KeyPair pair = newKeyPair();
+        X500Name name = new X500Name("CN=Liaison private CA " + HexFormat.of().toHexDigits(RANDOM.nextInt()));
+        X509v3CertificateBuilder builder = builder(name, name, pair.getPublic(), CA_LIFETIME, clock);
+        try {
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        } catch (CertIOException e) {
+            throw new IllegalStateException(e);
+        }
+        X509Certificate cert = sign(builder, pair);
+        PemFiles.write(key, PemFiles.OWNER_ONLY, pair.getPrivate());
+        PemFiles.write(certificate, PemFiles.WORLD_READABLE, cert);
+        LOG.info("created a private certificate authority: {} (clients import it to trust the server)", certificate);
+        return new PrivateCa(new ServerIdentity(List.of(cert), pair.getPrivate()), dataDir, clock);
+    }
+
+    Path certificateFile() {
+        return dataDir.resolve(CA_FILE);
+    }
+
+    /** SHA-256 of the CA certificate, as {@code openssl x509 -fingerprint -sha256} prints it. */
+    String fingerprint() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(ca.certificate().getEncoded());
+            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The server certificate and key files ({@code tls/server.pem}, {@code tls/server-key.pem}). */
+    ServerFiles serverFiles() throws IOException {
+        Path dir = keyDir(dataDir);
+        return new ServerFiles(dir.resolve("server.pem"), dir.resolve("server-key.pem"));
+    }
+
+    record ServerFiles(Path chain, Path key) {
+    }
+
+    /**
+     * Makes sure the server certificate on disk is one of ours, names {@code names}, and is valid for
+     * more than {@link #RENEW_BEFORE}; issues a new one otherwise.
+     */
+    ServerFiles ensureServerCertificate(ServerNames names) throws IOException, CertificateProblem {
+        ServerFiles files = serverFiles();
+        if (Files.exists(files.chain()) && Files.exists(files.key())) {
+            String renewal = whyRenew(files, names);
+            if (renewal == null) {
+                return files;
+            }
+            LOG.info("issuing a new server certificate: {}", renewal);
+        }
+        KeyPair pair = newKeyPair();
+        X509v3CertificateBuilder builder = builder(X500Name.getInstance(ca.certificate().getSubjectX500Principal()
+                .getEncoded()), new X500Name("CN=" + names.dnsNames().stream().findFirst().orElse("liaison")),
+                pair.getPublic(), SERVER_LIFETIME, clock);
+        try {
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(Extension.subjectAlternativeName, false, names.asGeneralNames())
+                    .addExtension(Extension.authorityKeyIdentifier, false,
+                            ext.createAuthorityKeyIdentifier(ca.certificate()))
+                    .addExtension(Extension.subjectKeyIdentifier, false,
+                            ext.createSubjectKeyIdentifier(pair.getPublic()));
+        } catch (CertIOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        X509Certificate cert = sign(builder, new KeyPair(ca.certificate().getPublicKey(), ca.key()));
+        PemFiles.write(files.key(), PemFiles.OWNER_ONLY, pair.getPrivate());
+        PemFiles.write(files.chain(), PemFiles.WORLD_READABLE, cert, ca.certificate());
+        return files;
+    }
+
+    /** Why the certificate on disk must be replaced, or null when it is fine. */
+    private String whyRenew(ServerFiles files, ServerNames names) {
+        ServerIdentity current;
+        try {
+            current = ServerIdentity.load(files.chain(), files.key(), clock);
+        } catch (CertificateProblem e) {
+            return e.getMessage();
+        }
+        if (current.validFor(clock).compareTo(RENEW_BEFORE) < 0) {
+            return "the current one expires on " + current.certificate().getNotAfter().toInstant();
+        }
+        if (!ServerNames.in(current.certificate()).equals(names)) {
+            return "the server's names or addresses changed";
+        }
+        try {
+            current.certificate().verify(ca.certificate().getPublicKey());
+        } catch (GeneralSecurityException e) {
+            return "the current one is not signed by this CA";
+        }
+        return null;
+    }
+
+    private static Path keyDir(Path dataDir) throws IOException {
+        Path dir = dataDir.resolve("tls");
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        return dir;
+    }
+
+    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key,
+            Duration lifetime, Clock clock) {
+        // a little in the past: clients whose clocks run slow must not see a certificate from the future
+        Instant from = clock.instant().minus(Duration.ofHours(1));
+        return new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, RANDOM).add(BigInteger.ONE),
+                Date.from(from), Date.from(from.plus(lifetime)), subject, key);
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) {
+        try {
+            return new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder(SIGNATURE).build(signer.getPrivate())));
+        } catch (OperatorCreationException | java.security.cert.CertificateException e) {
+            throw new IllegalStateException("cannot sign a certificate", e);
+        }
+    }
+
+    private static KeyPair newKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no EC P-256 in this JDK", e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.liaison.sip.tls;
+
+import java.net.InetAddress;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.liaison.sip.config.IpLiteral;
+
+/**
+ * The names clients may reach the server by, which its certificate must carry as subject
+ * alternative names (RFC 5922 §7.1 for SIP): the domain, the host name, every listening address.
+ *
+ * @param dnsNames  host and domain names, lower case
+ * @param addresses IP addresses
+ */
+record ServerNames(Set<String> dnsNames, Set<InetAddress> addresses) {
+    ServerNames {
+        dnsNames = Set.copyOf(dnsNames);
+        addresses = Set.copyOf(addresses);
+    }
+
+    /** The SIP domain (a name, or an IP literal such as {@code [::1]}), the host name and the addresses. */
+    static ServerNames of(String domain, String hostName, List<InetAddress> addresses) {
+        Set<String> names = new TreeSet<>();
+        Set<InetAddress> ips = new java.util.HashSet<>(addresses);
+        for (String name : List.of(domain, hostName)) {
+            InetAddress literal = IpLiteral.parse(name.replace("[", "").replace("]", ""));
+            if (literal != null) {
+                ips.add(literal);
+            } else if (!name.isEmpty()) {
+                names.add(name.toLowerCase(Locale.ROOT));
+            }
+        }
+        return new ServerNames(names, ips);
+    }
+
+    GeneralNames asGeneralNames() {
+        List<GeneralName> all = new java.util.ArrayList<>();
+        for (String name : new TreeSet<>(dnsNames)) {
+            all.add(new GeneralName(GeneralName.dNSName, name));
+        }
+        for (InetAddress a : addresses) {
+            all.add(new GeneralName(GeneralName.iPAddress, a.getHostAddress()));
+        }
+        return new GeneralNames(all.toArray(new GeneralName[0]));
+    }
+
+    /** The names a certificate carries, in the same form (empty when it has none). */
+    static ServerNames in(X509Certificate certificate) {
+        Set<String> names = new TreeSet<>();
+        Set<InetAddress> ips = new java.util.HashSet<>();
+        try {
+            Collection<List<?>> sans = certificate.getSubjectAlternativeNames();
+            for (List<?> san : sans == null ? List.<List<?>>of() : sans) {
+                int type = (Integer) san.get(0);
+                if (type == GeneralName.dNSName) {
+                    names.add(((String) san.get(1)).toLowerCase(Locale.ROOT));
+                } else if (type == GeneralName.iPAddress && IpLiteral.parse((String) san.get(1)) != null) {
+                    ips.add(IpLiteral.parse((String) san.get(1)));
+                }
+            }
+        } catch (CertificateParsingException e) {
+            // a certificate with unreadable names covers nothing
+        }
+        return new ServerNames(names, ips);
+    }
+}

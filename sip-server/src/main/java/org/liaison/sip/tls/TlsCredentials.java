@@ -1,0 +1,69 @@
+package org.liaison.sip.tls;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.X509ExtendedKeyManager;
+import org.liaison.sip.config.TlsSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's TLS identity, for SIP over TLS and for any other TLS service of the server
+ * (HTTPS provisioning): a key manager that follows the certificate files as they are replaced, and
+ * the CA certificate clients must trust when the server made its own.
+ */
+public final class TlsCredentials {
+    private static final Logger LOG = LoggerFactory.getLogger(TlsCredentials.class);
+
+    private final ReloadingKeyManager keyManager;
+    private final Optional<Path> caCertificate;
+
+    private TlsCredentials(ReloadingKeyManager keyManager, Optional<Path> caCertificate) {
+        this.keyManager = keyManager;
+        this.caCertificate = caCertificate;
+    }
+
+    /**
+     * The admin's certificate when the settings name one; otherwise the server's private CA and a
+     * certificate from it for {@code domain}, this host's name and {@code addresses}, made or renewed
+     * in {@code dataDir} as needed.
+     */
+    public static TlsCredentials open(TlsSettings settings, String domain, List<InetAddress> addresses, Path dataDir,
+            Clock clock) throws CertificateProblem, IOException {
+        if (settings.adminCertificate()) {
+            ReloadingKeyManager keys = ReloadingKeyManager.open(settings.certificate().get(),
+                    settings.privateKey().get(), clock);
+            LOG.info("TLS certificate from {}: {}, valid until {}", settings.certificate().get(),
+                    keys.certificate().getSubjectX500Principal().getName(), keys.certificate().getNotAfter().toInstant());
+            return new TlsCredentials(keys, Optional.empty());
+        }
+        PrivateCa ca = PrivateCa.openOrCreate(dataDir, clock);
+        PrivateCa.ServerFiles files = ca.ensureServerCertificate(ServerNames.of(domain, hostName(), addresses));
+        ReloadingKeyManager keys = ReloadingKeyManager.open(files.chain(), files.key(), clock);
+        LOG.info("TLS certificate from the private CA {} (SHA-256 fingerprint {}), valid until {}",
+                ca.certificateFile(), ca.fingerprint(), keys.certificate().getNotAfter().toInstant());
+        return new TlsCredentials(keys, Optional.of(ca.certificateFile()));
+    }
+
+    /** Presents the current certificate chain; give it to an {@code SSLContext} of a server. */
+    public X509ExtendedKeyManager keyManager() {
+        return keyManager;
+    }
+
+    /** {@code data.dir/ca.pem} for clients to trust; empty when the admin gave the certificate. */
+    public Optional<Path> caCertificate() {
+        return caCertificate;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "";
+        }
+    }
+}

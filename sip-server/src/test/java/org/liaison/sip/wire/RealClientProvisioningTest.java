@@ -1,0 +1,65 @@
+package org.liaison.sip.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+import org.liaison.provisioning.enrolment.EnrolmentTokens;
+import org.liaison.sip.testing.TestServer;
+
+/**
+ * A linphonec that knows only its enrolment link ({@code [misc] config-uri}) and the CA to trust:
+ * it fetches its account over HTTPS, registers over TLS with the HA1 it received, and fetches the
+ * directory with those same credentials.
+ */
+@Timeout(90)
+class RealClientProvisioningTest {
+    private static final Duration REGISTRATION = Duration.ofSeconds(30);
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failure leaves linphonec's log and linphonerc to read
+    Path root;
+    TestServer server;
+    Linphonec client;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = TestServer.builder().withTls().withProvisioning()
+                .user("alice", "alice-secret", "1001")
+                .userLine("bob,clrtxt:bob-secret,Bob Durand,1002,staff")
+                .start(root.resolve("server"));
+    }
+
+    @AfterEach
+    void stopEverything() {
+        if (client != null) {
+            client.close();
+        }
+        server.close();
+    }
+
+    @Test
+    void linphonecConfiguredOnlyByItsEnrolmentLinkRegistersAndFetchesTheDirectory() throws Exception {
+        String token = new EnrolmentTokens(server.dataDir(), Duration.ofHours(1), Clock.systemUTC())
+                .issue("alice").token();
+        String link = "https://127.0.0.1:" + server.httpPort() + "/p/" + token;
+
+        client = Linphonec.provisioned(root, "alice", link, server.dataDir().resolve("ca.pem"));
+
+        assertEquals("Ok", client.awaitRegistration(REGISTRATION), client::logs);
+        assertEquals(1, server.server().locations().lookup("alice").size());
+        String rc = client.linphonerc();
+        assertTrue(rc.contains("config-uri=https://127.0.0.1:" + server.httpPort() + "/config/alice"), rc);
+        assertFalse(rc.contains("alice-secret"), "the clear password never reached the client");
+        assertTrue(client.awaitLog("Bob Durand", Duration.ofSeconds(15)),
+                () -> "the directory (vCard list) was not fetched\n" + client.logs());
+    }
+}
