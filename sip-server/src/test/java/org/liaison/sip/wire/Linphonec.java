@@ -67,20 +67,29 @@ final class Linphonec implements AutoCloseable {
      * fetched before the core starts). {@code caPem} is the one CA it trusts, for HTTPS and SIP/TLS.
      */
     static Linphonec provisioned(Path parent, String name, String configUri, Path caPem) throws IOException {
-        Path binary = Tools.require("linphonec");
-        Path dir = Files.createDirectories(parent.resolve(name));
-        Path home = dir.resolve("home");
-        Files.createDirectories(home.resolve(".local/share/linphone"));
         int sipPort = FreePorts.udpAndTcp();
-        Path config = dir.resolve("linphonerc");
-        Files.writeString(config, "[sip]\n"
+        return withConfig(parent, name, "[sip]\n"
                 + "sip_port=0\nsip_tcp_port=0\nsip_tls_port=" + sipPort + "\n"
                 + "bind_address=127.0.0.1\n"
                 + "root_ca=" + caPem + "\nverify_server_certs=1\n"
                 // bctoolbox (mbedtls) matches the name against CN and DNS names only, not IP addresses
                 + "verify_server_cn=0\n"
                 + "[misc]\n"
-                + "config-uri=" + configUri + "\n");
+                + "config-uri=" + configUri + "\n", sipPort);
+    }
+
+    /** Starts another linphonec on a copy of this one's configuration file (as a restarted app would be). */
+    Linphonec restartedAs(Path parent, String newName) throws IOException {
+        return withConfig(parent, newName, linphonerc(), sipPort);
+    }
+
+    private static Linphonec withConfig(Path parent, String name, String linphonerc, int sipPort) throws IOException {
+        Path binary = Tools.require("linphonec");
+        Path dir = Files.createDirectories(parent.resolve(name));
+        Path home = dir.resolve("home");
+        Files.createDirectories(home.resolve(".local/share/linphone"));
+        Path config = dir.resolve("linphonerc");
+        Files.writeString(config, linphonerc);
         ChildProcess process = ChildProcess.start("linphonec " + name, List.of(binary.toString(), "-c",
                 config.toString(), "-d", "6", "-l", dir.resolve("log").toString()), dir, dir.resolve("out"),
                 Map.of("HOME", home.toString()));

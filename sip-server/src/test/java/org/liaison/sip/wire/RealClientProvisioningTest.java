@@ -62,4 +62,24 @@ class RealClientProvisioningTest {
         assertTrue(client.awaitLog("Bob Durand", Duration.ofSeconds(15)),
                 () -> "the directory (vCard list) was not fetched\n" + client.logs());
     }
+
+    @Test
+    void atTheNextStartLinphonecRefetchesItsConfigurationSignedWithItsCredentialsAndRegistersAgain()
+            throws Exception {
+        String token = new EnrolmentTokens(server.dataDir(), Duration.ofHours(1), Clock.systemUTC())
+                .issue("alice").token();
+        Linphonec first = Linphonec.provisioned(root, "alice", "https://127.0.0.1:" + server.httpPort() + "/p/" + token,
+                server.dataDir().resolve("ca.pem"));
+        client = first;
+        assertEquals("Ok", first.awaitRegistration(REGISTRATION), first::logs);
+        assertTrue(first.quit(Duration.ofSeconds(10)), first::logs);
+
+        client = first.restartedAs(root, "alice-again");
+
+        assertEquals("Ok", client.awaitRegistration(REGISTRATION), client::logs);
+        // the token is spent: only the digest-signed refresh can have given it a file to apply
+        assertTrue(client.awaitLog("Set misc\\|config-uri = https://127\\.0\\.0\\.1:" + server.httpPort()
+                + "/config/alice", Duration.ZERO), () -> "no refetch of the configuration\n" + client.logs());
+        assertEquals(1, server.server().locations().lookup("alice").size());
+    }
 }
