@@ -21,17 +21,19 @@ public final class AccountSnapshot implements AccountDirectory {
     private final Set<String> groupNames;
     private final Map<String, Group> groups;
 
-    /** {@code accounts} must come from a validated file: unique usernames and extensions. */
-    AccountSnapshot(List<Account> accounts) {
-        this(accounts, List.of());
-    }
+    private final List<Account> disabled;
 
     /**
-     * {@code defined} are the groups of groups.csv, validated against {@code accounts}; groups
-     * only named in the accounts take {@link Group#named defaults}.
+     * The arguments must come from validated files: unique usernames and extensions.
+     *
+     * @param accounts the enabled users, the only ones lookups find
+     * @param disabled the users the admin disabled: kept for listing, unknown to SIP and the directory
+     * @param defined  the groups of groups.csv; groups only named in the accounts take
+     *                 {@link Group#named defaults}
      */
-    AccountSnapshot(List<Account> accounts, List<Group> defined) {
+    AccountSnapshot(List<Account> accounts, List<Account> disabled, List<Group> defined) {
         this.accounts = List.copyOf(accounts);
+        this.disabled = List.copyOf(disabled);
         this.byUsername = this.accounts.stream()
                 .collect(Collectors.toUnmodifiableMap(Account::username, Function.identity()));
         this.byExtension = this.accounts.stream()
@@ -62,6 +64,11 @@ public final class AccountSnapshot implements AccountDirectory {
         return accounts;
     }
 
+    /** The disabled users, in file order: for the admin's listing only. */
+    public List<Account> disabled() {
+        return disabled;
+    }
+
     /** Every group some account belongs to or groups.csv defines, sorted by name. */
     public Set<String> groupNames() {
         return groupNames;
@@ -79,6 +86,6 @@ public final class AccountSnapshot implements AccountDirectory {
 
     @Override
     public String toString() {
-        return "AccountSnapshot[" + accounts.size() + " accounts]";
+        return "AccountSnapshot[" + accounts.size() + " accounts, " + disabled.size() + " disabled, " + groups.size() + " groups]";
     }
 }

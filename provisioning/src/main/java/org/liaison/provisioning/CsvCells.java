@@ -25,6 +25,16 @@ final class CsvCells {
         return new Span(start, endOfCell(text, start));
     }
 
+    /**
+     * {@code value} as a cell: quoted (RFC 4180) when it holds a delimiter, quote or line break,
+     * or starts or ends with a space that an admin's tools might trim.
+     */
+    static String quote(String value) {
+        boolean plain = value.chars().noneMatch(c -> c == DELIMITER || c == QUOTE || c == '\r' || c == '\n')
+                && value.strip().length() == value.length();
+        return plain ? value : QUOTE + value.replace("\"", "\"\"") + QUOTE;
+    }
+
     private static int endOfCell(String text, int start) {
         if (start < text.length() && text.charAt(start) == QUOTE) {
             int at = start + 1;

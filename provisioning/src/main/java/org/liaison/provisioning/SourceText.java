@@ -78,7 +78,7 @@ final class SourceText {
     }
 
     private static boolean isBlankOrCommentLineStart(char c) {
-        return c == '\r' || c == '\n' || c == UsersCsv.COMMENT_MARKER;
+        return c == '\r' || c == '\n' || c == AdminCsv.COMMENT_MARKER;
     }
 
     private int startOfLineAfter(int offset) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.liaison.provisioning.UsersCsv.Column;
 
 /**
@@ -14,22 +13,24 @@ import org.liaison.provisioning.UsersCsv.Column;
  * on its line. A row with any problem yields no user.
  */
 final class UserRowReader {
-    private static final Pattern EXTENSION = Pattern.compile("[0-9]{2,15}");
     private static final String GROUP_SEPARATOR = ";";
 
     private final Namespace namespace;
     private final Problems problems;
+    private final OptionalInt disabledColumn;
 
-    private UserRowReader(Namespace namespace, Problems problems) {
+    private UserRowReader(Namespace namespace, Problems problems, OptionalInt disabledColumn) {
         this.namespace = namespace;
         this.problems = problems;
+        this.disabledColumn = disabledColumn;
     }
 
     /** The valid rows, in file order; problems with the others are added to {@code problems}. */
-    static List<UserRow> read(List<CsvRow> rows, Problems problems) {
-        UserRowReader reader = new UserRowReader(Namespace.of(rows), problems);
+    static List<UserRow> read(AdminCsv.Table table, Problems problems) {
+        UserRowReader reader = new UserRowReader(Namespace.of(table.rows()), problems,
+                table.column(UsersCsv.DISABLED));
         List<UserRow> users = new ArrayList<>();
-        for (CsvRow row : rows) {
+        for (CsvRow row : table.rows()) {
             reader.read(row).ifPresent(users::add);
         }
         return users;
@@ -43,7 +44,7 @@ final class UserRowReader {
     /** The row's extension, when it has a valid one. */
     static Optional<String> extension(CsvRow row) {
         String extension = row.cell(Column.EXTENSION).strip();
-        return EXTENSION.matcher(extension).matches() ? Optional.of(extension) : Optional.empty();
+        return UserPart.extension(extension);
     }
 
     private Optional<UserRow> read(CsvRow row) {
@@ -54,11 +55,23 @@ final class UserRowReader {
         String displayName = checkDisplayName(row);
         Optional<String> extension = checkExtension(row);
         Set<String> groups = checkGroups(row);
+        boolean disabled = checkDisabled(row);
         if (problems.count() > problemsBefore) {
             return Optional.empty();
         }
         return Optional.of(new UserRow(row.line(), row.start(), username.orElseThrow(), password.orElseThrow(),
-                displayName, extension, groups));
+                displayName, extension, groups, disabled));
+    }
+
+    private boolean checkDisabled(CsvRow row) {
+        if (disabledColumn.isEmpty()) {
+            return false;
+        }
+        Optional<Boolean> disabled = YesNo.parse(row.cell(disabledColumn.getAsInt()));
+        if (disabled.isEmpty()) {
+            problems.add(row.line(), UsersCsv.DISABLED + " must be " + YesNo.RULE);
+        }
+        return disabled.orElse(false);
     }
 
     private Optional<String> checkUsername(CsvRow row) {
@@ -89,7 +102,7 @@ final class UserRowReader {
         }
         Optional<String> extension = extension(row);
         if (extension.isEmpty()) {
-            problems.add(row.line(), "extension must be 2 to 15 digits");
+            problems.add(row.line(), "extension must be " + UserPart.EXTENSION_RULE);
         }
         extension.ifPresent(number -> {
             reportIfClaimedEarlier(row, namespace.extensionLine(number), "extension " + number);

@@ -2,13 +2,20 @@ package org.liaison.provisioning;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.Collectors;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
  * users.csv, the admin's list of staff: one user per line under the header
- * {@code username,password,display_name,extension,groups} (further columns are ignored).
+ * {@code username,password,display_name,extension,groups}, optionally a {@code disabled} column
+ * ({@code yes}: the user stays in the file but cannot register or call; further columns are ignored).
  * UTF-8, RFC 4180 quoting, blank lines and lines starting with {@code #} ignored. See
  * {@link PasswordColumn} for the password column's grammar.
  */
@@ -23,7 +30,15 @@ public final class UsersFile {
      * @param realm the SIP domain, which clear passwords are hashed with
      */
     public static AccountSnapshot load(Path file, String realm) throws UsersFileException {
-        return snapshotOf(file, read(file), realm);
+        return snapshotOf(file, read(file), null, Optional.empty(), realm);
+    }
+
+    /**
+     * Reads and checks users.csv and groups.csv together (see {@link GroupsCsv}); an absent
+     * groups file defines no groups. All or nothing, over both files.
+     */
+    public static AccountSnapshot load(Path file, Path groupsFile, String realm) throws UsersFileException {
+        return snapshotOf(file, read(file), groupsFile, readIfPresent(groupsFile), realm);
     }
 
     /**
@@ -33,17 +48,84 @@ public final class UsersFile {
      */
     public static void setPassword(Path file, String username, Credentials credentials)
             throws UsersFileException, IOException {
+        edit(file, document -> {
+            UserRow user = existing(file, document, username);
+            return UsersEdits.setCell(document.text(), document.record(user), UsersCsv.Column.PASSWORD.ordinal(),
+                    hashedForm(credentials));
+        });
+    }
+
+    /**
+     * Appends {@code accounts} as new users, their passwords in hashed form. All or nothing:
+     * when any of them would make the file invalid (a username or extension already taken), the
+     * file is not touched and the exception says why.
+     */
+    public static void add(Path file, List<Account> accounts) throws UsersFileException, IOException {
+        edit(file, document -> UsersEdits.append(document.text(), accounts));
+    }
+
+    /**
+     * {@link #add(Path, List)}, also checking the result against {@code groupsFile} (which may
+     * not exist), so that a new username never takes a group's name and breaks the next reload.
+     */
+    public static void add(Path file, Path groupsFile, List<Account> accounts) throws UsersFileException, IOException {
+        Optional<byte[]> groups = readIfPresent(groupsFile);
+        edit(file, document -> {
+            byte[] updated = UsersEdits.append(document.text(), accounts);
+            if (groups.isPresent()) {
+                GroupsCsv.parse(nameOf(groupsFile), groups.get(), UsersDocument.parse(nameOf(file), updated));
+            }
+            return updated;
+        });
+    }
+
+    /** Removes {@code username}'s line; the server ends its registrations when it reloads. */
+    public static void remove(Path file, String username) throws UsersFileException, IOException {
+        edit(file, document -> UsersEdits.remove(document.text(), document.record(existing(file, document, username))));
+    }
+
+    /**
+     * Marks {@code username} disabled (or enabled again) in the {@code disabled} column, adding
+     * the column to the header when the file has none: a disabled user cannot register or call,
+     * and is told apart from an unknown user by nobody outside.
+     */
+    public static void setDisabled(Path file, String username, boolean disabled)
+            throws UsersFileException, IOException {
+        edit(file, document -> {
+            UserRow user = existing(file, document, username);
+            OptionalInt column = document.table().column(UsersCsv.DISABLED);
+            if (column.isPresent()) {
+                return UsersEdits.setCell(document.text(), document.record(user), column.getAsInt(),
+                        disabled ? "yes" : "no");
+            }
+            if (!disabled) {
+                return null; // no column: already enabled
+            }
+            int newColumn = document.table().header().cells().size();
+            byte[] withCell = UsersEdits.setCell(document.text(), document.record(user), newColumn, "yes");
+            UsersDocument marked = UsersDocument.parse(nameOf(file), withCell); // a cell beyond the header is ignored
+            return UsersEdits.setCell(marked.text(), marked.table().header(), newColumn, UsersCsv.DISABLED);
+        });
+    }
+
+    /** One edit of a valid file: the new content, or null for "nothing to change". */
+    private interface Edit {
+        byte[] apply(UsersDocument document) throws UsersFileException;
+    }
+
+    private static void edit(Path file, Edit edit) throws UsersFileException, IOException {
         Path target = file.toRealPath(); // an admin's symlink stays a symlink
-        UsersDocument document = UsersDocument.parse(nameOf(file), Files.readAllBytes(target));
-        String wanted = username.toLowerCase(Locale.ROOT);
-        UserRow user = document.users().stream()
-                .filter(u -> u.username().equals(wanted))
-                .findFirst()
-                .orElseThrow(() -> new Problems(nameOf(file)).fatalForFile("has no user " + wanted, null));
-        CsvCells.Span cell = CsvCells.span(document.text().body(), user.start(), UsersCsv.Column.PASSWORD.ordinal());
-        byte[] updated = document.text().replace(cell, hashedForm(credentials));
+        byte[] updated = edit.apply(UsersDocument.parse(nameOf(file), Files.readAllBytes(target)));
+        if (updated == null) {
+            return;
+        }
         UsersDocument.parse(nameOf(file), updated); // never write a file that load would reject
         AtomicReplace.write(target, updated);
+    }
+
+    private static UserRow existing(Path file, UsersDocument document, String username) throws UsersFileException {
+        return document.user(username).orElseThrow(() -> new Problems(nameOf(file))
+                .fatalForFile("has no user " + username.toLowerCase(Locale.ROOT), null));
     }
 
     /** The password column's text for {@code credentials}: {@code md5:<hex>+sha256:<hex>}, for the HA1s it has. */
@@ -51,12 +133,22 @@ public final class UsersFile {
         return PasswordColumn.hashedForm(credentials);
     }
 
-    /** Parses content already read, so a poller can hash exactly the bytes it parses. */
-    static AccountSnapshot snapshotOf(Path file, byte[] content, String realm) throws UsersFileException {
+    /**
+     * Parses content already read, so a poller can hash exactly the bytes it parses.
+     *
+     * @param groups groups.csv's content; empty when there is no groups file
+     */
+    static AccountSnapshot snapshotOf(Path file, byte[] content, Path groupsFile, Optional<byte[]> groups,
+            String realm) throws UsersFileException {
         Objects.requireNonNull(realm, "realm");
-        return new AccountSnapshot(UsersDocument.parse(nameOf(file), content).users().stream()
-                .map(user -> user.toAccount(realm))
-                .toList());
+        UsersDocument document = UsersDocument.parse(nameOf(file), content);
+        List<Group> defined = groups.isEmpty()
+                ? List.of()
+                : GroupsCsv.parse(nameOf(groupsFile), groups.get(), document);
+        Map<Boolean, List<Account>> byDisabled = document.users().stream()
+                .collect(Collectors.partitioningBy(UserRow::disabled,
+                        Collectors.mapping(user -> user.toAccount(realm), Collectors.toList())));
+        return new AccountSnapshot(byDisabled.get(false), byDisabled.get(true), defined);
     }
 
     /** A file that cannot be read, reported like any other problem with it. */
@@ -67,6 +159,17 @@ public final class UsersFile {
     private static byte[] read(Path file) throws UsersFileException {
         try {
             return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw unreadable(file, e);
+        }
+    }
+
+    /** The file's bytes, or empty when it does not exist: for optional files. */
+    static Optional<byte[]> readIfPresent(Path file) throws UsersFileException {
+        try {
+            return Optional.of(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
         } catch (IOException e) {
             throw unreadable(file, e);
         }

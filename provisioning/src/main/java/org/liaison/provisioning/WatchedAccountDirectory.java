@@ -1,6 +1,7 @@
 package org.liaison.provisioning;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -14,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The account directory of a running server: the last valid version of users.csv, reloaded when
- * the file changes. The file is polled rather than watched, because editors that save by
+ * The account directory of a running server: the last valid version of users.csv and groups.csv,
+ * reloaded when either file changes; the two are checked together and applied together. The file is polled rather than watched, because editors that save by
  * replacing the file and network file systems both defeat {@code WatchService}. A broken edit
  * is logged once, problem by problem, and the previous accounts stay in service until the file
  * is valid again.
@@ -27,6 +28,8 @@ public final class WatchedAccountDirectory implements AccountDirectory, AutoClos
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final PolledFile file;
+    /** groups.csv, optional: absent means no groups beyond those users.csv names. */
+    private final Optional<PolledFile> groupsFile;
     private final String realm;
     private final Consumer<AccountChanges> onChange;
     private final ScheduledExecutorService poller;
@@ -36,9 +39,10 @@ public final class WatchedAccountDirectory implements AccountDirectory, AutoClos
     /** SHA-256 of the last content rejected, so each broken version is reported once. Guarded by this. */
     private String rejectedDigest;
 
-    private WatchedAccountDirectory(PolledFile file, String realm, Consumer<AccountChanges> onChange,
-            AccountSnapshot first, String firstDigest) {
+    private WatchedAccountDirectory(PolledFile file, Optional<PolledFile> groupsFile, String realm,
+            Consumer<AccountChanges> onChange, AccountSnapshot first, String firstDigest) {
         this.file = file;
+        this.groupsFile = groupsFile;
         this.realm = realm;
         this.onChange = onChange;
         this.current = first;
@@ -59,20 +63,38 @@ public final class WatchedAccountDirectory implements AccountDirectory, AutoClos
      */
     public static WatchedAccountDirectory open(Path file, String realm, Duration pollInterval,
             Consumer<AccountChanges> onChange) throws UsersFileException {
+        return open(file, Optional.empty(), realm, pollInterval, onChange);
+    }
+
+    /**
+     * Loads {@code file} and {@code groupsFile} (which may not exist, now or later) and starts
+     * polling both every {@code pollInterval}.
+     *
+     * @throws UsersFileException when the files cannot be loaded now
+     */
+    public static WatchedAccountDirectory open(Path file, Path groupsFile, String realm, Duration pollInterval,
+            Consumer<AccountChanges> onChange) throws UsersFileException {
+        return open(file, Optional.of(groupsFile), realm, pollInterval, onChange);
+    }
+
+    private static WatchedAccountDirectory open(Path file, Optional<Path> groupsFile, String realm,
+            Duration pollInterval, Consumer<AccountChanges> onChange) throws UsersFileException {
         Objects.requireNonNull(onChange, "onChange");
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("pollInterval must be positive, got " + pollInterval);
         }
         PolledFile polled = new PolledFile(file);
-        PolledFile.Content content;
+        Optional<PolledFile> polledGroups = groupsFile.map(PolledFile::new);
+        Contents contents;
         try {
-            content = polled.read();
+            contents = Contents.read(polled, polledGroups);
         } catch (IOException e) {
             throw UsersFile.unreadable(file, e);
         }
-        AccountSnapshot first = UsersFile.snapshotOf(file, content.bytes(), realm);
+        AccountSnapshot first = contents.snapshot(realm);
         log.info("Loaded {} accounts from {}", first.all().size(), file);
-        WatchedAccountDirectory directory = new WatchedAccountDirectory(polled, realm, onChange, first, content.sha256());
+        WatchedAccountDirectory directory = new WatchedAccountDirectory(polled, polledGroups, realm, onChange, first,
+                contents.sha256());
         long nanos = pollInterval.toNanos();
         directory.poller.scheduleWithFixedDelay(directory::poll, nanos, nanos, TimeUnit.NANOSECONDS);
         return directory;
@@ -105,9 +127,9 @@ public final class WatchedAccountDirectory implements AccountDirectory, AutoClos
      * @return whether a new snapshot was applied
      */
     public synchronized boolean reloadNow() {
-        PolledFile.Content content;
+        Contents content;
         try {
-            content = file.read();
+            content = Contents.read(file, groupsFile);
         } catch (IOException e) {
             if (!UNREADABLE.equals(rejectedDigest)) {
                 rejectedDigest = UNREADABLE;
@@ -124,7 +146,7 @@ public final class WatchedAccountDirectory implements AccountDirectory, AutoClos
             return false;
         }
         try {
-            apply(UsersFile.snapshotOf(file.path(), content.bytes(), realm), content.sha256());
+            apply(content.snapshot(realm), content.sha256());
             return true;
         } catch (UsersFileException e) {
             rejectedDigest = content.sha256();
@@ -166,11 +188,34 @@ public final class WatchedAccountDirectory implements AccountDirectory, AutoClos
     /** Runs on the poller thread; an exception here would silently cancel all future polls. */
     private synchronized void poll() {
         try {
-            if (file.mayHaveChanged()) {
+            if (file.mayHaveChanged() || groupsFile.filter(PolledFile::mayHaveChanged).isPresent()) {
                 reloadNow();
             }
         } catch (RuntimeException e) {
             log.error("Polling {} failed; will try again", file.path(), e);
+        }
+    }
+
+    /** What one poll read from both files; the digest covers both, so an edit to either counts. */
+    private record Contents(Path usersPath, byte[] users, Optional<Path> groupsPath, Optional<byte[]> groups,
+            String sha256) {
+        static Contents read(PolledFile users, Optional<PolledFile> groupsFile) throws IOException {
+            PolledFile.Content usersContent = users.read();
+            Optional<PolledFile.Content> groupsContent = Optional.empty();
+            if (groupsFile.isPresent()) {
+                try {
+                    groupsContent = Optional.of(groupsFile.get().read());
+                } catch (NoSuchFileException e) {
+                    // optional file: absent means no groups file
+                }
+            }
+            String digest = usersContent.sha256() + groupsContent.map(c -> "+" + c.sha256()).orElse("");
+            return new Contents(users.path(), usersContent.bytes(), groupsFile.map(PolledFile::path),
+                    groupsContent.map(PolledFile.Content::bytes), digest);
+        }
+
+        AccountSnapshot snapshot(String realm) throws UsersFileException {
+            return UsersFile.snapshotOf(usersPath, users, groupsPath.orElse(null), groups, realm);
         }
     }
 }

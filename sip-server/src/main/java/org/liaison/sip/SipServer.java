@@ -96,7 +96,8 @@ public final class SipServer implements AutoCloseable {
         SipEdge edge = null;
         ProvisioningService provisioning = null;
         try {
-            accounts = WatchedAccountDirectory.open(config.users().file(), config.sip().domain(),
+            accounts = WatchedAccountDirectory.open(config.users().file(), config.users().groupsFile(),
+                    config.sip().domain(),
                     config.users().pollInterval(), changes -> endRegistrationsOfRemovedUsers(changes, locations));
             MessagingSettings im = config.messaging();
             messages = FileOfflineStore.open(dataDir,

@@ -15,6 +15,7 @@ import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.Credentials;
 import org.liaison.provisioning.UsersFile;
 import org.liaison.provisioning.UsersFileException;
+import org.liaison.provisioning.admin.UsersCommand;
 import org.liaison.provisioning.client.ClientUrls;
 import org.liaison.provisioning.enrolment.EnrolmentTokens;
 import org.liaison.provisioning.onboarding.Onboarding;
@@ -26,7 +27,9 @@ import sun.misc.Signal;
 /**
  * {@code bin/liaison}: {@code serve [--config DIR]} runs the server in the foreground until SIGTERM
  * or SIGINT; {@code passwd USER [--config DIR]} stores a new password as HA1 values in users.csv;
- * {@code onboarding USER|--all OUTDIR [--config DIR]} writes enrolment QR codes and pages.
+ * {@code users VERB ...} adds, removes, lists, disables, enables and bulk-imports users
+ * ({@link UsersCommand}); {@code onboarding USER|--all OUTDIR [--config DIR]} writes enrolment QR
+ * codes and pages.
  * Exit status: 0 done, 1 failed while running, 2 bad command line or configuration.
  */
 public final class SipServerMain {
@@ -44,30 +47,21 @@ public final class SipServerMain {
             return usage();
         }
         Path configDir = Path.of("conf");
-        List<String> operands = new ArrayList<>();
+        List<String> words = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             if ("--config".equals(args[i]) && i + 1 < args.length) {
                 configDir = Path.of(args[++i]);
-            } else if (!args[i].startsWith("-") || ("onboarding".equals(args[0]) && ALL_USERS.equals(args[i]))) {
-                operands.add(args[i]);
             } else {
-                return usage();
+                words.add(args[i]);
             }
-        }
-        int wanted = switch (args[0]) {
-            case "passwd" -> 1;
-            case "onboarding" -> 2;
-            default -> 0;
-        };
-        if (operands.size() != wanted) {
-            return usage();
         }
         try {
             LiaisonConfig config = LiaisonConfig.load(configDir);
             return switch (args[0]) {
-                case "serve" -> serve(config);
-                case "passwd" -> passwd(config, operands.get(0));
-                case "onboarding" -> onboarding(config, operands.get(0), Path.of(operands.get(1)));
+                case "serve" -> words.isEmpty() ? serve(config) : usage();
+                case "passwd" -> words.size() == 1 && !words.get(0).startsWith("-") ? passwd(config, words.get(0)) : usage();
+                case "users" -> users(config, words);
+                case "onboarding" -> words.size() == 2 ? onboarding(config, words.get(0), Path.of(words.get(1))) : usage();
                 default -> usage();
             };
         } catch (ConfigException e) {
@@ -80,6 +74,15 @@ public final class SipServerMain {
             System.err.println("liaison: " + e);
             return 1;
         }
+    }
+
+    /** {@code users passwd USER} is {@code passwd USER}; the other verbs edit users.csv without a terminal. */
+    private static int users(LiaisonConfig config, List<String> words) throws IOException, UsersFileException {
+        if (words.size() == 2 && "passwd".equals(words.get(0)) && !words.get(1).startsWith("-")) {
+            return passwd(config, words.get(1));
+        }
+        return new UsersCommand(config.users().file(), config.users().groupsFile(), config.sip().domain(),
+                System.out, System.err).run(words);
     }
 
     private static int serve(LiaisonConfig config) throws Exception {
@@ -145,7 +148,8 @@ public final class SipServerMain {
 
     private static int usage() {
         System.err.println("usage: liaison serve [--config DIR]\n       liaison passwd USER [--config DIR]\n"
-                + "       liaison onboarding USER|" + ALL_USERS + " OUTDIR [--config DIR]");
+                + "       liaison onboarding USER|" + ALL_USERS + " OUTDIR [--config DIR]\n"
+                + UsersCommand.USAGE.replace("usage: ", "       "));
         return 2;
     }
 }

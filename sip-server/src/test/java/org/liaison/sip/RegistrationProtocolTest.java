@@ -77,6 +77,24 @@ class RegistrationProtocolTest {
     }
 
     @Test
+    void disabledUserGetsExactlyTheAnswerAnUnknownUserGets() throws Exception {
+        assertEquals(200, alice.register("alice-secret", "").status());
+        disable("alice");
+        awaitTrue(() -> server.server().locations().lookup("alice").isEmpty(), "alice's binding removed");
+
+        SipText disabled = alice.register("alice-secret", "");
+        SipText unknown;
+        try (TestUa mallory = new TestUa("mallory", server)) {
+            unknown = mallory.register("whatever", "");
+        }
+        assertEquals(401, disabled.status(), disabled.toString());
+        assertEquals(unknown.status(), disabled.status());
+        assertEquals(headerNames(unknown), headerNames(disabled));
+        assertEquals(challengeShape(unknown), challengeShape(disabled));
+        assertTrue(server.server().locations().lookup("alice").isEmpty());
+    }
+
+    @Test
     void registerBelowMinExpiresGets423WithMinExpires() throws Exception {
         String request = alice.registerRequest(UUID.randomUUID().toString(), 5, "");
         SipText response = alice.sendWithAuth(request, "alice-secret");
@@ -158,6 +176,17 @@ class RegistrationProtocolTest {
     private static List<String> challengeShape(SipText m) {
         return m.all("www-authenticate").stream()
                 .map(c -> c.replaceAll("nonce=\"[^\"]*\"", "").replaceAll("opaque=\"[^\"]*\"", "")).toList();
+    }
+
+    /** Adds a disabled column to users.csv saying yes for {@code user}, as an admin would. */
+    private void disable(String user) throws Exception {
+        List<String> lines = Files.readAllLines(server.usersFile());
+        List<String> edited = lines.stream()
+                .map(l -> l.startsWith("username,") ? l + ",disabled" : l.startsWith(user + ",") ? l + ",yes" : l)
+                .toList();
+        Files.write(server.usersFile(), edited);
+        awaitTrue(() -> server.server().accounts().current().disabled().stream()
+                .anyMatch(a -> a.username().equals(user)), user + " disabled");
     }
 
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {

@@ -129,4 +129,26 @@ class ServeCommandTest {
             config.stop();
         }
     }
+
+    @Test
+    void usersAddAndUsersPasswdRunFromTheCommandLineAndTheUserRegisters() throws Exception {
+        TestServer config = TestServer.builder().user("alice", "alice-secret", "1001").create(root);
+        liaison("users", "add", "carol", "--extension", "1003", "--config", config.configDir().toString());
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), output());
+        assertTrue(output().contains("added carol"), output());
+
+        liaison("users", "passwd", "carol", "--config", config.configDir().toString());
+        process.getOutputStream().write("carol-secret\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), output());
+
+        config.start();
+        try (TestUa carol = new TestUa("carol", config)) {
+            assertEquals(200, carol.register("carol-secret", "").status());
+        } finally {
+            config.stop();
+        }
+    }
 }

@@ -2,11 +2,13 @@ package org.liaison.provisioning.directory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.provisioning.UsersFile;
 
 class DirectoryTest {
     @TempDir
@@ -52,6 +54,32 @@ class DirectoryTest {
 
         assertEquals(List.of("alice", "bob", "sales", "support"), ids(directory.visibleTo("bob")));
         assertEquals(List.of("alice", "bob", "sales", "support"), ids(directory.visibleTo("stranger")));
+    }
+
+    @Test
+    void aMembersOnlyGroupAndThePeopleOnlyInItAreSeenByItsMembersAlone() throws Exception {
+        Directory directory = Staff.directory(dir, List.of(
+                "ceo,clrtxt:c,,,board",
+                "cfo,clrtxt:f,,,board;staff",
+                "bob,clrtxt:b,,,staff",
+                "dave,clrtxt:d,,,",
+                "secretary,clrtxt:e,,,board"),
+                List.of("board,The Board,,members"));
+
+        assertEquals(List.of("bob", "ceo", "cfo", "dave", "secretary", "staff", "board"), ids(directory.visibleTo("cfo")));
+        assertEquals(List.of("bob", "cfo", "dave", "staff"), ids(directory.visibleTo("bob")));
+        assertEquals(List.of("bob", "cfo", "dave", "staff"), ids(directory.visibleTo("nobody")));
+        assertEquals(7, directory.entries().size(), "the admin's view lists everything");
+    }
+
+    @Test
+    void disabledUsersAreNotListed() throws Exception {
+        Path users = dir.resolve("users.csv");
+        Files.writeString(users, Staff.HEADER + ",disabled\nalice,clrtxt:a,,,,\nbob,clrtxt:b,,,,yes\n");
+
+        Directory directory = Directory.of(UsersFile.load(users, Staff.DOMAIN), Staff.DOMAIN);
+
+        assertEquals(List.of("alice"), ids(directory));
     }
 
     private static List<String> ids(Directory directory) {

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.liaison.provisioning.AccountSnapshot;
+import java.util.List;
 import org.liaison.provisioning.UsersFile;
 import org.liaison.provisioning.UsersFileException;
 
@@ -18,12 +18,19 @@ final class Staff {
 
     /** A directory of users.csv holding {@code rows} under the header. */
     static Directory directory(Path dir, String... rows) throws IOException, UsersFileException {
-        return Directory.of(accounts(dir, rows), DOMAIN);
+        return Directory.of(UsersFile.load(accounts(dir, rows), DOMAIN), DOMAIN);
     }
 
-    static AccountSnapshot accounts(Path dir, String... rows) throws IOException, UsersFileException {
+    /** A directory of users.csv holding {@code users} and groups.csv holding {@code groups}, each under its header. */
+    static Directory directory(Path dir, List<String> users, List<String> groups) throws IOException, UsersFileException {
+        Path groupsFile = dir.resolve("groups.csv");
+        Files.writeString(groupsFile, "group,display_name,extension,visibility\n" + String.join("\n", groups) + "\n",
+                StandardCharsets.UTF_8);
+        return Directory.of(UsersFile.load(accounts(dir, users.toArray(String[]::new)), groupsFile, DOMAIN), DOMAIN);
+    }
+
+    private static Path accounts(Path dir, String... rows) throws IOException {
         Path users = dir.resolve("users.csv");
-        Files.writeString(users, HEADER + "\n" + String.join("\n", rows) + "\n", StandardCharsets.UTF_8);
-        return UsersFile.load(users, DOMAIN);
+        return Files.writeString(users, HEADER + "\n" + String.join("\n", rows) + "\n", StandardCharsets.UTF_8);
     }
 }
