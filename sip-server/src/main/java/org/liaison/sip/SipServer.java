@@ -146,7 +146,7 @@ public final class SipServer implements AutoCloseable {
 
     /** Provisioned clients register over TLS when there is a TLS listener, else over TCP, else UDP. */
     private static ProvisioningService startProvisioning(LiaisonConfig config, WatchedAccountDirectory accounts,
-            TlsCredentials tls, Path dataDir, Clock clock) throws IOException {
+            TlsCredentials tls, Path dataDir, Clock clock) throws IOException, UsersFileException {
         SipSettings sip = config.sip();
         String host = sip.addresses().get(0).getHostAddress();
         SipEndpoint endpoint = sip.tlsPort() != 0 ? new SipEndpoint(host, sip.tlsPort(), "tls")
@@ -156,7 +156,8 @@ public final class SipServer implements AutoCloseable {
                 : Optional.of(Files.readString(tls.caCertificate().get()));
         HttpSettings http = config.http();
         return ProvisioningService.start(new ProvisioningSettings(sip.addresses(), http.port(), http.publicUrl(),
-                http.tokenTtl()), sip.domain(), accounts::current, endpoint, tls.keyManager(), caPem, dataDir, clock);
+                http.tokenTtl(), http.devicesFile(), http.phoneTemplates()), sip.domain(), accounts::current, endpoint,
+                tls.keyManager(), caPem, dataDir, clock);
     }
 
     /** A user removed from users.csv loses every registration at once. */

@@ -43,6 +43,10 @@ public final class ClientUrls {
         return base + DIRECTORY_VCARDS;
     }
 
+    public String yealinkDirectory() {
+        return base + YEALINK_DIRECTORY;
+    }
+
     /** Page {@code page} of the Cisco XML directory, keeping the search. */
     public String ciscoDirectoryPage(int page, Optional<String> query) {
         return base + CISCO_DIRECTORY + "?page=" + page

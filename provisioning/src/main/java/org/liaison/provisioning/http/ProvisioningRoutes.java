@@ -25,16 +25,19 @@ final class ProvisioningRoutes {
     private final EnrolmentTokens tokens;
     private final LinphoneXml linphone;
     private final DirectoryReplies directory;
+    private final DeskPhoneReplies deskPhones;
     private final HttpDigest digest;
     private final FailedFetchLimiter limiter;
     private final Optional<String> caPem;
 
     ProvisioningRoutes(Supplier<AccountSnapshot> accounts, EnrolmentTokens tokens, LinphoneXml linphone,
-            DirectoryReplies directory, HttpDigest digest, FailedFetchLimiter limiter, Optional<String> caPem) {
+            DirectoryReplies directory, DeskPhoneReplies deskPhones, HttpDigest digest, FailedFetchLimiter limiter,
+            Optional<String> caPem) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.linphone = linphone;
         this.directory = directory;
+        this.deskPhones = deskPhones;
         this.digest = digest;
         this.limiter = limiter;
         this.caPem = caPem;
@@ -66,6 +69,9 @@ final class ProvisioningRoutes {
         }
         if (DirectoryReplies.serves(path)) {
             return signed(fetch, account -> directory.answer(fetch, account.username()));
+        }
+        if (DeskPhoneReplies.serves(path)) {
+            return signed(fetch, account -> deskPhones.answer(path, account));
         }
         if (path.equals(ClientUrls.CA_CERTIFICATE) && caPem.isPresent()) {
             return Reply.ok("application/x-pem-file", caPem.get(), "-");

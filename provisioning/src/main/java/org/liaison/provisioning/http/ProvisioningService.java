@@ -24,8 +24,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.ssl.X509KeyManager;
 import org.liaison.provisioning.AccountSnapshot;
+import org.liaison.provisioning.DeskPhones;
+import org.liaison.provisioning.UsersFileException;
 import org.liaison.provisioning.client.ClientUrls;
 import org.liaison.provisioning.client.LinphoneXml;
+import org.liaison.provisioning.client.PhoneTemplates;
 import org.liaison.provisioning.client.SipEndpoint;
 import org.liaison.provisioning.enrolment.EnrolmentTokens;
 import org.slf4j.Logger;
@@ -63,7 +66,7 @@ public final class ProvisioningService implements AutoCloseable {
     public static ProvisioningService start(ProvisioningSettings settings, String domain,
             Supplier<AccountSnapshot> accounts,
             SipEndpoint sip, X509KeyManager keys, Optional<String> caPem, Path dataDir, Clock clock)
-            throws IOException {
+            throws IOException, UsersFileException {
         SslContext tls = SslContextBuilder.forServer(keys)
                 .protocols(SslProtocols.TLS_v1_3, SslProtocols.TLS_v1_2)
                 .build();
@@ -71,6 +74,8 @@ public final class ProvisioningService implements AutoCloseable {
         ProvisioningRoutes routes = new ProvisioningRoutes(accounts,
                 new EnrolmentTokens(dataDir, settings.tokenTtl(), clock), new LinphoneXml(domain, sip, urls),
                 new DirectoryReplies(accounts, domain, urls),
+                new DeskPhoneReplies(DeskPhones.open(settings.devicesFile()),
+                        new PhoneTemplates(settings.phoneTemplates(), domain, sip, urls), accounts),
                 new HttpDigest(domain, accounts, clock),
                 new FailedFetchLimiter(ProvisioningSettings.MAX_FAILURES_PER_SOURCE,
                         ProvisioningSettings.FAILURE_WINDOW, ProvisioningSettings.BLOCK, clock), caPem);

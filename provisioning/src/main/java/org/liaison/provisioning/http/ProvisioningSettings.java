@@ -2,6 +2,7 @@ package org.liaison.provisioning.http;
 
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -13,8 +14,11 @@ import java.util.Objects;
  * @param port       the TCP port ({@code http.port})
  * @param publicUrl  the base URL clients are given ({@code http.public-url})
  * @param tokenTtl   how long an enrolment link stays good ({@code provisioning.token-ttl-hours})
+ * @param devicesFile    the admin's desk phones ({@code devices.file}); may not exist
+ * @param phoneTemplates the directory of the desk phone templates ({@code conf/phones})
  */
-public record ProvisioningSettings(List<InetAddress> addresses, int port, URI publicUrl, Duration tokenTtl) {
+public record ProvisioningSettings(List<InetAddress> addresses, int port, URI publicUrl, Duration tokenTtl,
+        Path devicesFile, Path phoneTemplates) {
     /** The largest request head (request line and headers) accepted; provisioning requests are GETs. */
     static final int MAX_HEADER_BYTES = 8 * 1024;
     static final int MAX_INITIAL_LINE_BYTES = 2 * 1024;
@@ -31,5 +35,7 @@ public record ProvisioningSettings(List<InetAddress> addresses, int port, URI pu
         addresses = List.copyOf(addresses);
         Objects.requireNonNull(publicUrl, "publicUrl");
         Objects.requireNonNull(tokenTtl, "tokenTtl");
+        Objects.requireNonNull(devicesFile, "devicesFile");
+        Objects.requireNonNull(phoneTemplates, "phoneTemplates");
     }
 }

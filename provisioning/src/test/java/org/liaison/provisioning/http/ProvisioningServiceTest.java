@@ -23,6 +23,7 @@ import org.liaison.provisioning.enrolment.EnrolmentTokens;
 
 class ProvisioningServiceTest {
     private static final Duration TTL = Duration.ofHours(72);
+    private static final Path SHIPPED_PHONE_TEMPLATES = Path.of("..", "conf", "phones");
 
     @TempDir
     Path dataDir;
@@ -37,9 +38,12 @@ class ProvisioningServiceTest {
     void start() throws Exception {
         certificate = TestCertificate.create();
         AccountSnapshot accounts = TestAccounts.load(configDir);
+        Files.writeString(configDir.resolve("devices.csv"), "mac,vendor,model,username,line\n"
+                + "00:15:65:12:34:56,yealink,T46U,alice,1\n"
+                + "000B82ABCDEF,grandstream,GXP2170,bob,1\n");
         service = ProvisioningService.start(
                 new ProvisioningSettings(List.of(TestCertificate.loopback()), 0, URI.create("https://127.0.0.1:8443"),
-                        TTL),
+                        TTL, configDir.resolve("devices.csv"), SHIPPED_PHONE_TEMPLATES),
                 TestAccounts.DOMAIN, () -> accounts, new SipEndpoint("127.0.0.1", 5061, "tls"),
                 certificate.keyManager(), Optional.of(certificate.pem()), dataDir, Clock.systemUTC());
         client = new HttpsClient(certificate, service.port());
@@ -139,6 +143,47 @@ class ProvisioningServiceTest {
         assertTrue(cisco.body().contains("<CiscoIPPhoneDirectory>"), cisco.body());
         assertEquals(404, client.getSigned("/directory/cisco.xml?page=2", DigestAlgorithm.SHA_256, "alice",
                 TestAccounts.DOMAIN, TestAccounts.password("alice")).statusCode());
+    }
+
+    @Test
+    void aYealinkPhoneGetsItsUsersAccountByMacAndTheCommonFile() throws Exception {
+        HttpResponse<String> phone = client.getSigned("/001565123456.cfg", DigestAlgorithm.SHA_256, "alice",
+                TestAccounts.DOMAIN, TestAccounts.password("alice"));
+        assertEquals(200, phone.statusCode(), phone.body());
+        assertTrue(phone.body().startsWith("#!version:1.0.0.1\n"), phone.body());
+        assertTrue(phone.body().contains("account.1.user_name = alice\n"), phone.body());
+        assertTrue(phone.body().contains("account.1.display_name = Alice Martin\n"), phone.body());
+        assertTrue(phone.body().contains("account.1.sip_server.1.address = 127.0.0.1\n"), phone.body());
+        assertTrue(phone.body().contains("account.1.sip_server.1.port = 5061\n"), phone.body());
+        assertTrue(phone.body().contains("account.1.sip_server.1.transport_type = 2\n"), phone.body());
+        assertFalse(phone.body().contains("{{"), "every placeholder filled");
+
+        HttpResponse<String> common = client.getSigned("/y000000000044.cfg", DigestAlgorithm.MD5, "alice",
+                TestAccounts.DOMAIN, TestAccounts.password("alice"));
+        assertEquals(200, common.statusCode());
+        assertTrue(common.body().contains("remote_phonebook.data.1.url = https://127.0.0.1:8443/directory/yealink.xml"),
+                common.body());
+    }
+
+    @Test
+    void anUnknownMacIs404AndAnotherUsersPhoneIs403() throws Exception {
+        assertEquals(401, client.get("/001565123456.cfg").statusCode(), "nothing about a phone before signing");
+        assertEquals(404, client.getSigned("/001565999999.cfg", DigestAlgorithm.SHA_256, "alice", TestAccounts.DOMAIN,
+                TestAccounts.password("alice")).statusCode());
+        assertEquals(403, client.getSigned("/001565123456.cfg", DigestAlgorithm.SHA_256, "bob", TestAccounts.DOMAIN,
+                TestAccounts.password("bob")).statusCode());
+    }
+
+    @Test
+    void aGrandstreamPhoneGetsWellFormedXmlWithItsUsersAccount() throws Exception {
+        HttpResponse<String> phone = client.getSigned("/cfg000b82abcdef.xml", DigestAlgorithm.SHA_256, "bob",
+                TestAccounts.DOMAIN, TestAccounts.password("bob"));
+        assertEquals(200, phone.statusCode(), phone.body());
+        org.w3c.dom.Document xml = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(phone.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals("bob", xml.getElementsByTagName("P35").item(0).getTextContent());
+        assertEquals("Bob \"Bobby\" Durand", xml.getElementsByTagName("P3").item(0).getTextContent());
+        assertEquals("000b82abcdef", xml.getElementsByTagName("mac").item(0).getTextContent());
     }
 
     @Test

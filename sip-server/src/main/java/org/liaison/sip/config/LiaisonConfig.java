@@ -38,7 +38,7 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         ProxySettings proxy = ProxySettings.from(r);
         MessagingSettings messaging = MessagingSettings.from(r);
         RelaySettings relay = RelaySettings.from(r);
-        HttpSettings http = HttpSettings.from(r, sip.domain());
+        HttpSettings http = HttpSettings.from(r, sip.domain(), configDir);
         TlsSettings tls = TlsSettings.from(r, configDir, sip.tlsPort());
         r.rejectUnknownKeys();
         return new LiaisonConfig(configDir, sip, dataDir, users, auth, compatibility, registrar, proxy, messaging,
