@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -36,7 +35,7 @@ final class FetchHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
             // too long a line or header, or not HTTP at all: answer once and hang up
-            send(ctx, request, Reply.error(400, "bad request", "-"), false);
+            send(ctx, Reply.error(400, "bad request", "-"), false);
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
@@ -45,14 +44,12 @@ final class FetchHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         Fetch fetch = new Fetch(request.method().name(), request.uri(), uri.path(), parameters,
                 request.headers().get(HttpHeaderNames.AUTHORIZATION),
                 ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
-        send(ctx, request, routes.answer(fetch), HttpUtil.isKeepAlive(request));
+        send(ctx, routes.answer(fetch), HttpUtil.isKeepAlive(request));
     }
 
-    private static void send(ChannelHandlerContext ctx, FullHttpRequest request, Reply reply, boolean keepAlive) {
-        boolean head = request.method().equals(HttpMethod.HEAD);
+    private static void send(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(reply.status()),
-                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(reply.body()));
+                HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(reply.body()));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, reply.contentType())
                 .set(HttpHeaderNames.CONTENT_LENGTH, reply.body().length)

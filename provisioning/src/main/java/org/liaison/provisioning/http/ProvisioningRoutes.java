@@ -57,7 +57,7 @@ final class ProvisioningRoutes {
         if (limiter.isBlocked(fetch.source())) {
             return Reply.error(429, "too many failed requests; try again later", "-");
         }
-        if (!fetch.method().equals("GET") && !fetch.method().equals("HEAD")) {
+        if (!fetch.method().equals("GET")) { // not even HEAD: it would spend an enrolment token for nothing
             return Reply.error(405, "only GET", "-");
         }
         String path = fetch.path();

@@ -26,8 +26,9 @@ final class HttpsClient {
         return client.send(request(path).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<byte[]> getBytes(String path) throws Exception {
-        return client.send(request(path).build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<String> head(String path) throws Exception {
+        return client.send(request(path).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** GET {@code path}, answering its 401 challenge for {@code algorithm} with these credentials. */

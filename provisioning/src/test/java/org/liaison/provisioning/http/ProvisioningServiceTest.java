@@ -4,14 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,7 @@ import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.DigestAlgorithm;
 import org.liaison.provisioning.client.SipEndpoint;
 import org.liaison.provisioning.enrolment.EnrolmentTokens;
+import org.w3c.dom.Document;
 
 class ProvisioningServiceTest {
     private static final Duration TTL = Duration.ofHours(72);
@@ -68,6 +72,13 @@ class ProvisioningServiceTest {
         HttpResponse<String> again = client.get("/p/" + token);
         assertEquals(410, again.statusCode(), "a used token is gone");
         assertFalse(Files.readString(dataDir.resolve("enrolment-tokens")).contains(token), "only its hash is kept");
+    }
+
+    @Test
+    void aHeadRequestIsRefusedAndDoesNotSpendTheToken() throws Exception {
+        String token = tokens.issue("alice").token();
+        assertEquals(405, client.head("/p/" + token).statusCode());
+        assertEquals(200, client.get("/p/" + token).statusCode());
     }
 
     @Test
@@ -179,8 +190,8 @@ class ProvisioningServiceTest {
         HttpResponse<String> phone = client.getSigned("/cfg000b82abcdef.xml", DigestAlgorithm.SHA_256, "bob",
                 TestAccounts.DOMAIN, TestAccounts.password("bob"));
         assertEquals(200, phone.statusCode(), phone.body());
-        org.w3c.dom.Document xml = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                .parse(new java.io.ByteArrayInputStream(phone.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(phone.body().getBytes(StandardCharsets.UTF_8)));
         assertEquals("bob", xml.getElementsByTagName("P35").item(0).getTextContent());
         assertEquals("Bob \"Bobby\" Durand", xml.getElementsByTagName("P3").item(0).getTextContent());
         assertEquals("000b82abcdef", xml.getElementsByTagName("mac").item(0).getTextContent());
