@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,12 +62,21 @@ public final class EnrolmentTokens {
 
     /** A fresh token for {@code username} (URL-safe base64, 43 characters). */
     public Issued issue(String username) throws IOException {
-        byte[] bytes = new byte[TOKEN_BYTES];
-        random.nextBytes(bytes);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return issueAll(List.of(username)).get(username);
+    }
+
+    /** A fresh token for each of {@code usernames}, written to disk at once (one fsync, not one per user). */
+    public Map<String, Issued> issueAll(Collection<String> usernames) throws IOException {
         Instant expires = clock.instant().plus(ttl);
-        update(entries -> entries.put(hash(token), new Entry(username, expires, false)));
-        return new Issued(token, expires);
+        Map<String, Issued> issued = new LinkedHashMap<>();
+        for (String username : usernames) {
+            byte[] bytes = new byte[TOKEN_BYTES];
+            random.nextBytes(bytes);
+            issued.put(username, new Issued(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), expires));
+        }
+        update(entries -> issued.forEach((username, i) -> entries.put(hash(i.token()), new Entry(username, expires,
+                false))));
+        return issued;
     }
 
     /** Spends {@code token} if it is good; says why not otherwise. */

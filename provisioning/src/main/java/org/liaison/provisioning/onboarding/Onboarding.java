@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import org.liaison.provisioning.Account;
 import org.liaison.provisioning.client.ClientUrls;
 import org.liaison.provisioning.enrolment.EnrolmentTokens;
@@ -40,8 +41,9 @@ public final class Onboarding {
     public List<Written> write(Collection<Account> accounts, Path outDir) throws IOException {
         Files.createDirectories(outDir);
         List<Written> written = new ArrayList<>();
+        Map<String, EnrolmentTokens.Issued> links = tokens.issueAll(accounts.stream().map(Account::username).toList());
         for (Account account : accounts) {
-            EnrolmentTokens.Issued issued = tokens.issue(account.username());
+            EnrolmentTokens.Issued issued = links.get(account.username());
             String link = ClientUrls.linphoneConfigLink(urls.enrolment(issued.token()));
             byte[] png = QrCode.png(link);
             Path qr = outDir.resolve(account.username() + ".png");
