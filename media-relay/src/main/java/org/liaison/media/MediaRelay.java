@@ -1,6 +1,8 @@
 package org.liaison.media;
 
 import java.util.Optional;
+import org.liaison.media.ng.NgMediaRelay;
+import org.liaison.media.relay.RelaySessions;
 
 /**
  * What the SIP server asks of a media relay, in the rtpengine "ng" vocabulary: the relay owns the
@@ -33,4 +35,17 @@ public interface MediaRelay extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * The relay {@code config} asks for: in this process when {@code config.servers()} is empty
+     * (binding ports on {@code config.address()}), otherwise a client of those relays over ng.
+     */
+    static MediaRelay start(RelayConfig config) {
+        return config.servers().isEmpty() ? inProcess(config) : NgMediaRelay.to(config.servers());
+    }
+
+    /** The relay in this process, whatever {@code config.servers()} says (what {@code liaison relay} runs). */
+    static MediaRelay inProcess(RelayConfig config) {
+        return RelaySessions.start(config);
+    }
 }

@@ -2,6 +2,7 @@ package org.liaison.provisioning;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -52,6 +53,11 @@ final class PolledFile {
             seen = new Stamp(attributes.lastModifiedTime(), attributes.size());
             readAgain = attributes.lastModifiedTime().toInstant().isAfter(readStarted.minus(TIMESTAMP_TICK));
             return new Content(bytes, DigestAlgorithm.SHA_256.hash(bytes));
+        } catch (NoSuchFileException e) {
+            // An absent optional file (groups.csv) costs one stat per poll: creating it changes the stamp.
+            seen = UNREADABLE;
+            readAgain = false;
+            throw e;
         } catch (IOException e) {
             // Keep trying: a chmod that makes the file readable again moves neither size nor time.
             seen = UNREADABLE;

@@ -158,6 +158,15 @@ class GroupsAndDisabledUsersTest {
         }
     }
 
+    @Test
+    void theShippedUsersAndGroupsFilesLoadTogether() throws Exception {
+        Path conf = Path.of("..", "conf"); // tests run in the module directory
+
+        AccountSnapshot accounts = UsersFile.load(conf.resolve("users.csv"), conf.resolve("groups.csv"), REALM);
+
+        assertEquals("All staff", accounts.group("staff").orElseThrow().displayName());
+    }
+
     private Path write(String name, String text) throws Exception {
         return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
     }

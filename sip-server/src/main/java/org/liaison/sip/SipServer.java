@@ -160,11 +160,11 @@ public final class SipServer implements AutoCloseable {
                 tls.keyManager(), caPem, dataDir, clock);
     }
 
-    /** A user removed from users.csv loses every registration at once. */
+    /** A user removed from users.csv, or disabled there, loses every registration at once. */
     private static void endRegistrationsOfRemovedUsers(AccountChanges changes, LocationService locations) {
         for (String user : changes.removed()) {
             locations.removeAll(user);
-            LOG.info("user {} removed from the users file: registrations ended", user);
+            LOG.info("user {} removed or disabled in the users file: registrations ended", user);
         }
     }
 

@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.liaison.media.MediaRelay;
+import org.liaison.media.ng.NgControlServer;
 import org.liaison.provisioning.Account;
 import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.Credentials;
@@ -21,12 +23,15 @@ import org.liaison.provisioning.enrolment.EnrolmentTokens;
 import org.liaison.provisioning.onboarding.Onboarding;
 import org.liaison.sip.config.ConfigException;
 import org.liaison.sip.config.LiaisonConfig;
+import org.liaison.sip.config.RelaySettings;
 import org.liaison.sip.tls.CertificateProblem;
 import sun.misc.Signal;
 
 /**
  * {@code bin/liaison}: {@code serve [--config DIR]} runs the server in the foreground until SIGTERM
- * or SIGINT; {@code passwd USER [--config DIR]} stores a new password as HA1 values in users.csv;
+ * or SIGINT; {@code relay [--config DIR]} runs only the media relay, controlled over ng on
+ * {@code relay.control-address:relay.control-port}, likewise;
+ * {@code passwd USER [--config DIR]} stores a new password as HA1 values in users.csv;
  * {@code users VERB ...} adds, removes, lists, disables, enables and bulk-imports users
  * ({@link UsersCommand}); {@code onboarding USER|--all OUTDIR [--config DIR]} writes enrolment QR
  * codes and pages.
@@ -59,6 +64,7 @@ public final class SipServerMain {
             LiaisonConfig config = LiaisonConfig.load(configDir);
             return switch (args[0]) {
                 case "serve" -> words.isEmpty() ? serve(config) : usage();
+                case "relay" -> words.isEmpty() ? relay(config) : usage();
                 case "passwd" -> words.size() == 1 && !words.get(0).startsWith("-") ? passwd(config, words.get(0)) : usage();
                 case "users" -> users(config, words);
                 case "onboarding" -> words.size() == 2 ? onboarding(config, words.get(0), Path.of(words.get(1))) : usage();
@@ -86,14 +92,33 @@ public final class SipServerMain {
     }
 
     private static int serve(LiaisonConfig config) throws Exception {
-        CountDownLatch stop = new CountDownLatch(1);
-        // handling TERM ourselves (instead of shutdown hooks) is what lets the process exit 0
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        CountDownLatch stop = stopOnSignal();
         try (SipServer server = SipServer.start(config)) {
             stop.await();
         }
         return 0;
+    }
+
+    private static int relay(LiaisonConfig config) throws Exception {
+        RelaySettings settings = config.relay();
+        if (settings.control().getPort() == 0) {
+            System.err.println("liaison: relay.control-port is 0: nothing could control this relay");
+            return 2;
+        }
+        CountDownLatch stop = stopOnSignal();
+        try (MediaRelay relay = MediaRelay.inProcess(settings.toRelayConfig());
+                NgControlServer control = NgControlServer.start(relay, settings.control())) {
+            stop.await();
+        }
+        return 0;
+    }
+
+    /** Counted down by SIGTERM or SIGINT: handling them ourselves (not shutdown hooks) lets us exit 0. */
+    private static CountDownLatch stopOnSignal() {
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        return stop;
     }
 
     private static int passwd(LiaisonConfig config, String user) throws IOException, UsersFileException {
@@ -147,7 +172,8 @@ public final class SipServerMain {
     }
 
     private static int usage() {
-        System.err.println("usage: liaison serve [--config DIR]\n       liaison passwd USER [--config DIR]\n"
+        System.err.println("usage: liaison serve [--config DIR]\n       liaison relay [--config DIR]\n"
+                + "       liaison passwd USER [--config DIR]\n"
                 + "       liaison onboarding USER|" + ALL_USERS + " OUTDIR [--config DIR]\n"
                 + UsersCommand.USAGE.replace("usage: ", "       "));
         return 2;

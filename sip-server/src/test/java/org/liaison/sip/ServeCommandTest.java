@@ -4,20 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.media.ng.NgMediaRelay;
+import org.liaison.sip.testing.FreePorts;
 import org.liaison.sip.testing.Await;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
 
-/** {@code liaison serve} as a separate process: startup, SIGTERM, kill -9, and configuration errors. */
+/**
+ * {@code liaison serve} (and {@code relay}) as a separate process: startup, SIGTERM, kill -9, and
+ * configuration errors.
+ */
 class ServeCommandTest {
     @TempDir
     Path root;
@@ -50,13 +57,17 @@ class ServeCommandTest {
     }
 
     private void awaitServing() throws InterruptedException {
+        awaitOutput("serving sip domain");
+    }
+
+    private void awaitOutput(String text) throws InterruptedException {
         Await.require(() -> {
             try {
-                return output().contains("serving sip domain");
+                return output().contains(text);
             } catch (IOException e) {
                 return false;
             }
-        }, Duration.ofSeconds(20), "the server to log that it is serving");
+        }, Duration.ofSeconds(20), "the process to log \"" + text + "\"");
     }
 
     @Test
@@ -68,6 +79,27 @@ class ServeCommandTest {
         assertTrue(process.waitFor(10, TimeUnit.SECONDS), "still running 10 s after SIGTERM");
         assertEquals(0, process.exitValue(), output());
         assertTrue(output().contains("stopped"), output());
+    }
+
+    @Test
+    void relayCommandServesNgUntilSigtermAndEndsItsCalls() throws Exception {
+        int controlPort = FreePorts.udpAndTcp();
+        TestServer config = TestServer.builder().property("relay.control-port", Integer.toString(controlPort))
+                .create(root);
+        liaison("relay", "--config", config.configDir().toString());
+        awaitOutput("ng control listening");
+
+        NgMediaRelay ng = NgMediaRelay.to(List.of(new InetSocketAddress("127.0.0.1", controlPort)));
+        String sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                + "m=audio 4000 RTP/SAVP 0\r\n"
+                + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:cmVsYXkgY29tbWFuZCB0ZXN0IGtleQ==\r\n";
+        String offer = ng.offer("relay-command-call", "ta", Optional.empty(), sdp);
+        assertTrue(offer.contains("c=IN IP4 127.0.0.1\r\n") && !offer.contains("m=audio 4000 "), offer);
+
+        process.destroy(); // SIGTERM
+        assertTrue(process.waitFor(10, TimeUnit.SECONDS), "still running 10 s after SIGTERM");
+        assertEquals(0, process.exitValue(), output());
+        assertTrue(output().contains("call relay-command-call ended (relay stopped) after "), output());
     }
 
     @Test

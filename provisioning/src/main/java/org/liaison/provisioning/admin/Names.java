@@ -1,8 +1,7 @@
 package org.liaison.provisioning.admin;
 
-import java.text.Normalizer;
-import java.util.Locale;
 import java.util.Optional;
+import org.liaison.provisioning.TextFold;
 import org.liaison.provisioning.UserPart;
 
 /** Turns HR text into the names users.csv accepts. */
@@ -10,10 +9,9 @@ final class Names {
     private Names() {
     }
 
-    /** Lower case without accents: "Hélène" becomes "helene". */
+    /** Lower case without accents or surrounding spaces: " Hélène" becomes "helene". */
     static String fold(String text) {
-        return Normalizer.normalize(text.strip(), Normalizer.Form.NFD).replaceAll("\\p{M}+", "")
-                .toLowerCase(Locale.ROOT);
+        return TextFold.fold(text.strip());
     }
 
     /**

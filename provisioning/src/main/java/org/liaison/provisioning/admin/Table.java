@@ -2,6 +2,7 @@ package org.liaison.provisioning.admin;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Rows printed as columns aligned with spaces, for people reading a terminal. */
 final class Table {
@@ -28,6 +29,6 @@ final class Table {
     }
 
     private static List<List<String>> concat(List<String> header, List<List<String>> rows) {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(header), rows.stream()).toList();
+        return Stream.concat(Stream.of(header), rows.stream()).toList();
     }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -211,7 +212,7 @@ public final class UsersCommand {
             }
             String positional = null;
             Map<String, String> options = new HashMap<>();
-            Set<String> flags = new java.util.HashSet<>();
+            Set<String> flags = new HashSet<>();
             for (int i = 1; i < args.size(); i++) {
                 String word = args.get(i);
                 if (FLAGS.contains(word)) {

@@ -1,6 +1,5 @@
 package org.liaison.provisioning.directory;
 
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -8,10 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.liaison.provisioning.Account;
 import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.Group;
+import org.liaison.provisioning.TextFold;
 
 /**
  * The organisation's directory: every enabled person and every group of one accounts snapshot,
@@ -19,17 +18,21 @@ import org.liaison.provisioning.Group;
  * {@link Group.Visibility}: by default everyone sees everyone.
  */
 public final class Directory {
-    private static final Pattern COMBINING_MARKS = Pattern.compile("\\p{M}+");
     private static final Comparator<Listed> BY_NAME = Comparator
-            .comparing((Listed l) -> fold(l.entry().name()))
+            .comparing(Listed::foldedName)
             .thenComparing(l -> l.entry().id());
 
     /**
      * An entry and who may see it.
      *
-     * @param circles the groups whose members see it; empty when everyone does
+     * @param circles    the groups whose members see it; empty when everyone does
+     * @param foldedName the name as sorting and search compare it
      */
-    private record Listed(DirectoryEntry entry, Set<String> circles) {
+    private record Listed(DirectoryEntry entry, Set<String> circles, String foldedName) {
+        Listed(DirectoryEntry entry, Set<String> circles) {
+            this(entry, circles, TextFold.fold(entry.name()));
+        }
+
         boolean visibleTo(String viewer, Set<String> viewerGroups) {
             return circles.isEmpty() || entry.id().equals(viewer) || circles.stream().anyMatch(viewerGroups::contains);
         }
@@ -79,12 +82,13 @@ public final class Directory {
      * ("helene" finds "Hélène"). A blank query matches everything.
      */
     public Directory search(String query) {
-        String wanted = fold(query.strip());
-        return new Directory(listed.stream().filter(l -> matches(l.entry(), wanted)).toList(), groupsByUser);
+        String wanted = TextFold.fold(query.strip());
+        return new Directory(listed.stream().filter(l -> matches(l, wanted)).toList(), groupsByUser);
     }
 
-    private static boolean matches(DirectoryEntry entry, String folded) {
-        return fold(entry.name()).contains(folded) || entry.id().contains(folded)
+    private static boolean matches(Listed listed, String folded) {
+        DirectoryEntry entry = listed.entry();
+        return listed.foldedName().contains(folded) || entry.id().contains(folded)
                 || entry.extension().filter(e -> e.contains(folded)).isPresent();
     }
 
@@ -98,11 +102,5 @@ public final class Directory {
 
     private static String sipAddress(String userPart, String domain) {
         return "sip:" + userPart + "@" + domain;
-    }
-
-    /** Lower case without accents: decompose (NFD), then drop the combining marks. */
-    static String fold(String text) {
-        return COMBINING_MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFD)).replaceAll("")
-                .toLowerCase(Locale.ROOT);
     }
 }

@@ -1,6 +1,5 @@
 package org.liaison.provisioning.directory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -76,7 +75,7 @@ public final class VCardList {
         int limit = MAX_LINE_OCTETS;
         for (int i = 0; i < content.length(); ) {
             int codePoint = content.codePointAt(i);
-            int size = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8).length;
+            int size = utf8Length(codePoint);
             if (octets + size > limit) {
                 out.append(CRLF).append(' ');
                 octets = 0;
@@ -87,5 +86,9 @@ public final class VCardList {
             i += Character.charCount(codePoint);
         }
         out.append(CRLF);
+    }
+
+    private static int utf8Length(int codePoint) {
+        return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
     }
 }

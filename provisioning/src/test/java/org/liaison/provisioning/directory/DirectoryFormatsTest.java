@@ -82,7 +82,7 @@ class DirectoryFormatsTest {
 
     @Test
     void vCardLinesAreFoldedAt75OctetsWithoutSplittingACharacter() {
-        String longName = "É".repeat(60); // 120 octets of UTF-8
+        String longName = "É".repeat(30) + "山".repeat(10) + "🎧".repeat(5); // 2, 3 and 4 octets each
         String vcard = VCardList.render(List.of(new DirectoryEntry(DirectoryEntry.Kind.GROUP, "g", longName,
                 Optional.empty(), "sip:g@example.org")));
 

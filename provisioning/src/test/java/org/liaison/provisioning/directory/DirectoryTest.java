@@ -1,14 +1,19 @@
 package org.liaison.provisioning.directory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.UsersFile;
+import org.liaison.provisioning.WatchedAccountDirectory;
 
 class DirectoryTest {
     @TempDir
@@ -80,6 +85,45 @@ class DirectoryTest {
         Directory directory = Directory.of(UsersFile.load(users, Staff.DOMAIN), Staff.DOMAIN);
 
         assertEquals(List.of("alice"), ids(directory));
+    }
+
+    @Test
+    void theCurrentDirectoryIsRebuiltOnlyWhenTheSnapshotChanges() throws Exception {
+        Path users = dir.resolve("users.csv");
+        Files.writeString(users, Staff.HEADER + "\nalice,clrtxt:a,,,\n");
+        try (WatchedAccountDirectory accounts = WatchedAccountDirectory.open(users, Staff.DOMAIN, Duration.ofHours(1),
+                changes -> { })) {
+            CurrentDirectory current = new CurrentDirectory(accounts::current, Staff.DOMAIN);
+            Directory first = current.get();
+            assertSame(first, current.get());
+
+            Files.writeString(users, Staff.HEADER + "\nalice,clrtxt:a,,,\nbob,clrtxt:b,,,\n");
+            assertTrue(accounts.reloadNow());
+
+            assertEquals(List.of("alice", "bob"), ids(current.get()));
+        }
+    }
+
+    @Test
+    void aThousandPeopleBuildAndSearchQuickly() throws Exception {
+        String[] rows = new String[1000];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = "user" + i + ",clrtxt:x,Zoë Person " + i + "," + (3000 + i) + ",team" + (i % 20);
+        }
+        AccountSnapshot accounts = UsersFile.load(writeUsers(rows), Staff.DOMAIN);
+
+        long start = System.nanoTime();
+        Directory directory = Directory.of(accounts, Staff.DOMAIN);
+        List<DirectoryEntry> found = directory.visibleTo("user1").search("zoe person 99").entries();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertEquals(List.of("user99", "user990", "user991", "user992", "user993", "user994", "user995", "user996",
+                "user997", "user998", "user999"), found.stream().map(DirectoryEntry::id).toList());
+        assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "took " + took);
+    }
+
+    private Path writeUsers(String... rows) throws Exception {
+        return Files.writeString(dir.resolve("users.csv"), Staff.HEADER + "\n" + String.join("\n", rows) + "\n");
     }
 
     private static List<String> ids(Directory directory) {

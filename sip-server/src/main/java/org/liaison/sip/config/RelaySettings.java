@@ -1,14 +1,25 @@
 package org.liaison.sip.config;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import org.liaison.media.RelayConfig;
 
 /**
- * Where the media relay takes its ports. Read and validated now so that a bad value stops startup;
- * the relay itself is wired in by the media relay work.
+ * The media relay's keys ({@code relay.*}), validated at startup and converted into the relay
+ * module's own {@link RelayConfig} (the relay does not read liaison.properties). {@code control}
+ * is where {@code liaison relay} serves ng (port 0 = off).
  */
-public record RelaySettings(InetAddress address, int portMin, int portMax) {
+public record RelaySettings(InetAddress address, int portMin, int portMax, InetSocketAddress control,
+        List<InetSocketAddress> servers, Duration idleTimeout, Duration learningWindow) {
+
     static RelaySettings from(ConfigReader r) throws ConfigException {
         InetAddress address = r.address("relay.address", "127.0.0.1");
+        if (address.isAnyLocalAddress()) {
+            throw r.problem("relay.address", address.getHostAddress()
+                    + " is a wildcard; SDP needs the address phones send media to");
+        }
         int min = r.integer("relay.port-min", 30000, 1024, 65534);
         int max = r.integer("relay.port-max", 39999, 1025, 65535);
         if (min % 2 != 0) {
@@ -17,6 +28,32 @@ public record RelaySettings(InetAddress address, int portMin, int portMax) {
         if (max <= min + 2) {
             throw r.problem("relay.port-max", max + " leaves fewer than two port pairs above relay.port-min " + min);
         }
-        return new RelaySettings(address, min, max);
+        InetSocketAddress control = new InetSocketAddress(r.address("relay.control-address", "127.0.0.1"),
+                r.port("relay.control-port", 2223));
+        List<InetSocketAddress> servers = r.list("relay.servers", "",
+                "an IP address and port (192.0.2.7:2223, [2001:db8::7]:2223)", RelaySettings::hostPort);
+        Duration idle = r.seconds("relay.idle-timeout-seconds", 60, 5, 86400);
+        Duration learning = r.seconds("relay.learning-seconds", 3, 0, 60);
+        return new RelaySettings(address, min, max, control, servers, idle, learning);
+    }
+
+    /** The relay module's settings. */
+    public RelayConfig toRelayConfig() {
+        return new RelayConfig(address, portMin, portMax, idleTimeout, learningWindow, servers);
+    }
+
+    /** {@code 192.0.2.7:2223} or {@code [2001:db8::7]:2223}, or null. */
+    private static InetSocketAddress hostPort(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0 || text.indexOf(':') != colon && !text.startsWith("[")) {
+            return null;
+        }
+        InetAddress host = IpLiteral.parse(text.substring(0, colon));
+        try {
+            int port = Integer.parseInt(text.substring(colon + 1));
+            return host == null || port < 1 || port > 65535 ? null : new InetSocketAddress(host, port);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 }

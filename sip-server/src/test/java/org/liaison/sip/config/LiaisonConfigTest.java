@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.media.RelayConfig;
 import org.liaison.provisioning.DigestAlgorithm;
 
 class LiaisonConfigTest {
@@ -28,6 +31,32 @@ class LiaisonConfigTest {
         assertEquals(List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5), config.auth().algorithms());
         assertEquals(60, config.registrar().minExpiresSeconds());
         assertTrue(config.proxy().foreignDomains().isEmpty());
+        RelayConfig relay = config.relay().toRelayConfig();
+        assertEquals(30000, relay.portMin());
+        assertEquals(Duration.ofSeconds(60), relay.idleTimeout());
+        assertEquals(Duration.ofSeconds(3), relay.learningWindow());
+        assertTrue(relay.servers().isEmpty(), "the relay runs in process by default");
+        assertEquals(new InetSocketAddress("127.0.0.1", 2223), config.relay().control());
+    }
+
+    @Test
+    void relayServersAreIpAndPortPairs() throws Exception {
+        write("relay.servers = 192.0.2.7:2223, [2001:db8::7]:2224\n");
+        assertEquals(List.of(new InetSocketAddress("192.0.2.7", 2223), new InetSocketAddress("2001:db8::7", 2224)),
+                LiaisonConfig.load(dir).relay().servers());
+        for (String bad : new String[] {"relay.example.com:2223", "192.0.2.7", "2001:db8::7:2223", "192.0.2.7:0"}) {
+            write("relay.servers = " + bad + "\n");
+            ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+            assertTrue(e.getMessage().contains("relay.servers: \"" + bad + "\" is not an IP address and port"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void wildcardRelayAddressIsRefusedBecauseSdpCannotCarryIt() throws IOException {
+        write("relay.address = 0.0.0.0\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+        assertTrue(e.getMessage().contains("relay.address: 0.0.0.0 is a wildcard"), e.getMessage());
     }
 
     @Test

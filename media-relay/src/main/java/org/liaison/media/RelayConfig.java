@@ -1,0 +1,45 @@
+package org.liaison.media;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The relay's settings, checked when built. The SIP server reads them from liaison.properties
+ * ({@code relay.*}) and converts; this module does not read configuration files itself.
+ *
+ * @param address        where relay ports are bound and what rewritten SDP points at
+ * @param portMin        lowest relay port (even: RTP takes the even port, RTCP the odd one above)
+ * @param portMax        highest relay port
+ * @param idleTimeout    a call with no packet either way for this long is ended and its ports freed;
+ *                       a call never answered gets {@link #UNANSWERED_FACTOR} times as long
+ * @param learningWindow how long after its first packet a stream may learn its endpoint's real source
+ * @param servers        relays to drive over ng; empty = relay in this process
+ */
+public record RelayConfig(InetAddress address, int portMin, int portMax, Duration idleTimeout,
+        Duration learningWindow, List<InetSocketAddress> servers) {
+
+    /** Ringing can last minutes (Timer C is three): an unanswered call waits this many idle timeouts. */
+    public static final int UNANSWERED_FACTOR = 5;
+
+    public RelayConfig {
+        if (address.isAnyLocalAddress()) {
+            throw new IllegalArgumentException("relay address " + address.getHostAddress()
+                    + " is a wildcard; SDP needs the address peers send to");
+        }
+        if (portMin < 1024 || portMin % 2 != 0 || portMax > 65535 || portMax < portMin + 1) {
+            throw new IllegalArgumentException("relay ports " + portMin + "-" + portMax
+                    + " must start at an even port >= 1024 and hold at least one pair");
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero() || learningWindow.isNegative()) {
+            throw new IllegalArgumentException("idle timeout must be positive and learning window not negative");
+        }
+        servers = List.copyOf(servers);
+    }
+
+    /** A call that never got an answer is ended after this long without signalling. */
+    public Duration unansweredTimeout() {
+        return idleTimeout.multipliedBy(UNANSWERED_FACTOR);
+    }
+}

@@ -1,0 +1,113 @@
+package org.liaison.media.relay;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * Which source a relay port accepts packets from, and where packets for that endpoint go: the
+ * defence against RTP Bleed (CVE-2017-14099), where anyone who sends to a relay port first takes
+ * the stream over.
+ *
+ * <p>The rule, for one endpoint of one stream (RTP and RTCP each have their own):
+ * <ol>
+ *   <li>The SDP names the expected address and port. Before any packet arrives, packets for the
+ *       endpoint go to that address and port, unless it is private (see 3) or {@code 0.0.0.0}.</li>
+ *   <li>The first packet received on the port opens the <em>learning window</em>
+ *       ({@code relay.learning-seconds}). Within it, the first packet whose source IP equals the
+ *       SDP address (any port: NAT rewrites ports) locks the endpoint to that exact source.</li>
+ *   <li>If the SDP address is private (RFC 1918, RFC 6598 shared, link-local, IPv6 unique-local):
+ *       a phone behind NAT that does not know its public address, the first source at all within
+ *       the window locks the endpoint.</li>
+ *   <li>Once locked, only that exact source (address and port) is accepted and packets go back to
+ *       it; everything else is dropped as {@code wrong-source} and can never move the lock.</li>
+ *   <li>If the window closes without a lock, the endpoint locks to the SDP address and port
+ *       exactly.</li>
+ *   <li>New SDP for the endpoint (re-INVITE) keeps the lock when it names the same address, or
+ *       only puts it on hold ({@code 0.0.0.0}: nothing is sent to it); a different address, or
+ *       another device answering a forked call, starts over at 1.</li>
+ * </ol>
+ * Not thread-safe: used on the stream's event loop only.
+ */
+final class SourceLock {
+    private final long windowNanos;
+    private InetSocketAddress expected;
+    private boolean onHold;
+    private boolean expectedPrivate;
+    private long windowStart;
+    private boolean windowOpen;
+    private InetSocketAddress locked;
+
+    SourceLock(long windowNanos) {
+        this.windowNanos = windowNanos;
+    }
+
+    /** The endpoint the SDP gives (its address {@code 0.0.0.0}/{@code ::} for hold); see rule 6. */
+    void expect(InetSocketAddress sdpEndpoint, boolean relearn) {
+        boolean hold = sdpEndpoint.getAddress().isAnyLocalAddress();
+        onHold = hold;
+        if (hold && !relearn) {
+            return;
+        }
+        if (relearn || expected == null || !expected.getAddress().equals(sdpEndpoint.getAddress())) {
+            locked = null;
+            windowOpen = false;
+        }
+        expected = sdpEndpoint;
+        expectedPrivate = isPrivate(sdpEndpoint.getAddress());
+    }
+
+    /** Whether a packet from {@code source} received at {@code nowNanos} may be forwarded. */
+    boolean admit(InetSocketAddress source, long nowNanos) {
+        if (locked != null) {
+            return locked.equals(source);
+        }
+        if (expected == null || expected.getAddress().isAnyLocalAddress()) {
+            return false;
+        }
+        if (!windowOpen) {
+            windowOpen = true;
+            windowStart = nowNanos;
+        }
+        if (nowNanos - windowStart <= windowNanos) {
+            if (expectedPrivate || expected.getAddress().equals(source.getAddress())) {
+                locked = source;
+                return true;
+            }
+            return false;
+        }
+        locked = expected;
+        return locked.equals(source);
+    }
+
+    /** Where packets for this endpoint go now, or null: nothing known yet, or on hold. */
+    InetSocketAddress destination() {
+        if (onHold) {
+            return null;
+        }
+        if (locked != null) {
+            return locked;
+        }
+        return expected == null || expectedPrivate || expected.getPort() == 0 ? null : expected;
+    }
+
+    /** Forgets the endpoint: its device left the call (a fork's delete). */
+    void clear() {
+        expected = null;
+        locked = null;
+        windowOpen = false;
+        onHold = false;
+    }
+
+    /** Addresses a device behind NAT puts in SDP that the relay cannot reach from outside. */
+    static boolean isPrivate(InetAddress address) {
+        if (address.isSiteLocalAddress() || address.isLinkLocalAddress()) {
+            return true;
+        }
+        byte[] b = address.getAddress();
+        if (address instanceof Inet4Address) {
+            return (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64; // 100.64.0.0/10, RFC 6598 carrier-grade NAT
+        }
+        return (b[0] & 0xfe) == 0xfc; // fc00::/7, RFC 4193 unique local
+    }
+}

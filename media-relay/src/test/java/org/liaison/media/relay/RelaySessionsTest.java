@@ -1,0 +1,306 @@
+package org.liaison.media.relay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.liaison.media.CallStats;
+import org.liaison.media.FreePortRange;
+import org.liaison.media.MediaRelayException;
+import org.liaison.media.MediaRelayException.Reason;
+import org.liaison.media.RelayConfig;
+
+/** The in-process relay over real loopback sockets: fake phones exchange packets through it. */
+class RelaySessionsTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String CALL = "call-1@test";
+
+    private RelaySessions relay;
+    private final Endpoint a = endpoint();
+    private final Endpoint b = endpoint();
+
+    @AfterEach
+    void stop() {
+        a.close();
+        b.close();
+        if (relay != null) {
+            relay.close();
+        }
+    }
+
+    @Test
+    void twoEndpointsExchangePacketsThroughTheRelayBothWaysByteForByte() throws Exception {
+        relay = start(8, Duration.ofSeconds(60));
+        int relayForB = Endpoint.relayPort(relay.offer(CALL, "ta", Optional.empty(), a.sdp()));
+        int relayForA = Endpoint.relayPort(relay.answer(CALL, "ta", "tb", b.sdp()));
+
+        byte[] fromA = bytes("srtp from A");
+        byte[] fromB = bytes("srtp from B");
+        a.send(fromA, relayForA);
+        assertArrayEquals(fromA, b.receive(2000));
+        b.send(fromB, relayForB);
+        assertArrayEquals(fromB, a.receive(2000));
+        a.send(fromA, relayForA);
+        assertArrayEquals(fromA, b.receive(2000));
+
+        CallStats.StreamStats s = relay.query(CALL).orElseThrow().streams().get(0);
+        assertEquals(2, s.packetsAtoB());
+        assertEquals(2L * fromA.length, s.bytesAtoB());
+        assertEquals(1, s.packetsBtoA());
+        assertEquals(relayForA, s.relayPortA());
+        assertEquals(relayForB, s.relayPortB());
+        assertTrue(s.lastPacket().isPresent());
+        assertEquals(Map.of(), s.drops());
+    }
+
+    @Test
+    void injectionFromAThirdSocketDuringTheCallIsDroppedAndDoesNotRedirect() throws Exception {
+        relay = start(8, Duration.ofSeconds(60));
+        int[] ports = callWithMediaBothWays();
+        int relayForA = ports[0];
+        int relayForB = ports[1];
+
+        try (Endpoint attacker = endpoint()) {
+            attacker.send(bytes("inject to B"), relayForA);
+            attacker.send(bytes("inject to A"), relayForB);
+            Eventually.require(WAIT, "both injected packets counted",
+                    () -> drops().getOrDefault("wrong-source", 0L) == 2L);
+            // the relay serves each port in order: had the injection gone through, it would come first
+            a.send(bytes("a2"), relayForA);
+            assertArrayEquals(bytes("a2"), b.receive(2000), "B gets A's packet, not the injected one");
+            b.send(bytes("b2"), relayForB);
+            assertArrayEquals(bytes("b2"), a.receive(2000), "A gets B's packet, not the injected one");
+        }
+    }
+
+    @Test
+    void idleCallTimesOutAndFreesItsPorts() throws Exception {
+        relay = start(8, Duration.ofSeconds(1));
+        relay.offer(CALL, "ta", Optional.empty(), a.sdp());
+        int relayForA = Endpoint.relayPort(relay.answer(CALL, "ta", "tb", b.sdp()));
+        assertEquals(4, relay.portsInUse(), "two pairs: one per side");
+        a.send(bytes("a1"), relayForA);
+        assertArrayEquals(bytes("a1"), b.receive(2000));
+
+        Eventually.require(WAIT, "the idle call ended", () -> relay.query(CALL).isEmpty());
+        assertEquals(0, relay.portsInUse());
+    }
+
+    @Test
+    void unansweredCallEndsAfterFiveIdleTimeouts() throws Exception {
+        relay = start(8, Duration.ofMillis(400));
+        relay.offer(CALL, "ta", Optional.empty(), a.sdp());
+        long started = System.nanoTime();
+
+        Eventually.require(WAIT, "the unanswered call ended", () -> relay.query(CALL).isEmpty());
+        assertTrue(System.nanoTime() - started >= Duration.ofMillis(5 * 400).toNanos(),
+                "not before " + RelayConfig.UNANSWERED_FACTOR + " idle timeouts");
+        assertEquals(0, relay.portsInUse());
+    }
+
+    @Test
+    void portRangeUsedUpGivesPortsExhaustedAndLeaksNothing() throws Exception {
+        relay = start(2, Duration.ofSeconds(60));
+        relay.offer(CALL, "ta", Optional.empty(), a.sdp());
+
+        MediaRelayException e = assertThrows(MediaRelayException.class,
+                () -> relay.offer("call-2", "tc", Optional.empty(), b.sdp()));
+        assertEquals(Reason.PORTS_EXHAUSTED, e.reason());
+        assertEquals(4, relay.portsInUse(), "the refused call holds nothing");
+        relay.delete(CALL, Optional.empty());
+        assertEquals(0, relay.portsInUse());
+        relay.offer("call-2", "tc", Optional.empty(), b.sdp());
+    }
+
+    @Test
+    void portHeldByAnotherProcessIsSkipped() throws Exception {
+        int[] range = FreePortRange.of(4);
+        try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(loopback(), range[0]))) {
+            relay = RelaySessions.start(config(range, Duration.ofSeconds(60)));
+            String out = relay.offer(CALL, "ta", Optional.empty(), a.sdp());
+            assertNotEquals(range[0], Endpoint.relayPort(out));
+            CallStats.StreamStats s = relay.query(CALL).orElseThrow().streams().get(0);
+            assertNotEquals(range[0], s.relayPortA());
+            assertEquals(4, relay.portsInUse(), "the squatted pair is not kept");
+        }
+    }
+
+    @Test
+    void aSecondDeviceAnsweringAForkedCallTakesSideBOver() throws Exception {
+        relay = start(8, Duration.ofSeconds(60));
+        relay.offer(CALL, "ta", Optional.empty(), a.sdp());
+        int relayForA = Endpoint.relayPort(relay.answer(CALL, "ta", "b1", b.sdp()));
+        try (Endpoint b2 = endpoint()) {
+            int relayForA2 = Endpoint.relayPort(relay.answer(CALL, "ta", "b2", b2.sdp()));
+            assertEquals(relayForA, relayForA2, "A keeps its relay port");
+
+            a.send(bytes("to the device that answered"), relayForA);
+            assertArrayEquals(bytes("to the device that answered"), b2.receive(2000));
+            assertEquals("b2", relay.query(CALL).orElseThrow().streams().get(0).toTag());
+        }
+    }
+
+    @Test
+    void deletingAForkKeepsTheCallAndDeletingTheCallFreesEverything() throws Exception {
+        relay = start(8, Duration.ofSeconds(60));
+        relay.offer(CALL, "ta", Optional.empty(), a.sdp());
+        relay.answer(CALL, "ta", "b1", b.sdp());
+
+        relay.delete(CALL, Optional.of("b1"));
+        assertEquals(4, relay.portsInUse());
+        assertEquals("", relay.query(CALL).orElseThrow().streams().get(0).toTag());
+        relay.delete(CALL, Optional.empty());
+        assertTrue(relay.query(CALL).isEmpty());
+        assertEquals(0, relay.portsInUse());
+        relay.delete("no such call", Optional.empty());
+    }
+
+    @Test
+    void reInviteFromEitherSideKeepsTheRelayPorts() throws Exception {
+        relay = start(8, Duration.ofSeconds(60));
+        int relayForB = Endpoint.relayPort(relay.offer(CALL, "ta", Optional.empty(), a.sdp()));
+        int relayForA = Endpoint.relayPort(relay.answer(CALL, "ta", "tb", b.sdp()));
+
+        assertEquals(relayForA, Endpoint.relayPort(relay.offer(CALL, "tb", Optional.of("ta"), b.sdp())),
+                "callee's re-INVITE: A is told its same port");
+        assertEquals(relayForB, Endpoint.relayPort(relay.answer(CALL, "tb", "ta", a.sdp())));
+        assertEquals(relayForB, Endpoint.relayPort(relay.offer(CALL, "ta", Optional.of("tb"), a.sdp())));
+        assertEquals(4, relay.portsInUse());
+    }
+
+    @Test
+    void holdWithTheZeroAddressStopsMediaToTheHeldSideAndResumeRestoresIt() throws Exception {
+        relay = start(8, Duration.ofSeconds(60));
+        int[] ports = callWithMediaBothWays();
+        int relayForA = ports[0];
+        int relayForB = ports[1];
+
+        String holdOffer = a.sdp().replace("c=IN IP4 127.0.0.1", "c=IN IP4 0.0.0.0");
+        String hold = relay.offer(CALL, "ta", Optional.of("tb"), holdOffer);
+        assertTrue(hold.contains("c=IN IP4 0.0.0.0\r\n"), hold);
+        b.send(bytes("to the held phone"), relayForB);
+        Eventually.require(WAIT, "B's packet dropped for want of a destination",
+                () -> drops().getOrDefault("no-peer", 0L) == 1L);
+
+        relay.offer(CALL, "ta", Optional.of("tb"), a.sdp());
+        b.send(bytes("b2"), relayForB);
+        assertArrayEquals(bytes("b2"), a.receive(2000), "after resume A gets B's next packet, not the held one");
+    }
+
+    @Test
+    void ipv6EndpointsAreRelayedOnAnIpv6RelayAddress() throws Exception {
+        int[] range = FreePortRange.of(4);
+        relay = RelaySessions.start(new RelayConfig(InetAddress.getByName("::1"), range[0], range[1],
+                Duration.ofSeconds(60), Duration.ofSeconds(3), List.of()));
+        InetAddress ipv6Loopback = InetAddress.getByName("::1");
+        try (Endpoint a6 = new Endpoint(ipv6Loopback); Endpoint b6 = new Endpoint(ipv6Loopback)) {
+            String offer = relay.offer(CALL, "ta", Optional.empty(), a6.sdp());
+            String answer = relay.answer(CALL, "ta", "tb", b6.sdp());
+            assertTrue(offer.contains("c=IN IP6 ::1\r\n") && answer.contains("c=IN IP6 ::1\r\n"), offer + answer);
+
+            a6.send(bytes("over ipv6"), Endpoint.relayPort(answer));
+            assertArrayEquals(bytes("over ipv6"), b6.receive(2000));
+            b6.send(bytes("and back"), Endpoint.relayPort(offer));
+            assertArrayEquals(bytes("and back"), a6.receive(2000));
+        }
+    }
+
+    @Test
+    void withoutRtcpMuxRtcpIsRelayedOnTheOddPorts() throws Exception {
+        relay = start(8, Duration.ofSeconds(60));
+        try (Endpoint aRtcp = new Endpoint(); Endpoint bRtcp = new Endpoint()) {
+            String offer = relay.offer(CALL, "ta", Optional.empty(),
+                    Endpoint.sdp(a.port(), false) + "a=rtcp:" + aRtcp.port() + "\r\n");
+            String answer = relay.answer(CALL, "ta", "tb", Endpoint.sdp(b.port(), false)
+                    + "a=rtcp:" + bRtcp.port() + "\r\n");
+            int rtcpForA = Endpoint.relayPort(answer) + 1;
+            assertTrue(answer.contains("a=rtcp:" + rtcpForA + "\r\n"), answer);
+            assertTrue(offer.contains("a=rtcp:" + (Endpoint.relayPort(offer) + 1) + "\r\n"), offer);
+
+            aRtcp.send(bytes("srtcp from A"), rtcpForA);
+            assertArrayEquals(bytes("srtcp from A"), bRtcp.receive(2000));
+        }
+    }
+
+    @Test
+    void rtcpMuxOfferedButDeclinedBindsRtcpPortsAtTheAnswer() throws Exception {
+        relay = start(8, Duration.ofSeconds(60));
+        try (Endpoint aRtcp = new Endpoint(); Endpoint bRtcp = new Endpoint()) {
+            relay.offer(CALL, "ta", Optional.empty(), a.sdp() + "a=rtcp:" + aRtcp.port() + "\r\n");
+            String answer = relay.answer(CALL, "ta", "tb", Endpoint.sdp(b.port(), false)
+                    + "a=rtcp:" + bRtcp.port() + "\r\n");
+            int rtcpForA = Endpoint.relayPort(answer) + 1;
+            int rtcpForB = relay.query(CALL).orElseThrow().streams().get(0).relayPortB() + 1;
+
+            aRtcp.send(bytes("srtcp from A"), rtcpForA);
+            assertArrayEquals(bytes("srtcp from A"), bRtcp.receive(2000));
+            bRtcp.send(bytes("srtcp from B"), rtcpForB);
+            assertArrayEquals(bytes("srtcp from B"), aRtcp.receive(2000));
+        }
+    }
+
+    @Test
+    void badSdpAndUnknownCallsAreRefusedWithTheirReason() {
+        relay = start(8, Duration.ofSeconds(60));
+        assertEquals(Reason.BAD_SDP, assertThrows(MediaRelayException.class,
+                () -> relay.offer(CALL, "ta", Optional.empty(), "v=0\r\nm=audio x RTP/AVP 0\r\n")).reason());
+        assertEquals(Reason.BAD_SDP, assertThrows(MediaRelayException.class, () -> relay.offer(CALL, "ta",
+                Optional.empty(), Endpoint.sdp(4000, true).replace("IN IP4 127.0.0.1", "IN IP6 ::1"))).reason());
+        assertEquals(Reason.UNKNOWN_CALL, assertThrows(MediaRelayException.class,
+                () -> relay.answer("nobody", "ta", "tb", b.sdp())).reason());
+        assertEquals(0, relay.portsInUse());
+        assertTrue(relay.query(CALL).isEmpty());
+    }
+
+    /** Offer from A, answer from B, one packet each way (so both ends are locked): {A's port, B's port}. */
+    private int[] callWithMediaBothWays() throws Exception {
+        int relayForB = Endpoint.relayPort(relay.offer(CALL, "ta", Optional.empty(), a.sdp()));
+        int relayForA = Endpoint.relayPort(relay.answer(CALL, "ta", "tb", b.sdp()));
+        a.send(bytes("a1"), relayForA);
+        assertArrayEquals(bytes("a1"), b.receive(2000));
+        b.send(bytes("b1"), relayForB);
+        assertArrayEquals(bytes("b1"), a.receive(2000));
+        return new int[] {relayForA, relayForB};
+    }
+
+    private Map<String, Long> drops() {
+        return relay.query(CALL).map(c -> c.streams().get(0).drops()).orElse(Map.of());
+    }
+
+    private static RelaySessions start(int pairs, Duration idle) {
+        return RelaySessions.start(config(FreePortRange.of(pairs), idle));
+    }
+
+    private static RelayConfig config(int[] range, Duration idle) {
+        return new RelayConfig(loopback(), range[0], range[1], idle, Duration.ofSeconds(3), List.of());
+    }
+
+    private static InetAddress loopback() {
+        return InetAddress.getLoopbackAddress();
+    }
+
+    private static Endpoint endpoint() {
+        try {
+            return new Endpoint();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+}
