@@ -7,17 +7,24 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.media.ng.NgMediaRelay;
-import org.liaison.sip.testing.FreePorts;
+import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.testing.Await;
+import org.liaison.sip.testing.FreePorts;
+import org.liaison.sip.testing.TlsClients;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
 
@@ -48,7 +55,9 @@ class ServeCommandTest {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), SipServerMain.class.getName()));
         command.addAll(List.of(args));
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // in the temporary root: a relative data.dir (the shipped one) lands there
+        process = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
         return process;
     }
 
@@ -118,6 +127,41 @@ class ServeCommandTest {
         } finally {
             config.stop();
         }
+    }
+
+    /** The README's {@code bin/liaison serve} on a fresh machine: TLS only, with a CA clients can import. */
+    @Test
+    void shippedConfigurationServesTlsOnlyWithItsOwnCa() throws Exception {
+        Path conf = Files.createDirectories(root.resolve("conf"));
+        Files.copy(Path.of("..", "conf", "users.csv"), conf.resolve("users.csv"));
+        String shipped = Files.readString(Path.of("..", "conf", LiaisonConfig.FILE_NAME));
+        int tlsPort = FreePorts.udpAndTcp(); // the shipped 5061 may be taken on a test machine
+        int httpPort = FreePorts.udpAndTcp();
+        while (httpPort == tlsPort) {
+            httpPort = FreePorts.udpAndTcp();
+        }
+        String onFreePort = shipped.replace("sip.tls.port = 5061", "sip.tls.port = " + tlsPort)
+                .replace("http.port = 8443", "http.port = " + httpPort);
+        assertTrue(!onFreePort.contains("5061") && !onFreePort.contains("8443"),
+                "the shipped file no longer says sip.tls.port = 5061 and http.port = 8443");
+        Files.writeString(conf.resolve(LiaisonConfig.FILE_NAME), onFreePort);
+        serve(conf);
+        awaitServing();
+
+        Path ca = root.resolve("data").resolve("ca.pem");
+        String fingerprint = HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(CertificateFactory.getInstance("X.509").generateCertificate(Files.newInputStream(ca)).getEncoded()));
+        assertTrue(output().contains("SHA-256 fingerprint " + fingerprint), output());
+        // a client given ca.pem trusts the server at its address
+        try (SSLSocket tls = (SSLSocket) TlsClients.trusting(ca).getSocketFactory().createSocket("127.0.0.1", tlsPort)) {
+            SSLParameters parameters = tls.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            tls.setSSLParameters(parameters);
+            tls.startHandshake();
+        }
+        assertTrue(output().contains("(udp 0, tcp 0, tls " + tlsPort + ")"), output());
+        assertTrue(output().contains("provisioning over https on [/127.0.0.1, /0:0:0:0:0:0:0:1] port " + httpPort),
+                output());
     }
 
     @Test

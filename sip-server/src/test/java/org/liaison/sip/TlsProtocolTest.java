@@ -1,23 +1,33 @@
 package org.liaison.sip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.sip.edge.SipEdge;
+import org.liaison.sip.testing.Await;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
+import org.liaison.sip.testing.TlsClients;
 
 /** SIP over TLS (RFC 3261 §26, RFC 5630) between test user agents and the real server on loopback. */
 class TlsProtocolTest {
@@ -47,17 +57,9 @@ class TlsProtocolTest {
         try (TestServer server = server(true);
                 TestUa alice = TestUa.overTls("alice", server);
                 TestUa bob = TestUa.overTls("bob", server)) {
-            assertEquals(200, bob.register("bob-secret", "").status());
-            String callId = UUID.randomUUID().toString();
-            SipText challenge = sendInvite(alice, callId, "");
-            assertEquals(407, challenge.status());
-            sendInvite(alice, callId, alice.authorization(challenge, "INVITE", "sip:bob@" + DOMAIN, "alice",
-                    "alice-secret"));
-
+            SipText invite = inviteFromAliceReachingBob(alice, bob, "sip:bob@" + DOMAIN);
             // bob's Contact names a port nobody listens on: the INVITE can only have come over bob's connection
-            SipText invite = bob.awaitRequest("INVITE");
             assertEquals(bob.contact(), invite.requestUri());
-            assertTrue(invite.header("via").orElseThrow().startsWith("SIP/2.0/TLS "), invite.toString());
             for (String recordRoute : Calls.recordRoutes(invite)) {
                 assertTrue(recordRoute.contains("transport=tls"), recordRoute);
             }
@@ -74,8 +76,44 @@ class TlsProtocolTest {
     }
 
     private static SipText sendInvite(TestUa caller, String callId, String authorization) throws Exception {
-        caller.send(Calls.invite(caller, "sip:bob@" + DOMAIN, callId).replace("{auth}", authorization));
+        return sendInvite(caller, "sip:bob@" + DOMAIN, callId, authorization);
+    }
+
+    /** bob registers, alice calls {@code uri} (challenged, then authenticated); the INVITE bob got, over TLS. */
+    private static SipText inviteFromAliceReachingBob(TestUa alice, TestUa bob, String uri) throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
+        String callId = UUID.randomUUID().toString();
+        SipText challenge = sendInvite(alice, uri, callId, "");
+        assertEquals(407, challenge.status());
+        sendInvite(alice, uri, callId, alice.authorization(challenge, "INVITE", uri, "alice", "alice-secret"));
+        SipText invite = bob.awaitRequest("INVITE");
+        assertTrue(invite.header("via").orElseThrow().startsWith("SIP/2.0/TLS "), invite.toString());
+        return invite;
+    }
+
+    private static SipText sendInvite(TestUa caller, String uri, String callId, String authorization) throws Exception {
+        caller.send(Calls.invite(caller, uri, callId).replace("{auth}", authorization));
         return caller.awaitResponse("INVITE", 400 - (authorization.isEmpty() ? 0 : 300));
+    }
+
+    /** RFC 5630: a sips: Request-URI asks for TLS on every hop; the callee's hop is its TLS connection. */
+    @Test
+    void callToASipsUriReachesTheCalleeOverTls() throws Exception {
+        try (TestServer server = server(true);
+                TestUa alice = TestUa.overTls("alice", server);
+                TestUa bob = TestUa.overTls("bob", server)) {
+            SipText invite = inviteFromAliceReachingBob(alice, bob, "sips:bob@" + DOMAIN);
+            // RFC 3261 §16.6 step 4: a sips: request is record-routed with a sips: URI
+            for (String recordRoute : Calls.recordRoutes(invite)) {
+                assertTrue(recordRoute.startsWith("<sips:"), recordRoute);
+            }
+            bob.respond(invite, 200, "OK", "bobtag", null, null);
+            SipText ok = alice.awaitResponse("INVITE", 200);
+            alice.send(Calls.fromCaller(alice, ok, "BYE", 3)); // routed by the sips: Record-Route
+            SipText bye = bob.awaitRequest("BYE");
+            bob.respond(bye, 200, "OK", null, null, null);
+            assertEquals(200, alice.awaitResponse("BYE", 200).status());
+        }
     }
 
     @Test
@@ -88,6 +126,22 @@ class TlsProtocolTest {
             SipText ok = alice.sendWithAuth(register, "alice-secret");
             assertEquals(200, ok.status(), ok.toString());
             assertTrue(ok.header("contact").orElseThrow().contains("sips:alice@"), ok.toString());
+        }
+    }
+
+    @Test
+    void aSipsCallIsNotForwardedToADeviceRegisteredWithoutTls() throws Exception {
+        try (TestServer server = server(false);
+                TestUa alice = TestUa.overTls("alice", server);
+                TestUa bob = new TestUa("bob", server)) {
+            assertEquals(200, bob.register("bob-secret", "").status());
+            String uri = "sips:bob@" + DOMAIN;
+            String callId = UUID.randomUUID().toString();
+            SipText challenge = sendInvite(alice, uri, callId, "");
+            SipText refused = sendInvite(alice, uri, callId,
+                    alice.authorization(challenge, "INVITE", uri, "alice", "alice-secret"));
+            assertEquals(480, refused.status());
+            assertTrue(bob.receivesNothing(m -> "INVITE".equals(m.method()), Duration.ofMillis(300)));
         }
     }
 
@@ -106,6 +160,42 @@ class TlsProtocolTest {
     void withTlsRequiredACallOverTcpGets403() throws Exception {
         try (TestServer server = server(true); TestUa alice = new TestUa("alice", server, true)) {
             assertEquals(403, sendInvite(alice, UUID.randomUUID().toString(), "").status());
+        }
+    }
+
+    /**
+     * An ACME client replacing the certificate files: new handshakes get the new certificate while
+     * the server keeps running. Here the replacement comes from another server's CA, so a client
+     * trusting only that CA can connect exactly when the new certificate is served.
+     */
+    @Test
+    void aReplacedCertificateIsServedWithoutRestart() throws Exception {
+        Path other = root.resolve("other");
+        TestServer.builder().withTls().start(other).close(); // leaves a CA and a certificate in other/data
+        SSLContext trustingTheNewCa = TlsClients.trusting(other.resolve("data/ca.pem"));
+        try (TestServer server = server(false)) {
+            assertFalse(handshakes(server, trustingTheNewCa), "the new CA is trusted before the replacement");
+            Path tls = server.dataDir().resolve("tls");
+            Files.copy(other.resolve("data/tls/server-key.pem"), tls.resolve("server-key.pem"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(other.resolve("data/tls/server.pem"), tls.resolve("server.pem"), StandardCopyOption.REPLACE_EXISTING);
+            Await.require(() -> handshakes(server, trustingTheNewCa), Duration.ofSeconds(5),
+                    "the replaced certificate to be served");
+            try (TestUa alice = TestUa.overTls("alice", server)) {
+                fail("the old certificate is still served to a client trusting only the old CA");
+            } catch (SSLHandshakeException expected) {
+                // the old CA signed the old certificate only
+            }
+        }
+    }
+
+    private static boolean handshakes(TestServer server, SSLContext trust) {
+        try (SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket(server.host(), server.tlsPort())) {
+            socket.setSoTimeout(2000);
+            socket.startHandshake();
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

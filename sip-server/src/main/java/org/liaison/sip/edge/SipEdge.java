@@ -140,8 +140,10 @@ public final class SipEdge implements SipListener, AutoCloseable {
 
     /**
      * TLS 1.2 and 1.3 only, forward-secret AEAD suites only (RFC 9325 §4.2), no client certificate
-     * asked for (clients authenticate with digest). A handshake that stalls is given up after
-     * {@link #TLS_HANDSHAKE_TIMEOUT_MS}; the stack's non-blocking I/O keeps it from holding up others.
+     * asked for (clients authenticate with digest). A send waiting for a handshake gives up after
+     * {@link #TLS_HANDSHAKE_TIMEOUT_MS}. A connection whose handshake stalls holds a socket but no
+     * thread (non-blocking I/O), so others are served; it is closed as idle after
+     * sip.tcp-idle-timeout-seconds (JAIN-SIP's NIO transport has no handshake deadline of its own).
      */
     private static void tlsProperties(Properties p) {
         p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
@@ -149,6 +151,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(",", TLS_CIPHER_SUITES));
         p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", Long.toString(TLS_HANDSHAKE_TIMEOUT_MS));
         p.setProperty("gov.nist.javax.sip.SSL_RENEGOTIATION_ENABLED", "false");
+        // the stack's own no-op policy for TLS client transactions, named so it does not warn at each start
+        p.setProperty("gov.nist.javax.sip.TLS_SECURITY_POLICY", "gov.nist.javax.sip.stack.DefaultTlsSecurityPolicy");
     }
 
     public Map<InetAddress, SipProvider> providers() {

@@ -29,7 +29,10 @@ final class TlsKeySource implements SecurityManagerProvider {
         return new KeyManager[] {keyManager};
     }
 
-    /** The JDK's trust store: used only if the stack ever checks a peer (it does not ask clients for certificates). */
+    /**
+     * The JDK's trust store, for connections the stack opens itself (to a foreign domain): the peer's
+     * chain must lead to a public CA. Clients are not asked for certificates (TLS_CLIENT_AUTH_TYPE).
+     */
     @Override
     public TrustManager[] getTrustManagers(boolean client) {
         try {

@@ -1,8 +1,10 @@
 package org.liaison.sip.edge;
 
+import gov.nist.core.net.SecurityManagerProvider;
 import gov.nist.javax.sip.SipStackImpl;
 import java.util.Properties;
 import javax.net.ssl.KeyManager;
+import javax.net.ssl.TrustManager;
 import javax.sip.PeerUnavailableException;
 
 /**
@@ -13,7 +15,31 @@ import javax.sip.PeerUnavailableException;
  */
 final class TlsSipStack extends SipStackImpl {
     TlsSipStack(Properties properties, KeyManager keys) throws PeerUnavailableException {
-        super(properties);
+        super(withPlaceholderProvider(properties));
         this.securityManagerProvider = new TlsKeySource(keys);
+    }
+
+    /** Keeps the stack from building its default provider, which logs warnings about keystores we do not use. */
+    private static Properties withPlaceholderProvider(Properties properties) {
+        properties.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", Placeholder.class.getName());
+        return properties;
+    }
+
+    /** What the stack builds by name before the constructor above puts the real provider in its place. */
+    public static final class Placeholder implements SecurityManagerProvider {
+        @Override
+        public void init(Properties properties) {
+            // replaced before use
+        }
+
+        @Override
+        public KeyManager[] getKeyManagers(boolean client) {
+            throw new IllegalStateException("replaced by TlsKeySource before any listening point exists");
+        }
+
+        @Override
+        public TrustManager[] getTrustManagers(boolean client) {
+            throw new IllegalStateException("replaced by TlsKeySource before any listening point exists");
+        }
     }
 }

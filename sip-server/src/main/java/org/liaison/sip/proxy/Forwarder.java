@@ -372,7 +372,7 @@ public final class Forwarder {
                 mf.decrementMaxForwards();
             }
             if (recordRoute) {
-                addRecordRoute(copy, target.hop(), source);
+                addRecordRoute(copy, target.hop(), source, isSips(request.getRequestURI()));
             }
             List<String> routes = target.routes();
             for (int i = routes.size() - 1; i >= 0; i--) {
@@ -386,8 +386,15 @@ public final class Forwarder {
         return copy;
     }
 
-    /** One Record-Route, or two when the request changes transport or address family (RFC 5658). */
-    private void addRecordRoute(Request copy, Hop hop, Flow source) throws ParseException, SipException {
+    private static boolean isSips(javax.sip.address.URI uri) {
+        return uri instanceof SipURI sipUri && sipUri.isSecure();
+    }
+
+    /**
+     * One Record-Route, or two when the request changes transport or address family (RFC 5658);
+     * {@code sips:} ones for a {@code sips:} request (RFC 3261 §16.6 step 4).
+     */
+    private void addRecordRoute(Request copy, Hop hop, Flow source, boolean sips) throws ParseException, SipException {
         String callId = ((CallIdHeader) copy.getHeader(CallIdHeader.NAME)).getCallId();
         String token = routeToken.tokenFor(callId);
         Optional<LocalAddresses.Listener> out = listenerFor(hop);
@@ -397,17 +404,22 @@ public final class Forwarder {
                         && l.port() == source.localPort())
                 .findFirst();
         if (in.isPresent() && !in.equals(out)) {
-            copy.addFirst(recordRoute(in.get(), token));
+            copy.addFirst(recordRoute(in.get(), token, sips));
         }
         if (out.isPresent()) {
-            copy.addFirst(recordRoute(out.get(), token));
+            copy.addFirst(recordRoute(out.get(), token, sips));
         }
     }
 
-    private RecordRouteHeader recordRoute(LocalAddresses.Listener l, String token) throws ParseException {
+    private RecordRouteHeader recordRoute(LocalAddresses.Listener l, String token, boolean sips)
+            throws ParseException {
         SipURI uri = sip.addresses().createSipURI(null, l.uriHost());
         uri.setPort(l.port());
-        uri.setTransportParam(l.transport().toLowerCase(java.util.Locale.ROOT));
+        if (sips && "TLS".equals(l.transport())) {
+            uri.setSecure(true); // sips: means TLS; RFC 5630 §4.1 deprecates transport=tls with it
+        } else {
+            uri.setTransportParam(l.transport().toLowerCase(java.util.Locale.ROOT));
+        }
         uri.setLrParam();
         uri.setParameter(RouteToken.PARAM, token);
         return sip.headers().createRecordRouteHeader(sip.addresses().createAddress(uri));

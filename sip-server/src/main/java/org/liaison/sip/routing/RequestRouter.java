@@ -181,6 +181,13 @@ public final class RequestRouter {
             return respond(request, n.status(), n.reason());
         }
         List<Target> found = ((TargetResolver.Resolution.Found) resolution).targets();
+        if (requestUri.isSecure()) {
+            // RFC 5630 §4.1: sips: asks for TLS on every hop, the last one included
+            found = found.stream().filter(t -> "TLS".equalsIgnoreCase(t.hop().getTransport())).toList();
+            if (found.isEmpty()) {
+                return respond(request, Response.TEMPORARILY_UNAVAILABLE, "No device reachable over TLS");
+            }
+        }
         return new Outcome.Forward(request, found, DIALOG_CREATING.contains(request.getMethod()),
                 recipient.<java.util.function.Supplier<Response>>map(r -> () -> offline.storeForLater(request, r))
                         .orElse(null));

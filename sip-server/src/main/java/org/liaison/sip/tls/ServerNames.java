@@ -47,11 +47,13 @@ record ServerNames(Set<String> dnsNames, Set<InetAddress> addresses) {
         }
         for (InetAddress a : addresses) {
             all.add(new GeneralName(GeneralName.iPAddress, a.getHostAddress()));
+            // liblinphone's TLS (belle-sip) matches an address against DNS names only
+            all.add(new GeneralName(GeneralName.dNSName, a.getHostAddress()));
         }
         return new GeneralNames(all.toArray(new GeneralName[0]));
     }
 
-    /** The names a certificate carries, in the same form (empty when it has none). */
+    /** The names a certificate carries, in the same form (empty when it has none; addresses as DNS names skipped). */
     static ServerNames in(X509Certificate certificate) {
         Set<String> names = new TreeSet<>();
         Set<InetAddress> ips = new java.util.HashSet<>();
@@ -59,7 +61,7 @@ record ServerNames(Set<String> dnsNames, Set<InetAddress> addresses) {
             Collection<List<?>> sans = certificate.getSubjectAlternativeNames();
             for (List<?> san : sans == null ? List.<List<?>>of() : sans) {
                 int type = (Integer) san.get(0);
-                if (type == GeneralName.dNSName) {
+                if (type == GeneralName.dNSName && IpLiteral.parse((String) san.get(1)) == null) {
                     names.add(((String) san.get(1)).toLowerCase(Locale.ROOT));
                 } else if (type == GeneralName.iPAddress && IpLiteral.parse((String) san.get(1)) != null) {
                     ips.add(IpLiteral.parse((String) san.get(1)));

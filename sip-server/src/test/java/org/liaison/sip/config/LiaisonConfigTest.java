@@ -27,7 +27,12 @@ class LiaisonConfigTest {
         assertEquals("liaison.local", config.sip().domain());
         assertEquals(List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("::1")),
                 config.sip().addresses());
-        assertEquals(5060, config.sip().udpPort());
+        // shipped TLS-only
+        assertEquals(0, config.sip().udpPort());
+        assertEquals(0, config.sip().tcpPort());
+        assertEquals(5061, config.sip().tlsPort());
+        assertTrue(config.tls().required());
+        assertFalse(config.tls().adminCertificate());
         assertEquals(List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5), config.auth().algorithms());
         assertEquals(60, config.registrar().minExpiresSeconds());
         assertTrue(config.proxy().foreignDomains().isEmpty());
@@ -93,6 +98,30 @@ class LiaisonConfigTest {
         LiaisonConfig config = LiaisonConfig.load(dir);
         assertEquals(5060, config.sip().tcpPort());
         assertEquals(dir.resolve("users.csv"), config.users().file());
+        assertEquals(0, config.sip().tlsPort());
+        assertFalse(config.tls().required());
+    }
+
+    @Test
+    void adminCertificateFilesAreRelativeToTheConfigurationDirectory() throws Exception {
+        write("sip.tls.port = 5061\nsip.tls.certificate = tls/fullchain.pem\nsip.tls.private-key = /etc/key.pem\n");
+        TlsSettings tls = LiaisonConfig.load(dir).tls();
+        assertEquals(dir.resolve("tls/fullchain.pem"), tls.certificate().orElseThrow());
+        assertEquals(Path.of("/etc/key.pem"), tls.privateKey().orElseThrow());
+    }
+
+    @Test
+    void aCertificateWithoutItsKeyIsRefused() throws IOException {
+        write("sip.tls.port = 5061\nsip.tls.certificate = fullchain.pem\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+        assertTrue(e.getMessage().contains("sip.tls.private-key: must be given too"), e.getMessage());
+    }
+
+    @Test
+    void tlsRequiredWithoutATlsListenerIsRefused() throws IOException {
+        write("sip.tls.required = true\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+        assertTrue(e.getMessage().contains("sip.tls.required: is true but sip.tls.port is 0"), e.getMessage());
     }
 
     @Test

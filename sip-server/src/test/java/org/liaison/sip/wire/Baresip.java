@@ -74,15 +74,19 @@ final class Baresip implements AutoCloseable {
                 "module\tg711.so",
                 "module\tausine.so",
                 "module\taubridge.so",
+                "module\tsrtp.so",
                 "module_tmp\tuuid.so",
                 "module_tmp\taccount.so",
                 "module_app\tmenu.so",
                 "module_app\tcontact.so",
+                // a private CA to trust (its own TLS listener is on sip_listen's port + 1)
+                account.tlsCa().map(ca -> "sip_cafile\t" + ca).orElse(""),
                 ""));
-        String server = "sip:" + account.serverHost() + ":" + account.serverPort() + ";transport=udp";
-        Files.writeString(dir.resolve("accounts"), "<" + account.aor() + ";transport=udp>;auth_pass="
+        String transport = ";transport=" + account.transport();
+        String server = "sip:" + account.serverHost() + ":" + account.serverPort() + transport;
+        Files.writeString(dir.resolve("accounts"), "<" + account.aor() + transport + ">;auth_pass="
                 + account.password() + ";outbound=\"" + server + "\";answermode=auto;regint=300"
-                + ";audio_codecs=pcmu\n");
+                + ";audio_codecs=pcmu" + (account.tlsCa().isPresent() ? ";mediaenc=srtp-mand" : "") + "\n");
         Files.writeString(dir.resolve("contacts"), peerUri == null ? "" : "<" + peerUri + ">\n");
         ChildProcess process = ChildProcess.start("baresip " + name,
                 List.of(binary.toString(), "-f", dir.toString(), "-s", "-t", Integer.toString(MAX_LIFETIME_SECONDS)),

@@ -71,9 +71,7 @@ final class Linphonec implements AutoCloseable {
         return withConfig(parent, name, "[sip]\n"
                 + "sip_port=0\nsip_tcp_port=0\nsip_tls_port=" + sipPort + "\n"
                 + "bind_address=127.0.0.1\n"
-                + "root_ca=" + caPem + "\nverify_server_certs=1\n"
-                // bctoolbox (mbedtls) matches the name against CN and DNS names only, not IP addresses
-                + "verify_server_cn=0\n"
+                + "root_ca=" + caPem + "\nverify_server_certs=1\nverify_server_cn=1\n"
                 + "[misc]\n"
                 + "config-uri=" + configUri + "\n", sipPort);
     }
@@ -102,14 +100,24 @@ final class Linphonec implements AutoCloseable {
     }
 
     private static String linphonerc(SipAccount a, int sipPort, int rtp) {
+        boolean secure = a.tlsCa().isPresent();
+        String server = a.serverHost() + ':' + a.serverPort() + ";transport=" + a.transport();
         StringBuilder rc = new StringBuilder();
         rc.append("[sip]\n")
-                .append("sip_port=").append(sipPort).append('\n')
-                .append("sip_tcp_port=0\nsip_tls_port=0\n")
+                .append("sip_port=").append(secure ? 0 : sipPort).append('\n')
+                .append("sip_tcp_port=0\n")
+                .append("sip_tls_port=").append(secure ? sipPort : 0).append('\n')
                 .append("bind_address=127.0.0.1\n")
-                .append("default_proxy=0\n")
-                .append("media_encryption=none\nmedia_encryption_mandatory=0\n")
-                .append("[rtp]\n")
+                .append("default_proxy=0\n");
+        if (secure) {
+            // linphone ships its own CA bundle: a private CA must be named (root_ca), and the name checked
+            rc.append("root_ca=").append(a.tlsCa().get()).append('\n')
+                    .append("verify_server_certs=1\nverify_server_cn=1\n")
+                    .append("media_encryption=srtp\nmedia_encryption_mandatory=1\n");
+        } else {
+            rc.append("media_encryption=none\nmedia_encryption_mandatory=0\n");
+        }
+        rc.append("[rtp]\n")
                 .append("bind_address=127.0.0.1\n")
                 .append("audio_rtp_port=").append(rtp).append('-').append(rtp + 9).append('\n')
                 .append("video_rtp_port=").append(rtp + 10).append('-').append(rtp + 14).append('\n')
@@ -117,16 +125,14 @@ final class Linphonec implements AutoCloseable {
                 .append("[sound]\necho_cancellation=0\n")
                 .append("[video]\ncapture=0\ndisplay=0\nautomatically_initiate=0\nautomatically_accept=0\n")
                 .append("[proxy_0]\n")
-                .append("reg_proxy=<sip:").append(a.serverHost()).append(':').append(a.serverPort())
-                .append(";transport=udp>\n")
-                .append("reg_route=<sip:").append(a.serverHost()).append(':').append(a.serverPort())
-                .append(";transport=udp;lr>\n")
+                .append("reg_proxy=<sip:").append(server).append(">\n")
+                .append("reg_route=<sip:").append(server).append(";lr>\n")
                 .append("reg_identity=").append(a.aor()).append('\n')
                 .append("reg_expires=300\nreg_sendregister=1\npublish=0\ndial_escape_plus=0\n")
                 .append("[auth_info_0]\n")
                 .append("username=").append(a.user()).append('\n')
                 .append("passwd=").append(a.password()).append('\n');
-        // G.711 only: what every desk phone has, and plain RTP between the clients for now
+        // G.711 only: what every desk phone has
         String[][] codecs = {{"PCMU", "8000", "1", "1"}, {"PCMA", "8000", "1", "1"}, {"opus", "48000", "2", "0"},
             {"speex", "16000", "1", "0"}, {"speex", "8000", "1", "0"}, {"speex", "32000", "1", "0"},
             {"G722", "8000", "1", "0"}, {"GSM", "8000", "1", "0"}, {"G729", "8000", "1", "0"}};

@@ -34,8 +34,13 @@ class RealClientCallTest {
     /** The server with the shipped digest settings (SHA-256 and MD5; MD5 alone for baresip). */
     @BeforeEach
     void startServer() throws Exception {
-        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+        server = transports(TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002"))
                 .start(root.resolve("server"));
+    }
+
+    /** The listeners and policy: the test server's UDP and TCP here (a subclass runs the calls over TLS). */
+    TestServer.Builder transports(TestServer.Builder builder) {
+        return builder;
     }
 
     @AfterEach
@@ -110,21 +115,22 @@ class RealClientCallTest {
                 () -> "the BYE was not sent to the caller's GRUU: this test proves nothing then\n" + logs.get());
     }
 
-    private Linphonec linphonec(String user, boolean autoAnswer) throws Exception {
+    Linphonec linphonec(String user, boolean autoAnswer) throws Exception {
         Linphonec client = Linphonec.start(root, user, account(user), autoAnswer);
         clients.add(client);
         assertEquals("Ok", client.awaitRegistration(REGISTRATION), client::logs);
         return client;
     }
 
-    private Baresip baresip(String user) throws Exception {
+    Baresip baresip(String user) throws Exception {
         Baresip client = Baresip.start(root, user, account(user));
         clients.add(client);
         assertEquals("ok", client.awaitRegistration(REGISTRATION), client::logs);
         return client;
     }
 
-    private SipAccount account(String user) {
+    /** How the clients reach the server. */
+    SipAccount account(String user) {
         return new SipAccount(user, user + "-secret", TestServer.DOMAIN, server.host(), server.port());
     }
 }
