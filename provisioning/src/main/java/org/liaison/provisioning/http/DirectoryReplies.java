@@ -2,33 +2,25 @@ package org.liaison.provisioning.http;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
-import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.client.ClientUrls;
 import org.liaison.provisioning.directory.CiscoDirectory;
-import org.liaison.provisioning.directory.Directory;
+import org.liaison.provisioning.directory.CurrentDirectory;
 import org.liaison.provisioning.directory.DirectoryEntry;
 import org.liaison.provisioning.directory.VCardList;
 import org.liaison.provisioning.directory.YealinkPhonebook;
 
 /**
  * The directory in the format each client reads, as the signed-in user may see it, filtered by
- * the {@code q} search parameter. The directory is rebuilt only when the accounts were reloaded.
+ * the {@code q} search parameter.
  */
 final class DirectoryReplies {
     private static final String CISCO_TITLE = "Directory";
 
-    private record Built(AccountSnapshot from, Directory directory) {
-    }
-
-    private final Supplier<AccountSnapshot> accounts;
-    private final String domain;
+    private final CurrentDirectory directory;
     private final ClientUrls urls;
-    private volatile Built built;
 
-    DirectoryReplies(Supplier<AccountSnapshot> accounts, String domain, ClientUrls urls) {
-        this.accounts = accounts;
-        this.domain = domain;
+    DirectoryReplies(CurrentDirectory directory, ClientUrls urls) {
+        this.directory = directory;
         this.urls = urls;
     }
 
@@ -41,8 +33,8 @@ final class DirectoryReplies {
     Reply answer(Fetch fetch, String user) {
         String path = fetch.path();
         Optional<String> query = fetch.parameter("q");
-        List<DirectoryEntry> entries = query.map(q -> directory().visibleTo(user).search(q))
-                .orElseGet(() -> directory().visibleTo(user)).entries();
+        List<DirectoryEntry> entries = query.map(q -> directory.get().visibleTo(user).search(q))
+                .orElseGet(() -> directory.get().visibleTo(user)).entries();
         if (path.equals(ClientUrls.DIRECTORY_VCARDS)) {
             return Reply.ok("text/vcard; charset=utf-8", VCardList.render(entries), user);
         }
@@ -55,15 +47,5 @@ final class DirectoryReplies {
         }
         String body = CiscoDirectory.page(entries, page, CISCO_TITLE, n -> urls.ciscoDirectoryPage(n, query));
         return Reply.ok("text/xml; charset=utf-8", body, user);
-    }
-
-    private Directory directory() {
-        AccountSnapshot current = accounts.get();
-        Built last = built;
-        if (last == null || last.from() != current) {
-            last = new Built(current, Directory.of(current, domain));
-            built = last;
-        }
-        return last.directory();
     }
 }

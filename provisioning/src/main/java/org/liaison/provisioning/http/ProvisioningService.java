@@ -30,6 +30,7 @@ import org.liaison.provisioning.client.ClientUrls;
 import org.liaison.provisioning.client.LinphoneXml;
 import org.liaison.provisioning.client.PhoneTemplates;
 import org.liaison.provisioning.client.SipEndpoint;
+import org.liaison.provisioning.directory.CurrentDirectory;
 import org.liaison.provisioning.enrolment.EnrolmentTokens;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +74,7 @@ public final class ProvisioningService implements AutoCloseable {
         ClientUrls urls = new ClientUrls(settings.publicUrl());
         ProvisioningRoutes routes = new ProvisioningRoutes(accounts,
                 new EnrolmentTokens(dataDir, settings.tokenTtl(), clock), new LinphoneXml(domain, sip, urls),
-                new DirectoryReplies(accounts, domain, urls),
+                new DirectoryReplies(new CurrentDirectory(accounts, domain), urls),
                 new DeskPhoneReplies(DeskPhones.open(settings.devicesFile()),
                         new PhoneTemplates(settings.phoneTemplates(), domain, sip, urls), accounts),
                 new HttpDigest(domain, accounts, clock),
