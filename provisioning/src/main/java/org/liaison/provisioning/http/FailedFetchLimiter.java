@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Failed fetches per source address (unknown tokens, spent tokens, wrong passwords, unknown MACs):
@@ -13,6 +15,7 @@ import java.util.Map;
  * walk the token or MAC space. The table is bounded; when full the oldest source is forgotten.
  */
 final class FailedFetchLimiter {
+    private static final Logger log = LoggerFactory.getLogger(FailedFetchLimiter.class);
     private static final int MAX_SOURCES = 10_000;
 
     private static final class Failures {
@@ -48,8 +51,8 @@ final class FailedFetchLimiter {
         return f != null && clock.instant().isBefore(f.blockedUntil);
     }
 
-    /** Counts a failure; true when it is the one that starts a block. */
-    synchronized boolean recordFailure(InetAddress source) {
+    /** Counts a failure; the one that starts a block is logged. */
+    synchronized void recordFailure(InetAddress source) {
         Instant now = clock.instant();
         Failures f = bySource.computeIfAbsent(source, s -> new Failures(now));
         if (!now.isBefore(f.windowStart.plus(window))) {
@@ -59,8 +62,7 @@ final class FailedFetchLimiter {
         f.count++;
         if (f.count >= maxFailures && !now.isBefore(f.blockedUntil)) {
             f.blockedUntil = now.plus(block);
-            return true;
+            log.warn("fetch source {} blocked for {} after {} failed fetches", source.getHostAddress(), block, f.count);
         }
-        return false;
     }
 }

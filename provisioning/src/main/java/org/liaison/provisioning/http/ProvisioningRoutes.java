@@ -45,8 +45,8 @@ final class ProvisioningRoutes {
 
     Reply answer(Fetch fetch) {
         Reply reply = decide(fetch);
-        if (reply.isFailure() && limiter.recordFailure(fetch.source())) {
-            log.warn("fetch source {} blocked after too many failed fetches", fetch.source().getHostAddress());
+        if (reply.isFailure()) {
+            limiter.recordFailure(fetch.source());
         }
         log.info("fetch {} user {} {} {} -> {}", fetch.source().getHostAddress(), reply.user(), fetch.method(),
                 loggable(fetch.path()), reply.status());

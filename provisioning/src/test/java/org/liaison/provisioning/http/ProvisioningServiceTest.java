@@ -125,6 +125,15 @@ class ProvisioningServiceTest {
     }
 
     @Test
+    void guessingPasswordsGetsTheSourceBlockedToo() throws Exception {
+        for (int i = 0; i < ProvisioningSettings.MAX_FAILURES_PER_SOURCE; i++) {
+            assertEquals(401, client.getSigned("/config/alice", DigestAlgorithm.SHA_256, "alice", TestAccounts.DOMAIN,
+                    "guess" + i).statusCode());
+        }
+        assertEquals(429, client.get("/config/alice").statusCode());
+    }
+
+    @Test
     void theCaCertificateIsServedWhenPrivate() throws Exception {
         HttpResponse<String> ca = client.get("/ca.pem");
         assertEquals(200, ca.statusCode());
