@@ -177,7 +177,7 @@ public final class SipServer implements AutoCloseable {
         return dataDir;
     }
 
-    /** The TLS identity (for HTTPS provisioning too); empty when sip.tls.port is 0. */
+    /** The TLS identity of SIP over TLS and HTTPS provisioning; empty when both are off. */
     public Optional<TlsCredentials> tls() {
         return tls;
     }
