@@ -59,6 +59,8 @@ class RealClientProvisioningTest {
         String rc = client.linphonerc();
         assertTrue(rc.contains("config-uri=https://127.0.0.1:" + server.httpPort() + "/config/alice"), rc);
         assertFalse(rc.contains("alice-secret"), "the clear password never reached the client");
+        assertTrue(rc.contains("media_encryption=srtp") && rc.contains("media_encryption_mandatory=1"), rc);
+        assertTrue(rc.contains("reg_proxy=<sip:127.0.0.1:" + server.tlsPort() + ";transport=tls>"), rc);
         // linphonec has no command that lists a vCard friend list: its log shows the list received
         // (the 200's body, after the digest challenge) and liblinphone taking every card without complaint
         assertTrue(client.awaitLog("FN:Bob Durand", Duration.ofSeconds(15)),
