@@ -15,7 +15,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -153,11 +152,8 @@ class ServeCommandTest {
                 .digest(CertificateFactory.getInstance("X.509").generateCertificate(Files.newInputStream(ca)).getEncoded()));
         assertTrue(output().contains("SHA-256 fingerprint " + fingerprint), output());
         // a client given ca.pem trusts the server at its address
-        try (SSLSocket tls = (SSLSocket) TlsClients.trusting(ca).getSocketFactory().createSocket("127.0.0.1", tlsPort)) {
-            SSLParameters parameters = tls.getSSLParameters();
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            tls.setSSLParameters(parameters);
-            tls.startHandshake();
+        try (SSLSocket tls = TlsClients.connect(TlsClients.trusting(ca), "127.0.0.1", tlsPort)) {
+            assertEquals("TLSv1.3", tls.getSession().getProtocol());
         }
         assertTrue(output().contains("(udp 0, tcp 0, tls " + tlsPort + ")"), output());
         assertTrue(output().contains("provisioning over https on [/127.0.0.1, /0:0:0:0:0:0:0:1] port " + httpPort),
@@ -174,6 +170,18 @@ class ServeCommandTest {
         assertEquals(1, lines.size(), output());
         assertTrue(lines.get(0).contains("liaison.properties: sip.udp.port: \"seventy\" is not a port number"),
                 lines.get(0));
+    }
+
+    @Test
+    void aMissingCertificateStopsStartupWithOneLineNamingTheFile() throws Exception {
+        TestServer config = TestServer.builder().withTls().property("sip.tls.certificate", "fullchain.pem")
+                .property("sip.tls.private-key", "privkey.pem").create(root);
+        serve(config.configDir());
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(2, process.exitValue());
+        List<String> lines = output().lines().filter(l -> l.startsWith("liaison:")).toList();
+        assertEquals(List.of("liaison: " + config.configDir().resolve("fullchain.pem") + ": no such file"), lines,
+                output());
     }
 
     @Test

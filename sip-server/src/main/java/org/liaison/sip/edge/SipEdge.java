@@ -6,8 +6,8 @@ import gov.nist.javax.sip.stack.MessageChannel;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TooManyListenersException;
 import javax.net.ssl.KeyManager;
@@ -49,7 +49,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SipEdge.class);
 
     /** Protocols offered on the TLS listener. */
-    public static final List<String> TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    private static final List<String> TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     /** ECDHE key exchange with AES-GCM or ChaCha20-Poly1305; the TLS 1.3 suites are all of that kind. */
     public static final List<String> TLS_CIPHER_SUITES = List.of(
             "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
@@ -57,7 +57,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
             "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
-    static final long TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+    private static final long TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 
     private final SipStack stack;
     private final Map<InetAddress, SipProvider> providers;

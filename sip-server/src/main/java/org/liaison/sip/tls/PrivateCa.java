@@ -98,7 +98,7 @@ final class PrivateCa {
     }
 
     /** The server certificate and key files ({@code tls/server.pem}, {@code tls/server-key.pem}). */
-    ServerFiles serverFiles() throws IOException {
+    private ServerFiles serverFiles() throws IOException {
         Path dir = keyDir(dataDir);
         return new ServerFiles(dir.resolve("server.pem"), dir.resolve("server-key.pem"));
     }

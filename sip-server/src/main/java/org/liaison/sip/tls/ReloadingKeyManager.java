@@ -106,6 +106,8 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
     private static FileTime modified(Path file) throws CertificateProblem {
         try {
             return Files.getLastModifiedTime(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CertificateProblem(file, "no such file");
         } catch (IOException e) {
             throw new CertificateProblem(file, "cannot read: " + e.getMessage(), e);
         }

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
@@ -118,12 +117,8 @@ sealed interface Wire extends AutoCloseable {
             Socket plain = connect(server);
             SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain,
                     server.getAddress().getHostAddress(), server.getPort(), true);
-            // the name check a SIP client makes on the server certificate (RFC 5922 §7.2)
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            socket.setSSLParameters(parameters);
             socket.setSoTimeout(5000);
-            socket.startHandshake();
+            TlsClients.checkingName(socket).startHandshake();
             return new Tcp(socket, "TLS");
         }
 
