@@ -17,11 +17,16 @@ import org.liaison.media.MediaRelay;
 import org.liaison.provisioning.AccountChanges;
 import org.liaison.provisioning.UsersFileException;
 import org.liaison.provisioning.WatchedAccountDirectory;
+import org.liaison.provisioning.client.SipEndpoint;
+import org.liaison.provisioning.http.ProvisioningService;
+import org.liaison.provisioning.http.ProvisioningSettings;
 import org.liaison.sip.auth.DigestAuthenticator;
+import org.liaison.sip.config.HttpSettings;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.config.MediaSettings;
 import org.liaison.sip.config.MessagingSettings;
 import org.liaison.sip.config.RelaySettings;
+import org.liaison.sip.config.SipSettings;
 import org.liaison.sip.edge.SipEdge;
 import org.liaison.sip.edge.SipFactories;
 import org.liaison.sip.media.MediaAnchor;
@@ -67,11 +72,13 @@ public final class SipServer implements AutoCloseable {
     private final Optional<TlsCredentials> tls;
     private final MediaRelay relay;
     private final MediaAnchor media;
+    private final ProvisioningService provisioning;
 
     private SipServer(WatchedAccountDirectory accounts, EmbeddedLocationService locations, FileOfflineStore messages,
             ScheduledExecutorService timers, SipEdge edge, Optional<TlsCredentials> tls, MediaRelay relay,
-            MediaAnchor media) {
+            MediaAnchor media, ProvisioningService provisioning) {
         this.tls = tls;
+        this.provisioning = provisioning;
         this.accounts = accounts;
         this.relay = relay;
         this.media = media;
@@ -92,7 +99,9 @@ public final class SipServer implements AutoCloseable {
             throws IOException, UsersFileException, SipException, CertificateProblem {
         Clock clock = Clock.systemUTC();
         Path dataDir = createDataDir(config.dataDir());
-        Optional<TlsCredentials> tls = config.sip().tlsPort() == 0 ? Optional.empty()
+        // HTTPS provisioning serves the same certificate as SIP over TLS
+        boolean needsTls = config.sip().tlsPort() != 0 || config.http().port() != 0;
+        Optional<TlsCredentials> tls = !needsTls ? Optional.empty()
                 : Optional.of(TlsCredentials.open(config.tls(), config.sip().domain(), config.sip().addresses(),
                         dataDir, clock));
         EmbeddedLocationService locations = EmbeddedLocationService.open(dataDir, clock);
@@ -108,6 +117,7 @@ public final class SipServer implements AutoCloseable {
         SipEdge edge = null;
         MediaRelay relay = null;
         MediaAnchor media;
+        ProvisioningService provisioning = null;
         try {
             accounts = WatchedAccountDirectory.open(config.users().file(), config.users().groupsFile(),
                     config.sip().domain(),
@@ -152,15 +162,34 @@ public final class SipServer implements AutoCloseable {
                         RELAYED_CALLS_SWEEP_SECONDS, TimeUnit.SECONDS);
             }
             edge.start(router, forwarder);
+            if (config.http().port() != 0) {
+                provisioning = startProvisioning(config, accounts, tls.orElseThrow(), dataDir, clock);
+            }
         } catch (IOException | UsersFileException | SipException | RuntimeException e) {
-            closeQuietly(edge, relay, accounts, messages, locations);
+            closeQuietly(provisioning, edge, relay, accounts, messages, locations);
             timers.shutdownNow();
             throw e;
         }
         LOG.info("serving sip domain {} on {} (udp {}, tcp {}, tls {}), {} users, {} registered devices",
                 config.sip().domain(), config.sip().addresses(), config.sip().udpPort(), config.sip().tcpPort(),
                 config.sip().tlsPort(), accounts.all().size(), locations.count());
-        return new SipServer(accounts, locations, messages, timers, edge, tls, relay, media);
+        return new SipServer(accounts, locations, messages, timers, edge, tls, relay, media, provisioning);
+    }
+
+    /** Provisioned clients register over TLS when there is a TLS listener, else over TCP, else UDP. */
+    private static ProvisioningService startProvisioning(LiaisonConfig config, WatchedAccountDirectory accounts,
+            TlsCredentials tls, Path dataDir, Clock clock) throws IOException, UsersFileException {
+        SipSettings sip = config.sip();
+        String host = sip.addresses().get(0).getHostAddress();
+        SipEndpoint endpoint = sip.tlsPort() != 0 ? new SipEndpoint(host, sip.tlsPort(), "tls")
+                : sip.tcpPort() != 0 ? new SipEndpoint(host, sip.tcpPort(), "tcp")
+                : new SipEndpoint(host, sip.udpPort(), "udp");
+        Optional<String> caPem = tls.caCertificate().isEmpty() ? Optional.empty()
+                : Optional.of(Files.readString(tls.caCertificate().get()));
+        HttpSettings http = config.http();
+        return ProvisioningService.start(new ProvisioningSettings(sip.addresses(), http.port(), http.publicUrl(),
+                http.tokenTtl(), http.devicesFile(), http.phoneTemplates()), sip.domain(), accounts::current, endpoint,
+                tls.keyManager(), caPem, dataDir, clock);
     }
 
     /** A user removed from users.csv, or disabled there, loses every registration at once. */
@@ -176,7 +205,8 @@ public final class SipServer implements AutoCloseable {
         return MediaRelay.start(settings.toRelayConfig());
     }
 
-    private static Path createDataDir(Path dataDir) throws IOException {
+    /** The data directory, created private to the server's user when missing. */
+    static Path createDataDir(Path dataDir) throws IOException {
         if (!Files.isDirectory(dataDir)) {
             Files.createDirectories(dataDir,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -184,7 +214,7 @@ public final class SipServer implements AutoCloseable {
         return dataDir;
     }
 
-    /** The TLS identity (for HTTPS provisioning too); empty when sip.tls.port is 0. */
+    /** The TLS identity of SIP over TLS and HTTPS provisioning; empty when both are off. */
     public Optional<TlsCredentials> tls() {
         return tls;
     }
@@ -206,10 +236,10 @@ public final class SipServer implements AutoCloseable {
         return accounts;
     }
 
-    /** Stops listening first, then the relay, then flushes the stores (the location journal is forced to disk). */
+    /** Stops handing out configurations and listening first, then the relay, then flushes the stores (the location journal is forced to disk). */
     @Override
     public void close() {
-        closeQuietly(edge, relay, accounts, messages, locations);
+        closeQuietly(provisioning, edge, relay, accounts, messages, locations);
         timers.shutdownNow();
         LOG.info("stopped");
     }

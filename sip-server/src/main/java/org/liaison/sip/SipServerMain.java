@@ -6,15 +6,21 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.liaison.media.MediaRelay;
 import org.liaison.media.ng.NgControlServer;
+import org.liaison.provisioning.Account;
+import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.Credentials;
 import org.liaison.provisioning.UsersFile;
 import org.liaison.provisioning.UsersFileException;
 import org.liaison.provisioning.admin.UsersCommand;
+import org.liaison.provisioning.client.ClientUrls;
+import org.liaison.provisioning.enrolment.EnrolmentTokens;
+import org.liaison.provisioning.onboarding.Onboarding;
 import org.liaison.sip.config.ConfigException;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.config.RelaySettings;
@@ -27,10 +33,13 @@ import sun.misc.Signal;
  * {@code relay.control-address:relay.control-port}, likewise;
  * {@code passwd USER [--config DIR]} stores a new password as HA1 values in users.csv;
  * {@code users VERB ...} adds, removes, lists, disables, enables and bulk-imports users
- * ({@link UsersCommand}).
+ * ({@link UsersCommand}); {@code onboarding USER|--all OUTDIR [--config DIR]} writes enrolment QR
+ * codes and pages.
  * Exit status: 0 done, 1 failed while running, 2 bad command line or configuration.
  */
 public final class SipServerMain {
+    private static final String ALL_USERS = "--all";
+
     private SipServerMain() {
     }
 
@@ -58,6 +67,7 @@ public final class SipServerMain {
                 case "relay" -> words.isEmpty() ? relay(config) : usage();
                 case "passwd" -> words.size() == 1 && !words.get(0).startsWith("-") ? passwd(config, words.get(0)) : usage();
                 case "users" -> users(config, words);
+                case "onboarding" -> words.size() == 2 ? onboarding(config, words.get(0), Path.of(words.get(1))) : usage();
                 default -> usage();
             };
         } catch (ConfigException e) {
@@ -123,6 +133,29 @@ public final class SipServerMain {
         return 0;
     }
 
+    /** Fresh one-time links for {@code who} (a username or --all): a QR code and a page each, in {@code outDir}. */
+    private static int onboarding(LiaisonConfig config, String who, Path outDir)
+            throws IOException, UsersFileException {
+        String domain = config.sip().domain();
+        AccountSnapshot accounts = UsersFile.load(config.users().file(), domain);
+        List<Account> chosen = ALL_USERS.equals(who) ? List.copyOf(accounts.all())
+                : accounts.byUsername(who).map(List::of).orElse(List.of());
+        if (chosen.isEmpty()) {
+            System.err.println("liaison: no user " + who + " in " + config.users().file());
+            return 2;
+        }
+        if (config.http().port() == 0) {
+            System.err.println("liaison: warning: http.port is 0, so nothing serves these links yet");
+        }
+        EnrolmentTokens tokens = new EnrolmentTokens(SipServer.createDataDir(config.dataDir()),
+                config.http().tokenTtl(), Clock.systemUTC());
+        Onboarding onboarding = new Onboarding(tokens, new ClientUrls(config.http().publicUrl()), domain);
+        for (Onboarding.Written w : onboarding.write(chosen, outDir)) {
+            System.out.println(w.username() + ": " + w.page() + " " + w.qrCode());
+        }
+        return 0;
+    }
+
     /** From the terminal without echo (asked twice), or the first line of standard input for scripts. */
     private static String readPassword(String user) throws IOException {
         Console console = System.console();
@@ -141,6 +174,7 @@ public final class SipServerMain {
     private static int usage() {
         System.err.println("usage: liaison serve [--config DIR]\n       liaison relay [--config DIR]\n"
                 + "       liaison passwd USER [--config DIR]\n"
+                + "       liaison onboarding USER|" + ALL_USERS + " OUTDIR [--config DIR]\n"
                 + UsersCommand.USAGE.replace("usage: ", "       "));
         return 2;
     }

@@ -135,8 +135,14 @@ class ServeCommandTest {
         Files.copy(Path.of("..", "conf", "users.csv"), conf.resolve("users.csv"));
         String shipped = Files.readString(Path.of("..", "conf", LiaisonConfig.FILE_NAME));
         int tlsPort = FreePorts.udpAndTcp(); // the shipped 5061 may be taken on a test machine
-        String onFreePort = shipped.replace("sip.tls.port = 5061", "sip.tls.port = " + tlsPort);
-        assertTrue(!onFreePort.equals(shipped), "the shipped file no longer says sip.tls.port = 5061");
+        int httpPort = FreePorts.udpAndTcp();
+        while (httpPort == tlsPort) {
+            httpPort = FreePorts.udpAndTcp();
+        }
+        String onFreePort = shipped.replace("sip.tls.port = 5061", "sip.tls.port = " + tlsPort)
+                .replace("http.port = 8443", "http.port = " + httpPort);
+        assertTrue(!onFreePort.contains("5061") && !onFreePort.contains("8443"),
+                "the shipped file no longer says sip.tls.port = 5061 and http.port = 8443");
         Files.writeString(conf.resolve(LiaisonConfig.FILE_NAME), onFreePort);
         serve(conf);
         awaitServing();
@@ -150,6 +156,8 @@ class ServeCommandTest {
             assertEquals("TLSv1.3", tls.getSession().getProtocol());
         }
         assertTrue(output().contains("(udp 0, tcp 0, tls " + tlsPort + ")"), output());
+        assertTrue(output().contains("provisioning over https on [/127.0.0.1, /0:0:0:0:0:0:0:1] port " + httpPort),
+                output());
     }
 
     @Test

@@ -21,7 +21,7 @@ import org.liaison.sip.registrar.RegistrarSettings;
  */
 public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, UsersSettings users, AuthSettings auth,
         ClientCompatibility compatibility, RegistrarSettings registrar, ProxySettings proxy,
-        MessagingSettings messaging, RelaySettings relay, int httpPort, TlsSettings tls, MediaSettings media) {
+        MessagingSettings messaging, RelaySettings relay, HttpSettings http, TlsSettings tls, MediaSettings media) {
 
     public static final String FILE_NAME = "liaison.properties";
 
@@ -38,12 +38,12 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         ProxySettings proxy = ProxySettings.from(r);
         MessagingSettings messaging = MessagingSettings.from(r);
         RelaySettings relay = RelaySettings.from(r);
-        int httpPort = r.port("http.port", 8443);
+        HttpSettings http = HttpSettings.from(r, sip.domain(), configDir);
         TlsSettings tls = TlsSettings.from(r, configDir, sip.tlsPort());
         MediaSettings media = MediaSettings.from(r);
         r.rejectUnknownKeys();
         return new LiaisonConfig(configDir, sip, dataDir, users, auth, compatibility, registrar, proxy, messaging,
-                relay, httpPort, tls, media);
+                relay, http, tls, media);
     }
 
     private static PropertiesConfiguration read(Path file) throws ConfigException {

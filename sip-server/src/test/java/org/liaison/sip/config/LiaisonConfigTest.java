@@ -93,6 +93,22 @@ class LiaisonConfigTest {
     }
 
     @Test
+    void provisioningDefaultsToHttpsOnTheDomainAndThreeDayLinks() throws Exception {
+        LiaisonConfig config = LiaisonConfig.load(Path.of("..", "conf"));
+        assertEquals(8443, config.http().port());
+        assertEquals(java.net.URI.create("https://liaison.local:8443"), config.http().publicUrl());
+        assertEquals(java.time.Duration.ofHours(72), config.http().tokenTtl());
+    }
+
+    @Test
+    void aPublicUrlThatIsNotHttpsStopsStartup() throws IOException {
+        write("http.public-url = http://sip.example.org:8080\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+        assertTrue(e.getMessage().contains("http.public-url: \"http://sip.example.org:8080\" is not an https://"),
+                e.getMessage());
+    }
+
+    @Test
     void emptyFileMeansEveryDefault() throws Exception {
         write("");
         LiaisonConfig config = LiaisonConfig.load(dir);

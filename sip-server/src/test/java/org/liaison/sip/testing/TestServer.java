@@ -24,6 +24,7 @@ public final class TestServer implements AutoCloseable {
     private final int port;
     private final int tlsPort;
     private final MediaRelay relay;
+    private final int httpPort;
     private SipServer server;
 
     private TestServer(Path root, int port, Map<String, String> properties, List<String> userLines,
@@ -33,6 +34,7 @@ public final class TestServer implements AutoCloseable {
         this.dataDir = root.resolve("data");
         this.port = port;
         this.tlsPort = Integer.parseInt(properties.getOrDefault("sip.tls.port", "0"));
+        this.httpPort = Integer.parseInt(properties.getOrDefault("http.port", "0"));
         StringBuilder users = new StringBuilder("username,password,display_name,extension,groups\n");
         userLines.forEach(line -> users.append(line).append('\n'));
         Files.writeString(usersFile(), users.toString(), StandardCharsets.UTF_8);
@@ -72,6 +74,11 @@ public final class TestServer implements AutoCloseable {
         return tlsPort;
     }
 
+    /** The HTTPS provisioning port; 0 unless built {@link Builder#withProvisioning() withProvisioning}. */
+    public int httpPort() {
+        return httpPort;
+    }
+
     public String domain() {
         return DOMAIN;
     }
@@ -102,6 +109,7 @@ public final class TestServer implements AutoCloseable {
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private boolean tls;
         private MediaRelay relay;
+        private boolean provisioning;
 
         /** A user with a clear-text password, e.g. {@code user("alice", "secret", "1001")}. */
         public Builder user(String name, String password, String extension) {
@@ -124,6 +132,12 @@ public final class TestServer implements AutoCloseable {
         /** Calls go through {@code relay} (media.relay = always unless set otherwise). */
         public Builder mediaRelay(MediaRelay relay) {
             this.relay = relay;
+            return this;
+        }
+
+        /** Serves HTTPS provisioning on a free port, with a certificate from the server's private CA. */
+        public Builder withProvisioning() {
+            provisioning = true;
             return this;
         }
 
@@ -154,6 +168,15 @@ public final class TestServer implements AutoCloseable {
             // signalling tests offer plain RTP and run without a relay unless they ask for one
             p.put("media.relay", relay == null ? "never" : "always");
             p.put("media.encryption", "optional");
+            // off unless asked for: it would take the shipped 8443 and make a CA for every test
+            int httpPort = 0;
+            while (provisioning && (httpPort == 0 || httpPort == port || String.valueOf(httpPort).equals(p.get("sip.tls.port")))) {
+                httpPort = FreePorts.udpAndTcp();
+            }
+            p.put("http.port", Integer.toString(httpPort));
+            if (provisioning) {
+                p.put("http.public-url", "https://127.0.0.1:" + httpPort);
+            }
             p.putAll(overrides);
             return new TestServer(root, port, p, users, relay);
         }

@@ -53,14 +53,44 @@ final class Linphonec implements AutoCloseable {
      */
     static Linphonec start(Path parent, String name, SipAccount account, boolean autoAnswer, String mediaEncryption)
             throws IOException {
+        int sipPort = FreePorts.udpAndTcp();
+        int rtp = UdpPorts.freeBlock(20);
+        return launch(parent, name, account, linphonerc(account, sipPort, rtp, mediaEncryption), sipPort, autoAnswer);
+    }
+
+    /**
+     * Starts linphonec knowing nothing but its ports and {@code [misc] config-uri}: everything else,
+     * account and credentials included, comes from that URL (liblinphone's remote provisioning,
+     * fetched before the core starts). {@code caPem} is the one CA it trusts, for HTTPS and SIP/TLS.
+     */
+    static Linphonec provisioned(Path parent, String name, String configUri, Path caPem) throws IOException {
+        int sipPort = FreePorts.udpAndTcp();
+        return withConfig(parent, name, "[sip]\n"
+                + "sip_port=0\nsip_tcp_port=0\nsip_tls_port=" + sipPort + "\n"
+                + "bind_address=127.0.0.1\n"
+                + "root_ca=" + caPem + "\nverify_server_certs=1\nverify_server_cn=1\n"
+                + "[misc]\n"
+                + "config-uri=" + configUri + "\n", sipPort);
+    }
+
+    /** Starts another linphonec on a copy of this one's configuration file (as a restarted app would be). */
+    Linphonec restartedAs(Path parent, String newName) throws IOException {
+        return withConfig(parent, newName, linphonerc(), sipPort);
+    }
+
+    private static Linphonec withConfig(Path parent, String name, String linphonerc, int sipPort) throws IOException {
+        return launch(parent, name, null, linphonerc, sipPort, false);
+    }
+
+    /** Runs linphonec on {@code linphonerc} in {@code parent/name}; {@code autoAnswer} adds {@code -a}. */
+    private static Linphonec launch(Path parent, String name, SipAccount account, String linphonerc, int sipPort,
+            boolean autoAnswer) throws IOException {
         Path binary = Tools.require("linphonec");
         Path dir = Files.createDirectories(parent.resolve(name));
         Path home = dir.resolve("home");
         Files.createDirectories(home.resolve(".local/share/linphone"));
-        int sipPort = FreePorts.udpAndTcp();
-        int rtp = UdpPorts.freeBlock(20);
         Path config = dir.resolve("linphonerc");
-        Files.writeString(config, linphonerc(account, sipPort, rtp, mediaEncryption));
+        Files.writeString(config, linphonerc);
         List<String> cmd = new ArrayList<>(List.of(binary.toString(), "-c", config.toString(),
                 "-d", "6", "-l", dir.resolve("log").toString()));
         if (autoAnswer) {
@@ -69,6 +99,11 @@ final class Linphonec implements AutoCloseable {
         ChildProcess process = ChildProcess.start("linphonec " + name, cmd, dir, dir.resolve("out"),
                 Map.of("HOME", home.toString()));
         return new Linphonec(name, account, process, dir, sipPort);
+    }
+
+    /** The configuration file as linphonec keeps it (after remote provisioning, what it was given). */
+    String linphonerc() {
+        return Await.read(dir.resolve("linphonerc"));
     }
 
     private static String linphonerc(SipAccount a, int sipPort, int rtp, String mediaEncryption) {
@@ -200,6 +235,7 @@ final class Linphonec implements AutoCloseable {
         return sipPort;
     }
 
+    /** The account it was started with; null when {@link #provisioned provisioned}. */
     SipAccount account() {
         return account;
     }

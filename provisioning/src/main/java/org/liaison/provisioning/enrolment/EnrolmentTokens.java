@@ -1,0 +1,150 @@
+package org.liaison.provisioning.enrolment;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.liaison.provisioning.DigestAlgorithm;
+
+/**
+ * One-time enrolment tokens: 256 random bits each, handed out in a URL, good for one fetch before
+ * they expire. Only their SHA-256 is kept, in {@code DATA_DIR/enrolment-tokens}, so the file does
+ * not let anyone enrol; it survives restarts. {@code bin/liaison onboarding} issues tokens while the
+ * server may be redeeming others, so every operation holds an exclusive lock on
+ * {@code enrolment-tokens.lock} and rewrites the file atomically.
+ *
+ * <p>Lookups go by the token's hash, so an unknown token costs the same as a known one. Spent and
+ * expired tokens are remembered for {@link #FORGET_AFTER} past their expiry (they answer 410,
+ * which tells a user to ask for a new link), then forgotten (404).
+ */
+public final class EnrolmentTokens {
+    static final String FILE_NAME = "enrolment-tokens";
+    static final Duration FORGET_AFTER = Duration.ofDays(30);
+    private static final int TOKEN_BYTES = 32;
+
+    private record Entry(String username, Instant expires, boolean used) {
+        String line(String hash) {
+            return hash + " " + username + " " + expires.getEpochSecond() + " " + (used ? "used" : "new") + "\n";
+        }
+    }
+
+    private final Path file;
+    private final Path lockFile;
+    private final Duration ttl;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    /** Tokens stored in {@code dataDir}, each valid for {@code ttl} after it is issued. */
+    public EnrolmentTokens(Path dataDir, Duration ttl, Clock clock) {
+        this.file = dataDir.resolve(FILE_NAME);
+        this.lockFile = dataDir.resolve(FILE_NAME + ".lock");
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    /** A token handed out, good until {@code expires}. */
+    public record Issued(String token, Instant expires) {
+    }
+
+    /** A fresh token for {@code username} (URL-safe base64, 43 characters). */
+    public Issued issue(String username) throws IOException {
+        return issueAll(List.of(username)).get(username);
+    }
+
+    /** A fresh token for each of {@code usernames}, written to disk at once (one fsync, not one per user). */
+    public Map<String, Issued> issueAll(Collection<String> usernames) throws IOException {
+        Instant expires = clock.instant().plus(ttl);
+        Map<String, Issued> issued = new LinkedHashMap<>();
+        for (String username : usernames) {
+            byte[] bytes = new byte[TOKEN_BYTES];
+            random.nextBytes(bytes);
+            issued.put(username, new Issued(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), expires));
+        }
+        update(entries -> issued.forEach((username, i) -> entries.put(hash(i.token()), new Entry(username, expires,
+                false))));
+        return issued;
+    }
+
+    /** Spends {@code token} if it is good; says why not otherwise. */
+    public Redemption redeem(String token) throws IOException {
+        String hash = hash(token);
+        Redemption[] outcome = new Redemption[1];
+        update(entries -> {
+            Entry entry = entries.get(hash);
+            if (entry == null) {
+                outcome[0] = new Redemption.Unknown();
+            } else if (entry.used()) {
+                outcome[0] = new Redemption.Used(entry.username());
+            } else if (!clock.instant().isBefore(entry.expires())) {
+                outcome[0] = new Redemption.Expired(entry.username());
+            } else {
+                entries.put(hash, new Entry(entry.username(), entry.expires(), true));
+                outcome[0] = new Redemption.Accepted(entry.username());
+            }
+        });
+        return outcome[0];
+    }
+
+    private static String hash(String token) {
+        return DigestAlgorithm.SHA_256.hash(token);
+    }
+
+    private interface Change {
+        void apply(Map<String, Entry> entries);
+    }
+
+    private synchronized void update(Change change) throws IOException {
+        try (FileChannel lock = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock held = lock.lock()) {
+            Map<String, Entry> entries = read();
+            change.apply(entries);
+            Instant forgetBefore = clock.instant().minus(FORGET_AFTER);
+            entries.values().removeIf(e -> e.expires().isBefore(forgetBefore));
+            write(entries);
+        }
+    }
+
+    private Map<String, Entry> read() throws IOException {
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return entries;
+        }
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            if (f.length != 4) {
+                throw new IOException(file + ": not a token record: " + line.length() + " characters");
+            }
+            entries.put(f[0], new Entry(f[1], Instant.ofEpochSecond(Long.parseLong(f[2])), f[3].equals("used")));
+        }
+        return entries;
+    }
+
+    private void write(Map<String, Entry> entries) throws IOException {
+        StringBuilder text = new StringBuilder();
+        entries.forEach((hash, entry) -> text.append(entry.line(hash)));
+        Path temp = file.resolveSibling(FILE_NAME + ".tmp");
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            out.write(StandardCharsets.UTF_8.encode(text.toString()));
+            out.force(true); // a token spent and then lost in a crash could be used twice
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}

@@ -1,0 +1,39 @@
+package org.liaison.provisioning.http;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.EventExecutorGroup;
+import java.util.concurrent.TimeUnit;
+
+/** TLS, then HTTP/1.1 with bounded heads and bodies, then one {@link FetchHandler} per connection. */
+final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
+    private final SslContext tls;
+    private final ConnectionLimit connections;
+    private final ProvisioningRoutes routes;
+    private final EventExecutorGroup blocking;
+
+    /** {@code blocking} runs the routes: they touch the token file, which must not stall the event loop. */
+    HttpsInitializer(SslContext tls, ConnectionLimit connections, ProvisioningRoutes routes,
+            EventExecutorGroup blocking) {
+        this.tls = tls;
+        this.connections = connections;
+        this.routes = routes;
+        this.blocking = blocking;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ch.pipeline()
+                .addLast(connections)
+                .addLast(new IdleStateHandler(0, 0, ProvisioningSettings.IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+                .addLast(tls.newHandler(ch.alloc()))
+                .addLast(new HttpServerCodec(ProvisioningSettings.MAX_INITIAL_LINE_BYTES,
+                        ProvisioningSettings.MAX_HEADER_BYTES, ProvisioningSettings.MAX_BODY_BYTES))
+                .addLast(new HttpObjectAggregator(ProvisioningSettings.MAX_BODY_BYTES))
+                .addLast(blocking, new FetchHandler(routes));
+    }
+}

@@ -1,0 +1,130 @@
+package org.liaison.provisioning.http;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.liaison.provisioning.Account;
+import org.liaison.provisioning.AccountSnapshot;
+import org.liaison.provisioning.client.ClientUrls;
+import org.liaison.provisioning.client.LinphoneXml;
+import org.liaison.provisioning.enrolment.EnrolmentTokens;
+import org.liaison.provisioning.enrolment.Redemption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides the answer to each fetch, top to bottom: blocked source → method → path. Every fetch is
+ * logged once with its source, user, path and status; an enrolment token never appears in the log.
+ */
+final class ProvisioningRoutes {
+    private static final Logger log = LoggerFactory.getLogger(ProvisioningRoutes.class);
+    static final String LPCONFIG_XML = "application/xml; charset=utf-8";
+
+    private final Supplier<AccountSnapshot> accounts;
+    private final EnrolmentTokens tokens;
+    private final LinphoneXml linphone;
+    private final DirectoryReplies directory;
+    private final DeskPhoneReplies deskPhones;
+    private final HttpDigest digest;
+    private final FailedFetchLimiter limiter;
+    private final Optional<String> caPem;
+
+    ProvisioningRoutes(Supplier<AccountSnapshot> accounts, EnrolmentTokens tokens, LinphoneXml linphone,
+            DirectoryReplies directory, DeskPhoneReplies deskPhones, HttpDigest digest, FailedFetchLimiter limiter,
+            Optional<String> caPem) {
+        this.accounts = accounts;
+        this.tokens = tokens;
+        this.linphone = linphone;
+        this.directory = directory;
+        this.deskPhones = deskPhones;
+        this.digest = digest;
+        this.limiter = limiter;
+        this.caPem = caPem;
+    }
+
+    Reply answer(Fetch fetch) {
+        Reply reply = decide(fetch);
+        if (reply.isFailure()) {
+            limiter.recordFailure(fetch.source());
+        }
+        log.info("fetch {} user {} {} {} -> {}", fetch.source().getHostAddress(), reply.user(), fetch.method(),
+                loggable(fetch.path()), reply.status());
+        return reply;
+    }
+
+    private Reply decide(Fetch fetch) {
+        if (limiter.isBlocked(fetch.source())) {
+            return Reply.error(429, "too many failed requests; try again later", "-");
+        }
+        if (!fetch.method().equals("GET")) { // not even HEAD: it would spend an enrolment token for nothing
+            return Reply.error(405, "only GET", "-");
+        }
+        String path = fetch.path();
+        if (path.startsWith(ClientUrls.ENROL_PREFIX)) {
+            return enrol(path.substring(ClientUrls.ENROL_PREFIX.length()));
+        }
+        if (path.startsWith(ClientUrls.CONFIG_PREFIX)) {
+            return refresh(fetch, path.substring(ClientUrls.CONFIG_PREFIX.length()));
+        }
+        if (DirectoryReplies.serves(path)) {
+            return signed(fetch, account -> directory.answer(fetch, account.username()));
+        }
+        if (DeskPhoneReplies.serves(path)) {
+            return signed(fetch, account -> deskPhones.answer(path, account));
+        }
+        if (path.equals(ClientUrls.CA_CERTIFICATE) && caPem.isPresent()) {
+            return Reply.ok("application/x-pem-file", caPem.get(), "-");
+        }
+        return Reply.error(404, "not found", "-");
+    }
+
+    /** First enrolment: a good token is spent and returns the user's configuration. */
+    private Reply enrol(String token) {
+        Redemption redemption;
+        try {
+            redemption = tokens.redeem(token);
+        } catch (IOException e) {
+            log.error("cannot read or write the enrolment tokens: {}", e.toString());
+            return Reply.error(503, "try again later", "-");
+        }
+        if (redemption instanceof Redemption.Accepted accepted) {
+            return accounts.get().byUsername(accepted.username())
+                    .map(a -> Reply.ok(LPCONFIG_XML, linphone.render(a), a.username()))
+                    .orElseGet(() -> Reply.error(410, "this account no longer exists", accepted.username()));
+        }
+        if (redemption instanceof Redemption.Used used) {
+            return Reply.error(410, "this link was already used; ask for a new one", used.username());
+        }
+        if (redemption instanceof Redemption.Expired expired) {
+            return Reply.error(410, "this link has expired; ask for a new one", expired.username());
+        }
+        return Reply.error(404, "not found", "-");
+    }
+
+    /** Linphone's refetch of its config-uri, signed with the user's own SIP credentials. */
+    private Reply refresh(Fetch fetch, String username) {
+        return signed(fetch, account -> account.username().equalsIgnoreCase(username)
+                ? Reply.ok(LPCONFIG_XML, linphone.render(account), account.username())
+                : Reply.error(403, "a user may fetch only their own configuration", account.username()));
+    }
+
+    /** {@code then} for the account whose credentials signed the request; a 401 challenge otherwise. */
+    private Reply signed(Fetch fetch, Function<Account, Reply> then) {
+        if (fetch.authorization() == null) {
+            return Reply.challenge(digest.challenges());
+        }
+        Optional<Account> account = digest.verify(fetch.authorization(), fetch.method(), fetch.target());
+        if (account.isPresent()) {
+            return then.apply(account.get());
+        }
+        // wrong or stale credentials count as a failure; the first, unsigned request does not
+        limiter.recordFailure(fetch.source());
+        return Reply.challenge(digest.challenges());
+    }
+
+    /** The path as it may be logged: an enrolment token is a password until spent, so it is cut. */
+    private static String loggable(String path) {
+        return path.startsWith(ClientUrls.ENROL_PREFIX) ? ClientUrls.ENROL_PREFIX + "…" : path;
+    }
+}

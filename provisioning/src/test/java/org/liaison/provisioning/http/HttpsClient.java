@@ -1,0 +1,64 @@
+package org.liaison.provisioning.http;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.liaison.provisioning.DigestAlgorithm;
+
+/** A test client of the provisioning service: trusts the test certificate only, signs with HTTP digest. */
+final class HttpsClient {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final HttpClient client;
+    private final String base;
+
+    HttpsClient(TestCertificate certificate, int port) throws Exception {
+        this.client = HttpClient.newBuilder().sslContext(certificate.clientContext("TLS"))
+                .connectTimeout(TIMEOUT).build();
+        this.base = "https://127.0.0.1:" + port;
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return client.send(request(path).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> head(String path) throws Exception {
+        return client.send(request(path).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** GET {@code path}, answering its 401 challenge for {@code algorithm} with these credentials. */
+    HttpResponse<String> getSigned(String path, DigestAlgorithm algorithm, String user, String realm,
+            String password) throws Exception {
+        HttpResponse<String> challenge = get(path);
+        if (challenge.statusCode() != 401) {
+            throw new AssertionError("expected a 401 challenge for " + path + ", got " + challenge.statusCode());
+        }
+        String header = challenge.headers().allValues("WWW-Authenticate").stream()
+                .filter(h -> h.contains("algorithm=" + algorithm.token() + ","))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + algorithm + " challenge"));
+        Map<String, String> c = DigestParams.parse(header).orElseThrow();
+        String cnonce = "0a4f113b";
+        String nc = "00000001";
+        String ha1 = algorithm.ha1(user, realm, password);
+        String ha2 = algorithm.hash("GET:" + path);
+        String response = algorithm.hash(ha1 + ":" + c.get("nonce") + ":" + nc + ":" + cnonce + ":auth:" + ha2);
+        String authorization = "Digest username=\"" + user + "\", realm=\"" + realm + "\", nonce=\"" + c.get("nonce")
+                + "\", uri=\"" + path + "\", algorithm=" + algorithm.token() + ", qop=auth, nc=" + nc
+                + ", cnonce=\"" + cnonce + "\", response=\"" + response + "\"";
+        return client.send(request(path).header("Authorization", authorization).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET();
+    }
+
+    static List<String> challenges(HttpResponse<?> response) {
+        return response.headers().allValues("WWW-Authenticate");
+    }
+}
