@@ -21,7 +21,7 @@ import org.liaison.sip.registrar.RegistrarSettings;
  */
 public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, UsersSettings users, AuthSettings auth,
         ClientCompatibility compatibility, RegistrarSettings registrar, ProxySettings proxy,
-        MessagingSettings messaging, RelaySettings relay, int httpPort) {
+        MessagingSettings messaging, RelaySettings relay, int httpPort, TransportLimits limits) {
 
     public static final String FILE_NAME = "liaison.properties";
 
@@ -39,9 +39,10 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         MessagingSettings messaging = MessagingSettings.from(r);
         RelaySettings relay = RelaySettings.from(r);
         int httpPort = r.port("http.port", 8443);
+        TransportLimits limits = TransportLimits.from(r);
         r.rejectUnknownKeys();
         return new LiaisonConfig(configDir, sip, dataDir, users, auth, compatibility, registrar, proxy, messaging,
-                relay, httpPort);
+                relay, httpPort, limits);
     }
 
     private static PropertiesConfiguration read(Path file) throws ConfigException {

@@ -1,5 +1,6 @@
 package org.liaison.sip.edge;
 
+import gov.nist.javax.sip.SipStackImpl;
 import gov.nist.javax.sip.message.SIPRequest;
 import java.net.InetAddress;
 import java.util.HashMap;
@@ -28,6 +29,7 @@ import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.sip.config.SipSettings;
+import org.liaison.sip.config.TransportLimits;
 import org.liaison.sip.proxy.Forwarder;
 import org.liaison.sip.registrar.Flow;
 import org.liaison.sip.routing.LocalAddresses;
@@ -45,6 +47,9 @@ import org.slf4j.LoggerFactory;
 public final class SipEdge implements SipListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SipEdge.class);
 
+    /** With the stack's 2 s sweep, nothing waits in the UDP queue much longer than 4 s. */
+    private static final long QUEUED_DATAGRAM_MAX_AGE_MS = 2000;
+
     private final SipStack stack;
     private final Map<InetAddress, SipProvider> providers;
     private final Responses responses;
@@ -58,9 +63,11 @@ public final class SipEdge implements SipListener, AutoCloseable {
     }
 
     /** Creates the stack and binds every listener; requests are refused until {@link #start} is called. */
-    public static SipEdge bind(SipSettings settings, LocalAddresses local, SipFactories factories)
-            throws SipException {
-        SipStack stack = createStack(settings);
+    public static SipEdge bind(SipSettings settings, TransportLimits limits, LocalAddresses local,
+            SipFactories factories) throws SipException {
+        SipStack stack = createStack(settings, limits);
+        ((AdmittingNetworkLayer) ((SipStackImpl) stack).getNetworkLayer())
+                .admitWith(new DatagramAdmission(limits, System::nanoTime));
         Map<InetAddress, SipProvider> providers = new HashMap<>();
         try {
             for (InetAddress address : settings.addresses()) {
@@ -88,7 +95,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
         return new SipEdge(stack, providers, new Responses(factories));
     }
 
-    private static SipStack createStack(SipSettings settings) throws PeerUnavailableException {
+    private static SipStack createStack(SipSettings settings, TransportLimits limits)
+            throws PeerUnavailableException {
         Properties p = new Properties();
         p.setProperty("javax.sip.STACK_NAME", "liaison");
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off"); // a proxy is not a dialog party
@@ -111,7 +119,11 @@ public final class SipEdge implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "100000");
         p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "100000");
-        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "10000");
+        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(limits.connections()));
+        // floods: datagrams are admitted per source before the stack queues them (AdmittingNetworkLayer),
+        // and a datagram still queued after this long is dropped unparsed (its sender has retransmitted)
+        p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", AdmittingNetworkLayer.class.getName());
+        p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", Long.toString(QUEUED_DATAGRAM_MAX_AGE_MS));
         p.setProperty("gov.nist.javax.sip.REJECT_STRAY_RESPONSES", "false");
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(4 << 20));
