@@ -53,21 +53,26 @@ public final class SipEdge implements SipListener, AutoCloseable {
     private final SipStack stack;
     private final Map<InetAddress, SipProvider> providers;
     private final Responses responses;
+    private final ConnectionGuard connections;
     private volatile RequestRouter router;
     private volatile Forwarder forwarder;
 
-    private SipEdge(SipStack stack, Map<InetAddress, SipProvider> providers, Responses responses) {
+    private SipEdge(SipStack stack, Map<InetAddress, SipProvider> providers, Responses responses,
+            ConnectionGuard connections) {
         this.stack = stack;
         this.providers = providers;
         this.responses = responses;
+        this.connections = connections;
     }
 
     /** Creates the stack and binds every listener; requests are refused until {@link #start} is called. */
     public static SipEdge bind(SipSettings settings, TransportLimits limits, LocalAddresses local,
             SipFactories factories) throws SipException {
-        SipStack stack = createStack(settings, limits);
-        ((AdmittingNetworkLayer) ((SipStackImpl) stack).getNetworkLayer())
-                .admitWith(new DatagramAdmission(limits, System::nanoTime));
+        SipStackImpl stack = (SipStackImpl) createStack(settings, limits);
+        ((AdmittingNetworkLayer) stack.getNetworkLayer()).admitWith(new DatagramAdmission(limits, System::nanoTime));
+        ConnectionGuard connections = new ConnectionGuard(limits, System::nanoTime);
+        stack.setMessageProcessorFactory(new GuardedProcessorFactory(connections));
+        stack.sipMessageValves.add(connections);
         Map<InetAddress, SipProvider> providers = new HashMap<>();
         try {
             for (InetAddress address : settings.addresses()) {
@@ -90,9 +95,10 @@ public final class SipEdge implements SipListener, AutoCloseable {
             }
         } catch (InvalidArgumentException | TransportNotSupportedException | ObjectInUseException e) {
             stack.stop();
+            connections.close();
             throw new SipException("cannot listen: " + e.getMessage(), e);
         }
-        return new SipEdge(stack, providers, new Responses(factories));
+        return new SipEdge(stack, providers, new Responses(factories), connections);
     }
 
     private static SipStack createStack(SipSettings settings, TransportLimits limits)
@@ -245,5 +251,6 @@ public final class SipEdge implements SipListener, AutoCloseable {
             provider.removeSipListener(this);
         }
         stack.stop();
+        connections.close();
     }
 }

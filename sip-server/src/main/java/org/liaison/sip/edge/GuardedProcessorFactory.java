@@ -1,0 +1,30 @@
+package org.liaison.sip.edge;
+
+import gov.nist.javax.sip.stack.MessageProcessor;
+import gov.nist.javax.sip.stack.NioMessageProcessorFactory;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.Locale;
+
+/**
+ * JAIN-SIP's NIO processors, with TCP's accepted connections reported to the {@link ConnectionGuard}
+ * (a TLS processor can report to it the same way). Extends the NIO factory on purpose: the stack
+ * checks for it to pick its NIO paths.
+ */
+final class GuardedProcessorFactory extends NioMessageProcessorFactory {
+    private final ConnectionGuard guard;
+
+    GuardedProcessorFactory(ConnectionGuard guard) {
+        this.guard = guard;
+    }
+
+    @Override
+    public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port,
+            String transport) throws IOException {
+        if ("tcp".equals(transport.toLowerCase(Locale.ROOT))) {
+            return new GuardedTcpProcessor(address, stack, port, guard);
+        }
+        return super.createMessageProcessor(stack, address, port, transport);
+    }
+}
