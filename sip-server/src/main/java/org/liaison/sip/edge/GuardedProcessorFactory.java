@@ -14,16 +14,18 @@ import java.util.Locale;
  */
 final class GuardedProcessorFactory extends NioMessageProcessorFactory {
     private final ConnectionGuard guard;
+    private final int maxMessageBytes;
 
-    GuardedProcessorFactory(ConnectionGuard guard) {
+    GuardedProcessorFactory(ConnectionGuard guard, int maxMessageBytes) {
         this.guard = guard;
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     @Override
     public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port,
             String transport) throws IOException {
         if ("tcp".equals(transport.toLowerCase(Locale.ROOT))) {
-            return new GuardedTcpProcessor(address, stack, port, guard);
+            return new GuardedTcpProcessor(address, stack, port, guard, maxMessageBytes);
         }
         return super.createMessageProcessor(stack, address, port, transport);
     }

@@ -7,20 +7,31 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
 
-/** JAIN-SIP's NIO TCP processor, reporting each accepted connection to the {@link ConnectionGuard}. */
+/**
+ * JAIN-SIP's NIO TCP processor, with accepted connections read through a {@link FramedTcpChannel}
+ * and reported to the {@link ConnectionGuard}.
+ */
 final class GuardedTcpProcessor extends NioTcpMessageProcessor {
     private final ConnectionGuard guard;
+    private final int maxMessageBytes;
 
-    GuardedTcpProcessor(InetAddress address, SIPTransactionStack stack, int port, ConnectionGuard guard) {
+    GuardedTcpProcessor(InetAddress address, SIPTransactionStack stack, int port, ConnectionGuard guard,
+            int maxMessageBytes) {
         super(address, stack, port);
         this.guard = guard;
+        this.maxMessageBytes = maxMessageBytes;
     }
 
-    /** Called by the stack for each connection it accepts. */
+    /** Called by the stack for each connection it accepts; as the stack's own, but with our channel. */
     @Override
     public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel socket)
             throws IOException {
-        NioTcpMessageChannel channel = super.createMessageChannel(processor, socket);
+        NioTcpMessageChannel known = nioHandler.getMessageChannel(socket);
+        if (known != null) {
+            return known;
+        }
+        FramedTcpChannel channel = new FramedTcpChannel(processor, socket, maxMessageBytes);
+        nioHandler.putMessageChannel(socket, channel);
         guard.accepted(channel, socket);
         return channel;
     }
