@@ -129,9 +129,9 @@ public final class SipEdge implements SipListener, AutoCloseable {
         // floods: datagrams are admitted per source before the stack queues them (AdmittingNetworkLayer),
         // and a datagram still queued after this long is dropped unparsed (its sender has retransmitted)
         p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", AdmittingNetworkLayer.class.getName());
+        p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", Long.toString(QUEUED_DATAGRAM_MAX_AGE_MS));
         // a broken header is treated alike over TCP and UDP (JAIN-SIP's TCP parser drops it silently)
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", StreamParserFactory.class.getName());
-        p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", Long.toString(QUEUED_DATAGRAM_MAX_AGE_MS));
         p.setProperty("gov.nist.javax.sip.REJECT_STRAY_RESPONSES", "false");
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(4 << 20));
