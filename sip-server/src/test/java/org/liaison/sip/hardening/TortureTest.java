@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +24,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,7 +46,8 @@ class TortureTest {
     private static final Set<Integer> DROPPED = Set.of();
     private static final Pattern STATUS_LINE = Pattern.compile("SIP/2\\.0 (\\d{3}) ([A-Za-z][A-Za-z -]{0,40})\r\n");
 
-    private static Path root;
+    @TempDir
+    static Path root;
     private static TestServer config;
     private static ServerProcess server;
 
@@ -60,7 +61,6 @@ class TortureTest {
 
     @BeforeAll
     static void start() throws Exception {
-        root = Files.createTempDirectory("torture");
         config = TestServer.builder().user("alice", "alice-secret", "1001").create(root);
         server = ServerProcess.serve(config.configDir(), root.resolve("server.log"), "-Xmx64m",
                 "-XX:+ExitOnOutOfMemoryError");
