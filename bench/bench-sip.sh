@@ -136,6 +136,9 @@ data.dir = $OUT/data
 auth.algorithms = MD5
 # the load comes from one address: the failure limiter must not be what is measured
 auth.max-failures-per-source = 100000
+# ... nor the flood throttle, which allows 400 datagrams a second per source by default
+security.udp.max-datagrams-per-source-per-second = 1000000
+security.udp.max-bytes-per-second = 1073741824
 security.allowed-destinations = 127.0.0.0/8
 # message-offline stores everything it sends: the per-user cap must not be what is measured
 im.max-queued-per-user = 1000000

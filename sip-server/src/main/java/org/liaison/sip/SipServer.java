@@ -127,7 +127,7 @@ public final class SipServer implements AutoCloseable {
                     new OfflineStoreSettings(im.expiry(), im.maxQueuedPerUser(), im.maxMessageBytes()), clock);
             SipFactories factories = SipFactories.create();
             LocalAddresses local = new LocalAddresses(config.sip());
-            edge = SipEdge.bind(config.sip(), local, factories, tls.map(TlsCredentials::keyManager));
+            edge = SipEdge.bind(config.sip(), config.limits(), local, factories, tls.map(TlsCredentials::keyManager));
             DigestAuthenticator digest = new DigestAuthenticator(config.auth(), accounts, clock);
             Registrar registrar = new Registrar(config.registrar(), locations, factories.messages(),
                     factories.headers(), factories.addresses(), clock);

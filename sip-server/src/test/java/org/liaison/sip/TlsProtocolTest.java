@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -217,6 +218,26 @@ class TlsProtocolTest {
                     s.close();
                 }
             }
+        }
+    }
+
+    /** The connection guard's first-message deadline also ends a TLS handshake that never completes. */
+    @Test
+    void aHandshakeThatNeverCompletesIsClosedAtTheFirstMessageDeadline() throws Exception {
+        try (TestServer server = TestServer.builder().user("alice", "alice-secret", "1001").withTls()
+                .property("security.first-message-timeout-seconds", "1").start(root);
+                Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(server.host(), server.tlsPort()), 2000);
+            s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01});
+            s.setSoTimeout(10_000); // well past the 1 s deadline and the guard's sweep
+            long started = System.nanoTime();
+            try {
+                assertEquals(-1, s.getInputStream().read(), "the server sent data instead of closing");
+            } catch (SocketException reset) {
+                // closed by the server with a reset: also closed
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertTrue(took.compareTo(Duration.ofSeconds(8)) < 0, "closed only after " + took);
         }
     }
 }

@@ -21,7 +21,8 @@ import org.liaison.sip.registrar.RegistrarSettings;
  */
 public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, UsersSettings users, AuthSettings auth,
         ClientCompatibility compatibility, RegistrarSettings registrar, ProxySettings proxy,
-        MessagingSettings messaging, RelaySettings relay, HttpSettings http, TlsSettings tls, MediaSettings media) {
+        MessagingSettings messaging, RelaySettings relay, HttpSettings http, TlsSettings tls, MediaSettings media,
+        TransportLimits limits) {
 
     public static final String FILE_NAME = "liaison.properties";
 
@@ -41,9 +42,10 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         HttpSettings http = HttpSettings.from(r, sip.domain(), configDir);
         TlsSettings tls = TlsSettings.from(r, configDir, sip.tlsPort());
         MediaSettings media = MediaSettings.from(r);
+        TransportLimits limits = TransportLimits.from(r);
         r.rejectUnknownKeys();
         return new LiaisonConfig(configDir, sip, dataDir, users, auth, compatibility, registrar, proxy, messaging,
-                relay, http, tls, media);
+                relay, http, tls, media, limits);
     }
 
     private static PropertiesConfiguration read(Path file) throws ConfigException {

@@ -31,6 +31,7 @@ import javax.sip.TransportNotSupportedException;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.sip.config.SipSettings;
+import org.liaison.sip.config.TransportLimits;
 import org.liaison.sip.proxy.Forwarder;
 import org.liaison.sip.registrar.Flow;
 import org.liaison.sip.routing.LocalAddresses;
@@ -58,23 +59,32 @@ public final class SipEdge implements SipListener, AutoCloseable {
             "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
     private static final long TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+    /** With the stack's 2 s sweep, nothing waits in the UDP queue much longer than 4 s. */
+    private static final long QUEUED_DATAGRAM_MAX_AGE_MS = 2000;
 
     private final SipStack stack;
     private final Map<InetAddress, SipProvider> providers;
     private final Responses responses;
+    private final ConnectionGuard connections;
     private volatile RequestRouter router;
     private volatile Forwarder forwarder;
 
-    private SipEdge(SipStack stack, Map<InetAddress, SipProvider> providers, Responses responses) {
+    private SipEdge(SipStack stack, Map<InetAddress, SipProvider> providers, Responses responses,
+            ConnectionGuard connections) {
         this.stack = stack;
         this.providers = providers;
         this.responses = responses;
+        this.connections = connections;
     }
 
     /** Creates the stack and binds every listener; requests are refused until {@link #start} is called. */
-    public static SipEdge bind(SipSettings settings, LocalAddresses local, SipFactories factories,
-            Optional<KeyManager> tlsKeys) throws SipException {
-        SipStack stack = createStack(settings, tlsKeys);
+    public static SipEdge bind(SipSettings settings, TransportLimits limits, LocalAddresses local,
+            SipFactories factories, Optional<KeyManager> tlsKeys) throws SipException {
+        SipStackImpl stack = (SipStackImpl) createStack(settings, limits, tlsKeys);
+        ((AdmittingNetworkLayer) stack.getNetworkLayer()).admitWith(new DatagramAdmission(limits, System::nanoTime));
+        ConnectionGuard connections = new ConnectionGuard(limits, System::nanoTime);
+        stack.setMessageProcessorFactory(new GuardedProcessorFactory(connections, settings.maxMessageBytes()));
+        stack.sipMessageValves.add(connections);
         Map<InetAddress, SipProvider> providers = new HashMap<>();
         try {
             for (InetAddress address : settings.addresses()) {
@@ -97,12 +107,13 @@ public final class SipEdge implements SipListener, AutoCloseable {
             }
         } catch (InvalidArgumentException | TransportNotSupportedException | ObjectInUseException e) {
             stack.stop();
+            connections.close();
             throw new SipException("cannot listen: " + e.getMessage(), e);
         }
-        return new SipEdge(stack, providers, new Responses(factories));
+        return new SipEdge(stack, providers, new Responses(factories), connections);
     }
 
-    private static SipStack createStack(SipSettings settings, Optional<KeyManager> tlsKeys)
+    private static SipStack createStack(SipSettings settings, TransportLimits limits, Optional<KeyManager> tlsKeys)
             throws PeerUnavailableException {
         Properties p = new Properties();
         if (tlsKeys.isPresent()) {
@@ -129,7 +140,13 @@ public final class SipEdge implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "100000");
         p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "100000");
-        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "10000");
+        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(limits.connections()));
+        // floods: datagrams are admitted per source before the stack queues them (AdmittingNetworkLayer),
+        // and a datagram still queued after this long is dropped unparsed (its sender has retransmitted)
+        p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", AdmittingNetworkLayer.class.getName());
+        p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", Long.toString(QUEUED_DATAGRAM_MAX_AGE_MS));
+        // a broken header is treated alike over TCP and UDP (JAIN-SIP's TCP parser drops it silently)
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", StreamParserFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.REJECT_STRAY_RESPONSES", "false");
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(4 << 20));
@@ -269,5 +286,6 @@ public final class SipEdge implements SipListener, AutoCloseable {
             provider.removeSipListener(this);
         }
         stack.stop();
+        connections.close();
     }
 }

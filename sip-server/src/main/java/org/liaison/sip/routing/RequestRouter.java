@@ -84,6 +84,12 @@ public final class RequestRouter {
 
     public Outcome route(Request request, Flow source) {
         String method = request.getMethod();
+        Optional<String> malformed = MalformedHeaders.first(request);
+        if (malformed.isPresent()) {
+            // the header's name (one of ours), never its text: that is the client's
+            return Request.ACK.equals(method) ? new Outcome.Drop("malformed " + malformed.get())
+                    : respond(request, Response.BAD_REQUEST, "Malformed " + malformed.get() + " header");
+        }
         // RFC 3261 §16.3 step 3 (an OPTIONS for us with Max-Forwards 0 is still ours to answer, §11)
         MaxForwardsHeader maxForwards = (MaxForwardsHeader) request.getHeader(MaxForwardsHeader.NAME);
         if (maxForwards != null && maxForwards.getMaxForwards() <= 0

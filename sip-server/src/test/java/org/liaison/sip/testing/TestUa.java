@@ -264,6 +264,18 @@ public final class TestUa implements AutoCloseable {
                 + "Content-Length: 0\r\n\r\n";
     }
 
+    /** An OPTIONS to the server itself (a keep-alive, or "are you there?"). */
+    public String optionsRequest() {
+        return "OPTIONS sip:" + domain + " SIP/2.0\r\n"
+                + "Via: " + via(newBranch()) + "\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <" + aor() + ">;tag=" + nextCseq() + "\r\n"
+                + "To: <sip:" + domain + ">\r\n"
+                + "Call-ID: options-" + UUID.randomUUID() + "\r\n"
+                + "CSeq: " + nextCseq() + " OPTIONS\r\n"
+                + "Content-Length: 0\r\n\r\n";
+    }
+
     /** Registers this UA (challenge answered) and returns the final response. */
     public SipText register(String password, String contactParams) throws IOException {
         return sendWithAuth(registerRequest(UUID.randomUUID().toString(), 3600, contactParams), password);

@@ -1,0 +1,148 @@
+package org.liaison.sip.edge;
+
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.stack.ConnectionOrientedMessageChannel;
+import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.SIPMessageValve;
+import java.net.InetAddress;
+import java.nio.channels.SocketChannel;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import javax.sip.SipStack;
+import javax.sip.message.Response;
+import org.liaison.sip.config.TransportLimits;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps connections from crowding out other clients (issue 5: half-open connections, connection
+ * floods): at most {@link TransportLimits#connections()} accepted connections at once and
+ * {@link TransportLimits#connectionsPerSource()} per source address, and every connection must
+ * deliver one whole SIP message within {@link TransportLimits#firstMessageTimeout()} of being
+ * accepted or it is closed. Connections that have spoken are left to the stack's idle timeout.
+ *
+ * <p>Transport-neutral: it sees connections through JAIN-SIP's NIO message channels, which TCP and
+ * TLS share. A processor reports each accepted connection ({@link GuardedTcpProcessor} for TCP);
+ * as a {@link SIPMessageValve} it learns which connections delivered a parsed message. A sweep each
+ * second forgets closed connections and closes silent ones, from its own thread, as the stack's own
+ * idle-socket auditor does.
+ */
+final class ConnectionGuard implements SIPMessageValve, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
+    private static final long SWEEP_MILLIS = 1000;
+
+    private final TransportLimits limits;
+    private final LongSupplier nanoClock;
+    private final ScheduledExecutorService sweeper;
+    private final Map<MessageChannel, Connection> open = new IdentityHashMap<>();
+    private final Map<InetAddress, Integer> perSource = new HashMap<>();
+    private long refused;
+
+    private static final class Connection {
+        final ConnectionOrientedMessageChannel channel;
+        final SocketChannel socket;
+        final InetAddress source;
+        final long deadlineNanos;
+        boolean spoke;
+
+        Connection(ConnectionOrientedMessageChannel channel, SocketChannel socket, InetAddress source,
+                long deadlineNanos) {
+            this.channel = channel;
+            this.socket = socket;
+            this.source = source;
+            this.deadlineNanos = deadlineNanos;
+        }
+    }
+
+    ConnectionGuard(TransportLimits limits, LongSupplier nanoClock) {
+        this.limits = limits;
+        this.nanoClock = nanoClock;
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "liaison-connection-guard");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** A connection was accepted on {@code socket}: counted, or closed at once when over a cap. */
+    synchronized void accepted(ConnectionOrientedMessageChannel channel, SocketChannel socket) {
+        InetAddress source = socket.socket().getInetAddress();
+        int fromSource = perSource.getOrDefault(source, 0);
+        if (open.size() >= limits.connections() || fromSource >= limits.connectionsPerSource()) {
+            // closed from the sweeper's thread: the stack registers the channel right after this returns
+            sweeper.execute(channel::close);
+            if (refused++ % 1000 == 0) {
+                log.warn("connection-refused source={} open={} from-source={} refused-so-far={}",
+                        source.getHostAddress(), open.size(), fromSource, refused);
+            }
+            return;
+        }
+        open.put(channel, new Connection(channel, socket, source,
+                nanoClock.getAsLong() + limits.firstMessageTimeout().toNanos()));
+        perSource.merge(source, 1, Integer::sum);
+    }
+
+    @Override
+    public boolean processRequest(SIPRequest request, MessageChannel channel) {
+        spoke(channel);
+        return true;
+    }
+
+    @Override
+    public boolean processResponse(Response response, MessageChannel channel) {
+        spoke(channel);
+        return true;
+    }
+
+    private synchronized void spoke(MessageChannel channel) {
+        Connection connection = open.get(channel);
+        if (connection != null) {
+            connection.spoke = true;
+        }
+    }
+
+    /** Forgets connections the stack closed; closes those silent past their deadline. */
+    synchronized void sweep() {
+        long now = nanoClock.getAsLong();
+        for (Iterator<Connection> it = open.values().iterator(); it.hasNext(); ) {
+            Connection c = it.next();
+            boolean silentTooLong = !c.spoke && now - c.deadlineNanos >= 0;
+            if (c.socket.isOpen() && !silentTooLong) {
+                continue;
+            }
+            if (silentTooLong && c.socket.isOpen()) {
+                log.debug("closing connection from {}: no SIP message within {}", c.source.getHostAddress(),
+                        limits.firstMessageTimeout());
+                c.channel.close();
+            }
+            it.remove();
+            perSource.computeIfPresent(c.source, (s, n) -> n > 1 ? n - 1 : null);
+        }
+    }
+
+    synchronized int openConnections() {
+        return open.size();
+    }
+
+    @Override
+    public void init(SipStack stack) {
+        // added to the running stack by SipEdge, not created by it
+    }
+
+    @Override
+    public void destroy() {
+        close();
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+    }
+}

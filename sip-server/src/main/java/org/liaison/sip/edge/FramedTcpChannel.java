@@ -1,0 +1,37 @@
+package org.liaison.sip.edge;
+
+import gov.nist.javax.sip.stack.NioTcpMessageChannel;
+import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JAIN-SIP's channel for an accepted TCP connection, with the bytes it reads checked by a
+ * {@link StreamFraming} before its parser sees them: a stream that claims a body larger than the
+ * largest message, or sends headers without end, is closed instead of parsed.
+ */
+final class FramedTcpChannel extends NioTcpMessageChannel {
+    private static final Logger log = LoggerFactory.getLogger(FramedTcpChannel.class);
+
+    private final StreamFraming framing;
+
+    FramedTcpChannel(NioTcpMessageProcessor processor, SocketChannel socket, int maxMessageBytes)
+            throws IOException {
+        super(processor, socket);
+        this.messageProcessor = processor;
+        this.framing = new StreamFraming(maxMessageBytes);
+    }
+
+    @Override
+    protected void addBytes(byte[] bytes) throws Exception {
+        if (!framing.accept(bytes)) {
+            log.debug("closing connection from {}: message too large or Content-Length out of range",
+                    getPeerAddress());
+            close();
+            return;
+        }
+        super.addBytes(bytes);
+    }
+}

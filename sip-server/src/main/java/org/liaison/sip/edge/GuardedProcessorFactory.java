@@ -1,0 +1,36 @@
+package org.liaison.sip.edge;
+
+import gov.nist.javax.sip.stack.MessageProcessor;
+import gov.nist.javax.sip.stack.NioMessageProcessorFactory;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.Locale;
+
+/**
+ * JAIN-SIP's NIO processors, with TCP's and TLS's accepted connections reported to the
+ * {@link ConnectionGuard}. Extends the NIO factory on purpose: the stack
+ * checks for it to pick its NIO paths.
+ */
+final class GuardedProcessorFactory extends NioMessageProcessorFactory {
+    private final ConnectionGuard guard;
+    private final int maxMessageBytes;
+
+    GuardedProcessorFactory(ConnectionGuard guard, int maxMessageBytes) {
+        this.guard = guard;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    @Override
+    public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port,
+            String transport) throws IOException {
+        String name = transport.toLowerCase(Locale.ROOT);
+        if ("tcp".equals(name)) {
+            return new GuardedTcpProcessor(address, stack, port, guard, maxMessageBytes);
+        }
+        if ("tls".equals(name)) {
+            return new GuardedTlsProcessor(address, stack, port, guard);
+        }
+        return super.createMessageProcessor(stack, address, port, transport);
+    }
+}

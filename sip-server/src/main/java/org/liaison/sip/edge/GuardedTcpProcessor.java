@@ -1,0 +1,38 @@
+package org.liaison.sip.edge;
+
+import gov.nist.javax.sip.stack.NioTcpMessageChannel;
+import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.channels.SocketChannel;
+
+/**
+ * JAIN-SIP's NIO TCP processor, with accepted connections read through a {@link FramedTcpChannel}
+ * and reported to the {@link ConnectionGuard}.
+ */
+final class GuardedTcpProcessor extends NioTcpMessageProcessor {
+    private final ConnectionGuard guard;
+    private final int maxMessageBytes;
+
+    GuardedTcpProcessor(InetAddress address, SIPTransactionStack stack, int port, ConnectionGuard guard,
+            int maxMessageBytes) {
+        super(address, stack, port);
+        this.guard = guard;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** Called by the stack for each connection it accepts; as the stack's own, but with our channel. */
+    @Override
+    public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel socket)
+            throws IOException {
+        NioTcpMessageChannel known = nioHandler.getMessageChannel(socket);
+        if (known != null) {
+            return known;
+        }
+        FramedTcpChannel channel = new FramedTcpChannel(processor, socket, maxMessageBytes);
+        nioHandler.putMessageChannel(socket, channel);
+        guard.accepted(channel, socket);
+        return channel;
+    }
+}

@@ -1,0 +1,35 @@
+package org.liaison.sip.edge;
+
+import gov.nist.javax.sip.stack.NioTcpMessageChannel;
+import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
+import gov.nist.javax.sip.stack.NioTlsMessageProcessor;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.channels.SocketChannel;
+
+/**
+ * JAIN-SIP's NIO TLS processor, with accepted connections reported to the {@link ConnectionGuard}:
+ * the caps per source and in total, and the first-message deadline, which also ends a connection
+ * whose handshake never completes (JAIN-SIP's NIO TLS has no handshake deadline of its own).
+ */
+final class GuardedTlsProcessor extends NioTlsMessageProcessor {
+    private final ConnectionGuard guard;
+
+    GuardedTlsProcessor(InetAddress address, SIPTransactionStack stack, int port, ConnectionGuard guard) {
+        super(address, stack, port);
+        this.guard = guard;
+    }
+
+    /** Called by the stack for each connection it accepts. */
+    @Override
+    public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel socket)
+            throws IOException {
+        boolean known = nioHandler.getMessageChannel(socket) != null;
+        NioTcpMessageChannel channel = super.createMessageChannel(processor, socket);
+        if (!known) {
+            guard.accepted(channel, socket);
+        }
+        return channel;
+    }
+}

@@ -1,0 +1,57 @@
+package org.liaison.sip.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.liaison.sip.testing.Await;
+import org.liaison.sip.testing.ServerProcess;
+import org.liaison.sip.testing.TestServer;
+import org.liaison.sip.testing.TestUa;
+
+/**
+ * Issue 5, brute force: the shipped fail2ban filter ({@code conf/fail2ban/filter.d/liaison.conf}),
+ * run by {@code fail2ban-regex} over the log of a server started with the shipped log format,
+ * finds the source the server blocked after too many failed authentications, and only that line.
+ */
+@Timeout(60)
+class Fail2banFilterTest {
+    private static final Path FILTER = Path.of("..", "conf", "fail2ban", "filter.d", "liaison.conf").toAbsolutePath();
+    private static final Path SHIPPED_LOG_FORMAT = Path.of("src", "main", "resources", "logback.xml").toAbsolutePath();
+
+    @TempDir
+    Path root;
+
+    @Test
+    void filterFindsTheBlockedSourceInTheServersOwnLog() throws Exception {
+        Path fail2banRegex = Tools.require("fail2ban-regex");
+        TestServer config = TestServer.builder().user("alice", "alice-secret", "1001")
+                .property("auth.max-failures-per-source", "3").create(root);
+        Path log = root.resolve("liaison.log");
+        try (ServerProcess server = ServerProcess.serve(config.configDir(), log,
+                "-Dlogback.configurationFile=" + SHIPPED_LOG_FORMAT);
+                TestUa guesser = new TestUa("alice", config)) {
+            for (int guess = 0; guess < 3; guess++) {
+                guesser.register("guess-" + guess, "");
+            }
+            Await.require(() -> server.logText().contains("auth-block source=127.0.0.1 "), Duration.ofSeconds(5),
+                    "the block line in the server's log");
+        }
+        Path output = root.resolve("fail2ban-regex.out");
+        try (ChildProcess run = ChildProcess.start("fail2ban-regex",
+                List.of(fail2banRegex.toString(), log.toString(), FILTER.toString()), root, output, Map.of())) {
+            OptionalInt exit = run.awaitExit(Duration.ofSeconds(30));
+            assertEquals(OptionalInt.of(0), exit, run::outputText);
+            String result = run.outputText();
+            assertTrue(result.matches("(?s).*Lines: \\d+ lines, 0 ignored, 1 matched.*"), result);
+            assertTrue(result.matches("(?s).*Failregex: 1 total.*"), result);
+        }
+    }
+}
