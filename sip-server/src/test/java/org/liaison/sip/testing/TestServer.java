@@ -8,9 +8,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.liaison.media.MediaRelay;
 import org.liaison.sip.SipServer;
 import org.liaison.sip.config.LiaisonConfig;
+import org.liaison.sip.wire.UdpPorts;
 
 /**
  * The real server, started in-process on a free loopback port with a temporary configuration and
@@ -18,6 +22,11 @@ import org.liaison.sip.config.LiaisonConfig;
  */
 public final class TestServer implements AutoCloseable {
     public static final String DOMAIN = "liaison.test";
+    /** The repository's configuration directory, as shipped (tests run in the sip-server module). */
+    public static final Path SHIPPED_CONF = Path.of("..", "conf");
+    private static final Pattern PROPERTY_LINE = Pattern.compile("^([\\w.-]+)\\s*=.*$", Pattern.MULTILINE);
+    /** Relay ports a shipped-configuration server gets: 10 calls. */
+    private static final int SHIPPED_RELAY_PORTS = 40;
 
     private final Path configDir;
     private final Path dataDir;
@@ -25,22 +34,65 @@ public final class TestServer implements AutoCloseable {
     private final int tlsPort;
     private final MediaRelay relay;
     private final int httpPort;
+    private final String domain;
     private SipServer server;
+    private MediaRelay openedRelay;
 
     private TestServer(Path root, int port, Map<String, String> properties, List<String> userLines,
-            MediaRelay relay) throws IOException {
+            MediaRelay relay, boolean shipped) throws IOException {
         this.relay = relay;
         this.configDir = Files.createDirectories(root.resolve("conf"));
+
         this.dataDir = root.resolve("data");
         this.port = port;
         this.tlsPort = Integer.parseInt(properties.getOrDefault("sip.tls.port", "0"));
         this.httpPort = Integer.parseInt(properties.getOrDefault("http.port", "0"));
         StringBuilder users = new StringBuilder("username,password,display_name,extension,groups\n");
         userLines.forEach(line -> users.append(line).append('\n'));
+        String base = shipped ? copyShippedConf() : "";
+        this.domain = properties.getOrDefault("sip.domain", shipped ? shippedValue(base, "sip.domain") : DOMAIN);
         Files.writeString(usersFile(), users.toString(), StandardCharsets.UTF_8);
+        Files.writeString(configDir.resolve(LiaisonConfig.FILE_NAME), overridden(base, properties),
+                StandardCharsets.UTF_8);
+    }
+
+    /** Copies the shipped configuration directory into this one; returns its liaison.properties. */
+    private String copyShippedConf() throws IOException {
+        try (Stream<Path> files = Files.walk(SHIPPED_CONF)) {
+            for (Path from : (Iterable<Path>) files::iterator) {
+                Path to = configDir.resolve(SHIPPED_CONF.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to);
+                }
+            }
+        }
+        return Files.readString(SHIPPED_CONF.resolve(LiaisonConfig.FILE_NAME));
+    }
+
+    private static String shippedValue(String properties, String key) {
+        Matcher line = Pattern.compile("^" + Pattern.quote(key) + "\\s*=\\s*(.*?)\\s*$", Pattern.MULTILINE)
+                .matcher(properties);
+        if (!line.find()) {
+            throw new IllegalStateException(SHIPPED_CONF + " sets no " + key);
+        }
+        return line.group(1);
+    }
+
+    /** {@code base} with the keys of {@code properties} it sets replaced in place, the others appended. */
+    private static String overridden(String base, Map<String, String> properties) {
+        Map<String, String> rest = new LinkedHashMap<>(properties);
+        Matcher line = PROPERTY_LINE.matcher(base);
         StringBuilder props = new StringBuilder();
-        properties.forEach((k, v) -> props.append(k).append(" = ").append(v).append('\n'));
-        Files.writeString(configDir.resolve(LiaisonConfig.FILE_NAME), props.toString(), StandardCharsets.UTF_8);
+        while (line.find()) {
+            String value = rest.remove(line.group(1));
+            line.appendReplacement(props, Matcher.quoteReplacement(
+                    value == null ? line.group() : line.group(1) + " = " + value));
+        }
+        line.appendTail(props);
+        rest.forEach((k, v) -> props.append(k).append(" = ").append(v).append('\n'));
+        return props.toString();
     }
 
     public static Builder builder() {
@@ -50,8 +102,19 @@ public final class TestServer implements AutoCloseable {
     /** Starts (or restarts, after {@link #stop()}) the server on the same directories and port. */
     public TestServer start() throws Exception {
         LiaisonConfig config = LiaisonConfig.load(configDir);
-        server = relay == null ? SipServer.start(config) : SipServer.start(config, settings -> relay);
+        server = SipServer.start(config, settings -> {
+            openedRelay = relay != null ? relay : MediaRelay.start(settings.toRelayConfig());
+            return openedRelay;
+        });
         return this;
+    }
+
+    /** The media relay calls go through: the one given, or the one the server opened from its settings. */
+    public MediaRelay relay() {
+        if (openedRelay == null) {
+            throw new IllegalStateException("this server runs no media relay (media.relay = never?)");
+        }
+        return openedRelay;
     }
 
     public void stop() {
@@ -80,7 +143,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public String domain() {
-        return DOMAIN;
+        return domain;
     }
 
     public String host() {
@@ -110,6 +173,7 @@ public final class TestServer implements AutoCloseable {
         private boolean tls;
         private MediaRelay relay;
         private boolean provisioning;
+        private boolean shipped;
 
         /** A user with a clear-text password, e.g. {@code user("alice", "secret", "1001")}. */
         public Builder user(String name, String password, String extension) {
@@ -141,6 +205,17 @@ public final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Starts from a copy of the repository's conf/ directory, every policy as shipped: the test
+         * sets only what must differ on a shared test machine (addresses, free ports for SIP over TLS,
+         * HTTPS and the relay, the data directory, loopback-only destinations), its users and
+         * {@link #property properties}.
+         */
+        public Builder shippedConfiguration() {
+            shipped = true;
+            return this;
+        }
+
         public Builder property(String key, String value) {
             overrides.put(key, value);
             return this;
@@ -148,6 +223,9 @@ public final class TestServer implements AutoCloseable {
 
         /** Writes the configuration under {@code root} (a JUnit {@code @TempDir}) without starting. */
         public TestServer create(Path root) throws IOException {
+            if (shipped) {
+                return createShipped(root);
+            }
             int port = FreePorts.udpAndTcp();
             Map<String, String> p = new LinkedHashMap<>();
             p.put("sip.domain", DOMAIN);
@@ -178,7 +256,27 @@ public final class TestServer implements AutoCloseable {
                 p.put("http.public-url", "https://127.0.0.1:" + httpPort);
             }
             p.putAll(overrides);
-            return new TestServer(root, port, p, users, relay);
+            return new TestServer(root, port, p, users, relay, false);
+        }
+
+        private TestServer createShipped(Path root) throws IOException {
+            int tlsPort = FreePorts.udpAndTcp();
+            int httpPort = FreePorts.udpAndTcp();
+            while (httpPort == tlsPort) {
+                httpPort = FreePorts.udpAndTcp();
+            }
+            int relayPorts = UdpPorts.freeBlock(SHIPPED_RELAY_PORTS);
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("sip.address", "127.0.0.1");
+            p.put("sip.tls.port", Integer.toString(tlsPort));
+            p.put("http.port", Integer.toString(httpPort));
+            p.put("relay.port-min", Integer.toString(relayPorts));
+            p.put("relay.port-max", Integer.toString(relayPorts + SHIPPED_RELAY_PORTS - 1));
+            p.put("data.dir", root.resolve("data").toString());
+            // tests must never make the server send anywhere but loopback
+            p.put("security.allowed-destinations", "127.0.0.0/8, ::1/128");
+            p.putAll(overrides);
+            return new TestServer(root, 0, p, users, relay, true);
         }
 
         public TestServer start(Path root) throws Exception {

@@ -5,17 +5,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.liaison.media.CallStats;
 import org.liaison.media.MediaRelay;
 import org.liaison.media.RelayConfig;
+import org.liaison.sip.config.LiaisonConfig;
+import org.liaison.sip.config.RelaySettings;
 import org.liaison.sip.testing.Await;
 import org.liaison.sip.testing.TestServer;
 
 /**
  * The test server with the in-process media relay on a block of free loopback ports, for real
  * clients (users alice, bob, carol; password USER-secret), what the relay counts, and the clients
- * and captures of a test, closed with it.
+ * and captures of a test, closed with it. {@link #shipped} runs the shipped configuration, where
+ * clients must use TLS.
  */
 final class RelayedServer implements AutoCloseable {
     private static final int PORTS = 40;
@@ -23,12 +27,14 @@ final class RelayedServer implements AutoCloseable {
     private final TestServer server;
     private final MediaRelay relay;
     private final int portMin;
+    private final int portMax;
     private final List<AutoCloseable> clients = new ArrayList<>();
 
-    private RelayedServer(TestServer server, MediaRelay relay, int portMin) {
+    private RelayedServer(TestServer server, MediaRelay relay, int portMin, int portMax) {
         this.server = server;
         this.relay = relay;
         this.portMin = portMin;
+        this.portMax = portMax;
     }
 
     /** {@code encryption}: media.encryption ({@code optional} for SDES over UDP, which mandatory refuses). */
@@ -36,10 +42,21 @@ final class RelayedServer implements AutoCloseable {
         int portMin = UdpPorts.freeBlock(PORTS);
         MediaRelay relay = MediaRelay.start(new RelayConfig(InetAddress.getLoopbackAddress(), portMin,
                 portMin + PORTS - 1, Duration.ofSeconds(30), Duration.ofSeconds(3), List.of()));
-        TestServer server = TestServer.builder().user("alice", "alice-secret", "1001")
-                .user("bob", "bob-secret", "1002").user("carol", "carol-secret", "1003").mediaRelay(relay)
+        TestServer server = withUsers(TestServer.builder()).mediaRelay(relay)
                 .property("media.encryption", encryption).start(root.resolve("server"));
-        return new RelayedServer(server, relay, portMin);
+        return new RelayedServer(server, relay, portMin, portMin + PORTS - 1);
+    }
+
+    /** The server on the repository's conf/ as shipped ({@link TestServer.Builder#shippedConfiguration}), its own relay included. */
+    static RelayedServer shipped(Path root) throws Exception {
+        TestServer server = withUsers(TestServer.builder().shippedConfiguration()).start(root.resolve("server"));
+        RelaySettings relay = LiaisonConfig.load(server.configDir()).relay();
+        return new RelayedServer(server, server.relay(), relay.portMin(), relay.portMax());
+    }
+
+    private static TestServer.Builder withUsers(TestServer.Builder builder) {
+        return builder.user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .user("carol", "carol-secret", "1003");
     }
 
     /** {@code client} is closed with the server, before it. */
@@ -48,8 +65,21 @@ final class RelayedServer implements AutoCloseable {
         return client;
     }
 
+    /** Over TLS, trusting the server's generated CA, when the server has no UDP listener (the shipped configuration). */
     SipAccount account(String user) {
-        return new SipAccount(user, user + "-secret", TestServer.DOMAIN, server.host(), server.port());
+        return server.port() != 0
+                ? new SipAccount(user, user + "-secret", server.domain(), server.host(), server.port())
+                : new SipAccount(user, user + "-secret", server.domain(), server.host(), server.tlsPort(),
+                        Optional.of(server.dataDir().resolve("ca.pem")));
+    }
+
+    /** The address of record of {@code user}, e.g. {@code sip:bob@liaison.test}. */
+    String aor(String user) {
+        return "sip:" + user + "@" + server.domain();
+    }
+
+    TestServer testServer() {
+        return server;
     }
 
     MediaRelay relay() {
@@ -61,7 +91,7 @@ final class RelayedServer implements AutoCloseable {
     }
 
     int portMax() {
-        return portMin + PORTS - 1;
+        return portMax;
     }
 
     boolean isRelayPort(int port) {

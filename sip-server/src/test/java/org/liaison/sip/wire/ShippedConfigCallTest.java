@@ -1,0 +1,151 @@
+package org.liaison.sip.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.liaison.sip.testing.Calls;
+import org.liaison.sip.testing.SipText;
+import org.liaison.sip.config.LiaisonConfig;
+import org.liaison.sip.testing.TestServer;
+import org.liaison.sip.testing.TestUa;
+
+/**
+ * Acceptance: the repository's conf/ as shipped (TLS only with the CA the server makes at its first
+ * start, media.relay = always, media.encryption = mandatory), with only ports, addresses, data
+ * directory and users changed for the test machine, carries encrypted calls with audio both ways
+ * between real clients, through its relay, and refuses a call offering plain RTP.
+ */
+@Timeout(60)
+class ShippedConfigCallTest {
+    private static final Duration REGISTRATION = Duration.ofSeconds(15);
+    private static final Duration SETUP = Duration.ofSeconds(20);
+    private static final int ALICE_HZ = 1000;
+    private static final int BOB_HZ = 440;
+    /** 3 s of G.711 at 50 packets/s. */
+    private static final long THREE_SECONDS = 150;
+
+    @TempDir
+    Path root;
+    RelayedServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = RelayedServer.shipped(root);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void onlyAddressesPortsAndTheDataDirectoryDifferFromTheShippedConfiguration() throws IOException {
+        Properties shipped = properties(TestServer.SHIPPED_CONF);
+        Properties tested = properties(server.testServer().configDir());
+        Set<String> changed = new TreeSet<>();
+        for (String key : tested.stringPropertyNames()) {
+            if (!tested.getProperty(key).equals(shipped.getProperty(key))) {
+                changed.add(key);
+            }
+        }
+        assertEquals(shipped.stringPropertyNames(), tested.stringPropertyNames());
+        assertEquals(Set.of("sip.address", "sip.tls.port", "http.port", "relay.port-min", "relay.port-max", "data.dir",
+                "security.allowed-destinations"), changed);
+    }
+
+    @Test
+    void baresipCallsBaresipWithSdesSrtpOverTlsAndTheToneCrossesTheRelayBothWays() throws Exception {
+        Baresip alice = baresip("alice", ALICE_HZ);
+        Baresip bob = baresip("bob", BOB_HZ);
+        Supplier<String> logs = () -> alice.logs() + bob.logs();
+
+        alice.dial(server.aor("bob"));
+        assertTrue(alice.awaitCallEstablished(SETUP), logs);
+        assertTrue(bob.awaitCallEstablished(SETUP), logs);
+        server.awaitMediaBothWays(server.awaitCall(SETUP), THREE_SECONDS, SETUP);
+        alice.hangUp();
+        assertTrue(bob.awaitCallTerminated(Duration.ofSeconds(10)), logs);
+        assertTrue(alice.awaitCallTerminated(Duration.ofSeconds(10)), logs);
+
+        assertHeard(bob, ALICE_HZ, logs);
+        assertHeard(alice, BOB_HZ, logs);
+    }
+
+    @Test
+    void linphonecCallsBaresipWithSdesSrtpOverTlsAndTheToneCrossesTheRelayBothWays() throws Exception {
+        Linphonec alice = server.add(Linphonec.start(root, "alice-linphonec", server.account("alice"), false));
+        assertEquals("Ok", alice.awaitRegistration(REGISTRATION), alice::logs);
+        Path microphone = Tone.write(root.resolve("alice-linphonec.wav"), ALICE_HZ, Duration.ofSeconds(30), 8000, 1);
+        Path speaker = root.resolve("alice-linphonec-heard.wav");
+        alice.useFiles(microphone, speaker);
+        Baresip bob = baresip("bob", BOB_HZ);
+        Supplier<String> logs = () -> alice.logs() + bob.logs();
+
+        alice.call(server.aor("bob"));
+        assertTrue(bob.awaitCallEstablished(SETUP), logs);
+        assertEquals("SRTP", alice.awaitEncryption(SETUP).orElse(""), logs);
+        server.awaitMediaBothWays(server.awaitCall(SETUP), THREE_SECONDS, SETUP);
+        alice.hangUp();
+        assertTrue(bob.awaitCallTerminated(Duration.ofSeconds(10)), logs);
+
+        assertHeard(bob, ALICE_HZ, logs);
+        assertTrue(alice.quit(Duration.ofSeconds(10)), logs); // its recording is complete once it quits
+        double heard = Tone.secondsIn(speaker, BOB_HZ);
+        assertTrue(heard >= 2, () -> "linphonec heard " + heard + " s of " + BOB_HZ + " Hz\n" + logs.get());
+    }
+
+    @Test
+    void aPlainRtpOfferOverTlsIsRefusedWith488AndAWarning() throws Exception {
+        try (TestUa alice = TestUa.overTls("alice", server.testServer());
+                TestUa bob = TestUa.overTls("bob", server.testServer())) {
+            assertEquals(200, bob.register("bob-secret", "").status());
+            Calls.sendAuthenticated(alice, "alice-secret", server.aor("bob"), UUID.randomUUID().toString(), Calls.SDP);
+            SipText refused = alice.awaitResponse("INVITE", 300);
+
+            assertEquals(488, refused.status(), refused::toString);
+            assertEquals("399 " + server.testServer().domain()
+                    + " \"media must be encrypted: m=audio offers no DTLS-SRTP, ZRTP, or SDES over TLS\"",
+                    refused.header("warning").orElseThrow(), refused::toString);
+            assertTrue(bob.receivesNothing(m -> !m.isResponse() && "INVITE".equals(m.method()), Duration.ofSeconds(1)),
+                    "the refused INVITE reached bob");
+        }
+    }
+
+    private static Properties properties(Path confDir) throws IOException {
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(confDir.resolve(LiaisonConfig.FILE_NAME))) {
+            properties.load(in);
+        }
+        return properties;
+    }
+
+    /** A baresip for {@code user} insisting on SDES-SRTP, its microphone a {@code hz} tone, registered. */
+    private Baresip baresip(String user, int hz) throws Exception {
+        Path microphone = Tone.write(root.resolve(user + "-" + hz + ".wav"), hz, Duration.ofSeconds(30), 48000, 2);
+        Baresip client = server.add(Baresip.start(root, user + "-baresip", server.account(user), null,
+                new Baresip.Media("srtp-mand", microphone)));
+        assertEquals("ok", client.awaitRegistration(REGISTRATION), client::logs);
+        return client;
+    }
+
+    private static void assertHeard(Baresip listener, int hz, Supplier<String> logs) throws Exception {
+        Path recording = listener.received().orElseThrow(() -> new AssertionError("no recording\n" + logs.get()));
+        double seconds = Tone.secondsIn(recording, hz);
+        assertTrue(seconds >= 2, () -> recording + " carries " + seconds + " s of " + hz + " Hz\n" + logs.get());
+    }
+}
