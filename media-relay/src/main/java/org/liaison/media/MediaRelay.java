@@ -1,5 +1,6 @@
 package org.liaison.media;
 
+import java.net.InetAddress;
 import java.util.Optional;
 import org.liaison.media.ng.NgMediaRelay;
 import org.liaison.media.relay.RelaySessions;
@@ -18,11 +19,30 @@ public interface MediaRelay extends AutoCloseable {
      * An SDP offer from the side {@code fromTag} (INVITE, re-INVITE, UPDATE, or a 200 to an INVITE
      * without SDP; for a re-INVITE sent by the callee {@code fromTag} is the callee's tag and
      * {@code toTag} the caller's). Returns the SDP to send on, pointing at the relay.
+     *
+     * <p>{@code signalledFrom}: the IP address the message carrying the offer came from (the
+     * request's source, or the answering device's for an offer in a 200), which the relay takes as
+     * that side's media source when the SDP address is private (ng: {@code received-from}).
      */
-    String offer(String callId, String fromTag, Optional<String> toTag, String sdp) throws MediaRelayException;
+    String offer(String callId, String fromTag, Optional<String> toTag, String sdp, Optional<InetAddress> signalledFrom)
+            throws MediaRelayException;
 
-    /** The SDP answer from {@code toTag} to the last offer of {@code fromTag}; returns the SDP to send on. */
-    String answer(String callId, String fromTag, String toTag, String sdp) throws MediaRelayException;
+    /** An offer whose signalling source is unknown: see {@link #offer(String, String, Optional, String, Optional)}. */
+    default String offer(String callId, String fromTag, Optional<String> toTag, String sdp) throws MediaRelayException {
+        return offer(callId, fromTag, toTag, sdp, Optional.empty());
+    }
+
+    /**
+     * The SDP answer from {@code toTag} to the last offer of {@code fromTag}; returns the SDP to send
+     * on. {@code signalledFrom}: the IP address the message carrying the answer came from.
+     */
+    String answer(String callId, String fromTag, String toTag, String sdp, Optional<InetAddress> signalledFrom)
+            throws MediaRelayException;
+
+    /** An answer whose signalling source is unknown: see {@link #answer(String, String, String, String, Optional)}. */
+    default String answer(String callId, String fromTag, String toTag, String sdp) throws MediaRelayException {
+        return answer(callId, fromTag, toTag, sdp, Optional.empty());
+    }
 
     /**
      * Ends the call's relaying (BYE, CANCEL, failed call): with a {@code toTag}, only that fork's

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Serves the rtpengine "ng" control protocol on UDP so a SIP server elsewhere (another Liaison,
  * Kamailio's rtpengine module, OpenSIPS) can drive this relay. Subset: {@code ping},
  * {@code offer}, {@code answer}, {@code delete}, {@code query}, with the keys {@code command},
- * {@code call-id}, {@code from-tag}, {@code to-tag}, {@code sdp}; other keys (flags, replace, ICE
+ * {@code call-id}, {@code from-tag}, {@code to-tag}, {@code sdp}, {@code received-from} (where the
+ * SIP message carrying the SDP came from, as Kamailio's rtpengine module sends it); other keys (flags, replace, ICE
  * ...) are ignored: the relay always behaves as documented in docs/architecture.md. Replies carry
  * {@code result} ({@code pong}, {@code ok}, {@code error}) and, for errors, {@code error-reason}
  * plus our {@code liaison-reason} (the {@link MediaRelayException.Reason} name).
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class NgControlServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NgControlServer.class);
     private static final int MAX_MESSAGE_BYTES = 65535;
+    static final String RECEIVED_FROM = "received-from";
 
     private final MediaRelay relay;
     private final DatagramSocket socket;
@@ -97,11 +99,11 @@ public final class NgControlServer implements AutoCloseable {
                     return reply;
                 case "offer":
                     reply.put("sdp", relay.offer(request.required("call-id"), request.required("from-tag"),
-                            request.text("to-tag"), request.required("sdp")));
+                            request.text("to-tag"), request.required("sdp"), request.address(RECEIVED_FROM)));
                     break;
                 case "answer":
                     reply.put("sdp", relay.answer(request.required("call-id"), request.required("from-tag"),
-                            request.required("to-tag"), request.required("sdp")));
+                            request.required("to-tag"), request.required("sdp"), request.address(RECEIVED_FROM)));
                     break;
                 case "delete":
                     relay.delete(request.required("call-id"), request.text("to-tag"));

@@ -1,8 +1,11 @@
 package org.liaison.media.ng;
 
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
@@ -50,20 +53,24 @@ public final class NgMediaRelay implements MediaRelay {
     }
 
     @Override
-    public String offer(String callId, String fromTag, Optional<String> toTag, String sdp) throws MediaRelayException {
+    public String offer(String callId, String fromTag, Optional<String> toTag, String sdp,
+            Optional<InetAddress> signalledFrom) throws MediaRelayException {
         Map<String, Object> request = command("offer", callId);
         request.put("from-tag", fromTag);
         toTag.ifPresent(t -> request.put("to-tag", t));
         request.put("sdp", sdp);
+        signalledFrom.ifPresent(from -> request.put(NgControlServer.RECEIVED_FROM, receivedFrom(from)));
         return sdpOf(call(callId, request));
     }
 
     @Override
-    public String answer(String callId, String fromTag, String toTag, String sdp) throws MediaRelayException {
+    public String answer(String callId, String fromTag, String toTag, String sdp, Optional<InetAddress> signalledFrom)
+            throws MediaRelayException {
         Map<String, Object> request = command("answer", callId);
         request.put("from-tag", fromTag);
         request.put("to-tag", toTag);
         request.put("sdp", sdp);
+        signalledFrom.ifPresent(from -> request.put(NgControlServer.RECEIVED_FROM, receivedFrom(from)));
         return sdpOf(call(callId, request));
     }
 
@@ -108,6 +115,11 @@ public final class NgMediaRelay implements MediaRelay {
         request.put("command", name);
         request.put("call-id", callId);
         return request;
+    }
+
+    /** rtpengine's form of an address: {@code ["IP4", "192.0.2.1"]}. */
+    private static List<String> receivedFrom(InetAddress address) {
+        return List.of(address instanceof Inet6Address ? "IP6" : "IP4", NetUtil.toAddressString(address));
     }
 
     private static String sdpOf(Map<String, Object> reply) throws MediaRelayException {

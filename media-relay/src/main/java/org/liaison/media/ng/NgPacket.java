@@ -1,6 +1,11 @@
 package org.liaison.media.ng;
 
+import io.netty.util.NetUtil;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -41,6 +46,29 @@ record NgPacket(String cookie, Map<String, Object> body) {
     Optional<String> text(String key) {
         Object value = body.get(key);
         return value instanceof String ? Optional.of((String) value) : Optional.empty();
+    }
+
+    /**
+     * An address given as rtpengine does ({@code received-from}: a list of the family,
+     * {@code "IP4"} or {@code "IP6"}, and the literal address), if present. Host names are refused,
+     * never looked up.
+     */
+    Optional<InetAddress> address(String key) throws NgException {
+        Object value = body.get(key);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!(value instanceof List<?> pair) || pair.size() != 2 || !(pair.get(0) instanceof String family)
+                || !(pair.get(1) instanceof String literal)) {
+            throw new NgException(key + " must be a list of \"IP4\" or \"IP6\" and an address");
+        }
+        InetAddress address = NetUtil.createInetAddressFromIpAddressString(literal);
+        boolean familyMatches = "IP4".equals(family) ? address instanceof Inet4Address
+                : "IP6".equals(family) && address instanceof Inet6Address;
+        if (!familyMatches) {
+            throw new NgException(key + ": \"" + literal + "\" is not an " + family + " address");
+        }
+        return Optional.of(address);
     }
 
     /** A text value that must be present. */

@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import org.liaison.media.MediaRelayException;
 
 /**
@@ -25,6 +27,7 @@ final class MediaStream {
     private final InetAddress relayAddress;
     private final EventLoop loop;
     private final long learningNanos;
+    private final LongAdder unverifiedLocks;
     // the even ports of the side's pairs, 0 until bound
     private int portA;
     private int portB;
@@ -32,32 +35,36 @@ final class MediaStream {
     private final Leg rtpB;
     private Leg rtcpA;
     private Leg rtcpB;
-    // where each side's SDP last put RTCP, for RTCP legs bound after the offer
+    // where each side's SDP last put RTCP and where it was signalled from, for RTCP legs bound after the offer
     private InetSocketAddress rtcpOfA;
     private InetSocketAddress rtcpOfB;
+    private Optional<InetAddress> signalledFromA = Optional.empty();
+    private Optional<InetAddress> signalledFromB = Optional.empty();
 
     private MediaStream(RelayTransport transport, PortAllocator allocator, InetAddress relayAddress,
-            long learningNanos) {
+            long learningNanos, LongAdder unverifiedLocks) {
         this.transport = transport;
         this.allocator = allocator;
         this.relayAddress = relayAddress;
         this.loop = transport.nextLoop();
         this.learningNanos = learningNanos;
-        this.rtpA = new Leg(new SourceLock(learningNanos));
-        this.rtpB = new Leg(new SourceLock(learningNanos));
+        this.unverifiedLocks = unverifiedLocks;
+        this.rtpA = newLeg();
+        this.rtpB = newLeg();
         Leg.pair(rtpA, rtpB);
     }
 
     /**
      * A stream with both sides' sockets bound: RTP, and RTCP unless {@code rtcpMux}. Pairs whose
-     * ports another process holds are skipped.
+     * ports another process holds are skipped. Its source locks count their unverified locks in
+     * {@code unverifiedLocks}.
      */
     static MediaStream open(RelayTransport transport, PortAllocator allocator, InetAddress relayAddress,
-            long learningNanos, boolean rtcpMux) throws MediaRelayException {
-        MediaStream stream = new MediaStream(transport, allocator, relayAddress, learningNanos);
+            long learningNanos, LongAdder unverifiedLocks, boolean rtcpMux) throws MediaRelayException {
+        MediaStream stream = new MediaStream(transport, allocator, relayAddress, learningNanos, unverifiedLocks);
         if (!rtcpMux) {
-            stream.rtcpA = new Leg(new SourceLock(learningNanos));
-            stream.rtcpB = new Leg(new SourceLock(learningNanos));
+            stream.rtcpA = stream.newLeg();
+            stream.rtcpB = stream.newLeg();
             Leg.pair(stream.rtcpA, stream.rtcpB);
         }
         try {
@@ -79,8 +86,8 @@ final class MediaStream {
         if (rtcpA != null) {
             return;
         }
-        Leg a = new Leg(new SourceLock(learningNanos));
-        Leg b = new Leg(new SourceLock(learningNanos));
+        Leg a = newLeg();
+        Leg b = newLeg();
         Channel socketA = bind(a, portA + 1);
         Channel socketB = socketA == null ? null : bind(b, portB + 1);
         if (socketB == null) {
@@ -92,10 +99,10 @@ final class MediaStream {
         Leg.pair(a, b);
         onLoop(() -> {
             if (rtcpOfA != null) {
-                a.lock.expect(rtcpOfA, true);
+                a.lock.expect(rtcpOfA, signalledFromA, true);
             }
             if (rtcpOfB != null) {
-                b.lock.expect(rtcpOfB, true);
+                b.lock.expect(rtcpOfB, signalledFromB, true);
             }
         });
         rtcpA = a;
@@ -114,20 +121,23 @@ final class MediaStream {
 
     /**
      * New SDP for {@code side}: where its endpoint receives RTP, and RTCP when that has its own
-     * port; see {@link SourceLock#expect}.
+     * port, and where that SDP was signalled from; see {@link SourceLock#expect}.
      */
-    void expect(Side side, InetSocketAddress rtp, InetSocketAddress rtcp, boolean relearn) {
+    void expect(Side side, InetSocketAddress rtp, InetSocketAddress rtcp, Optional<InetAddress> signalledFrom,
+            boolean relearn) {
         if (side == Side.A) {
             rtcpOfA = rtcp;
+            signalledFromA = signalledFrom;
         } else {
             rtcpOfB = rtcp;
+            signalledFromB = signalledFrom;
         }
         Leg rtpLeg = rtp(side);
         Leg rtcpLeg = rtcp(side);
         onLoop(() -> {
-            rtpLeg.lock.expect(rtp, relearn);
+            rtpLeg.lock.expect(rtp, signalledFrom, relearn);
             if (rtcpLeg != null) {
-                rtcpLeg.lock.expect(rtcp, relearn);
+                rtcpLeg.lock.expect(rtcp, signalledFrom, relearn);
             }
         });
     }
@@ -197,6 +207,10 @@ final class MediaStream {
      */
     private void onLoop(Runnable change) {
         loop.submit(change).syncUninterruptibly();
+    }
+
+    private Leg newLeg() {
+        return new Leg(new SourceLock(learningNanos, unverifiedLocks));
     }
 
     private Leg rtp(Side side) {

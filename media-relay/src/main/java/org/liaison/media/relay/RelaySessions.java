@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.liaison.media.CallStats;
 import org.liaison.media.MediaRelay;
 import org.liaison.media.MediaRelayException;
@@ -39,6 +40,7 @@ public final class RelaySessions implements MediaRelay {
     private final PortAllocator ports;
     private final ScheduledExecutorService timeouts;
     private final Map<String, Call> calls = new HashMap<>();
+    private final LongAdder unverifiedLocks = new LongAdder();
 
     private RelaySessions(RelayConfig config) {
         this.config = config;
@@ -59,8 +61,8 @@ public final class RelaySessions implements MediaRelay {
     }
 
     @Override
-    public synchronized String offer(String callId, String fromTag, Optional<String> toTag, String sdp)
-            throws MediaRelayException {
+    public synchronized String offer(String callId, String fromTag, Optional<String> toTag, String sdp,
+            Optional<InetAddress> signalledFrom) throws MediaRelayException {
         SessionDescription description = SessionDescription.parse(sdp);
         Call call = calls.get(callId);
         boolean newCall = call == null;
@@ -76,7 +78,7 @@ public final class RelaySessions implements MediaRelay {
             call.tagB = fromTag;
         }
         try {
-            relay(call, description, side, relearn, true);
+            relay(call, description, side, signalledFrom, relearn, true);
         } catch (MediaRelayException e) {
             if (newCall) {
                 end(call, "refused: " + e.getMessage());
@@ -87,8 +89,8 @@ public final class RelaySessions implements MediaRelay {
     }
 
     @Override
-    public synchronized String answer(String callId, String fromTag, String toTag, String sdp)
-            throws MediaRelayException {
+    public synchronized String answer(String callId, String fromTag, String toTag, String sdp,
+            Optional<InetAddress> signalledFrom) throws MediaRelayException {
         SessionDescription description = SessionDescription.parse(sdp);
         Call call = calls.get(callId);
         if (call == null) {
@@ -100,7 +102,7 @@ public final class RelaySessions implements MediaRelay {
             call.tagB = toTag;
             call.answered = true;
         }
-        relay(call, description, side, relearn, false);
+        relay(call, description, side, signalledFrom, relearn, false);
         return description.toString();
     }
 
@@ -134,6 +136,14 @@ public final class RelaySessions implements MediaRelay {
         return ports.inUse() * 2;
     }
 
+    /**
+     * Endpoints locked onto the first source at all, unchecked: private SDP address and no
+     * signalled-from address (see {@link SourceLock}, rule 4). Each is also logged.
+     */
+    public long unverifiedLocks() {
+        return unverifiedLocks.sum();
+    }
+
     @Override
     public void close() {
         timeouts.shutdownNow();
@@ -157,9 +167,12 @@ public final class RelaySessions implements MediaRelay {
         return toTag.isPresent() && toTag.get().equals(call.tagA) ? Side.B : Side.A;
     }
 
-    /** Updates {@code side}'s endpoints from its SDP and rewrites the SDP to the other side's relay ports. */
-    private void relay(Call call, SessionDescription description, Side side, boolean relearn, boolean isOffer)
-            throws MediaRelayException {
+    /**
+     * Updates {@code side}'s endpoints from its SDP (signalled from {@code signalledFrom}) and rewrites
+     * the SDP to the other side's relay ports.
+     */
+    private void relay(Call call, SessionDescription description, Side side, Optional<InetAddress> signalledFrom,
+            boolean relearn, boolean isOffer) throws MediaRelayException {
         List<MediaDescription> media = description.media();
         if (!isOffer && media.size() > call.streams.size()) {
             throw new MediaRelayException(MediaRelayException.Reason.BAD_SDP,
@@ -182,12 +195,12 @@ public final class RelaySessions implements MediaRelay {
                     continue; // the offer rejected it; nothing to relay
                 }
                 stream = MediaStream.open(transport, ports, config.address(), config.learningWindow().toNanos(),
-                        m.rtcpMux());
+                        unverifiedLocks, m.rtcpMux());
                 call.setStream(i, stream);
             } else if (!m.rtcpMux()) {
                 stream.needRtcp();
             }
-            stream.expect(side, m.rtpEndpoint(), m.rtcpEndpoint(), relearn);
+            stream.expect(side, m.rtpEndpoint(), m.rtcpEndpoint(), signalledFrom, relearn);
             m.relayVia(config.address(), stream.rtpPort(other), stream.rtcpPort(other));
         }
         description.relayVia(config.address());

@@ -3,6 +3,10 @@ package org.liaison.media.relay;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which source a relay port accepts packets from, and where packets for that endpoint go: the
@@ -11,14 +15,21 @@ import java.net.InetSocketAddress;
  *
  * <p>The rule, for one endpoint of one stream (RTP and RTCP each have their own):
  * <ol>
- *   <li>The SDP names the expected address and port. Before any packet arrives, packets for the
- *       endpoint go to that address and port, unless it is private (see 3) or {@code 0.0.0.0}.</li>
+ *   <li>The SDP names the expected address and port; the SIP side may add the IP address the
+ *       offer or answer was <em>signalled from</em> (the request's or response's source; ng's
+ *       {@code received-from}). Before any packet arrives, packets for the endpoint go to the SDP
+ *       address and port, unless it is private (see 3) or unspecified ({@code 0.0.0.0}).</li>
  *   <li>The first packet received on the port opens the <em>learning window</em>
  *       ({@code relay.learning-seconds}). Within it, the first packet whose source IP equals the
- *       SDP address (any port: NAT rewrites ports) locks the endpoint to that exact source.</li>
- *   <li>If the SDP address is private (RFC 1918, RFC 6598 shared, link-local, IPv6 unique-local):
- *       a phone behind NAT that does not know its public address, the first source at all within
- *       the window locks the endpoint.</li>
+ *       SDP address or the signalled-from address (any port: NAT rewrites ports) locks the
+ *       endpoint to that exact source.</li>
+ *   <li>If the SDP address is private (RFC 1918, RFC 6598 shared, link-local, IPv6 unique-local:
+ *       a phone behind NAT that does not know its public address) or unspecified, only the
+ *       signalled-from IP can lock the endpoint.</li>
+ *   <li>Only when the SDP address is private and no signalled-from address is known (an ng caller
+ *       without {@code received-from}), the first source at all within the window locks the
+ *       endpoint. Such an unverified lock is counted and logged: a stranger sending first wins
+ *       it.</li>
  *   <li>Once locked, only that exact source (address and port) is accepted and packets go back to
  *       it; everything else is dropped as {@code wrong-source} and can never move the lock.</li>
  *   <li>If the window closes without a lock, the endpoint locks to the SDP address and port
@@ -30,22 +41,32 @@ import java.net.InetSocketAddress;
  * Not thread-safe: used on the stream's event loop only.
  */
 final class SourceLock {
+    private static final Logger log = LoggerFactory.getLogger(SourceLock.class);
+
     private final long windowNanos;
+    private final LongAdder unverifiedLocks;
     private InetSocketAddress expected;
+    private Optional<InetAddress> signalledFrom = Optional.empty();
     private boolean onHold;
     private boolean expectedPrivate;
     private long windowStart;
     private boolean windowOpen;
     private InetSocketAddress locked;
 
-    SourceLock(long windowNanos) {
+    /** {@code unverifiedLocks} counts the locks taken by rule 4. */
+    SourceLock(long windowNanos, LongAdder unverifiedLocks) {
         this.windowNanos = windowNanos;
+        this.unverifiedLocks = unverifiedLocks;
     }
 
-    /** The endpoint the SDP gives (its address {@code 0.0.0.0}/{@code ::} for hold); see rule 6. */
-    void expect(InetSocketAddress sdpEndpoint, boolean relearn) {
+    /**
+     * The endpoint the SDP gives (its address {@code 0.0.0.0}/{@code ::} for hold) and where that
+     * SDP was signalled from, if known; see rule 7.
+     */
+    void expect(InetSocketAddress sdpEndpoint, Optional<InetAddress> signalledFrom, boolean relearn) {
         boolean hold = sdpEndpoint.getAddress().isAnyLocalAddress();
         onHold = hold;
+        this.signalledFrom = signalledFrom;
         if (hold && !relearn) {
             return;
         }
@@ -62,22 +83,37 @@ final class SourceLock {
         if (locked != null) {
             return locked.equals(source);
         }
-        if (expected == null || expected.getAddress().isAnyLocalAddress()) {
+        if (expected == null) {
             return false;
         }
         if (!windowOpen) {
             windowOpen = true;
             windowStart = nowNanos;
         }
-        if (nowNanos - windowStart <= windowNanos) {
-            if (expectedPrivate || expected.getAddress().equals(source.getAddress())) {
-                locked = source;
-                return true;
-            }
-            return false;
+        if (nowNanos - windowStart > windowNanos) {
+            locked = expected; // rule 6
+            return locked.equals(source);
         }
-        locked = expected;
-        return locked.equals(source);
+        if (isExpectedSource(source.getAddress())) {
+            locked = source;
+            return true;
+        }
+        if (expectedPrivate && signalledFrom.isEmpty()) {
+            locked = source;
+            unverifiedLocks.increment();
+            log.warn("media relay: endpoint with private SDP address {} locked onto the first source {}, "
+                    + "unchecked: no signalled-from address (an ng caller without received-from)",
+                    expected.getAddress().getHostAddress(), source);
+            return true;
+        }
+        return false;
+    }
+
+    /** Rules 2 and 3: a private or unspecified SDP address is no evidence, the signalling source is. */
+    private boolean isExpectedSource(InetAddress source) {
+        boolean sdpUsable = !expectedPrivate && !expected.getAddress().isAnyLocalAddress();
+        return (sdpUsable && expected.getAddress().equals(source))
+                || (signalledFrom.isPresent() && signalledFrom.get().equals(source));
     }
 
     /** Where packets for this endpoint go now, or null: nothing known yet, or on hold. */
@@ -94,6 +130,7 @@ final class SourceLock {
     /** Forgets the endpoint: its device left the call (a fork's delete). */
     void clear() {
         expected = null;
+        signalledFrom = Optional.empty();
         locked = null;
         windowOpen = false;
         onHold = false;

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.liaison.media.CallStats;
@@ -61,6 +62,36 @@ class NgRoundTripTest {
         client.delete("c1", Optional.empty());
         assertEquals(Optional.empty(), relay.query("c1"));
         assertEquals(Optional.empty(), client.query("c1"));
+    }
+
+    @Test
+    void receivedFromTravelsWithOfferAndAnswerAndReachesTheRelay() throws Exception {
+        SignalledFromRecorder recorder = new SignalledFromRecorder();
+        relay = recorder;
+        server = NgControlServer.start(relay, new InetSocketAddress(LOOPBACK, 0));
+        client = NgMediaRelay.to(List.of(new InetSocketAddress(LOOPBACK, server.port())));
+        InetAddress v6 = InetAddress.getByName("2001:db8::7");
+
+        client.offer("c1", "ta", Optional.empty(), sdp(4000), Optional.of(LOOPBACK));
+        client.answer("c1", "ta", "tb", sdp(5000), Optional.of(v6));
+        client.offer("c1", "ta", Optional.of("tb"), sdp(4000));
+        assertEquals(List.of(Optional.of(LOOPBACK), Optional.of(v6), Optional.empty()), recorder.signalledFrom);
+    }
+
+    @Test
+    void receivedFromAsKamailioSendsItIsReadAndAHostNameIsRefused() throws Exception {
+        SignalledFromRecorder recorder = new SignalledFromRecorder();
+        relay = recorder;
+        server = NgControlServer.start(relay, new InetSocketAddress(LOOPBACK, 0));
+        String offer = "d7:command5:offer7:call-id2:c18:from-tag2:ta3:sdp1:x13:received-froml3:IP412:198.51.100.9ee";
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            socket.setSoTimeout(2000);
+            assertEquals("k1 d6:result2:ok3:sdp1:xe", exchange(socket, "k1 " + offer));
+            assertEquals(List.of(Optional.of(InetAddress.getByName("198.51.100.9"))), recorder.signalledFrom);
+
+            String byName = offer.replace("12:198.51.100.9", "11:example.org");
+            assertTrue(exchange(socket, "k2 " + byName).contains("6:result5:error"), "a host name is never looked up");
+        }
     }
 
     @Test
@@ -118,6 +149,37 @@ class NgRoundTripTest {
         DatagramPacket reply = new DatagramPacket(in, in.length);
         socket.receive(reply);
         return new String(in, 0, reply.getLength(), StandardCharsets.UTF_8);
+    }
+
+    /** A relay that only records the signalled-from address of each offer and answer, and echoes the SDP. */
+    private static final class SignalledFromRecorder implements MediaRelay {
+        final List<Optional<InetAddress>> signalledFrom = new CopyOnWriteArrayList<>();
+
+        @Override
+        public String offer(String callId, String fromTag, Optional<String> toTag, String sdp,
+                Optional<InetAddress> from) {
+            signalledFrom.add(from);
+            return sdp;
+        }
+
+        @Override
+        public String answer(String callId, String fromTag, String toTag, String sdp, Optional<InetAddress> from) {
+            signalledFrom.add(from);
+            return sdp;
+        }
+
+        @Override
+        public void delete(String callId, Optional<String> toTag) {
+        }
+
+        @Override
+        public Optional<CallStats> query(String callId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static String sdp(int port) {

@@ -11,7 +11,9 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +28,8 @@ class ForwardingHandlerTest {
     private static final byte[] SRTP = {(byte) 0x80, 0x00, 0x12, 0x34, 0, 0, 0, 1, 0x11, 0x22, 0x33, 0x44,
             (byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 0x55};
 
-    private final Leg legA = new Leg(new SourceLock(TimeUnit.SECONDS.toNanos(3)));
-    private final Leg legB = new Leg(new SourceLock(TimeUnit.SECONDS.toNanos(3)));
+    private final Leg legA = new Leg(new SourceLock(TimeUnit.SECONDS.toNanos(3), new LongAdder()));
+    private final Leg legB = new Leg(new SourceLock(TimeUnit.SECONDS.toNanos(3), new LongAdder()));
     private final EmbeddedChannel portA = new EmbeddedChannel(new ForwardingHandler(legA));
     private final EmbeddedChannel portB = new EmbeddedChannel(new ForwardingHandler(legB));
 
@@ -45,8 +47,8 @@ class ForwardingHandlerTest {
 
     @Test
     void packetFromAGoesOutOfBsPortToBByteForByte() {
-        legA.lock.expect(PHONE_A, true);
-        legB.lock.expect(PHONE_B, true);
+        legA.lock.expect(PHONE_A, Optional.empty(), true);
+        legB.lock.expect(PHONE_B, Optional.empty(), true);
 
         portA.writeInbound(packet(PHONE_A, RELAY_A));
 
@@ -61,8 +63,8 @@ class ForwardingHandlerTest {
 
     @Test
     void strangerIsDroppedAsWrongSourceAndNeverRedirectsTheStream() {
-        legA.lock.expect(PHONE_A, true);
-        legB.lock.expect(PHONE_B, true);
+        legA.lock.expect(PHONE_A, Optional.empty(), true);
+        legB.lock.expect(PHONE_B, Optional.empty(), true);
         portA.writeInbound(packet(PHONE_A, RELAY_A));
         ((DatagramPacket) portB.readOutbound()).release();
 
@@ -81,7 +83,7 @@ class ForwardingHandlerTest {
 
     @Test
     void withoutAnAnswerPacketsAreDroppedAsNoPeer() {
-        legA.lock.expect(PHONE_A, true);
+        legA.lock.expect(PHONE_A, Optional.empty(), true);
 
         portA.writeInbound(packet(PHONE_A, RELAY_A));
 

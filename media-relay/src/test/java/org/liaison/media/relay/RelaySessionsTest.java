@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -84,6 +85,44 @@ class RelaySessionsTest {
             b.send(bytes("b2"), relayForB);
             assertArrayEquals(bytes("b2"), a.receive(2000), "A gets B's packet, not the injected one");
         }
+    }
+
+    @Test
+    void strangerSendingFirstToAPhoneBehindNatDoesNotWinTheLockTheSignalledAddressDoes() throws Exception {
+        relay = start(8, Duration.ofSeconds(60));
+        // phone A behind NAT: its SDP names its private address, its INVITE came from 127.0.0.1
+        String natOffer = a.sdp().replace("c=IN IP4 127.0.0.1", "c=IN IP4 10.0.0.20");
+        int relayForB = Endpoint.relayPort(relay.offer(CALL, "ta", Optional.empty(), natOffer,
+                Optional.of(loopback())));
+        int relayForA = Endpoint.relayPort(relay.answer(CALL, "ta", "tb", b.sdp(), Optional.of(loopback())));
+
+        try (DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0))) {
+            byte[] spray = bytes("rtp bleed probe");
+            attacker.send(new DatagramPacket(spray, spray.length, loopback(), relayForA));
+            Eventually.require(WAIT, "the stranger's packet dropped",
+                    () -> drops().getOrDefault("wrong-source", 0L) == 1L);
+
+            a.send(bytes("from the phone"), relayForA);
+            assertArrayEquals(bytes("from the phone"), b.receive(2000), "B gets the phone's packet, not the probe");
+            b.send(bytes("to the phone"), relayForB);
+            assertArrayEquals(bytes("to the phone"), a.receive(2000), "media goes back to the learned phone");
+            attacker.send(new DatagramPacket(spray, spray.length, loopback(), relayForA));
+            Eventually.require(WAIT, "the stranger is still refused after the lock",
+                    () -> drops().getOrDefault("wrong-source", 0L) == 2L);
+        }
+        assertEquals(0, relay.unverifiedLocks(), "every lock was checked against the signalling address");
+    }
+
+    @Test
+    void privateSdpAddressWithoutSignalledFromFallsBackToTheFirstSourceAndCountsIt() throws Exception {
+        relay = start(8, Duration.ofSeconds(60));
+        String natOffer = a.sdp().replace("c=IN IP4 127.0.0.1", "c=IN IP4 10.0.0.20");
+        relay.offer(CALL, "ta", Optional.empty(), natOffer);
+        int relayForA = Endpoint.relayPort(relay.answer(CALL, "ta", "tb", b.sdp()));
+
+        a.send(bytes("first source"), relayForA);
+        assertArrayEquals(bytes("first source"), b.receive(2000));
+        assertEquals(1, relay.unverifiedLocks());
     }
 
     @Test

@@ -9,7 +9,9 @@ import io.netty.channel.epoll.Epoll;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,16 +26,16 @@ class RelayTransportTest {
         try (RelayTransport transport = new RelayTransport(epoll);
                 Endpoint a = new Endpoint(); Endpoint b = new Endpoint()) {
             EventLoop loop = transport.nextLoop();
-            Leg legA = new Leg(new SourceLock(TimeUnit.SECONDS.toNanos(3)));
-            Leg legB = new Leg(new SourceLock(TimeUnit.SECONDS.toNanos(3)));
+            Leg legA = new Leg(new SourceLock(TimeUnit.SECONDS.toNanos(3), new LongAdder()));
+            Leg legB = new Leg(new SourceLock(TimeUnit.SECONDS.toNanos(3), new LongAdder()));
             Channel portA = transport.bind(loop, new InetSocketAddress(loopback, 0), new ForwardingHandler(legA));
             Channel portB = transport.bind(loop, new InetSocketAddress(loopback, 0), new ForwardingHandler(legB));
             legA.attach(portA);
             legB.attach(portB);
             Leg.pair(legA, legB);
             loop.submit(() -> {
-                legA.lock.expect(new InetSocketAddress(loopback, a.port()), true);
-                legB.lock.expect(new InetSocketAddress(loopback, b.port()), true);
+                legA.lock.expect(new InetSocketAddress(loopback, a.port()), Optional.empty(), true);
+                legB.lock.expect(new InetSocketAddress(loopback, b.port()), Optional.empty(), true);
             }).sync();
 
             a.send(bytes("from A"), ((InetSocketAddress) portA.localAddress()).getPort());

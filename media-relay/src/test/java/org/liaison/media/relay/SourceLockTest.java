@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 
 class SourceLockTest {
@@ -16,17 +19,23 @@ class SourceLockTest {
     private static final InetSocketAddress NATTED = endpoint("192.0.2.10", 61234);
     private static final InetSocketAddress ATTACKER = endpoint("198.51.100.66", 4000);
 
-    private final SourceLock lock = new SourceLock(WINDOW);
+    private static final Optional<InetAddress> NOT_SIGNALLED = Optional.empty();
+    private static final InetSocketAddress NATTED_PHONE_SDP = endpoint("10.0.0.20", 7078);
+    private static final InetSocketAddress NAT_PUBLIC_SIDE = endpoint("203.0.113.5", 40001);
+    private static final Optional<InetAddress> SIGNALLED_FROM_NAT = Optional.of(NAT_PUBLIC_SIDE.getAddress());
+
+    private final LongAdder unverifiedLocks = new LongAdder();
+    private final SourceLock lock = new SourceLock(WINDOW, unverifiedLocks);
 
     @Test
     void beforeAnyPacketMediaGoesToTheSdpEndpoint() {
-        lock.expect(SDP, true);
+        lock.expect(SDP, NOT_SIGNALLED, true);
         assertEquals(SDP, lock.destination());
     }
 
     @Test
     void learnsTheFirstSourceWithTheSdpAddressOnAnyPortAndLocksOntoIt() {
-        lock.expect(SDP, true);
+        lock.expect(SDP, NOT_SIGNALLED, true);
         assertFalse(lock.admit(ATTACKER, T0), "another address is not learned");
         assertTrue(lock.admit(NATTED, T0 + 1000));
         assertEquals(NATTED, lock.destination());
@@ -36,19 +45,78 @@ class SourceLockTest {
     }
 
     @Test
-    void privateSdpAddressLearnsTheFirstSourceAtAllButStillOnlyOne() {
-        InetSocketAddress nattedPhone = endpoint("192.168.1.20", 7078);
-        InetSocketAddress publicSide = endpoint("203.0.113.5", 40001);
-        lock.expect(nattedPhone, true);
+    void publicSdpAddressAlsoAcceptsTheSignalledFromAddress() {
+        InetSocketAddress fromSignalling = endpoint("203.0.113.5", 50000);
+        lock.expect(SDP, Optional.of(fromSignalling.getAddress()), true);
+        assertFalse(lock.admit(ATTACKER, T0));
+        assertTrue(lock.admit(fromSignalling, T0 + 1), "a multi-homed phone sends from where it signals");
+        assertFalse(lock.admit(NATTED, T0 + 2), "locked: the SDP address on another port is another source");
+        assertEquals(fromSignalling, lock.destination());
+    }
+
+    @Test
+    void privateSdpAddressLearnsOnlyTheSignalledFromAddressEvenWhenAStrangerSendsFirst() {
+        lock.expect(NATTED_PHONE_SDP, SIGNALLED_FROM_NAT, true);
         assertNull(lock.destination(), "nothing is sent to a private address before learning");
-        assertTrue(lock.admit(publicSide, T0));
-        assertFalse(lock.admit(ATTACKER, T0 + 1));
-        assertEquals(publicSide, lock.destination());
+        assertFalse(lock.admit(ATTACKER, T0), "RTP Bleed: the first source is not trusted");
+        assertFalse(lock.admit(NATTED_PHONE_SDP, T0 + 1), "nor the private SDP address itself");
+        assertTrue(lock.admit(NAT_PUBLIC_SIDE, T0 + 2), "the NAT's address, on whatever port it mapped");
+        assertFalse(lock.admit(ATTACKER, T0 + 3));
+        assertEquals(NAT_PUBLIC_SIDE, lock.destination());
+        assertEquals(0, unverifiedLocks.sum());
+    }
+
+    @Test
+    void privateSdpAddressWithoutSignalledFromFallsBackToTheFirstSourceAndCountsIt() {
+        lock.expect(NATTED_PHONE_SDP, NOT_SIGNALLED, true);
+        assertTrue(lock.admit(NAT_PUBLIC_SIDE, T0), "an ng caller without received-from: first source at all");
+        assertFalse(lock.admit(ATTACKER, T0 + 1), "but still only one");
+        assertEquals(NAT_PUBLIC_SIDE, lock.destination());
+        assertEquals(1, unverifiedLocks.sum(), "the unchecked lock is counted");
+    }
+
+    @Test
+    void publicSdpAddressNeverFallsBackToTheFirstSource() {
+        lock.expect(SDP, NOT_SIGNALLED, true);
+        assertFalse(lock.admit(ATTACKER, T0));
+        assertEquals(0, unverifiedLocks.sum());
+    }
+
+    @Test
+    void unspecifiedSdpAddressLearnsOnlyTheSignalledFromAddress() {
+        InetSocketAddress heldFromTheStart = endpoint("0.0.0.0", 7078);
+        lock.expect(heldFromTheStart, SIGNALLED_FROM_NAT, true);
+        assertFalse(lock.admit(ATTACKER, T0));
+        assertTrue(lock.admit(NAT_PUBLIC_SIDE, T0 + 1));
+        assertNull(lock.destination(), "on hold: nothing is sent");
+
+        SourceLock unsignalled = new SourceLock(WINDOW, unverifiedLocks);
+        unsignalled.expect(heldFromTheStart, NOT_SIGNALLED, true);
+        assertFalse(unsignalled.admit(NAT_PUBLIC_SIDE, T0), "no address known at all: nothing is learned");
+        assertEquals(0, unverifiedLocks.sum());
+    }
+
+    @Test
+    void privateSdpAddressWindowClosingWithoutTheSignalledSourceLocksToTheSdpEndpoint() {
+        lock.expect(NATTED_PHONE_SDP, SIGNALLED_FROM_NAT, true);
+        assertFalse(lock.admit(ATTACKER, T0));
+        assertFalse(lock.admit(NAT_PUBLIC_SIDE, T0 + WINDOW + 1), "too late to learn");
+        assertEquals(NATTED_PHONE_SDP, lock.destination());
+    }
+
+    @Test
+    void reOfferSignalledFromElsewhereIsWhatTheNextLearningChecks() {
+        lock.expect(NATTED_PHONE_SDP, SIGNALLED_FROM_NAT, true);
+        assertTrue(lock.admit(NAT_PUBLIC_SIDE, T0));
+        InetSocketAddress roamed = endpoint("198.51.100.20", 41000);
+        lock.expect(endpoint("10.9.9.9", 7078), Optional.of(roamed.getAddress()), false);
+        assertFalse(lock.admit(NAT_PUBLIC_SIDE, T0 + 1), "a new SDP address relearns");
+        assertTrue(lock.admit(roamed, T0 + 2));
     }
 
     @Test
     void afterTheWindowWithoutAMatchOnlyTheExactSdpEndpointIsAccepted() {
-        lock.expect(SDP, true);
+        lock.expect(SDP, NOT_SIGNALLED, true);
         assertFalse(lock.admit(ATTACKER, T0), "opens the window, is not learned");
         assertFalse(lock.admit(NATTED, T0 + WINDOW + 1), "window over: the SDP address on another port is refused");
         assertTrue(lock.admit(SDP, T0 + WINDOW + 2));
@@ -57,35 +125,35 @@ class SourceLockTest {
 
     @Test
     void reInviteWithTheSameAddressKeepsTheLockAndAnotherAddressRelearns() {
-        lock.expect(SDP, true);
+        lock.expect(SDP, NOT_SIGNALLED, true);
         assertTrue(lock.admit(NATTED, T0));
-        lock.expect(endpoint("192.0.2.10", 4002), false);
+        lock.expect(endpoint("192.0.2.10", 4002), NOT_SIGNALLED, false);
         assertFalse(lock.admit(endpoint("192.0.2.10", 4002), T0 + 1),
                 "same address: still locked to the learned source");
         assertTrue(lock.admit(NATTED, T0 + 2));
 
         InetSocketAddress moved = endpoint("192.0.2.99", 5000);
-        lock.expect(moved, false);
+        lock.expect(moved, NOT_SIGNALLED, false);
         assertFalse(lock.admit(NATTED, T0 + 3), "the old source is no longer the endpoint");
         assertTrue(lock.admit(moved, T0 + 4));
     }
 
     @Test
     void holdAddressStopsSendingButKeepsTheLockForResume() {
-        lock.expect(SDP, true);
+        lock.expect(SDP, NOT_SIGNALLED, true);
         assertTrue(lock.admit(NATTED, T0));
-        lock.expect(endpoint("0.0.0.0", 4000), false);
+        lock.expect(endpoint("0.0.0.0", 4000), NOT_SIGNALLED, false);
         assertNull(lock.destination(), "RFC 3264 hold: nothing is sent to 0.0.0.0");
         assertTrue(lock.admit(NATTED, T0 + 1), "the held phone may still send (music on hold)");
-        lock.expect(SDP, false);
+        lock.expect(SDP, NOT_SIGNALLED, false);
         assertEquals(NATTED, lock.destination());
     }
 
     @Test
     void anotherDeviceAnsweringRelearnsEvenOnTheSameAddress() {
-        lock.expect(SDP, true);
+        lock.expect(SDP, NOT_SIGNALLED, true);
         assertTrue(lock.admit(NATTED, T0));
-        lock.expect(endpoint("192.0.2.10", 4010), true);
+        lock.expect(endpoint("192.0.2.10", 4010), NOT_SIGNALLED, true);
         assertTrue(lock.admit(endpoint("192.0.2.10", 4010), T0 + WINDOW * 2));
     }
 
