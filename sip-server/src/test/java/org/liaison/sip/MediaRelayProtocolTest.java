@@ -40,15 +40,17 @@ class MediaRelayProtocolTest {
 
     @BeforeEach
     void start() throws Exception {
-        startServer("media.encryption", "optional");
+        startServer("127.0.0.1", "127.0.0.1");
     }
 
-    private void startServer(String key, String value) throws Exception {
+    /** Alice on 127.0.0.1; Bob's phone registered over {@code bobHost}, one of {@code sipAddresses}. */
+    private void startServer(String sipAddresses, String bobHost) throws Exception {
         relay = new FakeMediaRelay();
         server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .mediaRelay(relay).property(key, value).start(root.resolve(key + "-" + value));
+                .mediaRelay(relay).property("media.encryption", "optional").property("sip.address", sipAddresses)
+                .start(root.resolve("bob-on-" + bobHost.replace(':', '_')));
         alice = new TestUa("alice", server);
-        bob = new TestUa("bob", server);
+        bob = new TestUa("bob", server, false, bobHost);
         assertEquals(200, bob.register("bob-secret", "").status());
     }
 
@@ -78,6 +80,31 @@ class MediaRelayProtocolTest {
         String caller = callerTag(invite);
         assertEquals(List.of("offer " + callId + " " + caller + " -", "answer " + callId + " " + caller + " bobtag",
                 "delete " + callId + " -"), relay.events());
+    }
+
+    @Test
+    void theRelayLearnsEachSidesMediaFromWhereItsOfferOrAnswerWasSignalled() throws Exception {
+        stop();
+        startServer("127.0.0.1, ::1", "::1");
+        Dialog call = answeredCall(UUID.randomUUID().toString());
+        offerAndAnswer(bob, Calls.withSdp(Calls.fromCallee(bob, call.invite(), "bobtag", "INVITE", 1), ANSWER),
+                alice, Calls.SDP);
+
+        assertEquals(List.of("offer 127.0.0.1", "answer 0:0:0:0:0:0:0:1", "offer 0:0:0:0:0:0:0:1",
+                "answer 127.0.0.1"), relay.signalledFrom(), "INVITE from Alice, 200 from Bob, re-INVITE from Bob, 200");
+    }
+
+    @Test
+    void aLateOfferIsLearnedFromTheDeviceAndItsAnswerFromTheAcksSender() throws Exception {
+        stop();
+        startServer("127.0.0.1, ::1", "::1");
+        Calls.sendAuthenticated(alice, "alice-secret", BOB, UUID.randomUUID().toString(), "");
+        bob.respond(bob.awaitRequest("INVITE"), 200, "OK", "bobtag", SDP_TYPE, ANSWER);
+        SipText ok = alice.awaitResponse("INVITE", 200);
+        alice.send(Calls.withSdp(Calls.fromCaller(alice, ok, "ACK", 2), Calls.SDP));
+        bob.awaitRequest("ACK");
+
+        assertEquals(List.of("offer 0:0:0:0:0:0:0:1", "answer 127.0.0.1"), relay.signalledFrom());
     }
 
     @Test

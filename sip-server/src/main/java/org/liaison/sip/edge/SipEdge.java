@@ -1,6 +1,7 @@
 package org.liaison.sip.edge;
 
 import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.stack.MessageChannel;
 import java.net.InetAddress;
@@ -244,7 +245,10 @@ public final class SipEdge implements SipListener, AutoCloseable {
 
     @Override
     public void processResponse(ResponseEvent event) {
-        forwarder.onResponse(event.getClientTransaction(), event.getResponse(), (SipProvider) event.getSource());
+        // the packet's source, not its Via: where the answering device really is (its media comes from there)
+        InetAddress from = ((SIPMessage) event.getResponse()).getRemoteAddress();
+        forwarder.onResponse(event.getClientTransaction(), event.getResponse(), (SipProvider) event.getSource(),
+                Optional.ofNullable(from));
     }
 
     @Override

@@ -70,7 +70,8 @@ public final class MediaAnchor {
                 return Optional.empty(); // late offer: it comes in the 2xx
             }
             try {
-                String sdp = relay.get().offer(callId(invite), fromTag(invite), Optional.empty(), offer.get().text());
+                String sdp = relay.get().offer(callId(invite), fromTag(invite), Optional.empty(), offer.get().text(),
+                        addressOf(source));
                 SessionDescription.replace(invite, sdp);
                 call.offered = true;
                 return Optional.empty();
@@ -103,14 +104,14 @@ public final class MediaAnchor {
             } else if (offer) {
                 try {
                     String rewritten = relay.get().offer(callId(request), fromTag(request),
-                            Optional.ofNullable(toTag(request)), sdp.get().text());
+                            Optional.ofNullable(toTag(request)), sdp.get().text(), addressOf(source));
                     SessionDescription.replace(request, rewritten);
                 } catch (MediaRelayException e) {
                     return Optional.of(refusalFor(e));
                 }
             } else if (Request.ACK.equals(method) && sdp.isPresent()) {
                 // the answer to the offer of the callee's 2xx: offerer = To tag, answerer = From tag
-                answer(request, toTag(request), fromTag(request), sdp.get());
+                answer(request, toTag(request), fromTag(request), sdp.get(), addressOf(source));
             }
             return Optional.empty();
         }
@@ -119,9 +120,10 @@ public final class MediaAnchor {
     /**
      * A response to a forwarded INVITE or UPDATE, before it goes upstream: its SDP is the answer
      * (or, when the request had none, the offer) of the device in its To tag; a failure of the
-     * first INVITE ends that device's leg.
+     * first INVITE ends that device's leg. {@code device}: the IP address the response came from,
+     * where the relay expects that device's media from.
      */
-    public void onResponse(Request request, Response response) {
+    public void onResponse(Request request, Response response, Optional<InetAddress> deviceAddress) {
         String method = request.getMethod();
         RelayedCall call = calls.get(callId(request));
         String device = toTag(response);
@@ -144,8 +146,8 @@ public final class MediaAnchor {
             boolean okToInvite = status >= 200 && Request.INVITE.equals(method);
             if (sdp.isPresent() && !(okToInvite && repeatSent(call, response))) {
                 boolean lateOffer = SessionDescription.of(request).isEmpty();
-                boolean sent = lateOffer ? lateOffer(response, device, fromTag(request), sdp.get())
-                        : answer(response, fromTag(request), device, sdp.get());
+                boolean sent = lateOffer ? lateOffer(response, device, fromTag(request), sdp.get(), deviceAddress)
+                        : answer(response, fromTag(request), device, sdp.get(), deviceAddress);
                 call.offered |= sent && lateOffer;
                 if (sent && firstInvite) {
                     call.forks.add(device);
@@ -239,9 +241,11 @@ public final class MediaAnchor {
         relay.get().delete(callId(message), Optional.empty());
     }
 
-    private boolean answer(Message message, String offerer, String answerer, SessionDescription sdp) {
+    private boolean answer(Message message, String offerer, String answerer, SessionDescription sdp,
+            Optional<InetAddress> signalledFrom) {
         try {
-            SessionDescription.replace(message, relay.get().answer(callId(message), offerer, answerer, sdp.text()));
+            SessionDescription.replace(message, relay.get().answer(callId(message), offerer, answerer, sdp.text(),
+                    signalledFrom));
             return true;
         } catch (MediaRelayException e) {
             // a proxy cannot refuse an answer: it goes on as it came, and the media may not flow
@@ -250,10 +254,11 @@ public final class MediaAnchor {
         }
     }
 
-    private boolean lateOffer(Response response, String offerer, String answerer, SessionDescription sdp) {
+    private boolean lateOffer(Response response, String offerer, String answerer, SessionDescription sdp,
+            Optional<InetAddress> signalledFrom) {
         try {
             SessionDescription.replace(response, relay.get().offer(callId(response), offerer,
-                    Optional.of(answerer), sdp.text()));
+                    Optional.of(answerer), sdp.text(), signalledFrom));
             return true;
         } catch (MediaRelayException e) {
             LOG.warn("relay refused the offer in a {} of call {}: {} ({})", response.getStatusCode(),
@@ -301,6 +306,11 @@ public final class MediaAnchor {
             }
         }
         return false;
+    }
+
+    /** Where a request came from: the relay learns that side's media only from there (see SourceLock). */
+    private static Optional<InetAddress> addressOf(Flow source) {
+        return Optional.ofNullable(IpLiteral.parse(source.remoteAddress()));
     }
 
     private static String sdpOf(Message message) {

@@ -195,8 +195,12 @@ public final class Forwarder {
     private record Originated(IntConsumer onFinal) {
     }
 
-    /** A response on one of our client transactions, or a stray 2xx retransmission (client == null). */
-    public void onResponse(ClientTransaction client, Response response, SipProvider receivedOn) {
+    /**
+     * A response on one of our client transactions, or a stray 2xx retransmission (client == null);
+     * {@code from}: the IP address it came from.
+     */
+    public void onResponse(ClientTransaction client, Response response, SipProvider receivedOn,
+            Optional<InetAddress> from) {
         if (client != null && client.getApplicationData() instanceof Originated o) {
             if (response.getStatusCode() >= 200) {
                 o.onFinal().accept(response.getStatusCode());
@@ -211,7 +215,7 @@ public final class Forwarder {
         int status = response.getStatusCode();
         synchronized (tx) {
             if (status > Response.TRYING) {
-                media.onResponse(tx.request, response);
+                media.onResponse(tx.request, response, from);
             }
             if (!branch.isPending()) {
                 // another 2xx of a forked INVITE after this branch ended is still forwarded (§16.7 step 5)

@@ -1,5 +1,6 @@
 package org.liaison.sip.testing;
 
+import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +14,8 @@ import org.liaison.media.MediaRelayException;
 
 /**
  * A media relay that records what the SIP side asked of it ("offer CALL-ID FROM-TAG TO-TAG",
- * "answer ...", "delete CALL-ID TO-TAG", "-" for no tag) and rewrites every c= line to
+ * "answer ...", "delete CALL-ID TO-TAG", "-" for no tag), apart from that where each offer and
+ * answer was signalled from ("offer ADDRESS", "answer -" when unknown), and rewrites every c= line to
  * {@link #ADDRESS} and every m= port to {@link #PORT}, so a test sees which SDP went through it.
  */
 public final class FakeMediaRelay implements MediaRelay {
@@ -21,6 +23,7 @@ public final class FakeMediaRelay implements MediaRelay {
     public static final int PORT = 35000;
 
     private final List<String> events = new CopyOnWriteArrayList<>();
+    private final List<String> signalledFrom = new CopyOnWriteArrayList<>();
     private final Set<String> calls = ConcurrentHashMap.newKeySet();
     private final Queue<MediaRelayException> failures = new ArrayDeque<>();
 
@@ -33,21 +36,29 @@ public final class FakeMediaRelay implements MediaRelay {
         return List.copyOf(events);
     }
 
+    public List<String> signalledFrom() {
+        return List.copyOf(signalledFrom);
+    }
+
     @Override
-    public String offer(String callId, String fromTag, Optional<String> toTag, String sdp) throws MediaRelayException {
+    public String offer(String callId, String fromTag, Optional<String> toTag, String sdp, Optional<InetAddress> from)
+            throws MediaRelayException {
         synchronized (this) {
             if (!failures.isEmpty()) {
                 throw failures.remove();
             }
         }
         events.add("offer " + callId + " " + fromTag + " " + toTag.orElse("-"));
+        signalledFrom.add("offer " + from.map(InetAddress::getHostAddress).orElse("-"));
         calls.add(callId);
         return rewrite(sdp);
     }
 
     @Override
-    public String answer(String callId, String fromTag, String toTag, String sdp) throws MediaRelayException {
+    public String answer(String callId, String fromTag, String toTag, String sdp, Optional<InetAddress> from)
+            throws MediaRelayException {
         events.add("answer " + callId + " " + fromTag + " " + toTag);
+        signalledFrom.add("answer " + from.map(InetAddress::getHostAddress).orElse("-"));
         if (!calls.contains(callId)) {
             throw new MediaRelayException(MediaRelayException.Reason.UNKNOWN_CALL, "no call " + callId);
         }
