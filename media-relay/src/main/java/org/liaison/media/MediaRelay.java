@@ -21,8 +21,9 @@ public interface MediaRelay extends AutoCloseable {
      * {@code toTag} the caller's). Returns the SDP to send on, pointing at the relay.
      *
      * <p>{@code signalledFrom}: the IP address the message carrying the offer came from (the
-     * request's source, or the answering device's for an offer in a 200), which the relay takes as
-     * that side's media source when the SDP address is private (ng: {@code received-from}).
+     * request's source, or the answering device's for an offer in a 200): the relay learns that
+     * side's media source from it, and only from it when the SDP address is private (ng:
+     * {@code received-from}).
      */
     String offer(String callId, String fromTag, Optional<String> toTag, String sdp, Optional<InetAddress> signalledFrom)
             throws MediaRelayException;
