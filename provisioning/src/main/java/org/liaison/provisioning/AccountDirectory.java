@@ -1,6 +1,7 @@
 package org.liaison.provisioning;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,4 +23,12 @@ public interface AccountDirectory {
 
     /** Every account, in file order. */
     Collection<Account> all();
+
+    /** The group a Request-URI's user part names: its id first, else its extension (groups.csv). */
+    Optional<Group> resolveGroup(String userPart);
+
+    /** The members of {@code group}, in file order (empty when no account names it). */
+    default List<Account> members(String group) {
+        return all().stream().filter(a -> a.groups().contains(group)).toList();
+    }
 }

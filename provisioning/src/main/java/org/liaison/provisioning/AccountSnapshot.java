@@ -20,6 +20,7 @@ public final class AccountSnapshot implements AccountDirectory {
     private final Map<String, Account> byExtension;
     private final Set<String> groupNames;
     private final Map<String, Group> groups;
+    private final Map<String, Group> groupsByExtension;
 
     private final List<Account> disabled;
 
@@ -47,6 +48,9 @@ public final class AccountSnapshot implements AccountDirectory {
         groupNames.forEach(name -> byId.put(name, Group.named(name)));
         defined.forEach(g -> byId.put(g.id(), g));
         this.groups = Collections.unmodifiableMap(byId);
+        this.groupsByExtension = defined.stream()
+                .filter(g -> g.extension().isPresent())
+                .collect(Collectors.toUnmodifiableMap(g -> g.extension().orElseThrow(), Function.identity()));
     }
 
     @Override
@@ -82,6 +86,12 @@ public final class AccountSnapshot implements AccountDirectory {
     /** The group {@code id}, defined or only named. */
     public Optional<Group> group(String id) {
         return Optional.ofNullable(groups.get(id.toLowerCase(Locale.ROOT)));
+    }
+
+    @Override
+    public Optional<Group> resolveGroup(String userPart) {
+        Optional<Group> byId = group(userPart);
+        return byId.isPresent() ? byId : Optional.ofNullable(groupsByExtension.get(userPart));
     }
 
     @Override

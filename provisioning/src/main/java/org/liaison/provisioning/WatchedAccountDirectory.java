@@ -120,6 +120,11 @@ public final class WatchedAccountDirectory implements AccountDirectory, AutoClos
         return current.all();
     }
 
+    @Override
+    public Optional<Group> resolveGroup(String userPart) {
+        return current.resolveGroup(userPart);
+    }
+
     /**
      * Reads the file now, whatever its timestamps say, and applies it when it is valid and
      * differs from the content being served.

@@ -77,6 +77,22 @@ class GroupsAndDisabledUsersTest {
     }
 
     @Test
+    void aGroupIsResolvedByItsIdOrItsExtensionAndListsItsMembers() throws Exception {
+        Path users = UsersCsvFiles.withUsers(dir.resolve("users.csv"), "alice,clrtxt:a,,1001,board;staff",
+                "bob,clrtxt:b,,1002,staff");
+        Path groups = write("groups.csv", GROUPS_HEADER + "\nboard,The Board,2001,members\n");
+
+        AccountSnapshot accounts = UsersFile.load(users, groups, REALM);
+
+        assertEquals("board", accounts.resolveGroup("Board").orElseThrow().id());
+        assertEquals("board", accounts.resolveGroup("2001").orElseThrow().id());
+        assertEquals("staff", accounts.resolveGroup("staff").orElseThrow().id());
+        assertEquals(Optional.empty(), accounts.resolveGroup("1001")); // a user's extension names no group
+        assertEquals(List.of("alice", "bob"), accounts.members("staff").stream().map(Account::username).toList());
+        assertEquals(List.of("alice"), accounts.members("board").stream().map(Account::username).toList());
+    }
+
+    @Test
     void anAbsentGroupsFileDefinesNoGroups() throws Exception {
         Path users = UsersCsvFiles.withUsers(dir.resolve("users.csv"), "alice,clrtxt:a,,1001,staff");
 

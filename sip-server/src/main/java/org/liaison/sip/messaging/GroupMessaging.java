@@ -47,13 +47,7 @@ public final class GroupMessaging {
 
     /** The members of {@code group} (empty when no account names it: then it is no group). */
     public List<Account> members(String group) {
-        List<Account> members = new ArrayList<>();
-        for (Account a : accounts.all()) {
-            if (a.groups().contains(group)) {
-                members.add(a);
-            }
-        }
-        return members;
+        return accounts.members(group);
     }
 
     /** Posts {@code request} from {@code sender} to {@code group}, whose {@code members} are known. */

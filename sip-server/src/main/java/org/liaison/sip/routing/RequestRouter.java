@@ -17,6 +17,7 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.provisioning.Account;
 import org.liaison.provisioning.AccountDirectory;
+import org.liaison.provisioning.Group;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.config.ClientCompatibility;
 import org.liaison.sip.config.DestinationPolicy;
@@ -143,7 +144,10 @@ public final class RequestRouter {
         return new Outcome.Respond(((RequestAuthenticator.Check.Challenge) check).response());
     }
 
-    /** A request to one of our users (or anywhere else): authenticated, then forked to every device. */
+    /**
+     * A request to one of our users (or anywhere else): authenticated, then forked to every device;
+     * an INVITE to a group rings every member's devices.
+     */
     private Outcome toUser(Request request, SipURI requestUri, Flow source) {
         InetAddress from = IpLiteral.parse(source.remoteAddress());
         if (from == null) {
@@ -178,7 +182,10 @@ public final class RequestRouter {
                 return groups.post(request, caller, name, members);
             }
         }
-        TargetResolver.Resolution resolution = ours ? targets.forUser(requestUri) : targets.foreign(requestUri);
+        Optional<Group> ringGroup = ours && Request.INVITE.equals(request.getMethod()) ? calledGroup(requestUri)
+                : Optional.empty();
+        TargetResolver.Resolution resolution = !ours ? targets.foreign(requestUri)
+                : ringGroup.isPresent() ? targets.forGroup(ringGroup.get(), caller) : targets.forUser(requestUri);
         Optional<String> recipient = ours && requestUri.getUser() != null && OfflineMessaging.isStorable(request)
                 ? accounts.resolve(requestUri.getUser().toLowerCase(Locale.ROOT)).map(Account::username)
                 : Optional.empty();
@@ -209,6 +216,15 @@ public final class RequestRouter {
         return new Outcome.Forward(request, found, DIALOG_CREATING.contains(request.getMethod()),
                 recipient.<java.util.function.Supplier<Response>>map(r -> () -> offline.storeForLater(request, r))
                         .orElse(null));
+    }
+
+    /** The group an INVITE's Request-URI names by id or extension, when it names no user (users come first). */
+    private Optional<Group> calledGroup(SipURI requestUri) {
+        if (requestUri.getUser() == null) {
+            return Optional.empty();
+        }
+        String userPart = requestUri.getUser().toLowerCase(Locale.ROOT);
+        return accounts.resolve(userPart).isPresent() ? Optional.empty() : accounts.resolveGroup(userPart);
     }
 
     /** In-dialog requests follow the route set we recorded; the Route token proves we did record it. */

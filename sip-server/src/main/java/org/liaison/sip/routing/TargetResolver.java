@@ -12,6 +12,7 @@ import javax.sip.address.URI;
 import javax.sip.message.Response;
 import org.liaison.provisioning.Account;
 import org.liaison.provisioning.AccountDirectory;
+import org.liaison.provisioning.Group;
 import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.edge.SipFactories;
@@ -69,6 +70,25 @@ public final class TargetResolver {
         List<Binding> bindings = locations.lookup(account.get().username());
         if (bindings.isEmpty()) {
             return new Resolution.NotFound(Response.TEMPORARILY_UNAVAILABLE, null);
+        }
+        return found(bindings);
+    }
+
+    /**
+     * A call to a ring group: every device of every member but the caller's, forked in parallel
+     * like a user's devices (RFC 3261 §16.5; the first 2xx wins). A members-only group takes calls
+     * from its members only, as only they see it in the directory.
+     */
+    Resolution forGroup(Group group, Account caller) {
+        List<Account> members = accounts.members(group.id());
+        if (group.visibility() == Group.Visibility.MEMBERS && !members.contains(caller)) {
+            return new Resolution.NotFound(Response.FORBIDDEN, "Not a member of " + group.id());
+        }
+        List<Binding> bindings = new ArrayList<>();
+        for (Account member : members) {
+            if (!member.equals(caller)) {
+                bindings.addAll(locations.lookup(member.username()));
+            }
         }
         return found(bindings);
     }
