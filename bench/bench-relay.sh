@@ -1,0 +1,309 @@
+#!/usr/bin/env bash
+# Media relay benchmark: Liaison's relay against a minimal C forwarder (and rtpengine, and no relay
+# at all), same load, same machine, same run, on 127.0.0.1 only.
+#
+#   bench/bench-relay.sh                                     # defaults below; prints markdown tables
+#   STREAMS="100" DURATION=3 REPEAT=1 STEP_UP=0 bench/bench-relay.sh     # a short smoke run
+#   TARGETS="liaison udprelay rtpengine direct" RTPENGINE_RUN=<script> bench/bench-relay.sh
+#
+# Load (bench/relay/rtpload.c): N streams = N calls, each sending 172-byte packets (RTP header +
+# 160 bytes, G.711 at 20 ms) 50 times a second each way: N streams put 100*N packets/s into the
+# relay and 100*N out. Endpoints are 127.0.0.1:39000 (every caller) and :39002 (every callee); every
+# stream has its own relay ports. Per run: WARMUP_S seconds unmeasured, DURATION seconds measured,
+# one second of draining. It reports loss (measured packets that never came back), misrouted
+# packets, one-way latency through the relay (send to kernel receive timestamp, same clock, µs).
+#
+# Targets, each started once by this script and kept for all its runs (each has its own ports):
+#   liaison   bin/liaison relay (ports 40000-47999, ng on a free port); calls set up over ng per run
+#   udprelay  bench/relay/udprelay.c: one thread, epoll, recvmmsg/sendmmsg: the physical baseline;
+#             started per run with N port pairs from 50000
+#   rtpengine started by RTPENGINE_RUN (a script that starts rtpengine with ng on RTPENGINE_NG,
+#             media ports outside 39000-39003 and 40000-65535, and prints RTPENGINE_PID=<pid> on
+#             its last line, like /work/shared/bench/relay/run-rtpengine.sh); calls set up over ng
+#   direct    no relay: the endpoints send to each other (the generator's own floor)
+# For each stream count in STREAMS, each target in turn (interleaved, so drifting background load
+# hits all alike) runs REPEAT times; then, if STEP_UP=1, for each target but direct, the count steps
+# up by STEP_FACTOR from the highest that passed until a run fails, then bisects (STEP_MAX runs).
+# A run passes with loss < LOSS_MAX %, no misrouted packet, the generator on schedule (late_pct <
+# LATE_MAX: otherwise the box, not the relay, was the limit) and, if LAT_P99_MAX_US is set, p99 below it.
+#
+# Per run: relay CPU-seconds (utime+stime of the relay process and its children, from /proc before
+# and after the run) per million packets it forwarded, relay cores, generator cores, and "other
+# load": cores busy on the host (from /proc/stat) beyond the relay and the generator. Before each
+# run the script waits up to QUIET_WAIT seconds for the other load to fall below QUIET_MAX cores;
+# runs above it are marked noisy (kept in the tables; judge them with that in mind).
+#
+# Environment (defaults in brackets):
+#   TARGETS ["liaison udprelay direct"]  STREAMS ["100 250 500 1000"]  DURATION [15] (<= 60)
+#   WARMUP_S [2]  REPEAT [3]  WARMUP [2] unmeasured runs of each relay target at the first count
+#   STEP_UP [1]  STEP_FACTOR [1.5]  STEP_MAX [4]  LOSS_MAX [0.1]  LATE_MAX [1]  LAT_P99_MAX_US []
+#   QUIET_MAX [0.3]  QUIET_WAIT [60]  OUT [a new temporary directory]
+#   RTPENGINE_RUN, RTPENGINE_NG [127.0.0.1:2223]
+#   LIAISON_JAVA_OPTS  passed to the JVM by bin/liaison
+#   EXTRA_PROPERTIES   lines appended to the generated liaison.properties
+#
+# Needs: a C compiler (cc), a JDK 17 and Maven (bin/liaison builds on first use), ss. Every run is
+# bounded (rtpload stops itself; timeout(1) around it); every process started is stopped on exit.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+TARGETS="${TARGETS:-liaison udprelay direct}"
+STREAMS="${STREAMS:-100 250 500 1000}"
+DURATION="${DURATION:-15}"
+WARMUP_S="${WARMUP_S:-2}"
+REPEAT="${REPEAT:-3}"
+WARMUP="${WARMUP:-2}"
+STEP_UP="${STEP_UP:-1}"
+STEP_FACTOR="${STEP_FACTOR:-1.5}"
+STEP_MAX="${STEP_MAX:-4}"
+LOSS_MAX="${LOSS_MAX:-0.1}"
+LATE_MAX="${LATE_MAX:-1}"
+LAT_P99_MAX_US="${LAT_P99_MAX_US:-}"
+QUIET_MAX="${QUIET_MAX:-0.3}"
+QUIET_WAIT="${QUIET_WAIT:-60}"
+RTPENGINE_NG="${RTPENGINE_NG:-127.0.0.1:2223}"
+OUT="${OUT:-$(mktemp -d -t liaison-relay-bench.XXXXXX)}"
+A_PORT=39000 B_PORT=39002 LIAISON_PORTS="40000 47999" UDPRELAY_BASE=50000
+CLK_TCK=$(getconf CLK_TCK)
+
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+die() { log "bench-relay: $*"; exit 1; }
+command -v cc >/dev/null || die "no C compiler (Debian: apt-get install gcc)"
+command -v ss >/dev/null || die "ss is not installed (Debian: iproute2)"
+[ "$DURATION" -le 60 ] || { log "DURATION capped at 60 s"; DURATION=60; }
+mkdir -p "$OUT/bin"
+for tool in rtpload udprelay; do
+  cc -O2 -Wall -o "$OUT/bin/$tool" "$HERE/relay/$tool.c" || die "cannot build $tool"
+done
+RTPLOAD="$OUT/bin/rtpload"
+
+udp_port_free() { [ -z "$(ss -Hlun "sport = :$1" 2>/dev/null)" ]; }
+for p in $A_PORT $B_PORT; do udp_port_free "$p" || die "UDP port $p (a generator endpoint) is taken"; done
+
+# ---------------------------------------------------------------- processes we started
+declare -A RELAY_PID=()
+UDPRELAY_PID=""
+stop_pid() {
+  kill "$1" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+}
+cleanup() {
+  local pid
+  for pid in $UDPRELAY_PID "${RELAY_PID[@]}"; do stop_pid "$pid"; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- the relays
+LIAISON_NG=""
+start_liaison() {
+  local ng_port
+  for _ in $(seq 100); do ng_port=$(( (RANDOM % 5000) + 20000 )); udp_port_free "$ng_port" && break; done
+  mkdir -p "$OUT/liaison"
+  read -r pmin pmax <<<"$LIAISON_PORTS"
+  cat >"$OUT/liaison/liaison.properties" <<PROPS
+data.dir = $OUT/liaison/data
+relay.address = 127.0.0.1
+relay.port-min = $pmin
+relay.port-max = $pmax
+relay.control-address = 127.0.0.1
+relay.control-port = $ng_port
+${EXTRA_PROPERTIES:-}
+PROPS
+  if [ ! -f "$ROOT/sip-server/target/sip-server.jar" ] || [ ! -d "$ROOT/sip-server/target/lib" ]; then
+    log "building (mvn package -DskipTests)"
+    (cd "$ROOT" && timeout 600 mvn -q -B -DskipTests package >"$OUT/build.log" 2>&1) || die "build failed: $OUT/build.log"
+  fi
+  "$ROOT/bin/liaison" relay --config "$OUT/liaison" >"$OUT/liaison/relay.log" 2>&1 &
+  RELAY_PID[liaison]=$!   # bin/liaison execs java: this is the JVM
+  for _ in $(seq 300); do
+    grep -q 'ng control listening' "$OUT/liaison/relay.log" 2>/dev/null && { LIAISON_NG="127.0.0.1:$ng_port"; return 0; }
+    kill -0 "${RELAY_PID[liaison]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$OUT/liaison/relay.log" >&2
+  die "the relay did not start within 30 s"
+}
+
+start_rtpengine() {
+  local run="${RTPENGINE_RUN:?TARGET rtpengine needs RTPENGINE_RUN (see the header)}" line
+  line=$("$run" | tail -1)
+  RELAY_PID[rtpengine]=$(echo "$line" | sed -n 's/.*RTPENGINE_PID=\([0-9]*\).*/\1/p')
+  [ -n "${RELAY_PID[rtpengine]}" ] || die "rtpengine did not start: $line"
+}
+
+ng_of() { case "$1" in liaison) echo "$LIAISON_NG" ;; rtpengine) echo "$RTPENGINE_NG" ;; esac; }
+
+# prepare TARGET N MAP RUNID : sessions for N streams, the map written; sets RUN_PID (whose CPU counts)
+prepare() {
+  local target=$1 n=$2 map=$3 id=$4
+  case "$target" in
+    liaison | rtpengine)
+      "$RTPLOAD" setup --ng "$(ng_of "$target")" --streams "$n" --map "$map" --prefix "$id" \
+          --a-port $A_PORT --b-port $B_PORT || die "$target: call setup failed"
+      RUN_PID=${RELAY_PID[$target]} ;;
+    udprelay)
+      "$OUT/bin/udprelay" $UDPRELAY_BASE "$n" 2>>"$OUT/udprelay.log" &
+      UDPRELAY_PID=$! RUN_PID=$!
+      for i in $(seq 0 $((n - 1))); do echo "127.0.0.1 $((UDPRELAY_BASE + 4 * i)) $((UDPRELAY_BASE + 4 * i + 2))"; done >"$map"
+      for _ in $(seq 50); do udp_port_free $((UDPRELAY_BASE + 4 * n - 2)) || return 0; sleep 0.1; done
+      die "udprelay did not bind its ports" ;;
+    direct)
+      for _ in $(seq "$n"); do echo "127.0.0.1 $B_PORT $A_PORT"; done >"$map"
+      RUN_PID="" ;;
+  esac
+}
+
+finish() {   # finish TARGET N RUNID
+  case "$1" in
+    liaison | rtpengine) "$RTPLOAD" teardown --ng "$(ng_of "$1")" --streams "$2" --prefix "$3" || log "$1: teardown incomplete" ;;
+    udprelay) stop_pid "$UDPRELAY_PID"; wait "$UDPRELAY_PID" 2>/dev/null || true; UDPRELAY_PID="" ;;
+  esac
+}
+
+# ---------------------------------------------------------------- CPU accounting
+proc_cpu_ticks() {   # utime+stime of PID and its children (waited-for and live)
+  local total=0 pid
+  [ -n "$1" ] || { echo 0; return; }
+  for pid in $1 $(pgrep -P "$1" 2>/dev/null || true); do
+    [ -r "/proc/$pid/stat" ] || continue
+    total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13 + $14 + $15}')))
+  done
+  echo "$total"
+}
+host_busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+other_cores() {   # cores busy over one second, beyond PIDs given
+  local h0 h1 p0=0 p1=0 pid
+  h0=$(host_busy_ticks); for pid in "$@"; do p0=$((p0 + $(proc_cpu_ticks "$pid"))); done
+  sleep 1
+  h1=$(host_busy_ticks); for pid in "$@"; do p1=$((p1 + $(proc_cpu_ticks "$pid"))); done
+  awk -v h=$((h1 - h0)) -v p=$((p1 - p0)) -v t="$CLK_TCK" 'BEGIN {printf "%.2f", (h - p) / t}'
+}
+wait_quiet() {
+  local other waited=0
+  while :; do
+    other=$(other_cores "${RELAY_PID[@]}")
+    awk -v o="$other" -v m="$QUIET_MAX" 'BEGIN {exit !(o < m)}' && return 0
+    [ "$waited" -ge "$QUIET_WAIT" ] && { log "other load still $other cores after ${waited}s: running anyway (noisy)"; return 0; }
+    waited=$((waited + 1))
+  done
+}
+
+# ---------------------------------------------------------------- runs
+RESULTS="$OUT/results.tsv"
+printf 'target\tstreams\trun\tloss_pct\tmisrouted\tp50_us\tp99_us\tp999_us\tmax_us\tforwarded\trelay_cpu_s\tcpu_per_mpkt\trelay_cores\tgen_cores\tother_cores\tlate_pct\tverdict\n' >"$RESULTS"
+
+# run_once TARGET N RUN : one run; prints PASS or FAIL
+run_once() {
+  local target=$1 n=$2 run=$3 d="$OUT/$1-n$2-$3" id="$1-n$2-$3"
+  mkdir -p "$d"
+  wait_quiet
+  prepare "$target" "$n" "$d/map" "$id"
+  local c0 c1 h0 h1 t0 t1 rc=0
+  c0=$(proc_cpu_ticks "$RUN_PID"); h0=$(host_busy_ticks); t0=$(date +%s.%N)
+  timeout $((WARMUP_S + DURATION + 30)) "$RTPLOAD" run --map "$d/map" --streams "$n" --duration "$DURATION" \
+      --warmup "$WARMUP_S" --a-port $A_PORT --b-port $B_PORT >"$d/rtpload.out" 2>"$d/rtpload.err" || rc=$?
+  c1=$(proc_cpu_ticks "$RUN_PID"); h1=$(host_busy_ticks); t1=$(date +%s.%N)
+  finish "$target" "$n" "$id"
+  val() { sed -n "s/.* $1=\([^ ]*\).*/\1/p; s/^$1=\([^ ]*\).*/\1/p" "$d/rtpload.out" | head -1; }
+  local loss mis p50 p99 p999 max fwd late gen
+  loss=$(val loss_pct) mis=$(val misrouted) p50=$(val p50_us) p99=$(val p99_us) p999=$(val p999_us)
+  max=$(val max_us) fwd=$(val forwarded) late=$(val late_pct) gen=$(val gen_cpu_s)
+  [ "$rc" = 0 ] && [ -n "$loss" ] || { log "rtpload failed (rc $rc): $(cat "$d/rtpload.err")"; loss=100 mis=0 p50=nan p99=nan p999=nan max=nan fwd=0 late=0 gen=0; }
+  local cpu per_m relay_cores gen_cores other
+  cpu=$(awk -v a="$c0" -v b="$c1" -v t="$CLK_TCK" 'BEGIN {printf "%.2f", (b - a) / t}')
+  [ -n "$RUN_PID" ] || cpu=0
+  per_m=$(awk -v c="$cpu" -v f="$fwd" -v p="$RUN_PID" 'BEGIN { if (p != "" && f > 0) printf "%.1f", c * 1e6 / f; else print "-" }')
+  read -r relay_cores gen_cores other < <(awk -v c="$cpu" -v g="$gen" -v h=$((h1 - h0)) -v t="$CLK_TCK" \
+      -v s="$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" \
+      'BEGIN {printf "%.2f %.2f %.2f\n", c / s, g / s, h / t / s - c / s - g / s}')
+  local verdict=PASS
+  awk -v l="$loss" -v m="$LOSS_MAX" -v late="$late" -v lm="$LATE_MAX" -v p="$p99" -v pm="$LAT_P99_MAX_US" -v mis="$mis" \
+      'BEGIN {exit !(l < m && mis == 0 && late < lm && (pm == "" || p < pm))}' || verdict=FAIL
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$n" "$run" "$loss" "$mis" \
+      "$p50" "$p99" "$p999" "$max" "$fwd" "$cpu" "$per_m" "$relay_cores" "$gen_cores" "$other" "$late" "$verdict" >>"$RESULTS"
+  log "$target n=$n run=$run loss=${loss}% misrouted=$mis p50=${p50}us p99=${p99}us fwd=$fwd relayCPU=${cpu}s (${per_m}/Mpkt, ${relay_cores} cores) gen=${gen_cores} other=${other} late=${late}% -> $verdict"
+  echo "$verdict"
+}
+
+# search TARGET BEST FIRST_FAIL : step up from BEST, bisect on failure; appends to max.tsv
+search() {
+  local target=$1 lo=$2 hi=$3 steps=0 r v
+  [ "$hi" = none ] && hi=""
+  while [ "$STEP_UP" = 1 ] && [ "$lo" != none ] && [ "$steps" -lt "$STEP_MAX" ]; do
+    if [ -z "$hi" ]; then r=$(awk -v l="$lo" -v f="$STEP_FACTOR" 'BEGIN {printf "%d", l * f + 0.5}')
+    else
+      awk -v l="$lo" -v h="$hi" 'BEGIN {exit !(h / l > 1.1)}' || break
+      r=$(( (lo + hi) / 2 ))
+    fi
+    steps=$((steps + 1))
+    v=$(run_once "$target" "$r" "s$steps")
+    if [ "$v" = PASS ]; then lo=$r; else hi=$r; fi
+  done
+  printf '%s\t%s\t%s\n' "$target" "$lo" "${hi:-none}" >>"$OUT/max.tsv"
+}
+
+# ---------------------------------------------------------------- main
+for t in $TARGETS; do
+  case "$t" in
+    liaison) start_liaison ;;
+    rtpengine) start_rtpengine ;;
+    udprelay | direct) ;;
+    *) die "unknown target $t (liaison, udprelay, rtpengine, direct)" ;;
+  esac
+done
+log "targets [$TARGETS], streams [$STREAMS], ${DURATION}s per run (+${WARMUP_S}s warm-up), out $OUT"
+first=${STREAMS%% *}
+for t in $TARGETS; do
+  [ "$t" = direct ] && continue
+  for w in $(seq 1 "$WARMUP"); do run_once "$t" "$first" "warmup$w" >/dev/null; done
+done
+declare -A BEST=() FIRST_FAIL=()
+for n in $STREAMS; do
+  for t in $TARGETS; do
+    all=PASS
+    for i in $(seq "$REPEAT"); do v=$(run_once "$t" "$n" "$i"); [ "$v" = PASS ] || all=FAIL; done
+    if [ "$all" = PASS ]; then BEST[$t]=$n; elif [ -z "${FIRST_FAIL[$t]:-}" ]; then FIRST_FAIL[$t]=$n; fi
+  done
+done
+: >"$OUT/max.tsv"
+for t in $TARGETS; do
+  [ "$t" = direct ] || search "$t" "${BEST[$t]:-none}" "${FIRST_FAIL[$t]:-none}"
+done
+
+echo "## Media relay benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, ${DURATION}s per run (+${WARMUP_S}s warm-up)"
+echo
+echo "| target | streams | run | loss % | misrouted | p50 µs | p99 µs | p99.9 µs | max µs | forwarded | relay CPU-s | CPU-s per Mpkt | relay cores | generator cores | other load | late % | verdict |"
+echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+tail -n +2 "$RESULTS" | awk -F'\t' '{s = "|"; for (i = 1; i <= NF; i++) s = s " " $i " |"; print s}'
+echo
+echo "Medians of the fixed-count runs (warm-up and step-up runs left out); ratio = CPU per packet"
+echo "against udprelay at the same count; added latency = the target's median minus direct's:"
+echo
+echo "| target | streams | runs | passed | loss % (max) | CPU-s per Mpkt (median [min..max]) | ratio | p50 µs | p99 µs | added p50 / p99 µs | other load (max) |"
+echo "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"
+fixed() { tail -n +2 "$RESULTS" | awk -F'\t' -v t="$1" -v n="$2" '$1 == t && $2 == n && $3 ~ /^[0-9]+$/'; }
+med() { cut -f"$1" | grep -v '^-$' | sort -g | awk '{v[NR] = $1} END {if (!NR) {print "-"; exit} m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m}'; }
+for n in $STREAMS; do
+  for t in $TARGETS; do
+    rows=$(fixed "$t" "$n"); [ -n "$rows" ] || continue
+    runs=$(echo "$rows" | wc -l); passed=$(echo "$rows" | awk -F'\t' '$17 == "PASS"' | wc -l)
+    cpu=$(echo "$rows" | med 12)
+    range=$(echo "$rows" | cut -f12 | grep -v '^-$' | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {if (NR) printf " [%s..%s]", lo, hi}')
+    ref=$(fixed udprelay "$n" | med 12)
+    ratio=$(awk -v c="$cpu" -v r="$ref" 'BEGIN { if (c != "-" && r != "-" && r > 0) printf "%.2f", c / r; else print "-" }')
+    p50=$(echo "$rows" | med 6); p99=$(echo "$rows" | med 7)
+    d50=$(fixed direct "$n" | med 6); d99=$(fixed direct "$n" | med 7)
+    added=$(awk -v a="$p50" -v b="$p99" -v c="$d50" -v d="$d99" 'BEGIN { if (c != "-" && d != "-") printf "%d / %d", a - c, b - d; else print "-" }')
+    [ "$t" = direct ] && added="-"
+    loss=$(echo "$rows" | cut -f4 | sort -g | tail -1); other=$(echo "$rows" | cut -f15 | sort -g | tail -1)
+    echo "| $t | $n | $runs | $passed | $loss | $cpu$range | $ratio | $p50 | $p99 | $added | $other |"
+  done
+done
+echo
+echo "| target | most streams passing (loss < ${LOSS_MAX} %${LAT_P99_MAX_US:+, p99 < ${LAT_P99_MAX_US} µs}) | lowest failing count seen |"
+echo "|---|---:|---:|"
+awk -F'\t' '{printf "| %s | %s | %s |\n", $1, $2, $3}' "$OUT/max.tsv"
+echo
+echo "raw files and relay logs: $OUT"
