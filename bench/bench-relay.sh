@@ -35,7 +35,8 @@
 #
 # Environment (defaults in brackets):
 #   TARGETS ["liaison udprelay direct"]  STREAMS ["100 250 500 1000"]  DURATION [15] (<= 60)
-#   WARMUP_S [2]  REPEAT [3]  WARMUP [2] unmeasured runs of each relay target at the first count
+#   WARMUP_S [2]  REPEAT [3]  WARMUP [2] unmeasured runs of liaison and rtpengine at the first count
+#                (the JVM compiles the packet path during the first half-minute)
 #   STEP_UP [1]  STEP_FACTOR [1.5]  STEP_MAX [4]  LOSS_MAX [0.1]  LATE_MAX [1]  LAT_P99_MAX_US []
 #   QUIET_MAX [0.3]  QUIET_WAIT [60]  OUT [a new temporary directory]
 #   RTPENGINE_RUN, RTPENGINE_NG [127.0.0.1:2223]
@@ -65,9 +66,8 @@ RTPENGINE_NG="${RTPENGINE_NG:-127.0.0.1:2223}"
 OUT="${OUT:-$(mktemp -d -t liaison-relay-bench.XXXXXX)}"
 A_PORT=39000 B_PORT=39002 LIAISON_PORTS="40000 47999" UDPRELAY_BASE=50000
 CLK_TCK=$(getconf CLK_TCK)
+. "$HERE/common.sh"
 
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-die() { log "bench-relay: $*"; exit 1; }
 command -v cc >/dev/null || die "no C compiler (Debian: apt-get install gcc)"
 command -v ss >/dev/null || die "ss is not installed (Debian: iproute2)"
 [ "$DURATION" -le 60 ] || { log "DURATION capped at 60 s"; DURATION=60; }
@@ -227,21 +227,15 @@ run_once() {
   echo "$verdict"
 }
 
-# search TARGET BEST FIRST_FAIL : step up from BEST, bisect on failure; appends to max.tsv
+# search TARGET BEST FIRST_FAIL : the step-up search from the highest count that passed; appends to max.tsv
 search() {
-  local target=$1 lo=$2 hi=$3 steps=0 r v
-  [ "$hi" = none ] && hi=""
-  while [ "$STEP_UP" = 1 ] && [ "$lo" != none ] && [ "$steps" -lt "$STEP_MAX" ]; do
-    if [ -z "$hi" ]; then r=$(awk -v l="$lo" -v f="$STEP_FACTOR" 'BEGIN {printf "%d", l * f + 0.5}')
-    else
-      awk -v l="$lo" -v h="$hi" 'BEGIN {exit !(h / l > 1.1)}' || break
-      r=$(( (lo + hi) / 2 ))
-    fi
-    steps=$((steps + 1))
-    v=$(run_once "$target" "$r" "s$steps")
-    if [ "$v" = PASS ]; then lo=$r; else hi=$r; fi
-  done
-  printf '%s\t%s\t%s\n' "$target" "$lo" "${hi:-none}" >>"$OUT/max.tsv"
+  local target=$1 best=$2 first_fail=$3 found
+  if [ "$STEP_UP" = 1 ] && [ "$best" != none ]; then
+    { [ "$first_fail" = none ] || [ "$first_fail" -le "$best" ]; } && first_fail=""
+    found=$(step_search run_once "$target" "$best" "$first_fail")
+    best=${found% *} first_fail=${found#* }
+  fi
+  printf '%s\t%s\t%s\n' "$target" "$best" "$first_fail" >>"$OUT/max.tsv"
 }
 
 # ---------------------------------------------------------------- main
@@ -256,7 +250,8 @@ done
 log "targets [$TARGETS], streams [$STREAMS], ${DURATION}s per run (+${WARMUP_S}s warm-up), out $OUT"
 first=${STREAMS%% *}
 for t in $TARGETS; do
-  [ "$t" = direct ] && continue
+  # udprelay and direct have no JIT to warm and start afresh each run
+  case "$t" in udprelay | direct) continue ;; esac
   for w in $(seq 1 "$WARMUP"); do run_once "$t" "$first" "warmup$w" >/dev/null; done
 done
 declare -A BEST=() FIRST_FAIL=()
@@ -274,6 +269,9 @@ done
 
 echo "## Media relay benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, ${DURATION}s per run (+${WARMUP_S}s warm-up)"
 echo
+echo "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), kernel $(uname -r), $(java -version 2>&1 | head -1)$(
+  case " $TARGETS " in *" rtpengine "*) echo ", $(rtpengine --version 2>&1 | head -1)" ;; esac)"
+echo
 echo "| target | streams | run | loss % | misrouted | p50 µs | p99 µs | p99.9 µs | max µs | forwarded | relay CPU-s | CPU-s per Mpkt | relay cores | generator cores | other load | late % | verdict |"
 echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 tail -n +2 "$RESULTS" | awk -F'\t' '{s = "|"; for (i = 1; i <= NF; i++) s = s " " $i " |"; print s}'
@@ -281,8 +279,8 @@ echo
 echo "Medians of the fixed-count runs (warm-up and step-up runs left out); ratio = CPU per packet"
 echo "against udprelay at the same count; added latency = the target's median minus direct's:"
 echo
-echo "| target | streams | runs | passed | loss % (max) | CPU-s per Mpkt (median [min..max]) | ratio | p50 µs | p99 µs | added p50 / p99 µs | other load (max) |"
-echo "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"
+echo "| target | streams | runs | passed | loss % (max) | CPU-s per Mpkt (median [min..max]) | ratio | p50 µs | p99 µs | added p50 / p99 µs | relay cores | generator cores | other load (max) |"
+echo "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"
 fixed() { tail -n +2 "$RESULTS" | awk -F'\t' -v t="$1" -v n="$2" '$1 == t && $2 == n && $3 ~ /^[0-9]+$/'; }
 med() { cut -f"$1" | grep -v '^-$' | sort -g | awk '{v[NR] = $1} END {if (!NR) {print "-"; exit} m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m}'; }
 for n in $STREAMS; do
@@ -298,7 +296,7 @@ for n in $STREAMS; do
     added=$(awk -v a="$p50" -v b="$p99" -v c="$d50" -v d="$d99" 'BEGIN { if (c != "-" && d != "-") printf "%d / %d", a - c, b - d; else print "-" }')
     [ "$t" = direct ] && added="-"
     loss=$(echo "$rows" | cut -f4 | sort -g | tail -1); other=$(echo "$rows" | cut -f15 | sort -g | tail -1)
-    echo "| $t | $n | $runs | $passed | $loss | $cpu$range | $ratio | $p50 | $p99 | $added | $other |"
+    echo "| $t | $n | $runs | $passed | $loss | $cpu$range | $ratio | $p50 | $p99 | $added | $(echo "$rows" | med 13) | $(echo "$rows" | med 14) | $other |"
   done
 done
 echo
