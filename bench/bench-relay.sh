@@ -14,12 +14,15 @@
 # packets, one-way latency through the relay (send to kernel receive timestamp, same clock, µs).
 #
 # Targets, each started once by this script and kept for all its runs (each has its own ports):
-#   liaison   bin/liaison relay (ports 40000-47999, ng on a free port); calls set up over ng per run
+#   liaison   bin/liaison relay (ng on a free port); calls set up over ng per run
+#   liaison@N the same with N event loops (-Dio.netty.availableProcessors=N) instead of one per core;
+#             each liaison target is its own JVM with its own 8,000 ports (2,000 calls) from 40000
 #   udprelay  bench/relay/udprelay.c: one thread, epoll, recvmmsg/sendmmsg: the physical baseline;
-#             started per run with N port pairs from 50000
+#             started per run with N port pairs from 20000 (2,500 streams at most)
 #   rtpengine started by RTPENGINE_RUN (a script that starts rtpengine with ng on RTPENGINE_NG,
 #             media ports outside 39000-39003 and 40000-65535, and prints RTPENGINE_PID=<pid> on
-#             its last line, like /work/shared/bench/relay/run-rtpengine.sh); calls set up over ng
+#             its last line, like /work/shared/bench/relay/run-rtpengine.sh); calls set up over ng.
+#             A count the relay has no ports for fails that run (loss 100 %).
 #   direct    no relay: the endpoints send to each other (the generator's own floor)
 # For each stream count in STREAMS, each target in turn (interleaved, so drifting background load
 # hits all alike) runs REPEAT times; then, if STEP_UP=1, for each target but direct, the count steps
@@ -64,7 +67,8 @@ QUIET_MAX="${QUIET_MAX:-0.3}"
 QUIET_WAIT="${QUIET_WAIT:-60}"
 RTPENGINE_NG="${RTPENGINE_NG:-127.0.0.1:2223}"
 OUT="${OUT:-$(mktemp -d -t liaison-relay-bench.XXXXXX)}"
-A_PORT=39000 B_PORT=39002 LIAISON_PORTS="40000 47999" UDPRELAY_BASE=50000
+# ports: rtpengine's own range must stay within 30000-38999 (as RTPENGINE_RUN's example does)
+A_PORT=39000 B_PORT=39002 LIAISON_PORT_MIN=40000 LIAISON_PORTS_EACH=8000 UDPRELAY_BASE=20000 UDPRELAY_MAX=2500
 CLK_TCK=$(getconf CLK_TCK)
 . "$HERE/common.sh"
 
@@ -96,17 +100,20 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- the relays
-LIAISON_NG=""
-start_liaison() {
-  local ng_port
-  for _ in $(seq 100); do ng_port=$(( (RANDOM % 5000) + 20000 )); udp_port_free "$ng_port" && break; done
-  mkdir -p "$OUT/liaison"
-  read -r pmin pmax <<<"$LIAISON_PORTS"
-  cat >"$OUT/liaison/liaison.properties" <<PROPS
-data.dir = $OUT/liaison/data
+declare -A NG=([rtpengine]=$RTPENGINE_NG)
+LIAISONS=0
+start_liaison() {   # start_liaison TARGET : liaison or liaison@LOOPS
+  local target=$1 dir="$OUT/$1" ng_port java_opts="${LIAISON_JAVA_OPTS:-}"
+  local pmin=$((LIAISON_PORT_MIN + LIAISONS * LIAISON_PORTS_EACH))
+  LIAISONS=$((LIAISONS + 1))
+  [ "$target" = liaison ] || java_opts="$java_opts -Dio.netty.availableProcessors=${target#liaison@}"
+  for _ in $(seq 100); do ng_port=$(( (RANDOM % 5000) + 10000 )); udp_port_free "$ng_port" && break; done
+  mkdir -p "$dir"
+  cat >"$dir/liaison.properties" <<PROPS
+data.dir = $dir/data
 relay.address = 127.0.0.1
 relay.port-min = $pmin
-relay.port-max = $pmax
+relay.port-max = $((pmin + LIAISON_PORTS_EACH - 1))
 relay.control-address = 127.0.0.1
 relay.control-port = $ng_port
 ${EXTRA_PROPERTIES:-}
@@ -115,14 +122,14 @@ PROPS
     log "building (mvn package -DskipTests)"
     (cd "$ROOT" && timeout 600 mvn -q -B -DskipTests package >"$OUT/build.log" 2>&1) || die "build failed: $OUT/build.log"
   fi
-  "$ROOT/bin/liaison" relay --config "$OUT/liaison" >"$OUT/liaison/relay.log" 2>&1 &
-  RELAY_PID[liaison]=$!   # bin/liaison execs java: this is the JVM
+  LIAISON_JAVA_OPTS="$java_opts" "$ROOT/bin/liaison" relay --config "$dir" >"$dir/relay.log" 2>&1 &
+  RELAY_PID[$target]=$!   # bin/liaison execs java: this is the JVM
   for _ in $(seq 300); do
-    grep -q 'ng control listening' "$OUT/liaison/relay.log" 2>/dev/null && { LIAISON_NG="127.0.0.1:$ng_port"; return 0; }
-    kill -0 "${RELAY_PID[liaison]}" 2>/dev/null || break
+    grep -q 'ng control listening' "$dir/relay.log" 2>/dev/null && { NG[$target]="127.0.0.1:$ng_port"; return 0; }
+    kill -0 "${RELAY_PID[$target]}" 2>/dev/null || break
     sleep 0.1
   done
-  cat "$OUT/liaison/relay.log" >&2
+  cat "$dir/relay.log" >&2
   die "the relay did not start within 30 s"
 }
 
@@ -133,17 +140,17 @@ start_rtpengine() {
   [ -n "${RELAY_PID[rtpengine]}" ] || die "rtpengine did not start: $line"
 }
 
-ng_of() { case "$1" in liaison) echo "$LIAISON_NG" ;; rtpengine) echo "$RTPENGINE_NG" ;; esac; }
-
-# prepare TARGET N MAP RUNID : sessions for N streams, the map written; sets RUN_PID (whose CPU counts)
+# prepare TARGET N MAP RUNID : sessions for N streams, the map written; sets RUN_PID (whose CPU
+# counts). Fails when the relay cannot take N streams.
 prepare() {
   local target=$1 n=$2 map=$3 id=$4
   case "$target" in
-    liaison | rtpengine)
-      "$RTPLOAD" setup --ng "$(ng_of "$target")" --streams "$n" --map "$map" --prefix "$id" \
-          --a-port $A_PORT --b-port $B_PORT || die "$target: call setup failed"
+    liaison* | rtpengine)
+      "$RTPLOAD" setup --ng "${NG[$target]}" --streams "$n" --map "$map" --prefix "$id" \
+          --a-port $A_PORT --b-port $B_PORT || return 1
       RUN_PID=${RELAY_PID[$target]} ;;
     udprelay)
+      [ "$n" -le "$UDPRELAY_MAX" ] || return 1
       "$OUT/bin/udprelay" $UDPRELAY_BASE "$n" 2>>"$OUT/udprelay.log" &
       UDPRELAY_PID=$! RUN_PID=$!
       for i in $(seq 0 $((n - 1))); do echo "127.0.0.1 $((UDPRELAY_BASE + 4 * i)) $((UDPRELAY_BASE + 4 * i + 2))"; done >"$map"
@@ -157,7 +164,7 @@ prepare() {
 
 finish() {   # finish TARGET N RUNID
   case "$1" in
-    liaison | rtpengine) "$RTPLOAD" teardown --ng "$(ng_of "$1")" --streams "$2" --prefix "$3" || log "$1: teardown incomplete" ;;
+    liaison* | rtpengine) "$RTPLOAD" teardown --ng "${NG[$1]}" --streams "$2" --prefix "$3" || log "$1: teardown incomplete" ;;
     udprelay) stop_pid "$UDPRELAY_PID"; wait "$UDPRELAY_PID" 2>/dev/null || true; UDPRELAY_PID="" ;;
   esac
 }
@@ -197,20 +204,25 @@ printf 'target\tstreams\trun\tloss_pct\tmisrouted\tp50_us\tp99_us\tp999_us\tmax_
 # run_once TARGET N RUN : one run; prints PASS or FAIL
 run_once() {
   local target=$1 n=$2 run=$3 d="$OUT/$1-n$2-$3" id="$1-n$2-$3"
-  mkdir -p "$d"
+  mkdir -p "$d"; : >"$d/rtpload.out"
   wait_quiet
-  prepare "$target" "$n" "$d/map" "$id"
   local c0 c1 h0 h1 t0 t1 rc=0
-  c0=$(proc_cpu_ticks "$RUN_PID"); h0=$(host_busy_ticks); t0=$(date +%s.%N)
-  timeout $((WARMUP_S + DURATION + 30)) "$RTPLOAD" run --map "$d/map" --streams "$n" --duration "$DURATION" \
-      --warmup "$WARMUP_S" --a-port $A_PORT --b-port $B_PORT >"$d/rtpload.out" 2>"$d/rtpload.err" || rc=$?
+  RUN_PID=""
+  c0=0 h0=$(host_busy_ticks); t0=$(date +%s.%N)
+  if prepare "$target" "$n" "$d/map" "$id" 2>"$d/rtpload.err"; then
+    c0=$(proc_cpu_ticks "$RUN_PID"); h0=$(host_busy_ticks); t0=$(date +%s.%N)
+    timeout $((WARMUP_S + DURATION + 30)) "$RTPLOAD" run --map "$d/map" --streams "$n" --duration "$DURATION" \
+        --warmup "$WARMUP_S" --a-port $A_PORT --b-port $B_PORT >"$d/rtpload.out" 2>"$d/rtpload.err" || rc=$?
+  else
+    rc="setup failed"
+  fi
   c1=$(proc_cpu_ticks "$RUN_PID"); h1=$(host_busy_ticks); t1=$(date +%s.%N)
   finish "$target" "$n" "$id"
   val() { sed -n "s/.* $1=\([^ ]*\).*/\1/p; s/^$1=\([^ ]*\).*/\1/p" "$d/rtpload.out" | head -1; }
   local loss mis p50 p99 p999 max fwd late gen
   loss=$(val loss_pct) mis=$(val misrouted) p50=$(val p50_us) p99=$(val p99_us) p999=$(val p999_us)
   max=$(val max_us) fwd=$(val forwarded) late=$(val late_pct) gen=$(val gen_cpu_s)
-  [ "$rc" = 0 ] && [ -n "$loss" ] || { log "rtpload failed (rc $rc): $(cat "$d/rtpload.err")"; loss=100 mis=0 p50=nan p99=nan p999=nan max=nan fwd=0 late=0 gen=0; }
+  [ "$rc" = 0 ] && [ -n "$loss" ] || { log "$target n=$n: $rc: $(head -c 300 "$d/rtpload.err")"; loss=100 mis=0 p50=nan p99=nan p999=nan max=nan fwd=0 late=0 gen=0; }
   local cpu per_m relay_cores gen_cores other
   cpu=$(awk -v a="$c0" -v b="$c1" -v t="$CLK_TCK" 'BEGIN {printf "%.2f", (b - a) / t}')
   [ -n "$RUN_PID" ] || cpu=0
@@ -241,10 +253,10 @@ search() {
 # ---------------------------------------------------------------- main
 for t in $TARGETS; do
   case "$t" in
-    liaison) start_liaison ;;
+    liaison | liaison@[1-9]*) start_liaison "$t" ;;
     rtpengine) start_rtpengine ;;
     udprelay | direct) ;;
-    *) die "unknown target $t (liaison, udprelay, rtpengine, direct)" ;;
+    *) die "unknown target $t (liaison, liaison@N, udprelay, rtpengine, direct)" ;;
   esac
 done
 log "targets [$TARGETS], streams [$STREAMS], ${DURATION}s per run (+${WARMUP_S}s warm-up), out $OUT"
