@@ -27,21 +27,24 @@
 # For each stream count in STREAMS, each target in turn (interleaved, so drifting background load
 # hits all alike) runs REPEAT times; then, if STEP_UP=1, for each target but direct, the count steps
 # up by STEP_FACTOR from the highest that passed until a run fails, then bisects (STEP_MAX runs).
-# A run passes with loss < LOSS_MAX %, no misrouted packet, the generator on schedule (late_pct <
-# LATE_MAX: otherwise the box, not the relay, was the limit) and, if LAT_P99_MAX_US is set, p99 below it.
+# A run passes with loss < LOSS_MAX %, no misrouted packet, the generator roughly on schedule (fewer
+# than LATE_MAX % of its packets sent over 2 ms late: beyond, the box was saturated and the load
+# burstier than specified) and, if LAT_P99_MAX_US is set, p99 below it.
 #
 # Per run: relay CPU-seconds (utime+stime of the relay process and its children, from /proc before
 # and after the run) per million packets it forwarded, relay cores, generator cores, and "other
 # load": cores busy on the host (from /proc/stat) beyond the relay and the generator. Before each
 # run the script waits up to QUIET_WAIT seconds for the other load to fall below QUIET_MAX cores;
-# runs above it are marked noisy (kept in the tables; judge them with that in mind).
+# runs above it are marked noisy (kept in the tables; judge them with that in mind). Also the host's
+# UDP receive-buffer drops during the run (/proc/net/snmp RcvbufErrors; any socket on the host).
 #
 # Environment (defaults in brackets):
 #   TARGETS ["liaison udprelay direct"]  STREAMS ["100 250 500 1000"]  DURATION [15] (<= 60)
 #   WARMUP_S [2]  REPEAT [3]  WARMUP [2] unmeasured runs of liaison and rtpengine at the first count
 #                (the JVM compiles the packet path during the first half-minute)
-#   STEP_UP [1]  STEP_FACTOR [1.5]  STEP_MAX [4]  LOSS_MAX [0.1]  LATE_MAX [1]  LAT_P99_MAX_US []
+#   STEP_UP [1]  STEP_FACTOR [1.5]  STEP_MAX [4]  LOSS_MAX [0.1]  LATE_MAX [10]  LAT_P99_MAX_US []
 #   QUIET_MAX [0.3]  QUIET_WAIT [60]  OUT [a new temporary directory]
+#   REPORT=DIR  only print the tables of an earlier run's OUT (with the same TARGETS and STREAMS)
 #   RTPENGINE_RUN, RTPENGINE_NG [127.0.0.1:2223]
 #   LIAISON_JAVA_OPTS  passed to the JVM by bin/liaison
 #   EXTRA_PROPERTIES   lines appended to the generated liaison.properties
@@ -61,12 +64,12 @@ STEP_UP="${STEP_UP:-1}"
 STEP_FACTOR="${STEP_FACTOR:-1.5}"
 STEP_MAX="${STEP_MAX:-4}"
 LOSS_MAX="${LOSS_MAX:-0.1}"
-LATE_MAX="${LATE_MAX:-1}"
+LATE_MAX="${LATE_MAX:-10}"
 LAT_P99_MAX_US="${LAT_P99_MAX_US:-}"
 QUIET_MAX="${QUIET_MAX:-0.3}"
 QUIET_WAIT="${QUIET_WAIT:-60}"
 RTPENGINE_NG="${RTPENGINE_NG:-127.0.0.1:2223}"
-OUT="${OUT:-$(mktemp -d -t liaison-relay-bench.XXXXXX)}"
+OUT="${REPORT:-${OUT:-$(mktemp -d -t liaison-relay-bench.XXXXXX)}}"
 # ports: rtpengine's own range must stay within 30000-38999 (as RTPENGINE_RUN's example does)
 A_PORT=39000 B_PORT=39002 LIAISON_PORT_MIN=40000 LIAISON_PORTS_EACH=8000 UDPRELAY_BASE=20000 UDPRELAY_MAX=2500
 CLK_TCK=$(getconf CLK_TCK)
@@ -75,14 +78,8 @@ CLK_TCK=$(getconf CLK_TCK)
 command -v cc >/dev/null || die "no C compiler (Debian: apt-get install gcc)"
 command -v ss >/dev/null || die "ss is not installed (Debian: iproute2)"
 [ "$DURATION" -le 60 ] || { log "DURATION capped at 60 s"; DURATION=60; }
-mkdir -p "$OUT/bin"
-for tool in rtpload udprelay; do
-  cc -O2 -Wall -o "$OUT/bin/$tool" "$HERE/relay/$tool.c" || die "cannot build $tool"
-done
 RTPLOAD="$OUT/bin/rtpload"
-
 udp_port_free() { [ -z "$(ss -Hlun "sport = :$1" 2>/dev/null)" ]; }
-for p in $A_PORT $B_PORT; do udp_port_free "$p" || die "UDP port $p (a generator endpoint) is taken"; done
 
 # ---------------------------------------------------------------- processes we started
 declare -A RELAY_PID=()
@@ -179,6 +176,8 @@ proc_cpu_ticks() {   # utime+stime of PID and its children (waited-for and live)
   done
   echo "$total"
 }
+# UDP datagrams the host dropped for a full socket receive buffer (all sockets, other tenants' too)
+udp_rcvbuf_errors() { awk '$1 == "Udp:" && $2 ~ /^[0-9]/ {print $6}' /proc/net/snmp; }
 host_busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 other_cores() {   # cores busy over one second, beyond PIDs given
   local h0 h1 p0=0 p1=0 pid
@@ -199,16 +198,18 @@ wait_quiet() {
 
 # ---------------------------------------------------------------- runs
 RESULTS="$OUT/results.tsv"
-printf 'target\tstreams\trun\tloss_pct\tmisrouted\tp50_us\tp99_us\tp999_us\tmax_us\tforwarded\trelay_cpu_s\tcpu_per_mpkt\trelay_cores\tgen_cores\tother_cores\tlate_pct\tverdict\n' >"$RESULTS"
+results_header() {
+  printf 'target\tstreams\trun\tloss_pct\tmisrouted\tp50_us\tp99_us\tp999_us\tmax_us\tforwarded\trelay_cpu_s\tcpu_per_mpkt\trelay_cores\tgen_cores\tother_cores\tlate_pct\tverdict\thost_rcvbuf_drops\n' >"$RESULTS"
+}
 
 # run_once TARGET N RUN : one run; prints PASS or FAIL
 run_once() {
   local target=$1 n=$2 run=$3 d="$OUT/$1-n$2-$3" id="$1-n$2-$3"
   mkdir -p "$d"; : >"$d/rtpload.out"
   wait_quiet
-  local c0 c1 h0 h1 t0 t1 rc=0
+  local c0 c1 h0 h1 t0 t1 e0 e1 rc=0
   RUN_PID=""
-  c0=0 h0=$(host_busy_ticks); t0=$(date +%s.%N)
+  c0=0 h0=$(host_busy_ticks); t0=$(date +%s.%N) e0=$(udp_rcvbuf_errors)
   if prepare "$target" "$n" "$d/map" "$id" 2>"$d/rtpload.err"; then
     c0=$(proc_cpu_ticks "$RUN_PID"); h0=$(host_busy_ticks); t0=$(date +%s.%N)
     timeout $((WARMUP_S + DURATION + 30)) "$RTPLOAD" run --map "$d/map" --streams "$n" --duration "$DURATION" \
@@ -216,7 +217,7 @@ run_once() {
   else
     rc="setup failed"
   fi
-  c1=$(proc_cpu_ticks "$RUN_PID"); h1=$(host_busy_ticks); t1=$(date +%s.%N)
+  c1=$(proc_cpu_ticks "$RUN_PID"); h1=$(host_busy_ticks); t1=$(date +%s.%N) e1=$(udp_rcvbuf_errors)
   finish "$target" "$n" "$id"
   val() { sed -n "s/.* $1=\([^ ]*\).*/\1/p; s/^$1=\([^ ]*\).*/\1/p" "$d/rtpload.out" | head -1; }
   local loss mis p50 p99 p999 max fwd late gen
@@ -233,9 +234,10 @@ run_once() {
   local verdict=PASS
   awk -v l="$loss" -v m="$LOSS_MAX" -v late="$late" -v lm="$LATE_MAX" -v p="$p99" -v pm="$LAT_P99_MAX_US" -v mis="$mis" \
       'BEGIN {exit !(l < m && mis == 0 && late < lm && (pm == "" || p < pm))}' || verdict=FAIL
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$n" "$run" "$loss" "$mis" \
-      "$p50" "$p99" "$p999" "$max" "$fwd" "$cpu" "$per_m" "$relay_cores" "$gen_cores" "$other" "$late" "$verdict" >>"$RESULTS"
-  log "$target n=$n run=$run loss=${loss}% misrouted=$mis p50=${p50}us p99=${p99}us fwd=$fwd relayCPU=${cpu}s (${per_m}/Mpkt, ${relay_cores} cores) gen=${gen_cores} other=${other} late=${late}% -> $verdict"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$n" "$run" "$loss" "$mis" \
+      "$p50" "$p99" "$p999" "$max" "$fwd" "$cpu" "$per_m" "$relay_cores" "$gen_cores" "$other" "$late" "$verdict" \
+      "$((e1 - e0))" >>"$RESULTS"
+  log "$target n=$n run=$run loss=${loss}% misrouted=$mis p50=${p50}us p99=${p99}us fwd=$fwd relayCPU=${cpu}s (${per_m}/Mpkt, ${relay_cores} cores) gen=${gen_cores} other=${other} late=${late}% hostRcvbufDrops=$((e1 - e0)) -> $verdict"
   echo "$verdict"
 }
 
@@ -250,7 +252,56 @@ search() {
   printf '%s\t%s\t%s\n' "$target" "$best" "$first_fail" >>"$OUT/max.tsv"
 }
 
+# report : the tables, from $OUT/results.tsv and $OUT/max.tsv
+report() {
+  echo "## Media relay benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, ${DURATION}s per run (+${WARMUP_S}s warm-up)"
+  echo
+  echo "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), kernel $(uname -r), $(java -version 2>&1 | head -1)$(
+    case " $TARGETS " in *" rtpengine "*) echo ", $(rtpengine --version 2>&1 | head -1)" ;; esac)"
+  echo
+  echo "| target | streams | run | loss % | misrouted | p50 µs | p99 µs | p99.9 µs | max µs | forwarded | relay CPU-s | CPU-s per Mpkt | relay cores | generator cores | other load | late % | verdict | host rcvbuf drops |"
+  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"
+  tail -n +2 "$RESULTS" | awk -F'\t' '{s = "|"; for (i = 1; i <= NF; i++) s = s " " $i " |"; print s}'
+  echo
+  echo "Medians of the fixed-count runs (warm-up and step-up runs left out); ratio = CPU per packet"
+  echo "against udprelay at the same count; added latency = the target's median minus direct's:"
+  echo
+  echo "| target | streams | runs | passed | loss % (max) | CPU-s per Mpkt (median [min..max]) | ratio | p50 µs | p99 µs | added p50 / p99 µs | relay cores | generator cores | other load (max) |"
+  echo "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+  fixed() { tail -n +2 "$RESULTS" | awk -F'\t' -v t="$1" -v n="$2" '$1 == t && $2 == n && $3 ~ /^[0-9]+$/'; }
+  med() { cut -f"$1" | awk '$1 != "-"' | sort -g | awk '{v[NR] = $1} END {if (!NR) {print "-"; exit} m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m}'; }
+  for n in $STREAMS; do
+    for t in $TARGETS; do
+      rows=$(fixed "$t" "$n"); [ -n "$rows" ] || continue
+      runs=$(echo "$rows" | wc -l); passed=$(echo "$rows" | awk -F'\t' '$17 == "PASS"' | wc -l)
+      cpu=$(echo "$rows" | med 12)
+      range=$(echo "$rows" | cut -f12 | awk '$1 != "-"' | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {if (NR) printf " [%s..%s]", lo, hi}')
+      ref=$(fixed udprelay "$n" | med 12)
+      ratio=$(awk -v c="$cpu" -v r="$ref" 'BEGIN { if (c != "-" && r != "-" && r > 0) printf "%.2f", c / r; else print "-" }')
+      p50=$(echo "$rows" | med 6); p99=$(echo "$rows" | med 7)
+      d50=$(fixed direct "$n" | med 6); d99=$(fixed direct "$n" | med 7)
+      added=$(awk -v a="$p50" -v b="$p99" -v c="$d50" -v d="$d99" 'BEGIN { if (c != "-" && d != "-") printf "%d / %d", a - c, b - d; else print "-" }')
+      [ "$t" = direct ] && added="-"
+      loss=$(echo "$rows" | cut -f4 | sort -g | tail -1); other=$(echo "$rows" | cut -f15 | sort -g | tail -1)
+      echo "| $t | $n | $runs | $passed | $loss | $cpu$range | $ratio | $p50 | $p99 | $added | $(echo "$rows" | med 13) | $(echo "$rows" | med 14) | $other |"
+    done
+  done
+  echo
+  echo "| target | most streams passing (loss < ${LOSS_MAX} %${LAT_P99_MAX_US:+, p99 < ${LAT_P99_MAX_US} µs}) | lowest failing count seen |"
+  echo "|---|---:|---:|"
+  awk -F'\t' '{printf "| %s | %s | %s |\n", $1, $2, $3}' "$OUT/max.tsv"
+  echo
+  echo "raw files and relay logs: $OUT"
+}
+
 # ---------------------------------------------------------------- main
+if [ -n "${REPORT:-}" ]; then report; exit 0; fi
+mkdir -p "$OUT/bin"
+for tool in rtpload udprelay; do
+  cc -O2 -Wall -o "$OUT/bin/$tool" "$HERE/relay/$tool.c" || die "cannot build $tool"
+done
+for p in $A_PORT $B_PORT; do udp_port_free "$p" || die "UDP port $p (a generator endpoint) is taken"; done
+results_header
 for t in $TARGETS; do
   case "$t" in
     liaison | liaison@[1-9]*) start_liaison "$t" ;;
@@ -279,41 +330,4 @@ for t in $TARGETS; do
   [ "$t" = direct ] || search "$t" "${BEST[$t]:-none}" "${FIRST_FAIL[$t]:-none}"
 done
 
-echo "## Media relay benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, ${DURATION}s per run (+${WARMUP_S}s warm-up)"
-echo
-echo "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), kernel $(uname -r), $(java -version 2>&1 | head -1)$(
-  case " $TARGETS " in *" rtpengine "*) echo ", $(rtpengine --version 2>&1 | head -1)" ;; esac)"
-echo
-echo "| target | streams | run | loss % | misrouted | p50 µs | p99 µs | p99.9 µs | max µs | forwarded | relay CPU-s | CPU-s per Mpkt | relay cores | generator cores | other load | late % | verdict |"
-echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-tail -n +2 "$RESULTS" | awk -F'\t' '{s = "|"; for (i = 1; i <= NF; i++) s = s " " $i " |"; print s}'
-echo
-echo "Medians of the fixed-count runs (warm-up and step-up runs left out); ratio = CPU per packet"
-echo "against udprelay at the same count; added latency = the target's median minus direct's:"
-echo
-echo "| target | streams | runs | passed | loss % (max) | CPU-s per Mpkt (median [min..max]) | ratio | p50 µs | p99 µs | added p50 / p99 µs | relay cores | generator cores | other load (max) |"
-echo "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"
-fixed() { tail -n +2 "$RESULTS" | awk -F'\t' -v t="$1" -v n="$2" '$1 == t && $2 == n && $3 ~ /^[0-9]+$/'; }
-med() { cut -f"$1" | grep -v '^-$' | sort -g | awk '{v[NR] = $1} END {if (!NR) {print "-"; exit} m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m}'; }
-for n in $STREAMS; do
-  for t in $TARGETS; do
-    rows=$(fixed "$t" "$n"); [ -n "$rows" ] || continue
-    runs=$(echo "$rows" | wc -l); passed=$(echo "$rows" | awk -F'\t' '$17 == "PASS"' | wc -l)
-    cpu=$(echo "$rows" | med 12)
-    range=$(echo "$rows" | cut -f12 | grep -v '^-$' | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {if (NR) printf " [%s..%s]", lo, hi}')
-    ref=$(fixed udprelay "$n" | med 12)
-    ratio=$(awk -v c="$cpu" -v r="$ref" 'BEGIN { if (c != "-" && r != "-" && r > 0) printf "%.2f", c / r; else print "-" }')
-    p50=$(echo "$rows" | med 6); p99=$(echo "$rows" | med 7)
-    d50=$(fixed direct "$n" | med 6); d99=$(fixed direct "$n" | med 7)
-    added=$(awk -v a="$p50" -v b="$p99" -v c="$d50" -v d="$d99" 'BEGIN { if (c != "-" && d != "-") printf "%d / %d", a - c, b - d; else print "-" }')
-    [ "$t" = direct ] && added="-"
-    loss=$(echo "$rows" | cut -f4 | sort -g | tail -1); other=$(echo "$rows" | cut -f15 | sort -g | tail -1)
-    echo "| $t | $n | $runs | $passed | $loss | $cpu$range | $ratio | $p50 | $p99 | $added | $(echo "$rows" | med 13) | $(echo "$rows" | med 14) | $other |"
-  done
-done
-echo
-echo "| target | most streams passing (loss < ${LOSS_MAX} %${LAT_P99_MAX_US:+, p99 < ${LAT_P99_MAX_US} µs}) | lowest failing count seen |"
-echo "|---|---:|---:|"
-awk -F'\t' '{printf "| %s | %s | %s |\n", $1, $2, $3}' "$OUT/max.tsv"
-echo
-echo "raw files and relay logs: $OUT"
+report
