@@ -34,12 +34,14 @@
 # Per run: relay CPU-seconds (utime+stime of the relay process and its children, from /proc before
 # and after the run) per million packets it forwarded, relay cores, generator cores, and "other
 # load": cores busy on the host (from /proc/stat) beyond the relay and the generator. Before each
-# run the script waits up to QUIET_WAIT seconds for the other load to fall below QUIET_MAX cores;
-# runs above it are marked noisy (kept in the tables; judge them with that in mind). Also the host's
+# run the script waits up to QUIET_WAIT seconds for the other load to fall below QUIET_MAX cores,
+# then runs anyway: the tables show each run's other load, judge its figures with it. Also the host's
 # UDP receive-buffer drops during the run (/proc/net/snmp RcvbufErrors; any socket on the host).
 #
 # Environment (defaults in brackets):
-#   TARGETS ["liaison udprelay direct"]  STREAMS ["100 250 500 1000"]  DURATION [15] (<= 60)
+#   TARGETS ["$TARGET udprelay direct"]  TARGET [liaison]: TARGET=rtpengine RTPENGINE_RUN=... measures
+#                rtpengine alone against the same references, as bench-sip.sh does for Kamailio
+#   STREAMS ["100 250 500 1000"]  DURATION [15] (<= 60)
 #   WARMUP_S [2]  REPEAT [3]  WARMUP [2] unmeasured runs of liaison and rtpengine at the first count
 #                (the JVM compiles the packet path during the first half-minute)
 #   STEP_UP [1]  STEP_FACTOR [1.5]  STEP_MAX [4]  LOSS_MAX [0.1]  LATE_MAX [10]  LAT_P99_MAX_US []
@@ -54,7 +56,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-TARGETS="${TARGETS:-liaison udprelay direct}"
+TARGETS="${TARGETS:-${TARGET:-liaison} udprelay direct}"
 STREAMS="${STREAMS:-100 250 500 1000}"
 DURATION="${DURATION:-15}"
 WARMUP_S="${WARMUP_S:-2}"
@@ -191,7 +193,7 @@ wait_quiet() {
   while :; do
     other=$(other_cores "${RELAY_PID[@]}")
     awk -v o="$other" -v m="$QUIET_MAX" 'BEGIN {exit !(o < m)}' && return 0
-    [ "$waited" -ge "$QUIET_WAIT" ] && { log "other load still $other cores after ${waited}s: running anyway (noisy)"; return 0; }
+    [ "$waited" -ge "$QUIET_WAIT" ] && { log "other load still $other cores after ${waited}s: running anyway"; return 0; }
     waited=$((waited + 1))
   done
 }
