@@ -57,6 +57,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 TARGETS="${TARGETS:-${TARGET:-liaison} udprelay direct}"
+TARGETS=$(printf '%s\n' $TARGETS | awk '!seen[$0]++' | xargs)   # each once, in order
 STREAMS="${STREAMS:-100 250 500 1000}"
 DURATION="${DURATION:-15}"
 WARMUP_S="${WARMUP_S:-2}"
