@@ -14,7 +14,8 @@ public final class FreePortRange {
     /** {@code pairs} port pairs: {first (even), last}. */
     public static int[] of(int pairs) {
         for (int attempt = 0; attempt < 100; attempt++) {
-            int first = 20000 + 2 * ThreadLocalRandom.current().nextInt(15000);
+            // below Linux's ephemeral range (32768-60999), where any socket of any process may land
+            int first = 20000 + 2 * ThreadLocalRandom.current().nextInt(6000);
             int last = first + 2 * pairs - 1;
             if (allFree(first, last)) {
                 return new int[] {first, last};

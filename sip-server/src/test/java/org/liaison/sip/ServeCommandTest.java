@@ -99,7 +99,7 @@ class ServeCommandTest {
         process.destroy(); // SIGTERM
         assertTrue(process.waitFor(10, TimeUnit.SECONDS), "still running 10 s after SIGTERM");
         assertEquals(0, process.exitValue(), output());
-        assertTrue(output().contains("call relay-command-call ended (relay stopped)"), output());
+        assertTrue(output().contains("call relay-command-call ended (relay stopped) after "), output());
     }
 
     @Test

@@ -24,7 +24,8 @@ import java.net.InetSocketAddress;
  *   <li>the same buffer, untouched (SRTP, SRTCP, DTLS and ZRTP pass byte for byte: the relay
  *       never holds keys), is written to the peer's socket with a void promise, addressed to the
  *       peer's endpoint; the peer socket is flushed once per read batch
- *       ({@link #channelReadComplete}), so epoll sends a batch with one sendmmsg.</li>
+ *       ({@link #channelReadComplete}), so packets queued together for one socket leave in one
+ *       sendmmsg call on epoll.</li>
  * </ol>
  * Nothing is copied and nothing is logged per packet; the only objects created per packet are the
  * two datagram envelopes (Netty's received one, carrying the sender address, and the one addressed

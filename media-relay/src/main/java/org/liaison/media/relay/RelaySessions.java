@@ -208,7 +208,8 @@ public final class RelaySessions implements MediaRelay {
 
     private void end(Call call, String why) {
         calls.remove(call.callId);
-        log.info("media relay: call {} ended ({}):{}", call.callId, why, call.summary());
+        log.info("media relay: call {} ended ({}) after {} s:{}", call.callId, why,
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - call.createdNanos), call.summary());
         call.close();
     }
 

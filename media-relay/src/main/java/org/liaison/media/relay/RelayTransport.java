@@ -38,7 +38,12 @@ final class RelayTransport implements AutoCloseable {
     private final boolean epoll;
 
     RelayTransport() {
-        this.epoll = Epoll.isAvailable();
+        this(Epoll.isAvailable());
+    }
+
+    /** With {@code epoll} false, NIO even where epoll is available (tests cover both). */
+    RelayTransport(boolean epoll) {
+        this.epoll = epoll;
         // Netty's count (the JVM's unless -Dio.netty.availableProcessors=N says otherwise): on a box
         // shared with other busy processes fewer loops batch more packets per wake-up
         int threads = NettyRuntime.availableProcessors();
