@@ -61,9 +61,8 @@ DOMAIN=bench.local
 LIP=127.0.0.1
 SCEN="$HERE/sipp"
 CLK_TCK=$(getconf CLK_TCK)
+. "$HERE/common.sh"
 
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-die() { log "bench-sip: $*"; exit 1; }
 command -v sipp >/dev/null || die "sipp is not installed (Debian: apt-get install sip-tester)"
 command -v ss >/dev/null || die "ss is not installed (Debian: iproute2)"
 [ "$DURATION" -le 25 ] || { log "DURATION capped at 25 s"; DURATION=25; }
@@ -274,19 +273,10 @@ search() {
     if [ "$all" = PASS ]; then best=$r; elif [ -z "$first_fail" ]; then first_fail=$r; fi
   done
   if [ "$STEP_UP" = 1 ] && [ -n "$best" ]; then
-    local lo=$best hi="" steps=0
-    [ -n "$first_fail" ] && [ "$first_fail" -gt "$lo" ] && hi=$first_fail
-    while [ "$steps" -lt "$STEP_MAX" ]; do
-      if [ -z "$hi" ]; then r=$(awk -v l="$lo" -v f="$STEP_FACTOR" 'BEGIN {printf "%d", l * f + 0.5}')
-      else
-        awk -v l="$lo" -v h="$hi" 'BEGIN {exit !(h / l > 1.1)}' || break
-        r=$(( (lo + hi) / 2 ))
-      fi
-      steps=$((steps + 1))
-      v=$(run_once "$test" "$r" "s$steps")
-      if [ "$v" = PASS ]; then lo=$r; else hi=$r; fi
-    done
-    best=$lo first_fail=${hi:-$first_fail}
+    local hi="" lowest_fail
+    [ -n "$first_fail" ] && [ "$first_fail" -gt "$best" ] && hi=$first_fail
+    read -r best lowest_fail < <(step_search run_once "$test" "$best" "$hi")
+    [ "$lowest_fail" = none ] || first_fail=$lowest_fail
   fi
   printf '%s\t%s\t%s\n' "$test" "${best:-none}" "${first_fail:-none}" >>"$OUT/max.tsv"
 }

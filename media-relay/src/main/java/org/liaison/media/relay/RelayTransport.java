@@ -16,6 +16,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.NettyRuntime;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,9 @@ final class RelayTransport implements AutoCloseable {
     /** With {@code epoll} false, NIO even where epoll is available (tests cover both). */
     RelayTransport(boolean epoll) {
         this.epoll = epoll;
-        int threads = Runtime.getRuntime().availableProcessors();
+        // Netty's count (the JVM's unless -Dio.netty.availableProcessors=N says otherwise): on a box
+        // shared with other busy processes fewer loops batch more packets per wake-up
+        int threads = NettyRuntime.availableProcessors();
         this.group = new MultiThreadIoEventLoopGroup(threads,
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         log.info("media relay: {} event loops on {}", threads, epoll ? "native epoll" : "NIO");
