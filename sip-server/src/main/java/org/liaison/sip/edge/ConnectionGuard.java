@@ -3,7 +3,10 @@ package org.liaison.sip.edge;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.stack.ConnectionOrientedMessageChannel;
 import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.NIOHandler;
+import gov.nist.javax.sip.stack.NioTcpMessageChannel;
 import gov.nist.javax.sip.stack.SIPMessageValve;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
 import java.util.HashMap;
@@ -28,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * accepted or it is closed. Connections that have spoken are left to the stack's idle timeout.
  *
  * <p>Transport-neutral: it sees connections through JAIN-SIP's NIO message channels, which TCP and
- * TLS share. A processor reports each accepted connection ({@link GuardedTcpProcessor} for TCP);
+ * TLS share. A processor reports each accepted connection ({@link GuardedTcpProcessor},
+ * {@link GuardedTlsProcessor});
  * as a {@link SIPMessageValve} it learns which connections delivered a parsed message. A sweep each
  * second forgets closed connections and closes silent ones, from its own thread, as the stack's own
  * idle-socket auditor does.
@@ -69,6 +73,27 @@ final class ConnectionGuard implements SIPMessageValve, AutoCloseable {
             return t;
         });
         sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Makes the channel for an accepted connection; the stack's own, or a framed one. */
+    interface ChannelMaker {
+        NioTcpMessageChannel make() throws IOException;
+    }
+
+    /**
+     * The channel for {@code socket} as a processor's {@code createMessageChannel} must give it: the
+     * one the stack already has, or a new one from {@code maker}, registered with {@code stack} and
+     * {@linkplain #accepted counted}.
+     */
+    NioTcpMessageChannel channelFor(NIOHandler stack, SocketChannel socket, ChannelMaker maker) throws IOException {
+        NioTcpMessageChannel known = stack.getMessageChannel(socket);
+        if (known != null) {
+            return known;
+        }
+        NioTcpMessageChannel channel = maker.make();
+        stack.putMessageChannel(socket, channel);
+        accepted(channel, socket);
+        return channel;
     }
 
     /** A connection was accepted on {@code socket}: counted, or closed at once when over a cap. */

@@ -4,8 +4,6 @@ import gov.nist.javax.sip.stack.NioTcpMessageChannel;
 import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * JAIN-SIP's channel for an accepted TCP connection, with the bytes it reads checked by a
@@ -13,8 +11,6 @@ import org.slf4j.LoggerFactory;
  * largest message, or sends headers without end, is closed instead of parsed.
  */
 final class FramedTcpChannel extends NioTcpMessageChannel {
-    private static final Logger log = LoggerFactory.getLogger(FramedTcpChannel.class);
-
     private final StreamFraming framing;
 
     FramedTcpChannel(NioTcpMessageProcessor processor, SocketChannel socket, int maxMessageBytes)
@@ -26,12 +22,8 @@ final class FramedTcpChannel extends NioTcpMessageChannel {
 
     @Override
     protected void addBytes(byte[] bytes) throws Exception {
-        if (!framing.accept(bytes)) {
-            log.debug("closing connection from {}: message too large or Content-Length out of range",
-                    getPeerAddress());
-            close();
-            return;
+        if (framing.admits(bytes, this)) {
+            super.addBytes(bytes);
         }
-        super.addBytes(bytes);
     }
 }

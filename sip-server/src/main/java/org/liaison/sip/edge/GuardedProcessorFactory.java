@@ -29,7 +29,7 @@ final class GuardedProcessorFactory extends NioMessageProcessorFactory {
             return new GuardedTcpProcessor(address, stack, port, guard, maxMessageBytes);
         }
         if ("tls".equals(name)) {
-            return new GuardedTlsProcessor(address, stack, port, guard);
+            return new GuardedTlsProcessor(address, stack, port, guard, maxMessageBytes);
         }
         return super.createMessageProcessor(stack, address, port, transport);
     }

@@ -26,13 +26,6 @@ final class GuardedTcpProcessor extends NioTcpMessageProcessor {
     @Override
     public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel socket)
             throws IOException {
-        NioTcpMessageChannel known = nioHandler.getMessageChannel(socket);
-        if (known != null) {
-            return known;
-        }
-        FramedTcpChannel channel = new FramedTcpChannel(processor, socket, maxMessageBytes);
-        nioHandler.putMessageChannel(socket, channel);
-        guard.accepted(channel, socket);
-        return channel;
+        return guard.channelFor(nioHandler, socket, () -> new FramedTcpChannel(processor, socket, maxMessageBytes));
     }
 }

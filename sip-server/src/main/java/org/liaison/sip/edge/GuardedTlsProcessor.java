@@ -9,27 +9,26 @@ import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
 
 /**
- * JAIN-SIP's NIO TLS processor, with accepted connections reported to the {@link ConnectionGuard}:
- * the caps per source and in total, and the first-message deadline, which also ends a connection
- * whose handshake never completes (JAIN-SIP's NIO TLS has no handshake deadline of its own).
+ * JAIN-SIP's NIO TLS processor, with accepted connections read through a {@link FramedTlsChannel}
+ * and reported to the {@link ConnectionGuard}: the caps per source and in total, and the
+ * first-message deadline, which also ends a connection whose handshake never completes (JAIN-SIP's
+ * NIO TLS has no handshake deadline of its own).
  */
 final class GuardedTlsProcessor extends NioTlsMessageProcessor {
     private final ConnectionGuard guard;
+    private final int maxMessageBytes;
 
-    GuardedTlsProcessor(InetAddress address, SIPTransactionStack stack, int port, ConnectionGuard guard) {
+    GuardedTlsProcessor(InetAddress address, SIPTransactionStack stack, int port, ConnectionGuard guard,
+            int maxMessageBytes) {
         super(address, stack, port);
         this.guard = guard;
+        this.maxMessageBytes = maxMessageBytes;
     }
 
-    /** Called by the stack for each connection it accepts. */
+    /** Called by the stack for each connection it accepts; as the stack's own, but with our channel. */
     @Override
     public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel socket)
             throws IOException {
-        boolean known = nioHandler.getMessageChannel(socket) != null;
-        NioTcpMessageChannel channel = super.createMessageChannel(processor, socket);
-        if (!known) {
-            guard.accepted(channel, socket);
-        }
-        return channel;
+        return guard.channelFor(nioHandler, socket, () -> new FramedTlsChannel(processor, socket, maxMessageBytes));
     }
 }

@@ -1,6 +1,9 @@
 package org.liaison.sip.edge;
 
+import gov.nist.javax.sip.stack.MessageChannel;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Follows the message boundaries of a SIP byte stream (RFC 3261 §18.3) exactly as JAIN-SIP's NIO
@@ -16,6 +19,7 @@ import java.util.Locale;
  * Not thread-safe: one per connection, fed by its reading thread.
  */
 final class StreamFraming {
+    private static final Logger log = LoggerFactory.getLogger(StreamFraming.class);
     private static final String CONTENT_LENGTH = "content-length";
 
     private final int maxMessageBytes;
@@ -27,6 +31,20 @@ final class StreamFraming {
 
     StreamFraming(int maxMessageBytes) {
         this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /**
+     * Follows {@code bytes} read from {@code connection}: true if they may go on to its parser; false
+     * once the stream has broken a limit, after closing {@code connection}.
+     */
+    boolean admits(byte[] bytes, MessageChannel connection) {
+        if (accept(bytes)) {
+            return true;
+        }
+        log.debug("closing connection from {}: message too large or Content-Length out of range",
+                connection.getPeerAddress());
+        connection.close();
+        return false;
     }
 
     /** Follows {@code bytes}; false once the stream has broken a limit (it should then be closed). */

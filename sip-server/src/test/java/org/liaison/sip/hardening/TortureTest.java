@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -30,14 +31,16 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.liaison.sip.testing.ServerProcess;
 import org.liaison.sip.testing.TestServer;
+import org.liaison.sip.testing.TlsClients;
 import org.liaison.sip.testing.TestUa;
 
 /**
  * Issue 5, malformed input: a torture set in the spirit of RFC 4475, each message sent over UDP and
- * over TCP to a server running in a 64 MB JVM that exits on OutOfMemoryError. Each gets the status
- * it should (400, 413, 505, 513; 401/407 where the message is odd but legal) or is dropped; every
- * response the server sends is well formed, with a reason phrase of its own (never the client's
- * text); and after each one the server still answers an OPTIONS with 200, over UDP and TCP.
+ * over TCP to a server running in a 64 MB JVM that exits on OutOfMemoryError, and those that bear on
+ * a stream's framing (bulky) over TLS too. Each gets the status it should (400, 413, 505, 513;
+ * 401/407 where the message is odd but legal) or is dropped; every response the server sends is well
+ * formed, with a reason phrase of its own (never the client's text); and after each one the server
+ * still answers an OPTIONS with 200, over UDP, TCP and TLS.
  */
 @Timeout(30)
 class TortureTest {
@@ -51,8 +54,11 @@ class TortureTest {
     private static TestServer config;
     private static ServerProcess server;
 
-    /** One hostile message: its text with {@code {via}} for the sender's Via, and the answers allowed. */
-    record Torture(String name, byte[] message, Set<Integer> allowed) {
+    /**
+     * One hostile message: its text with {@code {via}} for the sender's Via, the answers allowed, and
+     * whether it is bulky (tests a stream's framing, so it is sent over TLS as well).
+     */
+    record Torture(String name, byte[] message, Set<Integer> allowed, boolean bulky) {
         @Override
         public String toString() {
             return name;
@@ -61,7 +67,7 @@ class TortureTest {
 
     @BeforeAll
     static void start() throws Exception {
-        config = TestServer.builder().user("alice", "alice-secret", "1001").create(root);
+        config = TestServer.builder().user("alice", "alice-secret", "1001").withTls().create(root);
         server = ServerProcess.serve(config.configDir(), root.resolve("server.log"), "-Xmx64m",
                 "-XX:+ExitOnOutOfMemoryError");
     }
@@ -102,14 +108,20 @@ class TortureTest {
         set.add(of("no blank line after the headers", request("OPTIONS", "sip:" + d, "", null).replace("\r\n\r\n", "\r\n"), Set.of(200, 400)));
         set.add(of("binary garbage", new String(randomBytes(1200), StandardCharsets.ISO_8859_1), DROPPED));
         set.add(of("only line breaks", "\r\n".repeat(500), DROPPED));
-        return set.stream().flatMap(t -> Stream.of(Arguments.of(t, "UDP"), Arguments.of(t, "TCP")));
+        return set.stream().flatMap(t -> Stream.of("UDP", "TCP", "TLS")
+                .filter(transport -> t.bulky() || !transport.equals("TLS"))
+                .map(transport -> Arguments.of(t, transport)));
     }
 
     @ParameterizedTest(name = "{0} over {1}")
     @MethodSource("tortures")
     void eachHostileMessageIsRefusedOrDroppedAndTheServerKeepsServing(Torture torture, String transport)
             throws Exception {
-        String answer = "UDP".equals(transport) ? overUdp(torture) : overTcp(torture);
+        String answer = switch (transport) {
+            case "UDP" -> overUdp(torture);
+            case "TCP" -> overStream(torture, "TCP", plainConnection());
+            default -> overStream(torture, "TLS", TlsClients.connect(trustServer(), config.host(), config.tlsPort()));
+        };
         if (answer != null) {
             Matcher status = STATUS_LINE.matcher(answer);
             assertTrue(status.lookingAt(), "not a clean status line: " + answer.substring(0, Math.min(200, answer.length())));
@@ -117,10 +129,12 @@ class TortureTest {
             assertTrue(torture.allowed().contains(code), torture.name() + " got " + code + ":\n" + answer);
         }
         assertTrue(server.isAlive(), "the server died:\n" + server.logText());
-        for (boolean tcp : new boolean[] {false, true}) {
-            try (TestUa ua = new TestUa("alice", config, tcp)) {
+        for (String client : List.of("UDP", "TCP", "TLS")) {
+            try (TestUa ua = client.equals("TLS") ? TestUa.overTls("alice", config)
+                    : new TestUa("alice", config, client.equals("TCP"))) {
                 ua.send(ua.optionsRequest());
-                assertEquals(200, ua.awaitResponse("OPTIONS", 200).status(), "OPTIONS after " + torture.name());
+                assertEquals(200, ua.awaitResponse("OPTIONS", 200).status(),
+                        "OPTIONS over " + client + " after " + torture.name());
             }
         }
     }
@@ -131,7 +145,7 @@ class TortureTest {
 
     /** {@code bulky}: may also be dropped, or its TCP connection closed, without an answer. */
     private static Torture of(String name, String text, Set<Integer> allowed, boolean bulky) {
-        return new Torture(name, text.getBytes(StandardCharsets.ISO_8859_1), allowed);
+        return new Torture(name, text.getBytes(StandardCharsets.ISO_8859_1), allowed, bulky);
     }
 
     /** A request with one header line replaced (or added) by {@code override}, e.g. "CSeq: abc OPTIONS". */
@@ -182,12 +196,22 @@ class TortureTest {
         }
     }
 
-    /** The first response on a connection of its own, or null if none came (dropped, or the connection closed). */
-    private String overTcp(Torture torture) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            socket.connect(new InetSocketAddress(config.host(), config.port()), 2000);
-            socket.getOutputStream().write(withVia(torture, "TCP", socket.getLocalPort()));
+    private static Socket plainConnection() throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress("127.0.0.1", 0));
+        socket.connect(new InetSocketAddress(config.host(), config.port()), 2000);
+        return socket;
+    }
+
+    /** Read after the server started: it makes its private CA on first start. */
+    private static SSLContext trustServer() throws IOException {
+        return TlsClients.trusting(config.dataDir().resolve("ca.pem"));
+    }
+
+    /** The first response on {@code connection} (closed after), or null if none came (dropped, or the connection closed). */
+    private String overStream(Torture torture, String transport, Socket connection) throws IOException {
+        try (Socket socket = connection) {
+            socket.getOutputStream().write(withVia(torture, transport, socket.getLocalPort()));
             socket.setSoTimeout((int) NO_ANSWER.toMillis());
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream received = new ByteArrayOutputStream();

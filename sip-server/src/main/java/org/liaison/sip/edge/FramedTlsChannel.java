@@ -1,0 +1,30 @@
+package org.liaison.sip.edge;
+
+import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
+import gov.nist.javax.sip.stack.NioTlsMessageChannel;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+
+/**
+ * JAIN-SIP's channel for an accepted TLS connection, with the decrypted bytes checked by a
+ * {@link StreamFraming} before its parser sees them, as {@link FramedTcpChannel} does for TCP: the
+ * TLS channel hands what it decrypts to the same stream parser, which would allocate whatever body
+ * a Content-Length claims. {@code addBytes} here still carries ciphertext; the hook is
+ * {@code addPlaintextBytes}, called by the channel's SSL state machine.
+ */
+final class FramedTlsChannel extends NioTlsMessageChannel {
+    private final StreamFraming framing;
+
+    FramedTlsChannel(NioTcpMessageProcessor processor, SocketChannel socket, int maxMessageBytes)
+            throws IOException {
+        super(processor, socket);
+        this.framing = new StreamFraming(maxMessageBytes);
+    }
+
+    @Override
+    public void addPlaintextBytes(byte[] bytes) throws Exception {
+        if (framing.admits(bytes, this)) {
+            super.addPlaintextBytes(bytes);
+        }
+    }
+}
