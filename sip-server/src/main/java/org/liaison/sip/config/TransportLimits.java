@@ -14,9 +14,11 @@ import java.time.Duration;
  * @param connectionsPerSource        TCP/TLS connections one source may hold open at once
  * @param firstMessageTimeout         a connection that has not delivered one whole SIP message within this
  *                                    is closed (half-open and slow-loris connections)
+ * @param streamRequestsPerSourcePerSecond requests one source may send per second over TCP and TLS together,
+ *                                    bursts of one second's worth included; the rest are refused
  */
 public record TransportLimits(int datagramsPerSourcePerSecond, int datagramBytesPerSecond, int connections,
-        int connectionsPerSource, Duration firstMessageTimeout) {
+        int connectionsPerSource, Duration firstMessageTimeout, int streamRequestsPerSourcePerSecond) {
 
     static TransportLimits from(ConfigReader r) throws ConfigException {
         int perSource = r.integer("security.udp.max-datagrams-per-source-per-second", 400, 1, 1_000_000);
@@ -28,6 +30,7 @@ public record TransportLimits(int datagramsPerSourcePerSecond, int datagramBytes
                     + " is above security.max-connections " + connections);
         }
         Duration firstMessage = r.seconds("security.first-message-timeout-seconds", 10, 1, 3600);
-        return new TransportLimits(perSource, bytes, connections, perSourceConnections, firstMessage);
+        int streamRequests = r.integer("security.stream.max-requests-per-source-per-second", 50, 1, 1_000_000);
+        return new TransportLimits(perSource, bytes, connections, perSourceConnections, firstMessage, streamRequests);
     }
 }

@@ -1,6 +1,9 @@
 package org.liaison.sip.edge;
 
+import gov.nist.javax.sip.Utils;
+import gov.nist.javax.sip.header.RetryAfter;
 import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.ConnectionOrientedMessageChannel;
 import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.NIOHandler;
@@ -11,13 +14,17 @@ import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.text.ParseException;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import javax.sip.InvalidArgumentException;
 import javax.sip.SipStack;
+import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.sip.config.TransportLimits;
 import org.slf4j.Logger;
@@ -29,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * {@link TransportLimits#connectionsPerSource()} per source address, and every connection must
  * deliver one whole SIP message within {@link TransportLimits#firstMessageTimeout()} of being
  * accepted or it is closed. Connections that have spoken are left to the stack's idle timeout.
+ * Requests over connections are limited per source to
+ * {@link TransportLimits#streamRequestsPerSourcePerSecond()} (a {@link SourceThrottle}).
  *
  * <p>Transport-neutral: it sees connections through JAIN-SIP's NIO message channels, which TCP and
  * TLS share. A processor reports each accepted connection ({@link GuardedTcpProcessor},
@@ -40,10 +49,12 @@ import org.slf4j.LoggerFactory;
 final class ConnectionGuard implements SIPMessageValve, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
     private static final long SWEEP_MILLIS = 1000;
+    private static final int RETRY_AFTER_SECONDS = 1;
 
     private final TransportLimits limits;
     private final LongSupplier nanoClock;
     private final ScheduledExecutorService sweeper;
+    private final SourceThrottle streamRequests;
     private final Map<MessageChannel, Connection> open = new IdentityHashMap<>();
     private final Map<InetAddress, Integer> perSource = new HashMap<>();
     private long refused;
@@ -67,6 +78,7 @@ final class ConnectionGuard implements SIPMessageValve, AutoCloseable {
     ConnectionGuard(TransportLimits limits, LongSupplier nanoClock) {
         this.limits = limits;
         this.nanoClock = nanoClock;
+        this.streamRequests = new SourceThrottle(limits.streamRequestsPerSourcePerSecond());
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "liaison-connection-guard");
             t.setDaemon(true);
@@ -114,10 +126,42 @@ final class ConnectionGuard implements SIPMessageValve, AutoCloseable {
         perSource.merge(source, 1, Integer::sum);
     }
 
+    /**
+     * Learns that {@code channel} spoke; over a connection, also takes the request from its source's
+     * budget. Past it the request is dropped, and answered 503 while the source's budget of refusals
+     * lasts: a client behind a busy NAT learns to retry (over TCP and TLS a dropped request is not
+     * retransmitted, it times out after 32 s), while a flooder that does not read cannot make the
+     * stack queue answers for it without bound. UDP has its own admission at receipt.
+     */
     @Override
     public boolean processRequest(SIPRequest request, MessageChannel channel) {
         spoke(channel);
-        return true;
+        if (!(channel instanceof ConnectionOrientedMessageChannel)) {
+            return true;
+        }
+        long now = nanoClock.getAsLong();
+        InetAddress source = channel.getPeerPacketSourceAddress();
+        if (streamRequests.tryTake(source, now)) {
+            return true;
+        }
+        if (streamRequests.refused(source, channel.getTransport().toLowerCase(Locale.ROOT), now)
+                && !Request.ACK.equals(request.getMethod())) {
+            answerBusy(request, channel);
+        }
+        return false;
+    }
+
+    private static void answerBusy(SIPRequest request, MessageChannel channel) {
+        SIPResponse busy = request.createResponse(Response.SERVICE_UNAVAILABLE);
+        try {
+            busy.getTo().setTag(Utils.getInstance().generateTag());
+            RetryAfter retry = new RetryAfter();
+            retry.setRetryAfter(RETRY_AFTER_SECONDS);
+            busy.setHeader(retry);
+            channel.sendMessage(busy);
+        } catch (IOException | InvalidArgumentException | ParseException e) {
+            log.debug("could not answer a throttled request from {}: {}", channel.getPeerAddress(), e.toString());
+        }
     }
 
     @Override
