@@ -33,7 +33,8 @@ import java.net.InetSocketAddress;
  */
 final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     private final Leg leg;
-    private boolean flushPending;
+    /** The peer socket written to in this read batch, flushed when the batch ends. */
+    private Channel unflushed;
 
     ForwardingHandler(Leg leg) {
         this.leg = leg;
@@ -58,15 +59,19 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         leg.forwarded(packet.content().readableBytes(), System.currentTimeMillis());
+        if (unflushed != null && unflushed != out) {
+            unflushed.flush(); // the peer was re-targeted mid-batch (a fork answered)
+        }
         out.write(new DatagramPacket(packet.content(), to), out.voidPromise());
-        flushPending = true;
+        unflushed = out;
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (flushPending) {
-            flushPending = false;
-            leg.peer().socket().flush();
+        if (unflushed != null) {
+            Channel out = unflushed;
+            unflushed = null;
+            out.flush();
         }
     }
 

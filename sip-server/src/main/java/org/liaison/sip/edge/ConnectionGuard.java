@@ -109,7 +109,7 @@ final class ConnectionGuard implements SIPMessageValve, AutoCloseable {
     }
 
     /** A connection was accepted on {@code socket}: counted, or closed at once when over a cap. */
-    synchronized void accepted(ConnectionOrientedMessageChannel channel, SocketChannel socket) {
+    private synchronized void accepted(ConnectionOrientedMessageChannel channel, SocketChannel socket) {
         InetAddress source = socket.socket().getInetAddress();
         int fromSource = perSource.getOrDefault(source, 0);
         if (open.size() >= limits.connections() || fromSource >= limits.connectionsPerSource()) {
@@ -135,10 +135,10 @@ final class ConnectionGuard implements SIPMessageValve, AutoCloseable {
      */
     @Override
     public boolean processRequest(SIPRequest request, MessageChannel channel) {
-        spoke(channel);
         if (!(channel instanceof ConnectionOrientedMessageChannel)) {
             return true;
         }
+        spoke(channel);
         long now = nanoClock.getAsLong();
         InetAddress source = channel.getPeerPacketSourceAddress();
         if (streamRequests.tryTake(source, now)) {
@@ -166,7 +166,9 @@ final class ConnectionGuard implements SIPMessageValve, AutoCloseable {
 
     @Override
     public boolean processResponse(Response response, MessageChannel channel) {
-        spoke(channel);
+        if (channel instanceof ConnectionOrientedMessageChannel) {
+            spoke(channel);
+        }
         return true;
     }
 
