@@ -12,19 +12,46 @@ public final class FreePorts {
     }
 
     public static int udpAndTcp() throws IOException {
+        return udpAndTcpRun(1);
+    }
+
+    /**
+     * The first of {@code count} consecutive ports free for both UDP and TCP (baresip listens for
+     * TLS on its sip_listen port + 1).
+     */
+    public static int udpAndTcpRun(int count) throws IOException {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         for (int attempt = 0; attempt < 50; attempt++) {
             try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
-                int port = udp.getLocalPort();
-                try (ServerSocket tcp = new ServerSocket()) {
-                    tcp.setReuseAddress(true);
-                    tcp.bind(new InetSocketAddress(loopback, port));
-                    return port;
-                } catch (IOException taken) {
-                    // the TCP side of this port is in use: try another
+                int first = udp.getLocalPort();
+                if (first + count - 1 <= 65535 && tcpFree(loopback, first) && allFree(loopback, first + 1, count - 1)) {
+                    return first;
                 }
             }
         }
-        throw new IOException("no port free for both UDP and TCP on 127.0.0.1");
+        throw new IOException("no run of " + count + " ports free for both UDP and TCP on 127.0.0.1");
+    }
+
+    private static boolean allFree(InetAddress address, int first, int count) {
+        for (int port = first; port < first + count; port++) {
+            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(address, port))) {
+                if (!tcpFree(address, port)) {
+                    return false;
+                }
+            } catch (IOException taken) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean tcpFree(InetAddress address, int port) {
+        try (ServerSocket tcp = new ServerSocket()) {
+            tcp.setReuseAddress(true);
+            tcp.bind(new InetSocketAddress(address, port));
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
     }
 }

@@ -66,7 +66,7 @@ final class Baresip implements AutoCloseable {
         Path binary = Tools.require("baresip");
         Path modules = binary.getParent().resolveSibling("lib/baresip/modules");
         Path dir = Files.createDirectories(parent.resolve(name));
-        int sipPort = FreePorts.udpAndTcp();
+        int sipPort = FreePorts.udpAndTcpRun(2); // + 1 is its TLS listener
         int rtp = UdpPorts.freeBlock(20);
         // over TLS the signalling is safe for SDES keys: insist on SRTP unless the test chose a mode
         String mediaenc = media.mediaenc() != null ? media.mediaenc()
