@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param portMax        highest relay port
  * @param idleTimeout    a call with no packet either way for this long is ended and its ports freed;
  *                       a call never answered gets {@link #UNANSWERED_FACTOR} times as long
- * @param learningWindow how long after its first packet a stream may learn its endpoint's real source
+ * @param learningWindow how long after the answer a stream may learn its endpoint's real source from any
+ *                       port of the expected address (see {@code SourceLock})
  * @param servers        relays to drive over ng; empty = relay in this process
  * @param destinations   where SDP may point media (see {@link MediaDestinations})
  * @param maxStreamsPerCall media streams (m-lines not rejected) one call may have relayed at once:
