@@ -11,7 +11,9 @@ import java.net.InetSocketAddress;
  * <p>The SIP server builds it from its configuration ({@code media.allowed-destinations},
  * {@code media.denied-destinations}, the server's own sockets). Whatever it allows, the relay
  * never sends to a multicast or broadcast address, to {@code 0.0.0.0/8}, or to its own media
- * ports. Called on the packet path while a stream learns its source: must not allocate or block.
+ * ports. Also asked on the packet path, but only for a packet whose source would lock an endpoint
+ * (normally once per endpoint, never for a locked stream's packets): it must be quick and must not
+ * block.
  */
 @FunctionalInterface
 public interface MediaDestinations {

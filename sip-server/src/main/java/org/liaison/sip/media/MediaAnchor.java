@@ -116,8 +116,8 @@ public final class MediaAnchor {
     public Optional<MediaRefusal> inDialog(Request request, Flow source) {
         String method = request.getMethod();
         Optional<SessionDescription> sdp = SessionDescription.of(request);
-        boolean offer = sdp.isPresent() && (Request.INVITE.equals(method) || Request.UPDATE.equals(method));
         boolean mayOffer = Request.INVITE.equals(method) || Request.UPDATE.equals(method);
+        boolean offer = sdp.isPresent() && mayOffer;
         Optional<MediaRefusal> refused = mayOffer ? unreadable(request) : Optional.empty();
         if (offer && refused.isEmpty()) {
             refused = policed(sdp.get(), source);
