@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -22,6 +24,7 @@ import org.liaison.media.ng.NgControlServer;
 import org.liaison.media.relay.RelaySessions;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.config.RelaySettings;
+import org.liaison.sip.testing.Await;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.FakeMediaRelay;
 import org.liaison.sip.testing.FreePorts;
@@ -145,6 +148,42 @@ class MediaAbuseProtocolTest {
     }
 
     @Test
+    void aStrangerSprayingTheRelayPortWhileACallRingsDoesNotSilenceTheCallerBehindNat() throws Exception {
+        // Alice's private SDP address must pass the destination check; the relay never sends to a
+        // private address (it waits for the address her INVITE came from), so nothing leaves loopback
+        start(relayed().property("relay.learning-seconds", "1")
+                .property("media.allowed-destinations", "127.0.0.0/8, ::1/128, 10.0.0.20"));
+        try (DatagramSocket alicePhone = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+                DatagramSocket bobPhone = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+                DatagramSocket stranger = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0))) {
+            // Alice behind NAT: her SDP names her private address, her INVITE comes from 127.0.0.1
+            String callId = UUID.randomUUID().toString();
+            Calls.sendAuthenticated(alice, "alice-secret", BOB, callId, sdp("10.0.0.20", alicePhone.getLocalPort()));
+            SipText invite = bob.awaitRequest("INVITE");
+            bob.respond(invite, 180, "Ringing", "bobtag", null, null);
+            int aliceSendsTo = server.relay().query(callId).orElseThrow().streams().get(0).relayPortA();
+
+            // the relay's ports are predictable: the stranger sprays for twice the learning window
+            byte[] spray = "spray".getBytes(StandardCharsets.US_ASCII);
+            long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            for (long sent = 1; System.nanoTime() < until; sent++) {
+                stranger.send(new DatagramPacket(spray, spray.length, InetAddress.getLoopbackAddress(), aliceSendsTo));
+                long dropped = sent;
+                Await.require(() -> drops(callId) >= dropped, Duration.ofSeconds(5), "spray " + sent + " dropped");
+            }
+            bob.respond(invite, 200, "OK", "bobtag", SDP_TYPE, sdp("127.0.0.1", bobPhone.getLocalPort()));
+            SipText ok = ok(alice);
+            assertEquals(aliceSendsTo, mediaPort(ok.body()));
+
+            byte[] voice = "hello after a long ring".getBytes(StandardCharsets.US_ASCII);
+            alicePhone.send(new DatagramPacket(voice, voice.length, InetAddress.getLoopbackAddress(), aliceSendsTo));
+            byte[] heard = receive(bobPhone, Duration.ofSeconds(2));
+            assertTrue(heard != null && new String(heard, 0, voice.length, StandardCharsets.US_ASCII)
+                    .equals("hello after a long ring"), "Bob hears Alice: she was learned, not locked out");
+        }
+    }
+
+    @Test
     void oneCallersCallPastTheCapGets403WhileAnotherCallerAndReInvitesGoOn() throws Exception {
         FakeMediaRelay relay = new FakeMediaRelay();
         start(TestServer.builder().mediaRelay(relay).property("media.max-relayed-calls-per-user", "2"));
@@ -164,7 +203,7 @@ class MediaAbuseProtocolTest {
         // a re-INVITE is not a new call
         alice.send(Calls.withSdp(Calls.fromCaller(alice, first, "INVITE", 3), Calls.SDP));
         bob.respond(bob.awaitRequest("INVITE"), 200, "OK", null, SDP_TYPE, Calls.SDP);
-        assertEquals(200, alice.awaitResponse("INVITE", 200).status());
+        assertEquals(200, ok(alice).status());
         // a call that ends frees its place
         alice.send(Calls.fromCaller(alice, first, "BYE", 4));
         bob.respond(bob.awaitRequest("BYE"), 200, "OK", null, null, null);
@@ -203,7 +242,7 @@ class MediaAbuseProtocolTest {
     private SipText answered(String callId) throws Exception {
         Calls.sendAuthenticated(alice, "alice-secret", BOB, callId, Calls.SDP);
         bob.respond(bob.awaitRequest("INVITE"), 200, "OK", "bobtag" + callId.hashCode(), SDP_TYPE, Calls.SDP);
-        SipText ok = alice.awaitResponse("INVITE", 200);
+        SipText ok = ok(alice);
         alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
         bob.awaitRequest("ACK");
         return ok;
@@ -216,6 +255,12 @@ class MediaAbuseProtocolTest {
             return bob.awaitRequest("INVITE");
         }
         return finalResponse(caller);
+    }
+
+    /** A 200 to an INVITE (not the retransmitted 407 of the unauthenticated first try). */
+    private static SipText ok(TestUa caller) throws IOException {
+        return caller.await(m -> m.isResponse() && m.cseqMethod().equals("INVITE") && m.status() == 200,
+                Duration.ofSeconds(5));
     }
 
     /** The final response to the authenticated INVITE (the 407 before it, never ACKed here, is retransmitted). */
@@ -232,6 +277,17 @@ class MediaAbuseProtocolTest {
         Matcher port = Pattern.compile("(?m)^m=audio (\\d+) ").matcher(invite.body());
         return port.find() && Integer.parseInt(port.group(1)) >= relayPortMin
                 && Integer.parseInt(port.group(1)) < relayPortMin + RELAY_PORTS;
+    }
+
+    private long drops(String callId) {
+        return server.relay().query(callId).map(c -> c.streams().get(0).drops().getOrDefault("wrong-source", 0L))
+                .orElse(0L);
+    }
+
+    private static int mediaPort(String sdp) {
+        Matcher port = Pattern.compile("(?m)^m=audio (\\d+) ").matcher(sdp);
+        assertTrue(port.find(), sdp);
+        return Integer.parseInt(port.group(1));
     }
 
     private static String sdp(String address, int port) {
