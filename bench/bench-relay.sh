@@ -116,6 +116,8 @@ relay.port-min = $pmin
 relay.port-max = $((pmin + LIAISON_PORTS_EACH - 1))
 relay.control-address = 127.0.0.1
 relay.control-port = $ng_port
+# the load generator's phones are sockets on loopback, which media may not reach by default
+media.allowed-destinations = 127.0.0.0/8
 ${EXTRA_PROPERTIES:-}
 PROPS
   if [ ! -f "$ROOT/sip-server/target/sip-server.jar" ] || [ ! -d "$ROOT/sip-server/target/lib" ]; then

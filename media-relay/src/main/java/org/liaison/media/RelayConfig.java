@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The relay's settings, checked when built. The SIP server reads them from liaison.properties
@@ -14,11 +15,17 @@ import java.util.List;
  * @param portMax        highest relay port
  * @param idleTimeout    a call with no packet either way for this long is ended and its ports freed;
  *                       a call never answered gets {@link #UNANSWERED_FACTOR} times as long
- * @param learningWindow how long after its first packet a stream may learn its endpoint's real source
+ * @param learningWindow how long after the answer a stream may learn its endpoint's real source from any
+ *                       port of the expected address (see {@code SourceLock})
  * @param servers        relays to drive over ng; empty = relay in this process
+ * @param destinations   where SDP may point media (see {@link MediaDestinations})
+ * @param maxStreamsPerCall media streams (m-lines not rejected) one call may have relayed at once:
+ *                       each takes two port pairs, so an SDP with thousands of m-lines would
+ *                       otherwise take every port
  */
 public record RelayConfig(InetAddress address, int portMin, int portMax, Duration idleTimeout,
-        Duration learningWindow, List<InetSocketAddress> servers) {
+        Duration learningWindow, List<InetSocketAddress> servers, MediaDestinations destinations,
+        int maxStreamsPerCall) {
 
     /** Ringing can last minutes (Timer C is three): an unanswered call waits this many idle timeouts. */
     public static final int UNANSWERED_FACTOR = 5;
@@ -35,7 +42,11 @@ public record RelayConfig(InetAddress address, int portMin, int portMax, Duratio
         if (idleTimeout.isNegative() || idleTimeout.isZero() || learningWindow.isNegative()) {
             throw new IllegalArgumentException("idle timeout must be positive and learning window not negative");
         }
+        if (maxStreamsPerCall < 1) {
+            throw new IllegalArgumentException("a call must be allowed at least one media stream");
+        }
         servers = List.copyOf(servers);
+        Objects.requireNonNull(destinations, "destinations");
     }
 
     /** A call that never got an answer is ended after this long without signalling. */

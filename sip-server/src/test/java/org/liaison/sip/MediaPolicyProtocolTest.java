@@ -149,7 +149,7 @@ class MediaPolicyProtocolTest {
         int min = UdpPorts.freeBlock(10);
         InetSocketAddress control = new InetSocketAddress("127.0.0.1", FreePorts.udpAndTcp());
         try (MediaRelay remote = MediaRelay.inProcess(new RelayConfig(InetAddress.getLoopbackAddress(), min, min + 9,
-                Duration.ofSeconds(30), Duration.ofSeconds(3), List.of()));
+                Duration.ofSeconds(30), Duration.ofSeconds(3), List.of(), TestServer.LOOPBACK_MEDIA, 8));
                 NgControlServer ng = NgControlServer.start(remote, control)) {
             start(TestServer.builder().property("media.relay", "always").property("media.encryption", "optional")
                     .property("relay.servers", "127.0.0.1:" + control.getPort()));

@@ -39,6 +39,17 @@ final class Call {
         streams.set(index, stream);
     }
 
+    /** Streams open at index {@code from} and above. */
+    int openStreamsFrom(int from) {
+        int open = 0;
+        for (int i = from; i < streams.size(); i++) {
+            if (streams.get(i) != null) {
+                open++;
+            }
+        }
+        return open;
+    }
+
     /** Wall-clock millis of the last packet on any stream, 0 if none. */
     long lastPacketMillis() {
         long last = 0;

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.LongAdder;
 import org.liaison.media.MediaRelayException;
 
 /**
@@ -26,8 +25,7 @@ final class MediaStream {
     private final PortAllocator allocator;
     private final InetAddress relayAddress;
     private final EventLoop loop;
-    private final long learningNanos;
-    private final LongAdder unverifiedLocks;
+    private final LearningRule learning;
     // the even ports of the side's pairs, 0 until bound
     private int portA;
     private int portB;
@@ -42,13 +40,12 @@ final class MediaStream {
     private Optional<InetAddress> signalledFromB = Optional.empty();
 
     private MediaStream(RelayTransport transport, PortAllocator allocator, InetAddress relayAddress,
-            long learningNanos, LongAdder unverifiedLocks) {
+            LearningRule learning) {
         this.transport = transport;
         this.allocator = allocator;
         this.relayAddress = relayAddress;
         this.loop = transport.nextLoop();
-        this.learningNanos = learningNanos;
-        this.unverifiedLocks = unverifiedLocks;
+        this.learning = learning;
         this.rtpA = newLeg();
         this.rtpB = newLeg();
         Leg.pair(rtpA, rtpB);
@@ -56,12 +53,11 @@ final class MediaStream {
 
     /**
      * A stream with both sides' sockets bound: RTP, and RTCP unless {@code rtcpMux}. Pairs whose
-     * ports another process holds are skipped. Its source locks count their unverified locks in
-     * {@code unverifiedLocks}.
+     * ports another process holds are skipped. Its source locks follow {@code learning}.
      */
     static MediaStream open(RelayTransport transport, PortAllocator allocator, InetAddress relayAddress,
-            long learningNanos, LongAdder unverifiedLocks, boolean rtcpMux) throws MediaRelayException {
-        MediaStream stream = new MediaStream(transport, allocator, relayAddress, learningNanos, unverifiedLocks);
+            LearningRule learning, boolean rtcpMux) throws MediaRelayException {
+        MediaStream stream = new MediaStream(transport, allocator, relayAddress, learning);
         if (!rtcpMux) {
             stream.rtcpA = stream.newLeg();
             stream.rtcpB = stream.newLeg();
@@ -142,6 +138,19 @@ final class MediaStream {
         });
     }
 
+    /** The SDP answer reached the relay: every endpoint not locked yet starts its learning window. */
+    void answered() {
+        Leg[] legs = {rtpA, rtpB, rtcpA, rtcpB};
+        onLoop(() -> {
+            long now = System.nanoTime();
+            for (Leg leg : legs) {
+                if (leg != null) {
+                    leg.lock.openWindow(now);
+                }
+            }
+        });
+    }
+
     /** The device of {@code side} left (a fork's delete): nothing is sent to it any more. */
     void forget(Side side) {
         Leg rtpLeg = rtp(side);
@@ -210,7 +219,7 @@ final class MediaStream {
     }
 
     private Leg newLeg() {
-        return new Leg(new SourceLock(learningNanos, unverifiedLocks));
+        return new Leg(learning.newLock());
     }
 
     private Leg rtp(Side side) {

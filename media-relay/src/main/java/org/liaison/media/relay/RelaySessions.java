@@ -41,11 +41,15 @@ public final class RelaySessions implements MediaRelay {
     private final ScheduledExecutorService timeouts;
     private final Map<String, Call> calls = new HashMap<>();
     private final LongAdder unverifiedLocks = new LongAdder();
+    private final DestinationRule destinations;
+    private final LearningRule learning;
 
     private RelaySessions(RelayConfig config) {
         this.config = config;
         this.transport = new RelayTransport();
         this.ports = new PortAllocator(config.portMin(), config.portMax());
+        this.destinations = new DestinationRule(config);
+        this.learning = new LearningRule(config.learningWindow().toNanos(), unverifiedLocks, destinations);
         this.timeouts = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "media-relay-timeouts");
             t.setDaemon(true);
@@ -179,6 +183,10 @@ public final class RelaySessions implements MediaRelay {
                     "answer has " + media.size() + " media lines, the offer " + call.streams.size());
         }
         checkFamily(media);
+        destinations.check(media);
+        if (isOffer) {
+            checkStreamCount(call, media);
+        }
         Side other = side == Side.A ? Side.B : Side.A;
         for (int i = 0; i < media.size(); i++) {
             MediaDescription m = media.get(i);
@@ -194,8 +202,7 @@ public final class RelaySessions implements MediaRelay {
                 if (!isOffer) {
                     continue; // the offer rejected it; nothing to relay
                 }
-                stream = MediaStream.open(transport, ports, config.address(), config.learningWindow().toNanos(),
-                        unverifiedLocks, m.rtcpMux());
+                stream = MediaStream.open(transport, ports, config.address(), learning, m.rtcpMux());
                 call.setStream(i, stream);
             } else if (!m.rtcpMux()) {
                 stream.needRtcp();
@@ -203,8 +210,34 @@ public final class RelaySessions implements MediaRelay {
             stream.expect(side, m.rtpEndpoint(), m.rtcpEndpoint(), signalledFrom, relearn);
             m.relayVia(config.address(), stream.rtpPort(other), stream.rtcpPort(other));
         }
+        if (!isOffer) {
+            for (MediaStream stream : call.streams) {
+                if (stream != null) {
+                    stream.answered();
+                }
+            }
+        }
         description.relayVia(config.address());
         call.lastSignalNanos = System.nanoTime();
+    }
+
+    /**
+     * Refuses an offer that would leave the call with more open streams than
+     * {@link RelayConfig#maxStreamsPerCall()}: those its m-lines keep or open, and those past its
+     * last m-line that an earlier offer opened (RFC 3264 §8 forbids dropping m-lines, not every
+     * client obeys). Checked before any port is reserved.
+     */
+    private void checkStreamCount(Call call, List<MediaDescription> media) throws MediaRelayException {
+        int streams = call.openStreamsFrom(media.size());
+        for (MediaDescription m : media) {
+            if (!m.rejected()) {
+                streams++;
+            }
+        }
+        if (streams > config.maxStreamsPerCall()) {
+            throw new MediaRelayException(MediaRelayException.Reason.BAD_SDP, "the offer would relay " + streams
+                    + " media streams in one call; at most " + config.maxStreamsPerCall() + " are allowed");
+        }
     }
 
     /** One relay address: media of the other IP version could not be sent from it. */

@@ -4,7 +4,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,21 +18,26 @@ import org.slf4j.LoggerFactory;
  *       offer or answer was <em>signalled from</em> (the request's or response's source; ng's
  *       {@code received-from}). Before any packet arrives, packets for the endpoint go to the SDP
  *       address and port, unless it is private (see 3) or unspecified ({@code 0.0.0.0}).</li>
- *   <li>The first packet received on the port opens the <em>learning window</em>
- *       ({@code relay.learning-seconds}). Within it, the first packet whose source IP equals the
- *       SDP address or the signalled-from address (any port: NAT rewrites ports) locks the
- *       endpoint to that exact source.</li>
+ *   <li>The first packet whose source IP equals the SDP address or the signalled-from address
+ *       (any port: NAT rewrites ports) locks the endpoint to that exact source, whenever it comes.
+ *       Packets from any other source are dropped as {@code wrong-source} and change nothing: a
+ *       stranger spraying the relay's ports can neither open nor spend the learning window.</li>
  *   <li>If the SDP address is private (RFC 1918, RFC 6598 shared, link-local, IPv6 unique-local:
  *       a phone behind NAT that does not know its public address) or unspecified, only the
  *       signalled-from IP can lock the endpoint.</li>
  *   <li>Only when the SDP address is private and no signalled-from address is known (an ng caller
- *       without {@code received-from}), the first source at all within the window locks the
- *       endpoint. Such an unverified lock is counted and logged: a stranger sending first wins
- *       it.</li>
+ *       without {@code received-from}), the first source at all locks the endpoint. Such an
+ *       unverified lock is counted and logged: a stranger sending first wins it.</li>
+ *   <li>A source the relay may not send to ({@link MediaDestinations}) never locks: the relay
+ *       would send the other side's media back to it.</li>
  *   <li>Once locked, only that exact source (address and port) is accepted and packets go back to
  *       it; everything else is dropped as {@code wrong-source} and can never move the lock.</li>
- *   <li>If the window closes without a lock, the endpoint locks to the SDP address and port
- *       exactly.</li>
+ *   <li>The <em>learning window</em> ({@code relay.learning-seconds}) opens when the call is
+ *       answered (the SDP answer reaches the relay: both phones then send), never at a packet. If
+ *       it closes without a lock, an endpoint with a public SDP address locks to that address and
+ *       port exactly; one with a private or unspecified SDP address and a signalled-from address
+ *       keeps waiting for that address (locking onto an address behind a NAT would silence the
+ *       phone for the rest of the call); one under rule 4 locks to its SDP endpoint.</li>
  *   <li>New SDP for the endpoint (re-INVITE) keeps the lock when it names the same address, or
  *       only puts it on hold ({@code 0.0.0.0}: nothing is sent to it); a different address, or
  *       another device answering a forked call, starts over at 1.</li>
@@ -43,8 +47,7 @@ import org.slf4j.LoggerFactory;
 final class SourceLock {
     private static final Logger log = LoggerFactory.getLogger(SourceLock.class);
 
-    private final long windowNanos;
-    private final LongAdder unverifiedLocks;
+    private final LearningRule rule;
     private InetSocketAddress expected;
     private Optional<InetAddress> signalledFrom = Optional.empty();
     private boolean onHold;
@@ -53,15 +56,14 @@ final class SourceLock {
     private boolean windowOpen;
     private InetSocketAddress locked;
 
-    /** {@code unverifiedLocks} counts the locks taken by rule 4. */
-    SourceLock(long windowNanos, LongAdder unverifiedLocks) {
-        this.windowNanos = windowNanos;
-        this.unverifiedLocks = unverifiedLocks;
+    /** {@code rule}: the window, the counter of locks taken by rule 4, where media may go. */
+    SourceLock(LearningRule rule) {
+        this.rule = rule;
     }
 
     /**
      * The endpoint the SDP gives (its address {@code 0.0.0.0}/{@code ::} for hold) and where that
-     * SDP was signalled from, if known; see rule 7.
+     * SDP was signalled from, if known; see rule 8.
      */
     void expect(InetSocketAddress sdpEndpoint, Optional<InetAddress> signalledFrom, boolean relearn) {
         boolean hold = sdpEndpoint.getAddress().isAnyLocalAddress();
@@ -78,6 +80,14 @@ final class SourceLock {
         expectedPrivate = isPrivate(sdpEndpoint.getAddress());
     }
 
+    /** The call was answered at {@code nowNanos}: the learning window opens unless it is open (rule 7). */
+    void openWindow(long nowNanos) {
+        if (locked == null && expected != null && !windowOpen) {
+            windowOpen = true;
+            windowStart = nowNanos;
+        }
+    }
+
     /** Whether a packet from {@code source} received at {@code nowNanos} may be forwarded. */
     boolean admit(InetSocketAddress source, long nowNanos) {
         if (locked != null) {
@@ -86,34 +96,34 @@ final class SourceLock {
         if (expected == null) {
             return false;
         }
-        if (!windowOpen) {
-            windowOpen = true;
-            windowStart = nowNanos;
-        }
-        if (nowNanos - windowStart > windowNanos) {
-            locked = expected; // rule 6
+        boolean unverified = expectedPrivate && signalledFrom.isEmpty();
+        if (windowOpen && nowNanos - windowStart > rule.windowNanos() && (sdpUsable() || unverified)) {
+            locked = expected; // rule 7
             return locked.equals(source);
         }
-        if (isExpectedSource(source.getAddress())) {
-            locked = source;
-            return true;
+        boolean candidate = unverified || isExpectedSource(source.getAddress());
+        if (!candidate || !rule.destinations().allows(source)) {
+            return false; // rules 2, 3 and 5: nothing changes
         }
-        if (expectedPrivate && signalledFrom.isEmpty()) {
-            locked = source;
-            unverifiedLocks.increment();
+        locked = source;
+        if (unverified) {
+            rule.unverifiedLocks().increment();
             log.warn("media relay: endpoint with private SDP address {} locked onto the first source {}, "
                     + "unchecked: no signalled-from address (an ng caller without received-from)",
                     expected.getAddress().getHostAddress(), source);
-            return true;
         }
-        return false;
+        return true;
     }
 
     /** Rules 2 and 3: a private or unspecified SDP address is no evidence, the signalling source is. */
     private boolean isExpectedSource(InetAddress source) {
-        boolean sdpUsable = !expectedPrivate && !expected.getAddress().isAnyLocalAddress();
-        return (sdpUsable && expected.getAddress().equals(source))
+        return (sdpUsable() && expected.getAddress().equals(source))
                 || (signalledFrom.isPresent() && signalledFrom.get().equals(source));
+    }
+
+    /** Whether the SDP address says where the phone is: neither private nor unspecified. */
+    private boolean sdpUsable() {
+        return !expectedPrivate && !expected.getAddress().isAnyLocalAddress();
     }
 
     /** Where packets for this endpoint go now, or null: nothing known yet, or on hold. */

@@ -42,6 +42,9 @@ public final class MediaDescription {
                 readRtcp(i, line);
             }
         }
+        if (port == 65535 && rtcpIndex < 0) {
+            throw SdpLines.bad("media line \"" + mLine + "\" leaves no port above it for RTCP");
+        }
     }
 
     /** Rejected or disabled (port 0, RFC 3264 §6): no relay ports, the 0 stays. */

@@ -137,7 +137,7 @@ class NgRoundTripTest {
     private void start(int pairs) throws Exception {
         int[] range = FreePortRange.of(pairs);
         relay = MediaRelay.start(new RelayConfig(LOOPBACK, range[0], range[1], Duration.ofSeconds(60),
-                Duration.ofSeconds(3), List.of()));
+                Duration.ofSeconds(3), List.of(), destination -> true, 8));
         server = NgControlServer.start(relay, new InetSocketAddress(LOOPBACK, 0));
         client = NgMediaRelay.to(List.of(new InetSocketAddress(LOOPBACK, server.port())));
     }

@@ -28,8 +28,8 @@ class ForwardingHandlerTest {
     private static final byte[] SRTP = {(byte) 0x80, 0x00, 0x12, 0x34, 0, 0, 0, 1, 0x11, 0x22, 0x33, 0x44,
             (byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 0x55};
 
-    private final Leg legA = new Leg(new SourceLock(TimeUnit.SECONDS.toNanos(3), new LongAdder()));
-    private final Leg legB = new Leg(new SourceLock(TimeUnit.SECONDS.toNanos(3), new LongAdder()));
+    private final Leg legA = new Leg(new LearningRule(TimeUnit.SECONDS.toNanos(3), new LongAdder(), destination -> true).newLock());
+    private final Leg legB = new Leg(new LearningRule(TimeUnit.SECONDS.toNanos(3), new LongAdder(), destination -> true).newLock());
     private final EmbeddedChannel portA = new EmbeddedChannel(new ForwardingHandler(legA));
     private final EmbeddedChannel portB = new EmbeddedChannel(new ForwardingHandler(legB));
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.liaison.media.CallStats;
 import org.liaison.media.FreePortRange;
+import org.liaison.media.MediaDestinations;
 import org.liaison.media.MediaRelayException;
 import org.liaison.media.MediaRelayException.Reason;
 import org.liaison.media.RelayConfig;
@@ -28,6 +29,8 @@ import org.liaison.media.RelayConfig;
 class RelaySessionsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String CALL = "call-1@test";
+    /** Loopback included: these phones are sockets on this host (the relay's own ports stay refused). */
+    private static final MediaDestinations ANYWHERE = destination -> true;
 
     private RelaySessions relay;
     private final Endpoint a = endpoint();
@@ -111,6 +114,100 @@ class RelaySessionsTest {
                     () -> drops().getOrDefault("wrong-source", 0L) == 2L);
         }
         assertEquals(0, relay.unverifiedLocks(), "every lock was checked against the signalling address");
+    }
+
+    @Test
+    void strangerSprayingThePortsWhileTheCallRingsLongerThanTheWindowDoesNotSilenceThePhoneBehindNat()
+            throws Exception {
+        int[] range = FreePortRange.of(4);
+        Duration window = Duration.ofMillis(200);
+        relay = RelaySessions.start(new RelayConfig(loopback(), range[0], range[1], Duration.ofSeconds(60), window,
+                List.of(), ANYWHERE, 8));
+        String natOffer = a.sdp().replace("c=IN IP4 127.0.0.1", "c=IN IP4 10.0.0.20");
+        int relayForB = Endpoint.relayPort(relay.offer(CALL, "ta", Optional.empty(), natOffer,
+                Optional.of(loopback())));
+        // the relay's ports are predictable: the stranger sprays the one phone A will send to
+        int relayForA = relay.query(CALL).orElseThrow().streams().get(0).relayPortA();
+        try (DatagramSocket stranger = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0))) {
+            byte[] spray = bytes("spray");
+            long until = System.nanoTime() + 3 * window.toNanos();
+            int sent = 0;
+            while (System.nanoTime() < until || sent < 3) {
+                stranger.send(new DatagramPacket(spray, spray.length, loopback(), relayForA));
+                sent++;
+                int expected = sent;
+                Eventually.require(WAIT, "spray " + expected + " dropped",
+                        () -> drops().getOrDefault("wrong-source", 0L) == expected);
+            }
+        }
+        relay.answer(CALL, "ta", "tb", b.sdp(), Optional.of(loopback()));
+
+        a.send(bytes("hello after a long ring"), relayForA);
+        assertArrayEquals(bytes("hello after a long ring"), b.receive(2000), "the phone is learned, not locked out");
+        b.send(bytes("and back"), relayForB);
+        assertArrayEquals(bytes("and back"), a.receive(2000));
+    }
+
+    @Test
+    void anOfferPointingAtTheRelaysOwnPortsOrAForbiddenAddressIsRefusedAndNothingIsSentThere() throws Exception {
+        int[] range = FreePortRange.of(8);
+        try (Endpoint internal = endpoint()) {
+            MediaDestinations notTheInternalService = destination -> destination.getPort() != internal.port();
+            relay = RelaySessions.start(new RelayConfig(loopback(), range[0], range[1], Duration.ofSeconds(60),
+                    Duration.ofSeconds(3), List.of(), notTheInternalService, 8));
+            MediaRelayException toInternal = assertThrows(MediaRelayException.class,
+                    () -> relay.offer(CALL, "ta", Optional.empty(), internal.sdp()));
+            assertEquals(Reason.BAD_SDP, toInternal.reason());
+            assertTrue(toInternal.getMessage().contains("port " + internal.port()), toInternal.getMessage());
+            MediaRelayException rtcpToInternal = assertThrows(MediaRelayException.class, () -> relay.offer(CALL,
+                    "ta", Optional.empty(), Endpoint.sdp(internal.port() - 1, false)));
+            assertEquals(Reason.BAD_SDP, rtcpToInternal.reason(), "RTCP goes to the port above RTP's");
+            assertEquals(Reason.BAD_SDP, assertThrows(MediaRelayException.class, () -> relay.offer(CALL, "ta",
+                    Optional.empty(), Endpoint.sdp(range[0] + 4, true))).reason(), "a port of the relay itself");
+            assertEquals(0, relay.portsInUse());
+
+            // the answer is checked too: the callee cannot aim the caller's media at the service
+            int relayForA = Endpoint.relayPort(relay.offer(CALL, "ta", Optional.empty(), a.sdp()));
+            assertEquals(Reason.BAD_SDP, assertThrows(MediaRelayException.class,
+                    () -> relay.answer(CALL, "ta", "tb", internal.sdp())).reason());
+            a.send(bytes("to the internal service?"), Endpoint.relayPort(relay.answer(CALL, "ta", "tb", b.sdp())));
+            assertArrayEquals(bytes("to the internal service?"), b.receive(2000));
+            assertEquals(null, internal.receive(200), "the internal service got nothing");
+            assertTrue(relayForA > 0);
+        }
+    }
+
+    @Test
+    void anOfferWithThousandsOfMediaLinesIsRefusedBeforeAnyPortIsTakenAndOtherCallsGetPorts() throws Exception {
+        relay = start(64, Duration.ofSeconds(60));
+        StringBuilder flood = new StringBuilder("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n");
+        for (int i = 0; i < 2400; i++) {
+            flood.append("m=application ").append(10000 + 2 * i).append(" udp bfcp\r\n");
+        }
+        MediaRelayException e = assertThrows(MediaRelayException.class,
+                () -> relay.offer("flood", "tx", Optional.empty(), flood.toString()));
+        assertEquals(Reason.BAD_SDP, e.reason());
+        assertTrue(e.getMessage().contains("at most 8"), e.getMessage());
+        assertEquals(0, relay.portsInUse());
+        assertTrue(relay.query("flood").isEmpty());
+
+        relay.offer(CALL, "ta", Optional.empty(), a.sdp());
+        assertEquals(4, relay.portsInUse(), "another call still gets its ports");
+    }
+
+    @Test
+    void aReOfferAddingStreamsPastTheCapIsRefusedAndTheCallKeepsWhatItHad() throws Exception {
+        relay = start(64, Duration.ofSeconds(60));
+        relay.offer(CALL, "ta", Optional.empty(), a.sdp());
+        relay.answer(CALL, "ta", "tb", b.sdp());
+        String nine = a.sdp() + (Endpoint.sdp(a.port(), true).substring(a.sdp().indexOf("m=audio"))).repeat(8);
+        assertEquals(Reason.BAD_SDP, assertThrows(MediaRelayException.class,
+                () -> relay.offer(CALL, "ta", Optional.of("tb"), nine)).reason());
+        assertEquals(4, relay.portsInUse(), "the refused re-offer took nothing and freed nothing");
+        String eight = a.sdp() + (Endpoint.sdp(a.port(), true).substring(a.sdp().indexOf("m=audio"))).repeat(7);
+        relay.offer(CALL, "ta", Optional.of("tb"), eight);
+        relay.offer(CALL, "ta", Optional.of("tb"), eight);
+        assertEquals(8 * 4, relay.portsInUse(), "a repeated re-offer reuses its streams");
     }
 
     @Test
@@ -243,7 +340,7 @@ class RelaySessionsTest {
     void ipv6EndpointsAreRelayedOnAnIpv6RelayAddress() throws Exception {
         int[] range = FreePortRange.of(4);
         relay = RelaySessions.start(new RelayConfig(InetAddress.getByName("::1"), range[0], range[1],
-                Duration.ofSeconds(60), Duration.ofSeconds(3), List.of()));
+                Duration.ofSeconds(60), Duration.ofSeconds(3), List.of(), ANYWHERE, 8));
         InetAddress ipv6Loopback = InetAddress.getByName("::1");
         try (Endpoint a6 = new Endpoint(ipv6Loopback); Endpoint b6 = new Endpoint(ipv6Loopback)) {
             String offer = relay.offer(CALL, "ta", Optional.empty(), a6.sdp());
@@ -324,7 +421,7 @@ class RelaySessionsTest {
     }
 
     private static RelayConfig config(int[] range, Duration idle) {
-        return new RelayConfig(loopback(), range[0], range[1], idle, Duration.ofSeconds(3), List.of());
+        return new RelayConfig(loopback(), range[0], range[1], idle, Duration.ofSeconds(3), List.of(), ANYWHERE, 8);
     }
 
     private static InetAddress loopback() {

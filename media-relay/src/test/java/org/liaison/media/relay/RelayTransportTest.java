@@ -26,8 +26,8 @@ class RelayTransportTest {
         try (RelayTransport transport = new RelayTransport(epoll);
                 Endpoint a = new Endpoint(); Endpoint b = new Endpoint()) {
             EventLoop loop = transport.nextLoop();
-            Leg legA = new Leg(new SourceLock(TimeUnit.SECONDS.toNanos(3), new LongAdder()));
-            Leg legB = new Leg(new SourceLock(TimeUnit.SECONDS.toNanos(3), new LongAdder()));
+            Leg legA = new Leg(new LearningRule(TimeUnit.SECONDS.toNanos(3), new LongAdder(), destination -> true).newLock());
+            Leg legB = new Leg(new LearningRule(TimeUnit.SECONDS.toNanos(3), new LongAdder(), destination -> true).newLock());
             Channel portA = transport.bind(loop, new InetSocketAddress(loopback, 0), new ForwardingHandler(legA));
             Channel portB = transport.bind(loop, new InetSocketAddress(loopback, 0), new ForwardingHandler(legB));
             legA.attach(portA);

@@ -24,8 +24,13 @@ class SourceLockTest {
     private static final InetSocketAddress NAT_PUBLIC_SIDE = endpoint("203.0.113.5", 40001);
     private static final Optional<InetAddress> SIGNALLED_FROM_NAT = Optional.of(NAT_PUBLIC_SIDE.getAddress());
 
+    /** Stands for an address outside media.allowed-destinations. */
+    private static final InetSocketAddress FORBIDDEN = endpoint("198.51.100.99", 4000);
+
     private final LongAdder unverifiedLocks = new LongAdder();
-    private final SourceLock lock = new SourceLock(WINDOW, unverifiedLocks);
+    private final LearningRule rule = new LearningRule(WINDOW, unverifiedLocks,
+            destination -> !destination.getAddress().equals(FORBIDDEN.getAddress()));
+    private final SourceLock lock = rule.newLock();
 
     @Test
     void beforeAnyPacketMediaGoesToTheSdpEndpoint() {
@@ -90,18 +95,44 @@ class SourceLockTest {
         assertTrue(lock.admit(NAT_PUBLIC_SIDE, T0 + 1));
         assertNull(lock.destination(), "on hold: nothing is sent");
 
-        SourceLock unsignalled = new SourceLock(WINDOW, unverifiedLocks);
+        SourceLock unsignalled = rule.newLock();
         unsignalled.expect(heldFromTheStart, NOT_SIGNALLED, true);
         assertFalse(unsignalled.admit(NAT_PUBLIC_SIDE, T0), "no address known at all: nothing is learned");
         assertEquals(0, unverifiedLocks.sum());
     }
 
     @Test
-    void privateSdpAddressWindowClosingWithoutTheSignalledSourceLocksToTheSdpEndpoint() {
+    void aStrangerSprayingWhileTheCallRingsNeitherOpensNorSpendsTheWindow() {
         lock.expect(NATTED_PHONE_SDP, SIGNALLED_FROM_NAT, true);
-        assertFalse(lock.admit(ATTACKER, T0));
-        assertFalse(lock.admit(NAT_PUBLIC_SIDE, T0 + WINDOW + 1), "too late to learn");
-        assertEquals(NATTED_PHONE_SDP, lock.destination());
+        for (long t = T0; t < T0 + 10 * WINDOW; t += WINDOW / 4) {
+            assertFalse(lock.admit(ATTACKER, t), "a stranger is dropped at " + t);
+        }
+        lock.openWindow(T0 + 10 * WINDOW); // answered after a long ring
+        assertTrue(lock.admit(NAT_PUBLIC_SIDE, T0 + 10 * WINDOW + 1), "the phone still wins");
+        assertEquals(NAT_PUBLIC_SIDE, lock.destination());
+    }
+
+    @Test
+    void privateSdpAddressIsNeverLockedToWhenTheWindowClosesTheSignalledAddressStillWins() {
+        lock.expect(NATTED_PHONE_SDP, SIGNALLED_FROM_NAT, true);
+        lock.openWindow(T0);
+        assertFalse(lock.admit(NATTED_PHONE_SDP, T0 + WINDOW + 1), "the private address is unreachable: no lock");
+        assertNull(lock.destination());
+        assertTrue(lock.admit(NAT_PUBLIC_SIDE, T0 + 2 * WINDOW), "a phone that sends late is still learned");
+        assertEquals(NAT_PUBLIC_SIDE, lock.destination());
+    }
+
+    @Test
+    void aSourceTheRelayMayNotSendToNeverLocks() {
+        lock.expect(NATTED_PHONE_SDP, Optional.of(FORBIDDEN.getAddress()), true);
+        assertFalse(lock.admit(FORBIDDEN, T0), "media would go back to a forbidden address");
+        assertNull(lock.destination());
+
+        SourceLock unsignalled = rule.newLock();
+        unsignalled.expect(NATTED_PHONE_SDP, NOT_SIGNALLED, true);
+        assertFalse(unsignalled.admit(FORBIDDEN, T0), "not even as the first source of rule 4");
+        assertTrue(unsignalled.admit(NAT_PUBLIC_SIDE, T0 + 1));
+        assertEquals(NAT_PUBLIC_SIDE, unsignalled.destination());
     }
 
     @Test
@@ -117,7 +148,8 @@ class SourceLockTest {
     @Test
     void afterTheWindowWithoutAMatchOnlyTheExactSdpEndpointIsAccepted() {
         lock.expect(SDP, NOT_SIGNALLED, true);
-        assertFalse(lock.admit(ATTACKER, T0), "opens the window, is not learned");
+        lock.openWindow(T0);
+        assertFalse(lock.admit(ATTACKER, T0), "not learned");
         assertFalse(lock.admit(NATTED, T0 + WINDOW + 1), "window over: the SDP address on another port is refused");
         assertTrue(lock.admit(SDP, T0 + WINDOW + 2));
         assertEquals(SDP, lock.destination());

@@ -1,6 +1,7 @@
 package org.liaison.sip.config;
 
 import java.net.InetAddress;
+import java.util.List;
 
 /** A CIDR block such as {@code 127.0.0.0/8} or {@code ::1/128}. */
 public record AddressRange(InetAddress network, int prefixLength) {
@@ -25,6 +26,16 @@ public record AddressRange(InetAddress network, int prefixLength) {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /** Whether one of {@code ranges} contains {@code address}. */
+    static boolean anyContains(List<AddressRange> ranges, InetAddress address) {
+        for (AddressRange range : ranges) {
+            if (range.contains(address)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean contains(InetAddress address) {

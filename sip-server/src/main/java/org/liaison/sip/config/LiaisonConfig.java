@@ -38,8 +38,8 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         RegistrarSettings registrar = registrarSettings(r, sip.domain());
         ProxySettings proxy = ProxySettings.from(r);
         MessagingSettings messaging = MessagingSettings.from(r);
-        RelaySettings relay = RelaySettings.from(r);
         HttpSettings http = HttpSettings.from(r, sip.domain(), configDir);
+        RelaySettings relay = RelaySettings.from(r, sip, http);
         TlsSettings tls = TlsSettings.from(r, configDir, sip.tlsPort());
         MediaSettings media = MediaSettings.from(r);
         TransportLimits limits = TransportLimits.from(r);

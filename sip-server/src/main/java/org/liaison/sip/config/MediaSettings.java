@@ -9,8 +9,24 @@ import java.util.Locale;
  *                   address is not where its signalling came from (see {@code MediaAnchor})
  * @param encryption {@code mandatory}: an offer without SRTP keyed safely (DTLS fingerprint, ZRTP, or
  *                   SDES over TLS) is refused with 488; {@code optional}: any offer passes
+ * @param maxRelayedCallsPerUser relayed calls one caller may have at once; the next gets 403
+ *                   (each holds relay ports: one user must not take them all)
  */
-public record MediaSettings(RelayPolicy relay, Encryption encryption) {
+public record MediaSettings(RelayPolicy relay, Encryption encryption, int maxRelayedCallsPerUser) {
+
+    /** The shipped default of {@code media.max-relayed-calls-per-user}. */
+    public static final int DEFAULT_MAX_RELAYED_CALLS_PER_USER = 10;
+
+    public MediaSettings {
+        if (maxRelayedCallsPerUser < 1) {
+            throw new IllegalArgumentException("a user must be allowed at least one relayed call");
+        }
+    }
+
+    /** The given policies, and the shipped per-user limit. */
+    public MediaSettings(RelayPolicy relay, Encryption encryption) {
+        this(relay, encryption, DEFAULT_MAX_RELAYED_CALLS_PER_USER);
+    }
 
     public enum RelayPolicy { ALWAYS, NEVER, NAT_ONLY }
 
@@ -31,6 +47,7 @@ public record MediaSettings(RelayPolicy relay, Encryption encryption) {
             default -> throw r.problem("media.encryption", ConfigReader.quoted(encryption)
                     + " is not mandatory or optional");
         };
-        return new MediaSettings(policy, required);
+        int perUser = r.integer("media.max-relayed-calls-per-user", DEFAULT_MAX_RELAYED_CALLS_PER_USER, 1, 100_000);
+        return new MediaSettings(policy, required, perUser);
     }
 }

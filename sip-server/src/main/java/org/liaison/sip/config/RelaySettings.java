@@ -3,18 +3,24 @@ package org.liaison.sip.config;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.liaison.media.RelayConfig;
 
 /**
- * The media relay's keys ({@code relay.*}), validated at startup and converted into the relay
- * module's own {@link RelayConfig} (the relay does not read liaison.properties). {@code control}
- * is where {@code liaison relay} serves ng (port 0 = off).
+ * The media relay's keys ({@code relay.*}, and the {@code media.*} keys bounding what SDP may ask
+ * of it), validated at startup and converted into the relay module's own {@link RelayConfig} (the
+ * relay does not read liaison.properties). {@code control} is where {@code liaison relay} serves
+ * ng (port 0 = off). {@code destinations}: where media may go, this server's own sockets never;
+ * {@code maxStreamsPerSdp}: media streams one call may have relayed.
  */
 public record RelaySettings(InetAddress address, int portMin, int portMax, InetSocketAddress control,
-        List<InetSocketAddress> servers, Duration idleTimeout, Duration learningWindow) {
+        List<InetSocketAddress> servers, Duration idleTimeout, Duration learningWindow,
+        MediaDestinationPolicy destinations, int maxStreamsPerSdp) {
 
-    static RelaySettings from(ConfigReader r) throws ConfigException {
+    /** {@code sip} and {@code http}: the server's own sockets, which SDP may never point media at. */
+    static RelaySettings from(ConfigReader r, SipSettings sip, HttpSettings http) throws ConfigException {
         InetAddress address = r.address("relay.address", "127.0.0.1");
         if (address.isAnyLocalAddress()) {
             throw r.problem("relay.address", address.getHostAddress()
@@ -34,12 +40,49 @@ public record RelaySettings(InetAddress address, int portMin, int portMax, InetS
                 "an IP address and port (192.0.2.7:2223, [2001:db8::7]:2223)", RelaySettings::hostPort);
         Duration idle = r.seconds("relay.idle-timeout-seconds", 60, 5, 86400);
         Duration learning = r.seconds("relay.learning-seconds", 3, 0, 60);
-        return new RelaySettings(address, min, max, control, servers, idle, learning);
+        MediaDestinationPolicy destinations = destinations(r, ownAddresses(sip, address, control),
+                ownSockets(sip, http, control));
+        int maxStreams = r.integer("media.max-streams-per-sdp", 8, 1, 256);
+        return new RelaySettings(address, min, max, control, servers, idle, learning, destinations, maxStreams);
     }
 
     /** The relay module's settings. */
     public RelayConfig toRelayConfig() {
-        return new RelayConfig(address, portMin, portMax, idleTimeout, learningWindow, servers);
+        return new RelayConfig(address, portMin, portMax, idleTimeout, learningWindow, servers, destinations,
+                maxStreamsPerSdp);
+    }
+
+    private static MediaDestinationPolicy destinations(ConfigReader r, Set<InetAddress> ownAddresses,
+            Set<InetSocketAddress> ownSockets) throws ConfigException {
+        String expected = "an address range (192.0.2.0/24, 2001:db8::/32, or one address)";
+        List<AddressRange> allowed = r.list("media.allowed-destinations", "", expected, AddressRange::parse);
+        List<AddressRange> denied = r.list("media.denied-destinations", "", expected, AddressRange::parse);
+        return new MediaDestinationPolicy(allowed, denied, ownAddresses, ownSockets);
+    }
+
+    private static Set<InetAddress> ownAddresses(SipSettings sip, InetAddress relayAddress, InetSocketAddress control) {
+        Set<InetAddress> own = new HashSet<>(sip.addresses());
+        own.add(relayAddress);
+        if (!control.getAddress().isAnyLocalAddress()) {
+            own.add(control.getAddress());
+        }
+        return own;
+    }
+
+    /** SIP and HTTPS listen on every SIP address; ng on its control address (maybe the wildcard). */
+    private static Set<InetSocketAddress> ownSockets(SipSettings sip, HttpSettings http, InetSocketAddress control) {
+        Set<InetSocketAddress> own = new HashSet<>();
+        for (InetAddress address : sip.addresses()) {
+            for (int port : new int[] {sip.udpPort(), sip.tcpPort(), sip.tlsPort(), http.port()}) {
+                if (port != 0) {
+                    own.add(new InetSocketAddress(address, port));
+                }
+            }
+        }
+        if (control.getPort() != 0) {
+            own.add(control);
+        }
+        return own;
     }
 
     /** {@code 192.0.2.7:2223} or {@code [2001:db8::7]:2223}, or null. */

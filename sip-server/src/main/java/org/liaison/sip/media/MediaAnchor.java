@@ -2,10 +2,13 @@ package org.liaison.sip.media;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.FromHeader;
@@ -17,6 +20,7 @@ import org.liaison.media.MediaRelay;
 import org.liaison.media.MediaRelayException;
 import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.config.MediaSettings;
+import org.liaison.sip.config.MediaSettings.Encryption;
 import org.liaison.sip.config.MediaSettings.RelayPolicy;
 import org.liaison.sip.registrar.Flow;
 import org.slf4j.Logger;
@@ -34,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * fails while another goes on ends that fork's leg only.</li>
  * </ul>
  *
- * Every SDP passed on is the relay's rewrite. Offers are policed first ({@link EncryptionPolicy}).
+ * Every SDP passed on is the relay's rewrite. Offers are policed first ({@link EncryptionPolicy});
+ * an offer in a multipart body is refused, since neither the policy nor the relay reads one. A
+ * caller has at most {@code media.max-relayed-calls-per-user} relayed calls at once.
  */
 public final class MediaAnchor {
     private static final Logger LOG = LoggerFactory.getLogger(MediaAnchor.class);
@@ -45,12 +51,17 @@ public final class MediaAnchor {
     private final Optional<MediaRelay> relay;
     private final RelayPolicy policy;
     private final EncryptionPolicy encryption;
+    /** Whether an offer must be read at all: to police it, or to relay it. */
+    private final boolean offersRead;
     private final Map<String, RelayedCall> calls = new ConcurrentHashMap<>();
+    private final RelayedCallsPerUser perUser;
 
     public MediaAnchor(Optional<MediaRelay> relay, MediaSettings settings) {
         this.relay = settings.relay() == RelayPolicy.NEVER ? Optional.empty() : relay;
         this.policy = settings.relay();
         this.encryption = new EncryptionPolicy(settings.encryption());
+        this.offersRead = this.relay.isPresent() || settings.encryption() == Encryption.MANDATORY;
+        this.perUser = new RelayedCallsPerUser(settings.maxRelayedCallsPerUser());
     }
 
     /**
@@ -60,11 +71,27 @@ public final class MediaAnchor {
      */
     public Optional<MediaRefusal> offerToDevices(Request invite, Flow source, boolean deviceBehindNat) {
         Optional<SessionDescription> offer = SessionDescription.of(invite);
-        Optional<MediaRefusal> refused = offer.flatMap(o -> policed(o, source));
+        Optional<MediaRefusal> refused = unreadable(invite).or(() -> offer.flatMap(o -> policed(o, source)));
         if (refused.isPresent() || relay.isEmpty() || !shouldRelay(offer, source, deviceBehindNat)) {
             return refused;
         }
-        RelayedCall call = calls.computeIfAbsent(callId(invite), id -> new RelayedCall());
+        RelayedCall call = calls.get(callId(invite));
+        if (call == null) {
+            String caller = caller(invite);
+            if (!perUser.take(caller)) {
+                LOG.warn("{} has {} relayed calls, the most one user may have: call {} refused", caller,
+                        perUser.max(), callId(invite));
+                return Optional.of(new MediaRefusal(Response.FORBIDDEN, caller + " has " + perUser.max()
+                        + " relayed calls already, the most one user may have at once", 0));
+            }
+            RelayedCall fresh = new RelayedCall(caller);
+            call = calls.putIfAbsent(callId(invite), fresh);
+            if (call == null) {
+                call = fresh;
+            } else {
+                perUser.release(caller); // another thread counted the same call first
+            }
+        }
         synchronized (call) {
             if (offer.isEmpty()) {
                 return Optional.empty(); // late offer: it comes in the 2xx
@@ -76,7 +103,7 @@ public final class MediaAnchor {
                 call.offered = true;
                 return Optional.empty();
             } catch (MediaRelayException e) {
-                calls.remove(callId(invite), call);
+                forget(callId(invite), call);
                 return Optional.of(refusalFor(e));
             }
         }
@@ -89,8 +116,12 @@ public final class MediaAnchor {
     public Optional<MediaRefusal> inDialog(Request request, Flow source) {
         String method = request.getMethod();
         Optional<SessionDescription> sdp = SessionDescription.of(request);
-        boolean offer = sdp.isPresent() && (Request.INVITE.equals(method) || Request.UPDATE.equals(method));
-        Optional<MediaRefusal> refused = offer ? policed(sdp.get(), source) : Optional.empty();
+        boolean mayOffer = Request.INVITE.equals(method) || Request.UPDATE.equals(method);
+        boolean offer = sdp.isPresent() && mayOffer;
+        Optional<MediaRefusal> refused = mayOffer ? unreadable(request) : Optional.empty();
+        if (offer && refused.isEmpty()) {
+            refused = policed(sdp.get(), source);
+        }
         RelayedCall call = calls.get(callId(request));
         if (refused.isPresent() || call == null) {
             return refused;
@@ -224,7 +255,7 @@ public final class MediaAnchor {
                 call.sweepsMissed = relay.get().query(id).isPresent() ? 0 : call.sweepsMissed + 1;
                 if (call.sweepsMissed >= SWEEPS_BEFORE_FORGETTING) {
                     call.ended = true;
-                    calls.remove(id, call);
+                    forget(id, call);
                 }
             }
         });
@@ -235,10 +266,35 @@ public final class MediaAnchor {
         return Set.copyOf(calls.keySet());
     }
 
+    /** Relayed calls {@code user} has now (for tests and monitoring). */
+    public int relayedCallsOf(String user) {
+        return perUser.of(user);
+    }
+
     private void end(Message message, RelayedCall call) {
         call.ended = true;
-        calls.remove(callId(message), call);
+        forget(callId(message), call);
         relay.get().delete(callId(message), Optional.empty());
+    }
+
+    /** The call is no longer relayed: it leaves the map and its caller's count, once. */
+    private void forget(String callId, RelayedCall call) {
+        if (calls.remove(callId, call)) {
+            perUser.release(call.owner);
+        }
+    }
+
+    /**
+     * A multipart body (RFC 5621) could carry an SDP offer that neither the encryption policy nor
+     * the relay reads: the callee would get media addresses nobody checked. 488 with a Warning
+     * rather than 415, which RFC 3261 §21.4.16 would have carry an Accept header listing what we take.
+     */
+    private Optional<MediaRefusal> unreadable(Request request) {
+        if (!offersRead || !SessionDescription.isMultipart(request)) {
+            return Optional.empty();
+        }
+        return Optional.of(new MediaRefusal(Response.NOT_ACCEPTABLE_HERE,
+                "multipart bodies are not accepted here: send the SDP offer alone as application/sdp", 0));
     }
 
     private boolean answer(Message message, String offerer, String answerer, SessionDescription sdp,
@@ -319,6 +375,13 @@ public final class MediaAnchor {
 
     private static String callId(Message message) {
         return ((CallIdHeader) message.getHeader(CallIdHeader.NAME)).getCallId();
+    }
+
+    /** The caller's user name: the router made sure the From header names the account that authenticated. */
+    private static String caller(Request invite) {
+        URI from = ((FromHeader) invite.getHeader(FromHeader.NAME)).getAddress().getURI();
+        return from instanceof SipURI sip && sip.getUser() != null ? sip.getUser().toLowerCase(Locale.ROOT)
+                : from.toString();
     }
 
     private static String fromTag(Message message) {

@@ -11,6 +11,8 @@ import java.util.Set;
  * relay one after the other and nothing reaches it after the call ended.
  */
 final class RelayedCall {
+    /** The caller whose {@link RelayedCallsPerUser} count the call takes. */
+    final String owner;
     /** Devices (To tags) that answered the first INVITE with SDP: each is a fork leg of the relay. */
     final Set<String> forks = new HashSet<>();
     /** The SDP sent upstream in the last 2xx of each device, by To tag, for its retransmissions. */
@@ -22,6 +24,10 @@ final class RelayedCall {
     /** A 2xx to the first INVITE went upstream: a CANCEL can no longer end the call. */
     boolean answered;
     boolean ended;
+
+    RelayedCall(String owner) {
+        this.owner = owner;
+    }
 
     record SentAnswer(long cseq, String sdp) {
     }

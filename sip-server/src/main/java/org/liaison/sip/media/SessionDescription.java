@@ -42,6 +42,13 @@ record SessionDescription(String text, List<Media> media) {
         return Optional.of(parse(new String(body, StandardCharsets.UTF_8)));
     }
 
+    /** Whether {@code message} has a multipart body (RFC 5621), whose parts this class does not read. */
+    static boolean isMultipart(Message message) {
+        ContentTypeHeader type = (ContentTypeHeader) message.getHeader(ContentTypeHeader.NAME);
+        byte[] body = message.getRawContent();
+        return type != null && body != null && body.length > 0 && "multipart".equalsIgnoreCase(type.getContentType());
+    }
+
     static SessionDescription parse(String text) {
         Optional<String> sessionConnection = Optional.empty();
         Set<String> sessionAttributes = new HashSet<>();

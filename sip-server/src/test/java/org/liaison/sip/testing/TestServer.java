@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.liaison.media.MediaDestinations;
 import org.liaison.media.MediaRelay;
 import org.liaison.sip.SipServer;
 import org.liaison.sip.config.LiaisonConfig;
@@ -24,6 +25,8 @@ public final class TestServer implements AutoCloseable {
     public static final String DOMAIN = "liaison.test";
     /** The repository's configuration directory, as shipped (tests run in the sip-server module). */
     public static final Path SHIPPED_CONF = Path.of("..", "conf");
+    /** For relays a test builds itself: media to loopback only (test phones are sockets on this host). */
+    public static final MediaDestinations LOOPBACK_MEDIA = destination -> destination.getAddress().isLoopbackAddress();
     private static final Pattern PROPERTY_LINE = Pattern.compile("^([\\w.-]+)\\s*=.*$", Pattern.MULTILINE);
     /** Relay ports a shipped-configuration server gets: 10 calls. */
     private static final int SHIPPED_RELAY_PORTS = 40;
@@ -236,6 +239,8 @@ public final class TestServer implements AutoCloseable {
             p.put("users.poll-interval-ms", "100");
             // tests must never make the server send anywhere but loopback
             p.put("security.allowed-destinations", "127.0.0.0/8, ::1/128");
+            // media too: phones are sockets on this host (the server's own sockets stay refused)
+            p.put("media.allowed-destinations", "127.0.0.0/8, ::1/128");
             if (tls) {
                 int tlsPort = FreePorts.udpAndTcp();
                 while (tlsPort == port) {
@@ -275,6 +280,8 @@ public final class TestServer implements AutoCloseable {
             p.put("data.dir", root.resolve("data").toString());
             // tests must never make the server send anywhere but loopback
             p.put("security.allowed-destinations", "127.0.0.0/8, ::1/128");
+            // media too: phones are sockets on this host (the server's own sockets stay refused)
+            p.put("media.allowed-destinations", "127.0.0.0/8, ::1/128");
             p.putAll(overrides);
             return new TestServer(root, 0, p, users, relay, true);
         }

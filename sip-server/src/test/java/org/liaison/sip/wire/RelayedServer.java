@@ -41,7 +41,8 @@ final class RelayedServer implements AutoCloseable {
     static RelayedServer start(Path root, String encryption) throws Exception {
         int portMin = UdpPorts.freeBlock(PORTS);
         MediaRelay relay = MediaRelay.start(new RelayConfig(InetAddress.getLoopbackAddress(), portMin,
-                portMin + PORTS - 1, Duration.ofSeconds(30), Duration.ofSeconds(3), List.of()));
+                portMin + PORTS - 1, Duration.ofSeconds(30), Duration.ofSeconds(3), List.of(), TestServer.LOOPBACK_MEDIA,
+                8));
         TestServer server = withUsers(TestServer.builder()).mediaRelay(relay)
                 .property("media.encryption", encryption).start(root.resolve("server"));
         return new RelayedServer(server, relay, portMin, portMin + PORTS - 1);

@@ -65,7 +65,7 @@ class ShippedConfigCallTest {
         }
         assertEquals(shipped.stringPropertyNames(), tested.stringPropertyNames());
         assertEquals(Set.of("sip.address", "sip.tls.port", "http.port", "relay.port-min", "relay.port-max", "data.dir",
-                "security.allowed-destinations"), changed);
+                "security.allowed-destinations", "media.allowed-destinations"), changed);
     }
 
     @Test
