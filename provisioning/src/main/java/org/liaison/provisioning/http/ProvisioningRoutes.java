@@ -96,6 +96,9 @@ final class ProvisioningRoutes {
         if (redemption instanceof Redemption.Used used) {
             return Reply.error(410, "this link was already used; ask for a new one", used.username());
         }
+        if (redemption instanceof Redemption.Replaced replaced) {
+            return Reply.error(410, "a newer link was issued for this account; use that one", replaced.username());
+        }
         if (redemption instanceof Redemption.Expired expired) {
             return Reply.error(410, "this link has expired; ask for a new one", expired.username());
         }
