@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param tokenTtl   how long an enrolment link stays good ({@code provisioning.token-ttl-hours})
  * @param devicesFile    the admin's desk phones ({@code devices.file}); may not exist
  * @param phoneTemplates the directory of the desk phone templates ({@code conf/phones})
+ * @param tlsCipherSuites the TLS suites offered (JSSE names), those of SIP over TLS: one policy for
+ *                        both listeners, kept where the SIP listener is
  */
 public record ProvisioningSettings(List<InetAddress> addresses, int port, URI publicUrl, Duration tokenTtl,
-        Path devicesFile, Path phoneTemplates) {
+        Path devicesFile, Path phoneTemplates, List<String> tlsCipherSuites) {
     /** The largest request head (request line and headers) accepted; provisioning requests are GETs. */
     static final int MAX_HEADER_BYTES = 8 * 1024;
     static final int MAX_INITIAL_LINE_BYTES = 2 * 1024;
@@ -37,5 +39,10 @@ public record ProvisioningSettings(List<InetAddress> addresses, int port, URI pu
         Objects.requireNonNull(tokenTtl, "tokenTtl");
         Objects.requireNonNull(devicesFile, "devicesFile");
         Objects.requireNonNull(phoneTemplates, "phoneTemplates");
+        tlsCipherSuites = List.copyOf(tlsCipherSuites);
+        if (tlsCipherSuites.isEmpty()) {
+            // an empty list would mean the TLS library's defaults, the very thing this list replaces
+            throw new IllegalArgumentException("no TLS cipher suites for the provisioning listener");
+        }
     }
 }

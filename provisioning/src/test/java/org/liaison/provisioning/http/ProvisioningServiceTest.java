@@ -47,7 +47,7 @@ class ProvisioningServiceTest {
                 + "000B82ABCDEF,grandstream,GXP2170,bob,1\n");
         service = ProvisioningService.start(
                 new ProvisioningSettings(List.of(TestCertificate.loopback()), 0, URI.create("https://127.0.0.1:8443"),
-                        TTL, configDir.resolve("devices.csv"), SHIPPED_PHONE_TEMPLATES),
+                        TTL, configDir.resolve("devices.csv"), SHIPPED_PHONE_TEMPLATES, TestCertificate.CIPHER_SUITES),
                 TestAccounts.DOMAIN, () -> accounts, new SipEndpoint("127.0.0.1", 5061, "tls"),
                 certificate.keyManager(), Optional.of(certificate.pem()), dataDir, Clock.systemUTC());
         client = new HttpsClient(certificate, service.port());
