@@ -81,6 +81,7 @@ public final class ProvisioningService implements AutoCloseable {
                         new PhoneTemplates(settings.phoneTemplates(), domain, sip, urls), accounts),
                 new HttpDigest(domain, accounts, clock),
                 new FailedFetchLimiter(ProvisioningSettings.MAX_FAILURES_PER_SOURCE,
+                        ProvisioningSettings.MAX_FAILURES_PER_SOURCE_AND_USER, ProvisioningSettings.MAX_FAILURES_PER_USER,
                         ProvisioningSettings.FAILURE_WINDOW, ProvisioningSettings.BLOCK, clock), caPem);
         EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventExecutorGroup routeThreads = new DefaultEventExecutorGroup(ROUTE_THREADS);

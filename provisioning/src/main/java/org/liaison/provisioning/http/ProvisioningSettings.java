@@ -28,8 +28,12 @@ public record ProvisioningSettings(List<InetAddress> addresses, int port, URI pu
     static final int MAX_BODY_BYTES = 8 * 1024;
     static final int MAX_CONNECTIONS = 512;
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
-    /** Failed fetches (404, 410, 403, wrong password) per source before it gets 429 for a while. */
+    /** Failed fetches (404, 410, 403, a wrong password for a new user) per source before it gets 429 for a while. */
     static final int MAX_FAILURES_PER_SOURCE = 20;
+    /** Wrong passwords for one user from one source before that source is refused for that user. */
+    static final int MAX_FAILURES_PER_SOURCE_AND_USER = 10;
+    /** Wrong passwords for one user from anywhere before sources that never signed in as the user are refused. */
+    static final int MAX_FAILURES_PER_USER = 30;
     static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
     static final Duration BLOCK = Duration.ofMinutes(5);
 
