@@ -44,9 +44,13 @@ import org.slf4j.LoggerFactory;
  * certificates it signs (one year, renewed at start when under 30 days remain or the server's
  * names changed). Keys are files only the server's user can read.
  *
- * <p>The CA is name-constrained (critical NameConstraints, RFC 5280 §4.2.1.10) to the server's
- * names: the domain and host name with their subdomains, the addresses. A copy of its key, or a
- * user tricked into trusting it, cannot make phones trust a certificate for any other site. When the
+ * <p>The CA is name-constrained (NameConstraints, RFC 5280 §4.2.1.10) to the server's names: the
+ * domain and host name with their subdomains, the addresses. A copy of its key, or a user tricked
+ * into trusting it, cannot make clients that check constraints (OpenSSL, GnuTLS, Java, browsers)
+ * trust a certificate for any other site. The extension is not marked critical, against RFC 5280's
+ * MUST: mbedTLS (liblinphone's TLS, 2.x and 3.x) knows no name constraints and refuses a certificate
+ * with a critical extension it does not know, which would cut every Linphone off; clients that know
+ * the extension enforce it whether critical or not. When the
  * server's names leave those limits (a new address, a new domain), the CA is made anew for the new
  * names and one warning says that clients must import the new {@code ca.pem}: a server certificate
  * outside the limits would be refused by every client that checks them. A subdomain of the domain
@@ -107,7 +111,7 @@ final class PrivateCa {
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.nameConstraints, true, names.asNameConstraints());
+                    .addExtension(Extension.nameConstraints, false, names.asNameConstraints());
         } catch (CertIOException e) {
             throw new IllegalStateException(e);
         }
