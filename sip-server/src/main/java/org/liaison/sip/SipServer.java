@@ -188,7 +188,8 @@ public final class SipServer implements AutoCloseable {
                 : Optional.of(Files.readString(tls.caCertificate().get()));
         HttpSettings http = config.http();
         return ProvisioningService.start(new ProvisioningSettings(sip.addresses(), http.port(), http.publicUrl(),
-                http.tokenTtl(), http.devicesFile(), http.phoneTemplates()), sip.domain(), accounts::current, endpoint,
+                http.tokenTtl(), http.devicesFile(), http.phoneTemplates(), SipEdge.TLS_CIPHER_SUITES), sip.domain(),
+                accounts::current, endpoint,
                 tls.keyManager(), caPem, dataDir, clock);
     }
 

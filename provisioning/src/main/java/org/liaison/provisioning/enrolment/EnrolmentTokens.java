@@ -9,6 +9,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +20,9 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.liaison.provisioning.DigestAlgorithm;
 
 /**
@@ -27,18 +32,47 @@ import org.liaison.provisioning.DigestAlgorithm;
  * server may be redeeming others, so every operation holds an exclusive lock on
  * {@code enrolment-tokens.lock} and rewrites the file atomically.
  *
- * <p>Lookups go by the token's hash, so an unknown token costs the same as a known one. Spent and
- * expired tokens are remembered for {@link #FORGET_AFTER} past their expiry (they answer 410,
- * which tells a user to ask for a new link), then forgotten (404).
+ * <p>Lookups go by the token's hash, so an unknown token costs the same as a known one. Spent,
+ * replaced and expired tokens are remembered for {@link #FORGET_AFTER} past their expiry (they
+ * answer 410, which tells a user to ask for a new link), then forgotten (404). A new link for a
+ * user revokes that user's older unused ones: a printout left lying around stops working once the
+ * admin hands out another. Only a change is written (an issue, a redemption): an unknown token
+ * reads the file and writes nothing, so a stream of guesses costs no disk writes; forgetting old
+ * records rides along with the next write. The file holds hashes only, yet is owner-only (0600).
  */
 public final class EnrolmentTokens {
     static final String FILE_NAME = "enrolment-tokens";
     static final Duration FORGET_AFTER = Duration.ofDays(30);
     private static final int TOKEN_BYTES = 32;
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
-    private record Entry(String username, Instant expires, boolean used) {
+    /** A token's state as stored in the file's fourth field. */
+    private enum State {
+        NEW, USED, REPLACED;
+
+        String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Files written before replacement existed hold only "new" and "used". */
+        static State of(String word) throws IOException {
+            for (State state : values()) {
+                if (state.word().equals(word)) {
+                    return state;
+                }
+            }
+            throw new IOException("not a token state: " + word.length() + " characters");
+        }
+    }
+
+    private record Entry(String username, Instant expires, State state) {
         String line(String hash) {
-            return hash + " " + username + " " + expires.getEpochSecond() + " " + (used ? "used" : "new") + "\n";
+            return hash + " " + username + " " + expires.getEpochSecond() + " " + state.word() + "\n";
+        }
+
+        Entry in(State next) {
+            return new Entry(username, expires, next);
         }
     }
 
@@ -65,7 +99,10 @@ public final class EnrolmentTokens {
         return issueAll(List.of(username)).get(username);
     }
 
-    /** A fresh token for each of {@code usernames}, written to disk at once (one fsync, not one per user). */
+    /**
+     * A fresh token for each of {@code usernames}, written to disk at once (one fsync, not one per
+     * user); the users' older unused tokens are replaced by them.
+     */
     public Map<String, Issued> issueAll(Collection<String> usernames) throws IOException {
         Instant expires = clock.instant().plus(ttl);
         Map<String, Issued> issued = new LinkedHashMap<>();
@@ -74,8 +111,12 @@ public final class EnrolmentTokens {
             random.nextBytes(bytes);
             issued.put(username, new Issued(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), expires));
         }
-        update(entries -> issued.forEach((username, i) -> entries.put(hash(i.token()), new Entry(username, expires,
-                false))));
+        update(entries -> {
+            entries.replaceAll((hash, e) -> e.state() == State.NEW && issued.containsKey(e.username())
+                    ? e.in(State.REPLACED) : e);
+            issued.forEach((username, i) -> entries.put(hash(i.token()), new Entry(username, expires, State.NEW)));
+            return true;
+        });
         return issued;
     }
 
@@ -87,14 +128,18 @@ public final class EnrolmentTokens {
             Entry entry = entries.get(hash);
             if (entry == null) {
                 outcome[0] = new Redemption.Unknown();
-            } else if (entry.used()) {
+            } else if (entry.state() == State.USED) {
                 outcome[0] = new Redemption.Used(entry.username());
+            } else if (entry.state() == State.REPLACED) {
+                outcome[0] = new Redemption.Replaced(entry.username());
             } else if (!clock.instant().isBefore(entry.expires())) {
                 outcome[0] = new Redemption.Expired(entry.username());
             } else {
-                entries.put(hash, new Entry(entry.username(), entry.expires(), true));
+                entries.put(hash, entry.in(State.USED));
                 outcome[0] = new Redemption.Accepted(entry.username());
+                return true;
             }
+            return false;
         });
         return outcome[0];
     }
@@ -104,14 +149,17 @@ public final class EnrolmentTokens {
     }
 
     private interface Change {
-        void apply(Map<String, Entry> entries);
+        /** Changes {@code entries} in place; true when it changed anything that must be written. */
+        boolean apply(Map<String, Entry> entries);
     }
 
     private synchronized void update(Change change) throws IOException {
-        try (FileChannel lock = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock held = lock.lock()) {
+        try (FileChannel lock = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                OWNER_ONLY); FileLock held = lock.lock()) {
             Map<String, Entry> entries = read();
-            change.apply(entries);
+            if (!change.apply(entries)) {
+                return;
+            }
             Instant forgetBefore = clock.instant().minus(FORGET_AFTER);
             entries.values().removeIf(e -> e.expires().isBefore(forgetBefore));
             write(entries);
@@ -131,7 +179,7 @@ public final class EnrolmentTokens {
             if (f.length != 4) {
                 throw new IOException(file + ": not a token record: " + line.length() + " characters");
             }
-            entries.put(f[0], new Entry(f[1], Instant.ofEpochSecond(Long.parseLong(f[2])), f[3].equals("used")));
+            entries.put(f[0], new Entry(f[1], Instant.ofEpochSecond(Long.parseLong(f[2])), State.of(f[3])));
         }
         return entries;
     }
@@ -140,8 +188,9 @@ public final class EnrolmentTokens {
         StringBuilder text = new StringBuilder();
         entries.forEach((hash, entry) -> text.append(entry.line(hash)));
         Path temp = file.resolveSibling(FILE_NAME + ".tmp");
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        Files.deleteIfExists(temp); // a leftover of a crash may have other permissions
+        try (FileChannel out = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                OWNER_ONLY)) {
             out.write(StandardCharsets.UTF_8.encode(text.toString()));
             out.force(true); // a token spent and then lost in a crash could be used twice
         }

@@ -10,6 +10,10 @@ public sealed interface Redemption {
     record Used(String username) implements Redemption {
     }
 
+    /** A newer link was issued to the same user before this one was used (410 Gone). */
+    record Replaced(String username) implements Redemption {
+    }
+
     /** The token's time ran out before it was used (410 Gone). */
     record Expired(String username) implements Redemption {
     }

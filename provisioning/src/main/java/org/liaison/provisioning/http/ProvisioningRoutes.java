@@ -96,6 +96,9 @@ final class ProvisioningRoutes {
         if (redemption instanceof Redemption.Used used) {
             return Reply.error(410, "this link was already used; ask for a new one", used.username());
         }
+        if (redemption instanceof Redemption.Replaced replaced) {
+            return Reply.error(410, "a newer link was issued for this account; use that one", replaced.username());
+        }
         if (redemption instanceof Redemption.Expired expired) {
             return Reply.error(410, "this link has expired; ask for a new one", expired.username());
         }
@@ -109,18 +112,28 @@ final class ProvisioningRoutes {
                 : Reply.error(403, "a user may fetch only their own configuration", account.username()));
     }
 
-    /** {@code then} for the account whose credentials signed the request; a 401 challenge otherwise. */
+    /**
+     * {@code then} for the account whose credentials signed the request; a 401 challenge otherwise.
+     * A source refused for the user it signs as gets 429 before its password is checked (RFC 7616 §5.7).
+     */
     private Reply signed(Fetch fetch, Function<Account, Reply> then) {
         if (fetch.authorization() == null) {
-            return Reply.challenge(digest.challenges());
+            return Reply.challenge(digest.challenges(false)); // the first, unsigned request is no failure
         }
-        Optional<Account> account = digest.verify(fetch.authorization(), fetch.method(), fetch.target());
-        if (account.isPresent()) {
-            return then.apply(account.get());
+        Optional<String> claimed = DigestParams.parse(fetch.authorization()).map(p -> p.getOrDefault("username", ""));
+        if (claimed.isPresent() && limiter.isBlocked(fetch.source(), claimed.get())) {
+            return Reply.error(429, "too many failed requests; try again later", "-");
         }
-        // wrong or stale credentials count as a failure; the first, unsigned request does not
-        limiter.recordFailure(fetch.source());
-        return Reply.challenge(digest.challenges());
+        DigestVerdict verdict = digest.verify(fetch.authorization(), fetch.method(), fetch.target());
+        if (verdict instanceof DigestVerdict.Signed signed) {
+            limiter.recordSuccess(fetch.source(), signed.account().username());
+            return then.apply(signed.account());
+        }
+        if (verdict instanceof DigestVerdict.Stale) {
+            return Reply.challenge(digest.challenges(true));
+        }
+        limiter.recordPasswordFailure(fetch.source(), ((DigestVerdict.Refused) verdict).username());
+        return Reply.challenge(digest.challenges(false));
     }
 
     /** The path as it may be logged: an enrolment token is a password until spent, so it is cut. */

@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTPS provisioning service: Linphone configurations by one-time link and by digest-signed
- * refresh. TLS 1.2 and 1.3 only, with the certificates of the key manager it is given (the same as
- * SIP over TLS). {@link #close()} stops listening and waits for the requests in progress.
+ * refresh. TLS 1.2 and 1.3 only, the cipher suites of {@link ProvisioningSettings#tlsCipherSuites()}
+ * only (never the TLS library's defaults, which add CBC and RSA key exchange suites with an RSA
+ * certificate), with the certificates of the key manager it is given (the same as SIP over TLS). {@link #close()} stops listening and waits for the requests in progress.
  */
 public final class ProvisioningService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProvisioningService.class);
@@ -70,6 +71,7 @@ public final class ProvisioningService implements AutoCloseable {
             throws IOException, UsersFileException {
         SslContext tls = SslContextBuilder.forServer(keys)
                 .protocols(SslProtocols.TLS_v1_3, SslProtocols.TLS_v1_2)
+                .ciphers(settings.tlsCipherSuites())
                 .build();
         ClientUrls urls = new ClientUrls(settings.publicUrl());
         ProvisioningRoutes routes = new ProvisioningRoutes(accounts,
@@ -79,6 +81,7 @@ public final class ProvisioningService implements AutoCloseable {
                         new PhoneTemplates(settings.phoneTemplates(), domain, sip, urls), accounts),
                 new HttpDigest(domain, accounts, clock),
                 new FailedFetchLimiter(ProvisioningSettings.MAX_FAILURES_PER_SOURCE,
+                        ProvisioningSettings.MAX_FAILURES_PER_SOURCE_AND_USER, ProvisioningSettings.MAX_FAILURES_PER_USER,
                         ProvisioningSettings.FAILURE_WINDOW, ProvisioningSettings.BLOCK, clock), caPem);
         EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventExecutorGroup routeThreads = new DefaultEventExecutorGroup(ROUTE_THREADS);

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -16,8 +18,10 @@ import org.liaison.provisioning.enrolment.EnrolmentTokens;
 
 /**
  * {@code bin/liaison onboarding}: for each user a fresh enrolment link, its QR code
- * ({@code USER.png}) and a printable page ({@code USER.html}). Issuing a new link does not revoke
- * an older one; each works once until it expires.
+ * ({@code USER.png}) and a printable page ({@code USER.html}). A new link replaces the user's older
+ * unused ones. The files carry a credential until the link is used, so they are owner-only (0600)
+ * from their first byte, in a directory made owner-only (0700) when this command creates it; an
+ * existing directory keeps the permissions its owner gave it.
  */
 public final class Onboarding {
     private static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
@@ -39,7 +43,10 @@ public final class Onboarding {
 
     /** Writes the QR code and page of each of {@code accounts} into {@code outDir} (created if needed). */
     public List<Written> write(Collection<Account> accounts, Path outDir) throws IOException {
-        Files.createDirectories(outDir);
+        if (!Files.isDirectory(outDir)) {
+            Files.createDirectories(outDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                    "rwx------")));
+        }
         List<Written> written = new ArrayList<>();
         Map<String, EnrolmentTokens.Issued> links = tokens.issueAll(accounts.stream().map(Account::username).toList());
         for (Account account : accounts) {
@@ -48,11 +55,26 @@ public final class Onboarding {
             byte[] png = QrCode.png(link);
             Path qr = outDir.resolve(account.username() + ".png");
             Path page = outDir.resolve(account.username() + ".html");
-            Files.write(qr, png);
-            Files.writeString(page, OnboardingPage.html(account, "sip:" + account.username() + "@" + domain, link, png,
-                    EXPIRY.format(issued.expires()), urls.caCertificate()), StandardCharsets.UTF_8);
+            writeOwnerOnly(qr, png);
+            writeOwnerOnly(page, OnboardingPage.html(account, "sip:" + account.username() + "@" + domain, link, png,
+                    EXPIRY.format(issued.expires()), urls.caCertificate()).getBytes(StandardCharsets.UTF_8));
             written.add(new Written(account.username(), qr, page));
         }
         return written;
+    }
+
+    /**
+     * Writes a new 0600 file beside {@code target} and renames it over the target: a file of an
+     * earlier run, whatever its permissions, is replaced rather than rewritten in place.
+     */
+    private static void writeOwnerOnly(Path target, byte[] content) throws IOException {
+        Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.write(temp, content);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
     }
 }

@@ -3,9 +3,11 @@ package org.liaison.provisioning.enrolment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.provisioning.DigestAlgorithm;
 
 class EnrolmentTokensTest {
     private static final Duration TTL = Duration.ofHours(72);
@@ -57,5 +60,71 @@ class EnrolmentTokensTest {
         Instant muchLater = ISSUED.plus(TTL).plus(EnrolmentTokens.FORGET_AFTER).plusSeconds(1);
         at(muchLater).issue("dave"); // any write forgets the old records
         assertEquals(new Redemption.Unknown(), at(muchLater).redeem(token));
+    }
+
+    /**
+     * A hard link to the token file as it is now. Every write renames a new file over the old one,
+     * after which the link and the file differ; the link keeps the old inode from being reused.
+     */
+    private Path snapshotOfTokenFile() throws Exception {
+        Path link = dataDir.resolve("snapshot-" + System.nanoTime());
+        return Files.createLink(link, dataDir.resolve(EnrolmentTokens.FILE_NAME));
+    }
+
+    private boolean rewrittenSince(Path snapshot) throws Exception {
+        return !Files.isSameFile(snapshot, dataDir.resolve(EnrolmentTokens.FILE_NAME));
+    }
+
+    @Test
+    void guessedTokensWriteNothingToDisk() throws Exception {
+        String token = at(ISSUED).issue("alice").token();
+        Path before = snapshotOfTokenFile();
+        for (int i = 0; i < 50; i++) {
+            assertEquals(new Redemption.Unknown(), at(ISSUED).redeem("guess-" + i));
+        }
+        assertFalse(rewrittenSince(before), "an unknown token must not rewrite and fsync the file");
+        assertEquals(new Redemption.Expired("alice"), at(ISSUED.plus(TTL)).redeem(token));
+        assertFalse(rewrittenSince(before), "nor an expired one");
+    }
+
+    @Test
+    void aSuccessfulRedemptionIsWritten() throws Exception {
+        String token = at(ISSUED).issue("alice").token();
+        Path before = snapshotOfTokenFile();
+        assertEquals(new Redemption.Accepted("alice"), at(ISSUED).redeem(token));
+        assertTrue(rewrittenSince(before));
+    }
+
+    @Test
+    void aNewLinkForAUserReplacesTheirOlderUnusedOnesOnly() throws Exception {
+        String spent = at(ISSUED).issue("alice").token();
+        at(ISSUED).redeem(spent);
+        String lost = at(ISSUED).issue("alice").token();
+        String bobs = at(ISSUED).issue("bob").token();
+        String current = at(ISSUED).issue("alice").token();
+
+        assertEquals(new Redemption.Replaced("alice"), at(ISSUED).redeem(lost), "the printout left lying around");
+        assertEquals(new Redemption.Used("alice"), at(ISSUED).redeem(spent), "a spent link stays spent");
+        assertEquals(new Redemption.Accepted("bob"), at(ISSUED).redeem(bobs), "other users keep theirs");
+        assertEquals(new Redemption.Accepted("alice"), at(ISSUED).redeem(current));
+    }
+
+    @Test
+    void aFileWrittenBeforeReplacementExistedStillLoads() throws Exception {
+        String fresh = "fresh-token";
+        String spent = "spent-token";
+        long expires = ISSUED.plus(TTL).getEpochSecond();
+        Files.writeString(dataDir.resolve(EnrolmentTokens.FILE_NAME),
+                DigestAlgorithm.SHA_256.hash(fresh) + " alice " + expires + " new\n"
+                        + DigestAlgorithm.SHA_256.hash(spent) + " bob " + expires + " used\n");
+        assertEquals(new Redemption.Used("bob"), at(ISSUED).redeem(spent));
+        assertEquals(new Redemption.Accepted("alice"), at(ISSUED).redeem(fresh));
+    }
+
+    @Test
+    void theTokenFileIsOwnerOnly() throws Exception {
+        at(ISSUED).issue("alice");
+        assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dataDir.resolve(EnrolmentTokens.FILE_NAME))));
     }
 }

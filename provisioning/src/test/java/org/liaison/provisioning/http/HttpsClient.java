@@ -34,24 +34,38 @@ final class HttpsClient {
     /** GET {@code path}, answering its 401 challenge for {@code algorithm} with these credentials. */
     HttpResponse<String> getSigned(String path, DigestAlgorithm algorithm, String user, String realm,
             String password) throws Exception {
+        return get(path, authorization(challenge(path, algorithm), path, algorithm, user, realm, password,
+                "00000001"));
+    }
+
+    /** GET {@code path} with this {@code Authorization} header. */
+    HttpResponse<String> get(String path, String authorization) throws Exception {
+        return client.send(request(path).header("Authorization", authorization).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The server's {@code WWW-Authenticate} value for {@code algorithm} on an unsigned GET of {@code path}. */
+    String challenge(String path, DigestAlgorithm algorithm) throws Exception {
         HttpResponse<String> challenge = get(path);
         if (challenge.statusCode() != 401) {
             throw new AssertionError("expected a 401 challenge for " + path + ", got " + challenge.statusCode());
         }
-        String header = challenge.headers().allValues("WWW-Authenticate").stream()
+        return challenges(challenge).stream()
                 .filter(h -> h.contains("algorithm=" + algorithm.token() + ","))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + algorithm + " challenge"));
-        Map<String, String> c = DigestParams.parse(header).orElseThrow();
+    }
+
+    /** An RFC 7616 qop=auth answer to {@code challenge} with nonce count {@code nc}. */
+    static String authorization(String challenge, String path, DigestAlgorithm algorithm, String user, String realm,
+            String password, String nc) {
+        Map<String, String> c = DigestParams.parse(challenge).orElseThrow();
         String cnonce = "0a4f113b";
-        String nc = "00000001";
         String ha1 = algorithm.ha1(user, realm, password);
         String ha2 = algorithm.hash("GET:" + path);
         String response = algorithm.hash(ha1 + ":" + c.get("nonce") + ":" + nc + ":" + cnonce + ":auth:" + ha2);
-        String authorization = "Digest username=\"" + user + "\", realm=\"" + realm + "\", nonce=\"" + c.get("nonce")
+        return "Digest username=\"" + user + "\", realm=\"" + realm + "\", nonce=\"" + c.get("nonce")
                 + "\", uri=\"" + path + "\", algorithm=" + algorithm.token() + ", qop=auth, nc=" + nc
                 + ", cnonce=\"" + cnonce + "\", response=\"" + response + "\"";
-        return client.send(request(path).header("Authorization", authorization).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpRequest.Builder request(String path) {

@@ -2,6 +2,7 @@ package org.liaison.provisioning.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -47,7 +48,7 @@ class ProvisioningServiceTest {
                 + "000B82ABCDEF,grandstream,GXP2170,bob,1\n");
         service = ProvisioningService.start(
                 new ProvisioningSettings(List.of(TestCertificate.loopback()), 0, URI.create("https://127.0.0.1:8443"),
-                        TTL, configDir.resolve("devices.csv"), SHIPPED_PHONE_TEMPLATES),
+                        TTL, configDir.resolve("devices.csv"), SHIPPED_PHONE_TEMPLATES, TestCertificate.CIPHER_SUITES),
                 TestAccounts.DOMAIN, () -> accounts, new SipEndpoint("127.0.0.1", 5061, "tls"),
                 certificate.keyManager(), Optional.of(certificate.pem()), dataDir, Clock.systemUTC());
         client = new HttpsClient(certificate, service.port());
@@ -125,12 +126,65 @@ class ProvisioningServiceTest {
     }
 
     @Test
-    void guessingPasswordsGetsTheSourceBlockedToo() throws Exception {
-        for (int i = 0; i < ProvisioningSettings.MAX_FAILURES_PER_SOURCE; i++) {
+    void guessingOneUsersPasswordRefusesThatSourceForThatUserWithoutCheckingTheRightPassword() throws Exception {
+        for (int i = 0; i < ProvisioningSettings.MAX_FAILURES_PER_SOURCE_AND_USER; i++) {
             assertEquals(401, client.getSigned("/config/alice", DigestAlgorithm.SHA_256, "alice", TestAccounts.DOMAIN,
                     "guess" + i).statusCode());
         }
-        assertEquals(429, client.get("/config/alice").statusCode());
+        assertEquals(429, client.getSigned("/config/alice", DigestAlgorithm.SHA_256, "alice", TestAccounts.DOMAIN,
+                TestAccounts.password("alice")).statusCode(), "the next guess is not even checked");
+        assertEquals(200, client.getSigned("/config/bob", DigestAlgorithm.SHA_256, "bob", TestAccounts.DOMAIN,
+                TestAccounts.password("bob")).statusCode(), "one user's wrong password does not block the source");
+    }
+
+    @Test
+    void sprayingOneGuessOverManyUsersBlocksTheSource() throws Exception {
+        for (int i = 0; i < ProvisioningSettings.MAX_FAILURES_PER_SOURCE; i++) {
+            assertEquals(401, client.getSigned("/directory.vcf", DigestAlgorithm.SHA_256, "user" + i,
+                    TestAccounts.DOMAIN, "Summer2026!").statusCode());
+        }
+        assertEquals(429, client.get("/p/" + tokens.issue("alice").token()).statusCode());
+    }
+
+    @Test
+    void aResponseWithoutQopIsRefusedEvenWithTheRightPassword() throws Exception {
+        String challenge = client.challenge("/config/alice", DigestAlgorithm.MD5);
+        String nonce = DigestParams.parse(challenge).orElseThrow().get("nonce");
+        DigestAlgorithm md5 = DigestAlgorithm.MD5;
+        String ha1 = md5.ha1("alice", TestAccounts.DOMAIN, TestAccounts.password("alice"));
+        String rfc2069 = md5.hash(ha1 + ":" + nonce + ":" + md5.hash("GET:/config/alice"));
+        HttpResponse<String> reply = client.get("/config/alice", "Digest username=\"alice\", realm=\""
+                + TestAccounts.DOMAIN + "\", nonce=\"" + nonce + "\", uri=\"/config/alice\", response=\"" + rfc2069
+                + "\"");
+        assertEquals(401, reply.statusCode(), "RFC 2069 mode has no nonce count, so replays go unseen");
+    }
+
+    @Test
+    void aReplayedRequestGetsAStaleChallengeAndAHigherNonceCountIsServed() throws Exception {
+        String challenge = client.challenge("/config/alice", DigestAlgorithm.SHA_256);
+        String first = HttpsClient.authorization(challenge, "/config/alice", DigestAlgorithm.SHA_256, "alice",
+                TestAccounts.DOMAIN, TestAccounts.password("alice"), "00000001");
+        assertEquals(200, client.get("/config/alice", first).statusCode());
+
+        HttpResponse<String> replay = client.get("/config/alice", first);
+        assertEquals(401, replay.statusCode(), "a captured request must not fetch the configuration again");
+        assertTrue(HttpsClient.challenges(replay).stream().allMatch(c -> c.contains("stale=true")),
+                HttpsClient.challenges(replay).toString());
+
+        String next = HttpsClient.authorization(challenge, "/config/alice", DigestAlgorithm.SHA_256, "alice",
+                TestAccounts.DOMAIN, TestAccounts.password("alice"), "00000002");
+        assertEquals(200, client.get("/config/alice", next).statusCode(), "the client's next request on the nonce");
+        for (int i = 0; i < ProvisioningSettings.MAX_FAILURES_PER_SOURCE; i++) {
+            assertEquals(401, client.get("/config/alice", first).statusCode());
+        }
+        assertEquals(200, client.getSigned("/config/alice", DigestAlgorithm.SHA_256, "alice", TestAccounts.DOMAIN,
+                TestAccounts.password("alice")).statusCode(), "stale nonces are no failures: nothing was blocked");
+    }
+
+    @Test
+    void twoClientsChallengedInTheSameSecondGetDifferentNonces() throws Exception {
+        assertNotEquals(client.challenge("/config/alice", DigestAlgorithm.SHA_256),
+                client.challenge("/config/alice", DigestAlgorithm.SHA_256));
     }
 
     @Test

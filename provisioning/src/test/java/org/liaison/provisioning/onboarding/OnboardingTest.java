@@ -12,6 +12,7 @@ import java.awt.image.BufferedImage;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -66,5 +67,30 @@ class OnboardingTest {
         Path page = onboarding.write(List.of(accounts.byUsername("bob").orElseThrow()), dir.resolve("out"))
                 .get(0).page();
         assertTrue(Files.readString(page).contains("Bob &quot;Bobby&quot; Durand"));
+    }
+
+    @Test
+    void theFilesHoldingLinksAreOwnerOnlyEvenOverAnEarlierRunsWorldReadableFiles() throws Exception {
+        AccountSnapshot accounts = TestAccounts.load(dir);
+        Onboarding onboarding = new Onboarding(new EnrolmentTokens(dir, Duration.ofHours(1), Clock.systemUTC()),
+                new ClientUrls(URI.create(BASE)), TestAccounts.DOMAIN);
+        Path out = dir.resolve("new").resolve("out");
+        Files.createDirectories(out.getParent());
+        Files.writeString(Files.createDirectory(dir.resolve("existing")).resolve("alice.html"), "old");
+        Files.setPosixFilePermissions(dir.resolve("existing").resolve("alice.html"),
+                PosixFilePermissions.fromString("rw-r--r--"));
+
+        for (Path outDir : List.of(out, dir.resolve("existing"))) {
+            for (Onboarding.Written w : onboarding.write(accounts.all(), outDir)) {
+                for (Path file : List.of(w.page(), w.qrCode())) {
+                    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+                            file.toString());
+                }
+            }
+        }
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
+        try (var left = Files.list(dir.resolve("existing"))) {
+            assertEquals(List.of(), left.filter(f -> f.toString().endsWith(".tmp")).toList(), "no temp files left");
+        }
     }
 }

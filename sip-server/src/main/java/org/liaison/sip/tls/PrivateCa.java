@@ -19,12 +19,15 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.NameConstraints;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -40,6 +43,19 @@ import org.slf4j.LoggerFactory;
  * valid ten years, whose certificate clients import ({@code data.dir/ca.pem}), and the server
  * certificates it signs (one year, renewed at start when under 30 days remain or the server's
  * names changed). Keys are files only the server's user can read.
+ *
+ * <p>The CA is name-constrained (NameConstraints, RFC 5280 §4.2.1.10) to the server's names: the
+ * domain and host name with their subdomains, the addresses. A copy of its key, or a user tricked
+ * into trusting it, cannot make clients that check constraints (OpenSSL, GnuTLS, Java, browsers)
+ * trust a certificate for any other site. The extension is not marked critical, against RFC 5280's
+ * MUST: mbedTLS (liblinphone's TLS, 2.x and 3.x) knows no name constraints and refuses a certificate
+ * with a critical extension it does not know, which would cut every Linphone off; clients that know
+ * the extension enforce it whether critical or not. When the
+ * server's names leave those limits (a new address, a new domain), the CA is made anew for the new
+ * names and one warning says that clients must import the new {@code ca.pem}: a server certificate
+ * outside the limits would be refused by every client that checks them. A subdomain of the domain
+ * stays within the limits. A CA made before constraints existed keeps working (phones that trust it
+ * need nothing new); the log says once that it is unconstrained.
  */
 final class PrivateCa {
     static final String CA_FILE = "ca.pem";
@@ -60,27 +76,58 @@ final class PrivateCa {
         this.clock = clock;
     }
 
-    /** The CA in {@code dataDir} ({@code ca.pem}, {@code tls/ca-key.pem}), made on first use. */
-    static PrivateCa openOrCreate(Path dataDir, Clock clock) throws CertificateProblem, IOException {
+    /**
+     * The CA in {@code dataDir} ({@code ca.pem}, {@code tls/ca-key.pem}), made on first use, or made
+     * anew when its name constraints do not cover {@code names}.
+     */
+    static PrivateCa openOrCreate(Path dataDir, ServerNames names, Clock clock) throws CertificateProblem, IOException {
         Path certificate = dataDir.resolve(CA_FILE);
         Path key = keyDir(dataDir).resolve("ca-key.pem");
-        if (Files.exists(certificate) && Files.exists(key)) {
-            return new PrivateCa(ServerIdentity.load(certificate, key, clock), dataDir, clock);
+        if (!Files.exists(certificate) || !Files.exists(key)) {
+            return create(certificate, key, names, dataDir, clock);
         }
+        PrivateCa existing = new PrivateCa(ServerIdentity.load(certificate, key, clock), dataDir, clock);
+        Optional<NameConstraints> constraints = existing.nameConstraints();
+        if (constraints.isEmpty()) {
+            LOG.warn("the private CA {} has no name constraints: its key could vouch for any site to clients that"
+                    + " trust it; it keeps working (to replace it, delete it and tls/ca-key.pem, then clients import"
+                    + " the new one)", certificate);
+            return existing;
+        }
+        if (names.permittedBy(constraints.get())) {
+            return existing;
+        }
+        PrivateCa replaced = create(certificate, key, names, dataDir, clock);
+        LOG.warn("the server's names left the private CA's limits, so a new CA was made: clients must import the new"
+                + " {} (SHA-256 fingerprint {}) to trust the server", certificate, replaced.fingerprint());
+        return replaced;
+    }
+
+    private static PrivateCa create(Path certificate, Path key, ServerNames names, Path dataDir, Clock clock)
+            throws IOException {
         KeyPair pair = newKeyPair();
         X500Name name = new X500Name("CN=Liaison private CA " + HexFormat.of().toHexDigits(RANDOM.nextInt()));
         X509v3CertificateBuilder builder = builder(name, name, pair.getPublic(), CA_LIFETIME, clock);
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                    .addExtension(Extension.nameConstraints, false, names.asNameConstraints());
         } catch (CertIOException e) {
             throw new IllegalStateException(e);
         }
         X509Certificate cert = sign(builder, pair);
         PemFiles.write(key, PemFiles.OWNER_ONLY, pair.getPrivate());
         PemFiles.write(certificate, PemFiles.WORLD_READABLE, cert);
-        LOG.info("created a private certificate authority: {} (clients import it to trust the server)", certificate);
+        LOG.info("created a private certificate authority for {}: {} (clients import it to trust the server)",
+                names, certificate);
         return new PrivateCa(new ServerIdentity(List.of(cert), pair.getPrivate()), dataDir, clock);
+    }
+
+    /** The CA certificate's name constraints; empty for a CA made before they existed. */
+    Optional<NameConstraints> nameConstraints() {
+        byte[] extension = ca.certificate().getExtensionValue(Extension.nameConstraints.getId());
+        return extension == null ? Optional.empty()
+                : Optional.of(NameConstraints.getInstance(ASN1OctetString.getInstance(extension).getOctets()));
     }
 
     Path certificateFile() {

@@ -3,13 +3,19 @@ package org.liaison.sip.tls;
 import java.net.InetAddress;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
+import org.bouncycastle.asn1.x509.NameConstraintValidatorException;
+import org.bouncycastle.asn1.x509.NameConstraints;
+import org.bouncycastle.asn1.x509.PKIXNameConstraintValidator;
 import org.liaison.sip.config.IpLiteral;
 
 /**
@@ -51,6 +57,48 @@ record ServerNames(Set<String> dnsNames, Set<InetAddress> addresses) {
             all.add(new GeneralName(GeneralName.dNSName, a.getHostAddress()));
         }
         return new GeneralNames(all.toArray(new GeneralName[0]));
+    }
+
+    /**
+     * The CA's limits (RFC 5280 §4.2.1.10): these names and their subdomains, these addresses
+     * exactly, and the addresses as DNS names (as {@link #asGeneralNames} writes them). A CA
+     * certificate carrying them cannot vouch for any other site, even if its key is copied.
+     */
+    NameConstraints asNameConstraints() {
+        List<GeneralSubtree> permitted = new java.util.ArrayList<>();
+        for (String name : new TreeSet<>(dnsNames)) {
+            permitted.add(new GeneralSubtree(new GeneralName(GeneralName.dNSName, name)));
+        }
+        for (InetAddress a : addresses) {
+            byte[] address = a.getAddress();
+            byte[] addressAndMask = Arrays.copyOf(address, address.length * 2);
+            Arrays.fill(addressAndMask, address.length, addressAndMask.length, (byte) 0xff);
+            permitted.add(new GeneralSubtree(new GeneralName(GeneralName.iPAddress, new DEROctetString(addressAndMask))));
+            permitted.add(new GeneralSubtree(new GeneralName(GeneralName.dNSName, a.getHostAddress())));
+        }
+        return new NameConstraints(permitted.toArray(new GeneralSubtree[0]), null);
+    }
+
+    /** Whether a CA limited by {@code constraints} may name all of these in a certificate. */
+    boolean permittedBy(NameConstraints constraints) {
+        PKIXNameConstraintValidator validator = new PKIXNameConstraintValidator();
+        if (constraints.getPermittedSubtrees() != null) {
+            validator.intersectPermittedSubtree(constraints.getPermittedSubtrees());
+        }
+        if (constraints.getExcludedSubtrees() != null) {
+            for (GeneralSubtree excluded : constraints.getExcludedSubtrees()) {
+                validator.addExcludedSubtree(excluded);
+            }
+        }
+        try {
+            for (GeneralName name : asGeneralNames().getNames()) {
+                validator.checkPermitted(name);
+                validator.checkExcluded(name);
+            }
+            return true;
+        } catch (NameConstraintValidatorException e) {
+            return false;
+        }
     }
 
     /** The names a certificate carries, in the same form (empty when it has none; addresses as DNS names skipped). */

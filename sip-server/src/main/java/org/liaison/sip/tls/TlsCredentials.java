@@ -41,8 +41,9 @@ public final class TlsCredentials {
                     keys.certificate().getSubjectX500Principal().getName(), keys.certificate().getNotAfter().toInstant());
             return new TlsCredentials(keys, Optional.empty());
         }
-        PrivateCa ca = PrivateCa.openOrCreate(dataDir, clock);
-        PrivateCa.ServerFiles files = ca.ensureServerCertificate(ServerNames.of(domain, hostName(), addresses));
+        ServerNames names = ServerNames.of(domain, hostName(), addresses);
+        PrivateCa ca = PrivateCa.openOrCreate(dataDir, names, clock);
+        PrivateCa.ServerFiles files = ca.ensureServerCertificate(names);
         ReloadingKeyManager keys = ReloadingKeyManager.open(files.chain(), files.key(), clock);
         LOG.info("TLS certificate from the private CA {} (SHA-256 fingerprint {}), valid until {}",
                 ca.certificateFile(), ca.fingerprint(), keys.certificate().getNotAfter().toInstant());

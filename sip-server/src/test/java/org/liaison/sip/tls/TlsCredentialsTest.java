@@ -77,7 +77,9 @@ class TlsCredentialsTest {
     @Test
     void fingerprintIsTheSha256OfTheCaCertificate() throws Exception {
         openOwnCa();
-        PrivateCa ca = PrivateCa.openOrCreate(dataDir, clock);
+        PrivateCa ca = PrivateCa.openOrCreate(dataDir, ServerNames.of("example.org", InetAddress.getLocalHost()
+                .getHostName(), List.of(InetAddress.getByName("192.0.2.10"), InetAddress.getByName("2001:db8::10"))),
+                clock);
         byte[] der = readCertificate(dataDir.resolve("ca.pem")).getEncoded();
         String expected = HexFormat.ofDelimiter(":").withUpperCase()
                 .formatHex(MessageDigest.getInstance("SHA-256").digest(der));
@@ -197,8 +199,8 @@ class TlsCredentialsTest {
 
     private AdminFiles adminFiles(String name, MutableClock issuedAt) throws Exception {
         Path dir = Files.createDirectories(dataDir.resolve("admin-" + name));
-        PrivateCa.ServerFiles files = PrivateCa.openOrCreate(dir, issuedAt)
-                .ensureServerCertificate(ServerNames.of("sip.example.org", "", List.of()));
+        ServerNames names = ServerNames.of("sip.example.org", "", List.of());
+        PrivateCa.ServerFiles files = PrivateCa.openOrCreate(dir, names, issuedAt).ensureServerCertificate(names);
         return new AdminFiles(files.chain(), files.key());
     }
 

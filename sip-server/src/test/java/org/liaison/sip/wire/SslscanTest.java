@@ -21,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.liaison.sip.testing.TestServer;
 
 /**
- * sslscan (OpenSSL's view) against the TLS listener: only TLS 1.2 and 1.3 are offered, and every
- * suite accepted has forward secrecy and an AEAD cipher. SSLv3, TLS 1.0/1.1, RC4, 3DES, CBC, NULL,
- * EXPORT or anonymous suites fail the test.
+ * sslscan (OpenSSL's view) against the SIP TLS listener and the HTTPS provisioning listener: only
+ * TLS 1.2 and 1.3 are offered, and every suite accepted has forward secrecy and an AEAD cipher.
+ * SSLv3, TLS 1.0/1.1, RC4, 3DES, CBC, NULL, EXPORT or anonymous suites fail the test.
  */
 @Timeout(120)
 class SslscanTest {
@@ -40,37 +40,62 @@ class SslscanTest {
 
     @Test
     void onlyTls12And13WithForwardSecretAeadSuitesAreAccepted() throws Exception {
-        Path sslscan = Tools.require("sslscan");
         try (TestServer server = TestServer.builder().withTls().start(root.resolve("server"))) {
-            Path xml = root.resolve("sslscan.xml");
-            try (ChildProcess scan = ChildProcess.start("sslscan", List.of(sslscan.toString(), "--no-colour",
-                    "--xml=" + xml, "--connect-timeout=5", server.host() + ":" + server.tlsPort()), root,
-                    root.resolve("sslscan.out"), Map.of())) {
-                OptionalInt exit = scan.awaitExit(Duration.ofSeconds(90));
-                assertEquals(OptionalInt.of(0), exit, scan::outputText);
-                String report = Files.readString(xml);
+            assertOnlyStrongTls(server.host(), server.tlsPort(), "sip");
+        }
+    }
 
-                Set<String> enabled = new TreeSet<>();
-                Matcher p = PROTOCOL.matcher(report);
-                while (p.find()) {
-                    if ("1".equals(p.group(3))) {
-                        enabled.add(p.group(1) + p.group(2));
-                    }
-                }
-                assertEquals(Set.of("tls1.2", "tls1.3"), enabled, report);
+    /**
+     * With an admin's RSA certificate, where a default cipher list would add CBC and RSA key
+     * exchange suites (an EC certificate hides them: they cannot be used with it).
+     */
+    @Test
+    void provisioningHttpsAcceptsTheSameSuitesAsSipWithAnRsaCertificate() throws Exception {
+        Path certificate = root.resolve("rsa.pem");
+        Path key = root.resolve("rsa-key.pem");
+        try (ChildProcess openssl = ChildProcess.start("openssl", List.of(Tools.require("openssl").toString(), "req",
+                "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(), "-out", certificate.toString()),
+                root, root.resolve("openssl.out"), Map.of())) {
+            assertEquals(OptionalInt.of(0), openssl.awaitExit(Duration.ofSeconds(60)), openssl::outputText);
+        }
+        try (TestServer server = TestServer.builder().withTls().withProvisioning()
+                .property("sip.tls.certificate", certificate.toString())
+                .property("sip.tls.private-key", key.toString()).start(root.resolve("server"))) {
+            assertOnlyStrongTls(server.host(), server.httpPort(), "https");
+        }
+    }
 
-                List<String> accepted = new ArrayList<>();
-                List<String> weak = new ArrayList<>();
-                Matcher c = ACCEPTED.matcher(report);
-                while (c.find()) {
-                    accepted.add(c.group(1) + " " + c.group(2));
-                    if (!STRONG.matcher(c.group(2)).matches()) {
-                        weak.add(c.group(1) + " " + c.group(2));
-                    }
+    private void assertOnlyStrongTls(String host, int port, String name) throws Exception {
+        Path sslscan = Tools.require("sslscan");
+        Path xml = root.resolve(name + "-sslscan.xml");
+        try (ChildProcess scan = ChildProcess.start("sslscan", List.of(sslscan.toString(), "--no-colour",
+                "--xml=" + xml, "--connect-timeout=5", host + ":" + port), root,
+                root.resolve(name + "-sslscan.out"), Map.of())) {
+            OptionalInt exit = scan.awaitExit(Duration.ofSeconds(90));
+            assertEquals(OptionalInt.of(0), exit, scan::outputText);
+            String report = Files.readString(xml);
+
+            Set<String> enabled = new TreeSet<>();
+            Matcher p = PROTOCOL.matcher(report);
+            while (p.find()) {
+                if ("1".equals(p.group(3))) {
+                    enabled.add(p.group(1) + p.group(2));
                 }
-                assertFalse(accepted.isEmpty(), "sslscan saw no accepted suite: the test proves nothing\n" + report);
-                assertTrue(weak.isEmpty(), "weak suites accepted: " + weak + "\n" + report);
             }
+            assertEquals(Set.of("tls1.2", "tls1.3"), enabled, report);
+
+            List<String> accepted = new ArrayList<>();
+            List<String> weak = new ArrayList<>();
+            Matcher c = ACCEPTED.matcher(report);
+            while (c.find()) {
+                accepted.add(c.group(1) + " " + c.group(2));
+                if (!STRONG.matcher(c.group(2)).matches()) {
+                    weak.add(c.group(1) + " " + c.group(2));
+                }
+            }
+            assertFalse(accepted.isEmpty(), "sslscan saw no accepted suite: the test proves nothing\n" + report);
+            assertTrue(weak.isEmpty(), "weak suites accepted: " + weak + "\n" + report);
         }
     }
 }
