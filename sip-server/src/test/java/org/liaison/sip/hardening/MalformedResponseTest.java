@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.sip.testing.Calls;
@@ -22,38 +20,25 @@ import org.liaison.sip.testing.TestUa;
 class MalformedResponseTest {
     @TempDir
     Path root;
-    TestServer server;
-    TestUa alice;
-    TestUa bob;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002").start(root);
-        alice = new TestUa("alice", server);
-        bob = new TestUa("bob", server);
-    }
-
-    @AfterEach
-    void stop() {
-        alice.close();
-        bob.close();
-        server.close();
-    }
 
     @Test
     void aMalformedProvisionalResponseIsDroppedAndTheCallStillCompletes() throws Exception {
-        assertEquals(200, bob.register("bob-secret", "").status());
-        String uri = "sip:bob@" + TestServer.DOMAIN;
-        Calls.sendAuthenticated(alice, "alice-secret", uri, UUID.randomUUID().toString(), Calls.SDP);
-        SipText invite = bob.awaitRequest("INVITE");
+        try (TestServer server = TestServer.builder().user("alice", "alice-secret", "1001")
+                .user("bob", "bob-secret", "1002").start(root);
+                TestUa alice = new TestUa("alice", server); TestUa bob = new TestUa("bob", server)) {
+            assertEquals(200, bob.register("bob-secret", "").status());
+            String uri = "sip:bob@" + TestServer.DOMAIN;
+            Calls.sendAuthenticated(alice, "alice-secret", uri, UUID.randomUUID().toString(), Calls.SDP);
+            SipText invite = bob.awaitRequest("INVITE");
 
-        // RFC 3261 §20: one From and one Call-ID per message; a proxy cannot tell which is meant
-        bob.respond(invite, 183, "Session Progress", "bobtag", "From: <sip:mallory@evil.example>;tag=m\r\n", null);
-        bob.respond(invite, 180, "Ringing", "bobtag", "Call-ID: another-call\r\n", null);
-        assertTrue(alice.receivesNothing(m -> m.isResponse() && m.status() > 100 && m.status() < 200,
-                Duration.ofMillis(1500)), "a malformed provisional response was relayed");
+            // RFC 3261 §20: one From and one Call-ID per message; a proxy cannot tell which is meant
+            bob.respond(invite, 183, "Session Progress", "bobtag", "From: <sip:mallory@evil.example>;tag=m\r\n", null);
+            bob.respond(invite, 180, "Ringing", "bobtag", "Call-ID: another-call\r\n", null);
+            assertTrue(alice.receivesNothing(m -> m.isResponse() && m.status() > 100 && m.status() < 200,
+                    Duration.ofMillis(1500)), "a malformed provisional response was relayed");
 
-        bob.respond(invite, 200, "OK", "bobtag", null, null);
-        assertEquals(200, alice.await(m -> m.isResponse() && m.status() == 200, Duration.ofSeconds(5)).status());
+            bob.respond(invite, 200, "OK", "bobtag", null, null);
+            assertEquals(200, alice.await(m -> m.isResponse() && m.status() == 200, Duration.ofSeconds(5)).status());
+        }
     }
 }
