@@ -73,10 +73,12 @@ public final class SipServer implements AutoCloseable {
     private final MediaRelay relay;
     private final MediaAnchor media;
     private final ProvisioningService provisioning;
+    private final DataDirLock lock;
 
     private SipServer(WatchedAccountDirectory accounts, EmbeddedLocationService locations, FileOfflineStore messages,
             ScheduledExecutorService timers, SipEdge edge, Optional<TlsCredentials> tls, MediaRelay relay,
-            MediaAnchor media, ProvisioningService provisioning) {
+            MediaAnchor media, ProvisioningService provisioning, DataDirLock lock) {
+        this.lock = lock;
         this.tls = tls;
         this.provisioning = provisioning;
         this.accounts = accounts;
@@ -94,11 +96,29 @@ public final class SipServer implements AutoCloseable {
         return start(config, SipServer::openRelay);
     }
 
-    /** Starts serving with the media relay {@code relays} opens (when media.relay is not never). */
+    /**
+     * Starts serving with the media relay {@code relays} opens (when media.relay is not never);
+     * {@link DataDirInUse} before anything is opened when another server runs on the data directory.
+     */
     public static SipServer start(LiaisonConfig config, RelayOpener relays)
             throws IOException, UsersFileException, SipException, CertificateProblem {
-        Clock clock = Clock.systemUTC();
         Path dataDir = createDataDir(config.dataDir());
+        DataDirLock lock = DataDirLock.acquire(dataDir);
+        try {
+            return start(config, relays, dataDir, lock);
+        } catch (Exception e) {
+            try {
+                lock.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    private static SipServer start(LiaisonConfig config, RelayOpener relays, Path dataDir, DataDirLock lock)
+            throws IOException, UsersFileException, SipException, CertificateProblem {
+        Clock clock = Clock.systemUTC();
         // HTTPS provisioning serves the same certificate as SIP over TLS
         boolean needsTls = config.sip().tlsPort() != 0 || config.http().port() != 0;
         Optional<TlsCredentials> tls = !needsTls ? Optional.empty()
@@ -173,7 +193,7 @@ public final class SipServer implements AutoCloseable {
         LOG.info("serving sip domain {} on {} (udp {}, tcp {}, tls {}), {} users, {} registered devices",
                 config.sip().domain(), config.sip().addresses(), config.sip().udpPort(), config.sip().tcpPort(),
                 config.sip().tlsPort(), accounts.all().size(), locations.count());
-        return new SipServer(accounts, locations, messages, timers, edge, tls, relay, media, provisioning);
+        return new SipServer(accounts, locations, messages, timers, edge, tls, relay, media, provisioning, lock);
     }
 
     /** Provisioned clients register over TLS when there is a TLS listener, else over TCP, else UDP. */
@@ -237,10 +257,13 @@ public final class SipServer implements AutoCloseable {
         return accounts;
     }
 
-    /** Stops handing out configurations and listening first, then the relay, then flushes the stores (the location journal is forced to disk). */
+    /**
+     * Stops handing out configurations and listening first, then the relay, then flushes the stores
+     * (the location journal is forced to disk), and only then lets another server have the data directory.
+     */
     @Override
     public void close() {
-        closeQuietly(provisioning, edge, relay, accounts, messages, locations);
+        closeQuietly(provisioning, edge, relay, accounts, messages, locations, lock);
         timers.shutdownNow();
         LOG.info("stopped");
     }

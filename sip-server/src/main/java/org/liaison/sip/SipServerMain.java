@@ -73,7 +73,7 @@ public final class SipServerMain {
         } catch (ConfigException e) {
             System.err.println("liaison: " + e.getMessage());
             return 2;
-        } catch (UsersFileException | CertificateProblem e) {
+        } catch (UsersFileException | CertificateProblem | DataDirInUse e) {
             System.err.println("liaison: " + e.getMessage());
             return 2;
         } catch (Exception e) {

@@ -161,6 +161,30 @@ class ServeCommandTest {
     }
 
     @Test
+    void aSecondServeOnTheSameDataDirExitsTwoWithOneLineAndAKilledOneLeavesItFree() throws Exception {
+        TestServer config = TestServer.builder().user("alice", "alice-secret", "1001").create(root);
+        Path dataDir = LiaisonConfig.load(config.configDir()).dataDir();
+        Process first = serve(config.configDir());
+        try {
+            awaitServing();
+            serve(config.configDir());
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS), "the second server is still running");
+            assertEquals(2, process.exitValue(), output());
+            List<String> lines = output().lines().filter(l -> l.startsWith("liaison:")).toList();
+            assertEquals(List.of("liaison: data.dir " + dataDir + " is in use by another Liaison server (lock file "
+                    + dataDir.resolve("liaison.lock") + ")"), lines, output());
+            assertTrue(first.isAlive(), "the first server stopped");
+
+            first.destroyForcibly(); // SIGKILL: the OS releases the lock
+            assertTrue(first.waitFor(10, TimeUnit.SECONDS));
+            serve(config.configDir());
+            awaitServing();
+        } finally {
+            first.destroyForcibly();
+        }
+    }
+
+    @Test
     void badConfigurationStopsStartupWithOneLineAndExitTwo() throws Exception {
         TestServer config = TestServer.builder().property("sip.udp.port", "seventy").create(root);
         serve(config.configDir());

@@ -7,14 +7,18 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The socket of a UDP listening point, as JAIN-SIP's UDP message processor uses it: {@link #receive}
- * returns only datagrams {@link DatagramAdmission} lets through, the rest are dropped before the
- * stack queues or parses them. Sending is the plain socket's (the stack sends its responses and
+ * returns only datagrams {@link DatagramAdmission} lets through and {@link StrictSyntax} finds well
+ * formed, the rest are dropped (or refused) before the stack queues or parses them. Sending is the plain socket's (the stack sends its responses and
  * forwarded requests from this same socket; nothing here touches that path but the one fix below).
  */
 final class AdmittingDatagramSocket extends DatagramSocket {
+    private static final Logger log = LoggerFactory.getLogger(AdmittingDatagramSocket.class);
     private static final byte[] BAD_REQUEST_WITH_DETAIL = "SIP/2.0 400 Bad Request (".getBytes(StandardCharsets.US_ASCII);
 
     private final DatagramAdmission admission;
@@ -35,11 +39,31 @@ final class AdmittingDatagramSocket extends DatagramSocket {
         while (true) {
             packet.setData(buffer);
             super.receive(packet);
-            if (admission.admit(packet.getAddress(), packet.getLength())) {
+            if (admission.admit(packet.getAddress(), packet.getLength()) && wellFormed(packet)) {
                 packet.setData(Arrays.copyOf(buffer, packet.getLength()));
                 return;
             }
         }
+    }
+
+    /**
+     * Whether the datagram passes {@link StrictSyntax}; if not, a request is answered here, before
+     * the stack creates any transaction for it, to where it came from (as the stack's own automatic
+     * 400 is, and as RFC 3581 wants), and dropped.
+     */
+    private boolean wellFormed(DatagramPacket packet) throws IOException {
+        Optional<StrictSyntax.Violation> violation = StrictSyntax.check(packet.getData(), packet.getLength());
+        if (violation.isEmpty()) {
+            return true;
+        }
+        StrictSyntax.Violation v = violation.get();
+        Optional<byte[]> answer = StatelessRefusal.to(packet.getData(), packet.getLength(), v.status, v.phrase);
+        log.debug("refused a datagram from {}: {} ({})", packet.getSocketAddress(), v.description,
+                answer.isPresent() ? "answered " + v.status : "dropped");
+        if (answer.isPresent()) {
+            super.send(new DatagramPacket(answer.get(), answer.get().length, packet.getSocketAddress()));
+        }
+        return false;
     }
 
     /**
@@ -50,6 +74,9 @@ final class AdmittingDatagramSocket extends DatagramSocket {
      */
     @Override
     public void send(DatagramPacket packet) throws IOException {
-        super.send(AutomaticBadRequest.clean(packet));
+        DatagramPacket clean = AutomaticBadRequest.clean(packet);
+        if (clean != null) {
+            super.send(clean);
+        }
     }
 }

@@ -8,7 +8,8 @@ import java.nio.channels.SocketChannel;
 /**
  * JAIN-SIP's channel for an accepted TCP connection, with the bytes it reads checked by a
  * {@link StreamFraming} before its parser sees them: a stream that claims a body larger than the
- * largest message, or sends headers without end, is closed instead of parsed.
+ * largest message, or sends headers without end, is closed instead of parsed; a malformed message
+ * ({@link StrictSyntax}) is answered or dropped and never parsed.
  */
 final class FramedTcpChannel extends NioTcpMessageChannel {
     private final StreamFraming framing;
@@ -22,8 +23,9 @@ final class FramedTcpChannel extends NioTcpMessageChannel {
 
     @Override
     protected void addBytes(byte[] bytes) throws Exception {
-        if (framing.admits(bytes, this)) {
-            super.addBytes(bytes);
+        byte[] admitted = framing.admit(bytes, this, response -> sendMessage(response, false));
+        if (admitted != null && admitted.length > 0) {
+            super.addBytes(admitted);
         }
     }
 }

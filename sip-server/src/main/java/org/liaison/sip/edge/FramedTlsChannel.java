@@ -23,8 +23,9 @@ final class FramedTlsChannel extends NioTlsMessageChannel {
 
     @Override
     public void addPlaintextBytes(byte[] bytes) throws Exception {
-        if (framing.admits(bytes, this)) {
-            super.addPlaintextBytes(bytes);
+        byte[] admitted = framing.admit(bytes, this, response -> sendMessage(response, false));
+        if (admitted != null && admitted.length > 0) {
+            super.addPlaintextBytes(admitted);
         }
     }
 }

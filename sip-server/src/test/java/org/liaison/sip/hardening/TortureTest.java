@@ -55,10 +55,11 @@ class TortureTest {
     private static ServerProcess server;
 
     /**
-     * One hostile message: its text with {@code {via}} for the sender's Via, the answers allowed, and
-     * whether it is bulky (tests a stream's framing, so it is sent over TLS as well).
+     * One hostile message: its text with {@code {via}} for the sender's Via, the answers allowed,
+     * whether it is bulky (tests a stream's framing, so it is sent over TLS as well), and whether it
+     * must be answered (on every transport, TLS included: the strict syntax checks of issue 11).
      */
-    record Torture(String name, byte[] message, Set<Integer> allowed, boolean bulky) {
+    record Torture(String name, byte[] message, Set<Integer> allowed, boolean bulky, boolean answered) {
         @Override
         public String toString() {
             return name;
@@ -92,8 +93,6 @@ class TortureTest {
         // the server answers for itself and never uses the port, so either answer is right
         set.add(of("Request-URI port out of range", request("OPTIONS", "sip:" + d + ":99999999", "", null), Set.of(200, 400)));
         set.add(of("unknown scheme", request("OPTIONS", "xyz:nobody@" + d, "", null), Set.of(400, 416)));
-        // RFC 4475 3.1.2.16 wants 505; JAIN-SIP's parser reads any version as 2.0, so it is answered as one
-        set.add(of("SIP version 7", request("OPTIONS", "sip:" + d, "", null).replace(" SIP/2.0\r\n", " SIP/7.0\r\n"), Set.of(200, 400, 505)));
         set.add(of("NUL byte in a header", request("OPTIONS", "sip:" + d, "Subject: a\0b\r\n", null), Set.of(200, 400)));
         set.add(of("NUL byte in the From URI", request("OPTIONS", "sip:" + d, "", "From: <sip:a\0b@" + d + ">;tag=1"), REFUSED));
         set.add(of("invalid UTF-8 in the display name", request("OPTIONS", "sip:" + d, "", "From: \"\u00c3\u0028\u00ff\u00fe\" <sip:a@" + d + ">;tag=1"), Set.of(200, 400)));
@@ -105,11 +104,20 @@ class TortureTest {
         set.add(of("oversized: 60 KB header value", request("OPTIONS", "sip:" + d, "Subject: " + "x".repeat(60_000) + "\r\n", null), Set.of(200, 400, 413, 513), true));
         set.add(of("deeply nested multipart body", multipart(d, 200), Set.of(401, 407, 400, 413, 513)));
         set.add(of("header line folded into nothing", request("OPTIONS", "sip:" + d, "Subject:\r\n \r\n \r\n", null), Set.of(200, 400)));
-        set.add(of("no blank line after the headers", request("OPTIONS", "sip:" + d, "", null).replace("\r\n\r\n", "\r\n"), Set.of(200, 400)));
+        // over a stream a message without its blank line never ends: no answer there
+        set.add(of("no blank line after the headers", request("OPTIONS", "sip:" + d, "", null).replace("\r\n\r\n", "\r\n"), REFUSED));
+        // lines that do not end in CR LF cannot be told apart: the request cannot be answered
+        set.add(of("bare CR line endings", request("OPTIONS", "sip:" + d, "", null).replace("\r\n", "\r"), REFUSED));
+        set.addAll(strictSyntax(d));
+        set.addAll(legalOddities(d));
+        set.add(of("response with an overlarge status code (RFC 4475 3.1.2.19)", request("OPTIONS", "sip:" + d, "", null)
+                .replace("OPTIONS sip:" + d + " SIP/2.0", "SIP/2.0 4294967301 better not break the receiver"), DROPPED));
+        set.add(of("response of SIP version 7", request("OPTIONS", "sip:" + d, "", null)
+                .replace("OPTIONS sip:" + d + " SIP/2.0", "SIP/7.0 200 OK"), DROPPED));
         set.add(of("binary garbage", new String(randomBytes(1200), StandardCharsets.ISO_8859_1), DROPPED));
         set.add(of("only line breaks", "\r\n".repeat(500), DROPPED));
         return set.stream().flatMap(t -> Stream.of("UDP", "TCP", "TLS")
-                .filter(transport -> t.bulky() || !transport.equals("TLS"))
+                .filter(transport -> t.bulky() || t.answered() || !transport.equals("TLS"))
                 .map(transport -> Arguments.of(t, transport)));
     }
 
@@ -122,6 +130,7 @@ class TortureTest {
             case "TCP" -> overStream(torture, "TCP", plainConnection());
             default -> overStream(torture, "TLS", TlsClients.connect(trustServer(), config.host(), config.tlsPort()));
         };
+        assertTrue(answer != null || !torture.answered(), torture.name() + ": no answer");
         if (answer != null) {
             Matcher status = STATUS_LINE.matcher(answer);
             assertTrue(status.lookingAt(), "not a clean status line: " + answer.substring(0, Math.min(200, answer.length())));
@@ -139,13 +148,70 @@ class TortureTest {
         }
     }
 
+    /**
+     * Issue 11: what RFC 4475 §3.1.2 and RFC 5118 §4.2 call invalid and JAIN-SIP took (it reads any
+     * version as 2.0, keeps one of two From headers, ...): a 505 or 400 of our own, on every transport.
+     */
+    private static List<Torture> strictSyntax(String d) {
+        String options = request("OPTIONS", "sip:" + d, "", null);
+        Set<Integer> badRequest = Set.of(400);
+        return List.of(
+                answered("SIP version 7 (RFC 4475 3.1.2.16)", options.replace(" SIP/2.0\r\n", " SIP/7.0\r\n"), Set.of(505)),
+                answered("two spaces between request line elements (RFC 4475 3.1.2.9)",
+                        options.replace("OPTIONS sip:" + d + " SIP/2.0", "OPTIONS  sip:" + d + "  SIP/2.0"), badRequest),
+                answered("spaces after the request line (RFC 4475 3.1.2.10)", options.replace(" SIP/2.0\r\n", " SIP/2.0  \r\n"), badRequest),
+                answered("space inside the Request-URI (RFC 4475 3.1.2.8)", request("OPTIONS", "sip:" + d + "; lr", "", null), badRequest),
+                answered("headers in the Request-URI (RFC 4475 3.1.2.11)",
+                        request("OPTIONS", "sip:alice@" + d + "?Route=%3Csip:evil.example.com%3E", "", null), badRequest),
+                answered("IPv6 address without brackets (RFC 5118 4.2)", request("OPTIONS", "sip:2001:db8::10", "", null), badRequest),
+                answered("IPv6 reference that is no address", request("OPTIONS", "sip:[2001:db8::zz]", "", null), badRequest),
+                answered("two From headers", request("OPTIONS", "sip:" + d, "From: <sip:mallory@" + d + ">;tag=2\r\n", null), badRequest),
+                answered("two To headers, one compact", request("OPTIONS", "sip:" + d, "t: <sip:bob@" + d + ">\r\n", null), badRequest),
+                answered("two Call-ID headers", request("OPTIONS", "sip:" + d, "Call-ID: another\r\n", null), badRequest),
+                answered("two CSeq headers", request("OPTIONS", "sip:" + d, "CSeq: 2 OPTIONS\r\n", null), badRequest),
+                answered("two differing Content-Length headers",
+                        request("OPTIONS", "sip:" + d, "Content-Length: 0\r\n", "Content-Length: 4") + "abcd", badRequest),
+                answered("a Via that is not SIP", request("OPTIONS", "sip:" + d, "Via: HTTP/1.1/TCP 192.0.2.1;branch=z9hG4bKx\r\n", null), badRequest),
+                answered("a Via of separators (RFC 4475 3.1.2.1)", request("OPTIONS", "sip:" + d, "Via: SIP/2.0/UDP 192.0.2.15;;,;,,\r\n", null), badRequest),
+                answered("a Via with an IPv6 address without brackets",
+                        request("OPTIONS", "sip:" + d, "Via: SIP/2.0/UDP 2001:db8::9:1;branch=z9hG4bKx\r\n", null), badRequest),
+                answered("empty header name", request("OPTIONS", "sip:" + d, ": nothing\r\n", null), badRequest),
+                answered("a bare CR inside a header", request("OPTIONS", "sip:" + d, "Subject: a\rb\r\n", null), badRequest));
+    }
+
+    /**
+     * RFC 4475 §3.1.1 and RFC 5118 §4: odd but legal, so answered as any request would be (never 400).
+     * Call-ID and Content-Length keep their long names: JAIN-SIP's stream parser finds them by those
+     * only (it closes a TCP connection whose message says {@code i:}).
+     */
+    private static List<Torture> legalOddities(String d) {
+        Set<Integer> served = Set.of(200, 401, 404, 407, 480);
+        return List.of(
+                answered("folded headers, odd spacing and case, compact names (RFC 4475 3.1.1.1)",
+                        "OPTIONS sip:" + d + ";unknownparam SIP/2.0\r\n{via}\r\nTO :\r\n <sip:alice@" + d + "> ;   tag    = 19n\r\n"
+                        + "f   : \"J Rosenberg \\\\\\\"\"       <sip:torture@" + d + ">\r\n  ;\r\n  tag = 98asjd8\r\n"
+                        + "MaX-fOrWaRdS: 0068\r\nCall-ID: wsinv." + UUID.randomUUID() + "\r\ncseq: 0009\r\n  OPTIONS\r\n"
+                        + "s :\r\nNewFangledHeader:   newfangled value\r\n continued newfangled value\r\n"
+                        + "UnknownHeaderWithUnusualValue: ;;,,;;,;\r\nContent-Length: 0\r\n\r\n", served),
+                answered("escaped user part (RFC 4475 3.1.1.5)", request("OPTIONS", "sip:sips%3Aalice%40" + d + "@" + d, "", null), served),
+                answered("IPv6 reference in the Request-URI (RFC 5118 4.1)", request("OPTIONS", "sip:alice@[::1]", "", null),
+                        Set.of(200, 401, 403, 404, 407, 416, 480)),
+                answered("tel: Request-URI", request("OPTIONS", "tel:+1-201-555-0123", "", null), Set.of(401, 403, 404, 407, 416)),
+                answered("leading CR LF", "\r\n" + request("OPTIONS", "sip:" + d, "", null), served));
+    }
+
     private static Torture of(String name, String text, Set<Integer> allowed) {
         return of(name, text, allowed, false);
     }
 
     /** {@code bulky}: may also be dropped, or its TCP connection closed, without an answer. */
     private static Torture of(String name, String text, Set<Integer> allowed, boolean bulky) {
-        return new Torture(name, text.getBytes(StandardCharsets.ISO_8859_1), allowed, bulky);
+        return new Torture(name, text.getBytes(StandardCharsets.ISO_8859_1), allowed, bulky, false);
+    }
+
+    /** Must get one of the {@code allowed} answers over UDP, TCP and TLS. */
+    private static Torture answered(String name, String text, Set<Integer> allowed) {
+        return new Torture(name, text.getBytes(StandardCharsets.ISO_8859_1), allowed, false, true);
     }
 
     /** A request with one header line replaced (or added) by {@code override}, e.g. "CSeq: abc OPTIONS". */
