@@ -11,14 +11,17 @@ import java.util.zip.CRC32;
 
 /**
  * The bytes of one message file: a magic number and format version, the header fields, the
- * body, and a CRC-32 of all of it. The CRC is a second line of defence; the first is that a
- * message file only ever appears, complete and fsync'd, by an atomic rename.
+ * body, and a CRC-32 of all of it. Version 2 ({@code LIM2}) adds the origin after the sender;
+ * version 1 files, written before origins were kept, still load, their origin being their sender.
+ * The CRC is a second line of defence; the first is that a message file only ever appears,
+ * complete and fsync'd, by an atomic rename.
  */
 final class MessageFile {
 
     static final String SUFFIX = ".msg";
 
-    private static final int MAGIC = 0x4C494D31; // "LIM1"
+    private static final int MAGIC_V1 = 0x4C494D31; // "LIM1"
+    private static final int MAGIC = 0x4C494D32; // "LIM2"
 
     private MessageFile() {
     }
@@ -31,6 +34,7 @@ final class MessageFile {
             Fields.writeText(out, message.id());
             Fields.writeText(out, message.recipient());
             Fields.writeText(out, message.sender());
+            Fields.writeText(out, message.origin());
             Fields.writeText(out, message.callId());
             Fields.writeText(out, message.contentType());
             writeInstant(out, message.receivedAt());
@@ -54,12 +58,14 @@ final class MessageFile {
             throw new IOException("message file fails its CRC check");
         }
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, bytes.length - 4));
-        if (in.readInt() != MAGIC) {
+        int magic = in.readInt();
+        if (magic != MAGIC && magic != MAGIC_V1) {
             throw new IOException("not a message file (bad magic number)");
         }
         String id = Fields.readText(in);
         String recipient = Fields.readText(in);
         String sender = Fields.readText(in);
+        String origin = magic == MAGIC ? Fields.readText(in) : sender;
         String callId = Fields.readText(in);
         String contentType = Fields.readText(in);
         Instant receivedAt = readInstant(in);
@@ -68,7 +74,7 @@ final class MessageFile {
         if (in.available() != 0) {
             throw new IOException("message file has " + in.available() + " unexpected trailing bytes");
         }
-        return new StoredMessage(id, recipient, sender, callId, contentType, body, receivedAt, expiresAt);
+        return new StoredMessage(id, recipient, sender, callId, contentType, body, receivedAt, expiresAt, origin);
     }
 
     private static void writeInstant(DataOutputStream out, Instant instant) throws IOException {

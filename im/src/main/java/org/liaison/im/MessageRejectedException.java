@@ -7,7 +7,7 @@ package org.liaison.im;
  * {@link java.io.UncheckedIOException} (answer 500, the sender retries).
  */
 public abstract sealed class MessageRejectedException extends Exception
-        permits QueueFullException, MessageTooLargeException {
+        permits QueueFullException, SenderQueueFullException, MessageTooLargeException {
 
     MessageRejectedException(String message) {
         super(message);

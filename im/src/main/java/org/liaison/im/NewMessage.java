@@ -18,8 +18,12 @@ import java.util.Objects;
  * @param callId      the Call-ID of the original request
  * @param contentType the Content-Type of the body, e.g. {@code text/plain;charset=UTF-8}
  * @param body        the body bytes, copied on the way in and out
+ * @param origin      who answers for the message, the authenticated account that sent it: the
+ *                    per-sender caps count by it, since the From text (display name, a group's
+ *                    address) is the sender's to vary
  */
-public record NewMessage(String recipient, String sender, String callId, String contentType, byte[] body) {
+public record NewMessage(String recipient, String sender, String callId, String contentType, byte[] body,
+        String origin) {
 
     public NewMessage {
         Objects.requireNonNull(recipient, "recipient");
@@ -27,6 +31,12 @@ public record NewMessage(String recipient, String sender, String callId, String 
         Objects.requireNonNull(callId, "callId");
         Objects.requireNonNull(contentType, "contentType");
         body = Objects.requireNonNull(body, "body").clone();
+        Objects.requireNonNull(origin, "origin");
+    }
+
+    /** A message whose origin is its From text (a caller that cannot name the account behind it). */
+    public NewMessage(String recipient, String sender, String callId, String contentType, byte[] body) {
+        this(recipient, sender, callId, contentType, body, sender);
     }
 
     @Override
@@ -43,17 +53,17 @@ public record NewMessage(String recipient, String sender, String callId, String 
     public boolean equals(Object other) {
         return other instanceof NewMessage m
                 && recipient.equals(m.recipient) && sender.equals(m.sender) && callId.equals(m.callId)
-                && contentType.equals(m.contentType) && Arrays.equals(body, m.body);
+                && contentType.equals(m.contentType) && Arrays.equals(body, m.body) && origin.equals(m.origin);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(recipient, sender, callId, contentType, Arrays.hashCode(body));
+        return Objects.hash(recipient, sender, callId, contentType, Arrays.hashCode(body), origin);
     }
 
     @Override
     public String toString() {
         return "NewMessage[recipient=" + recipient + ", sender=" + sender + ", callId=" + callId
-                + ", contentType=" + contentType + ", body=" + body.length + " bytes]";
+                + ", contentType=" + contentType + ", body=" + body.length + " bytes, origin=" + origin + "]";
     }
 }

@@ -21,6 +21,12 @@ import java.util.Set;
  * Acknowledging alone never deletes, so a user's second phone still gets the message the
  * first one took. A deleted message no longer counts against the per-user cap.
  *
+ * <p><b>Caps.</b> A recipient has at most {@link OfflineStoreSettings#maxMessagesPerUser()}
+ * messages waiting, at most {@link OfflineStoreSettings#maxMessagesPerSenderPerUser()} of them
+ * from any one sender (a {@link NewMessage#origin()}), so one sender cannot fill a queue and
+ * silence everyone else; a sender has at most {@link OfflineStoreSettings#maxMessagesPerSender()}
+ * messages waiting in the whole store, a group post counting once.
+ *
  * <p><b>Order.</b> Ids compare as strings in arrival order, and every list the store returns
  * is oldest first.
  *
@@ -35,10 +41,29 @@ public interface OfflineStore {
      * (RFC 3428: 202 means accepted for later delivery, not delivered).
      *
      * @throws QueueFullException       the recipient already has the maximum of messages waiting
+     * @throws SenderQueueFullException the sender already has the maximum of messages waiting for
+     *                                  this recipient or in the store
      * @throws MessageTooLargeException the body is over the size limit
      * @throws IllegalArgumentException the recipient is not a name the store can keep
      */
-    StoredMessage store(NewMessage message) throws QueueFullException, MessageTooLargeException;
+    StoredMessage store(NewMessage message)
+            throws QueueFullException, SenderQueueFullException, MessageTooLargeException;
+
+    /**
+     * Keeps a group post for each of {@code members} that has room for it (under both per-user
+     * caps), as ONE message: each member's devices get it from {@link #pendingFor} with the
+     * member as recipient, and acknowledge and forget it as any other. The message's own
+     * recipient names the group. When this returns the post survives a crash for every member
+     * named in the result. Members without room are left out; the caps may be overshot by posts
+     * stored at the same instant.
+     *
+     * @return the members it was kept for, in the order given; empty when none had room
+     * @throws SenderQueueFullException the sender already has the maximum of messages in the store
+     * @throws MessageTooLargeException the body is over the size limit
+     * @throws IllegalArgumentException a member is not a name the store can keep
+     */
+    List<String> storeForMembers(NewMessage post, List<String> members)
+            throws SenderQueueFullException, MessageTooLargeException;
 
     /**
      * Up to {@code max} messages the device has not acknowledged and that have not expired,

@@ -3,6 +3,7 @@ package org.liaison.im;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,20 +12,29 @@ import java.util.TreeMap;
 
 /**
  * What the store keeps in memory about one recipient's messages: ids in arrival order, when
- * each expires, and which devices have acknowledged it. Bodies stay on disk, so memory is
- * bounded by the per-user cap times the number of users, a few dozen bytes per message.
+ * each expires, who sent it, whether it is a group post kept once for all its recipients, and
+ * which devices have acknowledged it. Bodies stay on disk, so memory is bounded by the per-user
+ * cap times the number of users, a few dozen bytes per message.
+ *
+ * <p>Not thread-safe: the store holds the queue's own lock around every use, so one recipient's
+ * slow fsync never waits on another's.
  */
 final class RecipientQueue {
 
     private final Path directory;
     private final TreeMap<String, Waiting> messages = new TreeMap<>();
+    private final Map<String, Integer> countByOrigin = new HashMap<>();
 
     private static final class Waiting {
         final Instant expiresAt;
+        final String origin;
+        final boolean groupPost;
         final Set<String> ackedBy = new HashSet<>();
 
-        Waiting(Instant expiresAt) {
+        Waiting(Instant expiresAt, String origin, boolean groupPost) {
             this.expiresAt = expiresAt;
+            this.origin = origin;
+            this.groupPost = groupPost;
         }
     }
 
@@ -52,12 +62,37 @@ final class RecipientQueue {
         return messages.isEmpty();
     }
 
-    void add(String messageId, Instant expiresAt) {
-        messages.put(messageId, new Waiting(expiresAt));
+    /** How many of the waiting messages came from {@code origin}. */
+    int countFrom(String origin) {
+        return countByOrigin.getOrDefault(origin, 0);
     }
 
-    void remove(String messageId) {
-        messages.remove(messageId);
+    void add(String messageId, Instant expiresAt, String origin, boolean groupPost) {
+        Waiting replaced = messages.put(messageId, new Waiting(expiresAt, origin, groupPost));
+        if (replaced != null) {
+            countByOrigin.merge(replaced.origin, -1, Integer::sum);
+        }
+        countByOrigin.merge(origin, 1, Integer::sum);
+    }
+
+    /** The origin of the removed message, or null when it was not here. */
+    String remove(String messageId) {
+        Waiting removed = messages.remove(messageId);
+        if (removed == null) {
+            return null;
+        }
+        countByOrigin.computeIfPresent(removed.origin, (origin, count) -> count == 1 ? null : count - 1);
+        return removed.origin;
+    }
+
+    boolean contains(String messageId) {
+        return messages.containsKey(messageId);
+    }
+
+    /** True when the message is a group post, kept once in {@link GroupPosts} rather than in this directory. */
+    boolean isGroupPost(String messageId) {
+        Waiting waiting = messages.get(messageId);
+        return waiting != null && waiting.groupPost;
     }
 
     /** False when the message is gone or the device already acknowledged it: nothing to record. */

@@ -24,8 +24,12 @@ final class StoreLoader {
     private StoreLoader() {
     }
 
-    static RecipientQueue load(String recipient, Path directory) throws IOException {
-        RecipientQueue queue = new RecipientQueue(directory);
+    /**
+     * Adds the recipient's own message files to {@code queue} (which already holds the group posts
+     * owed to the recipient, so their acknowledgements are kept) and counts each for its sender.
+     */
+    static void load(String recipient, RecipientQueue queue, SenderCounts senders) throws IOException {
+        Path directory = queue.directory();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
@@ -33,7 +37,7 @@ final class StoreLoader {
                     log.warn("Deleting {}: left by a write that did not complete", file);
                     Files.delete(file);
                 } else if (name.endsWith(MessageFile.SUFFIX)) {
-                    loadMessage(recipient, file, queue);
+                    loadMessage(recipient, file, queue, senders);
                 } else if (!name.equals(AckLog.FILE_NAME) && !name.endsWith(CORRUPT_SUFFIX)) {
                     log.warn("Ignoring {}: not a file of the offline store", file);
                 }
@@ -48,10 +52,10 @@ final class StoreLoader {
             // given the same id (after the clock went back) would look acknowledged.
             AckLog.rewrite(queue.ackLog(), queue.acks());
         }
-        return queue;
     }
 
-    private static void loadMessage(String recipient, Path file, RecipientQueue queue) throws IOException {
+    private static void loadMessage(String recipient, Path file, RecipientQueue queue, SenderCounts senders)
+            throws IOException {
         String id = file.getFileName().toString();
         id = id.substring(0, id.length() - MessageFile.SUFFIX.length());
         try {
@@ -59,7 +63,8 @@ final class StoreLoader {
             if (!MessageIds.isId(id) || !message.id().equals(id) || !message.recipient().equals(recipient)) {
                 throw new IOException("message file does not match its name or directory");
             }
-            queue.add(id, message.expiresAt());
+            queue.add(id, message.expiresAt(), message.origin(), false);
+            senders.add(message.origin());
         } catch (IOException e) {
             Path aside = file.resolveSibling(file.getFileName() + CORRUPT_SUFFIX);
             log.error("Moving {} aside to {}: {}", file, aside, e.getMessage());

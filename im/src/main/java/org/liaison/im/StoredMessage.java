@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param body        the body bytes, copied on the way in and out
  * @param receivedAt  when the store accepted the message (the {@code Date} to put on delivery)
  * @param expiresAt   from this instant on the message is no longer delivered
+ * @param origin      the account that sent it ({@link NewMessage#origin()})
  */
 public record StoredMessage(String id, String recipient, String sender, String callId, String contentType,
-        byte[] body, Instant receivedAt, Instant expiresAt) {
+        byte[] body, Instant receivedAt, Instant expiresAt, String origin) {
 
     public StoredMessage {
         Objects.requireNonNull(id, "id");
@@ -29,6 +30,18 @@ public record StoredMessage(String id, String recipient, String sender, String c
         body = Objects.requireNonNull(body, "body").clone();
         Objects.requireNonNull(receivedAt, "receivedAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(origin, "origin");
+    }
+
+    /** A message whose origin is its From text, as in files written before origins were kept. */
+    public StoredMessage(String id, String recipient, String sender, String callId, String contentType, byte[] body,
+            Instant receivedAt, Instant expiresAt) {
+        this(id, recipient, sender, callId, contentType, body, receivedAt, expiresAt, sender);
+    }
+
+    /** The same message as kept for {@code member}, one recipient of a group post. */
+    StoredMessage forRecipient(String member) {
+        return new StoredMessage(id, member, sender, callId, contentType, body, receivedAt, expiresAt, origin);
     }
 
     @Override
@@ -41,18 +54,19 @@ public record StoredMessage(String id, String recipient, String sender, String c
         return other instanceof StoredMessage m
                 && id.equals(m.id) && recipient.equals(m.recipient) && sender.equals(m.sender)
                 && callId.equals(m.callId) && contentType.equals(m.contentType) && Arrays.equals(body, m.body)
-                && receivedAt.equals(m.receivedAt) && expiresAt.equals(m.expiresAt);
+                && receivedAt.equals(m.receivedAt) && expiresAt.equals(m.expiresAt) && origin.equals(m.origin);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, recipient, sender, callId, contentType, Arrays.hashCode(body), receivedAt, expiresAt);
+        return Objects.hash(id, recipient, sender, callId, contentType, Arrays.hashCode(body), receivedAt, expiresAt,
+                origin);
     }
 
     @Override
     public String toString() {
         return "StoredMessage[id=" + id + ", recipient=" + recipient + ", sender=" + sender + ", callId=" + callId
                 + ", contentType=" + contentType + ", body=" + body.length + " bytes, receivedAt=" + receivedAt
-                + ", expiresAt=" + expiresAt + "]";
+                + ", expiresAt=" + expiresAt + ", origin=" + origin + "]";
     }
 }

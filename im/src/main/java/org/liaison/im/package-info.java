@@ -9,8 +9,9 @@
  * is exactly what a file per message gives, with crash safety from two well-known moves:
  * write-temp/force/rename/force-directory for messages and a forced, CRC-framed append log for
  * acknowledgements. The cost is one to three fsyncs per stored message and one per
- * acknowledgement, under a single lock; that bounds throughput to the disk's fsync rate, fine
- * for offline chat and the first thing to revisit (group commit) if it is ever not.
+ * acknowledgement, under the recipient's own lock (a group post is one file for all its members);
+ * that bounds throughput to the disk's fsync rate, fine for offline chat and the first thing to
+ * revisit (group commit) if it is ever not.
  *
  * <p><b>Exactly once per device, and where it ends.</b> The store guarantees that a device
  * which was recorded as having a message is never offered it again, across restarts. The

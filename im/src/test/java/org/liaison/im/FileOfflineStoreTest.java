@@ -10,6 +10,7 @@ import static org.liaison.im.OfflineStoreContract.text;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -263,5 +264,62 @@ class FileOfflineStoreTest implements OfflineStoreContract {
         appender.start();
         ((Logger) LoggerFactory.getLogger(type)).addAppender(appender);
         return appender;
+    }
+
+    @Test
+    void groupPostIsOneFileAndEachMembersProgressSurvivesReopen() throws Exception {
+        FileOfflineStore first = open();
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            members.add("m" + i);
+        }
+        first.storeForMembers(new NewMessage("staff", "sip:staff@example.org", "c1", "text/plain",
+                "to all".getBytes(StandardCharsets.UTF_8), "alice"), members);
+        try (var files = Files.walk(dataDir.resolve("messages"))) {
+            assertEquals(1, files.filter(Files::isRegularFile).count(), "one file for a 300-member post");
+        }
+        String id = first.pendingFor("m0", "phone", 1).get(0).id();
+        first.acknowledge("m0", "phone", id);
+        first.forgetDelivered("m0", Set.of("phone"));
+        first.acknowledge("m1", "phone", id);
+        first.close();
+
+        FileOfflineStore reopened = open();
+        assertTrue(reopened.pendingFor("m0", "tablet", 10).isEmpty(), "m0 was done with the post");
+        assertTrue(reopened.pendingFor("m1", "phone", 10).isEmpty(), "m1's phone acknowledged it");
+        assertEquals(List.of("to all"), OfflineStoreContract.bodies(reopened.pendingFor("m1", "tablet", 10)));
+        assertEquals("m299", reopened.pendingFor("m299", "phone", 10).get(0).recipient());
+        assertEquals(299, reopened.count());
+    }
+
+    @Test
+    void messageFileOfTheFormerFormatStillLoadsWithItsSenderAsOrigin() throws Exception {
+        Path directory = bobDir();
+        Files.createDirectories(directory);
+        String id = "1772359200000-000000";
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeInt(0x4C494D31); // "LIM1": no origin field
+            for (String text : List.of(id, "bob", "sip:alice@example.org", "old-call", "text/plain")) {
+                byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+                out.writeInt(utf8.length);
+                out.write(utf8);
+            }
+            for (java.time.Instant instant : List.of(START, START.plus(java.time.Duration.ofDays(7)))) {
+                out.writeLong(instant.getEpochSecond());
+                out.writeInt(instant.getNano());
+            }
+            out.writeInt(3);
+            out.write("old".getBytes(StandardCharsets.UTF_8));
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(bytes.toByteArray());
+            out.writeInt((int) crc.getValue());
+        }
+        Files.write(directory.resolve(id + ".msg"), bytes.toByteArray());
+
+        StoredMessage loaded = open().pendingFor("bob", "phone", 10).get(0);
+        assertEquals("old", new String(loaded.body(), StandardCharsets.UTF_8));
+        assertEquals("sip:alice@example.org", loaded.origin());
+        assertEquals("old-call", loaded.callId());
     }
 }

@@ -22,7 +22,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The chat issue's promise, tested for real: SIGKILL a writer mid-flight, reopen, lose nothing. */
+/**
+ * The chat issue's promise, tested for real: SIGKILL a writer mid-flight (messages,
+ * acknowledgements, group posts), reopen, lose nothing.
+ */
 class KillMinus9Test {
 
     private static final int REPORTED_STORES_BEFORE_KILL = 300;
@@ -34,6 +37,7 @@ class KillMinus9Test {
     void everyStoreAndAcknowledgementThatReturnedBeforeKillMinus9IsThereAfterRestart() throws Exception {
         Map<String, String> storedBodies = new HashMap<>();
         Set<String> acked = new HashSet<>();
+        Set<String> posted = new HashSet<>();
         List<String> output = new ArrayList<>();
 
         boolean killedWhileWriting;
@@ -49,6 +53,8 @@ class KillMinus9Test {
                         String[] words = line.split(" ");
                         if (words[0].equals("stored")) {
                             storedBodies.put(words[1], "message " + words[2]);
+                        } else if (words[0].equals("posted")) {
+                            posted.add("post " + words[1]);
                         } else if (words[0].equals("acked")) {
                             acked.add(words[1]);
                         }
@@ -72,6 +78,14 @@ class KillMinus9Test {
             Set<String> owedToPhone = new HashSet<>();
             restarted.pendingFor("bob", "phone", 100_000).forEach(m -> owedToPhone.add(m.id()));
             acked.forEach(id -> assertFalse(owedToPhone.contains(id), "acknowledged " + id + " offered again"));
+
+            assertFalse(posted.isEmpty());
+            for (String member : List.of("carol", "dave")) {
+                Set<String> postsKept = new HashSet<>();
+                restarted.pendingFor(member, "phone", 100_000)
+                        .forEach(m -> postsKept.add(new String(m.body(), StandardCharsets.UTF_8)));
+                assertTrue(postsKept.containsAll(posted), member + " lost a group post that was stored");
+            }
         }
         try (Stream<Path> files = Files.walk(dataDir)) {
             assertTrue(files.noneMatch(p -> p.toString().endsWith(".tmp") || p.toString().endsWith(".corrupt")));

@@ -313,4 +313,81 @@ interface OfflineStoreContract {
             senders.shutdownNow();
         }
     }
+
+    static NewMessage from(String origin, String recipient, String body) {
+        return new NewMessage(recipient, "\"" + origin + "\" <sip:" + origin + "@example.org>", "call-" + body,
+                "text/plain", body.getBytes(StandardCharsets.UTF_8), origin);
+    }
+
+    @Test
+    default void oneSenderCannotFillARecipientsQueueOthersStillGetIn() throws Exception {
+        OfflineStore store = newStore(new OfflineStoreSettings(Duration.ofDays(7), 10, 65536, 3, 100),
+                new MutableClock(START));
+        for (int i = 0; i < 3; i++) {
+            store.store(from("mallory", "bob", "spam" + i));
+        }
+        SenderQueueFullException refused = assertThrows(SenderQueueFullException.class,
+                () -> store.store(from("mallory", "bob", "spam3")));
+        assertEquals("mallory", refused.origin());
+        store.store(from("alice", "bob", "hello"));
+        store.store(from("mallory", "carol", "elsewhere"));
+        assertEquals(List.of("spam0", "spam1", "spam2", "hello"), bodies(store.pendingFor("bob", "phone", 10)));
+    }
+
+    @Test
+    default void aSendersTotalAcrossRecipientsIsCappedAndAGroupPostCountsOnce() throws Exception {
+        OfflineStore store = newStore(new OfflineStoreSettings(Duration.ofDays(7), 10, 65536, 10, 2),
+                new MutableClock(START));
+        assertEquals(List.of("bob", "carol", "dave"), store.storeForMembers(from("mallory", "staff", "post"),
+                List.of("bob", "carol", "dave")));
+        store.store(from("mallory", "erin", "one"));
+        assertThrows(SenderQueueFullException.class, () -> store.store(from("mallory", "frank", "two")));
+        assertThrows(SenderQueueFullException.class,
+                () -> store.storeForMembers(from("mallory", "staff", "again"), List.of("bob")));
+        store.store(from("alice", "frank", "fine"));
+    }
+
+    @Test
+    default void groupPostReachesEachMemberAsItsRecipientAndIsForgottenPerMember() throws Exception {
+        OfflineStore store = newStore(SETTINGS, new MutableClock(START));
+        List<String> kept = store.storeForMembers(from("alice", "staff", "to all"), List.of("bob", "carol"));
+
+        assertEquals(List.of("bob", "carol"), kept);
+        StoredMessage bobs = store.pendingFor("bob", "phone", 10).get(0);
+        StoredMessage carols = store.pendingFor("carol", "phone", 10).get(0);
+        assertEquals("bob", bobs.recipient());
+        assertEquals("carol", carols.recipient());
+        assertEquals(bobs.id(), carols.id());
+        assertEquals("alice", bobs.origin());
+        assertEquals(2, store.count());
+
+        store.acknowledge("bob", "phone", bobs.id());
+        assertEquals(1, store.forgetDelivered("bob", Set.of("phone")));
+        assertTrue(store.pendingFor("bob", "tablet", 10).isEmpty());
+        assertEquals(List.of("to all"), bodies(store.pendingFor("carol", "phone", 10)));
+        store.acknowledge("carol", "phone", carols.id());
+        assertEquals(1, store.forgetDelivered("carol", Set.of("phone")));
+        assertEquals(0, store.count());
+    }
+
+    @Test
+    default void groupPostLeavesOutMembersWhoseQueueIsFullForItsSender() throws Exception {
+        OfflineStore store = newStore(new OfflineStoreSettings(Duration.ofDays(7), 10, 65536, 1, 100),
+                new MutableClock(START));
+        store.store(from("mallory", "bob", "first"));
+        assertEquals(List.of("carol"), store.storeForMembers(from("mallory", "staff", "post"),
+                List.of("bob", "carol")));
+        assertEquals(List.of("first"), bodies(store.pendingFor("bob", "phone", 10)));
+    }
+
+    @Test
+    default void groupPostExpiresForEveryMember() throws Exception {
+        MutableClock clock = new MutableClock(START);
+        OfflineStore store = newStore(SETTINGS, clock);
+        store.storeForMembers(from("alice", "staff", "old news"), List.of("bob", "carol"));
+        clock.advance(Duration.ofDays(7));
+        assertTrue(store.pendingFor("bob", "phone", 10).isEmpty());
+        assertEquals(2, store.purgeExpired());
+        assertEquals(0, store.count());
+    }
 }

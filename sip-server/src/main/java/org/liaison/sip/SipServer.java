@@ -144,7 +144,8 @@ public final class SipServer implements AutoCloseable {
                     config.users().pollInterval(), changes -> endRegistrationsOfRemovedUsers(changes, locations));
             MessagingSettings im = config.messaging();
             messages = FileOfflineStore.open(dataDir,
-                    new OfflineStoreSettings(im.expiry(), im.maxQueuedPerUser(), im.maxMessageBytes()), clock);
+                    new OfflineStoreSettings(im.expiry(), im.maxQueuedPerUser(), im.maxMessageBytes(),
+                            im.maxQueuedPerSenderPerUser(), im.maxQueuedPerSender()), clock);
             SipFactories factories = SipFactories.create();
             LocalAddresses local = new LocalAddresses(config.sip());
             edge = SipEdge.bind(config.sip(), config.limits(), local, factories, tls.map(TlsCredentials::keyManager));

@@ -213,6 +213,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
             if (outcome instanceof Outcome.Respond r) {
                 server.sendResponse(r.response());
                 r.afterSent().run();
+            } else if (outcome instanceof Outcome.Later later) {
+                later.answer().whenComplete((r, failure) -> answerLater(server, request, r, failure));
             } else if (outcome instanceof Outcome.Forward f) {
                 forwarder.forward(server, f, source);
             } else if (outcome instanceof Outcome.Drop d) {
@@ -229,6 +231,21 @@ public final class SipEdge implements SipListener, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("cannot handle {} from {}:{}", request.getMethod(), source.remoteAddress(), source.remotePort(), e);
             answerStatelessly(provider, request, Response.SERVER_INTERNAL_ERROR);
+        }
+    }
+
+    /** The answer of an {@link Outcome.Later}, sent from the thread that decided it. */
+    private void answerLater(ServerTransaction server, Request request, Outcome.Respond answer, Throwable failure) {
+        try {
+            if (failure != null) {
+                LOG.warn("cannot answer {}: {}", request.getMethod(), failure.toString());
+                server.sendResponse(responses.create(request, Response.SERVER_INTERNAL_ERROR));
+                return;
+            }
+            server.sendResponse(answer.response());
+            answer.afterSent().run();
+        } catch (SipException | InvalidArgumentException | RuntimeException e) {
+            LOG.debug("cannot send the answer to {}: {}", request.getMethod(), e.toString());
         }
     }
 

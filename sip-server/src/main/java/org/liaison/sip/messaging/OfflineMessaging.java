@@ -1,8 +1,10 @@
 package org.liaison.sip.messaging;
 
 import java.io.UncheckedIOException;
+import java.util.Locale;
 import java.util.Optional;
 import javax.sip.address.Address;
+import javax.sip.address.SipURI;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContentTypeHeader;
 import javax.sip.header.ExpiresHeader;
@@ -13,6 +15,7 @@ import org.liaison.im.MessageTooLargeException;
 import org.liaison.im.NewMessage;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.QueueFullException;
+import org.liaison.im.SenderQueueFullException;
 import org.liaison.sip.routing.Responses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,22 +66,30 @@ public final class OfflineMessaging {
         return Optional.empty();
     }
 
-    /** Keeps the message for {@code recipient}'s devices; 202 once it is on disk, else why not. */
+    /**
+     * Keeps the message for {@code recipient}'s devices; 202 once it is on disk, else why not.
+     * Only authenticated local users get here, with a From naming their own account (the router
+     * checked it), so the From user is the account the per-sender caps count.
+     */
     public Response storeForLater(Request request, String recipient) {
         FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
         Address sender = from.getAddress();
+        String origin = ((SipURI) sender.getURI()).getUser().toLowerCase(Locale.ROOT);
         ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
         String contentType = type == null ? "text/plain" : type.toString().substring(type.toString().indexOf(':') + 1)
                 .trim();
         byte[] body = request.getRawContent() == null ? new byte[0] : request.getRawContent();
         String callId = ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
         try {
-            store.store(new NewMessage(recipient, sender.toString(), callId, contentType, body));
+            store.store(new NewMessage(recipient, sender.toString(), callId, contentType, body, origin));
         } catch (MessageTooLargeException e) {
             return responses.create(request, Response.MESSAGE_TOO_LARGE);
         } catch (QueueFullException e) {
             metrics.failed();
             return responses.create(request, Response.TEMPORARILY_UNAVAILABLE, "Offline message queue full");
+        } catch (SenderQueueFullException e) {
+            metrics.failed();
+            return tooManyWaiting(responses, request);
         } catch (UncheckedIOException e) {
             LOG.error("cannot store a message for {}: {}", recipient, e.getMessage());
             metrics.failed();
@@ -86,6 +97,17 @@ public final class OfflineMessaging {
         }
         metrics.stored();
         return responses.create(request, Response.ACCEPTED);
+    }
+
+    /**
+     * The sender already has its share of the recipient's queue, or of the store. 480, as if no
+     * store existed (RFC 3428 §7 leaves an undeliverable MESSAGE to the final response of the
+     * recipient's side): it says only that the recipient is away, which a 202 says anyway, and
+     * that this sender should wait; not 503, which would send the client to another server, nor
+     * 486, which claims the recipient is busy. Others' messages to the recipient are still kept.
+     */
+    static Response tooManyWaiting(Responses responses, Request request) {
+        return responses.create(request, Response.TEMPORARILY_UNAVAILABLE, "Too many of your messages waiting");
     }
 
     /** A MESSAGE was taken in for a local user (forwarded or stored). */

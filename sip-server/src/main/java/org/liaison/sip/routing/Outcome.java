@@ -1,6 +1,7 @@
 package org.liaison.sip.routing;
 
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -29,6 +30,14 @@ public sealed interface Outcome {
         public Forward(Request request, List<Target> targets, boolean recordRoute) {
             this(request, targets, recordRoute, null);
         }
+    }
+
+    /**
+     * Answer once {@code answer} completes, on the thread that completes it: work that must
+     * finish before the answer but must not hold a SIP worker thread (a group post made durable
+     * before its 202). A failed {@code answer} gets a 500.
+     */
+    record Later(CompletionStage<Respond> answer) implements Outcome {
     }
 
     /** Nothing to send (an ACK that belongs nowhere, RFC 3261 §16.3). */

@@ -46,6 +46,9 @@ class StoredMessageBacklogTest {
                 // one test UA sends 2,000 requests back to back and never retransmits: far above what
                 // the flood throttle lets one source send (security.udp.max-datagrams-per-source-per-second)
                 .property("security.udp.max-datagrams-per-source-per-second", "1000000")
+                // a full queue (im.max-queued-per-user) from one sender: what this test delivers, and
+                // what im.max-queued-per-sender-per-user (100) refuses on a real site (SenderCapProtocolTest)
+                .property("im.max-queued-per-sender-per-user", "1000")
                 .start(root);
         alice = new TestUa("alice", server);
         bob = new TestUa("bob", server);
