@@ -67,7 +67,7 @@ class RequestRouterTest {
         Clock clock = Clock.systemUTC();
         locations = EmbeddedLocationService.open(dir.resolve("data"), clock);
         digest = new DigestAuthenticator(new AuthSettings(DOMAIN, List.of(DigestAlgorithm.MD5), Duration.ofMinutes(5),
-                10, 20, Duration.ofMinutes(1), Duration.ofMinutes(5)), accounts, clock);
+                10, 20, Duration.ofMinutes(1), Duration.ofMinutes(5), 10, 10), accounts, clock);
         SipSettings sip = new SipSettings(DOMAIN, List.of(java.net.InetAddress.getByName("127.0.0.1")), 5060, 5060, 0,
                 1, 65536, Duration.ofMinutes(10));
         Registrar registrar = new Registrar(RegistrarSettings.defaults(DOMAIN), locations, SIP.messages(),
