@@ -1,6 +1,7 @@
 package org.liaison.sip.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,6 +98,17 @@ class RequestRouterTest {
     @Test
     void inviteWithoutCredentialsIsChallengedBy407() {
         assertEquals(Response.PROXY_AUTHENTICATION_REQUIRED, status(router.route(invite("sip:bob@example.org", ""), FROM_ALICE)));
+    }
+
+    /** Issue 11: a challenge keeps no state (sent without a server transaction); an authenticated answer does. */
+    @Test
+    void challengesAndRefusalsBeforeAuthenticationAreStatelessAnswersAfterItAreNot() {
+        Outcome challenge = router.route(invite("sip:bob@example.org", ""), FROM_ALICE);
+        assertTrue(assertInstanceOf(Outcome.Respond.class, challenge).stateless());
+        Request preloaded = invite("sip:bob@example.org", "Route: <sip:192.0.2.9:5060;lr>\n");
+        assertTrue(assertInstanceOf(Outcome.Respond.class, router.route(preloaded, FROM_ALICE)).stateless());
+        Outcome unavailable = authenticated(invite("sip:bob@example.org", ""));
+        assertFalse(assertInstanceOf(Outcome.Respond.class, unavailable).stateless());
     }
 
     @Test
