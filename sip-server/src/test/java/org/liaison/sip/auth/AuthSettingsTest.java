@@ -43,8 +43,10 @@ class AuthSettingsTest {
 
     @Test
     void rejectsARealmThatCannotBeQuotedVerbatim() {
-        assertTrue(rejection(() -> new AuthSettings("a\"b", BOTH, MINUTE, 10, 20, MINUTE, MINUTE, 10, 10)).contains("realm"));
-        assertTrue(rejection(() -> new AuthSettings(" ", BOTH, MINUTE, 10, 20, MINUTE, MINUTE, 10, 10)).contains("realm"));
+        assertTrue(rejection(() -> new AuthSettings("a\"b", BOTH, MINUTE, 10, 20, MINUTE, MINUTE, 10, 10))
+                .contains("realm"));
+        assertTrue(rejection(() -> new AuthSettings(" ", BOTH, MINUTE, 10, 20, MINUTE, MINUTE, 10, 10))
+                .contains("realm"));
     }
 
     @Test
