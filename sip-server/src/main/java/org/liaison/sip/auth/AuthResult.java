@@ -1,5 +1,6 @@
 package org.liaison.sip.auth;
 
+import java.time.Duration;
 import java.util.Objects;
 
 import org.liaison.provisioning.Account;
@@ -30,7 +31,13 @@ public sealed interface AuthResult
     record Rejected() implements AuthResult {
     }
 
-    /** The source address or the username is blocked for too many failures; the password was not checked. */
-    record Blocked() implements AuthResult {
+    /**
+     * Too many failures from this source, for this username from this source, or for this username (slowed down): the
+     * password was not checked. Worth retrying after {@code retryAfter}.
+     */
+    record Blocked(Duration retryAfter) implements AuthResult {
+        public Blocked {
+            Objects.requireNonNull(retryAfter, "retryAfter");
+        }
     }
 }

@@ -15,15 +15,21 @@ import org.liaison.provisioning.DigestAlgorithm;
  *                             {@code auth.algorithms}
  * @param nonceLifetime        how long a nonce may be used before the client is re-challenged with stale=TRUE; key
  *                             {@code auth.nonce-lifetime-seconds}
- * @param maxFailuresPerSource failures from one address within {@code failureWindow} that block it; key
- *                             {@code auth.max-failures-per-source}
- * @param maxFailuresPerUser   failures for one username within {@code failureWindow} that block it; key
- *                             {@code auth.max-failures-per-user}
+ * @param maxFailuresPerSource failures from one address, whatever the usernames, within {@code failureWindow} that
+ *                             block the whole address (volume); key {@code auth.max-failures-per-source}
+ * @param maxFailuresPerUser   failures for one username, from anywhere, within {@code failureWindow} that slow the
+ *                             username down; key {@code auth.max-failures-per-user}
  * @param failureWindow        the sliding window failures are counted in; key {@code auth.failure-window-seconds}
- * @param blockDuration        how long a block lasts; key {@code auth.block-seconds}
+ * @param blockDuration        how long a block lasts, and how long a slowed username stays slowed after its last
+ *                             failure; key {@code auth.block-seconds}
+ * @param maxFailuresPerSourceUser failures for one username from one address within {@code failureWindow}
+ *                             that block that pair only; key {@code auth.max-failures-per-source-user}
+ * @param maxUsernamesPerSource usernames failing from one address within {@code failureWindow} that block the whole
+ *                             address (spraying); key {@code auth.max-usernames-per-source}
  */
 public record AuthSettings(String realm, List<DigestAlgorithm> algorithms, Duration nonceLifetime,
-        int maxFailuresPerSource, int maxFailuresPerUser, Duration failureWindow, Duration blockDuration) {
+        int maxFailuresPerSource, int maxFailuresPerUser, Duration failureWindow, Duration blockDuration,
+        int maxFailuresPerSourceUser, int maxUsernamesPerSource) {
 
     public AuthSettings {
         Objects.requireNonNull(realm, "realm");
@@ -44,6 +50,8 @@ public record AuthSettings(String realm, List<DigestAlgorithm> algorithms, Durat
         requirePositive(maxFailuresPerUser, "auth.max-failures-per-user");
         requirePositive(failureWindow, "auth.failure-window-seconds");
         requirePositive(blockDuration, "auth.block-seconds");
+        requirePositive(maxFailuresPerSourceUser, "auth.max-failures-per-source-user");
+        requirePositive(maxUsernamesPerSource, "auth.max-usernames-per-source");
     }
 
     private static boolean isQuotable(int c) {

@@ -1,10 +1,10 @@
 package org.liaison.sip.auth;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -94,44 +94,46 @@ public final class DigestAuthenticator {
     }
 
     /**
-     * Whether {@code credentials}, found in a request with method {@code method} that arrived from {@code source},
+     * Whether {@code credentials}, found in a request with method {@code method} that arrived from {@code origin},
      * prove the request comes from an account. The digest covers the {@code uri} the client wrote, not the
      * Request-URI (as Kamailio does): clients differ in what they put there, and the nonce-count, not the URI, stops
      * replays.
      */
-    public AuthResult verify(String method, DigestResponse credentials, InetAddress source) {
+    public AuthResult verify(String method, DigestResponse credentials, Origin origin) {
         String username = credentials.username();
-        if (limiter.isBlocked(source, username)) {
-            log.debug("auth-blocked source={} user={}", source.getHostAddress(), LogSafe.token(username));
-            return new AuthResult.Blocked();
+        Optional<Duration> refused = limiter.refusal(origin, username);
+        if (refused.isPresent()) {
+            log.debug("auth-blocked source={} user={}", origin.address().getHostAddress(), LogSafe.token(username));
+            return new AuthResult.Blocked(refused.get());
         }
         if (!settings.realm().equals(credentials.realm())) {
-            return reject(source, username, "realm");
+            return reject(origin, username, "realm");
         }
         Optional<DigestAlgorithm> algorithm = offered(credentials.algorithm());
         if (algorithm.isEmpty()) {
-            return reject(source, username, "algorithm");
+            return reject(origin, username, "algorithm");
         }
         if (!credentials.qop().map(QOP_AUTH::equalsIgnoreCase).orElse(false) || credentials.cnonce().isEmpty()) {
-            return reject(source, username, "qop");
+            return reject(origin, username, "qop");
         }
         OptionalLong nc = nonceCount(credentials);
         if (nc.isEmpty()) {
-            return reject(source, username, "nc");
+            return reject(origin, username, "nc");
         }
         Optional<Account> account = accountProvenBy(algorithm.get(), method, credentials);
         if (account.isEmpty()) {
-            return reject(source, username, "credentials");
+            return reject(origin, username, "credentials");
         }
         // Only now that the digest is right: stale=TRUE tells the client its password is right and only the nonce
         // must be renewed (RFC 2617 §3.2.1), so it must never answer a wrong one.
         NonceStatus status = nonces.validate(credentials.nonce());
         if (status != NonceStatus.VALID || !nonces.acceptCount(credentials.nonce(), nc.getAsLong())) {
-            log.debug("auth-stale source={} user={} nonce={}", source.getHostAddress(), LogSafe.token(username),
+            log.debug("auth-stale source={} user={} nonce={}", origin.address().getHostAddress(),
+                    LogSafe.token(username),
                     status == NonceStatus.VALID ? "replayed-or-forgotten" : status.name().toLowerCase(Locale.ROOT));
             return new AuthResult.Stale();
         }
-        limiter.recordSuccess(source, username);
+        limiter.recordSuccess(origin, username);
         return new AuthResult.Authenticated(account.get());
     }
 
@@ -164,9 +166,10 @@ public final class DigestAuthenticator {
         return equal && ha1.isPresent() ? account : Optional.empty();
     }
 
-    private AuthResult reject(InetAddress source, String username, String reason) {
-        log.debug("auth-reject source={} user={} reason={}", source.getHostAddress(), LogSafe.token(username), reason);
-        limiter.recordFailure(source, username);
+    private AuthResult reject(Origin origin, String username, String reason) {
+        log.debug("auth-reject source={} user={} reason={}", origin.address().getHostAddress(), LogSafe.token(username),
+                reason);
+        limiter.recordFailure(origin, username);
         return new AuthResult.Rejected();
     }
 }

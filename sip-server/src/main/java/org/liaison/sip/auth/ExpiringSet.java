@@ -4,8 +4,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 
 /**
- * Keys that stay in the set for a fixed time after they were last added: blocked sources, blocked users, trusted
- * (user, source) pairs. Because every key of a set lives equally long, the order of adding is the order of expiry,
+ * Keys that stay in the set for a fixed time after they were last added: blocked sources, blocked (source, user)
+ * pairs, trusted devices. Because every key of a set lives equally long, the order of adding is the order of expiry,
  * so expired keys are dropped from the old end; when the set is still full, the key closest to expiry goes.
  */
 final class ExpiringSet<K> {
@@ -30,8 +30,17 @@ final class ExpiringSet<K> {
     }
 
     boolean contains(K key, long nowMillis) {
+        return millisLeft(key, nowMillis) > 0;
+    }
+
+    /** How long {@code key} stays in the set; 0 when it is not (or no longer) in it. */
+    long millisLeft(K key, long nowMillis) {
         Long expiry = expiresAt.get(key);
-        return expiry != null && expiry > nowMillis;
+        return expiry == null ? 0 : Math.max(0, expiry - nowMillis);
+    }
+
+    void remove(K key) {
+        expiresAt.remove(key);
     }
 
     private void dropExpired(long nowMillis) {

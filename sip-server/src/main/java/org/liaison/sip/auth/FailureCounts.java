@@ -28,6 +28,14 @@ final class FailureCounts<K> {
 
     /** Records a failure for {@code key} at {@code nowMillis}; true when it reaches the threshold within the window. */
     boolean recordAndCheck(K key, long nowMillis) {
+        return record(key, nowMillis) >= threshold;
+    }
+
+    /**
+     * Records a failure for {@code key} at {@code nowMillis} and returns how many it has within the window, this one
+     * included, counting no higher than the threshold: 1 means {@code key} starts failing.
+     */
+    int record(K key, long nowMillis) {
         ArrayDeque<Long> recent = times.computeIfAbsent(key, k -> new ArrayDeque<>(threshold));
         while (!recent.isEmpty() && recent.peekFirst() <= nowMillis - windowMillis) {
             recent.pollFirst();
@@ -36,7 +44,7 @@ final class FailureCounts<K> {
             recent.pollFirst();
         }
         recent.addLast(nowMillis);
-        return recent.size() >= threshold;
+        return recent.size();
     }
 
     /** Forgets {@code key}'s failures, so that a block, once over, starts from zero. */

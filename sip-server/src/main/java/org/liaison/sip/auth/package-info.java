@@ -4,8 +4,9 @@
  *
  * <p>How a request's credentials are judged, in order ({@code DigestAuthenticator.verify}):
  * <ol>
- * <li>Source or username blocked for too many failures: {@code Blocked}, without looking at the password
- * ({@code AuthFailureLimiter}).</li>
+ * <li>The (source, username) pair or the whole source blocked, or the username slowed down and not yet due another
+ * try, unless the device ({@link org.liaison.sip.auth.Origin}) authenticated from there before: {@code Blocked},
+ * without looking at the password ({@code AuthFailureLimiter}). Not a failure.</li>
  * <li>Another realm, an algorithm we did not offer, no qop=auth, a malformed nonce-count: {@code Rejected}.</li>
  * <li>A digest that the account's HA1 does not produce, or an unknown username (a stand-in HA1 does the same
  * work): {@code Rejected}. Every {@code Rejected} counts as a failure.</li>

@@ -76,10 +76,12 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         }
         return new AuthSettings(realm, algorithms,
                 r.seconds("auth.nonce-lifetime-seconds", 300, 10, 86400),
-                r.integer("auth.max-failures-per-source", 10, 1, 100_000),
+                r.integer("auth.max-failures-per-source", 100, 1, 100_000),
                 r.integer("auth.max-failures-per-user", 20, 1, 100_000),
-                r.seconds("auth.failure-window-seconds", 60, 1, 86400),
-                r.seconds("auth.block-seconds", 300, 1, 7 * 86400));
+                r.seconds("auth.failure-window-seconds", 600, 1, 86400),
+                r.seconds("auth.block-seconds", 600, 1, 7 * 86400),
+                r.integer("auth.max-failures-per-source-user", 10, 1, 100_000),
+                r.integer("auth.max-usernames-per-source", 10, 1, 100_000));
     }
 
     private static RegistrarSettings registrarSettings(ConfigReader r, String domain) throws ConfigException {

@@ -203,20 +203,25 @@ public final class SipEdge implements SipListener, AutoCloseable {
                 }
                 return;
             }
-            ServerTransaction server = event.getServerTransaction() != null ? event.getServerTransaction()
-                    : provider.getNewServerTransaction(request);
             if (Request.CANCEL.equals(request.getMethod())) {
-                forwarder.cancel(server, request);
+                forwarder.cancel(serverTransaction(event, provider), request);
                 return;
             }
+            // routed before any transaction exists: a challenge or a refusal of an unauthenticated request is
+            // sent without one (no state, no retransmission); only a request we go on with gets a transaction
             Outcome outcome = router.route(request, source);
-            if (outcome instanceof Outcome.Respond r) {
-                server.sendResponse(r.response());
+            if (outcome instanceof Outcome.Respond r && r.stateless()) {
+                provider.sendResponse(r.response());
+                r.afterSent().run();
+            } else if (outcome instanceof Outcome.Respond r) {
+                serverTransaction(event, provider).sendResponse(r.response());
                 r.afterSent().run();
             } else if (outcome instanceof Outcome.Later later) {
+                // the transaction exists before the answer is decided, so retransmissions meanwhile are absorbed
+                ServerTransaction server = serverTransaction(event, provider);
                 later.answer().whenComplete((r, failure) -> answerLater(server, request, r, failure));
             } else if (outcome instanceof Outcome.Forward f) {
-                forwarder.forward(server, f, source);
+                forwarder.forward(serverTransaction(event, provider), f, source);
             } else if (outcome instanceof Outcome.Drop d) {
                 LOG.debug("dropped {}: {}", request.getMethod(), d.why());
             }
@@ -247,6 +252,11 @@ public final class SipEdge implements SipListener, AutoCloseable {
         } catch (SipException | InvalidArgumentException | RuntimeException e) {
             LOG.debug("cannot send the answer to {}: {}", request.getMethod(), e.toString());
         }
+    }
+
+    private static ServerTransaction serverTransaction(RequestEvent event, SipProvider provider) throws SipException {
+        return event.getServerTransaction() != null ? event.getServerTransaction()
+                : provider.getNewServerTransaction(event.getRequest());
     }
 
     private void answerStatelessly(SipProvider provider, Request request, int status) {

@@ -8,10 +8,24 @@ import javax.sip.message.Response;
 
 /** What the router decided for a request; the edge carries it out. */
 public sealed interface Outcome {
-    /** Answer the request with this response, then run {@code afterSent} (e.g. deliver stored messages). */
-    record Respond(Response response, Runnable afterSent) implements Outcome {
+    /**
+     * Answer the request with this response, then run {@code afterSent} (e.g. deliver stored messages). When
+     * {@code stateless}, the response is sent without a server transaction: nothing is kept and nothing is
+     * retransmitted, so a request from a forged source draws exactly one answer (a challenge, or the refusal of a
+     * request that proved nothing yet). A retransmitted request is simply answered again.
+     */
+    record Respond(Response response, Runnable afterSent, boolean stateless) implements Outcome {
+        public Respond(Response response, Runnable afterSent) {
+            this(response, afterSent, false);
+        }
+
         public Respond(Response response) {
-            this(response, () -> { });
+            this(response, () -> { }, false);
+        }
+
+        /** An answer to a request that has not authenticated: no transaction, like Kamailio's sl_send_reply. */
+        public static Respond withoutTransaction(Response response) {
+            return new Respond(response, () -> { }, true);
         }
     }
 

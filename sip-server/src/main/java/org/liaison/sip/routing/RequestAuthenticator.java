@@ -2,12 +2,16 @@ package org.liaison.sip.routing;
 
 import java.net.InetAddress;
 import java.text.ParseException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import javax.sip.header.AuthorizationHeader;
+import javax.sip.header.ContactHeader;
 import javax.sip.header.Header;
 import javax.sip.header.ProxyAuthorizationHeader;
 import javax.sip.header.UserAgentHeader;
@@ -18,13 +22,17 @@ import org.liaison.provisioning.DigestAlgorithm;
 import org.liaison.sip.auth.AuthResult;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.auth.DigestResponse;
+import org.liaison.sip.auth.Origin;
 import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.registrar.Flow;
 
 /**
  * Digest authentication of a SIP request (RFC 3261 §22): 401 for REGISTER (the registrar asks),
  * 407 for everything else (the proxy asks). Every failure looks the same from outside.
  */
 final class RequestAuthenticator {
+    /** The Contact parameter naming a device (RFC 5626 §4.1). */
+    private static final String INSTANCE = "+sip.instance";
     /** Either the authenticated account, or the response to send instead. */
     sealed interface Check {
         record Passed(Account account) implements Check {
@@ -49,20 +57,54 @@ final class RequestAuthenticator {
         this.md5OnlyUserAgents = md5OnlyUserAgents.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
     }
 
-    Check check(Request request, InetAddress source) {
+    /** Checks {@code request}, which came from {@code address} over {@code flow}. */
+    Check check(Request request, InetAddress address, Flow flow) {
         boolean registrar = Request.REGISTER.equals(request.getMethod());
         Optional<DigestResponse> credentials = credentialsFor(request, registrar);
         if (credentials.isEmpty()) {
             return challenge(request, registrar, false);
         }
-        AuthResult result = digest.verify(request.getMethod(), credentials.get(), source);
+        AuthResult result = digest.verify(request.getMethod(), credentials.get(), originOf(request, address, flow));
         if (result instanceof AuthResult.Authenticated a) {
             return new Check.Passed(a.account());
         }
-        if (result instanceof AuthResult.Blocked) {
-            return new Check.Challenge(responses.create(request, Response.FORBIDDEN));
+        if (result instanceof AuthResult.Blocked blocked) {
+            return new Check.Challenge(refusal(request, blocked.retryAfter()));
         }
         return challenge(request, registrar, result instanceof AuthResult.Stale);
+    }
+
+    /**
+     * The device's marks (see {@link Origin}): the flow it sends from, and what its Contact says, all of them, so that
+     * a device is recognised by its REGISTER's Contact and by its MESSAGE's flow alike.
+     */
+    private static Origin originOf(Request request, InetAddress address, Flow flow) {
+        Set<String> device = new HashSet<>();
+        device.add("flow:" + flow.transport() + ":" + flow.remotePort());
+        if (request.getHeader(ContactHeader.NAME) instanceof ContactHeader contact && contact.getAddress() != null) {
+            device.add("contact:" + contact.getAddress().getURI());
+            String instance = contact.getParameter(INSTANCE);
+            if (instance != null) {
+                device.add("instance:" + instance);
+            }
+        }
+        return new Origin(address, device);
+    }
+
+    /**
+     * 403 without checking the password (RFC 3261 §21.4.4: authorization will not help now) with the time left in a
+     * Retry-After (§20.33). Not a challenge: a client would only answer it with its next guess. The same for every
+     * username, known or not.
+     */
+    private Response refusal(Request request, Duration retryAfter) {
+        Response response = responses.create(request, Response.FORBIDDEN, "Too many failed authentications");
+        try {
+            long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+            response.addHeader(sip.headers().createRetryAfterHeader((int) Math.min(seconds, Integer.MAX_VALUE)));
+        } catch (javax.sip.InvalidArgumentException e) {
+            throw new IllegalStateException("a positive Retry-After", e);
+        }
+        return response;
     }
 
     /**

@@ -89,13 +89,13 @@ public final class RequestRouter {
         if (malformed.isPresent()) {
             // the header's name (one of ours), never its text: that is the client's
             return Request.ACK.equals(method) ? new Outcome.Drop("malformed " + malformed.get())
-                    : respond(request, Response.BAD_REQUEST, "Malformed " + malformed.get() + " header");
+                    : refuseUnauthenticated(request, Response.BAD_REQUEST, "Malformed " + malformed.get() + " header");
         }
         // RFC 3261 §16.3 step 3 (an OPTIONS for us with Max-Forwards 0 is still ours to answer, §11)
         MaxForwardsHeader maxForwards = (MaxForwardsHeader) request.getHeader(MaxForwardsHeader.NAME);
         if (maxForwards != null && maxForwards.getMaxForwards() <= 0
                 && !(Request.OPTIONS.equals(method) && isForThisServer(request))) {
-            return respond(request, Response.TOO_MANY_HOPS, null);
+            return refuseUnauthenticated(request, Response.TOO_MANY_HOPS, null);
         }
         // RFC 3261 §16.4: our own Route entries are consumed here
         OurRoutes routes = consumeOurRoutes(request);
@@ -107,10 +107,10 @@ public final class RequestRouter {
         }
         if (routes.next().isPresent()) {
             // a pre-loaded route beyond us would make us a relay to anywhere
-            return respond(request, Response.FORBIDDEN, "Route not allowed");
+            return refuseUnauthenticated(request, Response.FORBIDDEN, "Route not allowed");
         }
         if (!(request.getRequestURI() instanceof SipURI requestUri)) {
-            return respond(request, Response.UNSUPPORTED_URI_SCHEME, null);
+            return refuseUnauthenticated(request, Response.UNSUPPORTED_URI_SCHEME, null);
         }
         if (Request.OPTIONS.equals(method) && isForThisServer(request)) {
             return options(request);
@@ -127,13 +127,13 @@ public final class RequestRouter {
     /** RFC 3261 §10.3: the registrar, for our domain only, after digest authentication. */
     private Outcome register(Request request, SipURI requestUri, Flow source) {
         if (!local.isOurHost(requestUri.getHost())) {
-            return respond(request, Response.FORBIDDEN, "Not our domain");
+            return refuseUnauthenticated(request, Response.FORBIDDEN, "Not our domain");
         }
         InetAddress from = IpLiteral.parse(source.remoteAddress());
         if (from == null || !destinations.allows(from)) {
-            return respond(request, Response.FORBIDDEN, "Source address not allowed");
+            return refuseUnauthenticated(request, Response.FORBIDDEN, "Source address not allowed");
         }
-        RequestAuthenticator.Check check = authenticator.check(request, from);
+        RequestAuthenticator.Check check = authenticator.check(request, from, source);
         if (check instanceof RequestAuthenticator.Check.Passed p) {
             String user = p.account().username();
             Response response = registrar.register(request, user, source);
@@ -141,7 +141,7 @@ public final class RequestRouter {
             Runnable deliver = response.getStatusCode() == Response.OK ? () -> offline.deviceRegistered(user) : () -> { };
             return new Outcome.Respond(response, deliver);
         }
-        return new Outcome.Respond(((RequestAuthenticator.Check.Challenge) check).response());
+        return Outcome.Respond.withoutTransaction(((RequestAuthenticator.Check.Challenge) check).response());
     }
 
     /**
@@ -151,11 +151,11 @@ public final class RequestRouter {
     private Outcome toUser(Request request, SipURI requestUri, Flow source) {
         InetAddress from = IpLiteral.parse(source.remoteAddress());
         if (from == null) {
-            return respond(request, Response.FORBIDDEN, null);
+            return refuseUnauthenticated(request, Response.FORBIDDEN, null);
         }
-        RequestAuthenticator.Check check = authenticator.check(request, from);
+        RequestAuthenticator.Check check = authenticator.check(request, from, source);
         if (check instanceof RequestAuthenticator.Check.Challenge c) {
-            return new Outcome.Respond(c.response());
+            return Outcome.Respond.withoutTransaction(c.response());
         }
         Account caller = ((RequestAuthenticator.Check.Passed) check).account();
         authenticator.removeOurCredentials(request);
@@ -266,7 +266,7 @@ public final class RequestRouter {
         } catch (ParseException | javax.sip.InvalidArgumentException e) {
             throw new IllegalStateException(e);
         }
-        return new Outcome.Respond(response);
+        return Outcome.Respond.withoutTransaction(response);
     }
 
     /** Keep-alives and capability queries (RFC 3261 §11) addressed to the server. */
@@ -280,7 +280,7 @@ public final class RequestRouter {
         } catch (ParseException e) {
             throw new IllegalStateException(e);
         }
-        return new Outcome.Respond(ok);
+        return Outcome.Respond.withoutTransaction(ok);
     }
 
     private record OurRoutes(boolean consumed, String token, Optional<SipURI> next) {
@@ -343,5 +343,10 @@ public final class RequestRouter {
 
     private Outcome respond(Request request, int status, String reason) {
         return new Outcome.Respond(responses.create(request, status, reason));
+    }
+
+    /** Refuses a request that has not authenticated (yet) without keeping state for it: see {@link Outcome.Respond}. */
+    private Outcome refuseUnauthenticated(Request request, int status, String reason) {
+        return Outcome.Respond.withoutTransaction(responses.create(request, status, reason));
     }
 }

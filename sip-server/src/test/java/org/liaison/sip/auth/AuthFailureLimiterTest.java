@@ -9,35 +9,46 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.liaison.provisioning.DigestAlgorithm;
 
+/**
+ * Issue 11: the guessing defence is keyed on what an attacker controls. Thresholds here: 3 failures per (source,
+ * username), 4 usernames or 8 failures per source, 5 failures per username.
+ */
 class AuthFailureLimiterTest {
-    private static final InetAddress ATTACKER = address("198.51.100.7");
-    private static final InetAddress OFFICE = address("192.0.2.10");
-    private static final InetAddress ELSEWHERE = address("203.0.113.5");
-    private static final Duration WINDOW = Duration.ofSeconds(60);
+    private static final Origin ATTACKER = origin("198.51.100.7", "flow:UDP:40000");
+    private static final Origin OFFICE_PHONE = origin("192.0.2.10", "flow:UDP:5060", "instance:<urn:uuid:1>");
+    private static final Origin OLD_SOFTPHONE = origin("192.0.2.10", "flow:UDP:5062");
+    private static final Origin ELSEWHERE = origin("203.0.113.5", "flow:UDP:5060");
+    private static final Duration WINDOW = Duration.ofSeconds(600);
     private static final Duration BLOCK = Duration.ofSeconds(300);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2025-01-06T09:00:00Z"));
     private final AuthFailureLimiter limiter = new AuthFailureLimiter(
-            new AuthSettings("example.org", List.of(DigestAlgorithm.MD5), BLOCK, 3, 5, WINDOW, BLOCK), clock);
+            new AuthSettings("example.org", List.of(DigestAlgorithm.MD5), BLOCK, 8, 5, WINDOW, BLOCK, 3, 4), clock);
     private final BlockLog log = new BlockLog();
 
-    private static InetAddress address(String literal) {
+    private static Origin origin(String address, String... marks) {
         try {
-            return InetAddress.getByName(literal); // a literal: no DNS lookup
+            return new Origin(InetAddress.getByName(address), Set.of(marks)); // a literal: no DNS lookup
         } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException(literal, e);
+            throw new IllegalArgumentException(address, e);
         }
     }
 
-    private void fail(InetAddress source, String user, int times) {
+    private void fail(Origin origin, String user, int times) {
         for (int i = 0; i < times; i++) {
-            limiter.recordFailure(source, user);
+            limiter.recordFailure(origin, user);
         }
+    }
+
+    private boolean refused(Origin origin, String user) {
+        return limiter.refusal(origin, user).isPresent();
     }
 
     @AfterEach
@@ -46,15 +57,42 @@ class AuthFailureLimiterTest {
     }
 
     @Test
-    void aSourceIsBlockedAtTheThresholdWithOneFail2banLine() {
-        fail(ATTACKER, "alice", 2);
-        assertFalse(limiter.isBlocked(ATTACKER, "alice"));
-        fail(ATTACKER, "alice", 1);
+    void aGuesserIsBlockedForOneUsernameWithoutBlockingItsNeighboursOrFeedingFail2ban() {
+        fail(OLD_SOFTPHONE, "alice", 2);
+        assertFalse(refused(OLD_SOFTPHONE, "alice"));
+        fail(OLD_SOFTPHONE, "alice", 1);
 
-        assertTrue(limiter.isBlocked(ATTACKER, "bob"), "the whole source is blocked");
-        assertFalse(limiter.isBlocked(OFFICE, "bob"));
-        assertEquals(List.of("auth-block source=198.51.100.7 user=alice failures=3 seconds=300 "
+        assertEquals(Optional.of(BLOCK), limiter.refusal(OLD_SOFTPHONE, "Alice"), "the pair, for the whole block");
+        assertFalse(refused(OLD_SOFTPHONE, "bob"), "bob's phone at the same address is not touched");
+        assertFalse(refused(ELSEWHERE, "alice"), "alice elsewhere is not touched");
+        assertEquals(List.of("auth-block-pair user=alice address=192.0.2.10 failures=3 seconds=300 "
                 + "reason=too-many-failures"), log.warnings());
+    }
+
+    @Test
+    void aSourceFailingForManyUsernamesIsBlockedAsAWholeWithOneFail2banLine() {
+        for (String user : List.of("admin", "100", "101")) {
+            limiter.recordFailure(ATTACKER, user);
+        }
+        assertFalse(refused(ATTACKER, "alice"));
+        limiter.recordFailure(ATTACKER, "102");
+
+        assertTrue(refused(ATTACKER, "alice"), "spraying blocks the whole source");
+        assertFalse(refused(ELSEWHERE, "alice"));
+        assertEquals(List.of("auth-block source=198.51.100.7 user=102 failures=4 seconds=300 "
+                + "reason=too-many-usernames"), log.warnings());
+    }
+
+    @Test
+    void aSourceFailingInVolumeIsBlockedAsAWhole() {
+        for (String user : List.of("alice", "bob", "carol")) {
+            fail(ATTACKER, user, 2);
+        }
+        fail(ATTACKER, "alice", 1); // alice's pair reaches 3 here: that is a pair block
+        fail(ATTACKER, "bob", 1); // and bob's, the 8th failure of the source
+        assertTrue(refused(ATTACKER, "dave"));
+        assertTrue(log.warnings().contains("auth-block source=198.51.100.7 user=bob failures=8 seconds=300 "
+                + "reason=too-many-failures"), log.warnings().toString());
     }
 
     @Test
@@ -62,55 +100,92 @@ class AuthFailureLimiterTest {
         fail(ATTACKER, "alice", 2);
         clock.advance(WINDOW);
         fail(ATTACKER, "alice", 2);
-        assertFalse(limiter.isBlocked(ATTACKER, "alice"));
+        assertFalse(refused(ATTACKER, "alice"));
     }
 
     @Test
     void aBlockEndsAfterTheBlockDurationAndCountingStartsAgain() {
         fail(ATTACKER, "alice", 3);
         clock.advance(BLOCK.minusSeconds(1));
-        assertTrue(limiter.isBlocked(ATTACKER, "alice"));
+        assertEquals(Optional.of(Duration.ofSeconds(1)), limiter.refusal(ATTACKER, "alice"));
         clock.advance(Duration.ofSeconds(1));
-        assertFalse(limiter.isBlocked(ATTACKER, "alice"));
+        assertFalse(refused(ATTACKER, "alice"));
 
-        fail(ATTACKER, "alice", 2);
-        assertFalse(limiter.isBlocked(ATTACKER, "alice"), "the failures before the block are forgotten");
+        fail(ATTACKER, "alice", 1);
+        assertFalse(refused(ATTACKER, "alice"), "the failures before the block are forgotten");
     }
 
     @Test
-    void aUsernameFailingFromManySourcesIsBlockedWithItsOwnLine() {
+    void aUsernameFailingFromManySourcesIsSlowedDownNotLockedOut() {
         for (int i = 1; i <= 5; i++) {
-            limiter.recordFailure(address("198.51.100." + i), "Alice");
+            limiter.recordFailure(origin("198.51.100." + i, "flow:UDP:5060"), "Alice");
         }
-        assertTrue(limiter.isBlocked(ELSEWHERE, "alice"));
-        assertFalse(limiter.isBlocked(ELSEWHERE, "bob"));
-        assertEquals(List.of("auth-block-user user=Alice failures=5 seconds=300 reason=too-many-failures"),
+        assertEquals(Optional.of(Duration.ofSeconds(1)), limiter.refusal(ELSEWHERE, "alice"));
+        assertFalse(refused(ELSEWHERE, "bob"));
+        assertEquals(List.of("auth-slow-user user=Alice failures=5 seconds=300 reason=too-many-failures"),
                 log.warnings());
-    }
 
-    @Test
-    void aBlockedUserStillWorksFromWhereSheRecentlyAuthenticated() {
-        limiter.recordSuccess(OFFICE, "alice");
-        for (int i = 1; i <= 5; i++) {
-            limiter.recordFailure(address("198.51.100." + i), "alice");
+        clock.advance(Duration.ofSeconds(1));
+        assertFalse(refused(ELSEWHERE, "alice"), "one password is checked per delay");
+        limiter.recordFailure(ELSEWHERE, "alice");
+        assertEquals(Optional.of(Duration.ofSeconds(2)), limiter.refusal(ATTACKER, "alice"), "the delay doubles");
+        for (int i = 0; i < 10; i++) {
+            limiter.recordFailure(ELSEWHERE, "alice");
         }
-        assertTrue(limiter.isBlocked(ELSEWHERE, "alice"));
-        assertFalse(limiter.isBlocked(OFFICE, "alice"));
+        assertEquals(Optional.of(Duration.ofMillis(UserTarpit.MAX_DELAY_MILLIS)), limiter.refusal(ATTACKER, "alice"),
+                "up to a bound: the owner's new phone still gets its turn");
+
+        clock.advance(BLOCK);
+        assertFalse(refused(ATTACKER, "alice"), "a block-duration without failures ends the slowdown");
     }
 
     @Test
-    void aSuccessDoesNotResetTheSourcesFailuresForOtherUsers() {
-        fail(ATTACKER, "bob", 2);
-        limiter.recordSuccess(ATTACKER, "mallory");
-        fail(ATTACKER, "carol", 1);
-        assertTrue(limiter.isBlocked(ATTACKER, "mallory"));
+    void aDeviceThatAuthenticatedKeepsWorkingWhileItsAddressIsBlocked() {
+        limiter.recordSuccess(OFFICE_PHONE, "alice");
+        fail(OLD_SOFTPHONE, "alice", 3);
+        for (int i = 1; i <= 5; i++) {
+            limiter.recordFailure(origin("198.51.100." + i, "flow:UDP:5060"), "alice");
+        }
+        fail(OLD_SOFTPHONE, "bob", 1);
+        fail(OLD_SOFTPHONE, "carol", 1);
+        fail(OLD_SOFTPHONE, "dave", 1); // 4 usernames: the office address itself is blocked
+
+        assertTrue(refused(OLD_SOFTPHONE, "alice"));
+        assertTrue(refused(origin("192.0.2.10", "flow:UDP:5064"), "erin"));
+        assertFalse(refused(OFFICE_PHONE, "alice"), "the phone that authenticated is not refused");
+        assertFalse(refused(origin("192.0.2.10", "flow:TCP:61000", "instance:<urn:uuid:1>"), "alice"),
+                "recognised by its instance on a new connection");
+        assertTrue(refused(origin("203.0.113.9", "instance:<urn:uuid:1>"), "alice"), "only at the same address");
+    }
+
+    @Test
+    void aMarkThatFailsIsNoLongerTrusted() {
+        limiter.recordSuccess(OFFICE_PHONE, "alice");
+        fail(OLD_SOFTPHONE, "alice", 3);
+        Origin impostor = origin("192.0.2.10", "flow:UDP:5066", "instance:<urn:uuid:1>");
+        assertFalse(refused(impostor, "alice"), "the instance alone is trusted");
+
+        limiter.recordFailure(impostor, "alice");
+        assertTrue(refused(impostor, "alice"), "one guess with a borrowed instance, no more");
+        assertFalse(refused(OFFICE_PHONE, "alice"), "the phone itself is still known by its flow");
+    }
+
+    @Test
+    void anIpv6SlashSixtyFourCountsAsOneSource() {
+        for (int i = 1; i <= 3; i++) {
+            limiter.recordFailure(origin("2001:db8:1:2::" + i, "flow:UDP:5060"), "alice");
+        }
+        assertTrue(refused(origin("2001:db8:1:2:ffff::9", "flow:UDP:5060"), "alice"));
+        assertFalse(refused(origin("2001:db8:1:3::1", "flow:UDP:5060"), "alice"));
     }
 
     @Test
     void anInjectedUsernameCannotForgeAFail2banField() {
-        fail(ATTACKER, "x source=192.0.2.10\nauth-block source=192.0.2.10", 3);
+        for (int i = 0; i < 4; i++) {
+            limiter.recordFailure(ATTACKER, "x" + i + " source=192.0.2.10\nauth-block source=192.0.2.10");
+        }
         String line = log.warnings().get(0);
-        assertTrue(line.startsWith("auth-block source=198.51.100.7 user=x%20source%3D192.0.2.10%0Aauth-block"), line);
+        assertTrue(line.startsWith("auth-block source=198.51.100.7 user=x3%20source%3D192.0.2.10%0Aauth-block"), line);
         assertFalse(line.contains(" source=192.0.2.10"), line);
     }
 }

@@ -10,6 +10,7 @@ import static org.liaison.sip.auth.InMemoryAccountDirectory.account;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +27,7 @@ import org.liaison.provisioning.DigestAlgorithm;
 
 /** Challenges answered the way a phone answers them, and what the authenticator makes of the answers. */
 class DigestAuthenticatorTest {
-    private static final InetAddress PHONE = InetAddress.getLoopbackAddress();
+    private static final Origin PHONE = new Origin(InetAddress.getLoopbackAddress(), Set.of("flow:UDP:5060"));
     private static final Duration LIFETIME = Duration.ofSeconds(300);
     private static final Duration BLOCK = Duration.ofSeconds(300);
     private static final List<DigestAlgorithm> SHA_256_FIRST = List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
@@ -47,7 +48,8 @@ class DigestAuthenticatorTest {
     private final BlockLog log = new BlockLog();
 
     private DigestAuthenticator authenticator(List<DigestAlgorithm> algorithms) {
-        AuthSettings settings = new AuthSettings(REALM, algorithms, LIFETIME, 3, 20, Duration.ofSeconds(60), BLOCK);
+        AuthSettings settings = new AuthSettings(REALM, algorithms, LIFETIME, 3, 20, Duration.ofSeconds(60), BLOCK, 10,
+                10);
         return new DigestAuthenticator(settings, directory, clock, countingDigest, new NonceCounts(1000));
     }
 
@@ -250,6 +252,26 @@ class DigestAuthenticatorTest {
         assertInstanceOf(AuthResult.Authenticated.class, register("alice", "correct horse"));
         assertEquals(List.of("auth-block source=127.0.0.1 user=alice failures=3 seconds=300 "
                 + "reason=too-many-failures"), log.warnings());
+    }
+
+    /** Issue 11: each username fails from a source of its own; whatever rule stops one stops the other alike. */
+    @Test
+    void anUnknownUsernameIsRefusedAfterExactlyAsManyFailuresAsAKnownOne() throws Exception {
+        List<String> known = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        Origin first = new Origin(InetAddress.getLoopbackAddress(), Set.of("flow:UDP:5060"));
+        Origin second = new Origin(InetAddress.getByAddress(new byte[] {127, 0, 0, 2}), Set.of("flow:UDP:5060"));
+        for (int i = 0; i < 5; i++) {
+            known.add(verify(first, "alice", "guess" + i).getClass().getSimpleName());
+            unknown.add(verify(second, "nobody", "guess" + i).getClass().getSimpleName());
+        }
+        assertEquals(List.of("Rejected", "Rejected", "Rejected", "Blocked", "Blocked"), known);
+        assertEquals(known, unknown);
+    }
+
+    private AuthResult verify(Origin origin, String user, String password) {
+        return authenticator.verify("REGISTER",
+                phone.answer(challenge(DigestAlgorithm.SHA_256), user, password, "REGISTER", 1), origin);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.liaison.sip.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,7 +68,7 @@ class RequestRouterTest {
         Clock clock = Clock.systemUTC();
         locations = EmbeddedLocationService.open(dir.resolve("data"), clock);
         digest = new DigestAuthenticator(new AuthSettings(DOMAIN, List.of(DigestAlgorithm.MD5), Duration.ofMinutes(5),
-                10, 20, Duration.ofMinutes(1), Duration.ofMinutes(5)), accounts, clock);
+                10, 20, Duration.ofMinutes(1), Duration.ofMinutes(5), 10, 10), accounts, clock);
         SipSettings sip = new SipSettings(DOMAIN, List.of(java.net.InetAddress.getByName("127.0.0.1")), 5060, 5060, 0,
                 1, 65536, Duration.ofMinutes(10));
         Registrar registrar = new Registrar(RegistrarSettings.defaults(DOMAIN), locations, SIP.messages(),
@@ -97,6 +98,17 @@ class RequestRouterTest {
     @Test
     void inviteWithoutCredentialsIsChallengedBy407() {
         assertEquals(Response.PROXY_AUTHENTICATION_REQUIRED, status(router.route(invite("sip:bob@example.org", ""), FROM_ALICE)));
+    }
+
+    /** Issue 11: a challenge keeps no state (sent without a server transaction); an authenticated answer does. */
+    @Test
+    void challengesAndRefusalsBeforeAuthenticationAreStatelessAnswersAfterItAreNot() {
+        Outcome challenge = router.route(invite("sip:bob@example.org", ""), FROM_ALICE);
+        assertTrue(assertInstanceOf(Outcome.Respond.class, challenge).stateless());
+        Request preloaded = invite("sip:bob@example.org", "Route: <sip:192.0.2.9:5060;lr>\n");
+        assertTrue(assertInstanceOf(Outcome.Respond.class, router.route(preloaded, FROM_ALICE)).stateless());
+        Outcome unavailable = authenticated(invite("sip:bob@example.org", ""));
+        assertFalse(assertInstanceOf(Outcome.Respond.class, unavailable).stateless());
     }
 
     @Test

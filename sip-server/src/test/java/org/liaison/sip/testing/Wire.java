@@ -49,7 +49,12 @@ sealed interface Wire extends AutoCloseable {
         private final byte[] buffer = new byte[65536];
 
         Udp(InetSocketAddress server) throws IOException {
-            this.socket = new DatagramSocket(new InetSocketAddress(loopbackLike(server), 0));
+            this(server, loopbackLike(server));
+        }
+
+        /** From {@code local}: another loopback address (127.0.0.x) is another source to the server. */
+        Udp(InetSocketAddress server, InetAddress local) throws IOException {
+            this.socket = new DatagramSocket(new InetSocketAddress(local, 0));
             this.server = server;
         }
 

@@ -1,0 +1,41 @@
+package org.liaison.sip.auth;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Where an authentication attempt comes from: the packet's source address, and the marks that tell one device at
+ * that address from another. Many devices share one address behind a NAT; what sets each apart is what it sends
+ * (its {@code +sip.instance}, RFC 5626 §4.1, and its Contact URI) and the flow it sends from (transport and source
+ * port, which the NAT gives each device). A device that authenticated keeps its marks trusted, so it keeps working
+ * while strangers at the same address are refused (see {@link AuthFailureLimiter}).
+ *
+ * @param address the packet's source address (never a Via's claim)
+ * @param device  the device's marks; empty when the request carries nothing that tells devices apart
+ */
+public record Origin(InetAddress address, Set<String> device) {
+    public Origin {
+        Objects.requireNonNull(address, "address");
+        device = Set.copyOf(device);
+    }
+
+    /**
+     * The address that failures are counted against: an IPv4 address, or the /64 an IPv6 address is in, since one host
+     * is given a whole /64 and could otherwise try each of its addresses in turn (RFC 6177).
+     */
+    InetAddress counted() {
+        if (!(address instanceof Inet6Address)) {
+            return address;
+        }
+        byte[] prefix = new byte[16];
+        System.arraycopy(address.getAddress(), 0, prefix, 0, 8);
+        try {
+            return InetAddress.getByAddress(prefix);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("16 bytes are an IPv6 address", e);
+        }
+    }
+}
