@@ -6,6 +6,7 @@ import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import javax.sip.address.Hop;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
@@ -94,12 +95,15 @@ public final class TargetResolver {
     }
 
     /**
-     * The next hop of an in-dialog request once our own Route entries are gone: the next Route if
-     * any, else the Request-URI, sent over the registered flow when it names one of our devices.
+     * The next hop of an in-dialog request once our own Route entries are gone, only where its
+     * dialog leads: one of our devices (a GRUU, or a registered Contact, sent over its flow), or
+     * straight to the next Route or the Request-URI when {@code peer} admits that address (the
+     * caller's own address, an allowed foreign domain's peer, an edge proxy). Anything else is no
+     * party of the dialog: 403, so a replayed route reaches no trunk and no internal address.
      */
-    Resolution inDialog(URI requestUri, Optional<SipURI> nextRoute) {
+    Resolution inDialog(URI requestUri, Optional<SipURI> nextRoute, Predicate<InetAddress> peer) {
         if (nextRoute.isPresent()) {
-            return direct(requestUri, nextRoute.get());
+            return direct(requestUri, nextRoute.get(), peer);
         }
         if (!(requestUri instanceof SipURI sipUri)) {
             return new Resolution.NotFound(Response.UNSUPPORTED_URI_SCHEME, null);
@@ -116,7 +120,7 @@ public final class TargetResolver {
         if (registered.isPresent()) {
             return found(List.of(registered.get()));
         }
-        return direct(requestUri, sipUri);
+        return direct(requestUri, sipUri, peer);
     }
 
     private Resolution found(List<Binding> bindings) {
@@ -165,7 +169,9 @@ public final class TargetResolver {
             URI contact = sip.addresses().createURI(b.contactUri());
             Hop hop = b.path().isEmpty() ? deviceHop(contact, flow)
                     : hopOf((SipURI) sip.addresses().createAddress(b.path().get(0)).getURI());
-            return Optional.of(new Target(contact, hop, b.path()));
+            // the Path's first hop (an edge proxy) is a destination like any other
+            return destinations.allowsHost(hop.getHost()) ? Optional.of(new Target(contact, hop, b.path()))
+                    : Optional.empty();
         } catch (ParseException | ClassCastException e) {
             return Optional.empty(); // a binding we stored ourselves no longer parses: skip it
         }
@@ -191,14 +197,17 @@ public final class TargetResolver {
         return sameAddress && udp ? hopOf(sipContact) : viaFlow;
     }
 
-    /** Straight to {@code next} (an IP literal: the server makes no DNS queries on its own). */
-    private Resolution direct(URI requestUri, SipURI next) {
+    /**
+     * Straight to {@code next} (an IP literal: the server makes no DNS queries on its own), when it
+     * is a {@code peer} of the dialog and an allowed destination.
+     */
+    private Resolution direct(URI requestUri, SipURI next, Predicate<InetAddress> peer) {
         InetAddress address = IpLiteral.parse(next.getHost());
-        if (address == null) {
+        if (address == null || !destinations.allows(address)) {
             return new Resolution.NotFound(Response.FORBIDDEN, "Destination not allowed");
         }
-        if (!destinations.allows(address)) {
-            return new Resolution.NotFound(Response.FORBIDDEN, "Destination not allowed");
+        if (!peer.test(address)) {
+            return new Resolution.NotFound(Response.FORBIDDEN, "Not a party of this dialog");
         }
         return new Resolution.Found(List.of(new Target(requestUri, hopOf(next), List.of())));
     }
