@@ -268,7 +268,7 @@ public final class RequestRouter {
         }
         IdentityAssertion.stripClaims(request);
         TargetResolver.Resolution resolution = targets.inDialog(request.getRequestURI(), routes.next(),
-                peerOf(dialog.get()));
+                dialog.get().target(), peerOf(dialog.get()));
         if (resolution instanceof TargetResolver.Resolution.NotFound n) {
             return ack ? new Outcome.Drop("in-dialog ACK to nowhere") : respond(request, n.status(), n.reason());
         }

@@ -139,6 +139,25 @@ class DialogHijackTest {
         assertNull(trunkReceived(), "the trunk was sent a request");
     }
 
+    /** From an edge proxy the admin configured (here every loopback client), a Path is followed. */
+    @Test
+    void aPathFromAConfiguredEdgeProxyIsFollowed() throws Exception {
+        stop();
+        trunk = new DatagramSocket(new InetSocketAddress(TRUNK, 0));
+        trunk.setSoTimeout(1500);
+        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .property("proxy.edge-proxies", "127.0.0.1").start(root.resolve("edge"));
+        alice = new TestUa("alice", server);
+        bob = new TestUa("bob", server);
+        mallory = new TestUa("mallory", server);
+        String path = "Path: <sip:" + TRUNK + ":" + trunk.getLocalPort() + ";lr>\r\n";
+        assertEquals(200, alice.sendWithAuth(alice.registerRequest(UUID.randomUUID().toString(), 3600, "")
+                .replace("{auth}", path + "{auth}"), "alice-secret").status());
+        Calls.sendAuthenticated(bob, "bob-secret", "sip:alice@" + DOMAIN, UUID.randomUUID().toString(), Calls.SDP);
+        String invite = trunkReceived();
+        assertTrue(invite != null && invite.startsWith("INVITE sip:alice@"), "the edge proxy got: " + invite);
+    }
+
     /** Issue 16 item 7: the callee sees the directory's name and identity, not what the caller claims. */
     @Test
     void spoofedIdentityHeadersAreReplacedByTheAssertedIdentity() throws Exception {
