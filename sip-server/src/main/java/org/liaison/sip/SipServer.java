@@ -152,7 +152,7 @@ public final class SipServer implements AutoCloseable {
             DigestAuthenticator digest = new DigestAuthenticator(config.auth(), accounts, clock);
             Registrar registrar = new Registrar(config.registrar(), locations, factories.messages(),
                     factories.headers(), factories.addresses(), clock);
-            RouteToken routeToken = RouteToken.open(dataDir);
+            RouteToken routeToken = RouteToken.open(dataDir, clock, config.proxy().dialogMaxAge());
             TargetResolver targets = new TargetResolver(local, accounts, locations, config.proxy().destinations(),
                     factories);
             if (config.media().relay() != MediaSettings.RelayPolicy.NEVER) {
@@ -160,7 +160,7 @@ public final class SipServer implements AutoCloseable {
             }
             media = new MediaAnchor(Optional.ofNullable(relay), config.media());
             Forwarder forwarder = new Forwarder(factories, local, edge.providers(), routeToken, timers,
-                    config.proxy().inviteTimeout(), im.deviceAnswer(), media);
+                    config.proxy().inviteTimeout(), im.deviceAnswer(), media, config.proxy().destinations());
             MessagingMetrics metrics = new MessagingMetrics();
             MessageDelivery delivery = new MessageDelivery(messages, locations, targets, forwarder, factories,
                     config.sip().domain(), timers, metrics);

@@ -85,6 +85,25 @@ class TlsProtocolTest {
         }
     }
 
+    /**
+     * Issue 16: sip.tls.required holds in dialogs too. The BYE of a TLS call, sent by a local party
+     * over UDP with the dialog's own Route, tags and Call-ID, gets 403 and reaches nobody.
+     */
+    @Test
+    void withTlsRequiredAnInDialogRequestOfALocalUserOverUdpGets403() throws Exception {
+        try (TestServer server = server(true);
+                TestUa alice = TestUa.overTls("alice", server);
+                TestUa bob = TestUa.overTls("bob", server);
+                TestUa aliceOverUdp = new TestUa("alice", server)) {
+            SipText invite = inviteFromAliceReachingBob(alice, bob, "sip:bob@" + DOMAIN);
+            bob.respond(invite, 200, "OK", "bobtag", null, null);
+            SipText ok = alice.awaitResponse("INVITE", 200);
+            aliceOverUdp.send(Calls.fromCaller(aliceOverUdp, ok, "BYE", 3));
+            assertEquals(403, aliceOverUdp.awaitResponse("BYE", 200).status());
+            assertTrue(bob.receivesNothing(m -> "BYE".equals(m.method()), Duration.ofMillis(300)));
+        }
+    }
+
     private static SipText sendInvite(TestUa caller, String callId, String authorization) throws Exception {
         return sendInvite(caller, "sip:bob@" + DOMAIN, callId, authorization);
     }

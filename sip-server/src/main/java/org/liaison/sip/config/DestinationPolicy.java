@@ -13,6 +13,12 @@ public record DestinationPolicy(List<AddressRange> allowed) {
         allowed = List.copyOf(allowed);
     }
 
+    /** Whether {@code host}, an IP literal, may be sent to; a host name never (the server resolves none). */
+    public boolean allowsHost(String host) {
+        InetAddress address = IpLiteral.parse(host);
+        return address != null && allows(address);
+    }
+
     public boolean allows(InetAddress destination) {
         if (allowed.isEmpty()) {
             return true;

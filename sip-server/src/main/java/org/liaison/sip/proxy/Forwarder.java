@@ -29,11 +29,13 @@ import javax.sip.header.RouteHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.edge.FlowRouter;
 import org.liaison.sip.edge.SipFactories;
 import org.liaison.sip.media.MediaAnchor;
 import org.liaison.sip.registrar.Flow;
+import org.liaison.sip.routing.IdentityAssertion;
 import org.liaison.sip.routing.LocalAddresses;
 import org.liaison.sip.routing.LoopDetector;
 import org.liaison.sip.routing.Outcome;
@@ -64,13 +66,14 @@ public final class Forwarder {
     private final Duration timerC;
     private final Duration deviceAnswerTimeout;
     private final MediaAnchor media;
+    private final DestinationPolicy destinations;
     /** INVITEs still open to CANCEL, by their top Via branch and Call-ID (RFC 3261 §9.2). */
     private final Map<String, ProxyTransaction> cancellable = new ConcurrentHashMap<>();
     private final AtomicLong branchCounter = new AtomicLong();
 
     public Forwarder(SipFactories sip, LocalAddresses local, Map<InetAddress, SipProvider> providers,
             RouteToken routeToken, ScheduledExecutorService timers, Duration timerC, Duration deviceAnswerTimeout,
-            MediaAnchor media) {
+            MediaAnchor media, DestinationPolicy destinations) {
         this.sip = sip;
         this.local = local;
         this.providers = Map.copyOf(providers);
@@ -80,6 +83,7 @@ public final class Forwarder {
         this.timerC = timerC;
         this.deviceAnswerTimeout = deviceAnswerTimeout;
         this.media = media;
+        this.destinations = destinations;
     }
 
     /** Forwards statefully: the server transaction gets the responses of every branch. */
@@ -410,8 +414,7 @@ public final class Forwarder {
      * {@code sips:} ones for a {@code sips:} request (RFC 3261 §16.6 step 4).
      */
     private void addRecordRoute(Request copy, Hop hop, Flow source, boolean sips) throws ParseException, SipException {
-        String callId = ((CallIdHeader) copy.getHeader(CallIdHeader.NAME)).getCallId();
-        String token = routeToken.tokenFor(callId);
+        String token = routeToken.tokenFor(copy, IpLiteral.parse(source.remoteAddress()));
         Optional<LocalAddresses.Listener> out = listenerFor(hop);
         Optional<LocalAddresses.Listener> in = local.listeners().stream()
                 .filter(l -> l.transport().equalsIgnoreCase(source.transport())
@@ -470,6 +473,8 @@ public final class Forwarder {
     private void relayUpstream(ProxyTransaction tx, Response response) {
         Response upstream = (Response) response.clone();
         upstream.removeFirst(ViaHeader.NAME);
+        // a callee is outside the trust domain: what it says about its identity is not passed on (RFC 3325 §5)
+        IdentityAssertion.stripClaims(upstream);
         respondUpstream(tx, upstream);
     }
 
@@ -492,6 +497,7 @@ public final class Forwarder {
         if (upstream.getHeader(ViaHeader.NAME) == null) {
             return;
         }
+        IdentityAssertion.stripClaims(upstream);
         media.onRetransmission(upstream);
         try {
             receivedOn.sendResponse(upstream);
@@ -500,10 +506,18 @@ public final class Forwarder {
         }
     }
 
+    /**
+     * The listener a request to {@code hop} leaves from; empty when the server may not send there
+     * ({@code security.allowed-destinations}). Every request the server sends passes here, whatever
+     * decided its hop (a binding, a Path, a Route, a Request-URI), so no path skips the rule.
+     */
     private Optional<LocalAddresses.Listener> listenerFor(Hop hop) {
         InetAddress address = IpLiteral.parse(hop.getHost());
-        boolean ipv6 = address instanceof java.net.Inet6Address;
-        return local.listenerFor(hop.getTransport(), ipv6);
+        if (address == null || !destinations.allows(address)) {
+            LOG.warn("not sending to {}: not an allowed destination", hop);
+            return Optional.empty();
+        }
+        return local.listenerFor(hop.getTransport(), address instanceof java.net.Inet6Address);
     }
 
     private SipProvider providerFor(LocalAddresses.Listener l) {

@@ -143,6 +143,9 @@ public final class Registrar {
             if (seconds > 0 && seconds < settings.minExpiresSeconds()) {
                 return intervalTooBrief(request); // step 7
             }
+            if (seconds > 0 && isAnotherUsersDevice(contact.getAddress().getURI().toString(), user, flow)) {
+                return respond(request, Response.FORBIDDEN, "Contact registered by another user");
+            }
             Instant expiresAt = now.plusSeconds(Math.min(seconds, settings.maxExpiresSeconds()));
             Optional<String> instance = instanceId(contact);
             requested.add(new Binding(user, contact.getAddress().getURI().toString(), ((HeaderExt) contact).getValue(),
@@ -151,6 +154,21 @@ public final class Registrar {
         }
         return apply(request, user,
                 current -> BindingUpdate.apply(current, requested, settings.maxContactsPerUser(), now), now);
+    }
+
+    /**
+     * A Contact URI another user has bound from another flow: refused, or requests meant for that
+     * device (in-dialog ones find their binding by Contact) could be taken by this user. One device
+     * registering several accounts does so over one flow (a multi-line phone's one socket), so it
+     * keeps working.
+     */
+    private boolean isAnotherUsersDevice(String contactUri, String user, Flow flow) {
+        return locations.findByContact(contactUri)
+                .filter(b -> !b.aor().equals(user))
+                .filter(b -> !b.flow().transport().equals(flow.transport())
+                        || !b.flow().remoteAddress().equals(flow.remoteAddress())
+                        || b.flow().remotePort() != flow.remotePort())
+                .isPresent();
     }
 
     /** Runs {@code decision} atomically against the AoR's current bindings and answers its verdict. */

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import javax.sip.address.SipURI;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.FromHeader;
@@ -43,6 +44,7 @@ public final class RequestRouter {
     private static final List<String> ALLOW = List.of(Request.INVITE, Request.ACK, Request.CANCEL, Request.BYE,
             Request.OPTIONS, Request.REGISTER, Request.MESSAGE, Request.INFO, Request.UPDATE, Request.PRACK,
             Request.REFER, Request.SUBSCRIBE, Request.NOTIFY);
+    private static final String PATH = "Path";
 
     private final LocalAddresses local;
     private final RequestAuthenticator authenticator;
@@ -59,8 +61,14 @@ public final class RequestRouter {
     private final SipFactories sip;
     private final boolean tlsRequired;
     private final MediaAnchor media;
+    private final IdentityAssertion identity;
+    /** Sources whose REGISTER may carry a Path, and which in-dialog requests may be sent through. */
+    private final Predicate<InetAddress> edgeProxies;
 
-    /** {@code tlsRequired}: local users' requests (all out-of-dialog requests) are taken over TLS only. */
+    /**
+     * {@code tlsRequired}: local users' requests (out-of-dialog ones, and theirs in dialogs) are taken
+     * over TLS only.
+     */
     public RequestRouter(LocalAddresses local, DigestAuthenticator digest, AccountDirectory accounts,
             TargetResolver targets, Registrar registrar, RouteToken routeToken, ProxySettings proxy,
             ClientCompatibility compatibility, OfflineMessaging offline, GroupMessaging groups, SipFactories sip,
@@ -81,6 +89,8 @@ public final class RequestRouter {
         this.foreignDomains = proxy.foreignDomains();
         this.sip = sip;
         this.media = media;
+        this.identity = new IdentityAssertion(sip, local.domain());
+        this.edgeProxies = proxy::isEdgeProxy;
     }
 
     public Outcome route(Request request, Flow source) {
@@ -133,6 +143,12 @@ public final class RequestRouter {
         if (from == null || !destinations.allows(from)) {
             return refuseUnauthenticated(request, Response.FORBIDDEN, "Source address not allowed");
         }
+        if (request.getHeader(PATH) != null && !edgeProxies.test(from)) {
+            // RFC 3327 §5.3 leaves Path to the registrar's policy: a client naming our next hop towards
+            // it would make us send anywhere, so only configured edge proxies may (proxy.edge-proxies);
+            // a 403 rather than ignoring it, so a misconfigured edge proxy is noticed at once
+            return refuseUnauthenticated(request, Response.FORBIDDEN, "Path accepted from edge proxies only");
+        }
         RequestAuthenticator.Check check = authenticator.check(request, from, source);
         if (check instanceof RequestAuthenticator.Check.Passed p) {
             String user = p.account().username();
@@ -163,6 +179,7 @@ public final class RequestRouter {
             // the credentials of one user must not send as another (caller ID spoofing)
             return respond(request, Response.FORBIDDEN, "From does not match the credentials");
         }
+        identity.assertCaller(request, caller);
         boolean ours = local.isOurHost(requestUri.getHost());
         if (!ours && !foreignDomains.contains(requestUri.getHost().toLowerCase(Locale.ROOT))) {
             // no open relay: requests for other domains are refused unless the admin allowed them (toll fraud)
@@ -227,7 +244,10 @@ public final class RequestRouter {
         return accounts.resolve(userPart).isPresent() ? Optional.empty() : accounts.resolveGroup(userPart);
     }
 
-    /** In-dialog requests follow the route set we recorded; the Route token proves we did record it. */
+    /**
+     * In-dialog requests follow the route set we recorded, when the Route token proves we set the
+     * dialog up for these parties (see {@link RouteToken}), and go only where the dialog leads.
+     */
     private Outcome inDialog(Request request, OurRoutes routes, Flow source) {
         boolean ack = Request.ACK.equals(request.getMethod());
         if (!routes.consumed()) {
@@ -237,12 +257,18 @@ public final class RequestRouter {
             return ack ? new Outcome.Drop("in-dialog ACK not routed through us")
                     : respond(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
         }
-        String callId = ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
-        if (!routeToken.isValid(callId, routes.token())) {
-            return ack ? new Outcome.Drop("in-dialog ACK with a forged route")
+        Optional<RouteToken.Dialog> dialog = routeToken.verify(request, routes.token());
+        if (dialog.isEmpty()) {
+            return ack ? new Outcome.Drop("in-dialog ACK with a forged, expired or foreign route")
                     : respond(request, Response.FORBIDDEN, "Invalid route");
         }
-        TargetResolver.Resolution resolution = targets.inDialog(request.getRequestURI(), routes.next());
+        if (tlsRequired && !"TLS".equals(source.transport()) && isOurParty(dialog.get().sender())) {
+            // our users send over TLS only, in dialogs too; a foreign domain's peer may not speak TLS
+            return ack ? new Outcome.Drop("in-dialog ACK from a local user without TLS") : tlsRequired(request);
+        }
+        IdentityAssertion.stripClaims(request);
+        TargetResolver.Resolution resolution = targets.inDialog(request.getRequestURI(), routes.next(),
+                dialog.get().target(), peerOf(dialog.get()));
         if (resolution instanceof TargetResolver.Resolution.NotFound n) {
             return ack ? new Outcome.Drop("in-dialog ACK to nowhere") : respond(request, n.status(), n.reason());
         }
@@ -251,6 +277,26 @@ public final class RequestRouter {
             return refuse(request, refused.get());
         }
         return new Outcome.Forward(request, ((TargetResolver.Resolution.Found) resolution).targets(), false);
+    }
+
+    /**
+     * The addresses an in-dialog request may go to straight (beyond our own devices): an edge proxy,
+     * the address the caller called from (a caller need not have registered), or, towards a callee
+     * in a foreign domain the admin allowed, its peer wherever it is (still bound by
+     * {@code security.allowed-destinations}).
+     */
+    private Predicate<InetAddress> peerOf(RouteToken.Dialog dialog) {
+        if (dialog.fromCaller()) {
+            boolean foreignCallee = !isOurParty(dialog.callee())
+                    && foreignDomains.contains(dialog.callee().substring(dialog.callee().indexOf('@') + 1));
+            return address -> foreignCallee || edgeProxies.test(address);
+        }
+        return address -> address.equals(dialog.callerAddress()) || edgeProxies.test(address);
+    }
+
+    /** Whether a dialog party ({@code user@host}, see {@link RouteToken#party}) is in our domain. */
+    private boolean isOurParty(String party) {
+        return local.isOurHost(party.substring(party.indexOf('@') + 1));
     }
 
     /**

@@ -6,6 +6,7 @@ import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import javax.sip.address.Hop;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
@@ -94,29 +95,67 @@ public final class TargetResolver {
     }
 
     /**
-     * The next hop of an in-dialog request once our own Route entries are gone: the next Route if
-     * any, else the Request-URI, sent over the registered flow when it names one of our devices.
+     * The next hop of an in-dialog request once our own Route entries are gone, only where its
+     * dialog leads: a device of {@code party} (the dialog party the request is for, {@code user@host})
+     * that the Request-URI names (by its GRUU, its Contact or the address it registered from), sent
+     * over its flow; or straight to the next Route or the Request-URI when {@code peer} admits that
+     * address (the caller's own address, an allowed foreign domain's peer, an edge proxy). Devices are
+     * looked up per party, so another user's binding of the same Contact is never taken. Anything
+     * else is no party of the dialog: 403, so a replayed route reaches no trunk and no internal address.
      */
-    Resolution inDialog(URI requestUri, Optional<SipURI> nextRoute) {
+    Resolution inDialog(URI requestUri, Optional<SipURI> nextRoute, String party, Predicate<InetAddress> peer) {
         if (nextRoute.isPresent()) {
-            return direct(requestUri, nextRoute.get());
+            return direct(requestUri, nextRoute.get(), peer);
         }
         if (!(requestUri instanceof SipURI sipUri)) {
             return new Resolution.NotFound(Response.UNSUPPORTED_URI_SCHEME, null);
         }
-        if (local.isOurHost(sipUri.getHost()) && sipUri.getUser() != null) {
-            Optional<String> instance = Registrar.instanceFromGruu(sipUri);
-            if (instance.isPresent()) {
-                return locations.findByInstance(sipUri.getUser().toLowerCase(java.util.Locale.ROOT), instance.get())
-                        .map(b -> found(List.of(b)))
-                        .orElseGet(() -> new Resolution.NotFound(Response.NOT_FOUND, "Unknown GRUU"));
+        Optional<String> gruu = local.isOurHost(sipUri.getHost()) && sipUri.getUser() != null
+                ? Registrar.instanceFromGruu(sipUri) : Optional.empty();
+        Hop remoteTarget = hopOf(sipUri);
+        for (Binding device : devicesOf(party)) {
+            boolean named = gruu.isPresent() ? gruu.equals(device.instanceId()) : isReachedAt(device, remoteTarget);
+            Optional<Target> target = named ? deviceTarget(device) : Optional.empty();
+            if (target.isPresent()) {
+                // the Request-URI stays the remote target the party gave (RFC 3261 §12.2.1.1)
+                return new Resolution.Found(List.of(new Target(requestUri, target.get().hop(), target.get().routes())));
             }
         }
-        Optional<Binding> registered = locations.findByContact(sipUri.toString());
-        if (registered.isPresent()) {
-            return found(List.of(registered.get()));
+        if (gruu.isPresent()) {
+            return new Resolution.NotFound(Response.NOT_FOUND, "Unknown GRUU");
         }
-        return direct(requestUri, sipUri);
+        return direct(requestUri, sipUri, peer);
+    }
+
+    /** The registered devices of a party of our domain ({@code user@host}): a user's, or a ring group's members'. */
+    private List<Binding> devicesOf(String party) {
+        int at = party.indexOf('@');
+        if (at <= 0 || !local.isOurHost(party.substring(at + 1))) {
+            return List.of();
+        }
+        String user = party.substring(0, at);
+        Optional<Account> account = accounts.resolve(user);
+        List<Account> members = account.isPresent() ? List.of(account.get())
+                : accounts.resolveGroup(user).map(g -> accounts.members(g.id())).orElse(List.of());
+        List<Binding> devices = new ArrayList<>();
+        members.forEach(member -> devices.addAll(locations.lookup(member.username())));
+        return devices;
+    }
+
+    /** Whether {@code hop} is where a device said it listens (its Contact) or where it registered from. */
+    private boolean isReachedAt(Binding device, Hop hop) {
+        InetAddress address = IpLiteral.parse(hop.getHost());
+        if (address == null) {
+            return false;
+        }
+        boolean fromFlow = address.equals(IpLiteral.parse(device.flow().remoteAddress()))
+                && hop.getPort() == device.flow().remotePort();
+        try {
+            Hop contact = hopOf((SipURI) sip.addresses().createURI(device.contactUri()));
+            return fromFlow || address.equals(IpLiteral.parse(contact.getHost())) && hop.getPort() == contact.getPort();
+        } catch (ParseException | ClassCastException e) {
+            return fromFlow;
+        }
     }
 
     private Resolution found(List<Binding> bindings) {
@@ -165,7 +204,9 @@ public final class TargetResolver {
             URI contact = sip.addresses().createURI(b.contactUri());
             Hop hop = b.path().isEmpty() ? deviceHop(contact, flow)
                     : hopOf((SipURI) sip.addresses().createAddress(b.path().get(0)).getURI());
-            return Optional.of(new Target(contact, hop, b.path()));
+            // the Path's first hop (an edge proxy) is a destination like any other
+            return destinations.allowsHost(hop.getHost()) ? Optional.of(new Target(contact, hop, b.path()))
+                    : Optional.empty();
         } catch (ParseException | ClassCastException e) {
             return Optional.empty(); // a binding we stored ourselves no longer parses: skip it
         }
@@ -191,14 +232,17 @@ public final class TargetResolver {
         return sameAddress && udp ? hopOf(sipContact) : viaFlow;
     }
 
-    /** Straight to {@code next} (an IP literal: the server makes no DNS queries on its own). */
-    private Resolution direct(URI requestUri, SipURI next) {
+    /**
+     * Straight to {@code next} (an IP literal: the server makes no DNS queries on its own), when it
+     * is a {@code peer} of the dialog and an allowed destination.
+     */
+    private Resolution direct(URI requestUri, SipURI next, Predicate<InetAddress> peer) {
         InetAddress address = IpLiteral.parse(next.getHost());
-        if (address == null) {
+        if (address == null || !destinations.allows(address)) {
             return new Resolution.NotFound(Response.FORBIDDEN, "Destination not allowed");
         }
-        if (!destinations.allows(address)) {
-            return new Resolution.NotFound(Response.FORBIDDEN, "Destination not allowed");
+        if (!peer.test(address)) {
+            return new Resolution.NotFound(Response.FORBIDDEN, "Not a party of this dialog");
         }
         return new Resolution.Found(List.of(new Target(requestUri, hopOf(next), List.of())));
     }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.sip.testing.Calls;
+import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
 
@@ -78,6 +79,56 @@ class TollFraudTest {
                 alice.authorizationFor(challenge, true, "INVITE", uri, "alice", "alice-secret")));
         String invite = received();
         assertEquals("INVITE " + uri + " SIP/2.0", invite == null ? null : invite.substring(0, invite.indexOf("\r\n")));
+    }
+
+    /**
+     * Issue 16: in-dialog requests of a call to an allowed foreign peer go both ways, though the
+     * peer's Contact is no device of ours: the dialog's token names a callee in an allowed domain.
+     */
+    @Test
+    void inDialogRequestsOfACallToAnAllowedGatewayGoBothWays() throws Exception {
+        start(GATEWAY);
+        String uri = "sip:00449001234567@" + GATEWAY + ":" + gateway.getLocalPort();
+        alice.send(Calls.invite(alice, uri, UUID.randomUUID().toString()).replace("{auth}", ""));
+        String challenge = alice.awaitResponse("INVITE", 400).header("proxy-authenticate").orElseThrow();
+        alice.send(Calls.invite(alice, uri, UUID.randomUUID().toString()).replace("{auth}",
+                alice.authorizationFor(challenge, true, "INVITE", uri, "alice", "alice-secret")));
+        SipText invite = SipText.parse(received());
+        answerFromGateway(invite);
+        SipText ok = alice.awaitResponse("INVITE", 200);
+        alice.send(Calls.fromCaller(alice, ok, "BYE", 3));
+        String bye = received();
+        // to the gateway's Contact, the dialog's remote target (RFC 3261 §12.2.1.1)
+        assertEquals("BYE sip:gw@" + GATEWAY + ":" + gateway.getLocalPort() + " SIP/2.0",
+                bye == null ? null : bye.substring(0, bye.indexOf("\r\n")));
+
+        StringBuilder fromGateway = new StringBuilder("BYE " + Calls.contactUri(invite.header("contact").orElseThrow())
+                + " SIP/2.0\r\nVia: SIP/2.0/UDP " + GATEWAY + ":" + gateway.getLocalPort() + ";branch=z9hG4bKgw"
+                + UUID.randomUUID() + "\r\nMax-Forwards: 70\r\n");
+        Calls.recordRoutes(invite).forEach(r -> fromGateway.append("Route: ").append(r).append("\r\n"));
+        fromGateway.append("From: ").append(invite.header("to").orElseThrow()).append(";tag=gw\r\nTo: ")
+                .append(invite.header("from").orElseThrow()).append("\r\nCall-ID: ")
+                .append(invite.header("call-id").orElseThrow()).append("\r\nCSeq: 1 BYE\r\nContent-Length: 0\r\n\r\n");
+        sendFromGateway(fromGateway.toString());
+        assertEquals("BYE", alice.awaitRequest("BYE").method());
+    }
+
+    /** The gateway answers an INVITE with 200 and a Contact at its own address. */
+    private void answerFromGateway(SipText invite) throws IOException {
+        StringBuilder ok = new StringBuilder("SIP/2.0 200 OK\r\n");
+        invite.all("via").forEach(v -> ok.append("Via: ").append(v).append("\r\n"));
+        invite.all("record-route").forEach(r -> ok.append("Record-Route: ").append(r).append("\r\n"));
+        ok.append("From: ").append(invite.header("from").orElseThrow()).append("\r\nTo: ")
+                .append(invite.header("to").orElseThrow()).append(";tag=gw\r\nCall-ID: ")
+                .append(invite.header("call-id").orElseThrow()).append("\r\nCSeq: ")
+                .append(invite.header("cseq").orElseThrow()).append("\r\nContact: <sip:gw@").append(GATEWAY)
+                .append(':').append(gateway.getLocalPort()).append(">\r\nContent-Length: 0\r\n\r\n");
+        sendFromGateway(ok.toString());
+    }
+
+    private void sendFromGateway(String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        gateway.send(new DatagramPacket(bytes, bytes.length, new InetSocketAddress(server.host(), server.port())));
     }
 
     private void start(String foreignDomains) throws Exception {

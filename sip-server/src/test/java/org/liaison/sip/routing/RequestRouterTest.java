@@ -51,6 +51,7 @@ class RequestRouterTest {
     private static final String DOMAIN = "example.org";
     private static final Flow FROM_ALICE = new Flow("UDP", "127.0.0.1", 40000, "127.0.0.1", 5060);
     private static final SipFactories SIP = SipFactories.create();
+    private static final RouteToken ROUTE_TOKEN = new RouteToken(new byte[32], Clock.systemUTC(), Duration.ofHours(24));
 
     @TempDir
     Path dir;
@@ -74,7 +75,8 @@ class RequestRouterTest {
         Registrar registrar = new Registrar(RegistrarSettings.defaults(DOMAIN), locations, SIP.messages(),
                 SIP.headers(), SIP.addresses(), clock);
         ProxySettings proxy = new ProxySettings(Duration.ofMinutes(2), Set.of(),
-                new DestinationPolicy(List.of(new AddressRange(java.net.InetAddress.getByName("127.0.0.0"), 8))));
+                new DestinationPolicy(List.of(new AddressRange(java.net.InetAddress.getByName("127.0.0.0"), 8))),
+                Duration.ofHours(24), List.of());
         LocalAddresses local = new LocalAddresses(sip);
         TargetResolver targets = new TargetResolver(local, accounts, locations, proxy.destinations(), SIP);
         messages = FileOfflineStore.open(dir.resolve("data"), OfflineStoreSettings.defaults(), clock);
@@ -82,7 +84,7 @@ class RequestRouterTest {
         // no device registers in these tests, so delivery never sends: it needs no forwarder
         MessageDelivery delivery = new MessageDelivery(messages, locations, targets, null, SIP, DOMAIN,
                 null, metrics);
-        router = new RequestRouter(local, digest, accounts, targets, registrar, new RouteToken(new byte[32]), proxy,
+        router = new RequestRouter(local, digest, accounts, targets, registrar, ROUTE_TOKEN, proxy,
                 new ClientCompatibility(List.of()),
                 new OfflineMessaging(messages, delivery, new Responses(SIP), 65536, metrics),
                 new GroupMessaging(accounts, messages, delivery, new Responses(SIP), DOMAIN, metrics), SIP, false,
@@ -167,12 +169,28 @@ class RequestRouterTest {
     }
 
     @Test
-    void inDialogRequestWithOurTokenGoesToTheRequestUri() {
-        String token = new RouteToken(new byte[32]).tokenFor("call-1");
-        Outcome outcome = router.route(bye("Route: <sip:127.0.0.1:5060;lr;ltok=" + token + ">\n"), FROM_ALICE);
+    void calleesInDialogRequestWithOurTokenGoesToTheCallersAddress() throws Exception {
+        Request bye = request(byeText(aliceCallsBobRoute()).replace("BYE sip:bob@", "BYE sip:alice@")
+                .replace("From: <sip:alice@example.org>;tag=a",
+                "From: <sip:bob@example.org>;tag=b").replace("To: <sip:bob@example.org>;tag=b",
+                "To: <sip:alice@example.org>;tag=a"));
+        Outcome outcome = router.route(bye, new Flow("UDP", "127.0.0.1", 40002, "127.0.0.1", 5060));
         Outcome.Forward forward = assertInstanceOf(Outcome.Forward.class, outcome);
         assertEquals(5090, forward.targets().get(0).hop().getPort());
         assertTrue(!forward.recordRoute());
+    }
+
+    @Test
+    void callersInDialogRequestToNoRegisteredDeviceIsRefused() throws Exception {
+        Outcome outcome = router.route(request(byeText(aliceCallsBobRoute())), FROM_ALICE);
+        assertEquals(Response.FORBIDDEN, status(outcome));
+    }
+
+    /** Our Record-Route as the server recorded it when alice (tag a, from 127.0.0.1) called bob. */
+    private static String aliceCallsBobRoute() throws Exception {
+        String token = ROUTE_TOKEN.tokenFor(invite("sip:bob@example.org", ""),
+                java.net.InetAddress.getByName("127.0.0.1"));
+        return "Route: <sip:127.0.0.1:5060;lr;ltok=" + token + ">\n";
     }
 
     @Test
@@ -229,7 +247,11 @@ class RequestRouterTest {
     }
 
     private static Request bye(String routes) {
-        return request("BYE sip:bob@127.0.0.1:5090 SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:40000;branch=z9hG4bKb\n"
+        return request(byeText(routes));
+    }
+
+    private static String byeText(String routes) {
+        return ("BYE sip:bob@127.0.0.1:5090 SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:40000;branch=z9hG4bKb\n"
                 + "Max-Forwards: 70\n" + routes + "From: <sip:alice@example.org>;tag=a\nTo: <sip:bob@example.org>;tag=b\n"
                 + "Call-ID: call-1\nCSeq: 2 BYE\nContent-Length: 0\n");
     }
