@@ -74,12 +74,12 @@ class DialogHijackTest {
         List<String> routes = new ArrayList<>(Calls.recordRoutes(ok));
         Collections.reverse(routes);
         String callId = ok.header("call-id").orElseThrow();
-        mallory.send(inDialogInvite(mallory, trunkUri, routes, "<sip:ceo@" + DOMAIN + ">;tag=made-up",
-                "<" + trunkUri + ">;tag=made-up-too", callId));
+        mallory.send(Calls.inDialog(mallory, "INVITE", trunkUri, routes, "<sip:ceo@" + DOMAIN + ">;tag=made-up",
+                "<" + trunkUri + ">;tag=made-up-too", callId, "7 INVITE"));
         assertEquals(403, mallory.awaitResponse("INVITE", 300).status());
         // even with the caller's own From and tag, the Request-URI is no device of the dialog
-        mallory.send(inDialogInvite(mallory, trunkUri, routes, ok.header("from").orElseThrow(),
-                ok.header("to").orElseThrow(), callId));
+        mallory.send(Calls.inDialog(mallory, "INVITE", trunkUri, routes, ok.header("from").orElseThrow(),
+                ok.header("to").orElseThrow(), callId, "7 INVITE"));
         assertEquals(403, mallory.awaitResponse("INVITE", 300).status());
         assertNull(trunkReceived(), "the trunk was sent a request");
     }
@@ -167,7 +167,7 @@ class DialogHijackTest {
                 .replace("{auth}", "P-Asserted-Identity: \"CEO\" <sip:ceo@" + DOMAIN + ">\r\n"
                         + "P-Preferred-Identity: <sip:ceo@" + DOMAIN + ">\r\n"
                         + "Remote-Party-ID: \"CEO\" <sip:ceo@" + DOMAIN + ">;party=calling\r\n{auth}");
-        alice.sendWithAuth(spoofed, "alice-secret");
+        assertEquals(407, alice.sendAnsweringChallenge(spoofed, "alice-secret").status());
         SipText invite = bob.awaitRequest("INVITE");
         assertEquals("\"alice Test\" <sip:alice@" + DOMAIN + ">", invite.header("p-asserted-identity").orElse(null));
         assertTrue(invite.header("from").orElseThrow().startsWith("\"alice Test\" <sip:alice@"), invite.toString());
@@ -183,9 +183,9 @@ class DialogHijackTest {
     @Test
     void privacyIdWithholdsTheAssertedIdentity() throws Exception {
         assertEquals(200, bob.register("bob-secret", "").status());
-        alice.sendWithAuth(Calls.invite(alice, "sip:bob@" + DOMAIN, UUID.randomUUID().toString())
-                .replace("{auth}", "Privacy: id\r\nP-Asserted-Identity: <sip:ceo@" + DOMAIN + ">\r\n{auth}"),
-                "alice-secret");
+        assertEquals(407, alice.sendAnsweringChallenge(Calls.invite(alice, "sip:bob@" + DOMAIN,
+                UUID.randomUUID().toString()).replace("{auth}", "Privacy: id\r\nP-Asserted-Identity: <sip:ceo@"
+                        + DOMAIN + ">\r\n{auth}"), "alice-secret").status());
         SipText invite = bob.awaitRequest("INVITE");
         assertTrue(invite.header("p-asserted-identity").isEmpty(), invite.toString());
     }
@@ -211,20 +211,6 @@ class DialogHijackTest {
         SipText invite = bob.awaitRequest("INVITE");
         bob.respond(invite, 200, "OK", "bobtag", null, null);
         return invite;
-    }
-
-    private static String inDialogInvite(TestUa ua, String requestUri, List<String> routes, String from, String to,
-            String callId) {
-        StringBuilder b = new StringBuilder("INVITE " + requestUri + " SIP/2.0\r\n")
-                .append("Via: ").append(ua.via(TestUa.newBranch())).append("\r\n")
-                .append("Max-Forwards: 70\r\n");
-        routes.forEach(r -> b.append("Route: ").append(r).append("\r\n"));
-        return b.append("From: ").append(from).append("\r\n")
-                .append("To: ").append(to).append("\r\n")
-                .append("Call-ID: ").append(callId).append("\r\n")
-                .append("CSeq: 7 INVITE\r\n")
-                .append("Contact: <").append(ua.contact()).append(">\r\n")
-                .append("Content-Length: 0\r\n\r\n").toString();
     }
 
     /** What the trunk received, or null if nothing came within its timeout. */

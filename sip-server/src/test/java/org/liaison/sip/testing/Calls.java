@@ -93,7 +93,8 @@ public final class Calls {
                 invite.header("call-id").orElseThrow(), cseq + " " + method);
     }
 
-    private static String inDialog(TestUa ua, String method, String requestUri, List<String> routes, String from,
+    /** An in-dialog request with these dialog fields, as {@code ua} would send it (a re-INVITE names its Contact). */
+    public static String inDialog(TestUa ua, String method, String requestUri, List<String> routes, String from,
             String to, String callId, String cseq) {
         StringBuilder b = new StringBuilder(method + " " + requestUri + " SIP/2.0\r\n")
                 .append("Via: ").append(ua.via(TestUa.newBranch())).append("\r\n")
@@ -103,6 +104,7 @@ public final class Calls {
                 .append("To: ").append(to).append("\r\n")
                 .append("Call-ID: ").append(callId).append("\r\n")
                 .append("CSeq: ").append(cseq).append("\r\n")
+                .append("INVITE".equals(method) ? "Contact: <" + ua.contact() + ">\r\n" : "")
                 .append("Content-Length: 0\r\n\r\n").toString();
     }
 

@@ -183,6 +183,16 @@ public final class TestUa implements AutoCloseable {
      * 401/407 answers the challenge once with {@code password} and returns the final response.
      */
     public SipText sendWithAuth(String request, String password) throws IOException {
+        SipText first = sendAnsweringChallenge(request, password);
+        boolean challenged = first.status() == 401 || first.status() == 407;
+        return challenged ? awaitResponse(first.cseqMethod(), 200) : first;
+    }
+
+    /**
+     * Sends {@code request} as {@link #sendWithAuth} does but does not wait for the retry's answer (an
+     * INVITE's final answer waits for the callee): returns the first final answer, the challenge if any.
+     */
+    public SipText sendAnsweringChallenge(String request, String password) throws IOException {
         String method = request.substring(0, request.indexOf(' '));
         send(request.replace("{auth}", ""));
         SipText response = awaitResponse(method, 200);
@@ -191,11 +201,10 @@ public final class TestUa implements AutoCloseable {
         }
         String uri = request.substring(request.indexOf(' ') + 1, request.indexOf(" SIP/2.0"));
         String header = authorization(response, method, uri, user, password);
-        String retry = request.replace("{auth}", header)
+        send(request.replace("{auth}", header)
                 .replaceFirst("CSeq: \\d+", "CSeq: " + nextCseq())
-                .replaceFirst("branch=[^;\\r\\n]+", "branch=" + newBranch());
-        send(retry);
-        return awaitResponse(method, 200);
+                .replaceFirst("branch=[^;\\r\\n]+", "branch=" + newBranch()));
+        return response;
     }
 
     /** The Authorization / Proxy-Authorization header line answering the first challenge of {@code challenge}. */
