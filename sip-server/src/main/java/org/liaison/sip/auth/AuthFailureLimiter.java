@@ -16,12 +16,16 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  * <li><b>per (source, username)</b>: at {@code auth.max-failures-per-source-user} the pair is blocked for
- * {@code auth.block-seconds}. This is what stops a guesser (ten guesses, then nothing for the block), and it touches
- * no other user at the same address;</li>
+ * {@code auth.block-seconds}. This is what stops a guesser (ten guesses, then a slowdown), and it touches no other
+ * user at the same address. The devices that failed (by {@link Origin#identity()}: instance, else Contact, else
+ * flow) are refused for the whole block; any other device of that pair gets a turn at once, then once per doubling
+ * delay ({@link Tarpit}), so the owner's new phone registers next to her old phone that retries a stale password,
+ * while a guesser who changes instance, Contact or port for each guess gets a few more guesses an hour, not ten a
+ * minute;</li>
  * <li><b>per source</b>, across usernames: a source that fails for {@code auth.max-usernames-per-source} usernames
  * (spraying) or {@code auth.max-failures-per-source} times (volume) is blocked as a whole;</li>
  * <li><b>per username</b>, across sources: at {@code auth.max-failures-per-user} the username is slowed down, never
- * locked out ({@link UserTarpit}): blocking it would let anyone lock its owner out by failing on purpose.</li>
+ * locked out ({@link Tarpit}): blocking it would let anyone lock its owner out by failing on purpose.</li>
  * </ul>
  *
  * While refused, a request's password is not checked at all, whatever it is (so guesses are not evaluated), and the
@@ -67,8 +71,11 @@ final class AuthFailureLimiter {
     private final FailureCounts<InetAddress> sourceUsernames;
     private final FailureCounts<String> userFailures;
     private final ExpiringSet<Pair> blockedPairs;
+    /** The marks of devices that failed for a pair, refused while it is blocked. */
+    private final ExpiringSet<Trust> failedDevices;
+    private final Tarpit<Pair> slowedPairs;
     private final ExpiringSet<InetAddress> blockedSources;
-    private final UserTarpit slowedUsers;
+    private final Tarpit<String> slowedUsers;
     private final ExpiringSet<Trust> trusted = new ExpiringSet<>(TRUST_MILLIS, MAX_TRACKED);
 
     AuthFailureLimiter(AuthSettings settings, Clock clock) {
@@ -82,8 +89,10 @@ final class AuthFailureLimiter {
         this.sourceUsernames = new FailureCounts<>(settings.maxUsernamesPerSource(), window, MAX_TRACKED);
         this.userFailures = new FailureCounts<>(settings.maxFailuresPerUser(), window, MAX_TRACKED);
         this.blockedPairs = new ExpiringSet<>(block, MAX_TRACKED);
+        this.failedDevices = new ExpiringSet<>(Math.max(window, block), MAX_TRACKED);
+        this.slowedPairs = new Tarpit<>(block, 0, MAX_TRACKED);
         this.blockedSources = new ExpiringSet<>(block, MAX_TRACKED);
-        this.slowedUsers = new UserTarpit(block, MAX_TRACKED);
+        this.slowedUsers = new Tarpit<>(block, Tarpit.FIRST_DELAY_MILLIS, MAX_TRACKED);
     }
 
     /**
@@ -97,8 +106,18 @@ final class AuthFailureLimiter {
             return Optional.empty();
         }
         long wait = Math.max(blockedSources.millisLeft(pair.source(), now),
-                Math.max(blockedPairs.millisLeft(pair, now), slowedUsers.millisUntilTurn(pair.user(), now)));
+                Math.max(pairWait(origin, pair, now), slowedUsers.millisUntilTurn(pair.user(), now)));
         return wait > 0 ? Optional.of(Duration.ofMillis(wait)) : Optional.empty();
+    }
+
+    /** A blocked pair: its failing devices wait out the block, its other devices their turn. */
+    private long pairWait(Origin origin, Pair pair, long now) {
+        long blockLeft = blockedPairs.millisLeft(pair, now);
+        if (blockLeft == 0) {
+            return 0;
+        }
+        boolean failed = origin.identity().map(id -> failedDevices.contains(new Trust(pair, id), now)).orElse(true);
+        return failed ? blockLeft : slowedPairs.millisUntilTurn(pair, now);
     }
 
     /** Counts a failed authentication; blocks or slows down, and logs, when a threshold is reached. */
@@ -106,9 +125,16 @@ final class AuthFailureLimiter {
         long now = clock.millis();
         Pair pair = new Pair(origin.counted(), key(username));
         origin.device().forEach(mark -> trusted.remove(new Trust(pair, mark)));
+        origin.identity().ifPresent(id -> failedDevices.add(new Trust(pair, id), now));
+        if (blockedPairs.contains(pair, now)) {
+            slowedPairs.failed(pair, now); // a device that had its turn during the block
+        }
         int pairCount = pairFailures.record(pair, now);
         if (pairCount >= settings.maxFailuresPerSourceUser()) {
             pairFailures.clear(pair);
+            if (!blockedPairs.contains(pair, now)) {
+                slowedPairs.start(pair, now);
+            }
             blockedPairs.add(pair, now);
             log.warn("auth-block-pair user={} address={} failures={} seconds={} reason=too-many-failures",
                     LogSafe.token(username), origin.address().getHostAddress(), pairCount, blockSeconds);

@@ -3,7 +3,9 @@ package org.liaison.sip.auth;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,9 +19,29 @@ import java.util.Set;
  * @param device  the device's marks; empty when the request carries nothing that tells devices apart
  */
 public record Origin(InetAddress address, Set<String> device) {
+    /** Mark prefixes: the device's {@code +sip.instance}, its Contact URI, its flow (transport and source port). */
+    public static final String INSTANCE = "instance:";
+    public static final String CONTACT = "contact:";
+    public static final String FLOW = "flow:";
+
     public Origin {
         Objects.requireNonNull(address, "address");
         device = Set.copyOf(device);
+    }
+
+    /**
+     * The mark that names the device best: its instance (RFC 5626 §4.1: the same device whatever its flow or
+     * Contact), else its Contact, else its flow; empty when there are no marks. Two phones behind one NAT may send
+     * from the same port in turn (a NAT reusing a mapping, two softphones set to one port), never with one instance.
+     */
+    Optional<String> identity() {
+        for (String kind : List.of(INSTANCE, CONTACT, FLOW)) {
+            Optional<String> mark = device.stream().filter(m -> m.startsWith(kind)).findFirst();
+            if (mark.isPresent()) {
+                return mark;
+            }
+        }
+        return device.stream().findFirst();
     }
 
     /**

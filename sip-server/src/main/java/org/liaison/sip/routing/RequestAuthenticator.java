@@ -80,12 +80,12 @@ final class RequestAuthenticator {
      */
     private static Origin originOf(Request request, InetAddress address, Flow flow) {
         Set<String> device = new HashSet<>();
-        device.add("flow:" + flow.transport() + ":" + flow.remotePort());
+        device.add(Origin.FLOW + flow.transport() + ":" + flow.remotePort());
         if (request.getHeader(ContactHeader.NAME) instanceof ContactHeader contact && contact.getAddress() != null) {
-            device.add("contact:" + contact.getAddress().getURI());
+            device.add(Origin.CONTACT + contact.getAddress().getURI());
             String instance = contact.getParameter(INSTANCE);
             if (instance != null) {
-                device.add("instance:" + instance);
+                device.add(Origin.INSTANCE + instance);
             }
         }
         return new Origin(address, device);

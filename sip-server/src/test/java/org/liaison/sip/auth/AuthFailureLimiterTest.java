@@ -69,6 +69,34 @@ class AuthFailureLimiterTest {
                 + "reason=too-many-failures"), log.warnings());
     }
 
+    /** A stale phone hammering its old password must not keep its owner's new phone out at the same office. */
+    @Test
+    void otherDevicesOfABlockedPairGetTurnsWhileTheFailingOneWaitsOutTheBlock() {
+        fail(OLD_SOFTPHONE, "alice", 3);
+        Origin newPhone = origin("192.0.2.10", "flow:UDP:5070", "instance:<urn:uuid:2>");
+        assertEquals(Optional.empty(), limiter.refusal(newPhone, "alice"), "the new phone is checked at once");
+        assertEquals(Optional.of(BLOCK), limiter.refusal(OLD_SOFTPHONE, "alice"), "the stale phone waits the block");
+
+        // a guesser taking a new port for each guess: one guess per doubling delay
+        limiter.recordFailure(origin("192.0.2.10", "flow:UDP:6001"), "alice");
+        assertEquals(Optional.of(Duration.ofSeconds(2)), limiter.refusal(origin("192.0.2.10", "flow:UDP:6002"), "alice"));
+        clock.advance(Duration.ofSeconds(2));
+        limiter.recordFailure(origin("192.0.2.10", "flow:UDP:6002"), "alice");
+        assertEquals(Optional.of(Duration.ofSeconds(4)), limiter.refusal(origin("192.0.2.10", "flow:UDP:6003"), "alice"));
+        assertEquals(List.of("auth-block-pair user=alice address=192.0.2.10 failures=3 seconds=300 "
+                + "reason=too-many-failures", "auth-slow-user user=alice failures=5 seconds=300 "
+                + "reason=too-many-failures"), log.warnings(), "the fifth failure slows alice down everywhere");
+    }
+
+    @Test
+    void aFailingDeviceIsKnownByItsInstanceBeforeItsFlow() {
+        fail(origin("192.0.2.10", "flow:UDP:5076", "instance:<urn:uuid:3>"), "alice", 3);
+        assertEquals(Optional.of(BLOCK), limiter.refusal(origin("192.0.2.10", "flow:TCP:61000",
+                "instance:<urn:uuid:3>"), "alice"), "the same phone on a new connection");
+        assertEquals(Optional.empty(), limiter.refusal(origin("192.0.2.10", "flow:UDP:5076",
+                "instance:<urn:uuid:4>"), "alice"), "another phone that got the same port from the NAT");
+    }
+
     @Test
     void aSourceFailingForManyUsernamesIsBlockedAsAWholeWithOneFail2banLine() {
         for (String user : List.of("admin", "100", "101")) {
@@ -132,7 +160,7 @@ class AuthFailureLimiterTest {
         for (int i = 0; i < 10; i++) {
             limiter.recordFailure(ELSEWHERE, "alice");
         }
-        assertEquals(Optional.of(Duration.ofMillis(UserTarpit.MAX_DELAY_MILLIS)), limiter.refusal(ATTACKER, "alice"),
+        assertEquals(Optional.of(Duration.ofMillis(Tarpit.MAX_DELAY_MILLIS)), limiter.refusal(ATTACKER, "alice"),
                 "up to a bound: the owner's new phone still gets its turn");
 
         clock.advance(BLOCK);

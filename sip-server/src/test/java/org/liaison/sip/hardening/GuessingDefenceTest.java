@@ -60,6 +60,20 @@ class GuessingDefenceTest {
         }
     }
 
+    /** The interop suite's case: a phone loops on a stale password; its owner's new phone at that address registers. */
+    @Test
+    void theOwnersNewPhoneRegistersNextToHerPhoneWithAStalePassword() throws Exception {
+        try (TestUa stale = new TestUa("alice", server); TestUa newPhone = new TestUa("alice", server)) {
+            for (int retry = 0; retry < 10; retry++) {
+                assertEquals(401, stale.register("the-old-password", "").status());
+            }
+            assertEquals(403, stale.register("the-old-password", "").status());
+
+            assertEquals(200, newPhone.register(ALICE_SECRET, "").status(), "a device that never failed gets its turn");
+            assertEquals(403, stale.register("the-old-password", "").status(), "the stale phone waits out its block");
+        }
+    }
+
     @Test
     void theOwnersRegisteredPhoneKeepsWorkingWhileTenSourcesGuess() throws Exception {
         try (TestUa phone = new TestUa("alice", server); TestUa bob = new TestUa("bob", server)) {
