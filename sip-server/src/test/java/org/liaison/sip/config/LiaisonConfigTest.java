@@ -81,6 +81,21 @@ class LiaisonConfigTest {
     }
 
     @Test
+    void aRelayRangeTooSmallForOneCallIsRefusedNamingTheKeyAndTheRelayAgrees() throws Exception {
+        write("relay.port-min = 30001\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+        assertTrue(e.getMessage().endsWith("relay.port-min: 30001 is odd; RTP takes even ports and RTCP the odd one above"),
+                e.getMessage());
+        write("relay.port-min = 30000\nrelay.port-max = 30002\n");
+        e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+        assertTrue(e.getMessage().endsWith(
+                "relay.port-max: 30002 leaves fewer than two port pairs above relay.port-min 30000"), e.getMessage());
+        write("relay.port-min = 30000\nrelay.port-max = 30003\n");
+        RelayConfig relay = LiaisonConfig.load(dir).relay().toRelayConfig();
+        assertEquals(30003, relay.portMax());
+    }
+
+    @Test
     void everyKeyOfTheShippedFileIsDocumentedWithAComment() throws IOException {
         List<String> lines = Files.readAllLines(Path.of("..", "conf", LiaisonConfig.FILE_NAME));
         for (int i = 0; i < lines.size(); i++) {
