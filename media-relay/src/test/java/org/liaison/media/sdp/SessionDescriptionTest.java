@@ -1,6 +1,7 @@
 package org.liaison.media.sdp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,22 @@ class SessionDescriptionTest {
         assertEquals(new InetSocketAddress("192.0.2.1", 5001), video.rtcpEndpoint(),
                 "where RTCP goes if the answer declines rtcp-mux");
         assertTrue(video.rtcpMux());
+    }
+
+    @Test
+    void eachSectionShowsItsTypeProfileAndAttributesWithTheSessionLevelOnes() throws Exception {
+        SessionDescription sdp = SessionDescription.parse(HEAD + "c=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+                + "a=fingerprint:sha-256 4A:AD\r\nm=audio 4000 UDP/TLS/RTP/SAVPF 0\r\na=setup:actpass\r\n"
+                + "m=message 0 TCP/TLS/MSRP *\r\n");
+        MediaDescription audio = sdp.media().get(0);
+        MediaDescription chat = sdp.media().get(1);
+        assertEquals("audio", audio.type());
+        assertEquals("UDP/TLS/RTP/SAVPF", audio.proto());
+        assertTrue(audio.hasAttribute("setup") && audio.hasAttribute("Fingerprint"));
+        assertTrue(chat.hasAttribute("fingerprint"), "a session-level attribute applies to every section");
+        assertFalse(chat.hasAttribute("setup"));
+        assertEquals("TCP/TLS/MSRP", chat.proto());
+        assertTrue(chat.rejected());
     }
 
     @Test
