@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.liaison.media.MediaRelayException;
 
@@ -28,11 +29,11 @@ class SessionDescriptionTest {
 
     @Test
     void eachSectionShowsItsTypeProfileAndAttributesWithTheSessionLevelOnes() throws Exception {
-        SessionDescription sdp = SessionDescription.parse(HEAD + "c=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+        List<MediaDescription> media = SessionDescription.parse(HEAD + "c=IN IP4 192.0.2.1\r\nt=0 0\r\n"
                 + "a=fingerprint:sha-256 4A:AD\r\nm=audio 4000 UDP/TLS/RTP/SAVPF 0\r\na=setup:actpass\r\n"
-                + "m=message 0 TCP/TLS/MSRP *\r\n");
-        MediaDescription audio = sdp.media().get(0);
-        MediaDescription chat = sdp.media().get(1);
+                + "m=message 0 TCP/TLS/MSRP *\r\n").media();
+        MediaDescription audio = media.get(0);
+        MediaDescription chat = media.get(1);
         assertEquals("audio", audio.type());
         assertEquals("UDP/TLS/RTP/SAVPF", audio.proto());
         assertTrue(audio.hasAttribute("setup") && audio.hasAttribute("Fingerprint"));

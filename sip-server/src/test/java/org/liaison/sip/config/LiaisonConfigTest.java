@@ -82,14 +82,16 @@ class LiaisonConfigTest {
 
     @Test
     void aRelayRangeTooSmallForOneCallIsRefusedNamingTheKeyAndTheRelayAgrees() throws Exception {
-        write("relay.port-min = 30001\n");
-        ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
-        assertTrue(e.getMessage().endsWith("relay.port-min: 30001 is odd; RTP takes even ports and RTCP the odd one above"),
-                e.getMessage());
-        write("relay.port-min = 30000\nrelay.port-max = 30002\n");
-        e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
-        assertTrue(e.getMessage().endsWith(
-                "relay.port-max: 30002 leaves fewer than two port pairs above relay.port-min 30000"), e.getMessage());
+        String[][] refused = {
+            {"relay.port-min = 30001", "relay.port-min: 30001 is odd; RTP takes even ports and RTCP the odd one above"},
+            {"relay.port-min = 30000\nrelay.port-max = 30002",
+                "relay.port-max: 30002 leaves fewer than two port pairs above relay.port-min 30000"},
+        };
+        for (String[] bad : refused) {
+            write(bad[0] + "\n");
+            ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+            assertEquals(dir.resolve("liaison.properties") + ": " + bad[1], e.getMessage());
+        }
         write("relay.port-min = 30000\nrelay.port-max = 30003\n");
         RelayConfig relay = LiaisonConfig.load(dir).relay().toRelayConfig();
         assertEquals(30003, relay.portMax());
