@@ -6,9 +6,15 @@ import java.util.List;
 import java.util.Optional;
 import org.liaison.media.MediaRelayException;
 
-/** One m= section: where its endpoint receives RTP and RTCP, and the rewrite to relay ports. */
+/**
+ * One m= section: its media type, transport profile and attributes (what the SIP server's
+ * encryption policy reads), where its endpoint receives RTP and RTCP, and the rewrite to relay ports.
+ */
 public final class MediaDescription {
     private final List<String> lines;
+    private final List<String> sessionLines;
+    private String type;
+    private String proto;
     private int port;
     private InetAddress address;
     private boolean rtcpMux;
@@ -16,8 +22,10 @@ public final class MediaDescription {
     private int rtcpPort;
     private InetAddress rtcpAddress;
 
-    MediaDescription(List<String> lines) {
+    /** {@code sessionLines}: the session-level lines before the first m=, whose attributes apply here too. */
+    MediaDescription(List<String> lines, List<String> sessionLines) {
         this.lines = lines;
+        this.sessionLines = sessionLines;
     }
 
     /** Reads the section's lines; {@code sessionAddress} is the session-level c=, if any. */
@@ -27,7 +35,9 @@ public final class MediaDescription {
         if (fields.length < 4) {
             throw SdpLines.bad("bad media line \"" + mLine + "\"");
         }
+        type = fields[0];
         port = parsePort(fields[1].split("/")[0], mLine);
+        proto = fields[2];
         Optional<InetAddress> own = SdpLines.connectionAddress(lines);
         if (own.isEmpty() && sessionAddress.isEmpty() && port != 0) {
             throw SdpLines.bad("media line \"" + mLine + "\" has no connection address");
@@ -45,6 +55,25 @@ public final class MediaDescription {
         if (port == 65535 && rtcpIndex < 0) {
             throw SdpLines.bad("media line \"" + mLine + "\" leaves no port above it for RTCP");
         }
+    }
+
+    /** The media type of the m= line ({@code audio}, {@code video}, {@code message}, ...). */
+    public String type() {
+        return type;
+    }
+
+    /** The transport profile of the m= line ({@code RTP/AVP}, {@code UDP/TLS/RTP/SAVPF}, {@code TCP/TLS/MSRP}, ...). */
+    public String proto() {
+        return proto;
+    }
+
+    /**
+     * Whether an {@code a=name} or {@code a=name:value} line applies to this section: its own or a
+     * session-level one (a=fingerprint, RFC 8122 §5, and a=zrtp-hash, RFC 6189 §8, may be either).
+     * Names are compared ignoring case.
+     */
+    public boolean hasAttribute(String name) {
+        return hasAttribute(lines, name) || hasAttribute(sessionLines, name);
     }
 
     /** Rejected or disabled (port 0, RFC 3264 §6): no relay ports, the 0 stays. */
@@ -108,6 +137,10 @@ public final class MediaDescription {
         rtcpIndex = index;
         rtcpPort = parsePort(space < 0 ? value : value.substring(0, space), line);
         rtcpAddress = space < 0 ? null : SdpLines.parseConnection("c=" + value.substring(space + 1));
+    }
+
+    private static boolean hasAttribute(List<String> lines, String name) {
+        return lines.stream().anyMatch(line -> SdpLines.attributeName(line).equalsIgnoreCase(name));
     }
 
     private static int parsePort(String text, String line) throws MediaRelayException {

@@ -11,7 +11,8 @@ import org.liaison.media.MediaRelayException;
  * An SDP body (RFC 8866) as its lines, parsed strictly enough to find and rewrite what the relay
  * changes (connection addresses, media ports, {@code a=rtcp}, ICE attributes) and keeping every
  * other line byte for byte: {@code a=crypto}, {@code a=fingerprint}, {@code a=setup} and
- * {@code a=zrtp-hash} carry the keys' identities and must reach the peer unchanged.
+ * {@code a=zrtp-hash} carry the keys' identities and must reach the peer unchanged. The one SDP
+ * model of Liaison: the SIP server's media policy reads offers through it too (docs/adr/0001).
  */
 public final class SessionDescription {
     private final List<String> sessionLines;
@@ -42,7 +43,7 @@ public final class SessionDescription {
             }
             if (line.startsWith("m=")) {
                 current = new ArrayList<>();
-                media.add(new MediaDescription(current));
+                media.add(new MediaDescription(current, session));
             }
             current.add(line);
         }

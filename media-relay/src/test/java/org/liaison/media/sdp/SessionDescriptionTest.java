@@ -1,10 +1,12 @@
 package org.liaison.media.sdp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.liaison.media.MediaRelayException;
 
@@ -23,6 +25,22 @@ class SessionDescriptionTest {
         assertEquals(new InetSocketAddress("192.0.2.1", 5001), video.rtcpEndpoint(),
                 "where RTCP goes if the answer declines rtcp-mux");
         assertTrue(video.rtcpMux());
+    }
+
+    @Test
+    void eachSectionShowsItsTypeProfileAndAttributesWithTheSessionLevelOnes() throws Exception {
+        List<MediaDescription> media = SessionDescription.parse(HEAD + "c=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+                + "a=fingerprint:sha-256 4A:AD\r\nm=audio 4000 UDP/TLS/RTP/SAVPF 0\r\na=setup:actpass\r\n"
+                + "m=message 0 TCP/TLS/MSRP *\r\n").media();
+        MediaDescription audio = media.get(0);
+        MediaDescription chat = media.get(1);
+        assertEquals("audio", audio.type());
+        assertEquals("UDP/TLS/RTP/SAVPF", audio.proto());
+        assertTrue(audio.hasAttribute("setup") && audio.hasAttribute("Fingerprint"));
+        assertTrue(chat.hasAttribute("fingerprint"), "a session-level attribute applies to every section");
+        assertFalse(chat.hasAttribute("setup"));
+        assertEquals("TCP/TLS/MSRP", chat.proto());
+        assertTrue(chat.rejected());
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.util.Locale;
 import java.util.Optional;
 
+import org.liaison.sip.config.AuthSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -17,6 +17,7 @@ import java.util.OptionalLong;
 import org.liaison.provisioning.Account;
 import org.liaison.provisioning.AccountDirectory;
 import org.liaison.provisioning.DigestAlgorithm;
+import org.liaison.sip.config.AuthSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

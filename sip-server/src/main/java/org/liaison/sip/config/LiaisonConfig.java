@@ -6,18 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.commons.configuration2.PropertiesConfiguration;
 import org.apache.commons.configuration2.convert.DisabledListDelimiterHandler;
 import org.apache.commons.configuration2.ex.ConfigurationException;
-import org.liaison.provisioning.DigestAlgorithm;
-import org.liaison.sip.auth.AuthSettings;
-import org.liaison.sip.registrar.RegistrarSettings;
 
 /**
  * Everything read from {@code DIR/liaison.properties}, once, at start. Each part is a typed record
- * whose values were checked here; nothing else in the server reads configuration.
+ * that reads and checks its own keys ({@code from(ConfigReader)}); this class reads the file once,
+ * asks each part for itself, then refuses the keys nobody asked for. Nothing else in the server
+ * reads configuration.
  */
 public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, UsersSettings users, AuthSettings auth,
         ClientCompatibility compatibility, RegistrarSettings registrar, ProxySettings proxy,
@@ -33,9 +30,9 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         SipSettings sip = SipSettings.from(r);
         Path dataDir = Path.of(r.requiredString("data.dir", "data")).toAbsolutePath().normalize();
         UsersSettings users = UsersSettings.from(r, configDir);
-        AuthSettings auth = authSettings(r, sip.domain());
+        AuthSettings auth = AuthSettings.from(r, sip.domain());
         ClientCompatibility compatibility = ClientCompatibility.from(r);
-        RegistrarSettings registrar = registrarSettings(r, sip.domain());
+        RegistrarSettings registrar = RegistrarSettings.from(r, sip.domain());
         ProxySettings proxy = ProxySettings.from(r);
         MessagingSettings messaging = MessagingSettings.from(r);
         HttpSettings http = HttpSettings.from(r, sip.domain(), configDir);
@@ -60,42 +57,5 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
         return config;
-    }
-
-    private static AuthSettings authSettings(ConfigReader r, String realm) throws ConfigException {
-        List<DigestAlgorithm> algorithms = new ArrayList<>();
-        for (DigestAlgorithm a : r.list("auth.algorithms", "SHA-256, MD5", "a digest algorithm (SHA-256 or MD5)",
-                t -> DigestAlgorithm.fromToken(t).orElse(null))) {
-            if (algorithms.contains(a)) {
-                throw r.problem("auth.algorithms", a.token() + " is listed twice");
-            }
-            algorithms.add(a);
-        }
-        if (algorithms.isEmpty()) {
-            throw r.problem("auth.algorithms", "name at least one of SHA-256, MD5");
-        }
-        return new AuthSettings(realm, algorithms,
-                r.seconds("auth.nonce-lifetime-seconds", 300, 10, 86400),
-                r.integer("auth.max-failures-per-source", 100, 1, 100_000),
-                r.integer("auth.max-failures-per-user", 20, 1, 100_000),
-                r.seconds("auth.failure-window-seconds", 600, 1, 86400),
-                r.seconds("auth.block-seconds", 600, 1, 7 * 86400),
-                r.integer("auth.max-failures-per-source-user", 10, 1, 100_000),
-                r.integer("auth.max-usernames-per-source", 10, 1, 100_000));
-    }
-
-    private static RegistrarSettings registrarSettings(ConfigReader r, String domain) throws ConfigException {
-        int min = r.integer("registrar.min-expires-seconds", 60, 1, 86400);
-        int max = r.integer("registrar.max-expires-seconds", 86400, 1, 7 * 86400);
-        int def = r.integer("registrar.default-expires-seconds", 3600, 1, 7 * 86400);
-        if (max < min) {
-            throw r.problem("registrar.max-expires-seconds", max + " is below registrar.min-expires-seconds " + min);
-        }
-        if (def < min || def > max) {
-            throw r.problem("registrar.default-expires-seconds", def + " is outside registrar.min-expires-seconds"
-                    + " and registrar.max-expires-seconds (" + min + "-" + max + ")");
-        }
-        int contacts = r.integer("registrar.max-contacts-per-user", 10, 1, 1000);
-        return new RegistrarSettings(domain, def, min, max, contacts);
     }
 }

@@ -28,10 +28,11 @@ public record RelaySettings(InetAddress address, int portMin, int portMax, InetS
         }
         int min = r.integer("relay.port-min", 30000, 1024, 65534);
         int max = r.integer("relay.port-max", 39999, 1025, 65535);
-        if (min % 2 != 0) {
+        // The relay owns the rule (what one call takes); this names the key that breaks it.
+        if (!RelayConfig.isPairStart(min)) {
             throw r.problem("relay.port-min", min + " is odd; RTP takes even ports and RTCP the odd one above");
         }
-        if (max <= min + 2) {
+        if (!RelayConfig.holdsOneStream(min, max)) {
             throw r.problem("relay.port-max", max + " leaves fewer than two port pairs above relay.port-min " + min);
         }
         InetSocketAddress control = new InetSocketAddress(r.address("relay.control-address", "127.0.0.1"),

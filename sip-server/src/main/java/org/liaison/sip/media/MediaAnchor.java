@@ -1,7 +1,6 @@
 package org.liaison.sip.media;
 
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +17,8 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.media.MediaRelay;
 import org.liaison.media.MediaRelayException;
+import org.liaison.media.sdp.MediaDescription;
+import org.liaison.media.sdp.SessionDescription;
 import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.config.MediaSettings;
 import org.liaison.sip.config.MediaSettings.Encryption;
@@ -70,7 +71,7 @@ public final class MediaAnchor {
      * reached through the flow it registered from rather than at its Contact address.
      */
     public Optional<MediaRefusal> offerToDevices(Request invite, Flow source, boolean deviceBehindNat) {
-        Optional<SessionDescription> offer = SessionDescription.of(invite);
+        Optional<String> offer = SdpBody.of(invite);
         Optional<MediaRefusal> refused = unreadable(invite).or(() -> offer.flatMap(o -> policed(o, source)));
         if (refused.isPresent() || relay.isEmpty() || !shouldRelay(offer, source, deviceBehindNat)) {
             return refused;
@@ -97,9 +98,9 @@ public final class MediaAnchor {
                 return Optional.empty(); // late offer: it comes in the 2xx
             }
             try {
-                String sdp = relay.get().offer(callId(invite), fromTag(invite), Optional.empty(), offer.get().text(),
+                String sdp = relay.get().offer(callId(invite), fromTag(invite), Optional.empty(), offer.get(),
                         addressOf(source));
-                SessionDescription.replace(invite, sdp);
+                SdpBody.replace(invite, sdp);
                 call.offered = true;
                 return Optional.empty();
             } catch (MediaRelayException e) {
@@ -115,7 +116,7 @@ public final class MediaAnchor {
      */
     public Optional<MediaRefusal> inDialog(Request request, Flow source) {
         String method = request.getMethod();
-        Optional<SessionDescription> sdp = SessionDescription.of(request);
+        Optional<String> sdp = SdpBody.of(request);
         boolean mayOffer = Request.INVITE.equals(method) || Request.UPDATE.equals(method);
         boolean offer = sdp.isPresent() && mayOffer;
         Optional<MediaRefusal> refused = mayOffer ? unreadable(request) : Optional.empty();
@@ -135,8 +136,8 @@ public final class MediaAnchor {
             } else if (offer) {
                 try {
                     String rewritten = relay.get().offer(callId(request), fromTag(request),
-                            Optional.ofNullable(toTag(request)), sdp.get().text(), addressOf(source));
-                    SessionDescription.replace(request, rewritten);
+                            Optional.ofNullable(toTag(request)), sdp.get(), addressOf(source));
+                    SdpBody.replace(request, rewritten);
                 } catch (MediaRelayException e) {
                     return Optional.of(refusalFor(e));
                 }
@@ -173,10 +174,10 @@ public final class MediaAnchor {
                 }
                 return;
             }
-            Optional<SessionDescription> sdp = SessionDescription.of(response);
+            Optional<String> sdp = SdpBody.of(response);
             boolean okToInvite = status >= 200 && Request.INVITE.equals(method);
             if (sdp.isPresent() && !(okToInvite && repeatSent(call, response))) {
-                boolean lateOffer = SessionDescription.of(request).isEmpty();
+                boolean lateOffer = SdpBody.of(request).isEmpty();
                 boolean sent = lateOffer ? lateOffer(response, device, fromTag(request), sdp.get(), deviceAddress)
                         : answer(response, fromTag(request), device, sdp.get(), deviceAddress);
                 call.offered |= sent && lateOffer;
@@ -184,7 +185,7 @@ public final class MediaAnchor {
                     call.forks.add(device);
                 }
                 if (sent && okToInvite) {
-                    call.sent.put(device, new RelayedCall.SentAnswer(cseq(response), sdpOf(response)));
+                    call.sent.put(device, new RelayedCall.SentAnswer(cseq(response), SdpBody.of(response).orElseThrow()));
                 }
             }
             if (firstInvite && status >= 200) {
@@ -196,7 +197,7 @@ public final class MediaAnchor {
     /** A 2xx retransmitted after its transaction ended carries the same rewritten SDP as the first. */
     public void onRetransmission(Response response) {
         RelayedCall call = calls.get(callId(response));
-        if (call == null || SessionDescription.of(response).isEmpty()) {
+        if (call == null || SdpBody.of(response).isEmpty()) {
             return;
         }
         synchronized (call) {
@@ -210,7 +211,7 @@ public final class MediaAnchor {
         if (sent == null || sent.cseq() != cseq(response)) {
             return false;
         }
-        SessionDescription.replace(response, sent.sdp());
+        SdpBody.replace(response, sent.sdp());
         return true;
     }
 
@@ -290,17 +291,17 @@ public final class MediaAnchor {
      * rather than 415, which RFC 3261 §21.4.16 would have carry an Accept header listing what we take.
      */
     private Optional<MediaRefusal> unreadable(Request request) {
-        if (!offersRead || !SessionDescription.isMultipart(request)) {
+        if (!offersRead || !SdpBody.isMultipart(request)) {
             return Optional.empty();
         }
         return Optional.of(new MediaRefusal(Response.NOT_ACCEPTABLE_HERE,
                 "multipart bodies are not accepted here: send the SDP offer alone as application/sdp", 0));
     }
 
-    private boolean answer(Message message, String offerer, String answerer, SessionDescription sdp,
+    private boolean answer(Message message, String offerer, String answerer, String sdp,
             Optional<InetAddress> signalledFrom) {
         try {
-            SessionDescription.replace(message, relay.get().answer(callId(message), offerer, answerer, sdp.text(),
+            SdpBody.replace(message, relay.get().answer(callId(message), offerer, answerer, sdp,
                     signalledFrom));
             return true;
         } catch (MediaRelayException e) {
@@ -310,11 +311,11 @@ public final class MediaAnchor {
         }
     }
 
-    private boolean lateOffer(Response response, String offerer, String answerer, SessionDescription sdp,
+    private boolean lateOffer(Response response, String offerer, String answerer, String sdp,
             Optional<InetAddress> signalledFrom) {
         try {
-            SessionDescription.replace(response, relay.get().offer(callId(response), offerer,
-                    Optional.of(answerer), sdp.text(), signalledFrom));
+            SdpBody.replace(response, relay.get().offer(callId(response), offerer,
+                    Optional.of(answerer), sdp, signalledFrom));
             return true;
         } catch (MediaRelayException e) {
             LOG.warn("relay refused the offer in a {} of call {}: {} ({})", response.getStatusCode(),
@@ -323,7 +324,7 @@ public final class MediaAnchor {
         }
     }
 
-    private Optional<MediaRefusal> policed(SessionDescription offer, Flow source) {
+    private Optional<MediaRefusal> policed(String offer, Flow source) {
         return encryption.refusal(offer, source.transport())
                 .map(why -> new MediaRefusal(Response.NOT_ACCEPTABLE_HERE, why, 0));
     }
@@ -344,20 +345,22 @@ public final class MediaAnchor {
      * offer's media address is not the address the INVITE came from (a private address behind a
      * NAT is one case), or when there is no offer yet to tell.
      */
-    private boolean shouldRelay(Optional<SessionDescription> offer, Flow source, boolean deviceBehindNat) {
+    private boolean shouldRelay(Optional<String> offer, Flow source, boolean deviceBehindNat) {
         if (policy == RelayPolicy.ALWAYS || deviceBehindNat || offer.isEmpty()) {
             return true;
         }
+        SessionDescription sdp;
+        try {
+            sdp = SessionDescription.parse(offer.get());
+        } catch (MediaRelayException e) {
+            return true; // the relay refuses it, naming what is wrong
+        }
         InetAddress signalling = IpLiteral.parse(source.remoteAddress());
-        for (SessionDescription.Media m : offer.get().media()) {
-            if (!m.isActive() || m.connection().isEmpty()) {
-                continue;
-            }
-            InetAddress media = IpLiteral.parse(m.connection().get());
-            if (media != null && media.isAnyLocalAddress()) {
+        for (MediaDescription m : sdp.media()) {
+            if (m.rejected() || m.address().isAnyLocalAddress()) {
                 continue; // 0.0.0.0: on hold (RFC 3264 §8.4), says nothing about NAT
             }
-            if (media == null || !media.equals(signalling)) {
+            if (!m.address().equals(signalling)) {
                 return true;
             }
         }
@@ -367,10 +370,6 @@ public final class MediaAnchor {
     /** Where a request came from: the relay learns that side's media only from there (see SourceLock). */
     private static Optional<InetAddress> addressOf(Flow source) {
         return Optional.ofNullable(IpLiteral.parse(source.remoteAddress()));
-    }
-
-    private static String sdpOf(Message message) {
-        return new String(message.getRawContent(), StandardCharsets.UTF_8);
     }
 
     private static String callId(Message message) {

@@ -15,6 +15,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.liaison.provisioning.DigestAlgorithm;
+import org.liaison.sip.config.AuthSettings;
 
 /**
  * Issue 11: the guessing defence is keyed on what an attacker controls. Thresholds here: 3 failures per (source,

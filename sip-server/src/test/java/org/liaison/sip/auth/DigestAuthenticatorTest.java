@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.liaison.provisioning.Account;
 import org.liaison.provisioning.Credentials;
 import org.liaison.provisioning.DigestAlgorithm;
+import org.liaison.sip.config.AuthSettings;
 
 /** Challenges answered the way a phone answers them, and what the authenticator makes of the answers. */
 class DigestAuthenticatorTest {

@@ -81,6 +81,23 @@ class LiaisonConfigTest {
     }
 
     @Test
+    void aRelayRangeTooSmallForOneCallIsRefusedNamingTheKeyAndTheRelayAgrees() throws Exception {
+        String[][] refused = {
+            {"relay.port-min = 30001", "relay.port-min: 30001 is odd; RTP takes even ports and RTCP the odd one above"},
+            {"relay.port-min = 30000\nrelay.port-max = 30002",
+                "relay.port-max: 30002 leaves fewer than two port pairs above relay.port-min 30000"},
+        };
+        for (String[] bad : refused) {
+            write(bad[0] + "\n");
+            ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+            assertEquals(dir.resolve("liaison.properties") + ": " + bad[1], e.getMessage());
+        }
+        write("relay.port-min = 30000\nrelay.port-max = 30003\n");
+        RelayConfig relay = LiaisonConfig.load(dir).relay().toRelayConfig();
+        assertEquals(30003, relay.portMax());
+    }
+
+    @Test
     void everyKeyOfTheShippedFileIsDocumentedWithAComment() throws IOException {
         List<String> lines = Files.readAllLines(Path.of("..", "conf", LiaisonConfig.FILE_NAME));
         for (int i = 0; i < lines.size(); i++) {

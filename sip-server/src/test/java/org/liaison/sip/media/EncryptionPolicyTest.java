@@ -56,12 +56,25 @@ class EncryptionPolicyTest {
     }
 
     @Test
+    void anOfferTheRelaysModelCannotReadIsRefusedNamingTheLineNotTakenForARejectedStream() {
+        // a port that is no number once read as port 0 (rejected, not policed): plain RTP went through
+        assertEquals(Optional.of("bad port in \"m=audio 49170x RTP/AVP 0\""),
+                refusal(HEAD + "m=audio 49170x RTP/AVP 0\r\n", "UDP"));
+        assertTrue(refusal("m=audio 49170 RTP/AVP 0\r\n", "UDP").orElseThrow().contains("v=0"));
+    }
+
+    @Test
+    void attributeNamesAreMatchedIgnoringCase() {
+        assertEquals(Optional.empty(), refusal(HEAD + "m=audio 49170 RTP/AVP 0\r\na=ZRTP-hash:1.10 fe30efd0\r\n", "UDP"));
+    }
+
+    @Test
     void optionalLetsEverythingThrough() {
         assertEquals(Optional.empty(), new EncryptionPolicy(Encryption.OPTIONAL)
-                .refusal(SessionDescription.parse(HEAD + "m=audio 49170 RTP/AVP 0\r\n"), "UDP"));
+                .refusal(HEAD + "m=audio 49170 RTP/AVP 0\r\n", "UDP"));
     }
 
     private Optional<String> refusal(String sdp, String transport) {
-        return mandatory.refusal(SessionDescription.parse(sdp), transport);
+        return mandatory.refusal(sdp, transport);
     }
 }

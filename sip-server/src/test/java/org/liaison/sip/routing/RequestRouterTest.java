@@ -29,12 +29,13 @@ import org.liaison.im.OfflineStoreSettings;
 import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.DigestAlgorithm;
 import org.liaison.provisioning.UsersFile;
-import org.liaison.sip.auth.AuthSettings;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.config.AddressRange;
+import org.liaison.sip.config.AuthSettings;
 import org.liaison.sip.config.ClientCompatibility;
 import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.config.ProxySettings;
+import org.liaison.sip.config.RegistrarSettings;
 import org.liaison.sip.config.SipSettings;
 import org.liaison.sip.edge.SipFactories;
 import org.liaison.sip.messaging.GroupMessaging;
@@ -44,7 +45,6 @@ import org.liaison.sip.messaging.OfflineMessaging;
 import org.liaison.sip.registrar.EmbeddedLocationService;
 import org.liaison.sip.registrar.Flow;
 import org.liaison.sip.registrar.Registrar;
-import org.liaison.sip.registrar.RegistrarSettings;
 
 /** RequestRouter's decisions on requests written as text: no sockets, no stack. */
 class RequestRouterTest {

@@ -1,6 +1,7 @@
-package org.liaison.sip.auth;
+package org.liaison.sip.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -52,6 +53,29 @@ public record AuthSettings(String realm, List<DigestAlgorithm> algorithms, Durat
         requirePositive(blockDuration, "auth.block-seconds");
         requirePositive(maxFailuresPerSourceUser, "auth.max-failures-per-source-user");
         requirePositive(maxUsernamesPerSource, "auth.max-usernames-per-source");
+    }
+
+    /** The {@code auth.*} keys; {@code realm} is the SIP domain. */
+    static AuthSettings from(ConfigReader r, String realm) throws ConfigException {
+        List<DigestAlgorithm> algorithms = new ArrayList<>();
+        for (DigestAlgorithm a : r.list("auth.algorithms", "SHA-256, MD5", "a digest algorithm (SHA-256 or MD5)",
+                t -> DigestAlgorithm.fromToken(t).orElse(null))) {
+            if (algorithms.contains(a)) {
+                throw r.problem("auth.algorithms", a.token() + " is listed twice");
+            }
+            algorithms.add(a);
+        }
+        if (algorithms.isEmpty()) {
+            throw r.problem("auth.algorithms", "name at least one of SHA-256, MD5");
+        }
+        return new AuthSettings(realm, algorithms,
+                r.seconds("auth.nonce-lifetime-seconds", 300, 10, 86400),
+                r.integer("auth.max-failures-per-source", 100, 1, 100_000),
+                r.integer("auth.max-failures-per-user", 20, 1, 100_000),
+                r.seconds("auth.failure-window-seconds", 600, 1, 86400),
+                r.seconds("auth.block-seconds", 600, 1, 7 * 86400),
+                r.integer("auth.max-failures-per-source-user", 10, 1, 100_000),
+                r.integer("auth.max-usernames-per-source", 10, 1, 100_000));
     }
 
     private static boolean isQuotable(int c) {

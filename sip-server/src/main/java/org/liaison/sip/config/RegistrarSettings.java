@@ -1,4 +1,4 @@
-package org.liaison.sip.registrar;
+package org.liaison.sip.config;
 
 import java.util.Locale;
 import java.util.Objects;
@@ -35,6 +35,22 @@ public record RegistrarSettings(String domain, int defaultExpiresSeconds, int mi
         if (maxContactsPerUser < 1) {
             throw new IllegalArgumentException("maxContactsPerUser must be at least 1: " + maxContactsPerUser);
         }
+    }
+
+    /** The {@code registrar.*} keys, for the SIP domain {@code domain}. */
+    static RegistrarSettings from(ConfigReader r, String domain) throws ConfigException {
+        int min = r.integer("registrar.min-expires-seconds", 60, 1, 86400);
+        int max = r.integer("registrar.max-expires-seconds", 86400, 1, 7 * 86400);
+        int def = r.integer("registrar.default-expires-seconds", 3600, 1, 7 * 86400);
+        if (max < min) {
+            throw r.problem("registrar.max-expires-seconds", max + " is below registrar.min-expires-seconds " + min);
+        }
+        if (def < min || def > max) {
+            throw r.problem("registrar.default-expires-seconds", def + " is outside registrar.min-expires-seconds"
+                    + " and registrar.max-expires-seconds (" + min + "-" + max + ")");
+        }
+        int contacts = r.integer("registrar.max-contacts-per-user", 10, 1, 1000);
+        return new RegistrarSettings(domain, def, min, max, contacts);
     }
 
     /** The defaults above, for {@code domain}. */
