@@ -14,7 +14,7 @@ public final class MessagePolicy {
         this.maxMessageBytes = maxMessageBytes;
     }
 
-    /** A body over {@code im.max-message-bytes} is refused (RFC 3428 §8: 513), whether its recipient is online or not. */
+    /** A body over {@code im.max-message-bytes} is refused (RFC 3428 §8: 513), its recipient online or not. */
     public boolean isTooLarge(int bodyBytes) {
         return bodyBytes > maxMessageBytes;
     }

@@ -56,7 +56,8 @@ class GroupFanOutTest {
         devices.register("bob", "bob-phone");
         devices.register("carol", "carol-phone");
 
-        CompletableFuture<Acceptance> answer = groups.post(post("lunch?"), List.of("bob", "carol")).toCompletableFuture();
+        CompletableFuture<Acceptance> answer = groups.post(post("lunch?"), List.of("bob", "carol"))
+                .toCompletableFuture();
         assertFalse(answer.isDone(), "nothing is stored on the caller's thread");
         posting.remove(0).run();
 

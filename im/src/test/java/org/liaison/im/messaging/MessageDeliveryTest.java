@@ -174,12 +174,13 @@ class MessageDeliveryTest {
         storeForBob("one");
         devices.register("bob", "phone");
         AtomicBoolean broken = new AtomicBoolean(true);
-        MessageDelivery delivery = new MessageDelivery(store, devices, (user, device, message) -> broken.getAndSet(false)
+        DeviceMessenger failingOnce = (user, device, message) -> broken.getAndSet(false)
                 ? CompletableFuture.failedFuture(new IllegalStateException("broken"))
-                : messenger.send(user, device, message), timer, new MessagingMetrics());
+                : messenger.send(user, device, message);
+        MessageDelivery overFlakyNetwork = new MessageDelivery(store, devices, failingOnce, timer, new MessagingMetrics());
 
-        delivery.deliverTo("bob");
-        delivery.deliverTo("bob");
+        overFlakyNetwork.deliverTo("bob");
+        overFlakyNetwork.deliverTo("bob");
 
         assertEquals("one", messenger.takeSentTo("phone").body());
     }
