@@ -170,9 +170,10 @@ public final class SipServer implements AutoCloseable {
             MessageDelivery delivery = new MessageDelivery(messages, new RegisteredDevices(locations),
                     new SipDeviceMessenger(locations, targets, forwarder, factories, config.sip().domain()), timers,
                     metrics);
-            OfflineMessaging offline = new OfflineMessaging(new StoreAndForward(messages, delivery, metrics),
-                    new MessagePolicy(im.maxMessageBytes()), new Responses(factories));
-            GroupMessaging groups = new GroupMessaging(accounts, new GroupFanOut(messages, delivery, metrics),
+            StoreAndForward keeping = new StoreAndForward(messages, delivery, metrics);
+            OfflineMessaging offline = new OfflineMessaging(keeping, new MessagePolicy(im.maxMessageBytes()),
+                    new Responses(factories));
+            GroupMessaging groups = new GroupMessaging(accounts, new GroupFanOut(keeping, metrics),
                     new Responses(factories), config.sip().domain(), metrics);
             RequestRouter router = new RequestRouter(local, digest, accounts, targets, registrar, routeToken,
                     config.proxy(), config.compatibility(), offline, groups, factories, config.tls().required(),

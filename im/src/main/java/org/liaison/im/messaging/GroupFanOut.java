@@ -1,6 +1,5 @@
 package org.liaison.im.messaging;
 
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -9,42 +8,34 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.liaison.im.MessageTooLargeException;
 import org.liaison.im.NewMessage;
-import org.liaison.im.OfflineStore;
-import org.liaison.im.SenderQueueFullException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A group post, kept in the offline store ONCE for all the members it is owed to (one durable
  * write, however large the group) before the sender hears it was accepted (RFC 3428 §7), then
  * handed to the members' devices, so offline members get it when they come back and nobody gets
- * it twice.
+ * it twice ({@link StoreAndForward#keepForMembers}).
  *
  * <p>Storing a post (an fsync) and handing it to hundreds of online members is work no SIP worker
- * thread should do: there are few, and everyone's REGISTERs wait behind them. Posts are kept and
- * handed out one at a time on a thread of their own, {@code liaison-group-posts}, with a bounded
- * backlog; past it the post is refused {@link Acceptance.Verdict#BUSY} at once, and nothing is
- * lost that was accepted.
+ * thread should do: there are few, and everyone's REGISTERs wait behind them. Posts are kept one
+ * at a time on a thread of their own, {@code liaison-group-posts}, with a bounded backlog; past it
+ * the post is refused {@link Acceptance.Verdict#BUSY} at once, and nothing is lost that was
+ * accepted.
  */
 public final class GroupFanOut {
-    private static final Logger LOG = LoggerFactory.getLogger(GroupFanOut.class);
     /** Posts waiting to be stored: a few seconds of work at disk speed, at most 6.4 MB of bodies. */
     static final int POST_BACKLOG = 100;
 
-    private final OfflineStore store;
-    private final MessageDelivery delivery;
+    private final StoreAndForward messages;
     private final MessagingMetrics metrics;
     private final Executor posting;
 
-    public GroupFanOut(OfflineStore store, MessageDelivery delivery, MessagingMetrics metrics) {
-        this(store, delivery, metrics, postingThread());
+    public GroupFanOut(StoreAndForward messages, MessagingMetrics metrics) {
+        this(messages, metrics, postingThread());
     }
 
-    GroupFanOut(OfflineStore store, MessageDelivery delivery, MessagingMetrics metrics, Executor posting) {
-        this.store = store;
-        this.delivery = delivery;
+    GroupFanOut(StoreAndForward messages, MessagingMetrics metrics, Executor posting) {
+        this.messages = messages;
         this.metrics = metrics;
         this.posting = posting;
     }
@@ -72,7 +63,7 @@ public final class GroupFanOut {
         try {
             posting.execute(() -> {
                 try {
-                    answer.complete(keep(post, members));
+                    answer.complete(messages.keepForMembers(post, members));
                 } catch (RuntimeException e) {
                     answer.completeExceptionally(e);
                 }
@@ -82,40 +73,5 @@ public final class GroupFanOut {
             answer.complete(Acceptance.refused(Acceptance.Verdict.BUSY));
         }
         return answer;
-    }
-
-    /** On the posting thread: the post made durable for each member with room; the hand-out follows the answer. */
-    private Acceptance keep(NewMessage post, List<String> members) {
-        List<String> kept;
-        try {
-            kept = store.storeForMembers(post, members);
-        } catch (MessageTooLargeException e) {
-            return Acceptance.refused(Acceptance.Verdict.TOO_LARGE);
-        } catch (SenderQueueFullException e) {
-            metrics.failed();
-            return Acceptance.refused(Acceptance.Verdict.SENDER_QUEUE_FULL);
-        } catch (UncheckedIOException e) {
-            LOG.error("cannot store a post to group {}: {}", post.recipient(), e.getMessage());
-            metrics.failed();
-            return Acceptance.refused(Acceptance.Verdict.STORE_FAILED);
-        }
-        kept.forEach(member -> metrics.stored());
-        if (kept.size() < members.size()) {
-            LOG.info("post of {} to group {} not kept for {} of {} members (their queues are full for it)",
-                    post.origin(), post.recipient(), members.size() - kept.size(), members.size());
-            members.subList(kept.size(), members.size()).forEach(member -> metrics.failed());
-        }
-        if (kept.isEmpty() && !members.isEmpty()) {
-            return Acceptance.refused(Acceptance.Verdict.SENDER_QUEUE_FULL);
-        }
-        return Acceptance.kept(() -> kept.forEach(this::deliverTo));
-    }
-
-    private void deliverTo(String member) {
-        try {
-            delivery.deliverTo(member);
-        } catch (RuntimeException e) {
-            LOG.warn("group post not handed to {} now (it stays stored): {}", member, e.toString());
-        }
     }
 }

@@ -1,7 +1,7 @@
 /**
  * What happens to a chat message (RFC 3428 MESSAGE) once the SIP side has taken it in: whether
- * it is worth keeping ({@link org.liaison.im.messaging.MessagePolicy}), keeping it for later
- * ({@link org.liaison.im.messaging.StoreAndForward}), a group post kept once and fanned out off the
+ * it is worth keeping ({@link org.liaison.im.messaging.MessagePolicy}), keeping it for later, a
+ * group post once for all its members ({@link org.liaison.im.messaging.StoreAndForward}), off the
  * SIP threads ({@link org.liaison.im.messaging.GroupFanOut}), and delivery to each device in order
  * with retries ({@link org.liaison.im.messaging.MessageDelivery}).
  *

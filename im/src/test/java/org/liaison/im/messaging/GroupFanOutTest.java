@@ -41,8 +41,8 @@ class GroupFanOutTest {
     GroupFanOut open(OfflineStoreSettings settings, Executor executor) throws Exception {
         store = FileOfflineStore.open(dir, settings, Clock.systemUTC());
         MessagingMetrics metrics = new MessagingMetrics();
-        return new GroupFanOut(store, new MessageDelivery(store, devices, messenger, new ManualTimer(), metrics),
-                metrics, executor);
+        MessageDelivery delivery = new MessageDelivery(store, devices, messenger, new ManualTimer(), metrics);
+        return new GroupFanOut(new StoreAndForward(store, delivery, metrics), metrics, executor);
     }
 
     static NewMessage post(String body) {
@@ -99,8 +99,8 @@ class GroupFanOutTest {
     void theServerKeepsPostsOnAThreadOfTheirOwn() throws Exception {
         store = FileOfflineStore.open(dir, OfflineStoreSettings.defaults(), Clock.systemUTC());
         MessagingMetrics metrics = new MessagingMetrics();
-        GroupFanOut groups = new GroupFanOut(store,
-                new MessageDelivery(store, devices, messenger, new ManualTimer(), metrics), metrics);
+        MessageDelivery delivery = new MessageDelivery(store, devices, messenger, new ManualTimer(), metrics);
+        GroupFanOut groups = new GroupFanOut(new StoreAndForward(store, delivery, metrics), metrics);
 
         Acceptance accepted = groups.post(post("lunch?"), List.of("bob")).toCompletableFuture().get(10,
                 TimeUnit.SECONDS);

@@ -88,12 +88,12 @@ class RequestRouterTest {
         // no device registers in these tests, so delivery never sends
         MessageDelivery delivery = new MessageDelivery(messages, new RegisteredDevices(locations),
                 (user, device, message) -> { throw new AssertionError("no device registers here"); }, null, metrics);
+        StoreAndForward keeping = new StoreAndForward(messages, delivery, metrics);
         router = new RequestRouter(local, digest, accounts, targets, registrar, ROUTE_TOKEN, proxy,
                 new ClientCompatibility(List.of()),
-                new OfflineMessaging(new StoreAndForward(messages, delivery, metrics), new MessagePolicy(65536),
-                        new Responses(SIP)),
-                new GroupMessaging(accounts, new GroupFanOut(messages, delivery, metrics), new Responses(SIP), DOMAIN,
-                        metrics), SIP, false,
+                new OfflineMessaging(keeping, new MessagePolicy(65536), new Responses(SIP)),
+                new GroupMessaging(accounts, new GroupFanOut(keeping, metrics), new Responses(SIP), DOMAIN, metrics),
+                SIP, false,
                 new MediaAnchor(Optional.empty(), new MediaSettings(RelayPolicy.NEVER, Encryption.OPTIONAL)));
     }
 
