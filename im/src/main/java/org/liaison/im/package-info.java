@@ -3,6 +3,8 @@
  *
  * <p>The public surface is {@link org.liaison.im.OfflineStore} and its records; the one
  * implementation, {@link org.liaison.im.FileOfflineStore}, keeps its helpers package-private.
+ * What to keep, for whom, and delivery to each device are {@code org.liaison.im.messaging}'s,
+ * through the interface only.
  *
  * <p><b>Why plain files, not an embedded database.</b> The module may use only the JDK. The
  * data is small (capped per user), written once, read in arrival order and deleted whole, which

@@ -13,6 +13,11 @@ import javax.sip.SipException;
 import org.liaison.im.FileOfflineStore;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.OfflineStoreSettings;
+import org.liaison.im.messaging.GroupFanOut;
+import org.liaison.im.messaging.MessageDelivery;
+import org.liaison.im.messaging.MessagePolicy;
+import org.liaison.im.messaging.MessagingMetrics;
+import org.liaison.im.messaging.StoreAndForward;
 import org.liaison.media.MediaRelay;
 import org.liaison.provisioning.AccountChanges;
 import org.liaison.provisioning.UsersFileException;
@@ -31,9 +36,9 @@ import org.liaison.sip.edge.SipEdge;
 import org.liaison.sip.edge.SipFactories;
 import org.liaison.sip.media.MediaAnchor;
 import org.liaison.sip.messaging.GroupMessaging;
-import org.liaison.sip.messaging.MessageDelivery;
-import org.liaison.sip.messaging.MessagingMetrics;
 import org.liaison.sip.messaging.OfflineMessaging;
+import org.liaison.sip.messaging.RegisteredDevices;
+import org.liaison.sip.messaging.SipDeviceMessenger;
 import org.liaison.sip.proxy.Forwarder;
 import org.liaison.sip.registrar.EmbeddedLocationService;
 import org.liaison.sip.registrar.LocationService;
@@ -162,12 +167,14 @@ public final class SipServer implements AutoCloseable {
             Forwarder forwarder = new Forwarder(factories, local, edge.providers(), routeToken, timers,
                     config.proxy().inviteTimeout(), im.deviceAnswer(), media, config.proxy().destinations());
             MessagingMetrics metrics = new MessagingMetrics();
-            MessageDelivery delivery = new MessageDelivery(messages, locations, targets, forwarder, factories,
-                    config.sip().domain(), timers, metrics);
-            OfflineMessaging offline = new OfflineMessaging(messages, delivery, new Responses(factories),
-                    im.maxMessageBytes(), metrics);
-            GroupMessaging groups = new GroupMessaging(accounts, messages, delivery, new Responses(factories),
-                    config.sip().domain(), metrics);
+            MessageDelivery delivery = new MessageDelivery(messages, new RegisteredDevices(locations),
+                    new SipDeviceMessenger(locations, targets, forwarder, factories, config.sip().domain()), timers,
+                    metrics);
+            StoreAndForward keeping = new StoreAndForward(messages, delivery, metrics);
+            OfflineMessaging offline = new OfflineMessaging(keeping, new MessagePolicy(im.maxMessageBytes()),
+                    new Responses(factories));
+            GroupMessaging groups = new GroupMessaging(accounts, new GroupFanOut(keeping, metrics),
+                    new Responses(factories), config.sip().domain(), metrics);
             RequestRouter router = new RequestRouter(local, digest, accounts, targets, registrar, routeToken,
                     config.proxy(), config.compatibility(), offline, groups, factories, config.tls().required(),
                     media);

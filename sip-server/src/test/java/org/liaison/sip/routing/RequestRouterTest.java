@@ -26,6 +26,11 @@ import org.liaison.sip.config.MediaSettings.RelayPolicy;
 import org.liaison.sip.media.MediaAnchor;
 import org.liaison.im.FileOfflineStore;
 import org.liaison.im.OfflineStoreSettings;
+import org.liaison.im.messaging.GroupFanOut;
+import org.liaison.im.messaging.MessageDelivery;
+import org.liaison.im.messaging.MessagePolicy;
+import org.liaison.im.messaging.MessagingMetrics;
+import org.liaison.im.messaging.StoreAndForward;
 import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.DigestAlgorithm;
 import org.liaison.provisioning.UsersFile;
@@ -39,9 +44,8 @@ import org.liaison.sip.config.RegistrarSettings;
 import org.liaison.sip.config.SipSettings;
 import org.liaison.sip.edge.SipFactories;
 import org.liaison.sip.messaging.GroupMessaging;
-import org.liaison.sip.messaging.MessageDelivery;
-import org.liaison.sip.messaging.MessagingMetrics;
 import org.liaison.sip.messaging.OfflineMessaging;
+import org.liaison.sip.messaging.RegisteredDevices;
 import org.liaison.sip.registrar.EmbeddedLocationService;
 import org.liaison.sip.registrar.Flow;
 import org.liaison.sip.registrar.Registrar;
@@ -81,13 +85,15 @@ class RequestRouterTest {
         TargetResolver targets = new TargetResolver(local, accounts, locations, proxy.destinations(), SIP);
         messages = FileOfflineStore.open(dir.resolve("data"), OfflineStoreSettings.defaults(), clock);
         MessagingMetrics metrics = new MessagingMetrics();
-        // no device registers in these tests, so delivery never sends: it needs no forwarder
-        MessageDelivery delivery = new MessageDelivery(messages, locations, targets, null, SIP, DOMAIN,
-                null, metrics);
+        // no device registers in these tests, so delivery never sends
+        MessageDelivery delivery = new MessageDelivery(messages, new RegisteredDevices(locations),
+                (user, device, message) -> { throw new AssertionError("no device registers here"); }, null, metrics);
+        StoreAndForward keeping = new StoreAndForward(messages, delivery, metrics);
         router = new RequestRouter(local, digest, accounts, targets, registrar, ROUTE_TOKEN, proxy,
                 new ClientCompatibility(List.of()),
-                new OfflineMessaging(messages, delivery, new Responses(SIP), 65536, metrics),
-                new GroupMessaging(accounts, messages, delivery, new Responses(SIP), DOMAIN, metrics), SIP, false,
+                new OfflineMessaging(keeping, new MessagePolicy(65536), new Responses(SIP)),
+                new GroupMessaging(accounts, new GroupFanOut(keeping, metrics), new Responses(SIP), DOMAIN, metrics),
+                SIP, false,
                 new MediaAnchor(Optional.empty(), new MediaSettings(RelayPolicy.NEVER, Encryption.OPTIONAL)));
     }
 

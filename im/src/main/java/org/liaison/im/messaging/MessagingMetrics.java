@@ -1,4 +1,4 @@
-package org.liaison.sip.messaging;
+package org.liaison.im.messaging;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -32,6 +32,7 @@ public final class MessagingMetrics {
         failed.incrementAndGet();
     }
 
+    /** Messages the store deleted at their expiry. */
     public void expired(int count) {
         expired.addAndGet(count);
     }
