@@ -13,7 +13,6 @@ import org.apache.commons.configuration2.convert.DisabledListDelimiterHandler;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.liaison.provisioning.DigestAlgorithm;
 import org.liaison.sip.auth.AuthSettings;
-import org.liaison.sip.registrar.RegistrarSettings;
 
 /**
  * Everything read from {@code DIR/liaison.properties}, once, at start. Each part is a typed record

@@ -37,6 +37,7 @@ import javax.sip.header.ToHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.liaison.sip.config.RegistrarSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

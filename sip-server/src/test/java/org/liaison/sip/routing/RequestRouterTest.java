@@ -44,7 +44,7 @@ import org.liaison.sip.messaging.OfflineMessaging;
 import org.liaison.sip.registrar.EmbeddedLocationService;
 import org.liaison.sip.registrar.Flow;
 import org.liaison.sip.registrar.Registrar;
-import org.liaison.sip.registrar.RegistrarSettings;
+import org.liaison.sip.config.RegistrarSettings;
 
 /** RequestRouter's decisions on requests written as text: no sockets, no stack. */
 class RequestRouterTest {

@@ -1,4 +1,4 @@
-package org.liaison.sip.registrar;
+package org.liaison.sip.config;
 
 import java.util.Locale;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package org.liaison.sip.registrar;
+package org.liaison.sip.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
