@@ -20,7 +20,7 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.StoredMessage;
-import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.proxy.Forwarder;
 import org.liaison.sip.registrar.Binding;
 import org.liaison.sip.registrar.LocationService;

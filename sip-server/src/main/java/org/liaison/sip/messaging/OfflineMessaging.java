@@ -16,7 +16,7 @@ import org.liaison.im.NewMessage;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.QueueFullException;
 import org.liaison.im.SenderQueueFullException;
-import org.liaison.sip.routing.Responses;
+import org.liaison.sip.message.Responses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

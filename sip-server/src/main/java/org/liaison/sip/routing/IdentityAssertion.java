@@ -10,7 +10,7 @@ import javax.sip.header.Header;
 import javax.sip.message.Message;
 import javax.sip.message.Request;
 import org.liaison.provisioning.Account;
-import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.message.SipFactories;
 
 /**
  * Who a request is from, as the server vouches for it (RFC 3325). The server is the trust domain on

@@ -23,7 +23,8 @@ import org.liaison.sip.auth.AuthResult;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.auth.DigestResponse;
 import org.liaison.sip.auth.Origin;
-import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.message.Responses;
+import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.registrar.Flow;
 
 /**

@@ -16,7 +16,7 @@ import org.liaison.provisioning.AccountDirectory;
 import org.liaison.provisioning.Group;
 import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.config.DestinationPolicy;
-import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.registrar.Binding;
 import org.liaison.sip.registrar.Flow;
 import org.liaison.sip.registrar.LocationService;
