@@ -37,7 +37,7 @@ import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.proxy.Forwarder;
 import org.liaison.sip.registrar.Flow;
 import org.liaison.sip.routing.LocalAddresses;
-import org.liaison.sip.routing.Outcome;
+import org.liaison.sip.message.Outcome;
 import org.liaison.sip.routing.RequestRouter;
 import org.liaison.sip.message.Responses;
 import org.slf4j.Logger;

@@ -20,7 +20,7 @@ import org.liaison.im.OfflineStore;
 import org.liaison.im.SenderQueueFullException;
 import org.liaison.provisioning.Account;
 import org.liaison.provisioning.AccountDirectory;
-import org.liaison.sip.routing.Outcome;
+import org.liaison.sip.message.Outcome;
 import org.liaison.sip.message.Responses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -24,7 +24,7 @@ import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.proxy.Forwarder;
 import org.liaison.sip.registrar.Binding;
 import org.liaison.sip.registrar.LocationService;
-import org.liaison.sip.routing.Target;
+import org.liaison.sip.message.Target;
 import org.liaison.sip.routing.TargetResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

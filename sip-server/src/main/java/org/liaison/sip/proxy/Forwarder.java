@@ -38,7 +38,7 @@ import org.liaison.sip.registrar.Flow;
 import org.liaison.sip.routing.IdentityAssertion;
 import org.liaison.sip.routing.LocalAddresses;
 import org.liaison.sip.routing.LoopDetector;
-import org.liaison.sip.routing.Outcome;
+import org.liaison.sip.message.Outcome;
 import org.liaison.sip.message.Responses;
 import org.liaison.sip.routing.RouteToken;
 import org.slf4j.Logger;
@@ -175,7 +175,7 @@ public final class Forwarder {
      * {@code target}; {@code onFinal} gets the final status (408 on timeout, 503 if it could not
      * be sent), once.
      */
-    public void originate(Request request, org.liaison.sip.routing.Target target, IntConsumer onFinal) {
+    public void originate(Request request, org.liaison.sip.message.Target target, IntConsumer onFinal) {
         Optional<LocalAddresses.Listener> out = listenerFor(target.hop());
         if (out.isEmpty()) {
             onFinal.accept(Response.SERVICE_UNAVAILABLE);
@@ -379,7 +379,7 @@ public final class Forwarder {
     }
 
     /** RFC 3261 §16.6 steps 1-8 for one target: copy, retarget, Max-Forwards, Record-Route, Route. */
-    private Request prepare(Request request, org.liaison.sip.routing.Target target, boolean recordRoute,
+    private Request prepare(Request request, org.liaison.sip.message.Target target, boolean recordRoute,
             Flow source) {
         Request copy = (Request) request.clone();
         try {

@@ -17,6 +17,7 @@ import org.liaison.provisioning.Group;
 import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.message.SipFactories;
+import org.liaison.sip.message.Target;
 import org.liaison.sip.registrar.Binding;
 import org.liaison.sip.registrar.Flow;
 import org.liaison.sip.registrar.LocationService;

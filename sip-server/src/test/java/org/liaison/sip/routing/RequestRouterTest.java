@@ -36,6 +36,7 @@ import org.liaison.sip.config.ClientCompatibility;
 import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.config.ProxySettings;
 import org.liaison.sip.config.SipSettings;
+import org.liaison.sip.message.Outcome;
 import org.liaison.sip.message.Responses;
 import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.messaging.GroupMessaging;
