@@ -34,7 +34,7 @@ import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.edge.FlowRouter;
 import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.media.MediaAnchor;
-import org.liaison.sip.registrar.Flow;
+import org.liaison.sip.message.Flow;
 import org.liaison.sip.routing.IdentityAssertion;
 import org.liaison.sip.routing.LocalAddresses;
 import org.liaison.sip.routing.LoopDetector;

@@ -38,6 +38,7 @@ import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.sip.config.RegistrarSettings;
+import org.liaison.sip.message.Flow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -32,7 +32,7 @@ import org.liaison.sip.media.MediaRefusal;
 import org.liaison.sip.message.Target;
 import org.liaison.sip.messaging.GroupMessaging;
 import org.liaison.sip.messaging.OfflineMessaging;
-import org.liaison.sip.registrar.Flow;
+import org.liaison.sip.message.Flow;
 import org.liaison.sip.registrar.Registrar;
 
 /**

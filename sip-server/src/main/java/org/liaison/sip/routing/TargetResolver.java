@@ -19,7 +19,7 @@ import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.message.Target;
 import org.liaison.sip.registrar.Binding;
-import org.liaison.sip.registrar.Flow;
+import org.liaison.sip.message.Flow;
 import org.liaison.sip.registrar.LocationService;
 import org.liaison.sip.registrar.Registrar;
 

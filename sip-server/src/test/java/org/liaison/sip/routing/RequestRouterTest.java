@@ -44,7 +44,7 @@ import org.liaison.sip.messaging.MessageDelivery;
 import org.liaison.sip.messaging.MessagingMetrics;
 import org.liaison.sip.messaging.OfflineMessaging;
 import org.liaison.sip.registrar.EmbeddedLocationService;
-import org.liaison.sip.registrar.Flow;
+import org.liaison.sip.message.Flow;
 import org.liaison.sip.registrar.Registrar;
 import org.liaison.sip.config.RegistrarSettings;
 
