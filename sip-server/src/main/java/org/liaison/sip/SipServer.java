@@ -38,7 +38,7 @@ import org.liaison.sip.proxy.Forwarder;
 import org.liaison.sip.registrar.EmbeddedLocationService;
 import org.liaison.sip.registrar.LocationService;
 import org.liaison.sip.registrar.Registrar;
-import org.liaison.sip.routing.LocalAddresses;
+import org.liaison.sip.message.LocalAddresses;
 import org.liaison.sip.routing.RequestRouter;
 import org.liaison.sip.message.Responses;
 import org.liaison.sip.routing.TargetResolver;
@@ -147,7 +147,9 @@ public final class SipServer implements AutoCloseable {
                     new OfflineStoreSettings(im.expiry(), im.maxQueuedPerUser(), im.maxMessageBytes(),
                             im.maxQueuedPerSenderPerUser(), im.maxQueuedPerSender()), clock);
             SipFactories factories = SipFactories.create();
-            LocalAddresses local = new LocalAddresses(config.sip());
+            SipSettings sip = config.sip();
+            LocalAddresses local = new LocalAddresses(sip.domain(), sip.addresses(), sip.udpPort(), sip.tcpPort(),
+                    sip.tlsPort());
             edge = SipEdge.bind(config.sip(), config.limits(), local, factories, tls.map(TlsCredentials::keyManager));
             DigestAuthenticator digest = new DigestAuthenticator(config.auth(), accounts, clock);
             Registrar registrar = new Registrar(config.registrar(), locations, factories.messages(),

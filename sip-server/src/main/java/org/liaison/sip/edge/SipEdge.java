@@ -36,7 +36,7 @@ import org.liaison.sip.config.TransportLimits;
 import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.proxy.Forwarder;
 import org.liaison.sip.message.Flow;
-import org.liaison.sip.routing.LocalAddresses;
+import org.liaison.sip.message.LocalAddresses;
 import org.liaison.sip.message.Outcome;
 import org.liaison.sip.routing.RequestRouter;
 import org.liaison.sip.message.Responses;

@@ -36,7 +36,7 @@ import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.media.MediaAnchor;
 import org.liaison.sip.message.Flow;
 import org.liaison.sip.routing.IdentityAssertion;
-import org.liaison.sip.routing.LocalAddresses;
+import org.liaison.sip.message.LocalAddresses;
 import org.liaison.sip.routing.LoopDetector;
 import org.liaison.sip.message.Outcome;
 import org.liaison.sip.message.Responses;

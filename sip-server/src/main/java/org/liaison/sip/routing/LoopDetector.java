@@ -10,6 +10,7 @@ import javax.sip.header.CallIdHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
+import org.liaison.sip.message.LocalAddresses;
 
 /**
  * Loop detection of RFC 3261 §16.3 step 4 and §16.6 step 8: our branch parameters start with a hash

@@ -24,6 +24,7 @@ import org.liaison.sip.config.ClientCompatibility;
 import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.config.ProxySettings;
 import org.liaison.sip.config.IpLiteral;
+import org.liaison.sip.message.LocalAddresses;
 import org.liaison.sip.message.Outcome;
 import org.liaison.sip.message.Responses;
 import org.liaison.sip.message.SipFactories;

@@ -16,6 +16,7 @@ import org.liaison.provisioning.AccountDirectory;
 import org.liaison.provisioning.Group;
 import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.config.DestinationPolicy;
+import org.liaison.sip.message.LocalAddresses;
 import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.message.Target;
 import org.liaison.sip.registrar.Binding;

@@ -35,7 +35,7 @@ import org.liaison.sip.config.AddressRange;
 import org.liaison.sip.config.ClientCompatibility;
 import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.config.ProxySettings;
-import org.liaison.sip.config.SipSettings;
+import org.liaison.sip.message.LocalAddresses;
 import org.liaison.sip.message.Outcome;
 import org.liaison.sip.message.Responses;
 import org.liaison.sip.message.SipFactories;
@@ -72,14 +72,13 @@ class RequestRouterTest {
         locations = EmbeddedLocationService.open(dir.resolve("data"), clock);
         digest = new DigestAuthenticator(new AuthSettings(DOMAIN, List.of(DigestAlgorithm.MD5), Duration.ofMinutes(5),
                 10, 20, Duration.ofMinutes(1), Duration.ofMinutes(5), 10, 10), accounts, clock);
-        SipSettings sip = new SipSettings(DOMAIN, List.of(java.net.InetAddress.getByName("127.0.0.1")), 5060, 5060, 0,
-                1, 65536, Duration.ofMinutes(10));
         Registrar registrar = new Registrar(RegistrarSettings.defaults(DOMAIN), locations, SIP.messages(),
                 SIP.headers(), SIP.addresses(), clock);
         ProxySettings proxy = new ProxySettings(Duration.ofMinutes(2), Set.of(),
                 new DestinationPolicy(List.of(new AddressRange(java.net.InetAddress.getByName("127.0.0.0"), 8))),
                 Duration.ofHours(24), List.of());
-        LocalAddresses local = new LocalAddresses(sip);
+        LocalAddresses local = new LocalAddresses(DOMAIN, List.of(java.net.InetAddress.getByName("127.0.0.1")), 5060, 5060,
+                0);
         TargetResolver targets = new TargetResolver(local, accounts, locations, proxy.destinations(), SIP);
         messages = FileOfflineStore.open(dir.resolve("data"), OfflineStoreSettings.defaults(), clock);
         MessagingMetrics metrics = new MessagingMetrics();
