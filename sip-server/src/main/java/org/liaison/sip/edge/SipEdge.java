@@ -33,6 +33,7 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.sip.config.SipSettings;
 import org.liaison.sip.config.TransportLimits;
+import org.liaison.sip.message.FlowRouter;
 import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.proxy.Forwarder;
 import org.liaison.sip.message.Flow;

@@ -31,7 +31,7 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.config.IpLiteral;
-import org.liaison.sip.edge.FlowRouter;
+import org.liaison.sip.message.FlowRouter;
 import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.media.MediaAnchor;
 import org.liaison.sip.message.Flow;
