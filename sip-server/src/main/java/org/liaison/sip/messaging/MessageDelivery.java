@@ -25,7 +25,7 @@ import org.liaison.sip.proxy.Forwarder;
 import org.liaison.sip.registrar.Binding;
 import org.liaison.sip.registrar.LocationService;
 import org.liaison.sip.message.Target;
-import org.liaison.sip.routing.TargetResolver;
+import org.liaison.sip.registrar.TargetResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -35,6 +35,7 @@ import org.liaison.sip.messaging.GroupMessaging;
 import org.liaison.sip.messaging.OfflineMessaging;
 import org.liaison.sip.message.Flow;
 import org.liaison.sip.registrar.Registrar;
+import org.liaison.sip.registrar.TargetResolver;
 
 /**
  * Every request's path through the server, read top to bottom (in the spirit of Kamailio's

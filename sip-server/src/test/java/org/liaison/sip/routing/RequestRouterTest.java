@@ -47,6 +47,7 @@ import org.liaison.sip.registrar.EmbeddedLocationService;
 import org.liaison.sip.message.Flow;
 import org.liaison.sip.registrar.Registrar;
 import org.liaison.sip.config.RegistrarSettings;
+import org.liaison.sip.registrar.TargetResolver;
 
 /** RequestRouter's decisions on requests written as text: no sockets, no stack. */
 class RequestRouterTest {
