@@ -42,7 +42,7 @@ import org.liaison.sip.message.LocalAddresses;
 import org.liaison.sip.routing.RequestRouter;
 import org.liaison.sip.message.Responses;
 import org.liaison.sip.registrar.TargetResolver;
-import org.liaison.sip.routing.RouteToken;
+import org.liaison.sip.proxy.RouteToken;
 import org.liaison.sip.tls.CertificateProblem;
 import org.liaison.sip.tls.TlsCredentials;
 import org.slf4j.Logger;

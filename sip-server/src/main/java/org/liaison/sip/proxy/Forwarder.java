@@ -35,12 +35,9 @@ import org.liaison.sip.message.FlowRouter;
 import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.media.MediaAnchor;
 import org.liaison.sip.message.Flow;
-import org.liaison.sip.routing.IdentityAssertion;
 import org.liaison.sip.message.LocalAddresses;
-import org.liaison.sip.routing.LoopDetector;
 import org.liaison.sip.message.Outcome;
 import org.liaison.sip.message.Responses;
-import org.liaison.sip.routing.RouteToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -34,6 +34,9 @@ import org.liaison.sip.message.Target;
 import org.liaison.sip.messaging.GroupMessaging;
 import org.liaison.sip.messaging.OfflineMessaging;
 import org.liaison.sip.message.Flow;
+import org.liaison.sip.proxy.IdentityAssertion;
+import org.liaison.sip.proxy.LoopDetector;
+import org.liaison.sip.proxy.RouteToken;
 import org.liaison.sip.registrar.Registrar;
 import org.liaison.sip.registrar.TargetResolver;
 

@@ -43,6 +43,8 @@ import org.liaison.sip.messaging.GroupMessaging;
 import org.liaison.sip.messaging.MessageDelivery;
 import org.liaison.sip.messaging.MessagingMetrics;
 import org.liaison.sip.messaging.OfflineMessaging;
+import org.liaison.sip.proxy.LoopDetector;
+import org.liaison.sip.proxy.RouteToken;
 import org.liaison.sip.registrar.EmbeddedLocationService;
 import org.liaison.sip.message.Flow;
 import org.liaison.sip.registrar.Registrar;
@@ -54,7 +56,6 @@ class RequestRouterTest {
     private static final String DOMAIN = "example.org";
     private static final Flow FROM_ALICE = new Flow("UDP", "127.0.0.1", 40000, "127.0.0.1", 5060);
     private static final SipFactories SIP = SipFactories.create();
-    private static final RouteToken ROUTE_TOKEN = new RouteToken(new byte[32], Clock.systemUTC(), Duration.ofHours(24));
 
     @TempDir
     Path dir;
@@ -62,6 +63,7 @@ class RequestRouterTest {
     FileOfflineStore messages;
     DigestAuthenticator digest;
     RequestRouter router;
+    RouteToken routeToken;
 
     @BeforeEach
     void build() throws Exception {
@@ -70,6 +72,7 @@ class RequestRouterTest {
                 + "alice,clrtxt:alice-secret,Alice,1001,\nbob,clrtxt:bob-secret,Bob,1002,\n");
         AccountSnapshot accounts = UsersFile.load(users, DOMAIN);
         Clock clock = Clock.systemUTC();
+        routeToken = RouteToken.open(dir, clock, Duration.ofHours(24));
         locations = EmbeddedLocationService.open(dir.resolve("data"), clock);
         digest = new DigestAuthenticator(new AuthSettings(DOMAIN, List.of(DigestAlgorithm.MD5), Duration.ofMinutes(5),
                 10, 20, Duration.ofMinutes(1), Duration.ofMinutes(5), 10, 10), accounts, clock);
@@ -86,7 +89,7 @@ class RequestRouterTest {
         // no device registers in these tests, so delivery never sends: it needs no forwarder
         MessageDelivery delivery = new MessageDelivery(messages, locations, targets, null, SIP, DOMAIN,
                 null, metrics);
-        router = new RequestRouter(local, digest, accounts, targets, registrar, ROUTE_TOKEN, proxy,
+        router = new RequestRouter(local, digest, accounts, targets, registrar, routeToken, proxy,
                 new ClientCompatibility(List.of()),
                 new OfflineMessaging(messages, delivery, new Responses(SIP), 65536, metrics),
                 new GroupMessaging(accounts, messages, delivery, new Responses(SIP), DOMAIN, metrics), SIP, false,
@@ -189,8 +192,8 @@ class RequestRouterTest {
     }
 
     /** Our Record-Route as the server recorded it when alice (tag a, from 127.0.0.1) called bob. */
-    private static String aliceCallsBobRoute() throws Exception {
-        String token = ROUTE_TOKEN.tokenFor(invite("sip:bob@example.org", ""),
+    private String aliceCallsBobRoute() throws Exception {
+        String token = routeToken.tokenFor(invite("sip:bob@example.org", ""),
                 java.net.InetAddress.getByName("127.0.0.1"));
         return "Route: <sip:127.0.0.1:5060;lr;ltok=" + token + ">\n";
     }

@@ -1,4 +1,4 @@
-package org.liaison.sip.routing;
+package org.liaison.sip.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
