@@ -21,7 +21,7 @@ import javax.sip.message.Response;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.StoredMessage;
 import org.liaison.sip.message.SipFactories;
-import org.liaison.sip.proxy.Forwarder;
+import org.liaison.sip.proxy.Originator;
 import org.liaison.sip.registrar.Binding;
 import org.liaison.sip.registrar.LocationService;
 import org.liaison.sip.message.Target;
@@ -44,7 +44,7 @@ public final class MessageDelivery {
     private final OfflineStore store;
     private final LocationService locations;
     private final TargetResolver targets;
-    private final Forwarder forwarder;
+    private final Originator originator;
     private final SipFactories sip;
     private final String domain;
     private final ScheduledExecutorService timers;
@@ -52,12 +52,12 @@ public final class MessageDelivery {
     /** Devices with a delivery in progress, so a re-REGISTER does not start a second, out-of-order one. */
     private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
 
-    public MessageDelivery(OfflineStore store, LocationService locations, TargetResolver targets, Forwarder forwarder,
+    public MessageDelivery(OfflineStore store, LocationService locations, TargetResolver targets, Originator originator,
             SipFactories sip, String domain, ScheduledExecutorService timers, MessagingMetrics metrics) {
         this.store = store;
         this.locations = locations;
         this.targets = targets;
-        this.forwarder = forwarder;
+        this.originator = originator;
         this.sip = sip;
         this.domain = domain;
         this.timers = timers;
@@ -93,7 +93,7 @@ public final class MessageDelivery {
             next(user, device, 0);
             return;
         }
-        forwarder.originate(request, target.get(), status -> answered(user, device, message, status, failures));
+        originator.originate(request, target.get(), status -> answered(user, device, message, status, failures));
     }
 
     private void answered(String user, String device, StoredMessage message, int status, int failures) {

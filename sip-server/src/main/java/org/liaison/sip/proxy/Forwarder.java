@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * after a 2xx or 6xx; the best final response when every branch failed; timer C for branches that
  * ring too long. Only this class and the edge touch JAIN-SIP transactions.
  */
-public final class Forwarder {
+public final class Forwarder implements Originator {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
     private static final int DEFAULT_MAX_FORWARDS = 70;
     /** Final statuses that mean "no device got it" rather than "a device refused it". */
@@ -167,11 +167,7 @@ public final class Forwarder {
         }
     }
 
-    /**
-     * Sends a request the server itself originates (a stored message on its way to a device) to
-     * {@code target}; {@code onFinal} gets the final status (408 on timeout, 503 if it could not
-     * be sent), once.
-     */
+    @Override
     public void originate(Request request, org.liaison.sip.message.Target target, IntConsumer onFinal) {
         Optional<LocalAddresses.Listener> out = listenerFor(target.hop());
         if (out.isEmpty()) {
