@@ -39,6 +39,12 @@ import org.liaison.sip.registrar.EmbeddedLocationService;
 import org.liaison.sip.registrar.LocationService;
 import org.liaison.sip.registrar.Registrar;
 import org.liaison.sip.message.LocalAddresses;
+import org.liaison.sip.routing.ForwardingHandler;
+import org.liaison.sip.routing.InDialogHandler;
+import org.liaison.sip.routing.InviteHandler;
+import org.liaison.sip.routing.MessageHandler;
+import org.liaison.sip.routing.RegisterHandler;
+import org.liaison.sip.routing.RequestAuthenticator;
 import org.liaison.sip.routing.RequestRouter;
 import org.liaison.sip.message.Responses;
 import org.liaison.sip.registrar.TargetResolver;
@@ -170,9 +176,16 @@ public final class SipServer implements AutoCloseable {
                     im.maxMessageBytes(), metrics);
             GroupMessaging groups = new GroupMessaging(accounts, messages, delivery, new Responses(factories),
                     config.sip().domain(), metrics);
-            RequestRouter router = new RequestRouter(local, digest, accounts, targets, registrar, routeToken,
-                    config.proxy(), config.compatibility(), offline, groups, factories, config.tls().required(),
-                    media);
+            RequestRouter router = new RequestRouter(local,
+                    new RequestAuthenticator(digest, factories, local.domain(),
+                            config.compatibility().md5OnlyUserAgents()),
+                    new InDialogHandler(local, routeToken, targets, media, config.proxy(), config.tls().required(),
+                            factories),
+                    new RegisterHandler(local, config.proxy(), registrar, offline::deviceRegistered, factories),
+                    new InviteHandler(local, accounts, targets, media, factories),
+                    new MessageHandler(local, accounts, targets, offline, groups, factories),
+                    new ForwardingHandler(local, targets, factories),
+                    config.proxy().foreignDomains(), config.tls().required(), factories);
             FileOfflineStore store = messages;
             timers.scheduleWithFixedDelay(() -> {
                 metrics.expired(store.purgeExpired());
