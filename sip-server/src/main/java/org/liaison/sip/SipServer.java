@@ -28,17 +28,20 @@ import org.liaison.sip.config.MessagingSettings;
 import org.liaison.sip.config.RelaySettings;
 import org.liaison.sip.config.SipSettings;
 import org.liaison.sip.edge.SipEdge;
-import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.media.MediaAnchor;
+import org.liaison.sip.message.LocalAddresses;
+import org.liaison.sip.message.Responses;
+import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.messaging.GroupMessaging;
 import org.liaison.sip.messaging.MessageDelivery;
 import org.liaison.sip.messaging.MessagingMetrics;
 import org.liaison.sip.messaging.OfflineMessaging;
 import org.liaison.sip.proxy.Forwarder;
+import org.liaison.sip.proxy.RouteToken;
 import org.liaison.sip.registrar.EmbeddedLocationService;
 import org.liaison.sip.registrar.LocationService;
 import org.liaison.sip.registrar.Registrar;
-import org.liaison.sip.message.LocalAddresses;
+import org.liaison.sip.registrar.TargetResolver;
 import org.liaison.sip.routing.ForwardingHandler;
 import org.liaison.sip.routing.InDialogHandler;
 import org.liaison.sip.routing.InviteHandler;
@@ -46,9 +49,6 @@ import org.liaison.sip.routing.MessageHandler;
 import org.liaison.sip.routing.RegisterHandler;
 import org.liaison.sip.routing.RequestAuthenticator;
 import org.liaison.sip.routing.RequestRouter;
-import org.liaison.sip.message.Responses;
-import org.liaison.sip.registrar.TargetResolver;
-import org.liaison.sip.proxy.RouteToken;
 import org.liaison.sip.tls.CertificateProblem;
 import org.liaison.sip.tls.TlsCredentials;
 import org.slf4j.Logger;
@@ -170,8 +170,8 @@ public final class SipServer implements AutoCloseable {
             Forwarder forwarder = new Forwarder(factories, local, edge.providers(), routeToken, timers,
                     config.proxy().inviteTimeout(), im.deviceAnswer(), media, config.proxy().destinations());
             MessagingMetrics metrics = new MessagingMetrics();
-            MessageDelivery delivery = new MessageDelivery(messages, locations, targets, forwarder, factories,
-                    config.sip().domain(), timers, metrics);
+            MessageDelivery delivery = new MessageDelivery(messages, locations, targets, forwarder.originator(),
+                    factories, config.sip().domain(), timers, metrics);
             OfflineMessaging offline = new OfflineMessaging(messages, delivery, new Responses(factories),
                     im.maxMessageBytes(), metrics);
             GroupMessaging groups = new GroupMessaging(accounts, messages, delivery, new Responses(factories),

@@ -14,12 +14,12 @@ import javax.sip.message.Response;
 import org.liaison.provisioning.Account;
 import org.liaison.provisioning.AccountDirectory;
 import org.liaison.provisioning.Group;
-import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.config.DestinationPolicy;
+import org.liaison.sip.config.IpLiteral;
+import org.liaison.sip.message.Flow;
 import org.liaison.sip.message.LocalAddresses;
 import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.message.Target;
-import org.liaison.sip.message.Flow;
 
 /**
  * Where a request goes: the location service's answer for a Request-URI in our domain

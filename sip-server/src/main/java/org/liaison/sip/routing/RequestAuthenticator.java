@@ -23,9 +23,9 @@ import org.liaison.sip.auth.AuthResult;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.auth.DigestResponse;
 import org.liaison.sip.auth.Origin;
+import org.liaison.sip.message.Flow;
 import org.liaison.sip.message.Responses;
 import org.liaison.sip.message.SipFactories;
-import org.liaison.sip.message.Flow;
 
 /**
  * Digest authentication of a SIP request (RFC 3261 §22): 401 for REGISTER (the registrar asks),
