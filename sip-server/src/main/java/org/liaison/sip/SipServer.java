@@ -33,21 +33,27 @@ import org.liaison.sip.config.MessagingSettings;
 import org.liaison.sip.config.RelaySettings;
 import org.liaison.sip.config.SipSettings;
 import org.liaison.sip.edge.SipEdge;
-import org.liaison.sip.edge.SipFactories;
 import org.liaison.sip.media.MediaAnchor;
+import org.liaison.sip.message.LocalAddresses;
+import org.liaison.sip.message.Responses;
+import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.messaging.GroupMessaging;
 import org.liaison.sip.messaging.OfflineMessaging;
 import org.liaison.sip.messaging.RegisteredDevices;
 import org.liaison.sip.messaging.SipDeviceMessenger;
 import org.liaison.sip.proxy.Forwarder;
+import org.liaison.sip.proxy.RouteToken;
 import org.liaison.sip.registrar.EmbeddedLocationService;
 import org.liaison.sip.registrar.LocationService;
 import org.liaison.sip.registrar.Registrar;
-import org.liaison.sip.routing.LocalAddresses;
+import org.liaison.sip.registrar.TargetResolver;
+import org.liaison.sip.routing.ForwardingHandler;
+import org.liaison.sip.routing.InDialogHandler;
+import org.liaison.sip.routing.InviteHandler;
+import org.liaison.sip.routing.MessageHandler;
+import org.liaison.sip.routing.RegisterHandler;
+import org.liaison.sip.routing.RequestAuthenticator;
 import org.liaison.sip.routing.RequestRouter;
-import org.liaison.sip.routing.Responses;
-import org.liaison.sip.routing.TargetResolver;
-import org.liaison.sip.routing.RouteToken;
 import org.liaison.sip.tls.CertificateProblem;
 import org.liaison.sip.tls.TlsCredentials;
 import org.slf4j.Logger;
@@ -152,7 +158,9 @@ public final class SipServer implements AutoCloseable {
                     new OfflineStoreSettings(im.expiry(), im.maxQueuedPerUser(), im.maxMessageBytes(),
                             im.maxQueuedPerSenderPerUser(), im.maxQueuedPerSender()), clock);
             SipFactories factories = SipFactories.create();
-            LocalAddresses local = new LocalAddresses(config.sip());
+            SipSettings sip = config.sip();
+            LocalAddresses local = new LocalAddresses(sip.domain(), sip.addresses(), sip.udpPort(), sip.tcpPort(),
+                    sip.tlsPort());
             edge = SipEdge.bind(config.sip(), config.limits(), local, factories, tls.map(TlsCredentials::keyManager));
             DigestAuthenticator digest = new DigestAuthenticator(config.auth(), accounts, clock);
             Registrar registrar = new Registrar(config.registrar(), locations, factories.messages(),
@@ -168,16 +176,23 @@ public final class SipServer implements AutoCloseable {
                     config.proxy().inviteTimeout(), im.deviceAnswer(), media, config.proxy().destinations());
             MessagingMetrics metrics = new MessagingMetrics();
             MessageDelivery delivery = new MessageDelivery(messages, new RegisteredDevices(locations),
-                    new SipDeviceMessenger(locations, targets, forwarder, factories, config.sip().domain()), timers,
+                    new SipDeviceMessenger(locations, targets, forwarder.originator(), factories, config.sip().domain()), timers,
                     metrics);
             StoreAndForward keeping = new StoreAndForward(messages, delivery, metrics);
             OfflineMessaging offline = new OfflineMessaging(keeping, new MessagePolicy(im.maxMessageBytes()),
                     new Responses(factories));
             GroupMessaging groups = new GroupMessaging(accounts, new GroupFanOut(keeping, metrics),
                     new Responses(factories), config.sip().domain(), metrics);
-            RequestRouter router = new RequestRouter(local, digest, accounts, targets, registrar, routeToken,
-                    config.proxy(), config.compatibility(), offline, groups, factories, config.tls().required(),
-                    media);
+            RequestRouter router = new RequestRouter(local,
+                    new RequestAuthenticator(digest, factories, local.domain(),
+                            config.compatibility().md5OnlyUserAgents()),
+                    new InDialogHandler(local, routeToken, targets, media, config.proxy(), config.tls().required(),
+                            factories),
+                    new RegisterHandler(local, config.proxy(), registrar, offline::deviceRegistered, factories),
+                    new InviteHandler(local, accounts, targets, media, factories),
+                    new MessageHandler(local, accounts, targets, offline, groups, factories),
+                    new ForwardingHandler(local, targets, factories),
+                    config.proxy().foreignDomains(), config.tls().required(), factories);
             FileOfflineStore store = messages;
             timers.scheduleWithFixedDelay(() -> {
                 metrics.expired(store.purgeExpired());

@@ -18,5 +18,7 @@
  *
  * <p>Nonces carry their issue time and an HMAC ({@code NonceService}), so nothing is stored per challenge; only
  * nonces that authenticated a request are remembered, with their highest nonce-count ({@code NonceCounts}).
+ *
+ * <p>It depends on the provisioning module's account directory and on nothing else of sip-server.
  */
 package org.liaison.sip.auth;

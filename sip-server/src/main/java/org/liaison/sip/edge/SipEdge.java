@@ -33,12 +33,14 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.sip.config.SipSettings;
 import org.liaison.sip.config.TransportLimits;
+import org.liaison.sip.message.Flow;
+import org.liaison.sip.message.FlowRouter;
+import org.liaison.sip.message.LocalAddresses;
+import org.liaison.sip.message.Outcome;
+import org.liaison.sip.message.Responses;
+import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.proxy.Forwarder;
-import org.liaison.sip.registrar.Flow;
-import org.liaison.sip.routing.LocalAddresses;
-import org.liaison.sip.routing.Outcome;
 import org.liaison.sip.routing.RequestRouter;
-import org.liaison.sip.routing.Responses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -23,7 +23,7 @@ import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.config.MediaSettings;
 import org.liaison.sip.config.MediaSettings.Encryption;
 import org.liaison.sip.config.MediaSettings.RelayPolicy;
-import org.liaison.sip.registrar.Flow;
+import org.liaison.sip.message.Flow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,8 +7,8 @@ import org.liaison.im.messaging.GroupFanOut;
 import org.liaison.im.messaging.MessagingMetrics;
 import org.liaison.provisioning.Account;
 import org.liaison.provisioning.AccountDirectory;
-import org.liaison.sip.routing.Outcome;
-import org.liaison.sip.routing.Responses;
+import org.liaison.sip.message.Outcome;
+import org.liaison.sip.message.Responses;
 
 /**
  * Group chat from any SIP client, the SIP side of im's {@link GroupFanOut}: a MESSAGE to

@@ -12,7 +12,7 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.im.messaging.MessagePolicy;
 import org.liaison.im.messaging.StoreAndForward;
-import org.liaison.sip.routing.Responses;
+import org.liaison.sip.message.Responses;
 
 /**
  * Store and forward for SIP MESSAGE (RFC 3428), the SIP side of im's {@link StoreAndForward}: a

@@ -8,7 +8,7 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.im.NewMessage;
 import org.liaison.im.messaging.Acceptance;
-import org.liaison.sip.routing.Responses;
+import org.liaison.sip.message.Responses;
 
 /** The SIP side of a chat message im keeps: what it keeps of a MESSAGE, and how its verdict is answered. */
 final class SipChat {

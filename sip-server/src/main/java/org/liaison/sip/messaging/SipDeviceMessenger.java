@@ -18,11 +18,11 @@ import javax.sip.message.Response;
 import org.liaison.im.StoredMessage;
 import org.liaison.im.messaging.DeviceAnswer;
 import org.liaison.im.messaging.DeviceMessenger;
-import org.liaison.sip.edge.SipFactories;
-import org.liaison.sip.proxy.Forwarder;
+import org.liaison.sip.message.SipFactories;
+import org.liaison.sip.message.Target;
+import org.liaison.sip.proxy.Originator;
 import org.liaison.sip.registrar.LocationService;
-import org.liaison.sip.routing.Target;
-import org.liaison.sip.routing.TargetResolver;
+import org.liaison.sip.registrar.TargetResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +36,15 @@ public final class SipDeviceMessenger implements DeviceMessenger {
 
     private final LocationService locations;
     private final TargetResolver targets;
-    private final Forwarder forwarder;
+    private final Originator originator;
     private final SipFactories sip;
     private final String domain;
 
-    public SipDeviceMessenger(LocationService locations, TargetResolver targets, Forwarder forwarder,
+    public SipDeviceMessenger(LocationService locations, TargetResolver targets, Originator originator,
             SipFactories sip, String domain) {
         this.locations = locations;
         this.targets = targets;
-        this.forwarder = forwarder;
+        this.originator = originator;
         this.sip = sip;
         this.domain = domain;
     }
@@ -64,7 +64,7 @@ public final class SipDeviceMessenger implements DeviceMessenger {
             return CompletableFuture.completedFuture(DeviceAnswer.UNSENDABLE);
         }
         CompletableFuture<DeviceAnswer> answer = new CompletableFuture<>();
-        forwarder.originate(request, target.get(), status -> answer.complete(answerOf(status)));
+        originator.originate(request, target.get(), status -> answer.complete(answerOf(status)));
         return answer;
     }
 

@@ -4,6 +4,7 @@
  * ({@link org.liaison.sip.messaging.OfflineMessaging}, {@link org.liaison.sip.messaging.GroupMessaging}),
  * and implements im's two ports: the devices of a user
  * ({@link org.liaison.sip.messaging.RegisteredDevices}) and a MESSAGE to one device
- * ({@link org.liaison.sip.messaging.SipDeviceMessenger}).
+ * ({@link org.liaison.sip.messaging.SipDeviceMessenger}). It may depend on {@code proxy} (only its
+ * {@code Originator}), {@code registrar} and {@code message}.
  */
 package org.liaison.sip.messaging;

@@ -1,10 +1,13 @@
 package org.liaison.sip.proxy;
 
 import java.util.List;
+import java.util.ListIterator;
+import javax.sip.header.Header;
 import javax.sip.message.Response;
 
 /**
- * RFC 3261 §16.7 step 6: which final response of a fork goes upstream when no branch succeeded.
+ * RFC 3261 §16.7 steps 6 and 7: which final response of a fork goes upstream when no branch
+ * succeeded, and the challenges it carries.
  * A 6xx wins outright; otherwise the lowest class wins, and within it the responses that tell the
  * caller what to do (authenticate, fix the request) are preferred over generic ones.
  */
@@ -37,5 +40,20 @@ final class BestResponse {
             case Response.REQUEST_TIMEOUT, Response.TEMPORARILY_UNAVAILABLE -> 900;
             default -> 10 + status % 100;
         };
+    }
+
+    /** §16.7 step 7: a 401/407 upstream carries the challenges of every branch that asked. */
+    static void mergeChallenges(List<Branch> branches, Response upstream) {
+        for (Branch b : branches) {
+            if (b.finalResponse == null || b.finalResponse == upstream) {
+                continue;
+            }
+            for (String name : List.of("WWW-Authenticate", "Proxy-Authenticate")) {
+                ListIterator<?> it = b.finalResponse.getHeaders(name);
+                while (it.hasNext()) {
+                    upstream.addHeader((Header) it.next());
+                }
+            }
+        }
     }
 }

@@ -5,42 +5,29 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.ListIterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntConsumer;
 import javax.sip.ClientTransaction;
 import javax.sip.InvalidArgumentException;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
 import javax.sip.SipProvider;
-import javax.sip.address.Address;
-import javax.sip.address.Hop;
-import javax.sip.address.SipURI;
 import javax.sip.header.CallIdHeader;
-import javax.sip.header.Header;
-import javax.sip.header.MaxForwardsHeader;
-import javax.sip.header.RecordRouteHeader;
-import javax.sip.header.RouteHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.sip.config.DestinationPolicy;
-import org.liaison.sip.config.IpLiteral;
-import org.liaison.sip.edge.FlowRouter;
-import org.liaison.sip.edge.SipFactories;
 import org.liaison.sip.media.MediaAnchor;
-import org.liaison.sip.registrar.Flow;
-import org.liaison.sip.routing.IdentityAssertion;
-import org.liaison.sip.routing.LocalAddresses;
-import org.liaison.sip.routing.LoopDetector;
-import org.liaison.sip.routing.Outcome;
-import org.liaison.sip.routing.Responses;
-import org.liaison.sip.routing.RouteToken;
+import org.liaison.sip.message.Flow;
+import org.liaison.sip.message.FlowRouter;
+import org.liaison.sip.message.LocalAddresses;
+import org.liaison.sip.message.Outcome;
+import org.liaison.sip.message.Responses;
+import org.liaison.sip.message.SipFactories;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,25 +35,24 @@ import org.slf4j.LoggerFactory;
  * The transaction-stateful forwarding of RFC 3261 §16.6-16.10: one client transaction per target,
  * in parallel; provisional and 2xx responses go upstream at once; CANCEL for the other branches
  * after a 2xx or 6xx; the best final response when every branch failed; timer C for branches that
- * ring too long. Only this class and the edge touch JAIN-SIP transactions.
+ * ring too long. Only this class (with its parts: {@link RequestCopies} prepares each copy,
+ * {@link Egress} chooses where it leaves from, {@link RequestOriginator} sends the server's own
+ * requests) and the edge touch JAIN-SIP transactions.
  */
 public final class Forwarder {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
-    private static final int DEFAULT_MAX_FORWARDS = 70;
     /** Final statuses that mean "no device got it" rather than "a device refused it". */
     private static final java.util.Set<Integer> UNREACHABLE = java.util.Set.of(Response.REQUEST_TIMEOUT,
             Response.TEMPORARILY_UNAVAILABLE, Response.SERVER_INTERNAL_ERROR, Response.SERVICE_UNAVAILABLE);
 
-    private final SipFactories sip;
-    private final LocalAddresses local;
-    private final Map<InetAddress, SipProvider> providers;
-    private final RouteToken routeToken;
+    private final Egress egress;
+    private final RequestCopies copies;
+    private final RequestOriginator originator;
     private final Responses responses;
     private final ScheduledExecutorService timers;
     private final Duration timerC;
     private final Duration deviceAnswerTimeout;
     private final MediaAnchor media;
-    private final DestinationPolicy destinations;
     /** INVITEs still open to CANCEL, by their top Via branch and Call-ID (RFC 3261 §9.2). */
     private final Map<String, ProxyTransaction> cancellable = new ConcurrentHashMap<>();
     private final AtomicLong branchCounter = new AtomicLong();
@@ -74,16 +60,19 @@ public final class Forwarder {
     public Forwarder(SipFactories sip, LocalAddresses local, Map<InetAddress, SipProvider> providers,
             RouteToken routeToken, ScheduledExecutorService timers, Duration timerC, Duration deviceAnswerTimeout,
             MediaAnchor media, DestinationPolicy destinations) {
-        this.sip = sip;
-        this.local = local;
-        this.providers = Map.copyOf(providers);
-        this.routeToken = routeToken;
+        this.egress = new Egress(sip, local, providers, destinations);
+        this.copies = new RequestCopies(sip, local, routeToken, egress);
+        this.originator = new RequestOriginator(egress);
         this.responses = new Responses(sip);
         this.timers = timers;
         this.timerC = timerC;
         this.deviceAnswerTimeout = deviceAnswerTimeout;
         this.media = media;
-        this.destinations = destinations;
+    }
+
+    /** Where requests the server itself originates are sent from (message delivery). */
+    public Originator originator() {
+        return originator;
     }
 
     /** Forwards statefully: the server transaction gets the responses of every branch. */
@@ -95,18 +84,18 @@ public final class Forwarder {
             cancellable.put(tx.cancelKey, tx);
         }
         String branchPrefix = LoopDetector.branchPrefix(request);
-        List<Request> copies = new ArrayList<>();
+        List<Request> prepared = new ArrayList<>();
         synchronized (tx) {
             for (var target : forward.targets()) {
                 Branch branch = new Branch(tx, target.hop());
                 // a CANCEL may overtake us between the registration above and here
                 branch.cancelWanted = tx.cancelled;
                 tx.branches.add(branch);
-                copies.add(prepare(request, target, forward.recordRoute(), source));
+                prepared.add(copies.prepare(request, target, forward.recordRoute(), source));
             }
         }
-        for (int i = 0; i < copies.size(); i++) {
-            send(tx.branches.get(i), copies.get(i), branchPrefix);
+        for (int i = 0; i < prepared.size(); i++) {
+            send(tx.branches.get(i), prepared.get(i), branchPrefix);
         }
         if (tx.whenUnreachable != null) {
             // a device that has not answered in a few seconds counts as unreachable (it may be asleep)
@@ -133,8 +122,8 @@ public final class Forwarder {
     /** Forwards without a transaction: the ACK of a 2xx (RFC 3261 §16.11 for stateless forwarding). */
     public void forwardStateless(Outcome.Forward forward, Flow source) {
         var target = forward.targets().get(0);
-        Request copy = prepare(forward.request(), target, false, source);
-        Optional<LocalAddresses.Listener> out = listenerFor(target.hop());
+        Request copy = copies.prepare(forward.request(), target, false, source);
+        Optional<LocalAddresses.Listener> out = egress.listenerFor(target.hop());
         if (out.isEmpty()) {
             return;
         }
@@ -142,8 +131,8 @@ public final class Forwarder {
             ViaHeader incoming = (ViaHeader) forward.request().getHeader(ViaHeader.NAME);
             String branch = LoopDetector.branchPrefix(forward.request()) + "s" + Integer.toHexString(
                     incoming == null || incoming.getBranch() == null ? 0 : incoming.getBranch().hashCode());
-            copy.addFirst(via(out.get(), branch));
-            providerFor(out.get()).sendRequest(copy);
+            copy.addFirst(egress.via(out.get(), branch));
+            egress.providerFor(out.get()).sendRequest(copy);
         } catch (SipException | ParseException | InvalidArgumentException e) {
             LOG.debug("stateless forward of {} to {} failed: {}", copy.getMethod(), target.hop(), e.toString());
         }
@@ -171,44 +160,12 @@ public final class Forwarder {
     }
 
     /**
-     * Sends a request the server itself originates (a stored message on its way to a device) to
-     * {@code target}; {@code onFinal} gets the final status (408 on timeout, 503 if it could not
-     * be sent), once.
-     */
-    public void originate(Request request, org.liaison.sip.routing.Target target, IntConsumer onFinal) {
-        Optional<LocalAddresses.Listener> out = listenerFor(target.hop());
-        if (out.isEmpty()) {
-            onFinal.accept(Response.SERVICE_UNAVAILABLE);
-            return;
-        }
-        try {
-            request.setRequestURI(target.requestUri());
-            FlowRouter.pin(request, target.hop());
-            request.addFirst(via(out.get(), LoopDetector.branchPrefix(request) + "o"
-                    + Long.toHexString(branchCounter.incrementAndGet())));
-            ClientTransaction client = providerFor(out.get()).getNewClientTransaction(request);
-            client.setApplicationData(new Originated(onFinal));
-            client.sendRequest();
-        } catch (SipException | ParseException | InvalidArgumentException | RuntimeException e) {
-            LOG.debug("cannot send {} to {}: {}", request.getMethod(), target.hop(), e.toString());
-            onFinal.accept(Response.SERVICE_UNAVAILABLE);
-        }
-    }
-
-    /** The callback of a request we originated. */
-    private record Originated(IntConsumer onFinal) {
-    }
-
-    /**
      * A response on one of our client transactions, or a stray 2xx retransmission (client == null);
      * {@code from}: the IP address it came from.
      */
     public void onResponse(ClientTransaction client, Response response, SipProvider receivedOn,
             Optional<InetAddress> from) {
-        if (client != null && client.getApplicationData() instanceof Originated o) {
-            if (response.getStatusCode() >= 200) {
-                o.onFinal().accept(response.getStatusCode());
-            }
+        if (originator.onResponse(client, response)) {
             return;
         }
         if (client == null || !(client.getApplicationData() instanceof Branch branch)) {
@@ -248,8 +205,8 @@ public final class Forwarder {
 
     /** A branch got no final answer in time (RFC 3261 timer B/F) or could not be sent. */
     public void onTimeout(ClientTransaction client) {
-        if (client != null && client.getApplicationData() instanceof Originated o) {
-            o.onFinal().accept(Response.REQUEST_TIMEOUT);
+        if (originator.onTimeout(client)) {
+            return;
         }
         if (client != null && client.getApplicationData() instanceof Branch branch) {
             endBranchLocally(branch, Response.REQUEST_TIMEOUT);
@@ -316,23 +273,8 @@ public final class Forwarder {
             respondUpstream(tx, responses.create(tx.request, Response.SERVER_INTERNAL_ERROR));
             return;
         }
-        mergeChallenges(tx, upstream);
+        BestResponse.mergeChallenges(tx.branches, upstream);
         relayUpstream(tx, upstream);
-    }
-
-    /** §16.7 step 7: a 401/407 upstream carries the challenges of every branch that asked. */
-    private static void mergeChallenges(ProxyTransaction tx, Response upstream) {
-        for (Branch b : tx.branches) {
-            if (b.finalResponse == null || b.finalResponse == upstream) {
-                continue;
-            }
-            for (String name : List.of("WWW-Authenticate", "Proxy-Authenticate")) {
-                ListIterator<?> it = b.finalResponse.getHeaders(name);
-                while (it.hasNext()) {
-                    upstream.addHeader((Header) it.next());
-                }
-            }
-        }
     }
 
     private void cancelOthers(ProxyTransaction tx) {
@@ -352,7 +294,7 @@ public final class Forwarder {
         try {
             Request cancel = branch.client.createCancel();
             FlowRouter.pin(cancel, branch.hop);
-            SipProvider provider = providerFor(listenerFor(branch.hop).orElseThrow());
+            SipProvider provider = egress.providerFor(egress.listenerFor(branch.hop).orElseThrow());
             provider.getNewClientTransaction(cancel).sendRequest();
         } catch (SipException | RuntimeException e) {
             LOG.debug("CANCEL of a branch to {} failed: {}", branch.hop, e.toString());
@@ -378,80 +320,15 @@ public final class Forwarder {
         }
     }
 
-    /** RFC 3261 §16.6 steps 1-8 for one target: copy, retarget, Max-Forwards, Record-Route, Route. */
-    private Request prepare(Request request, org.liaison.sip.routing.Target target, boolean recordRoute,
-            Flow source) {
-        Request copy = (Request) request.clone();
-        try {
-            copy.setRequestURI(target.requestUri());
-            MaxForwardsHeader mf = (MaxForwardsHeader) copy.getHeader(MaxForwardsHeader.NAME);
-            if (mf == null) {
-                copy.addHeader(sip.headers().createMaxForwardsHeader(DEFAULT_MAX_FORWARDS));
-            } else {
-                mf.decrementMaxForwards();
-            }
-            if (recordRoute) {
-                addRecordRoute(copy, target.hop(), source, isSips(request.getRequestURI()));
-            }
-            List<String> routes = target.routes();
-            for (int i = routes.size() - 1; i >= 0; i--) {
-                Address address = sip.addresses().createAddress(routes.get(i));
-                copy.addFirst(sip.headers().createRouteHeader(address));
-            }
-        } catch (ParseException | InvalidArgumentException | SipException e) {
-            throw new IllegalStateException("cannot prepare a forwarded " + request.getMethod(), e);
-        }
-        FlowRouter.pin(copy, target.hop());
-        return copy;
-    }
-
-    private static boolean isSips(javax.sip.address.URI uri) {
-        return uri instanceof SipURI sipUri && sipUri.isSecure();
-    }
-
-    /**
-     * One Record-Route, or two when the request changes transport or address family (RFC 5658);
-     * {@code sips:} ones for a {@code sips:} request (RFC 3261 §16.6 step 4).
-     */
-    private void addRecordRoute(Request copy, Hop hop, Flow source, boolean sips) throws ParseException, SipException {
-        String token = routeToken.tokenFor(copy, IpLiteral.parse(source.remoteAddress()));
-        Optional<LocalAddresses.Listener> out = listenerFor(hop);
-        Optional<LocalAddresses.Listener> in = local.listeners().stream()
-                .filter(l -> l.transport().equalsIgnoreCase(source.transport())
-                        && l.address().getHostAddress().equals(normalize(source.localAddress()))
-                        && l.port() == source.localPort())
-                .findFirst();
-        if (in.isPresent() && !in.equals(out)) {
-            copy.addFirst(recordRoute(in.get(), token, sips));
-        }
-        if (out.isPresent()) {
-            copy.addFirst(recordRoute(out.get(), token, sips));
-        }
-    }
-
-    private RecordRouteHeader recordRoute(LocalAddresses.Listener l, String token, boolean sips)
-            throws ParseException {
-        SipURI uri = sip.addresses().createSipURI(null, l.uriHost());
-        uri.setPort(l.port());
-        if (sips && "TLS".equals(l.transport())) {
-            uri.setSecure(true); // sips: means TLS; RFC 5630 §4.1 deprecates transport=tls with it
-        } else {
-            uri.setTransportParam(l.transport().toLowerCase(java.util.Locale.ROOT));
-        }
-        uri.setLrParam();
-        uri.setParameter(RouteToken.PARAM, token);
-        return sip.headers().createRecordRouteHeader(sip.addresses().createAddress(uri));
-    }
-
     private void send(Branch branch, Request copy, String branchPrefix) {
-        Optional<LocalAddresses.Listener> out = listenerFor(branch.hop);
+        Optional<LocalAddresses.Listener> out = egress.listenerFor(branch.hop);
         if (out.isEmpty()) {
             endBranchLocally(branch, Response.SERVICE_UNAVAILABLE);
             return;
         }
         try {
-            copy.addFirst(via(out.get(), branchPrefix + Long.toHexString(branchCounter.incrementAndGet())));
-            ClientTransaction client = providerFor(out.get()).getNewClientTransaction(copy);
+            copy.addFirst(egress.via(out.get(), branchPrefix + Long.toHexString(branchCounter.incrementAndGet())));
+            ClientTransaction client = egress.providerFor(out.get()).getNewClientTransaction(copy);
             client.setApplicationData(branch);
             synchronized (branch.owner) {
                 branch.client = client;
@@ -461,12 +338,6 @@ public final class Forwarder {
             LOG.debug("cannot send {} to {}: {}", copy.getMethod(), branch.hop, e.toString());
             endBranchLocally(branch, Response.SERVICE_UNAVAILABLE);
         }
-    }
-
-    private ViaHeader via(LocalAddresses.Listener l, String branch) throws ParseException, InvalidArgumentException {
-        ViaHeader via = sip.headers().createViaHeader(l.address().getHostAddress(), l.port(), l.transport(), branch);
-        via.setRPort();
-        return via;
     }
 
     /** Strips our Via and sends the response upstream on the server transaction. */
@@ -504,29 +375,6 @@ public final class Forwarder {
         } catch (SipException e) {
             LOG.debug("cannot forward a stray {}: {}", response.getStatusCode(), e.toString());
         }
-    }
-
-    /**
-     * The listener a request to {@code hop} leaves from; empty when the server may not send there
-     * ({@code security.allowed-destinations}). Every request the server sends passes here, whatever
-     * decided its hop (a binding, a Path, a Route, a Request-URI), so no path skips the rule.
-     */
-    private Optional<LocalAddresses.Listener> listenerFor(Hop hop) {
-        InetAddress address = IpLiteral.parse(hop.getHost());
-        if (address == null || !destinations.allows(address)) {
-            LOG.warn("not sending to {}: not an allowed destination", hop);
-            return Optional.empty();
-        }
-        return local.listenerFor(hop.getTransport(), address instanceof java.net.Inet6Address);
-    }
-
-    private SipProvider providerFor(LocalAddresses.Listener l) {
-        return providers.get(l.address());
-    }
-
-    private static String normalize(String address) {
-        InetAddress a = IpLiteral.parse(address);
-        return a == null ? address : a.getHostAddress();
     }
 
     private static String cancelKey(Request request) {

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.liaison.sip.message.Flow;
 
 /**
  * One registered contact of an address-of-record: what a REGISTER asked for, and where it came

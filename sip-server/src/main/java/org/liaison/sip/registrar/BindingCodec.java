@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.liaison.sip.message.Flow;
 
 /**
  * The bytes of one journal record: an AoR and its complete binding list (empty = removed). Each

@@ -23,14 +23,15 @@ import org.liaison.sip.auth.AuthResult;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.auth.DigestResponse;
 import org.liaison.sip.auth.Origin;
-import org.liaison.sip.edge.SipFactories;
-import org.liaison.sip.registrar.Flow;
+import org.liaison.sip.message.Flow;
+import org.liaison.sip.message.Responses;
+import org.liaison.sip.message.SipFactories;
 
 /**
  * Digest authentication of a SIP request (RFC 3261 §22): 401 for REGISTER (the registrar asks),
  * 407 for everything else (the proxy asks). Every failure looks the same from outside.
  */
-final class RequestAuthenticator {
+public final class RequestAuthenticator {
     /** The Contact parameter naming a device (RFC 5626 §4.1). */
     private static final String INSTANCE = "+sip.instance";
     /** Either the authenticated account, or the response to send instead. */
@@ -48,11 +49,12 @@ final class RequestAuthenticator {
     private final String realm;
     private final List<String> md5OnlyUserAgents;
 
-    RequestAuthenticator(DigestAuthenticator digest, SipFactories sip, Responses responses, String realm,
+    /** {@code md5OnlyUserAgents}: User-Agent fragments of clients offered MD5 only ({@code compatibility.*}). */
+    public RequestAuthenticator(DigestAuthenticator digest, SipFactories sip, String realm,
             List<String> md5OnlyUserAgents) {
         this.digest = digest;
         this.sip = sip;
-        this.responses = responses;
+        this.responses = new Responses(sip);
         this.realm = realm;
         this.md5OnlyUserAgents = md5OnlyUserAgents.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
     }

@@ -12,8 +12,8 @@ import javax.sip.message.Response;
 import org.junit.jupiter.api.Test;
 import org.liaison.im.NewMessage;
 import org.liaison.im.messaging.Acceptance.Verdict;
-import org.liaison.sip.edge.SipFactories;
-import org.liaison.sip.routing.Responses;
+import org.liaison.sip.message.Responses;
+import org.liaison.sip.message.SipFactories;
 
 /** im's verdict on a message, as its sender hears it in SIP; what im keeps of a MESSAGE. */
 class SipChatTest {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.liaison.sip.message.Flow;
 
 class BindingTest {
     private static final Instant AT = Instant.parse("2025-03-01T10:00:00Z");

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.liaison.sip.message.Flow;
 
 /** Bindings for store tests, with documentation addresses (RFC 5737). */
 final class TestBindings {

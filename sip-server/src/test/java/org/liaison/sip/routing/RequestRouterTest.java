@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.liaison.sip.routing.RoutingFixture.request;
+import static org.liaison.sip.routing.RoutingFixture.status;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -20,87 +17,39 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.liaison.sip.config.MediaSettings;
-import org.liaison.sip.config.MediaSettings.Encryption;
-import org.liaison.sip.config.MediaSettings.RelayPolicy;
-import org.liaison.sip.media.MediaAnchor;
-import org.liaison.im.FileOfflineStore;
-import org.liaison.im.OfflineStoreSettings;
-import org.liaison.im.messaging.GroupFanOut;
-import org.liaison.im.messaging.MessageDelivery;
-import org.liaison.im.messaging.MessagePolicy;
-import org.liaison.im.messaging.MessagingMetrics;
-import org.liaison.im.messaging.StoreAndForward;
-import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.DigestAlgorithm;
-import org.liaison.provisioning.UsersFile;
-import org.liaison.sip.auth.DigestAuthenticator;
-import org.liaison.sip.config.AddressRange;
-import org.liaison.sip.config.AuthSettings;
-import org.liaison.sip.config.ClientCompatibility;
-import org.liaison.sip.config.DestinationPolicy;
-import org.liaison.sip.config.ProxySettings;
-import org.liaison.sip.config.RegistrarSettings;
-import org.liaison.sip.config.SipSettings;
-import org.liaison.sip.edge.SipFactories;
-import org.liaison.sip.messaging.GroupMessaging;
-import org.liaison.sip.messaging.OfflineMessaging;
-import org.liaison.sip.messaging.RegisteredDevices;
-import org.liaison.sip.registrar.EmbeddedLocationService;
-import org.liaison.sip.registrar.Flow;
-import org.liaison.sip.registrar.Registrar;
+import org.liaison.sip.message.Flow;
+import org.liaison.sip.message.Outcome;
+import org.liaison.sip.proxy.LoopDetector;
 
-/** RequestRouter's decisions on requests written as text: no sockets, no stack. */
+/**
+ * RequestRouter's own steps on requests written as text (checks, Route entries, in-dialog, authentication,
+ * the caller's identity, dispatch to the handlers): no sockets, no stack.
+ */
 class RequestRouterTest {
-    private static final String DOMAIN = "example.org";
-    private static final Flow FROM_ALICE = new Flow("UDP", "127.0.0.1", 40000, "127.0.0.1", 5060);
-    private static final SipFactories SIP = SipFactories.create();
-    private static final RouteToken ROUTE_TOKEN = new RouteToken(new byte[32], Clock.systemUTC(), Duration.ofHours(24));
+    private static final String DOMAIN = RoutingFixture.DOMAIN;
+    private static final Flow FROM_ALICE = RoutingFixture.FROM_ALICE;
+    private static final org.liaison.sip.message.SipFactories SIP = RoutingFixture.SIP;
 
     @TempDir
     Path dir;
-    EmbeddedLocationService locations;
-    FileOfflineStore messages;
-    DigestAuthenticator digest;
+    RoutingFixture f;
     RequestRouter router;
 
     @BeforeEach
     void build() throws Exception {
-        Path users = dir.resolve("users.csv");
-        Files.writeString(users, "username,password,display_name,extension,groups\n"
-                + "alice,clrtxt:alice-secret,Alice,1001,\nbob,clrtxt:bob-secret,Bob,1002,\n");
-        AccountSnapshot accounts = UsersFile.load(users, DOMAIN);
-        Clock clock = Clock.systemUTC();
-        locations = EmbeddedLocationService.open(dir.resolve("data"), clock);
-        digest = new DigestAuthenticator(new AuthSettings(DOMAIN, List.of(DigestAlgorithm.MD5), Duration.ofMinutes(5),
-                10, 20, Duration.ofMinutes(1), Duration.ofMinutes(5), 10, 10), accounts, clock);
-        SipSettings sip = new SipSettings(DOMAIN, List.of(java.net.InetAddress.getByName("127.0.0.1")), 5060, 5060, 0,
-                1, 65536, Duration.ofMinutes(10));
-        Registrar registrar = new Registrar(RegistrarSettings.defaults(DOMAIN), locations, SIP.messages(),
-                SIP.headers(), SIP.addresses(), clock);
-        ProxySettings proxy = new ProxySettings(Duration.ofMinutes(2), Set.of(),
-                new DestinationPolicy(List.of(new AddressRange(java.net.InetAddress.getByName("127.0.0.0"), 8))),
-                Duration.ofHours(24), List.of());
-        LocalAddresses local = new LocalAddresses(sip);
-        TargetResolver targets = new TargetResolver(local, accounts, locations, proxy.destinations(), SIP);
-        messages = FileOfflineStore.open(dir.resolve("data"), OfflineStoreSettings.defaults(), clock);
-        MessagingMetrics metrics = new MessagingMetrics();
-        // no device registers in these tests, so delivery never sends
-        MessageDelivery delivery = new MessageDelivery(messages, new RegisteredDevices(locations),
-                (user, device, message) -> { throw new AssertionError("no device registers here"); }, null, metrics);
-        StoreAndForward keeping = new StoreAndForward(messages, delivery, metrics);
-        router = new RequestRouter(local, digest, accounts, targets, registrar, ROUTE_TOKEN, proxy,
-                new ClientCompatibility(List.of()),
-                new OfflineMessaging(keeping, new MessagePolicy(65536), new Responses(SIP)),
-                new GroupMessaging(accounts, new GroupFanOut(keeping, metrics), new Responses(SIP), DOMAIN, metrics),
-                SIP, false,
-                new MediaAnchor(Optional.empty(), new MediaSettings(RelayPolicy.NEVER, Encryption.OPTIONAL)));
+        f = new RoutingFixture(dir);
+        router = new RequestRouter(f.local, new RequestAuthenticator(f.digest, SIP, DOMAIN, List.of()),
+                new InDialogHandler(f.local, f.routeToken, f.targets, f.media, f.proxy, false, SIP),
+                new RegisterHandler(f.local, f.proxy, f.registrar, user -> { }, SIP),
+                new InviteHandler(f.local, f.accounts, f.targets, f.media, SIP),
+                new MessageHandler(f.local, f.accounts, f.targets, f.offline, f.groups, SIP),
+                new ForwardingHandler(f.local, f.targets, SIP), f.proxy.foreignDomains(), false, SIP);
     }
 
     @AfterEach
     void close() throws java.io.IOException {
-        messages.close();
-        locations.close();
+        f.close();
     }
 
     @Test
@@ -193,8 +142,8 @@ class RequestRouterTest {
     }
 
     /** Our Record-Route as the server recorded it when alice (tag a, from 127.0.0.1) called bob. */
-    private static String aliceCallsBobRoute() throws Exception {
-        String token = ROUTE_TOKEN.tokenFor(invite("sip:bob@example.org", ""),
+    private String aliceCallsBobRoute() throws Exception {
+        String token = f.routeToken.tokenFor(invite("sip:bob@example.org", ""),
                 java.net.InetAddress.getByName("127.0.0.1"));
         return "Route: <sip:127.0.0.1:5060;lr;ltok=" + token + ">\n";
     }
@@ -231,15 +180,8 @@ class RequestRouterTest {
         return router.route(request, FROM_ALICE);
     }
 
-    private void register(String user, String contact) throws Exception {
-        Request register = request("REGISTER sip:example.org SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:5090;branch=z9hG4bKr\n"
-                + "Max-Forwards: 70\nFrom: <sip:" + user + "@example.org>;tag=r\nTo: <sip:" + user + "@example.org>\n"
-                + "Call-ID: reg-" + user + "\nCSeq: 1 REGISTER\nContact: <" + contact + ">\nExpires: 3600\n"
-                + "Content-Length: 0\n");
-        Registrar registrar = new Registrar(RegistrarSettings.defaults(DOMAIN), locations, SIP.messages(),
-                SIP.headers(), SIP.addresses(), Clock.systemUTC());
-        assertEquals(200, registrar.register(register, user, new Flow("UDP", "127.0.0.1", 5090, "127.0.0.1", 5060))
-                .getStatusCode());
+    private void register(String user, String contact) {
+        f.register(user, contact, 5090);
     }
 
     private static String inviteText(String requestUri, String extraHeaders) {
@@ -260,17 +202,5 @@ class RequestRouterTest {
         return ("BYE sip:bob@127.0.0.1:5090 SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:40000;branch=z9hG4bKb\n"
                 + "Max-Forwards: 70\n" + routes + "From: <sip:alice@example.org>;tag=a\nTo: <sip:bob@example.org>;tag=b\n"
                 + "Call-ID: call-1\nCSeq: 2 BYE\nContent-Length: 0\n");
-    }
-
-    private static Request request(String text) {
-        try {
-            return SIP.messages().createRequest(text.replace("\n", "\r\n") + "\r\n");
-        } catch (ParseException e) {
-            throw new IllegalArgumentException("bad fixture: " + e.getMessage(), e);
-        }
-    }
-
-    private static int status(Outcome outcome) {
-        return assertInstanceOf(Outcome.Respond.class, outcome).response().getStatusCode();
     }
 }

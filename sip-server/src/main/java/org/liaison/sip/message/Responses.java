@@ -1,11 +1,10 @@
-package org.liaison.sip.routing;
+package org.liaison.sip.message;
 
 import java.text.ParseException;
 import java.util.UUID;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-import org.liaison.sip.edge.SipFactories;
 
 /** Responses the server itself generates (as opposed to responses it forwards). */
 public final class Responses {

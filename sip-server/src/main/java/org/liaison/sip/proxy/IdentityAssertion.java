@@ -1,4 +1,4 @@
-package org.liaison.sip.routing;
+package org.liaison.sip.proxy;
 
 import java.text.ParseException;
 import java.util.List;
@@ -10,7 +10,7 @@ import javax.sip.header.Header;
 import javax.sip.message.Message;
 import javax.sip.message.Request;
 import org.liaison.provisioning.Account;
-import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.message.SipFactories;
 
 /**
  * Who a request is from, as the server vouches for it (RFC 3325). The server is the trust domain on
@@ -26,7 +26,7 @@ public final class IdentityAssertion {
     private final SipFactories sip;
     private final String domain;
 
-    IdentityAssertion(SipFactories sip, String domain) {
+    public IdentityAssertion(SipFactories sip, String domain) {
         this.sip = sip;
         this.domain = domain;
     }
@@ -41,7 +41,7 @@ public final class IdentityAssertion {
      * and {@code P-Asserted-Identity: "Name" <sip:user@domain>} is added unless the caller asked for
      * {@code Privacy: id}, in which case no callee (all outside the trust domain) is told (§9.3).
      */
-    void assertCaller(Request request, Account caller) {
+    public void assertCaller(Request request, Account caller) {
         stripClaims(request);
         String name = caller.displayName().isEmpty() ? null : quotable(caller.displayName());
         try {

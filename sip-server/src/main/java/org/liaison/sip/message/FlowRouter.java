@@ -1,4 +1,4 @@
-package org.liaison.sip.edge;
+package org.liaison.sip.message;
 
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.stack.DefaultRouter;

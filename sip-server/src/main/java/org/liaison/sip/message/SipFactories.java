@@ -1,4 +1,4 @@
-package org.liaison.sip.edge;
+package org.liaison.sip.message;
 
 import javax.sip.PeerUnavailableException;
 import javax.sip.SipFactory;

@@ -1,4 +1,4 @@
-package org.liaison.sip.routing;
+package org.liaison.sip.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,7 +11,7 @@ import java.time.Instant;
 import java.util.Optional;
 import javax.sip.message.Request;
 import org.junit.jupiter.api.Test;
-import org.liaison.sip.edge.SipFactories;
+import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.testing.MutableClock;
 
 /** The dialog binding of our Record-Route token: parties, Call-ID, caller address and expiry. */

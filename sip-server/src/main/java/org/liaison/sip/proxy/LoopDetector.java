@@ -1,4 +1,4 @@
-package org.liaison.sip.routing;
+package org.liaison.sip.proxy;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,6 +10,7 @@ import javax.sip.header.CallIdHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
+import org.liaison.sip.message.LocalAddresses;
 
 /**
  * Loop detection of RFC 3261 §16.3 step 4 and §16.6 step 8: our branch parameters start with a hash
@@ -22,7 +23,7 @@ public final class LoopDetector {
 
     private final LocalAddresses local;
 
-    LoopDetector(LocalAddresses local) {
+    public LoopDetector(LocalAddresses local) {
         this.local = local;
     }
 
@@ -44,7 +45,7 @@ public final class LoopDetector {
     }
 
     /** True when we already forwarded this very request (our Via with the same branch prefix). */
-    boolean isLoop(Request request) {
+    public boolean isLoop(Request request) {
         String prefix = branchPrefix(request);
         ListIterator<?> vias = request.getHeaders(ViaHeader.NAME);
         while (vias.hasNext()) {

@@ -1,4 +1,4 @@
-package org.liaison.sip.registrar;
+package org.liaison.sip.message;
 
 import java.util.Locale;
 import java.util.Objects;

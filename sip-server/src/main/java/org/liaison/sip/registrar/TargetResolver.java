@@ -1,4 +1,4 @@
-package org.liaison.sip.routing;
+package org.liaison.sip.registrar;
 
 import gov.nist.javax.sip.stack.HopImpl;
 import java.net.InetAddress;
@@ -14,13 +14,12 @@ import javax.sip.message.Response;
 import org.liaison.provisioning.Account;
 import org.liaison.provisioning.AccountDirectory;
 import org.liaison.provisioning.Group;
-import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.config.DestinationPolicy;
-import org.liaison.sip.edge.SipFactories;
-import org.liaison.sip.registrar.Binding;
-import org.liaison.sip.registrar.Flow;
-import org.liaison.sip.registrar.LocationService;
-import org.liaison.sip.registrar.Registrar;
+import org.liaison.sip.config.IpLiteral;
+import org.liaison.sip.message.Flow;
+import org.liaison.sip.message.LocalAddresses;
+import org.liaison.sip.message.SipFactories;
+import org.liaison.sip.message.Target;
 
 /**
  * Where a request goes: the location service's answer for a Request-URI in our domain
@@ -28,7 +27,7 @@ import org.liaison.sip.registrar.Registrar;
  */
 public final class TargetResolver {
     /** Targets to fork to, or the status to answer with. */
-    sealed interface Resolution {
+    public sealed interface Resolution {
         record Found(List<Target> targets) implements Resolution {
         }
 
@@ -52,7 +51,7 @@ public final class TargetResolver {
     }
 
     /** A new request for a user of our domain: every device of the user, or the one device of a GRUU. */
-    Resolution forUser(SipURI requestUri) {
+    public Resolution forUser(SipURI requestUri) {
         String user = requestUri.getUser();
         if (user == null || user.isEmpty()) {
             return new Resolution.NotFound(Response.NOT_FOUND, "No user in Request-URI");
@@ -80,7 +79,7 @@ public final class TargetResolver {
      * like a user's devices (RFC 3261 §16.5; the first 2xx wins). A members-only group takes calls
      * from its members only, as only they see it in the directory.
      */
-    Resolution forGroup(Group group, Account caller) {
+    public Resolution forGroup(Group group, Account caller) {
         List<Account> members = accounts.members(group.id());
         if (group.visibility() == Group.Visibility.MEMBERS && !members.contains(caller)) {
             return new Resolution.NotFound(Response.FORBIDDEN, "Not a member of " + group.id());
@@ -103,7 +102,7 @@ public final class TargetResolver {
      * looked up per party, so another user's binding of the same Contact is never taken. Anything
      * else is no party of the dialog: 403, so a replayed route reaches no trunk and no internal address.
      */
-    Resolution inDialog(URI requestUri, Optional<SipURI> nextRoute, String party, Predicate<InetAddress> peer) {
+    public Resolution inDialog(URI requestUri, Optional<SipURI> nextRoute, String party, Predicate<InetAddress> peer) {
         if (nextRoute.isPresent()) {
             return direct(requestUri, nextRoute.get(), peer);
         }
@@ -173,7 +172,7 @@ public final class TargetResolver {
      * A request for a domain the admin allowed ({@code proxy.foreign-domains}): to the address its host
      * names (an IP literal, or the host's A/AAAA record; SRV and NAPTR are not consulted).
      */
-    Resolution foreign(SipURI requestUri) {
+    public Resolution foreign(SipURI requestUri) {
         InetAddress address = IpLiteral.parse(requestUri.getHost());
         if (address == null) {
             try {

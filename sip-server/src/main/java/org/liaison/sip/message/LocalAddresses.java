@@ -1,4 +1,4 @@
-package org.liaison.sip.routing;
+package org.liaison.sip.message;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javax.sip.address.SipURI;
-import org.liaison.sip.config.SipSettings;
 
 /** Who "we" are on the wire: the domain served and the sockets listened on. */
 public final class LocalAddresses {
@@ -26,18 +25,19 @@ public final class LocalAddresses {
     private final String domain;
     private final List<Listener> listeners;
 
-    public LocalAddresses(SipSettings sip) {
-        this.domain = sip.domain();
+    /** {@code domain} served on every address, on each port that is not 0 ({@code sip.*} settings). */
+    public LocalAddresses(String domain, List<InetAddress> addresses, int udpPort, int tcpPort, int tlsPort) {
+        this.domain = domain;
         List<Listener> all = new ArrayList<>();
-        for (InetAddress a : sip.addresses()) {
-            if (sip.udpPort() != 0) {
-                all.add(new Listener(a, sip.udpPort(), "UDP"));
+        for (InetAddress a : addresses) {
+            if (udpPort != 0) {
+                all.add(new Listener(a, udpPort, "UDP"));
             }
-            if (sip.tcpPort() != 0) {
-                all.add(new Listener(a, sip.tcpPort(), "TCP"));
+            if (tcpPort != 0) {
+                all.add(new Listener(a, tcpPort, "TCP"));
             }
-            if (sip.tlsPort() != 0) {
-                all.add(new Listener(a, sip.tlsPort(), "TLS"));
+            if (tlsPort != 0) {
+                all.add(new Listener(a, tlsPort, "TLS"));
             }
         }
         this.listeners = List.copyOf(all);
@@ -84,7 +84,8 @@ public final class LocalAddresses {
         return listeners.stream().filter(l -> l.transport().equals(t) && l.isIpv6() == ipv6).findFirst();
     }
 
-    static String normalizeHost(String host) {
+    /** A host as compared with our own: lower case, an IPv6 literal without brackets and in its canonical form. */
+    public static String normalizeHost(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);

@@ -1,4 +1,4 @@
-package org.liaison.sip.routing;
+package org.liaison.sip.message;
 
 import java.util.List;
 import javax.sip.address.Hop;

@@ -1,4 +1,4 @@
-package org.liaison.sip.routing;
+package org.liaison.sip.proxy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -105,7 +105,7 @@ public final class RouteToken {
      * the caller (same From tag, From and To) or by the callee (the mirror: To tag is the caller's,
      * To is the caller, From the callee), and not expired.
      */
-    Optional<Dialog> verify(Request request, String token) {
+    public Optional<Dialog> verify(Request request, String token) {
         String[] parts = token == null ? new String[0] : token.split("\\.", -1);
         if (parts.length != 3) {
             return Optional.empty();

@@ -1,0 +1,64 @@
+package org.liaison.sip.proxy;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.text.ParseException;
+import java.util.Map;
+import java.util.Optional;
+import javax.sip.InvalidArgumentException;
+import javax.sip.SipProvider;
+import javax.sip.address.Hop;
+import javax.sip.header.ViaHeader;
+import org.liaison.sip.config.DestinationPolicy;
+import org.liaison.sip.config.IpLiteral;
+import org.liaison.sip.message.LocalAddresses;
+import org.liaison.sip.message.SipFactories;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The way out for every request the server sends, forwarded or its own: whether it may go to a hop
+ * at all, the listener and provider it leaves from, and the Via naming that listener.
+ */
+final class Egress {
+    /** The forwarder's logger, as before this was split from it: the same log lines for operators. */
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+
+    private final SipFactories sip;
+    private final LocalAddresses local;
+    private final Map<InetAddress, SipProvider> providers;
+    private final DestinationPolicy destinations;
+
+    Egress(SipFactories sip, LocalAddresses local, Map<InetAddress, SipProvider> providers,
+            DestinationPolicy destinations) {
+        this.sip = sip;
+        this.local = local;
+        this.providers = Map.copyOf(providers);
+        this.destinations = destinations;
+    }
+
+    /**
+     * The listener a request to {@code hop} leaves from; empty when the server may not send there
+     * ({@code security.allowed-destinations}). Every request the server sends passes here, whatever
+     * decided its hop (a binding, a Path, a Route, a Request-URI), so no path skips the rule.
+     */
+    Optional<LocalAddresses.Listener> listenerFor(Hop hop) {
+        InetAddress address = IpLiteral.parse(hop.getHost());
+        if (address == null || !destinations.allows(address)) {
+            LOG.warn("not sending to {}: not an allowed destination", hop);
+            return Optional.empty();
+        }
+        return local.listenerFor(hop.getTransport(), address instanceof Inet6Address);
+    }
+
+    SipProvider providerFor(LocalAddresses.Listener l) {
+        return providers.get(l.address());
+    }
+
+    /** Our Via for a request leaving from {@code l}, asking for rport (RFC 3581). */
+    ViaHeader via(LocalAddresses.Listener l, String branch) throws ParseException, InvalidArgumentException {
+        ViaHeader via = sip.headers().createViaHeader(l.address().getHostAddress(), l.port(), l.transport(), branch);
+        via.setRPort();
+        return via;
+    }
+}

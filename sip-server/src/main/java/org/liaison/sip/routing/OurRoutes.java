@@ -1,0 +1,35 @@
+package org.liaison.sip.routing;
+
+import java.util.Optional;
+import javax.sip.address.SipURI;
+import javax.sip.header.RouteHeader;
+import javax.sip.message.Request;
+import org.liaison.sip.message.LocalAddresses;
+import org.liaison.sip.proxy.RouteToken;
+
+/**
+ * The Route entries naming this server, once removed from a request (RFC 3261 §16.4).
+ *
+ * @param consumed whether the request named us in a Route at all
+ * @param token    the {@code ltok} of our first Route entry (null when none)
+ * @param next     the next Route beyond us, if any
+ */
+record OurRoutes(boolean consumed, String token, Optional<SipURI> next) {
+    /** Removes the Route entries naming this server (one, or two for a transport change, RFC 5658). */
+    static OurRoutes consume(Request request, LocalAddresses local) {
+        boolean consumed = false;
+        String token = null;
+        while (request.getHeader(RouteHeader.NAME) instanceof RouteHeader route
+                && route.getAddress().getURI() instanceof SipURI uri && local.isThisServer(uri)) {
+            consumed = true;
+            token = token != null ? token : uri.getParameter(RouteToken.PARAM);
+            request.removeFirst(RouteHeader.NAME);
+        }
+        Optional<SipURI> next = Optional.empty();
+        if (request.getHeader(RouteHeader.NAME) instanceof RouteHeader route
+                && route.getAddress().getURI() instanceof SipURI uri) {
+            next = Optional.of(uri);
+        }
+        return new OurRoutes(consumed, token, next);
+    }
+}

@@ -1,0 +1,66 @@
+package org.liaison.sip.routing;
+
+import java.net.InetAddress;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javax.sip.address.SipURI;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.liaison.sip.config.ProxySettings;
+import org.liaison.sip.message.Flow;
+import org.liaison.sip.message.LocalAddresses;
+import org.liaison.sip.message.Outcome;
+import org.liaison.sip.message.SipFactories;
+import org.liaison.sip.registrar.Registrar;
+
+/** REGISTER (RFC 3261 §10.3): the registrar, for our domain only, after digest authentication. */
+public final class RegisterHandler {
+    private static final String PATH = "Path";
+
+    private final LocalAddresses local;
+    private final ProxySettings proxy;
+    private final Registrar registrar;
+    private final Consumer<String> onRegistered;
+    private final Refusals refusals;
+
+    /** {@code onRegistered} gets the user once a device of theirs has its 200 (stored messages go out then). */
+    public RegisterHandler(LocalAddresses local, ProxySettings proxy, Registrar registrar,
+            Consumer<String> onRegistered, SipFactories sip) {
+        this.local = local;
+        this.proxy = proxy;
+        this.registrar = registrar;
+        this.onRegistered = onRegistered;
+        this.refusals = new Refusals(sip, local.domain());
+    }
+
+    /**
+     * The refusal of a REGISTER that no credentials could make acceptable, decided before it is
+     * challenged: another domain, a source outside {@code security.allowed-destinations} (null: not an
+     * IP address), a {@code Path} from anyone but an edge proxy.
+     */
+    public Optional<Outcome> refuseBeforeChallenge(Request register, SipURI requestUri, InetAddress from) {
+        if (!local.isOurHost(requestUri.getHost())) {
+            return Optional.of(refusals.refuseUnauthenticated(register, Response.FORBIDDEN, "Not our domain"));
+        }
+        if (from == null || !proxy.destinations().allows(from)) {
+            return Optional.of(refusals.refuseUnauthenticated(register, Response.FORBIDDEN,
+                    "Source address not allowed"));
+        }
+        if (register.getHeader(PATH) != null && !proxy.isEdgeProxy(from)) {
+            // RFC 3327 §5.3 leaves Path to the registrar's policy: a client naming our next hop towards
+            // it would make us send anywhere, so only configured edge proxies may (proxy.edge-proxies);
+            // a 403 rather than ignoring it, so a misconfigured edge proxy is noticed at once
+            return Optional.of(refusals.refuseUnauthenticated(register, Response.FORBIDDEN,
+                    "Path accepted from edge proxies only"));
+        }
+        return Optional.empty();
+    }
+
+    /** {@code register} authenticated as {@code user}, which came over {@code source}. */
+    public Outcome register(Request register, String user, Flow source) {
+        Response response = registrar.register(register, user, source);
+        // stored messages go out once the device has its 200 (RFC 3428 store and forward)
+        Runnable registered = response.getStatusCode() == Response.OK ? () -> onRegistered.accept(user) : () -> { };
+        return new Outcome.Respond(response, registered);
+    }
+}
