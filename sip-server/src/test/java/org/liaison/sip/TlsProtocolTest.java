@@ -104,25 +104,14 @@ class TlsProtocolTest {
         }
     }
 
-    private static SipText sendInvite(TestUa caller, String callId, String authorization) throws Exception {
-        return sendInvite(caller, "sip:bob@" + DOMAIN, callId, authorization);
-    }
-
     /** bob registers, alice calls {@code uri} (challenged, then authenticated); the INVITE bob got, over TLS. */
     private static SipText inviteFromAliceReachingBob(TestUa alice, TestUa bob, String uri) throws Exception {
         assertEquals(200, bob.register("bob-secret", "").status());
-        String callId = UUID.randomUUID().toString();
-        SipText challenge = sendInvite(alice, uri, callId, "");
-        assertEquals(407, challenge.status());
-        sendInvite(alice, uri, callId, alice.authorization(challenge, "INVITE", uri, "alice", "alice-secret"));
+        assertEquals(407, alice.sendAnsweringChallenge(Calls.invite(alice, uri, UUID.randomUUID().toString()),
+                "alice-secret").first().status());
         SipText invite = bob.awaitRequest("INVITE");
         assertTrue(invite.header("via").orElseThrow().startsWith("SIP/2.0/TLS "), invite.toString());
         return invite;
-    }
-
-    private static SipText sendInvite(TestUa caller, String uri, String callId, String authorization) throws Exception {
-        caller.send(Calls.invite(caller, uri, callId).replace("{auth}", authorization));
-        return caller.awaitResponse("INVITE", 400 - (authorization.isEmpty() ? 0 : 300));
     }
 
     @Test
@@ -132,10 +121,7 @@ class TlsProtocolTest {
                 TestUa bob = new TestUa("bob", server)) {
             assertEquals(200, bob.register("bob-secret", "").status());
             String uri = "sips:bob@" + DOMAIN;
-            String callId = UUID.randomUUID().toString();
-            SipText challenge = sendInvite(alice, uri, callId, "");
-            SipText refused = sendInvite(alice, uri, callId,
-                    alice.authorization(challenge, "INVITE", uri, "alice", "alice-secret"));
+            SipText refused = alice.sendWithAuth(Calls.invite(alice, uri, UUID.randomUUID().toString()), "alice-secret");
             assertEquals(480, refused.status());
             assertTrue(bob.receivesNothing(m -> "INVITE".equals(m.method()), Duration.ofMillis(300)));
         }
@@ -155,7 +141,8 @@ class TlsProtocolTest {
     @Test
     void withTlsRequiredACallOverTcpGets403() throws Exception {
         try (TestServer server = server(true); TestUa alice = new TestUa("alice", server, true)) {
-            assertEquals(403, sendInvite(alice, UUID.randomUUID().toString(), "").status());
+            assertEquals(403, alice.sendAnsweringChallenge(Calls.invite(alice, "sip:bob@" + DOMAIN,
+                    UUID.randomUUID().toString()), "alice-secret").first().status());
         }
     }
 

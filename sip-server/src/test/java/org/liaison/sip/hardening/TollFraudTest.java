@@ -73,10 +73,7 @@ class TollFraudTest {
     void aGatewayTheAdminAllowedIsReached() throws Exception {
         start(GATEWAY);
         String uri = "sip:00449001234567@" + GATEWAY + ":" + gateway.getLocalPort() + ";user=phone";
-        alice.send(Calls.invite(alice, uri, UUID.randomUUID().toString()).replace("{auth}", ""));
-        String challenge = alice.awaitResponse("INVITE", 400).header("proxy-authenticate").orElseThrow();
-        alice.send(Calls.invite(alice, uri, UUID.randomUUID().toString()).replace("{auth}",
-                alice.authorizationFor(challenge, true, "INVITE", uri, "alice", "alice-secret")));
+        Calls.sendAuthenticated(alice, "alice-secret", uri, UUID.randomUUID().toString(), Calls.SDP);
         String invite = received();
         assertEquals("INVITE " + uri + " SIP/2.0", invite == null ? null : invite.substring(0, invite.indexOf("\r\n")));
     }
@@ -89,10 +86,7 @@ class TollFraudTest {
     void inDialogRequestsOfACallToAnAllowedGatewayGoBothWays() throws Exception {
         start(GATEWAY);
         String uri = "sip:00449001234567@" + GATEWAY + ":" + gateway.getLocalPort();
-        alice.send(Calls.invite(alice, uri, UUID.randomUUID().toString()).replace("{auth}", ""));
-        String challenge = alice.awaitResponse("INVITE", 400).header("proxy-authenticate").orElseThrow();
-        alice.send(Calls.invite(alice, uri, UUID.randomUUID().toString()).replace("{auth}",
-                alice.authorizationFor(challenge, true, "INVITE", uri, "alice", "alice-secret")));
+        Calls.sendAuthenticated(alice, "alice-secret", uri, UUID.randomUUID().toString(), Calls.SDP);
         SipText invite = SipText.parse(received());
         answerFromGateway(invite);
         SipText ok = alice.awaitResponse("INVITE", 200);

@@ -34,15 +34,11 @@ public final class Calls {
     /** INVITE, 407, INVITE with {@code caller}'s credentials: returns the authenticated INVITE's text. */
     public static String sendAuthenticated(TestUa caller, String password, String requestUri, String callId,
             String sdp) throws IOException {
-        caller.send(invite(caller, requestUri, callId, sdp).replace("{auth}", ""));
-        SipText challenge = caller.awaitResponse("INVITE", 400);
-        if (challenge.status() != 407) {
-            throw new AssertionError("expected a 407 challenge: " + challenge);
+        TestUa.Challenged exchange = caller.sendAnsweringChallenge(invite(caller, requestUri, callId, sdp), password);
+        if (exchange.first().status() != 407) {
+            throw new AssertionError("expected a 407 challenge: " + exchange.first());
         }
-        String invite = invite(caller, requestUri, callId, sdp).replace("{auth}",
-                caller.authorization(challenge, "INVITE", requestUri, caller.user(), password));
-        caller.send(invite);
-        return invite;
+        return exchange.retry();
     }
 
     /** RFC 3261 §9.1: CANCEL copies the INVITE's Request-URI, top Via, From, To, Call-ID and CSeq number. */
