@@ -7,14 +7,13 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.liaison.sip.testing.Calls;
+import org.liaison.sip.testing.LiaisonServer;
+import org.liaison.sip.testing.LiaisonServer.Agent;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -23,36 +22,20 @@ import org.liaison.sip.testing.TestUa;
 class CallProtocolTest {
     private static final String DOMAIN = TestServer.DOMAIN;
 
-    @TempDir
-    Path root;
-    TestServer server;
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.started(TestServer.builder().user("alice", "alice-secret", "1001")
+            .user("bob", "bob-secret", "1002").user("carol", "carol-secret", "1003"));
+    @Agent
     TestUa alice;
+    @Agent
     TestUa bob;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .user("carol", "carol-secret", "1003").start(root);
-        alice = new TestUa("alice", server);
-        bob = new TestUa("bob", server);
-    }
-
-    @AfterEach
-    void stop() {
-        alice.close();
-        bob.close();
-        server.close();
-    }
 
     @Test
     void callIsAnsweredAndHungUpThroughTheRecordRoute() throws Exception {
         assertEquals(200, bob.register("bob-secret", "").status());
         String callId = UUID.randomUUID().toString();
-        alice.send(Calls.invite(alice, "sip:bob@" + DOMAIN, callId).replace("{auth}", ""));
-        SipText challenge = alice.awaitResponse("INVITE", 400);
-        assertEquals(407, challenge.status());
-        alice.send(Calls.invite(alice, "sip:bob@" + DOMAIN, callId)
-                .replace("{auth}", alice.authorization(challenge, "INVITE", "sip:bob@" + DOMAIN, "alice", "alice-secret")));
+        assertEquals(407, alice.sendAnsweringChallenge(Calls.invite(alice, "sip:bob@" + DOMAIN, callId), "alice-secret")
+                .first().status());
 
         SipText invite = bob.awaitRequest("INVITE");
         assertEquals(bob.contact(), invite.requestUri());
@@ -84,7 +67,7 @@ class CallProtocolTest {
 
     @Test
     void deviceRegisteredOverTcpIsReachedOverItsOwnConnection() throws Exception {
-        try (TestUa bobTcp = new TestUa("bob", server, true)) {
+        try (TestUa bobTcp = new TestUa("bob", liaison.server(), true)) {
             assertEquals(200, bobTcp.register("bob-secret", "").status());
             String callId = UUID.randomUUID().toString();
             sendAuthenticatedInvite("sip:bob@" + DOMAIN, callId);
@@ -105,12 +88,9 @@ class CallProtocolTest {
 
     @Test
     void ipv4CallerReachesAnIpv6Device() throws Exception {
-        server.stop();
-        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .property("sip.address", "127.0.0.1, ::1").start(root.resolve("dual"));
-        alice.close();
-        alice = new TestUa("alice", server);
-        try (TestUa bob6 = new TestUa("bob", server, false, "::1")) {
+        liaison.start(TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .property("sip.address", "127.0.0.1, ::1"));
+        try (TestUa bob6 = new TestUa("bob", liaison.server(), false, "::1")) {
             assertEquals(200, bob6.register("bob-secret", "").status());
             sendAuthenticatedInvite("sip:bob@" + DOMAIN, UUID.randomUUID().toString());
             SipText invite = bob6.awaitRequest("INVITE");
@@ -139,7 +119,7 @@ class CallProtocolTest {
 
     @Test
     void deviceRegisteredForAnotherPortOfTheSameAddressIsReachedAtItsContact() throws Exception {
-        try (TestUa bobPhone = new TestUa("bob", server)) {
+        try (TestUa bobPhone = new TestUa("bob", liaison.server())) {
             // bob's REGISTER comes from one socket and names another one (no NAT: same address)
             String request = bob.registerRequest(UUID.randomUUID().toString(), 3600, "")
                     .replace("<" + bob.contact() + ">", "<" + bobPhone.contact() + ">");
@@ -158,7 +138,7 @@ class CallProtocolTest {
 
     @Test
     void callToBothDevicesCancelsTheOneThatDidNotAnswer() throws Exception {
-        try (TestUa bobDesk = new TestUa("bob", server)) {
+        try (TestUa bobDesk = new TestUa("bob", liaison.server())) {
             assertEquals(200, bob.register("bob-secret", ";+sip.instance=\"<urn:uuid:" + UUID.randomUUID() + ">\"")
                     .status());
             assertEquals(200, bobDesk.register("bob-secret", ";+sip.instance=\"<urn:uuid:" + UUID.randomUUID()
@@ -214,7 +194,7 @@ class CallProtocolTest {
     @Test
     void gruuRequestUriReachesExactlyThatDevice() throws Exception {
         String instance = "urn:uuid:" + UUID.randomUUID();
-        try (TestUa bobDesk = new TestUa("bob", server)) {
+        try (TestUa bobDesk = new TestUa("bob", liaison.server())) {
             assertEquals(200, bob.register("bob-secret", ";+sip.instance=\"<" + instance + ">\"").status());
             assertEquals(200, bobDesk.register("bob-secret", ";+sip.instance=\"<urn:uuid:" + UUID.randomUUID()
                     + ">\"").status());
@@ -240,11 +220,8 @@ class CallProtocolTest {
 
     @Test
     void requestsForADomainTheAdminAllowedAreForwardedThere() throws Exception {
-        server.stop();
-        server = TestServer.builder().user("alice", "alice-secret", "1001")
-                .property("proxy.foreign-domains", "127.0.0.2").start(root.resolve("partner"));
-        alice.close();
-        alice = new TestUa("alice", server);
+        liaison.start(TestServer.builder().user("alice", "alice-secret", "1001")
+                .property("proxy.foreign-domains", "127.0.0.2"));
         try (DatagramSocket partner = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0))) {
             partner.setSoTimeout(5000);
             String uri = "sip:carol@127.0.0.2:" + partner.getLocalPort();
@@ -269,7 +246,7 @@ class CallProtocolTest {
     @Test
     void inDialogRequestWithAForgedRouteIsRefused() throws Exception {
         alice.send("BYE sip:victim@127.0.0.1:5999 SIP/2.0\r\nVia: " + alice.via(TestUa.newBranch())
-                + "\r\nMax-Forwards: 70\r\nRoute: <sip:127.0.0.1:" + server.port() + ";lr;ltok=0123456789abcdef01234567>"
+                + "\r\nMax-Forwards: 70\r\nRoute: <sip:127.0.0.1:" + liaison.server().port() + ";lr;ltok=0123456789abcdef01234567>"
                 + "\r\nFrom: <" + alice.aor() + ">;tag=a\r\nTo: <sip:victim@x>;tag=b\r\nCall-ID: forged-"
                 + UUID.randomUUID() + "\r\nCSeq: 1 BYE\r\nContent-Length: 0\r\n\r\n");
         assertEquals(403, alice.awaitResponse("BYE", 300).status());
