@@ -95,6 +95,11 @@ public final class LiaisonServer implements BeforeEachCallback, AfterEachCallbac
         return server;
     }
 
+    /** A directory of this test's own (its servers' directories are in it), deleted after the test. */
+    public Path directory() {
+        return root;
+    }
+
     /** A UDP user agent of {@code user} on this test's server, closed after the test. */
     public TestUa ua(String user) throws IOException {
         return own(new TestUa(user, server()));

@@ -55,11 +55,11 @@ class LinphonecRelayedCallTest {
         Supplier<String> logs = () -> alice.client().logs() + bob.logs();
 
         alice.client().call("sip:bob@" + TestServer.DOMAIN);
-        assertTrue(bob.awaitCallEstablished(SETUP), logs);
+        assertTrue(bob.awaitCallConnected(SETUP), logs);
         assertEquals("DTLS", alice.client().awaitEncryption(SETUP).orElse(""), logs);
         server.awaitMediaBothWays(server.awaitCall(SETUP), 2 * TWO_SECONDS, SETUP);
         alice.client().hangUp();
-        assertTrue(bob.awaitCallTerminated(Duration.ofSeconds(10)), logs);
+        assertTrue(bob.awaitCallEnded(Duration.ofSeconds(10)), logs);
         assertHeard(alice, bob, logs);
     }
 
@@ -92,19 +92,19 @@ class LinphonecRelayedCallTest {
         Supplier<String> logs = () -> alice.client().logs() + bobDesk.client().logs() + bobPhone.logs();
 
         alice.client().call("sip:bob@" + TestServer.DOMAIN);
-        assertTrue(bobPhone.awaitCallEstablished(SETUP), logs);
+        assertTrue(bobPhone.awaitCallConnected(SETUP), logs);
         assertTrue(alice.client().awaitCallConnected(SETUP), logs);
         assertTrue(bobDesk.client().awaitOutput("Call \\d+ with .* ended", SETUP), logs);
         server.awaitMediaBothWays(server.awaitCall(SETUP), 2 * TWO_SECONDS, SETUP);
 
         alice.client().hangUp();
-        assertTrue(bobPhone.awaitCallTerminated(Duration.ofSeconds(10)), logs);
+        assertTrue(bobPhone.awaitCallEnded(Duration.ofSeconds(10)), logs);
         assertHeard(alice, bobPhone, logs);
     }
 
     /** Alice's linphonec (once it quits, its recording is complete) and {@code bob} heard each other's tone. */
     private static void assertHeard(Phone alice, Baresip bob, Supplier<String> logs) throws Exception {
-        Path heardByBob = bob.received().orElseThrow(() -> new AssertionError(logs.get()));
+        Path heardByBob = bob.heard().orElseThrow(() -> new AssertionError(logs.get()));
         assertTrue(Tone.secondsIn(heardByBob, ALICE_HZ) >= 2, logs);
         assertTrue(alice.client().quit(Duration.ofSeconds(10)), logs);
         assertTrue(Tone.secondsIn(alice.speaker(), BOB_HZ) >= 2, logs);

@@ -74,13 +74,13 @@ class ShippedConfigCallTest {
         Baresip bob = baresip("bob", BOB_HZ);
         Supplier<String> logs = () -> alice.logs() + bob.logs();
 
-        alice.dial(server.aor("bob"));
-        assertTrue(alice.awaitCallEstablished(SETUP), logs);
-        assertTrue(bob.awaitCallEstablished(SETUP), logs);
+        alice.call(server.aor("bob"));
+        assertTrue(alice.awaitCallConnected(SETUP), logs);
+        assertTrue(bob.awaitCallConnected(SETUP), logs);
         server.awaitMediaBothWays(server.awaitCall(SETUP), THREE_SECONDS, SETUP);
         alice.hangUp();
-        assertTrue(bob.awaitCallTerminated(Duration.ofSeconds(10)), logs);
-        assertTrue(alice.awaitCallTerminated(Duration.ofSeconds(10)), logs);
+        assertTrue(bob.awaitCallEnded(Duration.ofSeconds(10)), logs);
+        assertTrue(alice.awaitCallEnded(Duration.ofSeconds(10)), logs);
 
         assertHeard(bob, ALICE_HZ, logs);
         assertHeard(alice, BOB_HZ, logs);
@@ -97,11 +97,11 @@ class ShippedConfigCallTest {
         Supplier<String> logs = () -> alice.logs() + bob.logs();
 
         alice.call(server.aor("bob"));
-        assertTrue(bob.awaitCallEstablished(SETUP), logs);
+        assertTrue(bob.awaitCallConnected(SETUP), logs);
         assertEquals("SRTP", alice.awaitEncryption(SETUP).orElse(""), logs);
         server.awaitMediaBothWays(server.awaitCall(SETUP), THREE_SECONDS, SETUP);
         alice.hangUp();
-        assertTrue(bob.awaitCallTerminated(Duration.ofSeconds(10)), logs);
+        assertTrue(bob.awaitCallEnded(Duration.ofSeconds(10)), logs);
 
         assertHeard(bob, ALICE_HZ, logs);
         assertTrue(alice.quit(Duration.ofSeconds(10)), logs); // its recording is complete once it quits
@@ -144,7 +144,7 @@ class ShippedConfigCallTest {
     }
 
     private static void assertHeard(Baresip listener, int hz, Supplier<String> logs) throws Exception {
-        Path recording = listener.received().orElseThrow(() -> new AssertionError("no recording\n" + logs.get()));
+        Path recording = listener.heard().orElseThrow(() -> new AssertionError("no recording\n" + logs.get()));
         double seconds = Tone.secondsIn(recording, hz);
         assertTrue(seconds >= 2, () -> recording + " carries " + seconds + " s of " + hz + " Hz\n" + logs.get());
     }
