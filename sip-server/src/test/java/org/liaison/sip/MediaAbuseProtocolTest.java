@@ -24,7 +24,7 @@ import org.liaison.media.ng.NgControlServer;
 import org.liaison.media.relay.RelaySessions;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.config.RelaySettings;
-import org.liaison.sip.testing.Await;
+import org.liaison.testing.Await;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.FakeMediaRelay;
 import org.liaison.sip.testing.FreePorts;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.liaison.media.MediaRelayException;
 import org.liaison.sip.media.MediaAnchor;
-import org.liaison.sip.testing.Await;
+import org.liaison.testing.Await;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.FakeMediaRelay;
 import org.liaison.sip.testing.LiaisonServer;

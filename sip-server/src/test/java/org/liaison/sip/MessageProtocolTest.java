@@ -167,7 +167,7 @@ class MessageProtocolTest {
         java.nio.file.Path users = liaison.server().usersFile();
         java.nio.file.Files.writeString(users, java.nio.file.Files.readString(users)
                 .replace("carol,clrtxt:carol-secret,carol Test,1003,staff", "carol,clrtxt:carol-secret,carol Test,1003,"));
-        org.liaison.sip.testing.Await.require(() -> !liaison.server().server().accounts().byUsername("carol").orElseThrow()
+        org.liaison.testing.Await.require(() -> !liaison.server().server().accounts().byUsername("carol").orElseThrow()
                 .groups().contains("staff"), Duration.ofSeconds(5), "carol left staff");
         assertEquals(202, sendMessage("sip:staff@" + DOMAIN, UUID.randomUUID().toString(), "text/plain", "x")
                 .status());
@@ -193,7 +193,7 @@ class MessageProtocolTest {
 
 
     private void awaitNothingPendingFor(String user) {
-        org.liaison.sip.testing.Await.require(() -> liaison.server().server().messages().pendingFor(user, deviceOf(user), 1)
+        org.liaison.testing.Await.require(() -> liaison.server().server().messages().pendingFor(user, deviceOf(user), 1)
                 .isEmpty(), Duration.ofSeconds(5), "stored messages of " + user + " acknowledged");
     }
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.liaison.sip.edge.SipEdge;
-import org.liaison.sip.testing.Await;
+import org.liaison.testing.Await;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;

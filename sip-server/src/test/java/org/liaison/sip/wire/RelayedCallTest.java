@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.media.CallStats;
-import org.liaison.sip.testing.Await;
+import org.liaison.testing.Await;
 import org.liaison.sip.testing.TestServer;
 
 /**
