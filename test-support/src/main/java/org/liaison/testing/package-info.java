@@ -1,2 +1,2 @@
-/** Helpers every module's tests share (test scope only): waiting for a condition with a deadline. */
+/** Helpers every module's tests share (test scope only): waiting with a deadline, a clock moved by hand. */
 package org.liaison.testing;

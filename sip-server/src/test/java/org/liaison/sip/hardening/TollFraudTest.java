@@ -9,14 +9,13 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.liaison.sip.testing.Calls;
+import org.liaison.sip.testing.LiaisonServer;
+import org.liaison.sip.testing.LiaisonServer.Agent;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -31,28 +30,11 @@ import org.liaison.sip.testing.TestUa;
 class TollFraudTest {
     private static final String GATEWAY = "127.0.0.2";
 
-    @TempDir
-    Path root;
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.notStarted();
     private DatagramSocket gateway;
-    private TestServer server;
+    @Agent
     private TestUa alice;
-
-    @BeforeEach
-    void listen() throws IOException {
-        gateway = new DatagramSocket(new InetSocketAddress(GATEWAY, 0));
-        gateway.setSoTimeout(1500);
-    }
-
-    @AfterEach
-    void close() {
-        if (alice != null) {
-            alice.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        gateway.close();
-    }
 
     @Test
     void nothingIsRelayedToAForeignDomainATelUriOrAGatewayNumber() throws Exception {
@@ -122,7 +104,8 @@ class TollFraudTest {
 
     private void sendFromGateway(String text) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        gateway.send(new DatagramPacket(bytes, bytes.length, new InetSocketAddress(server.host(), server.port())));
+        gateway.send(new DatagramPacket(bytes, bytes.length,
+                new InetSocketAddress(liaison.server().host(), liaison.server().port())));
     }
 
     private void start(String foreignDomains) throws Exception {
@@ -130,8 +113,9 @@ class TollFraudTest {
         if (foreignDomains != null) {
             builder.property("proxy.foreign-domains", foreignDomains);
         }
-        server = builder.start(root);
-        alice = new TestUa("alice", server);
+        liaison.start(builder);
+        gateway = liaison.own(new DatagramSocket(new InetSocketAddress(GATEWAY, 0)));
+        gateway.setSoTimeout(1500);
     }
 
     /** An authenticated INVITE from alice; its final status. */

@@ -70,8 +70,9 @@ public final class LiaisonServer implements BeforeEachCallback, AfterEachCallbac
     }
 
     /**
-     * Closes the running server and its agents, if any, then starts {@code builder}'s server in a
-     * directory of its own and gives the {@link Agent} fields agents of the new server.
+     * Closes the running server and everything {@link #own owned} so far, then starts
+     * {@code builder}'s server in a directory of its own and gives the {@link Agent} fields agents of
+     * the new server.
      */
     public TestServer start(TestServer.Builder builder) throws Exception {
         closeAll();
