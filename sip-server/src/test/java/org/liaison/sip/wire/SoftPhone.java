@@ -11,27 +11,42 @@ import java.util.Optional;
  * it (a log line, an output line) is the implementation's business.
  */
 interface SoftPhone extends AutoCloseable {
-    /** The programs behind this interface. */
+    /** The programs behind this interface; baresip answers every call and chats only with its one contact. */
     enum Kind {
-        LINPHONEC {
-            @Override
-            SoftPhone start(Path parent, String name, SipAccount account, boolean answers, String chatPeer)
-                    throws IOException {
-                return Linphonec.start(parent, name, account, answers);
-            }
-        },
-        /** baresip answers every call; it can chat only with {@code chatPeer}, its one contact. */
-        BARESIP {
-            @Override
-            SoftPhone start(Path parent, String name, SipAccount account, boolean answers, String chatPeer)
-                    throws IOException {
-                return Baresip.start(parent, name, account, chatPeer);
-            }
-        };
+        LINPHONEC, BARESIP;
 
-        /** Starts this client for {@code account} in {@code parent/name}; {@code answers} calls by itself. */
-        abstract SoftPhone start(Path parent, String name, SipAccount account, boolean answers, String chatPeer)
-                throws IOException;
+        /** Longer than any call of a test. */
+        private static final Duration TONE = Duration.ofSeconds(30);
+
+        /**
+         * Starts this client for {@code account} in {@code parent/name}: {@code answers} calls by itself
+         * (baresip always does), chats with {@code chatPeer} (baresip with no one else; may be null).
+         */
+        SoftPhone start(Path parent, String name, SipAccount account, boolean answers, String chatPeer)
+                throws IOException {
+            return switch (this) {
+                case LINPHONEC -> Linphonec.start(parent, name, account, answers);
+                case BARESIP -> Baresip.start(parent, name, account, chatPeer);
+            };
+        }
+
+        /**
+         * Starts this client as {@link #start} does, its microphone playing a {@code hz} sine (at the
+         * rate the client reads) and what it hears recorded ({@link SoftPhone#heard()}).
+         */
+        SoftPhone startPlaying(Path parent, String name, SipAccount account, boolean answers, int hz)
+                throws IOException {
+            Path microphone = parent.resolve(name + "-" + hz + ".wav");
+            return switch (this) {
+                case LINPHONEC -> {
+                    Linphonec phone = Linphonec.start(parent, name, account, answers);
+                    phone.useFiles(Tone.write(microphone, hz, TONE, 8000, 1), parent.resolve(name + "-heard.wav"));
+                    yield phone;
+                }
+                case BARESIP -> Baresip.start(parent, name, account, null,
+                        new Baresip.Media(null, Tone.write(microphone, hz, TONE, 48000, 2)));
+            };
+        }
     }
 
     /** True once registered; false when refused or not registered in time. */
@@ -57,7 +72,7 @@ interface SoftPhone extends AutoCloseable {
     /** The text of the first chat message from {@code fromAor} containing {@code marker}, as shown to the user. */
     Optional<String> awaitChat(String fromAor, String marker, Duration timeout);
 
-    /** The recording of what this client heard in its call, once complete. */
+    /** The recording of what this client heard in its call; complete once the client has quit. */
     Optional<Path> heard() throws IOException;
 
     /** Every SIP message the client sent and received so far, as it logs them. */
