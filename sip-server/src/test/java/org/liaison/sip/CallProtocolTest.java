@@ -25,10 +25,8 @@ class CallProtocolTest {
     @RegisterExtension
     final LiaisonServer liaison = LiaisonServer.started(TestServer.builder().user("alice", "alice-secret", "1001")
             .user("bob", "bob-secret", "1002").user("carol", "carol-secret", "1003"));
-    @Agent
-    TestUa alice;
-    @Agent
-    TestUa bob;
+    @Agent TestUa alice;
+    @Agent TestUa bob;
 
     @Test
     void callIsAnsweredAndHungUpThroughTheRecordRoute() throws Exception {

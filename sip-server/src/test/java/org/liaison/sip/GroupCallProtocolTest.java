@@ -31,12 +31,9 @@ class GroupCallProtocolTest {
             .userLine("dave,clrtxt:dave-secret,Dave,1004,")
             .configFile("groups.csv", "group,display_name,extension,visibility\n"
                     + "sales,Sales,2000,everyone\nboard,The Board,2100,members\n"));
-    @Agent
-    TestUa alice;
-    @Agent
-    TestUa bob;
-    @Agent
-    TestUa carol;
+    @Agent TestUa alice;
+    @Agent TestUa bob;
+    @Agent TestUa carol;
 
     @Test
     void callToAGroupRingsEveryMemberButNotTheCallersOwnDevicesAndTheFirstAnswerWins() throws Exception {

@@ -49,12 +49,9 @@ class MediaAbuseProtocolTest {
     Path root;
     @RegisterExtension
     final LiaisonServer liaison = LiaisonServer.notStarted();
-    @Agent
-    TestUa alice;
-    @Agent
-    TestUa bob;
-    @Agent
-    TestUa carol;
+    @Agent TestUa alice;
+    @Agent TestUa bob;
+    @Agent TestUa carol;
     int relayPortMin;
 
     /** The server with its own relay on {@link #RELAY_PORTS} free ports. */

@@ -37,10 +37,8 @@ class MediaPolicyProtocolTest {
     @RegisterExtension
     final LiaisonServer liaison = LiaisonServer.notStarted();
     final FakeMediaRelay relay = new FakeMediaRelay();
-    @Agent
-    TestUa alice;
-    @Agent
-    TestUa bob;
+    @Agent TestUa alice;
+    @Agent TestUa bob;
 
     private void startServer(String relayPolicy, String encryption) throws Exception {
         start(TestServer.builder().mediaRelay(relay).property("media.relay", relayPolicy)

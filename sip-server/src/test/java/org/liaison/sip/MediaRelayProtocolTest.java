@@ -34,8 +34,7 @@ class MediaRelayProtocolTest {
     @RegisterExtension
     final LiaisonServer liaison = LiaisonServer.notStarted();
     FakeMediaRelay relay;
-    @Agent
-    TestUa alice;
+    @Agent TestUa alice;
     TestUa bob;
 
     @BeforeEach

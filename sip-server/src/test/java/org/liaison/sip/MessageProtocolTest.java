@@ -26,10 +26,8 @@ class MessageProtocolTest {
             .user("bob", "bob-secret", "1002").user("carol", "carol-secret", "1003")
             .userLine("dave,clrtxt:dave-secret,Dave Outsider,1004,")
             .property("im.device-answer-ms", "700").property("im.max-message-bytes", "2048"));
-    @Agent
-    TestUa alice;
-    @Agent
-    TestUa bob;
+    @Agent TestUa alice;
+    @Agent TestUa bob;
 
     @Test
     void messageToAnOnlineUserIsForwardedAndAnswered() throws Exception {

@@ -25,8 +25,7 @@ class RegistrationProtocolTest {
     @RegisterExtension
     final LiaisonServer liaison = LiaisonServer.started(TestServer.builder().user("alice", "alice-secret", "1001")
             .user("bob", "bob-secret", "1002"));
-    @Agent
-    TestUa alice;
+    @Agent TestUa alice;
 
     @Test
     void registerWithDigestGets200ListingTheBinding() throws Exception {

@@ -22,12 +22,9 @@ class SenderCapProtocolTest {
     final LiaisonServer liaison = LiaisonServer.started(TestServer.builder().user("alice", "alice-secret", "1001")
             .user("bob", "bob-secret", "1002").user("carol", "carol-secret", "1003")
             .property("im.max-queued-per-sender-per-user", "3"));
-    @Agent
-    TestUa alice;
-    @Agent
-    TestUa bob;
-    @Agent
-    TestUa carol;
+    @Agent TestUa alice;
+    @Agent TestUa bob;
+    @Agent TestUa carol;
 
     @Test
     void pastItsShareASenderGets480WhileAnotherSendersMessageIsStillStoredAndDelivered() throws Exception {

@@ -43,12 +43,9 @@ class DialogHijackTest {
     final LiaisonServer liaison = LiaisonServer.started(TestServer.builder().user("alice", "alice-secret", "1001")
             .user("bob", "bob-secret", "1002"));
     private DatagramSocket trunk;
-    @Agent
-    private TestUa alice;
-    @Agent
-    private TestUa bob;
-    @Agent
-    private TestUa mallory;
+    @Agent private TestUa alice;
+    @Agent private TestUa bob;
+    @Agent private TestUa mallory;
 
     @BeforeEach
     void listen() throws IOException {

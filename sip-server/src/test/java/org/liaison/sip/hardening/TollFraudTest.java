@@ -33,8 +33,7 @@ class TollFraudTest {
     @RegisterExtension
     final LiaisonServer liaison = LiaisonServer.notStarted();
     private DatagramSocket gateway;
-    @Agent
-    private TestUa alice;
+    @Agent private TestUa alice;
 
     @Test
     void nothingIsRelayedToAForeignDomainATelUriOrAGatewayNumber() throws Exception {

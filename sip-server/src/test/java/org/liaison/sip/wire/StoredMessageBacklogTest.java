@@ -42,10 +42,8 @@ class StoredMessageBacklogTest {
             // a full queue (im.max-queued-per-user) from one sender: what this test delivers, and
             // what im.max-queued-per-sender-per-user (100) refuses on a real site (SenderCapProtocolTest)
             .property("im.max-queued-per-sender-per-user", "1000"));
-    @Agent
-    TestUa alice;
-    @Agent
-    TestUa bob;
+    @Agent TestUa alice;
+    @Agent TestUa bob;
 
     @Test
     void thousandStoredMessagesAreDeliveredInSendOrderExactlyOnce() throws Exception {
