@@ -45,22 +45,15 @@ class CallProtocolTest {
         SipText ok = alice.awaitResponse("INVITE", 200);
         assertEquals(200, ok.status());
 
-        alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
-        assertEquals("ACK", bob.awaitRequest("ACK").method());
-        alice.send(Calls.fromCaller(alice, ok, "BYE", 3));
-        SipText bye = bob.awaitRequest("BYE");
-        bob.respond(bye, 200, "OK", null, null, null);
-        assertEquals(200, alice.awaitResponse("BYE", 200).status());
+        Calls.ack(alice, bob, ok);
+        assertEquals(200, Calls.hangUp(alice, bob, ok));
     }
 
     @Test
     void calleeCanHangUpTowardsTheCaller() throws Exception {
         assertEquals(200, bob.register("bob-secret", "").status());
         SipText invite = answeredCall("sip:bob@" + DOMAIN, "alice-secret");
-        bob.send(Calls.fromCallee(bob, invite, "bobtag", "BYE", 1));
-        SipText bye = alice.awaitRequest("BYE");
-        alice.respond(bye, 200, "OK", null, null, null);
-        assertEquals(200, bob.awaitResponse("BYE", 200).status());
+        assertEquals(200, Calls.hangUpFromCallee(bob, alice, invite, "bobtag"));
     }
 
     @Test
@@ -73,14 +66,8 @@ class CallProtocolTest {
             assertTrue(invite.header("via").orElseThrow().startsWith("SIP/2.0/TCP"), invite.toString());
             // RFC 5658: one Record-Route per side when the transport changes
             assertEquals(2, Calls.recordRoutes(invite).size(), invite.toString());
-            bobTcp.respond(invite, 200, "OK", "bobtag", null, null);
-            SipText ok = alice.awaitResponse("INVITE", 200);
-            alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
-            bobTcp.awaitRequest("ACK");
-            bobTcp.send(Calls.fromCallee(bobTcp, invite, "bobtag", "BYE", 1));
-            SipText bye = alice.awaitRequest("BYE");
-            alice.respond(bye, 200, "OK", null, null, null);
-            assertEquals(200, bobTcp.awaitResponse("BYE", 200).status());
+            Calls.answer(alice, bobTcp, invite, "bobtag");
+            assertEquals(200, Calls.hangUpFromCallee(bobTcp, alice, invite, "bobtag"));
         }
     }
 
@@ -96,13 +83,8 @@ class CallProtocolTest {
                     invite.toString());
             // RFC 5658: one Record-Route per address family
             assertEquals(2, Calls.recordRoutes(invite).size(), invite.toString());
-            bob6.respond(invite, 200, "OK", "bobtag", null, null);
-            SipText ok = alice.awaitResponse("INVITE", 200);
-            alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
-            bob6.awaitRequest("ACK");
-            alice.send(Calls.fromCaller(alice, ok, "BYE", 3));
-            bob6.respond(bob6.awaitRequest("BYE"), 200, "OK", null, null, null);
-            assertEquals(200, alice.awaitResponse("BYE", 200).status());
+            SipText ok = Calls.answer(alice, bob6, invite, "bobtag");
+            assertEquals(200, Calls.hangUp(alice, bob6, ok));
         }
     }
 
@@ -259,11 +241,7 @@ class CallProtocolTest {
     private SipText answeredCall(String requestUri, String password) throws Exception {
         sendAuthenticatedInvite(requestUri, UUID.randomUUID().toString());
         SipText invite = bob.awaitRequest("INVITE");
-        bob.respond(invite, 200, "OK", "bobtag", null, null);
-        SipText ok = alice.awaitResponse("INVITE", 200);
-        assertEquals(200, ok.status());
-        alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
-        bob.awaitRequest("ACK");
+        Calls.answer(alice, bob, invite, "bobtag");
         return invite;
     }
 }

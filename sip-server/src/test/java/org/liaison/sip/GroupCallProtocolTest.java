@@ -62,8 +62,7 @@ class GroupCallProtocolTest {
             carol.respond(cancel, 200, "OK", null, null, null);
             carol.respond(onCarol, 487, "Request Terminated", "carol", null, null);
             assertEquals("ACK", carol.awaitRequest("ACK").method());
-            alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
-            assertEquals("ACK", bob.awaitRequest("ACK").method());
+            Calls.ack(alice, bob, ok);
             assertTrue(alice.receivesNothing(ANY_REQUEST, QUIET), "the caller's own device rang");
             assertTrue(aliceDesk.receivesNothing(ANY_REQUEST, QUIET), "the caller's other device rang");
         }

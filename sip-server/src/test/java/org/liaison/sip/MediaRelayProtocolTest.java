@@ -61,11 +61,8 @@ class MediaRelayProtocolTest {
         bob.respond(invite, 200, "OK", "bobtag", SDP_TYPE, ANSWER);
         SipText ok = alice.awaitResponse("INVITE", 200);
         assertRelayed(ok);
-        alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
-        bob.awaitRequest("ACK");
-        alice.send(Calls.fromCaller(alice, ok, "BYE", 3));
-        bob.respond(bob.awaitRequest("BYE"), 200, "OK", null, null, null);
-        alice.awaitResponse("BYE", 200);
+        Calls.ack(alice, bob, ok);
+        Calls.hangUp(alice, bob, ok);
 
         String caller = callerTag(invite);
         assertEquals(List.of("offer " + callId + " " + caller + " -", "answer " + callId + " " + caller + " bobtag",

@@ -78,15 +78,8 @@ class TlsProtocolTest {
             assertTrue("sips".equals(scheme) ? recordRoute.startsWith("<sips:") : recordRoute.contains("transport=tls"),
                     recordRoute);
         }
-        bob.respond(invite, 200, "OK", "bobtag", null, null);
-        SipText ok = alice.awaitResponse("INVITE", 200);
-        assertEquals(200, ok.status());
-        alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
-        bob.awaitRequest("ACK");
-        alice.send(Calls.fromCaller(alice, ok, "BYE", 3));
-        SipText bye = bob.awaitRequest("BYE");
-        bob.respond(bye, 200, "OK", null, null, null);
-        assertEquals(200, alice.awaitResponse("BYE", 200).status());
+        SipText ok = Calls.answer(alice, bob, invite, "bobtag");
+        assertEquals(200, Calls.hangUp(alice, bob, ok));
     }
 
     /**

@@ -101,8 +101,7 @@ class DialogHijackTest {
         alice.register("alice-secret", "");
         SipText invite = answeredInvite();
         SipText ok = alice.awaitResponse("INVITE", 200);
-        alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
-        bob.awaitRequest("ACK");
+        Calls.ack(alice, bob, ok);
         alice.send(Calls.fromCaller(alice, ok, "INVITE", 3));
         bob.respond(bob.awaitRequest("INVITE"), 200, "OK", null, null, null);
         assertEquals(200, alice.awaitResponse("INVITE", 200).status());

@@ -33,10 +33,7 @@ final class OfficeTraffic {
         callee.respond(invite, 200, "OK", "callee", null, Calls.SDP);
         SipText ok = caller.awaitResponse("INVITE", 200);
         assertEquals(200, ok.status(), caller.user() + " calling " + callee.user() + ": " + ok);
-        caller.send(Calls.fromCaller(caller, ok, "ACK", 2));
-        callee.awaitRequest("ACK");
-        caller.send(Calls.fromCaller(caller, ok, "BYE", 3));
-        callee.respond(callee.awaitRequest("BYE"), 200, "OK", null, null, null);
-        assertEquals(200, caller.awaitResponse("BYE", 200).status());
+        Calls.ack(caller, callee, ok);
+        assertEquals(200, Calls.hangUp(caller, callee, ok));
     }
 }
