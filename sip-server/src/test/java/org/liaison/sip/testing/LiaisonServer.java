@@ -27,7 +27,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * registered with {@code @RegisterExtension}. Before each test it starts the server from its builder
  * (unless built {@link #notStarted()}, for tests that choose their configuration) and gives every
  * {@link Agent @Agent} field a UDP user agent named after the field; after each test it closes the
- * agents and the server, failing the test if closing takes longer than {@link #CLOSE_WITHIN}.
+ * agents and the server, failing the test if closing takes longer than {@link #CLOSE_WITHIN} (or
+ * the bound given to {@link #closingWithin}).
  */
 public final class LiaisonServer implements BeforeEachCallback, AfterEachCallback {
     /** Longer than a clean shutdown takes on a loaded machine; a hang past it is a bug. */
@@ -40,24 +41,31 @@ public final class LiaisonServer implements BeforeEachCallback, AfterEachCallbac
     }
 
     private final TestServer.Builder builder;
+    private final Duration closeWithin;
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private Object testInstance;
     private Path root;
     private TestServer server;
     private int servers;
 
-    private LiaisonServer(TestServer.Builder builder) {
+    private LiaisonServer(TestServer.Builder builder, Duration closeWithin) {
         this.builder = builder;
+        this.closeWithin = closeWithin;
     }
 
     /** Starts {@code builder}'s server before each test. */
     public static LiaisonServer started(TestServer.Builder builder) {
-        return new LiaisonServer(builder);
+        return new LiaisonServer(builder, CLOSE_WITHIN);
     }
 
     /** Starts nothing: the test calls {@link #start(TestServer.Builder)} with the configuration it needs. */
     public static LiaisonServer notStarted() {
-        return new LiaisonServer(null);
+        return new LiaisonServer(null, CLOSE_WITHIN);
+    }
+
+    /** This fixture, failing a test whose resources take longer than {@code bound} to close. */
+    public LiaisonServer closingWithin(Duration bound) {
+        return new LiaisonServer(builder, bound);
     }
 
     @Override
@@ -121,7 +129,7 @@ public final class LiaisonServer implements BeforeEachCallback, AfterEachCallbac
         }
     }
 
-    /** Closes what was opened, newest first, within {@link #CLOSE_WITHIN} altogether. */
+    /** Closes what was opened, newest first, within the bound altogether. */
     private void closeAll() throws Exception {
         CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
             while (!opened.isEmpty()) {
@@ -133,9 +141,9 @@ public final class LiaisonServer implements BeforeEachCallback, AfterEachCallbac
             }
         }, LiaisonServer::onOwnThread);
         try {
-            closing.get(CLOSE_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+            closing.get(closeWithin.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new AssertionError("the server and its agents did not close within " + CLOSE_WITHIN, e);
+            throw new AssertionError("the server and its agents did not close within " + closeWithin, e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         } finally {
