@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.testing.Await;
 
 class GroupsAndDisabledUsersTest {
     private static final String REALM = UsersCsvFiles.REALM;
@@ -169,8 +170,8 @@ class GroupsAndDisabledUsersTest {
                 Duration.ofMillis(50), changes -> { })) {
             UsersCsvFiles.replace(groups, GROUPS_HEADER + "\nstaff,All staff,,\n");
 
-            Await.until("groups.csv is applied",
-                    () -> directory.current().group("staff").orElseThrow().displayName().equals("All staff"));
+            Await.require(() -> directory.current().group("staff").orElseThrow().displayName().equals("All staff"),
+                    Duration.ofSeconds(5), "groups.csv is applied");
         }
     }
 

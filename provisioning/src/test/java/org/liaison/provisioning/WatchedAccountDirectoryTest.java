@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.testing.Await;
 
 class WatchedAccountDirectoryTest {
     private static final String REALM = UsersCsvFiles.REALM;
@@ -65,7 +66,7 @@ class WatchedAccountDirectoryTest {
         directory = open(POLL, changes::add);
 
         UsersCsvFiles.withUsers(file, "alice,clrtxt:a,,1001,", "bob,clrtxt:b,,1001,");
-        Await.until("the broken edit is reported", () -> !log.warnings().isEmpty());
+        Await.require(() -> !log.warnings().isEmpty(), Duration.ofSeconds(5), "the broken edit is reported");
         UsersCsvFiles.withUsers(file, "alice,clrtxt:a,,1001,", "bob,clrtxt:b,,1002,", "carol,clrtxt:c,,,");
 
         // The first change reported must be the good edit: the broken one applied nothing.
@@ -210,10 +211,10 @@ class WatchedAccountDirectoryTest {
         });
 
         UsersCsvFiles.withUsers(file, "alice,clrtxt:a,,1001,");
-        Await.until("bob's removal is seen", () -> directory.byUsername("bob").isEmpty());
+        Await.require(() -> directory.byUsername("bob").isEmpty(), Duration.ofSeconds(5), "bob's removal is seen");
         UsersCsvFiles.withUsers(file, "alice,clrtxt:a,,1001,", "carol,clrtxt:c,,,");
 
-        Await.until("carol's addition is reported too", () -> changes.size() == 2);
+        Await.require(() -> changes.size() == 2, Duration.ofSeconds(5), "carol's addition is reported too");
         assertTrue(directory.byUsername("carol").isPresent());
     }
 
@@ -221,12 +222,12 @@ class WatchedAccountDirectoryTest {
     void closeStopsThePollingThread() {
         directory = open(POLL, changes::add);
         String threadName = "users-file-poller " + file;
-        Await.until("the poller runs", () -> pollerThread(threadName) != null);
+        Await.require(() -> pollerThread(threadName) != null, Duration.ofSeconds(5), "the poller runs");
 
         directory.close();
 
         // The pool reports termination a moment before its thread has returned from run().
-        Await.until("the poller thread ends", () -> pollerThread(threadName) == null);
+        Await.require(() -> pollerThread(threadName) == null, Duration.ofSeconds(5), "the poller thread ends");
     }
 
     private WatchedAccountDirectory open(Duration pollInterval, Consumer<AccountChanges> onChange) {

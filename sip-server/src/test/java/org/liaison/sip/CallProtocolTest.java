@@ -7,14 +7,13 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.liaison.sip.testing.Calls;
+import org.liaison.sip.testing.LiaisonServer;
+import org.liaison.sip.testing.LiaisonServer.Agent;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -23,36 +22,18 @@ import org.liaison.sip.testing.TestUa;
 class CallProtocolTest {
     private static final String DOMAIN = TestServer.DOMAIN;
 
-    @TempDir
-    Path root;
-    TestServer server;
-    TestUa alice;
-    TestUa bob;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .user("carol", "carol-secret", "1003").start(root);
-        alice = new TestUa("alice", server);
-        bob = new TestUa("bob", server);
-    }
-
-    @AfterEach
-    void stop() {
-        alice.close();
-        bob.close();
-        server.close();
-    }
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.started(TestServer.builder().user("alice", "alice-secret", "1001")
+            .user("bob", "bob-secret", "1002").user("carol", "carol-secret", "1003"));
+    @Agent TestUa alice;
+    @Agent TestUa bob;
 
     @Test
     void callIsAnsweredAndHungUpThroughTheRecordRoute() throws Exception {
         assertEquals(200, bob.register("bob-secret", "").status());
         String callId = UUID.randomUUID().toString();
-        alice.send(Calls.invite(alice, "sip:bob@" + DOMAIN, callId).replace("{auth}", ""));
-        SipText challenge = alice.awaitResponse("INVITE", 400);
-        assertEquals(407, challenge.status());
-        alice.send(Calls.invite(alice, "sip:bob@" + DOMAIN, callId)
-                .replace("{auth}", alice.authorization(challenge, "INVITE", "sip:bob@" + DOMAIN, "alice", "alice-secret")));
+        assertEquals(407, alice.sendAnsweringChallenge(Calls.invite(alice, "sip:bob@" + DOMAIN, callId), "alice-secret")
+                .first().status());
 
         SipText invite = bob.awaitRequest("INVITE");
         assertEquals(bob.contact(), invite.requestUri());
@@ -64,27 +45,20 @@ class CallProtocolTest {
         SipText ok = alice.awaitResponse("INVITE", 200);
         assertEquals(200, ok.status());
 
-        alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
-        assertEquals("ACK", bob.awaitRequest("ACK").method());
-        alice.send(Calls.fromCaller(alice, ok, "BYE", 3));
-        SipText bye = bob.awaitRequest("BYE");
-        bob.respond(bye, 200, "OK", null, null, null);
-        assertEquals(200, alice.awaitResponse("BYE", 200).status());
+        Calls.ack(alice, bob, ok);
+        assertEquals(200, Calls.hangUp(alice, bob, ok));
     }
 
     @Test
     void calleeCanHangUpTowardsTheCaller() throws Exception {
         assertEquals(200, bob.register("bob-secret", "").status());
         SipText invite = answeredCall("sip:bob@" + DOMAIN, "alice-secret");
-        bob.send(Calls.fromCallee(bob, invite, "bobtag", "BYE", 1));
-        SipText bye = alice.awaitRequest("BYE");
-        alice.respond(bye, 200, "OK", null, null, null);
-        assertEquals(200, bob.awaitResponse("BYE", 200).status());
+        assertEquals(200, Calls.hangUpFromCallee(bob, alice, invite, "bobtag"));
     }
 
     @Test
     void deviceRegisteredOverTcpIsReachedOverItsOwnConnection() throws Exception {
-        try (TestUa bobTcp = new TestUa("bob", server, true)) {
+        try (TestUa bobTcp = new TestUa("bob", liaison.server(), true)) {
             assertEquals(200, bobTcp.register("bob-secret", "").status());
             String callId = UUID.randomUUID().toString();
             sendAuthenticatedInvite("sip:bob@" + DOMAIN, callId);
@@ -92,25 +66,16 @@ class CallProtocolTest {
             assertTrue(invite.header("via").orElseThrow().startsWith("SIP/2.0/TCP"), invite.toString());
             // RFC 5658: one Record-Route per side when the transport changes
             assertEquals(2, Calls.recordRoutes(invite).size(), invite.toString());
-            bobTcp.respond(invite, 200, "OK", "bobtag", null, null);
-            SipText ok = alice.awaitResponse("INVITE", 200);
-            alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
-            bobTcp.awaitRequest("ACK");
-            bobTcp.send(Calls.fromCallee(bobTcp, invite, "bobtag", "BYE", 1));
-            SipText bye = alice.awaitRequest("BYE");
-            alice.respond(bye, 200, "OK", null, null, null);
-            assertEquals(200, bobTcp.awaitResponse("BYE", 200).status());
+            Calls.answer(alice, bobTcp, invite, "bobtag");
+            assertEquals(200, Calls.hangUpFromCallee(bobTcp, alice, invite, "bobtag"));
         }
     }
 
     @Test
     void ipv4CallerReachesAnIpv6Device() throws Exception {
-        server.stop();
-        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .property("sip.address", "127.0.0.1, ::1").start(root.resolve("dual"));
-        alice.close();
-        alice = new TestUa("alice", server);
-        try (TestUa bob6 = new TestUa("bob", server, false, "::1")) {
+        liaison.start(TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .property("sip.address", "127.0.0.1, ::1"));
+        try (TestUa bob6 = new TestUa("bob", liaison.server(), false, "::1")) {
             assertEquals(200, bob6.register("bob-secret", "").status());
             sendAuthenticatedInvite("sip:bob@" + DOMAIN, UUID.randomUUID().toString());
             SipText invite = bob6.awaitRequest("INVITE");
@@ -118,13 +83,8 @@ class CallProtocolTest {
                     invite.toString());
             // RFC 5658: one Record-Route per address family
             assertEquals(2, Calls.recordRoutes(invite).size(), invite.toString());
-            bob6.respond(invite, 200, "OK", "bobtag", null, null);
-            SipText ok = alice.awaitResponse("INVITE", 200);
-            alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
-            bob6.awaitRequest("ACK");
-            alice.send(Calls.fromCaller(alice, ok, "BYE", 3));
-            bob6.respond(bob6.awaitRequest("BYE"), 200, "OK", null, null, null);
-            assertEquals(200, alice.awaitResponse("BYE", 200).status());
+            SipText ok = Calls.answer(alice, bob6, invite, "bobtag");
+            assertEquals(200, Calls.hangUp(alice, bob6, ok));
         }
     }
 
@@ -139,7 +99,7 @@ class CallProtocolTest {
 
     @Test
     void deviceRegisteredForAnotherPortOfTheSameAddressIsReachedAtItsContact() throws Exception {
-        try (TestUa bobPhone = new TestUa("bob", server)) {
+        try (TestUa bobPhone = new TestUa("bob", liaison.server())) {
             // bob's REGISTER comes from one socket and names another one (no NAT: same address)
             String request = bob.registerRequest(UUID.randomUUID().toString(), 3600, "")
                     .replace("<" + bob.contact() + ">", "<" + bobPhone.contact() + ">");
@@ -158,7 +118,7 @@ class CallProtocolTest {
 
     @Test
     void callToBothDevicesCancelsTheOneThatDidNotAnswer() throws Exception {
-        try (TestUa bobDesk = new TestUa("bob", server)) {
+        try (TestUa bobDesk = new TestUa("bob", liaison.server())) {
             assertEquals(200, bob.register("bob-secret", ";+sip.instance=\"<urn:uuid:" + UUID.randomUUID() + ">\"")
                     .status());
             assertEquals(200, bobDesk.register("bob-secret", ";+sip.instance=\"<urn:uuid:" + UUID.randomUUID()
@@ -214,7 +174,7 @@ class CallProtocolTest {
     @Test
     void gruuRequestUriReachesExactlyThatDevice() throws Exception {
         String instance = "urn:uuid:" + UUID.randomUUID();
-        try (TestUa bobDesk = new TestUa("bob", server)) {
+        try (TestUa bobDesk = new TestUa("bob", liaison.server())) {
             assertEquals(200, bob.register("bob-secret", ";+sip.instance=\"<" + instance + ">\"").status());
             assertEquals(200, bobDesk.register("bob-secret", ";+sip.instance=\"<urn:uuid:" + UUID.randomUUID()
                     + ">\"").status());
@@ -240,11 +200,8 @@ class CallProtocolTest {
 
     @Test
     void requestsForADomainTheAdminAllowedAreForwardedThere() throws Exception {
-        server.stop();
-        server = TestServer.builder().user("alice", "alice-secret", "1001")
-                .property("proxy.foreign-domains", "127.0.0.2").start(root.resolve("partner"));
-        alice.close();
-        alice = new TestUa("alice", server);
+        liaison.start(TestServer.builder().user("alice", "alice-secret", "1001")
+                .property("proxy.foreign-domains", "127.0.0.2"));
         try (DatagramSocket partner = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0))) {
             partner.setSoTimeout(5000);
             String uri = "sip:carol@127.0.0.2:" + partner.getLocalPort();
@@ -269,7 +226,7 @@ class CallProtocolTest {
     @Test
     void inDialogRequestWithAForgedRouteIsRefused() throws Exception {
         alice.send("BYE sip:victim@127.0.0.1:5999 SIP/2.0\r\nVia: " + alice.via(TestUa.newBranch())
-                + "\r\nMax-Forwards: 70\r\nRoute: <sip:127.0.0.1:" + server.port() + ";lr;ltok=0123456789abcdef01234567>"
+                + "\r\nMax-Forwards: 70\r\nRoute: <sip:127.0.0.1:" + liaison.server().port() + ";lr;ltok=0123456789abcdef01234567>"
                 + "\r\nFrom: <" + alice.aor() + ">;tag=a\r\nTo: <sip:victim@x>;tag=b\r\nCall-ID: forged-"
                 + UUID.randomUUID() + "\r\nCSeq: 1 BYE\r\nContent-Length: 0\r\n\r\n");
         assertEquals(403, alice.awaitResponse("BYE", 300).status());
@@ -284,11 +241,7 @@ class CallProtocolTest {
     private SipText answeredCall(String requestUri, String password) throws Exception {
         sendAuthenticatedInvite(requestUri, UUID.randomUUID().toString());
         SipText invite = bob.awaitRequest("INVITE");
-        bob.respond(invite, 200, "OK", "bobtag", null, null);
-        SipText ok = alice.awaitResponse("INVITE", 200);
-        assertEquals(200, ok.status());
-        alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
-        bob.awaitRequest("ACK");
+        Calls.answer(alice, bob, invite, "bobtag");
         return invite;
     }
 }

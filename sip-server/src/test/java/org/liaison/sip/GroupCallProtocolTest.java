@@ -3,18 +3,15 @@ package org.liaison.sip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.FakeMediaRelay;
+import org.liaison.sip.testing.LiaisonServer;
+import org.liaison.sip.testing.LiaisonServer.Agent;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -25,42 +22,22 @@ class GroupCallProtocolTest {
     private static final Predicate<SipText> ANY_REQUEST = m -> !m.isResponse();
     private static final Duration QUIET = Duration.ofMillis(500);
 
-    @TempDir
-    Path root;
-    FakeMediaRelay relay;
-    TestServer server;
-    TestUa alice;
-    TestUa bob;
-    TestUa carol;
-
-    @BeforeEach
-    void start() throws Exception {
-        relay = new FakeMediaRelay();
-        server = TestServer.builder().mediaRelay(relay)
-                .userLine("alice,clrtxt:alice-secret,Alice,1001,sales")
-                .userLine("bob,clrtxt:bob-secret,Bob,1002,sales;board")
-                .userLine("carol,clrtxt:carol-secret,Carol,1003,sales;board")
-                .userLine("dave,clrtxt:dave-secret,Dave,1004,")
-                .create(root);
-        Files.writeString(server.configDir().resolve("groups.csv"), "group,display_name,extension,visibility\n"
-                + "sales,Sales,2000,everyone\nboard,The Board,2100,members\n", StandardCharsets.UTF_8);
-        server.start();
-        alice = new TestUa("alice", server);
-        bob = new TestUa("bob", server);
-        carol = new TestUa("carol", server);
-    }
-
-    @AfterEach
-    void stop() {
-        alice.close();
-        bob.close();
-        carol.close();
-        server.close();
-    }
+    final FakeMediaRelay relay = new FakeMediaRelay();
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.started(TestServer.builder().mediaRelay(relay)
+            .userLine("alice,clrtxt:alice-secret,Alice,1001,sales")
+            .userLine("bob,clrtxt:bob-secret,Bob,1002,sales;board")
+            .userLine("carol,clrtxt:carol-secret,Carol,1003,sales;board")
+            .userLine("dave,clrtxt:dave-secret,Dave,1004,")
+            .configFile("groups.csv", "group,display_name,extension,visibility\n"
+                    + "sales,Sales,2000,everyone\nboard,The Board,2100,members\n"));
+    @Agent TestUa alice;
+    @Agent TestUa bob;
+    @Agent TestUa carol;
 
     @Test
     void callToAGroupRingsEveryMemberButNotTheCallersOwnDevicesAndTheFirstAnswerWins() throws Exception {
-        try (TestUa aliceDesk = new TestUa("alice", server)) {
+        try (TestUa aliceDesk = new TestUa("alice", liaison.server())) {
             register(alice, aliceDesk, bob, carol);
             String callId = UUID.randomUUID().toString();
             Calls.sendAuthenticated(alice, "alice-secret", "sip:sales@" + DOMAIN, callId, Calls.SDP);
@@ -85,8 +62,7 @@ class GroupCallProtocolTest {
             carol.respond(cancel, 200, "OK", null, null, null);
             carol.respond(onCarol, 487, "Request Terminated", "carol", null, null);
             assertEquals("ACK", carol.awaitRequest("ACK").method());
-            alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
-            assertEquals("ACK", bob.awaitRequest("ACK").method());
+            Calls.ack(alice, bob, ok);
             assertTrue(alice.receivesNothing(ANY_REQUEST, QUIET), "the caller's own device rang");
             assertTrue(aliceDesk.receivesNothing(ANY_REQUEST, QUIET), "the caller's other device rang");
         }
@@ -111,7 +87,7 @@ class GroupCallProtocolTest {
     @Test
     void membersOnlyGroupRefusesOutsidersWith403AndRingsForMembers() throws Exception {
         register(carol);
-        try (TestUa dave = new TestUa("dave", server)) {
+        try (TestUa dave = new TestUa("dave", liaison.server())) {
             Calls.sendAuthenticated(dave, "dave-secret", "sip:board@" + DOMAIN, UUID.randomUUID().toString(),
                     Calls.SDP);
             assertEquals(403, dave.awaitResponse("INVITE", 300).status());

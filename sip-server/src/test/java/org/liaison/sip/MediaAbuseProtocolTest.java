@@ -16,18 +16,20 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.liaison.media.MediaRelay;
 import org.liaison.media.ng.NgControlServer;
 import org.liaison.media.relay.RelaySessions;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.config.RelaySettings;
-import org.liaison.sip.testing.Await;
+import org.liaison.testing.Await;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.FakeMediaRelay;
 import org.liaison.sip.testing.FreePorts;
+import org.liaison.sip.testing.LiaisonServer;
+import org.liaison.sip.testing.LiaisonServer.Agent;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -45,10 +47,11 @@ class MediaAbuseProtocolTest {
 
     @TempDir
     Path root;
-    TestServer server;
-    TestUa alice;
-    TestUa bob;
-    TestUa carol;
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.notStarted();
+    @Agent TestUa alice;
+    @Agent TestUa bob;
+    @Agent TestUa carol;
     int relayPortMin;
 
     /** The server with its own relay on {@link #RELAY_PORTS} free ports. */
@@ -60,25 +63,9 @@ class MediaAbuseProtocolTest {
     }
 
     private void start(TestServer.Builder builder) throws Exception {
-        server = builder.user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .user("carol", "carol-secret", "1003").start(root.resolve("server"));
-        alice = new TestUa("alice", server);
-        bob = new TestUa("bob", server);
-        carol = new TestUa("carol", server);
+        liaison.start(builder.user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .user("carol", "carol-secret", "1003"));
         assertEquals(200, bob.register("bob-secret", "").status());
-    }
-
-    @AfterEach
-    void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {alice, bob, carol, server}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }
     }
 
     @Test
@@ -92,15 +79,15 @@ class MediaAbuseProtocolTest {
                     + internal.getLocalPort() + " is not a destination the relay may send to"), refused::toString);
             assertTrue(bob.receivesNothing(m -> "INVITE".equals(m.method()), Duration.ofMillis(300)));
             assertNull(receive(internal, Duration.ofMillis(300)), "the internal service got a datagram");
-            assertEquals(0, ((RelaySessions) server.relay()).portsInUse(), "the refused call holds no port");
+            assertEquals(0, ((RelaySessions) liaison.server().relay()).portsInUse(), "the refused call holds no port");
         }
     }
 
     @Test
     void anOfferAimingMediaOrRtcpAtTheServersOwnSipPortIsRefusedThoughLoopbackIsAllowed() throws Exception {
         start(relayed());
-        assertEquals(488, call(alice, "alice-secret", sdp("127.0.0.1", server.port())).status());
-        SipText rtcp = call(alice, "alice-secret", sdp("127.0.0.1", server.port() - 1));
+        assertEquals(488, call(alice, "alice-secret", sdp("127.0.0.1", liaison.server().port())).status());
+        SipText rtcp = call(alice, "alice-secret", sdp("127.0.0.1", liaison.server().port() - 1));
         assertEquals(488, rtcp.status(), "RTCP goes to the port above RTP's: " + rtcp);
         assertEquals(488, call(alice, "alice-secret", sdp("127.0.0.1", relayPortMin + 8)).status(),
                 "a port of the relay itself");
@@ -137,12 +124,12 @@ class MediaAbuseProtocolTest {
         for (int i = 0; i < 2400; i++) {
             flood.append("m=application 9 udp x\r\n");
         }
-        try (TestUa mallory = new TestUa("alice", server, true)) {
+        try (TestUa mallory = new TestUa("alice", liaison.server(), true)) {
             SipText refused = call(mallory, "alice-secret", flood.toString());
             assertEquals(488, refused.status(), refused::toString);
             assertTrue(refused.header("warning").orElseThrow().contains("at most 8"), refused::toString);
         }
-        assertEquals(0, ((RelaySessions) server.relay()).portsInUse(), "the refused offer took no port");
+        assertEquals(0, ((RelaySessions) liaison.server().relay()).portsInUse(), "the refused offer took no port");
 
         assertTrue(relayedOffer(call(carol, "carol-secret", Calls.SDP, BOB)), "another caller's call is relayed");
     }
@@ -161,7 +148,7 @@ class MediaAbuseProtocolTest {
             Calls.sendAuthenticated(alice, "alice-secret", BOB, callId, sdp("10.0.0.20", alicePhone.getLocalPort()));
             SipText invite = bob.awaitRequest("INVITE");
             bob.respond(invite, 180, "Ringing", "bobtag", null, null);
-            int aliceSendsTo = server.relay().query(callId).orElseThrow().streams().get(0).relayPortA();
+            int aliceSendsTo = liaison.server().relay().query(callId).orElseThrow().streams().get(0).relayPortA();
 
             // the relay's ports are predictable: the stranger sprays for twice the learning window
             byte[] spray = "spray".getBytes(StandardCharsets.US_ASCII);
@@ -196,7 +183,7 @@ class MediaAbuseProtocolTest {
         assertEquals(403, refused.status(), refused::toString);
         assertEquals("399 " + TestServer.DOMAIN + " \"alice has 2 relayed calls already, the most one user may"
                 + " have at once\"", refused.header("warning").orElseThrow());
-        assertEquals(2, server.server().media().relayedCallsOf("alice"));
+        assertEquals(2, liaison.server().server().media().relayedCallsOf("alice"));
 
         assertTrue(relayedOffer(call(carol, "carol-secret", Calls.SDP, BOB)), "another user's call goes on");
 
@@ -208,7 +195,7 @@ class MediaAbuseProtocolTest {
         alice.send(Calls.fromCaller(alice, first, "BYE", 4));
         bob.respond(bob.awaitRequest("BYE"), 200, "OK", null, null, null);
         alice.awaitResponse("BYE", 200);
-        assertEquals(1, server.server().media().relayedCallsOf("alice"));
+        assertEquals(1, liaison.server().server().media().relayedCallsOf("alice"));
         Calls.sendAuthenticated(alice, "alice-secret", BOB, UUID.randomUUID().toString(), Calls.SDP);
         assertTrue(relayedOffer(bob.awaitRequest("INVITE")));
     }
@@ -217,10 +204,7 @@ class MediaAbuseProtocolTest {
     void anOfferInAMultipartBodyIsRefusedWith488NotPassedOnUnpoliced() throws Exception {
         start(TestServer.builder().mediaRelay(new FakeMediaRelay()).property("media.encryption", "mandatory"));
         String callId = UUID.randomUUID().toString();
-        alice.send(multipartInvite(callId).replace("{auth}", ""));
-        SipText challenge = alice.awaitResponse("INVITE", 400);
-        alice.send(multipartInvite(callId).replace("{auth}",
-                alice.authorization(challenge, "INVITE", BOB, "alice", "alice-secret")));
+        alice.sendAnsweringChallenge(multipartInvite(callId), "alice-secret");
 
         SipText refused = finalResponse(alice);
         assertEquals(488, refused.status(), refused::toString);
@@ -280,7 +264,7 @@ class MediaAbuseProtocolTest {
     }
 
     private long drops(String callId) {
-        return server.relay().query(callId).map(c -> c.streams().get(0).drops().getOrDefault("wrong-source", 0L))
+        return liaison.server().relay().query(callId).map(c -> c.streams().get(0).drops().getOrDefault("wrong-source", 0L))
                 .orElse(0L);
     }
 

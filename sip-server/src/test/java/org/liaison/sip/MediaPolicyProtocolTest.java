@@ -5,21 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.liaison.media.MediaRelay;
 import org.liaison.media.RelayConfig;
 import org.liaison.media.ng.NgControlServer;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.FakeMediaRelay;
 import org.liaison.sip.testing.FreePorts;
+import org.liaison.sip.testing.LiaisonServer;
+import org.liaison.sip.testing.LiaisonServer.Agent;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -34,12 +34,11 @@ class MediaPolicyProtocolTest {
     private static final String SDES = MediaRelayProtocolTest.sdp("127.0.0.1", "m=audio 40000 RTP/SAVP 0",
             "crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz");
 
-    @TempDir
-    Path root;
-    FakeMediaRelay relay = new FakeMediaRelay();
-    TestServer server;
-    TestUa alice;
-    TestUa bob;
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.notStarted();
+    final FakeMediaRelay relay = new FakeMediaRelay();
+    @Agent TestUa alice;
+    @Agent TestUa bob;
 
     private void startServer(String relayPolicy, String encryption) throws Exception {
         start(TestServer.builder().mediaRelay(relay).property("media.relay", relayPolicy)
@@ -47,9 +46,7 @@ class MediaPolicyProtocolTest {
     }
 
     private void start(TestServer.Builder builder) throws Exception {
-        server = builder.user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002").start(root);
-        alice = new TestUa("alice", server);
-        bob = new TestUa("bob", server);
+        liaison.start(builder.user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002"));
     }
 
     /** Alice calls Bob (registered) offering {@code sdp}: the SDP Bob gets. */
@@ -57,13 +54,6 @@ class MediaPolicyProtocolTest {
         assertEquals(200, bob.register("bob-secret", "").status());
         Calls.sendAuthenticated(alice, "alice-secret", BOB, UUID.randomUUID().toString(), sdp);
         return bob.awaitRequest("INVITE").body();
-    }
-
-    @AfterEach
-    void stop() {
-        alice.close();
-        bob.close();
-        server.close();
     }
 
     @Test
@@ -141,7 +131,7 @@ class MediaPolicyProtocolTest {
         start(TestServer.builder().property("media.relay", "always").property("media.encryption", "optional")
                 .property("relay.port-min", Integer.toString(min)).property("relay.port-max", Integer.toString(min + 9)));
         assertOfferPointsAt(min, offerReachingBob(Calls.SDP));
-        assertEquals(1, server.server().media().relayedCallIds().size());
+        assertEquals(1, liaison.server().server().media().relayedCallIds().size());
     }
 
     @Test
@@ -154,7 +144,7 @@ class MediaPolicyProtocolTest {
             start(TestServer.builder().property("media.relay", "always").property("media.encryption", "optional")
                     .property("relay.servers", "127.0.0.1:" + control.getPort()));
             assertOfferPointsAt(min, offerReachingBob(Calls.SDP));
-            String callId = server.server().media().relayedCallIds().iterator().next();
+            String callId = liaison.server().server().media().relayedCallIds().iterator().next();
             assertTrue(remote.query(callId).isPresent(), "the remote relay knows the call");
         }
     }

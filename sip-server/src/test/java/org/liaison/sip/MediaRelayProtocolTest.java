@@ -4,20 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.liaison.media.MediaRelayException;
 import org.liaison.sip.media.MediaAnchor;
-import org.liaison.sip.testing.Await;
+import org.liaison.testing.Await;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.FakeMediaRelay;
+import org.liaison.sip.testing.LiaisonServer;
+import org.liaison.sip.testing.LiaisonServer.Agent;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -31,11 +31,10 @@ class MediaRelayProtocolTest {
     private static final String SDP_TYPE = "Content-Type: application/sdp\r\n";
     private static final String ANSWER = sdp("127.0.0.1", "m=audio 40002 RTP/AVP 0");
 
-    @TempDir
-    Path root;
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.notStarted();
     FakeMediaRelay relay;
-    TestServer server;
-    TestUa alice;
+    @Agent TestUa alice;
     TestUa bob;
 
     @BeforeEach
@@ -46,19 +45,10 @@ class MediaRelayProtocolTest {
     /** Alice on 127.0.0.1; Bob's phone registered over {@code bobHost}, one of {@code sipAddresses}. */
     private void startServer(String sipAddresses, String bobHost) throws Exception {
         relay = new FakeMediaRelay();
-        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .mediaRelay(relay).property("media.encryption", "optional").property("sip.address", sipAddresses)
-                .start(root.resolve("bob-on-" + bobHost.replace(':', '_')));
-        alice = new TestUa("alice", server);
-        bob = new TestUa("bob", server, false, bobHost);
+        liaison.start(TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .mediaRelay(relay).property("media.encryption", "optional").property("sip.address", sipAddresses));
+        bob = liaison.own(new TestUa("bob", liaison.server(), false, bobHost));
         assertEquals(200, bob.register("bob-secret", "").status());
-    }
-
-    @AfterEach
-    void stop() {
-        alice.close();
-        bob.close();
-        server.close();
     }
 
     @Test
@@ -71,11 +61,8 @@ class MediaRelayProtocolTest {
         bob.respond(invite, 200, "OK", "bobtag", SDP_TYPE, ANSWER);
         SipText ok = alice.awaitResponse("INVITE", 200);
         assertRelayed(ok);
-        alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
-        bob.awaitRequest("ACK");
-        alice.send(Calls.fromCaller(alice, ok, "BYE", 3));
-        bob.respond(bob.awaitRequest("BYE"), 200, "OK", null, null, null);
-        alice.awaitResponse("BYE", 200);
+        Calls.ack(alice, bob, ok);
+        Calls.hangUp(alice, bob, ok);
 
         String caller = callerTag(invite);
         assertEquals(List.of("offer " + callId + " " + caller + " -", "answer " + callId + " " + caller + " bobtag",
@@ -84,7 +71,6 @@ class MediaRelayProtocolTest {
 
     @Test
     void theRelayLearnsEachSidesMediaFromWhereItsOfferOrAnswerWasSignalled() throws Exception {
-        stop();
         startServer("127.0.0.1, ::1", "::1");
         Dialog call = answeredCall(UUID.randomUUID().toString());
         offerAndAnswer(bob, Calls.withSdp(Calls.fromCallee(bob, call.invite(), "bobtag", "INVITE", 1), ANSWER),
@@ -96,7 +82,6 @@ class MediaRelayProtocolTest {
 
     @Test
     void aLateOfferIsLearnedFromTheDeviceAndItsAnswerFromTheAcksSender() throws Exception {
-        stop();
         startServer("127.0.0.1, ::1", "::1");
         Calls.sendAuthenticated(alice, "alice-secret", BOB, UUID.randomUUID().toString(), "");
         bob.respond(bob.awaitRequest("INVITE"), 200, "OK", "bobtag", SDP_TYPE, ANSWER);
@@ -109,7 +94,7 @@ class MediaRelayProtocolTest {
 
     @Test
     void eachForkAnswersOnItsOwnLegAndTheForkThatLostIsDeleted() throws Exception {
-        try (TestUa bobDesk = new TestUa("bob", server)) {
+        try (TestUa bobDesk = new TestUa("bob", liaison.server())) {
             bob.register("bob-secret", ";+sip.instance=\"<urn:uuid:" + UUID.randomUUID() + ">\"");
             bobDesk.register("bob-secret", ";+sip.instance=\"<urn:uuid:" + UUID.randomUUID() + ">\"");
             String callId = UUID.randomUUID().toString();
@@ -271,7 +256,7 @@ class MediaRelayProtocolTest {
         Calls.sendAuthenticated(alice, "alice-secret", BOB, ringing, "");
         bob.awaitRequest("INVITE");
         relay.timeOut(timedOut);
-        MediaAnchor media = server.server().media();
+        MediaAnchor media = liaison.server().server().media();
         media.forgetCallsTheRelayEnded();
         media.forgetCallsTheRelayEnded();
         // two sweeps could be a relay that did not answer for a moment; the third says it is gone

@@ -5,15 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.liaison.sip.testing.LiaisonServer;
+import org.liaison.sip.testing.LiaisonServer.Agent;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -22,37 +21,20 @@ import org.liaison.sip.testing.TestUa;
 class MessageProtocolTest {
     private static final String DOMAIN = TestServer.DOMAIN;
 
-    @TempDir
-    Path root;
-    TestServer server;
-    TestUa alice;
-    TestUa bob;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .user("carol", "carol-secret", "1003").userLine("dave,clrtxt:dave-secret,Dave Outsider,1004,")
-                .property("im.device-answer-ms", "700").property("im.max-message-bytes", "2048").start(root);
-        alice = new TestUa("alice", server);
-        bob = new TestUa("bob", server);
-    }
-
-    @AfterEach
-    void stop() {
-        alice.close();
-        bob.close();
-        server.close();
-    }
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.started(TestServer.builder().user("alice", "alice-secret", "1001")
+            .user("bob", "bob-secret", "1002").user("carol", "carol-secret", "1003")
+            .userLine("dave,clrtxt:dave-secret,Dave Outsider,1004,")
+            .property("im.device-answer-ms", "700").property("im.max-message-bytes", "2048"));
+    @Agent TestUa alice;
+    @Agent TestUa bob;
 
     @Test
     void messageToAnOnlineUserIsForwardedAndAnswered() throws Exception {
         assertEquals(200, bob.register("bob-secret", "").status());
         String callId = UUID.randomUUID().toString();
         String request = alice.messageRequest("sip:bob@" + DOMAIN, callId, "text/plain", "hello bob ✓");
-        alice.send(request.replace("{auth}", ""));
-        SipText challenge = alice.awaitResponse("MESSAGE", 400);
-        alice.send(request.replace("{auth}", alice.authorization(challenge, "MESSAGE", "sip:bob@" + DOMAIN, "alice",
-                "alice-secret")).replaceFirst("branch=[^;\r\n]+", "branch=" + TestUa.newBranch()));
+        assertEquals(407, alice.sendAnsweringChallenge(request, "alice-secret").first().status());
         SipText received = bob.awaitRequest("MESSAGE");
         assertEquals("hello bob ✓", received.body());
         assertEquals(callId, received.header("call-id").orElseThrow());
@@ -92,8 +74,8 @@ class MessageProtocolTest {
             assertEquals(202, sendMessage("sip:1002@" + DOMAIN, UUID.randomUUID().toString(), "text/plain", "m" + i)
                     .status());
         }
-        server.stop();
-        server.start();
+        liaison.server().stop();
+        liaison.server().start();
         assertEquals(200, bob.register("bob-secret", "").status());
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -111,7 +93,7 @@ class MessageProtocolTest {
     void everyDeviceOfTheRecipientGetsTheStoredMessage() throws Exception {
         assertEquals(202, sendMessage("sip:bob@" + DOMAIN, UUID.randomUUID().toString(), "text/plain", "both")
                 .status());
-        try (TestUa desk = new TestUa("bob", server)) {
+        try (TestUa desk = new TestUa("bob", liaison.server())) {
             assertEquals(200, bob.register("bob-secret", ";+sip.instance=\"<urn:uuid:" + UUID.randomUUID() + ">\"")
                     .status());
             assertEquals(200, desk.register("bob-secret", ";+sip.instance=\"<urn:uuid:" + UUID.randomUUID() + ">\"")
@@ -128,7 +110,7 @@ class MessageProtocolTest {
     void isComposingNoticesAreNeverStored() throws Exception {
         assertEquals(480, sendMessage("sip:bob@" + DOMAIN, UUID.randomUUID().toString(),
                 "application/im-iscomposing+xml", "<isComposing/>").status());
-        assertEquals(0, server.server().messages().count());
+        assertEquals(0, liaison.server().server().messages().count());
     }
 
     @Test
@@ -136,7 +118,7 @@ class MessageProtocolTest {
         String request = alice.messageRequest("sip:bob@" + DOMAIN, UUID.randomUUID().toString(), "text/plain", "now only")
                 .replace("{auth}", "Expires: 0\r\n{auth}");
         assertEquals(480, alice.sendWithAuth(request, "alice-secret").status());
-        assertEquals(0, server.server().messages().count());
+        assertEquals(0, liaison.server().server().messages().count());
     }
 
     @Test
@@ -162,7 +144,7 @@ class MessageProtocolTest {
 
     @Test
     void groupMessageReachesEveryMemberButTheSenderFromTheGroupsAddress() throws Exception {
-        try (TestUa carol = new TestUa("carol", server)) {
+        try (TestUa carol = new TestUa("carol", liaison.server())) {
             assertEquals(200, bob.register("bob-secret", "").status());
             assertEquals(200, carol.register("carol-secret", "").status());
             assertEquals(202, sendMessage("sip:staff@" + DOMAIN, UUID.randomUUID().toString(), "text/plain",
@@ -180,19 +162,19 @@ class MessageProtocolTest {
 
     @Test
     void groupMembershipFollowsTheUsersFileWithoutRestart() throws Exception {
-        java.nio.file.Path users = server.usersFile();
+        java.nio.file.Path users = liaison.server().usersFile();
         java.nio.file.Files.writeString(users, java.nio.file.Files.readString(users)
                 .replace("carol,clrtxt:carol-secret,carol Test,1003,staff", "carol,clrtxt:carol-secret,carol Test,1003,"));
-        org.liaison.sip.testing.Await.require(() -> !server.server().accounts().byUsername("carol").orElseThrow()
+        org.liaison.testing.Await.require(() -> !liaison.server().server().accounts().byUsername("carol").orElseThrow()
                 .groups().contains("staff"), Duration.ofSeconds(5), "carol left staff");
         assertEquals(202, sendMessage("sip:staff@" + DOMAIN, UUID.randomUUID().toString(), "text/plain", "x")
                 .status());
-        assertEquals(1, server.server().messages().count(), "only bob should have a copy");
+        assertEquals(1, liaison.server().server().messages().count(), "only bob should have a copy");
     }
 
     @Test
     void onlyMembersMayPostToAGroup() throws Exception {
-        try (TestUa dave = new TestUa("dave", server)) {
+        try (TestUa dave = new TestUa("dave", liaison.server())) {
             String callId = UUID.randomUUID().toString();
             String request = "MESSAGE sip:staff@" + DOMAIN + " SIP/2.0\r\nVia: " + dave.via(TestUa.newBranch())
                     + "\r\nMax-Forwards: 70\r\nFrom: <" + dave.aor() + ">;tag=d\r\nTo: <sip:staff@" + DOMAIN
@@ -209,11 +191,11 @@ class MessageProtocolTest {
 
 
     private void awaitNothingPendingFor(String user) {
-        org.liaison.sip.testing.Await.require(() -> server.server().messages().pendingFor(user, deviceOf(user), 1)
+        org.liaison.testing.Await.require(() -> liaison.server().server().messages().pendingFor(user, deviceOf(user), 1)
                 .isEmpty(), Duration.ofSeconds(5), "stored messages of " + user + " acknowledged");
     }
 
     private String deviceOf(String user) {
-        return server.server().locations().lookup(user).get(0).key();
+        return liaison.server().server().locations().lookup(user).get(0).key();
     }
 }

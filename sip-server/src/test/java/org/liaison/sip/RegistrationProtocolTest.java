@@ -5,49 +5,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.liaison.sip.testing.Await;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.liaison.testing.Await;
+import org.liaison.sip.testing.LiaisonServer;
+import org.liaison.sip.testing.LiaisonServer.Agent;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
 
 /** REGISTER against the real server on loopback (RFC 3261 §10, RFC 7616, RFC 5627). */
 class RegistrationProtocolTest {
-    @TempDir
-    Path root;
-    TestServer server;
-    TestUa alice;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .start(root);
-        alice = new TestUa("alice", server);
-    }
-
-    @AfterEach
-    void stop() {
-        alice.close();
-        server.close();
-    }
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.started(TestServer.builder().user("alice", "alice-secret", "1001")
+            .user("bob", "bob-secret", "1002"));
+    @Agent TestUa alice;
 
     @Test
     void registerWithDigestGets200ListingTheBinding() throws Exception {
         SipText ok = alice.register("alice-secret", "");
         assertEquals(200, ok.status(), ok.toString());
         assertTrue(ok.header("contact").orElseThrow().contains(alice.contact()), ok.toString());
-        assertEquals(1, server.server().locations().lookup("alice").size());
+        assertEquals(1, liaison.server().server().locations().lookup("alice").size());
     }
 
     @Test
@@ -66,32 +51,33 @@ class RegistrationProtocolTest {
     void wrongPasswordAndUnknownUserGetTheSameAnswer() throws Exception {
         SipText wrong = alice.register("not-the-password", "");
         SipText unknown;
-        try (TestUa mallory = new TestUa("mallory", server)) {
+        try (TestUa mallory = new TestUa("mallory", liaison.server())) {
             unknown = mallory.register("whatever", "");
         }
         assertEquals(401, wrong.status());
         assertEquals(wrong.status(), unknown.status());
         assertEquals(headerNames(wrong), headerNames(unknown));
         assertEquals(challengeShape(wrong), challengeShape(unknown));
-        assertTrue(server.server().locations().lookup("alice").isEmpty());
+        assertTrue(liaison.server().server().locations().lookup("alice").isEmpty());
     }
 
     @Test
     void disabledUserGetsExactlyTheAnswerAnUnknownUserGets() throws Exception {
         assertEquals(200, alice.register("alice-secret", "").status());
         disable("alice");
-        awaitTrue(() -> server.server().locations().lookup("alice").isEmpty(), "alice's binding removed");
+        Await.require(() -> liaison.server().server().locations().lookup("alice").isEmpty(),
+                Duration.ofSeconds(10), "alice's binding removed");
 
         SipText disabled = alice.register("alice-secret", "");
         SipText unknown;
-        try (TestUa mallory = new TestUa("mallory", server)) {
+        try (TestUa mallory = new TestUa("mallory", liaison.server())) {
             unknown = mallory.register("whatever", "");
         }
         assertEquals(401, disabled.status(), disabled.toString());
         assertEquals(unknown.status(), disabled.status());
         assertEquals(headerNames(unknown), headerNames(disabled));
         assertEquals(challengeShape(unknown), challengeShape(disabled));
-        assertTrue(server.server().locations().lookup("alice").isEmpty());
+        assertTrue(liaison.server().server().locations().lookup("alice").isEmpty());
     }
 
     @Test
@@ -114,26 +100,28 @@ class RegistrationProtocolTest {
     @Test
     void bindingsSurviveARestart() throws Exception {
         assertEquals(200, alice.register("alice-secret", "").status());
-        server.stop();
-        server.start();
-        assertEquals(1, server.server().locations().lookup("alice").size());
+        liaison.server().stop();
+        liaison.server().start();
+        assertEquals(1, liaison.server().server().locations().lookup("alice").size());
     }
 
     @Test
     void userRemovedFromUsersFileLosesRegistrationsWithoutRestart() throws Exception {
         assertEquals(200, alice.register("alice-secret", "").status());
-        List<String> lines = Files.readAllLines(server.usersFile());
-        Files.write(server.usersFile(), lines.stream().filter(l -> !l.startsWith("alice,")).toList());
-        awaitTrue(() -> server.server().locations().lookup("alice").isEmpty(), "alice's binding removed");
+        List<String> lines = Files.readAllLines(liaison.server().usersFile());
+        Files.write(liaison.server().usersFile(), lines.stream().filter(l -> !l.startsWith("alice,")).toList());
+        Await.require(() -> liaison.server().server().locations().lookup("alice").isEmpty(),
+                Duration.ofSeconds(10), "alice's binding removed");
         assertEquals(401, alice.register("alice-secret", "").status());
     }
 
     @Test
     void userAddedToUsersFileCanRegisterWithoutRestart() throws Exception {
-        Files.writeString(server.usersFile(), "carol,clrtxt:carol-secret,Carol,1003,\n", StandardCharsets.UTF_8,
+        Files.writeString(liaison.server().usersFile(), "carol,clrtxt:carol-secret,Carol,1003,\n", StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);
-        awaitTrue(() -> server.server().accounts().byUsername("carol").isPresent(), "carol loaded");
-        try (TestUa carol = new TestUa("carol", server)) {
+        Await.require(() -> liaison.server().server().accounts().byUsername("carol").isPresent(),
+                Duration.ofSeconds(10), "carol loaded");
+        try (TestUa carol = new TestUa("carol", liaison.server())) {
             assertEquals(200, carol.register("carol-secret", "").status());
         }
     }
@@ -149,7 +137,7 @@ class RegistrationProtocolTest {
     @Test
     void crlfKeepAliveOnTcpGetsAPong() throws Exception {
         // RFC 5626 §4.4.1: a double CRLF ping is answered with a single CRLF pong
-        try (java.net.Socket tcp = new java.net.Socket(server.host(), server.port())) {
+        try (java.net.Socket tcp = new java.net.Socket(liaison.server().host(), liaison.server().port())) {
             tcp.setSoTimeout(5000);
             tcp.getOutputStream().write("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             byte[] pong = tcp.getInputStream().readNBytes(2);
@@ -180,16 +168,12 @@ class RegistrationProtocolTest {
 
     /** Adds a disabled column to users.csv saying yes for {@code user}, as an admin would. */
     private void disable(String user) throws Exception {
-        List<String> lines = Files.readAllLines(server.usersFile());
+        List<String> lines = Files.readAllLines(liaison.server().usersFile());
         List<String> edited = lines.stream()
                 .map(l -> l.startsWith("username,") ? l + ",disabled" : l.startsWith(user + ",") ? l + ",yes" : l)
                 .toList();
-        Files.write(server.usersFile(), edited);
-        awaitTrue(() -> server.server().accounts().current().disabled().stream()
-                .anyMatch(a -> a.username().equals(user)), user + " disabled");
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        Await.require(condition, Duration.ofSeconds(10), what);
+        Files.write(liaison.server().usersFile(), edited);
+        Await.require(() -> liaison.server().server().accounts().current().disabled().stream()
+                .anyMatch(a -> a.username().equals(user)), Duration.ofSeconds(10), user + " disabled");
     }
 }

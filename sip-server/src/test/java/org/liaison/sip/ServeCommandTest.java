@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.media.ng.NgMediaRelay;
 import org.liaison.sip.config.LiaisonConfig;
-import org.liaison.sip.testing.Await;
+import org.liaison.testing.Await;
 import org.liaison.sip.testing.FreePorts;
 import org.liaison.sip.testing.TlsClients;
 import org.liaison.sip.testing.TestServer;

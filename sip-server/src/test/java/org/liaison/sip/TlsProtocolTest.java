@@ -21,12 +21,14 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.liaison.sip.edge.SipEdge;
-import org.liaison.sip.testing.Await;
+import org.liaison.testing.Await;
 import org.liaison.sip.testing.Calls;
+import org.liaison.sip.testing.LiaisonServer;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -39,20 +41,23 @@ class TlsProtocolTest {
     @TempDir
     Path root;
 
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.notStarted();
+
     private TestServer server(boolean tlsRequired) throws Exception {
-        return TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .withTls().property("sip.tls.required", Boolean.toString(tlsRequired)).start(root);
+        return liaison.start(TestServer.builder().user("alice", "alice-secret", "1001")
+                .user("bob", "bob-secret", "1002").withTls().property("sip.tls.required", Boolean.toString(tlsRequired)));
     }
 
     @Test
     void deviceRegistersOverTlsWithAStrongProtocolAndSuite() throws Exception {
-        try (TestServer server = server(false); TestUa alice = TestUa.overTls("alice", server)) {
-            assertEquals(200, alice.register("alice-secret", "").status());
-            assertTrue(List.of("TLSv1.3", "TLSv1.2").contains(alice.tlsSession().getProtocol()),
-                    alice.tlsSession().getProtocol());
-            assertTrue(SipEdge.TLS_CIPHER_SUITES.contains(alice.tlsSession().getCipherSuite()),
-                    alice.tlsSession().getCipherSuite());
-        }
+        TestServer server = server(false);
+        TestUa alice = liaison.own(TestUa.overTls("alice", server));
+        assertEquals(200, alice.register("alice-secret", "").status());
+        assertTrue(List.of("TLSv1.3", "TLSv1.2").contains(alice.tlsSession().getProtocol()),
+                alice.tlsSession().getProtocol());
+        assertTrue(SipEdge.TLS_CIPHER_SUITES.contains(alice.tlsSession().getCipherSuite()),
+                alice.tlsSession().getCipherSuite());
     }
 
     /**
@@ -63,26 +68,18 @@ class TlsProtocolTest {
     @ParameterizedTest
     @ValueSource(strings = {"sip", "sips"})
     void callBetweenTwoTlsDevicesReachesTheCalleeOverItsOwnConnection(String scheme) throws Exception {
-        try (TestServer server = server(true);
-                TestUa alice = TestUa.overTls("alice", server);
-                TestUa bob = TestUa.overTls("bob", server)) {
-            SipText invite = inviteFromAliceReachingBob(alice, bob, scheme + ":bob@" + DOMAIN);
-            // bob's Contact names a port nobody listens on: the INVITE can only have come over bob's connection
-            assertEquals(bob.contact(), invite.requestUri());
-            for (String recordRoute : Calls.recordRoutes(invite)) {
-                assertTrue("sips".equals(scheme) ? recordRoute.startsWith("<sips:") : recordRoute.contains("transport=tls"),
-                        recordRoute);
-            }
-            bob.respond(invite, 200, "OK", "bobtag", null, null);
-            SipText ok = alice.awaitResponse("INVITE", 200);
-            assertEquals(200, ok.status());
-            alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
-            bob.awaitRequest("ACK");
-            alice.send(Calls.fromCaller(alice, ok, "BYE", 3));
-            SipText bye = bob.awaitRequest("BYE");
-            bob.respond(bye, 200, "OK", null, null, null);
-            assertEquals(200, alice.awaitResponse("BYE", 200).status());
+        TestServer server = server(true);
+        TestUa alice = liaison.own(TestUa.overTls("alice", server));
+        TestUa bob = liaison.own(TestUa.overTls("bob", server));
+        SipText invite = inviteFromAliceReachingBob(alice, bob, scheme + ":bob@" + DOMAIN);
+        // bob's Contact names a port nobody listens on: the INVITE can only have come over bob's connection
+        assertEquals(bob.contact(), invite.requestUri());
+        for (String recordRoute : Calls.recordRoutes(invite)) {
+            assertTrue("sips".equals(scheme) ? recordRoute.startsWith("<sips:") : recordRoute.contains("transport=tls"),
+                    recordRoute);
         }
+        SipText ok = Calls.answer(alice, bob, invite, "bobtag");
+        assertEquals(200, Calls.hangUp(alice, bob, ok));
     }
 
     /**
@@ -91,72 +88,57 @@ class TlsProtocolTest {
      */
     @Test
     void withTlsRequiredAnInDialogRequestOfALocalUserOverUdpGets403() throws Exception {
-        try (TestServer server = server(true);
-                TestUa alice = TestUa.overTls("alice", server);
-                TestUa bob = TestUa.overTls("bob", server);
-                TestUa aliceOverUdp = new TestUa("alice", server)) {
-            SipText invite = inviteFromAliceReachingBob(alice, bob, "sip:bob@" + DOMAIN);
-            bob.respond(invite, 200, "OK", "bobtag", null, null);
-            SipText ok = alice.awaitResponse("INVITE", 200);
-            aliceOverUdp.send(Calls.fromCaller(aliceOverUdp, ok, "BYE", 3));
-            assertEquals(403, aliceOverUdp.awaitResponse("BYE", 200).status());
-            assertTrue(bob.receivesNothing(m -> "BYE".equals(m.method()), Duration.ofMillis(300)));
-        }
-    }
-
-    private static SipText sendInvite(TestUa caller, String callId, String authorization) throws Exception {
-        return sendInvite(caller, "sip:bob@" + DOMAIN, callId, authorization);
+        TestServer server = server(true);
+        TestUa alice = liaison.own(TestUa.overTls("alice", server));
+        TestUa bob = liaison.own(TestUa.overTls("bob", server));
+        TestUa aliceOverUdp = liaison.own(new TestUa("alice", server));
+        SipText invite = inviteFromAliceReachingBob(alice, bob, "sip:bob@" + DOMAIN);
+        bob.respond(invite, 200, "OK", "bobtag", null, null);
+        SipText ok = alice.awaitResponse("INVITE", 200);
+        aliceOverUdp.send(Calls.fromCaller(aliceOverUdp, ok, "BYE", 3));
+        assertEquals(403, aliceOverUdp.awaitResponse("BYE", 200).status());
+        assertTrue(bob.receivesNothing(m -> "BYE".equals(m.method()), Duration.ofMillis(300)));
     }
 
     /** bob registers, alice calls {@code uri} (challenged, then authenticated); the INVITE bob got, over TLS. */
     private static SipText inviteFromAliceReachingBob(TestUa alice, TestUa bob, String uri) throws Exception {
         assertEquals(200, bob.register("bob-secret", "").status());
-        String callId = UUID.randomUUID().toString();
-        SipText challenge = sendInvite(alice, uri, callId, "");
-        assertEquals(407, challenge.status());
-        sendInvite(alice, uri, callId, alice.authorization(challenge, "INVITE", uri, "alice", "alice-secret"));
+        assertEquals(407, alice.sendAnsweringChallenge(Calls.invite(alice, uri, UUID.randomUUID().toString()),
+                "alice-secret").first().status());
         SipText invite = bob.awaitRequest("INVITE");
         assertTrue(invite.header("via").orElseThrow().startsWith("SIP/2.0/TLS "), invite.toString());
         return invite;
     }
 
-    private static SipText sendInvite(TestUa caller, String uri, String callId, String authorization) throws Exception {
-        caller.send(Calls.invite(caller, uri, callId).replace("{auth}", authorization));
-        return caller.awaitResponse("INVITE", 400 - (authorization.isEmpty() ? 0 : 300));
-    }
-
     @Test
     void aSipsCallIsNotForwardedToADeviceRegisteredWithoutTls() throws Exception {
-        try (TestServer server = server(false);
-                TestUa alice = TestUa.overTls("alice", server);
-                TestUa bob = new TestUa("bob", server)) {
-            assertEquals(200, bob.register("bob-secret", "").status());
-            String uri = "sips:bob@" + DOMAIN;
-            String callId = UUID.randomUUID().toString();
-            SipText challenge = sendInvite(alice, uri, callId, "");
-            SipText refused = sendInvite(alice, uri, callId,
-                    alice.authorization(challenge, "INVITE", uri, "alice", "alice-secret"));
-            assertEquals(480, refused.status());
-            assertTrue(bob.receivesNothing(m -> "INVITE".equals(m.method()), Duration.ofMillis(300)));
-        }
+        TestServer server = server(false);
+        TestUa alice = liaison.own(TestUa.overTls("alice", server));
+        TestUa bob = liaison.own(new TestUa("bob", server));
+        assertEquals(200, bob.register("bob-secret", "").status());
+        String uri = "sips:bob@" + DOMAIN;
+        SipText refused = alice.sendWithAuth(Calls.invite(alice, uri, UUID.randomUUID().toString()), "alice-secret");
+        assertEquals(480, refused.status());
+        assertTrue(bob.receivesNothing(m -> "INVITE".equals(m.method()), Duration.ofMillis(300)));
     }
 
     @Test
     void withTlsRequiredARegisterOverUdpGets403BeforeAnyChallenge() throws Exception {
-        try (TestServer server = server(true); TestUa alice = new TestUa("alice", server)) {
-            alice.send(alice.registerRequest(UUID.randomUUID().toString(), 3600, "").replace("{auth}", ""));
-            SipText refused = alice.awaitResponse("REGISTER", 200);
-            assertEquals(403, refused.status());
-            assertTrue(refused.header("www-authenticate").isEmpty(), "challenged over UDP: " + refused);
-            assertTrue(refused.header("warning").orElseThrow().contains("Use TLS"), refused.toString());
-        }
+        TestServer server = server(true);
+        TestUa alice = liaison.own(new TestUa("alice", server));
+        alice.send(alice.registerRequest(UUID.randomUUID().toString(), 3600, "").replace("{auth}", ""));
+        SipText refused = alice.awaitResponse("REGISTER", 200);
+        assertEquals(403, refused.status());
+        assertTrue(refused.header("www-authenticate").isEmpty(), "challenged over UDP: " + refused);
+        assertTrue(refused.header("warning").orElseThrow().contains("Use TLS"), refused.toString());
     }
 
     @Test
     void withTlsRequiredACallOverTcpGets403() throws Exception {
-        try (TestServer server = server(true); TestUa alice = new TestUa("alice", server, true)) {
-            assertEquals(403, sendInvite(alice, UUID.randomUUID().toString(), "").status());
-        }
+        TestServer server = server(true);
+        TestUa alice = liaison.own(new TestUa("alice", server, true));
+        assertEquals(403, alice.sendAnsweringChallenge(Calls.invite(alice, "sip:bob@" + DOMAIN,
+                UUID.randomUUID().toString()), "alice-secret").first().status());
     }
 
     /**
@@ -169,30 +151,28 @@ class TlsProtocolTest {
         Path other = root.resolve("other");
         TestServer.builder().withTls().start(other).close(); // leaves a CA and a certificate in other/data
         SSLContext trustingTheNewCa = TlsClients.trusting(other.resolve("data/ca.pem"));
-        try (TestServer server = server(false)) {
-            assertFalse(handshakes(server, trustingTheNewCa), "the new CA is trusted before the replacement");
-            Path tls = server.dataDir().resolve("tls");
-            Files.copy(other.resolve("data/tls/server-key.pem"), tls.resolve("server-key.pem"),
-                    StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(other.resolve("data/tls/server.pem"), tls.resolve("server.pem"), StandardCopyOption.REPLACE_EXISTING);
-            Await.require(() -> handshakes(server, trustingTheNewCa), Duration.ofSeconds(5),
-                    "the replaced certificate to be served");
-            try (TestUa alice = TestUa.overTls("alice", server)) {
-                fail("the old certificate is still served to a client trusting only the old CA");
-            } catch (SSLHandshakeException expected) {
-                // the old CA signed the old certificate only
-            }
+        TestServer server = server(false);
+        assertFalse(handshakes(server, trustingTheNewCa), "the new CA is trusted before the replacement");
+        Path tls = server.dataDir().resolve("tls");
+        Files.copy(other.resolve("data/tls/server-key.pem"), tls.resolve("server-key.pem"),
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(other.resolve("data/tls/server.pem"), tls.resolve("server.pem"), StandardCopyOption.REPLACE_EXISTING);
+        Await.require(() -> handshakes(server, trustingTheNewCa), Duration.ofSeconds(5),
+                "the replaced certificate to be served");
+        try (TestUa alice = TestUa.overTls("alice", server)) {
+            fail("the old certificate is still served to a client trusting only the old CA");
+        } catch (SSLHandshakeException expected) {
+            // the old CA signed the old certificate only
         }
     }
 
     /** Every sip.address has a TLS listener, and the certificate names each (checked as HTTPS clients do). */
     @Test
     void tlsIsServedOnEveryAddressUnderItsName() throws Exception {
-        try (TestServer server = TestServer.builder().withTls().property("sip.address", "127.0.0.1, ::1").start(root)) {
-            SSLContext trust = TlsClients.trusting(server.dataDir().resolve("ca.pem"));
-            for (String address : List.of("127.0.0.1", "::1")) {
-                assertTrue(handshakes(address, server.tlsPort(), trust), address);
-            }
+        TestServer server = liaison.start(TestServer.builder().withTls().property("sip.address", "127.0.0.1, ::1"));
+        SSLContext trust = TlsClients.trusting(server.dataDir().resolve("ca.pem"));
+        for (String address : List.of("127.0.0.1", "::1")) {
+            assertTrue(handshakes(address, server.tlsPort(), trust), address);
         }
     }
 
@@ -214,28 +194,27 @@ class TlsProtocolTest {
      */
     @Test
     void stalledHandshakesDoNotBlockOtherClients() throws Exception {
-        try (TestServer server = server(false)) {
-            List<Socket> stalled = new ArrayList<>();
-            try {
-                for (int i = 0; i < 50; i++) {
-                    Socket s = new Socket();
-                    s.connect(new InetSocketAddress(server.host(), server.tlsPort()), 2000);
-                    OutputStream out = s.getOutputStream();
-                    out.write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01}); // a ClientHello's first bytes, then nothing
-                    out.flush();
-                    stalled.add(s);
-                }
-                long started = System.nanoTime();
-                try (TestUa udp = new TestUa("alice", server); TestUa tls = TestUa.overTls("bob", server)) {
-                    assertEquals(200, udp.register("alice-secret", "").status());
-                    assertEquals(200, tls.register("bob-secret", "").status());
-                }
-                Duration took = Duration.ofNanos(System.nanoTime() - started);
-                assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "other clients waited " + took);
-            } finally {
-                for (Socket s : stalled) {
-                    s.close();
-                }
+        TestServer server = server(false);
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                Socket s = new Socket();
+                s.connect(new InetSocketAddress(server.host(), server.tlsPort()), 2000);
+                OutputStream out = s.getOutputStream();
+                out.write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01}); // a ClientHello's first bytes, then nothing
+                out.flush();
+                stalled.add(s);
+            }
+            long started = System.nanoTime();
+            try (TestUa udp = new TestUa("alice", server); TestUa tls = TestUa.overTls("bob", server)) {
+                assertEquals(200, udp.register("alice-secret", "").status());
+                assertEquals(200, tls.register("bob-secret", "").status());
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "other clients waited " + took);
+        } finally {
+            for (Socket s : stalled) {
+                s.close();
             }
         }
     }
@@ -243,20 +222,19 @@ class TlsProtocolTest {
     /** The connection guard's first-message deadline also ends a TLS handshake that never completes. */
     @Test
     void aHandshakeThatNeverCompletesIsClosedAtTheFirstMessageDeadline() throws Exception {
-        try (TestServer server = TestServer.builder().user("alice", "alice-secret", "1001").withTls()
-                .property("security.first-message-timeout-seconds", "1").start(root);
-                Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(server.host(), server.tlsPort()), 2000);
-            s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01});
-            s.setSoTimeout(10_000); // well past the 1 s deadline and the guard's sweep
-            long started = System.nanoTime();
-            try {
-                assertEquals(-1, s.getInputStream().read(), "the server sent data instead of closing");
-            } catch (SocketException reset) {
-                // closed by the server with a reset: also closed
-            }
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
-            assertTrue(took.compareTo(Duration.ofSeconds(8)) < 0, "closed only after " + took);
+        TestServer server = liaison.start(TestServer.builder().user("alice", "alice-secret", "1001").withTls()
+                .property("security.first-message-timeout-seconds", "1"));
+        Socket s = liaison.own(new Socket());
+        s.connect(new InetSocketAddress(server.host(), server.tlsPort()), 2000);
+        s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01});
+        s.setSoTimeout(10_000); // well past the 1 s deadline and the guard's sweep
+        long started = System.nanoTime();
+        try {
+            assertEquals(-1, s.getInputStream().read(), "the server sent data instead of closing");
+        } catch (SocketException reset) {
+            // closed by the server with a reset: also closed
         }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertTrue(took.compareTo(Duration.ofSeconds(8)) < 0, "closed only after " + took);
     }
 }

@@ -24,6 +24,7 @@ import org.liaison.media.MediaDestinations;
 import org.liaison.media.MediaRelayException;
 import org.liaison.media.MediaRelayException.Reason;
 import org.liaison.media.RelayConfig;
+import org.liaison.testing.Await;
 
 /** The in-process relay over real loopback sockets: fake phones exchange packets through it. */
 class RelaySessionsTest {
@@ -80,8 +81,7 @@ class RelaySessionsTest {
         try (Endpoint attacker = endpoint()) {
             attacker.send(bytes("inject to B"), relayForA);
             attacker.send(bytes("inject to A"), relayForB);
-            Eventually.require(WAIT, "both injected packets counted",
-                    () -> drops().getOrDefault("wrong-source", 0L) == 2L);
+            Await.require(() -> drops().getOrDefault("wrong-source", 0L) == 2L, WAIT, "both injected packets counted");
             // the relay serves each port in order: had the injection gone through, it would come first
             a.send(bytes("a2"), relayForA);
             assertArrayEquals(bytes("a2"), b.receive(2000), "B gets A's packet, not the injected one");
@@ -102,16 +102,15 @@ class RelaySessionsTest {
         try (DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0))) {
             byte[] spray = bytes("rtp bleed probe");
             attacker.send(new DatagramPacket(spray, spray.length, loopback(), relayForA));
-            Eventually.require(WAIT, "the stranger's packet dropped",
-                    () -> drops().getOrDefault("wrong-source", 0L) == 1L);
+            Await.require(() -> drops().getOrDefault("wrong-source", 0L) == 1L, WAIT, "the stranger's packet dropped");
 
             a.send(bytes("from the phone"), relayForA);
             assertArrayEquals(bytes("from the phone"), b.receive(2000), "B gets the phone's packet, not the probe");
             b.send(bytes("to the phone"), relayForB);
             assertArrayEquals(bytes("to the phone"), a.receive(2000), "media goes back to the learned phone");
             attacker.send(new DatagramPacket(spray, spray.length, loopback(), relayForA));
-            Eventually.require(WAIT, "the stranger is still refused after the lock",
-                    () -> drops().getOrDefault("wrong-source", 0L) == 2L);
+            Await.require(() -> drops().getOrDefault("wrong-source", 0L) == 2L,
+                    WAIT, "the stranger is still refused after the lock");
         }
         assertEquals(0, relay.unverifiedLocks(), "every lock was checked against the signalling address");
     }
@@ -136,8 +135,8 @@ class RelaySessionsTest {
                 stranger.send(new DatagramPacket(spray, spray.length, loopback(), relayForA));
                 sent++;
                 int expected = sent;
-                Eventually.require(WAIT, "spray " + expected + " dropped",
-                        () -> drops().getOrDefault("wrong-source", 0L) == expected);
+                Await.require(() -> drops().getOrDefault("wrong-source", 0L) == expected, WAIT,
+                        "spray " + expected + " dropped");
             }
         }
         relay.answer(CALL, "ta", "tb", b.sdp(), Optional.of(loopback()));
@@ -231,7 +230,7 @@ class RelaySessionsTest {
         a.send(bytes("a1"), relayForA);
         assertArrayEquals(bytes("a1"), b.receive(2000));
 
-        Eventually.require(WAIT, "the idle call ended", () -> relay.query(CALL).isEmpty());
+        Await.require(() -> relay.query(CALL).isEmpty(), WAIT, "the idle call ended");
         assertEquals(0, relay.portsInUse());
     }
 
@@ -241,7 +240,7 @@ class RelaySessionsTest {
         relay.offer(CALL, "ta", Optional.empty(), a.sdp());
         long started = System.nanoTime();
 
-        Eventually.require(WAIT, "the unanswered call ended", () -> relay.query(CALL).isEmpty());
+        Await.require(() -> relay.query(CALL).isEmpty(), WAIT, "the unanswered call ended");
         assertTrue(System.nanoTime() - started >= Duration.ofMillis(5 * 400).toNanos(),
                 "not before " + RelayConfig.UNANSWERED_FACTOR + " idle timeouts");
         assertEquals(0, relay.portsInUse());
@@ -328,8 +327,8 @@ class RelaySessionsTest {
         String hold = relay.offer(CALL, "ta", Optional.of("tb"), holdOffer);
         assertTrue(hold.contains("c=IN IP4 0.0.0.0\r\n"), hold);
         b.send(bytes("to the held phone"), relayForB);
-        Eventually.require(WAIT, "B's packet dropped for want of a destination",
-                () -> drops().getOrDefault("no-peer", 0L) == 1L);
+        Await.require(() -> drops().getOrDefault("no-peer", 0L) == 1L,
+                WAIT, "B's packet dropped for want of a destination");
 
         relay.offer(CALL, "ta", Optional.of("tb"), a.sdp());
         b.send(bytes("b2"), relayForB);

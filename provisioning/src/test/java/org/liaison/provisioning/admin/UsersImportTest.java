@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.provisioning.Account;
 import org.liaison.provisioning.AccountSnapshot;
-import org.liaison.provisioning.Await;
 import org.liaison.provisioning.Credentials;
 import org.liaison.provisioning.UsersFile;
 import org.liaison.provisioning.WatchedAccountDirectory;
+import org.liaison.testing.Await;
 
 class UsersImportTest {
     private static final String REALM = "example.org";
@@ -79,7 +79,8 @@ class UsersImportTest {
             assertEquals(0, status, output() + err);
             assertTrue(output().startsWith("import of " + export + ": 998 new, 1 unchanged, 1 conflicts, 0 errors"),
                     output());
-            Await.until("the running server has every user", () -> running.all().size() == HrCsv.ROWS);
+            Await.require(() -> running.all().size() == HrCsv.ROWS,
+                    Duration.ofSeconds(5), "the running server has every user");
         }
         AccountSnapshot loaded = UsersFile.load(users, REALM);
         Account derived = loaded.byUsername(HrCsv.usernameOf(3)).orElseThrow();

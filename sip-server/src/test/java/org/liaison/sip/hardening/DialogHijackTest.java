@@ -17,12 +17,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.liaison.sip.testing.Calls;
+import org.liaison.sip.testing.LiaisonServer;
+import org.liaison.sip.testing.LiaisonServer.Agent;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -38,32 +39,18 @@ class DialogHijackTest {
     private static final String TRUNK = "127.0.0.9";
     private static final String DOMAIN = TestServer.DOMAIN;
 
-    @TempDir
-    Path root;
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.started(TestServer.builder().user("alice", "alice-secret", "1001")
+            .user("bob", "bob-secret", "1002"));
     private DatagramSocket trunk;
-    private TestServer server;
-    private TestUa alice;
-    private TestUa bob;
-    private TestUa mallory;
+    @Agent private TestUa alice;
+    @Agent private TestUa bob;
+    @Agent private TestUa mallory;
 
     @BeforeEach
-    void start() throws Exception {
-        trunk = new DatagramSocket(new InetSocketAddress(TRUNK, 0));
+    void listen() throws IOException {
+        trunk = liaison.own(new DatagramSocket(new InetSocketAddress(TRUNK, 0)));
         trunk.setSoTimeout(1500);
-        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .start(root);
-        alice = new TestUa("alice", server);
-        bob = new TestUa("bob", server);
-        mallory = new TestUa("mallory", server);
-    }
-
-    @AfterEach
-    void stop() {
-        for (TestUa ua : new TestUa[] {alice, bob, mallory}) {
-            ua.close();
-        }
-        server.close();
-        trunk.close();
     }
 
     /** The issue's reproduction: a Route and Call-ID seen once, replayed without credentials towards a trunk. */
@@ -114,8 +101,7 @@ class DialogHijackTest {
         alice.register("alice-secret", "");
         SipText invite = answeredInvite();
         SipText ok = alice.awaitResponse("INVITE", 200);
-        alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
-        bob.awaitRequest("ACK");
+        Calls.ack(alice, bob, ok);
         alice.send(Calls.fromCaller(alice, ok, "INVITE", 3));
         bob.respond(bob.awaitRequest("INVITE"), 200, "OK", null, null, null);
         assertEquals(200, alice.awaitResponse("INVITE", 200).status());
@@ -142,14 +128,9 @@ class DialogHijackTest {
     /** From an edge proxy the admin configured (here every loopback client), a Path is followed. */
     @Test
     void aPathFromAConfiguredEdgeProxyIsFollowed() throws Exception {
-        stop();
-        trunk = new DatagramSocket(new InetSocketAddress(TRUNK, 0));
-        trunk.setSoTimeout(1500);
-        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .property("proxy.edge-proxies", "127.0.0.1").start(root.resolve("edge"));
-        alice = new TestUa("alice", server);
-        bob = new TestUa("bob", server);
-        mallory = new TestUa("mallory", server);
+        liaison.start(TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .property("proxy.edge-proxies", "127.0.0.1"));
+        listen();
         String path = "Path: <sip:" + TRUNK + ":" + trunk.getLocalPort() + ";lr>\r\n";
         assertEquals(200, alice.sendWithAuth(alice.registerRequest(UUID.randomUUID().toString(), 3600, "")
                 .replace("{auth}", path + "{auth}"), "alice-secret").status());
@@ -167,7 +148,7 @@ class DialogHijackTest {
                 .replace("{auth}", "P-Asserted-Identity: \"CEO\" <sip:ceo@" + DOMAIN + ">\r\n"
                         + "P-Preferred-Identity: <sip:ceo@" + DOMAIN + ">\r\n"
                         + "Remote-Party-ID: \"CEO\" <sip:ceo@" + DOMAIN + ">;party=calling\r\n{auth}");
-        assertEquals(407, alice.sendAnsweringChallenge(spoofed, "alice-secret").status());
+        assertEquals(407, alice.sendAnsweringChallenge(spoofed, "alice-secret").first().status());
         SipText invite = bob.awaitRequest("INVITE");
         assertEquals("\"alice Test\" <sip:alice@" + DOMAIN + ">", invite.header("p-asserted-identity").orElse(null));
         assertTrue(invite.header("from").orElseThrow().startsWith("\"alice Test\" <sip:alice@"), invite.toString());
@@ -179,13 +160,13 @@ class DialogHijackTest {
         assertFalse(ok.header("p-asserted-identity").orElse("").contains("ceo"), ok.toString());
     }
 
-    /** RFC 3325 §9.3: a caller asking for privacy is asserted to nobody outside the server. */
+    /** RFC 3325 §9.3: a caller asking for privacy is asserted to nobody outside the liaison.server(). */
     @Test
     void privacyIdWithholdsTheAssertedIdentity() throws Exception {
         assertEquals(200, bob.register("bob-secret", "").status());
         assertEquals(407, alice.sendAnsweringChallenge(Calls.invite(alice, "sip:bob@" + DOMAIN,
                 UUID.randomUUID().toString()).replace("{auth}", "Privacy: id\r\nP-Asserted-Identity: <sip:ceo@"
-                        + DOMAIN + ">\r\n{auth}"), "alice-secret").status());
+                        + DOMAIN + ">\r\n{auth}"), "alice-secret").first().status());
         SipText invite = bob.awaitRequest("INVITE");
         assertTrue(invite.header("p-asserted-identity").isEmpty(), invite.toString());
     }

@@ -77,10 +77,7 @@ class FloodTest {
                     String register = alice.registerRequest(UUID.randomUUID().toString(), 3600, "");
                     millis.add(transaction(alice, register.replace("{auth}", ""), 401));
                     SipText challenge = lastResponse;
-                    String answer = register.replace("{auth}", alice.authorization(challenge, "REGISTER",
-                                    "sip:" + TestServer.DOMAIN, "alice", "alice-secret"))
-                            .replaceFirst("CSeq: \\d+", "CSeq: " + alice.nextCseq())
-                            .replaceFirst("branch=[^;\\r\\n]+", "branch=" + TestUa.newBranch());
+                    String answer = alice.answering(register, challenge, "alice-secret");
                     millis.add(transaction(alice, answer, 200));
                 }
             } finally {

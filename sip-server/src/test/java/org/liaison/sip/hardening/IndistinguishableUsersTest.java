@@ -66,10 +66,7 @@ class IndistinguishableUsersTest {
         String request = ua.registerRequest(UUID.randomUUID().toString(), 3600, "");
         ua.send(request.replace("{auth}", ""));
         SipText challenge = ua.awaitResponse("REGISTER", 200);
-        String answer = request.replace("{auth}", ua.authorization(challenge, "REGISTER",
-                "sip:" + TestServer.DOMAIN, ua.user(), "guess-" + i))
-                .replaceFirst("CSeq: \\d+", "CSeq: " + ua.nextCseq())
-                .replaceFirst("branch=[^;\r\n]+", "branch=" + TestUa.newBranch());
+        String answer = ua.answering(request, challenge, "guess-" + i);
         long start = System.nanoTime();
         ua.send(answer);
         SipText response = ua.awaitResponse("REGISTER", 200);

@@ -18,11 +18,8 @@ final class OfficeTraffic {
     static void chat(TestUa from, String password, TestUa to) throws IOException {
         String uri = "sip:" + to.user() + "@" + TestServer.DOMAIN;
         String request = from.messageRequest(uri, UUID.randomUUID().toString(), "text/plain", "hello " + to.user());
-        from.send(request.replace("{auth}", ""));
-        SipText challenge = from.awaitResponse("MESSAGE", 400);
+        SipText challenge = from.sendAnsweringChallenge(request, password).first();
         assertEquals(407, challenge.status(), challenge.toString());
-        from.send(request.replace("{auth}", from.authorization(challenge, "MESSAGE", uri, from.user(), password))
-                .replaceFirst("branch=[^;\r\n]+", "branch=" + TestUa.newBranch()));
         to.respond(to.awaitRequest("MESSAGE"), 200, "OK", "chat", null, null);
         SipText answer = from.awaitResponse("MESSAGE", 200);
         assertEquals(200, answer.status(), from.user() + " to " + to.user() + ": " + answer);
@@ -36,10 +33,7 @@ final class OfficeTraffic {
         callee.respond(invite, 200, "OK", "callee", null, Calls.SDP);
         SipText ok = caller.awaitResponse("INVITE", 200);
         assertEquals(200, ok.status(), caller.user() + " calling " + callee.user() + ": " + ok);
-        caller.send(Calls.fromCaller(caller, ok, "ACK", 2));
-        callee.awaitRequest("ACK");
-        caller.send(Calls.fromCaller(caller, ok, "BYE", 3));
-        callee.respond(callee.awaitRequest("BYE"), 200, "OK", null, null, null);
-        assertEquals(200, caller.awaitResponse("BYE", 200).status());
+        Calls.ack(caller, callee, ok);
+        assertEquals(200, Calls.hangUp(caller, callee, ok));
     }
 }

@@ -24,7 +24,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.liaison.sip.testing.Await;
+import org.liaison.testing.Await;
 import org.liaison.sip.testing.ServerProcess;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;

@@ -9,14 +9,13 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.liaison.sip.testing.Calls;
+import org.liaison.sip.testing.LiaisonServer;
+import org.liaison.sip.testing.LiaisonServer.Agent;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -31,28 +30,10 @@ import org.liaison.sip.testing.TestUa;
 class TollFraudTest {
     private static final String GATEWAY = "127.0.0.2";
 
-    @TempDir
-    Path root;
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.notStarted();
     private DatagramSocket gateway;
-    private TestServer server;
-    private TestUa alice;
-
-    @BeforeEach
-    void listen() throws IOException {
-        gateway = new DatagramSocket(new InetSocketAddress(GATEWAY, 0));
-        gateway.setSoTimeout(1500);
-    }
-
-    @AfterEach
-    void close() {
-        if (alice != null) {
-            alice.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        gateway.close();
-    }
+    @Agent private TestUa alice;
 
     @Test
     void nothingIsRelayedToAForeignDomainATelUriOrAGatewayNumber() throws Exception {
@@ -73,10 +54,7 @@ class TollFraudTest {
     void aGatewayTheAdminAllowedIsReached() throws Exception {
         start(GATEWAY);
         String uri = "sip:00449001234567@" + GATEWAY + ":" + gateway.getLocalPort() + ";user=phone";
-        alice.send(Calls.invite(alice, uri, UUID.randomUUID().toString()).replace("{auth}", ""));
-        String challenge = alice.awaitResponse("INVITE", 400).header("proxy-authenticate").orElseThrow();
-        alice.send(Calls.invite(alice, uri, UUID.randomUUID().toString()).replace("{auth}",
-                alice.authorizationFor(challenge, true, "INVITE", uri, "alice", "alice-secret")));
+        Calls.sendAuthenticated(alice, "alice-secret", uri, UUID.randomUUID().toString(), Calls.SDP);
         String invite = received();
         assertEquals("INVITE " + uri + " SIP/2.0", invite == null ? null : invite.substring(0, invite.indexOf("\r\n")));
     }
@@ -89,10 +67,7 @@ class TollFraudTest {
     void inDialogRequestsOfACallToAnAllowedGatewayGoBothWays() throws Exception {
         start(GATEWAY);
         String uri = "sip:00449001234567@" + GATEWAY + ":" + gateway.getLocalPort();
-        alice.send(Calls.invite(alice, uri, UUID.randomUUID().toString()).replace("{auth}", ""));
-        String challenge = alice.awaitResponse("INVITE", 400).header("proxy-authenticate").orElseThrow();
-        alice.send(Calls.invite(alice, uri, UUID.randomUUID().toString()).replace("{auth}",
-                alice.authorizationFor(challenge, true, "INVITE", uri, "alice", "alice-secret")));
+        Calls.sendAuthenticated(alice, "alice-secret", uri, UUID.randomUUID().toString(), Calls.SDP);
         SipText invite = SipText.parse(received());
         answerFromGateway(invite);
         SipText ok = alice.awaitResponse("INVITE", 200);
@@ -128,7 +103,8 @@ class TollFraudTest {
 
     private void sendFromGateway(String text) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        gateway.send(new DatagramPacket(bytes, bytes.length, new InetSocketAddress(server.host(), server.port())));
+        gateway.send(new DatagramPacket(bytes, bytes.length,
+                new InetSocketAddress(liaison.server().host(), liaison.server().port())));
     }
 
     private void start(String foreignDomains) throws Exception {
@@ -136,8 +112,9 @@ class TollFraudTest {
         if (foreignDomains != null) {
             builder.property("proxy.foreign-domains", foreignDomains);
         }
-        server = builder.start(root);
-        alice = new TestUa("alice", server);
+        liaison.start(builder);
+        gateway = liaison.own(new DatagramSocket(new InetSocketAddress(GATEWAY, 0)));
+        gateway.setSoTimeout(1500);
     }
 
     /** An authenticated INVITE from alice; its final status. */

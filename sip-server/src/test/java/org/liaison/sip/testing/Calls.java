@@ -34,15 +34,45 @@ public final class Calls {
     /** INVITE, 407, INVITE with {@code caller}'s credentials: returns the authenticated INVITE's text. */
     public static String sendAuthenticated(TestUa caller, String password, String requestUri, String callId,
             String sdp) throws IOException {
-        caller.send(invite(caller, requestUri, callId, sdp).replace("{auth}", ""));
-        SipText challenge = caller.awaitResponse("INVITE", 400);
-        if (challenge.status() != 407) {
-            throw new AssertionError("expected a 407 challenge: " + challenge);
+        TestUa.Challenged exchange = caller.sendAnsweringChallenge(invite(caller, requestUri, callId, sdp), password);
+        if (exchange.first().status() != 407) {
+            throw new AssertionError("expected a 407 challenge: " + exchange.first());
         }
-        String invite = invite(caller, requestUri, callId, sdp).replace("{auth}",
-                caller.authorization(challenge, "INVITE", requestUri, caller.user(), password));
-        caller.send(invite);
-        return invite;
+        return exchange.retry();
+    }
+
+    /**
+     * {@code callee} answers {@code invite} 200 with {@code toTag}; {@code caller} gets the 200 and
+     * acknowledges it. Returns the 200 as the caller got it.
+     */
+    public static SipText answer(TestUa caller, TestUa callee, SipText invite, String toTag) throws IOException {
+        callee.respond(invite, 200, "OK", toTag, null, null);
+        SipText ok = caller.awaitResponse("INVITE", 200);
+        if (ok.status() != 200) {
+            throw new AssertionError("expected the callee's 200: " + ok);
+        }
+        ack(caller, callee, ok);
+        return ok;
+    }
+
+    /** {@code caller} acknowledges the 2xx {@code ok} (RFC 3261 §13.2.2.4); the ACK reaches {@code callee}. */
+    public static void ack(TestUa caller, TestUa callee, SipText ok) throws IOException {
+        caller.send(fromCaller(caller, ok, "ACK", 2));
+        callee.awaitRequest("ACK");
+    }
+
+    /** {@code caller} hangs up the call of {@code ok}; {@code callee} answers the BYE 200: the status the caller gets. */
+    public static int hangUp(TestUa caller, TestUa callee, SipText ok) throws IOException {
+        caller.send(fromCaller(caller, ok, "BYE", 3));
+        callee.respond(callee.awaitRequest("BYE"), 200, "OK", null, null, null);
+        return caller.awaitResponse("BYE", 200).status();
+    }
+
+    /** {@code callee} hangs up the call of {@code invite} it answered with {@code toTag}: the status it gets. */
+    public static int hangUpFromCallee(TestUa callee, TestUa caller, SipText invite, String toTag) throws IOException {
+        callee.send(fromCallee(callee, invite, toTag, "BYE", 1));
+        caller.respond(caller.awaitRequest("BYE"), 200, "OK", null, null, null);
+        return callee.awaitResponse("BYE", 200).status();
     }
 
     /** RFC 3261 §9.1: CANCEL copies the INVITE's Request-URI, top Via, From, To, Call-ID and CSeq number. */

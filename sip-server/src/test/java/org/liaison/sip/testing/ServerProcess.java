@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.liaison.sip.SipServerMain;
+import org.liaison.testing.Await;
 
 /**
  * {@code liaison serve --config DIR} as its own JVM on the test class path, for tests that kill it

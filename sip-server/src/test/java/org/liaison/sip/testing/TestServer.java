@@ -42,7 +42,7 @@ public final class TestServer implements AutoCloseable {
     private MediaRelay openedRelay;
 
     private TestServer(Path root, int port, Map<String, String> properties, List<String> userLines,
-            MediaRelay relay, boolean shipped) throws IOException {
+            Map<String, String> files, MediaRelay relay, boolean shipped) throws IOException {
         this.relay = relay;
         this.configDir = Files.createDirectories(root.resolve("conf"));
 
@@ -55,6 +55,9 @@ public final class TestServer implements AutoCloseable {
         String base = shipped ? copyShippedConf() : "";
         this.domain = properties.getOrDefault("sip.domain", shipped ? shippedValue(base, "sip.domain") : DOMAIN);
         Files.writeString(usersFile(), users.toString(), StandardCharsets.UTF_8);
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Files.writeString(configDir.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+        }
         Files.writeString(configDir.resolve(LiaisonConfig.FILE_NAME), overridden(base, properties),
                 StandardCharsets.UTF_8);
     }
@@ -173,6 +176,7 @@ public final class TestServer implements AutoCloseable {
     public static final class Builder {
         private final List<String> users = new ArrayList<>();
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private final Map<String, String> files = new LinkedHashMap<>();
         private boolean tls;
         private MediaRelay relay;
         private boolean provisioning;
@@ -219,6 +223,12 @@ public final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /** A file of the configuration directory, e.g. {@code groups.csv}, written before the server starts. */
+        public Builder configFile(String name, String text) {
+            files.put(name, text);
+            return this;
+        }
+
         public Builder property(String key, String value) {
             overrides.put(key, value);
             return this;
@@ -261,7 +271,7 @@ public final class TestServer implements AutoCloseable {
                 p.put("http.public-url", "https://127.0.0.1:" + httpPort);
             }
             p.putAll(overrides);
-            return new TestServer(root, port, p, users, relay, false);
+            return new TestServer(root, port, p, users, files, relay, false);
         }
 
         private TestServer createShipped(Path root) throws IOException {
@@ -283,7 +293,7 @@ public final class TestServer implements AutoCloseable {
             // media too: phones are sockets on this host (the server's own sockets stay refused)
             p.put("media.allowed-destinations", "127.0.0.0/8, ::1/128");
             p.putAll(overrides);
-            return new TestServer(root, 0, p, users, relay, true);
+            return new TestServer(root, 0, p, users, files, relay, true);
         }
 
         public TestServer start(Path root) throws Exception {

@@ -183,28 +183,43 @@ public final class TestUa implements AutoCloseable {
      * 401/407 answers the challenge once with {@code password} and returns the final response.
      */
     public SipText sendWithAuth(String request, String password) throws IOException {
-        SipText first = sendAnsweringChallenge(request, password);
-        boolean challenged = first.status() == 401 || first.status() == 407;
-        return challenged ? awaitResponse(first.cseqMethod(), 200) : first;
+        Challenged exchange = sendAnsweringChallenge(request, password);
+        return exchange.retry() == null ? exchange.first() : awaitResponse(exchange.first().cseqMethod(), 200);
     }
 
     /**
-     * Sends {@code request} as {@link #sendWithAuth} does but does not wait for the retry's answer (an
-     * INVITE's final answer waits for the callee): returns the first final answer, the challenge if any.
+     * The one 401/407-then-retry exchange of these tests (RFC 3261 §22.2, §22.3): sends {@code request}
+     * without credentials and, when challenged, sends it again {@link #answering answering} the
+     * challenge. Does not wait for the retry's answer (an INVITE's final answer waits for the callee).
      */
-    public SipText sendAnsweringChallenge(String request, String password) throws IOException {
-        String method = request.substring(0, request.indexOf(' '));
+    public Challenged sendAnsweringChallenge(String request, String password) throws IOException {
         send(request.replace("{auth}", ""));
-        SipText response = awaitResponse(method, 200);
-        if (response.status() != 401 && response.status() != 407) {
-            return response;
+        SipText first = awaitResponse(request.substring(0, request.indexOf(' ')), 200);
+        if (first.status() != 401 && first.status() != 407) {
+            return new Challenged(first, null);
         }
+        String retry = answering(request, first, password);
+        send(retry);
+        return new Challenged(first, retry);
+    }
+
+    /**
+     * The first final answer to a request and, if that was a challenge, the text of the retry that
+     * answered it (null otherwise): what a CANCEL must copy (RFC 3261 §9.1).
+     */
+    public record Challenged(SipText first, String retry) {
+    }
+
+    /**
+     * {@code request} again as a new transaction (next CSeq, new branch) carrying this UA's answer
+     * to {@code challenge} with {@code password} in its {@code {auth}} place.
+     */
+    public String answering(String request, SipText challenge, String password) {
+        String method = request.substring(0, request.indexOf(' '));
         String uri = request.substring(request.indexOf(' ') + 1, request.indexOf(" SIP/2.0"));
-        String header = authorization(response, method, uri, user, password);
-        send(request.replace("{auth}", header)
+        return request.replace("{auth}", authorization(challenge, method, uri, user, password))
                 .replaceFirst("CSeq: \\d+", "CSeq: " + nextCseq())
-                .replaceFirst("branch=[^;\\r\\n]+", "branch=" + newBranch()));
-        return response;
+                .replaceFirst("branch=[^;\\r\\n]+", "branch=" + newBranch());
     }
 
     /** The Authorization / Proxy-Authorization header line answering the first challenge of {@code challenge}. */
@@ -214,7 +229,7 @@ public final class TestUa implements AutoCloseable {
         return authorizationFor(value, proxy, method, uri, username, password);
     }
 
-    public String authorizationFor(String challengeValue, boolean proxy, String method, String uri, String username,
+    private String authorizationFor(String challengeValue, boolean proxy, String method, String uri, String username,
             String password) {
         String realm = param(challengeValue, "realm");
         String nonce = param(challengeValue, "nonce");

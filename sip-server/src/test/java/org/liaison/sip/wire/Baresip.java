@@ -1,6 +1,6 @@
 package org.liaison.sip.wire;
 
-import org.liaison.sip.testing.Await;
+import org.liaison.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ import org.liaison.sip.testing.FreePorts;
  * server offers it MD5 alone by its User-Agent ({@code auth.md5-only-user-agents}), which these
  * tests rely on by running with the shipped setting.
  */
-final class Baresip implements AutoCloseable {
+final class Baresip implements SoftPhone {
     /** baresip's own bound on its lifetime ({@code -t}): it quits even if the test never closes it. */
     private static final int MAX_LIFETIME_SECONDS = 120;
 
@@ -31,18 +31,20 @@ final class Baresip implements AutoCloseable {
     private final SipAccount account;
     private final ChildProcess process;
     private final Path dir;
+    private final String chatPeer;
 
-    private Baresip(String name, SipAccount account, ChildProcess process, Path dir) {
+    private Baresip(String name, SipAccount account, ChildProcess process, Path dir, String chatPeer) {
         this.name = name;
         this.account = account;
         this.process = process;
         this.dir = dir;
+        this.chatPeer = chatPeer;
     }
 
     /**
      * What a baresip sends and keeps: {@code mediaenc} ({@code srtp-mand}, {@code dtls_srtp}; null =
      * plain RTP) and its microphone, a WAV file (null = a 440 Hz sine). With either set it also
-     * records what it sends and hears ({@link #received()}).
+     * records what it sends and hears ({@link #heard()}).
      */
     record Media(String mediaenc, Path microphone) {
         static final Media PLAIN = new Media(null, null);
@@ -59,7 +61,7 @@ final class Baresip implements AutoCloseable {
 
     /**
      * Starts baresip with {@code peerUri} (e.g. {@code sip:alice@liaison.test}) as its only, hence current,
-     * contact: the target of {@link #message(String)}. A null peer leaves the contact list empty.
+     * contact: the one it can {@link #chat} with. A null peer leaves the contact list empty.
      */
     static Baresip start(Path parent, String name, SipAccount account, String peerUri, Media media)
             throws IOException {
@@ -110,19 +112,24 @@ final class Baresip implements AutoCloseable {
         ChildProcess process = ChildProcess.start("baresip " + name,
                 List.of(binary.toString(), "-f", dir.toString(), "-s", "-t", Integer.toString(MAX_LIFETIME_SECONDS)),
                 dir, dir.resolve("out"), Map.of("HOME", dir.toString()));
-        return new Baresip(name, account, process, dir);
+        return new Baresip(name, account, process, dir, peerUri);
     }
 
     void command(String line) {
         process.send(line);
     }
 
-    void dial(String uri) {
+    @Override
+    public void call(String uri) {
         command("/dial " + uri);
     }
 
-    /** Sends {@code text} as a chat message (SIP MESSAGE) to the current contact. */
-    void message(String text) {
+    /** Sends {@code text} to the current contact, the peer it was started with: {@code uri} must name it. */
+    @Override
+    public void chat(String uri, String text) {
+        if (!uri.equals(chatPeer)) {
+            throw new IllegalArgumentException("baresip " + name + " chats only with " + chatPeer + ", not " + uri);
+        }
         command("/message " + text);
     }
 
@@ -130,17 +137,20 @@ final class Baresip implements AutoCloseable {
      * The text of the first chat message received from {@code fromAor} whose text contains {@code marker},
      * as baresip prints it ({@code sip:a@dom: "TEXT"}); empty if none came in time.
      */
-    Optional<String> awaitChat(String fromAor, String marker, Duration timeout) {
+    @Override
+    public Optional<String> awaitChat(String fromAor, String marker, Duration timeout) {
         return Await.match(dir.resolve("out"), "(?:^|\\r)" + Pattern.quote(fromAor) + ": \"(.*"
                 + Pattern.quote(marker) + ".*)\"\\r?$", timeout).map(m -> m.group(1));
     }
 
-    void hangUp() {
+    @Override
+    public void hangUp() {
         command("/hangup");
     }
 
     /** The recording of what this baresip heard in its call (its sndfile {@code dump-*-dec.wav}). */
-    Optional<Path> received() throws IOException {
+    @Override
+    public Optional<Path> heard() throws IOException {
         try (var files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().matches("dump-.*-dec\\.wav")).findFirst();
         }
@@ -161,16 +171,28 @@ final class Baresip implements AutoCloseable {
                 timeout).map(m -> m.group(1) != null ? "ok" : m.group().trim()).orElse("");
     }
 
-    boolean awaitCallEstablished(Duration timeout) {
+    @Override
+    public boolean awaitRegistered(Duration timeout) {
+        return "ok".equals(awaitRegistration(timeout));
+    }
+
+    @Override
+    public boolean awaitRefused(Duration timeout) {
+        return awaitRegistration(timeout).matches("reg: .*: 40[13] .*");
+    }
+
+    @Override
+    public boolean awaitCallConnected(Duration timeout) {
         return awaitOutput("Call established", timeout);
     }
 
-    /** A call of this baresip ended (hung up by either side). */
-    boolean awaitCallTerminated(Duration timeout) {
+    @Override
+    public boolean awaitCallEnded(Duration timeout) {
         return awaitOutput("(?i)terminated|session closed", timeout);
     }
 
-    boolean quit(Duration timeout) {
+    @Override
+    public boolean quit(Duration timeout) {
         command("/quit");
         return process.awaitExit(timeout).isPresent();
     }
@@ -179,7 +201,19 @@ final class Baresip implements AutoCloseable {
         return account;
     }
 
-    String logs() {
+    /** With {@code -s} baresip prints every SIP message on its output. */
+    @Override
+    public String sipLog() {
+        return process.outputText();
+    }
+
+    @Override
+    public boolean awaitSip(String regex, Duration timeout) {
+        return awaitOutput(regex, timeout);
+    }
+
+    @Override
+    public String logs() {
         return "---- baresip " + name + " (" + dir + ")\n" + Sipp.tail(process.outputText());
     }
 

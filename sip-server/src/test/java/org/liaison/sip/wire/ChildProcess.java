@@ -1,6 +1,6 @@
 package org.liaison.sip.wire;
 
-import org.liaison.sip.testing.Await;
+import org.liaison.testing.Await;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

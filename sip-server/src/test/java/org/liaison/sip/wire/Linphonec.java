@@ -1,6 +1,6 @@
 package org.liaison.sip.wire;
 
-import org.liaison.sip.testing.Await;
+import org.liaison.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ import org.liaison.sip.testing.FreePorts;
  * refused registration it asks for a password on standard input, so such an instance is killed
  * rather than told to quit.
  */
-final class Linphonec implements AutoCloseable {
+final class Linphonec implements SoftPhone {
     /** Output lines may start with any number of prompts. */
     static final String PROMPT = "^(?:linphonec> )*";
     private static final String REGISTRATION_RESULT = "to \\[LinphoneRegistration(Ok|Failed)\\]";
@@ -32,6 +32,7 @@ final class Linphonec implements AutoCloseable {
     private final ChildProcess process;
     private final Path dir;
     private final int sipPort;
+    private Path speaker;
 
     private Linphonec(String name, SipAccount account, ChildProcess process, Path dir, int sipPort) {
         this.name = name;
@@ -155,12 +156,14 @@ final class Linphonec implements AutoCloseable {
     }
 
     /** Places a call to {@code uri}, e.g. {@code sip:bob@liaison.test}. */
-    void call(String uri) {
+    @Override
+    public void call(String uri) {
         command("call " + uri);
     }
 
     /** Sends {@code text} as a chat message (SIP MESSAGE) to {@code uri}; the rest of the line is the text, verbatim. */
-    void chat(String uri, String text) {
+    @Override
+    public void chat(String uri, String text) {
         command("chat " + uri + " " + text);
     }
 
@@ -168,7 +171,8 @@ final class Linphonec implements AutoCloseable {
      * The text of the first chat message received from {@code fromAor} whose text contains {@code marker},
      * as linphonec prints it ({@code Message received from sip:a@dom: TEXT}); empty if none came in time.
      */
-    Optional<String> awaitChat(String fromAor, String marker, Duration timeout) {
+    @Override
+    public Optional<String> awaitChat(String fromAor, String marker, Duration timeout) {
         return Await.match(dir.resolve("out"), PROMPT + "Message received from (?:[^<\\n]*<)?" + Pattern.quote(fromAor)
                 + ">?: (.*" + Pattern.quote(marker) + ".*?)\\r?$", timeout).map(m -> m.group(1));
     }
@@ -181,6 +185,13 @@ final class Linphonec implements AutoCloseable {
         command("soundcard use files");
         command("play " + microphone);
         command("record " + speaker);
+        this.speaker = speaker;
+    }
+
+    /** The speaker file of {@link #useFiles}, complete once linphonec has quit. */
+    @Override
+    public Optional<Path> heard() {
+        return Optional.ofNullable(speaker);
     }
 
     /** The media encryption the last call negotiated ({@code SRTP}, {@code ZRTP}, {@code DTLS}, {@code None}). */
@@ -190,7 +201,8 @@ final class Linphonec implements AutoCloseable {
     }
 
     /** Hangs up the current call. */
-    void hangUp() {
+    @Override
+    public void hangUp() {
         command("terminate");
     }
 
@@ -208,22 +220,41 @@ final class Linphonec implements AutoCloseable {
         return Await.match(dir.resolve("log"), REGISTRATION_RESULT, timeout).map(m -> m.group(1)).orElse("");
     }
 
-    boolean awaitCallConnected(Duration timeout) {
+    @Override
+    public boolean awaitRegistered(Duration timeout) {
+        return "Ok".equals(awaitRegistration(timeout));
+    }
+
+    @Override
+    public boolean awaitRefused(Duration timeout) {
+        return "Failed".equals(awaitRegistration(timeout));
+    }
+
+    @Override
+    public boolean awaitCallConnected(Duration timeout) {
         return awaitOutput("Call \\d+ (?:with|to) .* connected", timeout);
     }
 
-    boolean awaitCallEnded(Duration timeout) {
+    @Override
+    public boolean awaitCallEnded(Duration timeout) {
         return awaitOutput("Call \\d+ (?:with|to) .* ended", timeout);
     }
 
     /** Asks linphonec to unregister and exit; true if it did within the time. */
-    boolean quit(Duration timeout) {
+    @Override
+    public boolean quit(Duration timeout) {
         command("quit");
         return process.awaitExit(timeout).isPresent();
     }
 
     String log() {
         return Await.read(dir.resolve("log"));
+    }
+
+    /** With {@code -d 6} linphonec logs every SIP message. */
+    @Override
+    public String sipLog() {
+        return log();
     }
 
     /** Everything linphonec printed so far. */
@@ -241,7 +272,13 @@ final class Linphonec implements AutoCloseable {
     }
 
     /** The output and the end of the log, for assertion messages. */
-    String logs() {
+    @Override
+    public boolean awaitSip(String regex, Duration timeout) {
+        return awaitLog(regex, timeout);
+    }
+
+    @Override
+    public String logs() {
         return "---- linphonec " + name + " (" + dir + ")\noutput:\n" + Sipp.tail(process.outputText())
                 + "\nSIP messages in the log:\n" + Sipp.tail(SipLog.messagesOfLinphone(log()));
     }

@@ -39,9 +39,9 @@ class LinphonecRelayedCallTest {
     @ValueSource(strings = {"zrtp", "dtls"})
     void keysAgreedOnTheMediaPathWorkThroughTheRelayUnderMandatoryEncryption(String encryption) throws Exception {
         server = RelayedServer.start(root, "mandatory");
-        Phone alice = linphonec("alice", ALICE_HZ, false, encryption);
-        Phone bob = linphonec("bob", BOB_HZ, true, encryption);
-        Supplier<String> logs = () -> alice.client().logs() + bob.client().logs();
+        Linphonec alice = linphonec("alice", ALICE_HZ, false, encryption);
+        Linphonec bob = linphonec("bob", BOB_HZ, true, encryption);
+        Supplier<String> logs = () -> alice.logs() + bob.logs();
 
         server.awaitMediaBothWays(connect(alice, bob, encryption, logs), 2 * TWO_SECONDS, SETUP);
         hangUpAndCheckTones(alice, bob, logs);
@@ -50,35 +50,35 @@ class LinphonecRelayedCallTest {
     @Test
     void linphonecCallsBaresipWithDtlsSrtpUnderMandatoryEncryption() throws Exception {
         server = RelayedServer.start(root, "mandatory");
-        Phone alice = linphonec("alice", ALICE_HZ, false, "dtls");
+        Linphonec alice = linphonec("alice", ALICE_HZ, false, "dtls");
         Baresip bob = baresip("bob", "dtls_srtp");
-        Supplier<String> logs = () -> alice.client().logs() + bob.logs();
+        Supplier<String> logs = () -> alice.logs() + bob.logs();
 
-        alice.client().call("sip:bob@" + TestServer.DOMAIN);
-        assertTrue(bob.awaitCallEstablished(SETUP), logs);
-        assertEquals("DTLS", alice.client().awaitEncryption(SETUP).orElse(""), logs);
+        alice.call("sip:bob@" + TestServer.DOMAIN);
+        assertTrue(bob.awaitCallConnected(SETUP), logs);
+        assertEquals("DTLS", alice.awaitEncryption(SETUP).orElse(""), logs);
         server.awaitMediaBothWays(server.awaitCall(SETUP), 2 * TWO_SECONDS, SETUP);
-        alice.client().hangUp();
-        assertTrue(bob.awaitCallTerminated(Duration.ofSeconds(10)), logs);
+        alice.hangUp();
+        assertTrue(bob.awaitCallEnded(Duration.ofSeconds(10)), logs);
         assertHeard(alice, bob, logs);
     }
 
     @Test
     void srtpCallIsHeldAndResumedThroughTheRelay() throws Exception {
         server = RelayedServer.start(root, "optional");
-        Phone alice = linphonec("alice", ALICE_HZ, false, "srtp");
-        Phone bob = linphonec("bob", BOB_HZ, true, "srtp");
-        Supplier<String> logs = () -> alice.client().logs() + bob.client().logs();
+        Linphonec alice = linphonec("alice", ALICE_HZ, false, "srtp");
+        Linphonec bob = linphonec("bob", BOB_HZ, true, "srtp");
+        Supplier<String> logs = () -> alice.logs() + bob.logs();
 
         String callId = connect(alice, bob, "srtp", logs);
         server.awaitMediaBothWays(callId, TWO_SECONDS, SETUP);
 
         // the re-INVITEs (a=sendonly, then a=sendrecv) are offers the relay rewrites like the first
-        alice.client().command("pause");
-        assertTrue(alice.client().awaitOutput("Call \\d+ with .* is now paused", SETUP), logs);
-        assertTrue(bob.client().awaitOutput("Call \\d+ has been paused by ", SETUP), logs);
-        alice.client().command("resume");
-        assertTrue(alice.client().awaitOutput("Resuming call \\d+", SETUP), logs);
+        alice.command("pause");
+        assertTrue(alice.awaitOutput("Call \\d+ with .* is now paused", SETUP), logs);
+        assertTrue(bob.awaitOutput("Call \\d+ has been paused by ", SETUP), logs);
+        alice.command("resume");
+        assertTrue(alice.awaitOutput("Resuming call \\d+", SETUP), logs);
         server.awaitMediaBothWays(callId, TWO_SECONDS, SETUP);
         hangUpAndCheckTones(alice, bob, logs);
     }
@@ -86,54 +86,50 @@ class LinphonecRelayedCallTest {
     @Test
     void callToAUserWithTwoDevicesIsAnsweredOnOneAndTheOtherStopsRinging() throws Exception {
         server = RelayedServer.start(root, "optional");
-        Phone alice = linphonec("alice", ALICE_HZ, false, "srtp");
-        Phone bobDesk = linphonec("bob", BOB_HZ, false, "srtp");
+        Linphonec alice = linphonec("alice", ALICE_HZ, false, "srtp");
+        Linphonec bobDesk = linphonec("bob", BOB_HZ, false, "srtp");
         Baresip bobPhone = baresip("bob", "srtp-mand");
-        Supplier<String> logs = () -> alice.client().logs() + bobDesk.client().logs() + bobPhone.logs();
+        Supplier<String> logs = () -> alice.logs() + bobDesk.logs() + bobPhone.logs();
 
-        alice.client().call("sip:bob@" + TestServer.DOMAIN);
-        assertTrue(bobPhone.awaitCallEstablished(SETUP), logs);
-        assertTrue(alice.client().awaitCallConnected(SETUP), logs);
-        assertTrue(bobDesk.client().awaitOutput("Call \\d+ with .* ended", SETUP), logs);
+        alice.call("sip:bob@" + TestServer.DOMAIN);
+        assertTrue(bobPhone.awaitCallConnected(SETUP), logs);
+        assertTrue(alice.awaitCallConnected(SETUP), logs);
+        assertTrue(bobDesk.awaitOutput("Call \\d+ with .* ended", SETUP), logs);
         server.awaitMediaBothWays(server.awaitCall(SETUP), 2 * TWO_SECONDS, SETUP);
 
-        alice.client().hangUp();
-        assertTrue(bobPhone.awaitCallTerminated(Duration.ofSeconds(10)), logs);
+        alice.hangUp();
+        assertTrue(bobPhone.awaitCallEnded(Duration.ofSeconds(10)), logs);
         assertHeard(alice, bobPhone, logs);
     }
 
     /** Alice's linphonec (once it quits, its recording is complete) and {@code bob} heard each other's tone. */
-    private static void assertHeard(Phone alice, Baresip bob, Supplier<String> logs) throws Exception {
-        Path heardByBob = bob.received().orElseThrow(() -> new AssertionError(logs.get()));
+    private static void assertHeard(Linphonec alice, Baresip bob, Supplier<String> logs) throws Exception {
+        Path heardByBob = bob.heard().orElseThrow(() -> new AssertionError(logs.get()));
         assertTrue(Tone.secondsIn(heardByBob, ALICE_HZ) >= 2, logs);
-        assertTrue(alice.client().quit(Duration.ofSeconds(10)), logs);
-        assertTrue(Tone.secondsIn(alice.speaker(), BOB_HZ) >= 2, logs);
+        assertTrue(alice.quit(Duration.ofSeconds(10)), logs);
+        assertTrue(Tone.secondsIn(alice.heard().orElseThrow(), BOB_HZ) >= 2, logs);
     }
 
     /** Alice calls Bob, who answers; both negotiated {@code encryption}. Returns the relayed call's Call-ID. */
-    private String connect(Phone alice, Phone bob, String encryption, Supplier<String> logs) {
-        alice.client().call("sip:bob@" + TestServer.DOMAIN);
-        assertTrue(alice.client().awaitCallConnected(SETUP), logs);
+    private String connect(Linphonec alice, Linphonec bob, String encryption, Supplier<String> logs) {
+        alice.call("sip:bob@" + TestServer.DOMAIN);
+        assertTrue(alice.awaitCallConnected(SETUP), logs);
         String expected = encryption.toUpperCase(Locale.ROOT);
-        assertEquals(expected, alice.client().awaitEncryption(SETUP).orElse(""), logs);
-        assertEquals(expected, bob.client().awaitEncryption(SETUP).orElse(""), logs);
+        assertEquals(expected, alice.awaitEncryption(SETUP).orElse(""), logs);
+        assertEquals(expected, bob.awaitEncryption(SETUP).orElse(""), logs);
         return server.awaitCall(SETUP);
     }
 
     /** Alice hangs up; each side's recording (complete once linphonec quits) holds the other's tone. */
-    private void hangUpAndCheckTones(Phone alice, Phone bob, Supplier<String> logs) throws Exception {
-        alice.client().hangUp();
-        assertTrue(bob.client().awaitCallEnded(Duration.ofSeconds(10)), logs);
-        assertTrue(alice.client().quit(Duration.ofSeconds(10)) & bob.client().quit(Duration.ofSeconds(10)), logs);
-        double aliceHeard = Tone.secondsIn(alice.speaker(), BOB_HZ);
-        double bobHeard = Tone.secondsIn(bob.speaker(), ALICE_HZ);
+    private void hangUpAndCheckTones(Linphonec alice, Linphonec bob, Supplier<String> logs) throws Exception {
+        alice.hangUp();
+        assertTrue(bob.awaitCallEnded(Duration.ofSeconds(10)), logs);
+        assertTrue(alice.quit(Duration.ofSeconds(10)) & bob.quit(Duration.ofSeconds(10)), logs);
+        double aliceHeard = Tone.secondsIn(alice.heard().orElseThrow(), BOB_HZ);
+        double bobHeard = Tone.secondsIn(bob.heard().orElseThrow(), ALICE_HZ);
         assertTrue(aliceHeard >= 2 && bobHeard >= 2,
                 () -> "alice heard " + aliceHeard + " s of " + BOB_HZ + " Hz, bob " + bobHeard + " s of " + ALICE_HZ
                         + " Hz\n" + logs.get());
-    }
-
-    /** A linphonec and the file it records what it hears to. */
-    private record Phone(Linphonec client, Path speaker) {
     }
 
     /** A baresip for {@code user} with {@code mediaenc}, auto-answering, its microphone playing {@link #BOB_HZ}. */
@@ -145,13 +141,12 @@ class LinphonecRelayedCallTest {
         return client;
     }
 
-    private Phone linphonec(String user, int hz, boolean autoAnswer, String encryption) throws Exception {
+    private Linphonec linphonec(String user, int hz, boolean autoAnswer, String encryption) throws Exception {
         Linphonec client = Linphonec.start(root, user + "-" + hz, server.account(user), autoAnswer, encryption);
         server.add(client);
         assertEquals("Ok", client.awaitRegistration(REGISTRATION), client::logs);
         Path microphone = Tone.write(root.resolve(user + "-" + hz + ".wav"), hz, Duration.ofSeconds(30), 8000, 1);
-        Path speaker = root.resolve(user + "-" + hz + "-heard.wav");
-        client.useFiles(microphone, speaker);
-        return new Phone(client, speaker);
+        client.useFiles(microphone, root.resolve(user + "-" + hz + "-heard.wav"));
+        return client;
     }
 }

@@ -3,112 +3,78 @@ package org.liaison.sip.wire;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.liaison.sip.testing.LiaisonServer;
 import org.liaison.sip.testing.TestServer;
+import org.liaison.sip.wire.SoftPhone.Kind;
 
 /**
- * Chat (SIP MESSAGE, RFC 3428) between real clients through the server: forwarded live when the
- * recipient is online, stored and answered 202 when not, and delivered when the recipient's device
- * registers. The receiver must show exactly the text that was sent: ASCII, UTF-8 and the characters
- * that need escaping in XML ({@code <}, {@code &}).
+ * Chat (SIP MESSAGE, RFC 3428) between real clients through the server, every sender × receiver pair
+ * of client kinds: forwarded live when the recipient is online, stored and answered 202 when not, and
+ * delivered when the recipient's device registers. The receiver must show exactly the text that was
+ * sent: ASCII, UTF-8 and the characters that need escaping in XML ({@code <}, {@code &}).
  */
 @Timeout(60)
 class RealClientChatTest {
-    private static final Duration REGISTRATION = Duration.ofSeconds(15);
     private static final Duration DELIVERY = Duration.ofSeconds(15);
     private static final String ALICE = "sip:alice@" + TestServer.DOMAIN;
     private static final String BOB = "sip:bob@" + TestServer.DOMAIN;
 
-    @TempDir
-    Path root;
-    TestServer server;
-    final List<AutoCloseable> clients = new ArrayList<>();
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.started(TestServer.builder().user("alice", "alice-secret", "1001")
+            .user("bob", "bob-secret", "1002").property("im.device-answer-ms", "1000"));
+    final RealClients clients = new RealClients(liaison);
 
-    @BeforeEach
-    void startServer() throws Exception {
-        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .property("im.device-answer-ms", "1000").start(root.resolve("server"));
+    static Stream<Arguments> pairs() {
+        return Stream.of(Kind.values()).flatMap(sender -> Stream.of(Kind.values()).map(to -> Arguments.of(sender, to)));
     }
 
-    @AfterEach
-    void stopEverything() throws Exception {
-        for (AutoCloseable c : clients) {
-            c.close();
-        }
-        server.close();
-    }
-
-    @Test
-    void linphonecChatsWithAnOnlineLinphonecAndTheReceiverShowsExactlyTheText() throws Exception {
-        Linphonec alice = linphonec("alice");
-        Linphonec bob = linphonec("bob");
+    @ParameterizedTest(name = "{0} chats with an online {1}")
+    @MethodSource("pairs")
+    void chatWithAnOnlineUserIsForwardedLiveAndTheReceiverShowsExactlyTheText(Kind sender, Kind receiver)
+            throws Exception {
+        SoftPhone alice = clients.registered(sender, "alice", false, BOB);
+        SoftPhone bob = clients.registered(receiver, "bob", false, ALICE);
         Supplier<String> logs = () -> alice.logs() + bob.logs();
-        String text = text("lp-lp");
+        String text = text(sender + "-" + receiver);
 
         alice.chat(BOB, text);
 
         assertEquals(Optional.of(text), bob.awaitChat(ALICE, marker(text), DELIVERY), logs);
-        assertDeliveredLive(alice, logs);
+        if (alice instanceof Linphonec) {
+            assertTrue(alice.awaitSip("moving from InProgress to Delivered", DELIVERY),
+                    () -> "the sender's message never went to Delivered\n" + logs.get());
+        }
+        assertTrue(!alice.sipLog().contains("SIP/2.0 202 "), () -> "stored instead of forwarded live\n" + logs.get());
     }
 
     /** RFC 3428 §7: 202 means accepted for later delivery; the recipient gets it once it registers. */
-    @Test
-    void linphonecChatsWithAnOfflineUserWhoGetsTheTextWhenTheirLinphonecStarts() throws Exception {
-        Linphonec alice = linphonec("alice");
-        String text = text("lp-offline");
+    @ParameterizedTest(name = "{0} chats with an offline user who gets the text when their {1} starts")
+    @MethodSource("pairs")
+    void chatWithAnOfflineUserIsStoredAndDeliveredWhenTheirClientStarts(Kind sender, Kind receiver) throws Exception {
+        SoftPhone alice = clients.registered(sender, "alice", false, BOB);
+        String text = text(sender + "-offline-" + receiver);
 
         alice.chat(BOB, text);
 
-        assertTrue(alice.awaitLog("SIP/2\\.0 202 ", DELIVERY), () -> "no 202 for the MESSAGE to an offline user\n"
+        assertTrue(alice.awaitSip("SIP/2\\.0 202 ", DELIVERY), () -> "no 202 for the MESSAGE to an offline user\n"
                 + alice.logs());
-        assertTrue(alice.awaitLog("moving from InProgress to Delivered", DELIVERY),
-                () -> "the sender's message never went to Delivered\n" + alice.logs());
-        assertEquals(1, server.server().messages().count(), "stored messages");
-        Linphonec bob = linphonec("bob");
+        if (alice instanceof Linphonec) {
+            assertTrue(alice.awaitSip("moving from InProgress to Delivered", DELIVERY),
+                    () -> "the sender's message never went to Delivered\n" + alice.logs());
+        }
+        assertEquals(1, liaison.server().server().messages().count(), "stored messages");
+        SoftPhone bob = clients.registered(receiver, "bob", false, ALICE);
         assertEquals(Optional.of(text), bob.awaitChat(ALICE, marker(text), DELIVERY), () -> alice.logs() + bob.logs());
-    }
-
-    @Test
-    void baresipChatsWithAnOnlineLinphonecAndTheReceiverShowsExactlyTheText() throws Exception {
-        Linphonec alice = linphonec("alice");
-        Baresip bob = baresip("bob", ALICE);
-        Supplier<String> logs = () -> alice.logs() + bob.logs();
-        String text = text("bs-lp");
-
-        bob.message(text);
-
-        assertEquals(Optional.of(text), alice.awaitChat(BOB, marker(text), DELIVERY), logs);
-    }
-
-    @Test
-    void linphonecChatsWithAnOnlineBaresipAndTheReceiverShowsExactlyTheText() throws Exception {
-        Linphonec alice = linphonec("alice");
-        Baresip bob = baresip("bob", ALICE);
-        Supplier<String> logs = () -> alice.logs() + bob.logs();
-        String text = text("lp-bs");
-
-        alice.chat(BOB, text);
-
-        assertEquals(Optional.of(text), bob.awaitChat(ALICE, marker(text), DELIVERY), logs);
-        assertDeliveredLive(alice, logs);
-    }
-
-    /** The sender's message went to Delivered on a 2xx that was not the 202 of a stored message. */
-    private static void assertDeliveredLive(Linphonec sender, Supplier<String> logs) {
-        assertTrue(sender.awaitLog("moving from InProgress to Delivered", DELIVERY),
-                () -> "the sender's message never went to Delivered\n" + logs.get());
-        assertTrue(!sender.log().contains("SIP/2.0 202 "), () -> "stored instead of forwarded live\n" + logs.get());
     }
 
     /** A unique text: ASCII, UTF-8 and XML's special characters, with a marker to find it by. */
@@ -118,23 +84,5 @@ class RealClientChatTest {
 
     private static String marker(String text) {
         return text.split(" ")[2];
-    }
-
-    private Linphonec linphonec(String user) throws Exception {
-        Linphonec client = Linphonec.start(root, user, account(user), false);
-        clients.add(client);
-        assertEquals("Ok", client.awaitRegistration(REGISTRATION), client::logs);
-        return client;
-    }
-
-    private Baresip baresip(String user, String peer) throws Exception {
-        Baresip client = Baresip.start(root, user, account(user), peer);
-        clients.add(client);
-        assertEquals("ok", client.awaitRegistration(REGISTRATION), client::logs);
-        return client;
-    }
-
-    private SipAccount account(String user) {
-        return new SipAccount(user, user + "-secret", TestServer.DOMAIN, server.host(), server.port());
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.media.CallStats;
-import org.liaison.sip.testing.Await;
+import org.liaison.testing.Await;
 import org.liaison.sip.testing.TestServer;
 
 /**
@@ -56,9 +56,9 @@ class RelayedCallTest {
         Baresip bob = baresip("bob", BOB_HZ);
         Supplier<String> logs = () -> alice.logs() + bob.logs();
 
-        alice.dial("sip:bob@" + TestServer.DOMAIN);
-        assertTrue(alice.awaitCallEstablished(SETUP), logs);
-        assertTrue(bob.awaitCallEstablished(SETUP), logs);
+        alice.call("sip:bob@" + TestServer.DOMAIN);
+        assertTrue(alice.awaitCallConnected(SETUP), logs);
+        assertTrue(bob.awaitCallConnected(SETUP), logs);
         String callId = server.awaitCall(Duration.ofSeconds(5));
         server.awaitMediaBothWays(callId, SETTLED_PACKETS, Duration.ofSeconds(20));
 
@@ -68,8 +68,8 @@ class RelayedCallTest {
         server.awaitMediaBothWays(callId, 100, Duration.ofSeconds(10));
 
         alice.hangUp();
-        assertTrue(bob.awaitCallTerminated(Duration.ofSeconds(10)), logs);
-        assertTrue(alice.awaitCallTerminated(Duration.ofSeconds(10)), logs);
+        assertTrue(bob.awaitCallEnded(Duration.ofSeconds(10)), logs);
+        assertTrue(alice.awaitCallEnded(Duration.ofSeconds(10)), logs);
 
         assertHeard(bob, ALICE_HZ, logs);
         assertHeard(alice, BOB_HZ, logs);
@@ -100,7 +100,7 @@ class RelayedCallTest {
     }
 
     private void assertHeard(Baresip listener, int hz, Supplier<String> logs) throws Exception {
-        Path recording = listener.received().orElseThrow(() -> new AssertionError("no recording\n" + logs.get()));
+        Path recording = listener.heard().orElseThrow(() -> new AssertionError("no recording\n" + logs.get()));
         double seconds = Tone.secondsIn(recording, hz);
         assertTrue(seconds >= 3, () -> recording + " carries " + seconds + " s of " + hz + " Hz\n" + logs.get());
         assertEquals(0.0, Tone.secondsIn(recording, STRANGER_HZ), recording + " carries the stranger's tone");

@@ -12,7 +12,7 @@ import org.liaison.media.MediaRelay;
 import org.liaison.media.RelayConfig;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.config.RelaySettings;
-import org.liaison.sip.testing.Await;
+import org.liaison.testing.Await;
 import org.liaison.sip.testing.TestServer;
 
 /**

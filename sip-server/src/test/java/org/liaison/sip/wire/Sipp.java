@@ -1,6 +1,6 @@
 package org.liaison.sip.wire;
 
-import org.liaison.sip.testing.Await;
+import org.liaison.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;

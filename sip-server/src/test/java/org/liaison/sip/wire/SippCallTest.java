@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.liaison.sip.testing.LiaisonServer;
 import org.liaison.sip.testing.TestServer;
 
 /**
@@ -25,20 +25,13 @@ class SippCallTest {
 
     @TempDir
     Path root;
-    TestServer server;
-    final List<Sipp.Run> running = new ArrayList<>();
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.started(SippServers.builder().user("alice", "alice-secret", "1001")
+            .user("bob", "bob-secret", "1002"));
 
     @BeforeEach
-    void startServer() throws Exception {
+    void requireSipp() {
         Tools.require("sipp");
-        server = SippServers.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .start(root.resolve("server"));
-    }
-
-    @AfterEach
-    void stopEverything() {
-        running.forEach(Sipp.Run::close);
-        server.close();
     }
 
     @Test
@@ -79,7 +72,7 @@ class SippCallTest {
     void aCallToAUserWithTwoDevicesIsAnsweredOnOneAndCancelledOnTheOther() throws Exception {
         int phone = registerDevice("bob", "bob-secret", "phone");
         int laptop = registerDevice("bob", "bob-secret", "laptop");
-        assertEquals(2, server.server().locations().lookup("bob").size(), "two devices, two bindings");
+        assertEquals(2, liaison.server().server().locations().lookup("bob").size(), "two devices, two bindings");
         Sipp.Run answering = start(Sipp.scenario("uas-answer.xml").named("bob-phone").localPort(phone));
         Sipp.Run ringing = start(Sipp.scenario("uas-ring.xml").named("bob-laptop").localPort(laptop));
 
@@ -95,18 +88,16 @@ class SippCallTest {
     }
 
     private int registerDevice(String user, String password, String device) throws Exception {
-        return SippServers.registerDevice(server, root, user, password, device, LIMIT);
+        return SippServers.registerDevice(liaison.server(), root, user, password, device, LIMIT);
     }
 
     private Sipp.Run start(Sipp.Builder uas) throws Exception {
-        Sipp.Run run = uas.in(root).calls(1).timeout(LIMIT).start();
-        running.add(run);
-        return run;
+        return liaison.own(uas.in(root).calls(1).timeout(LIMIT).start());
     }
 
     private Sipp.Result call(String caller, String password, String callee) throws Exception {
         Sipp.Run uac = start(Sipp.scenario("call-uac.xml").named(caller + "-calls-" + callee)
-                .to(server.host(), server.port())
+                .to(liaison.server().host(), liaison.server().port())
                 .injection(Sipp.injectionFile(root.resolve(caller + "-calls.csv"),
                         List.of(caller + ";" + Sipp.authentication(caller, password) + ";" + callee)))
                 .key("domain", TestServer.DOMAIN));

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.liaison.sip.testing.LiaisonServer;
 import org.liaison.sip.testing.TestServer;
 
 /**
@@ -30,21 +30,14 @@ class SippMessageTest {
 
     @TempDir
     Path root;
-    TestServer server;
-    final List<Sipp.Run> running = new ArrayList<>();
+    /** All three in group staff. */
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.started(SippServers.builder().user("alice", "alice-secret", "1001")
+            .user("bob", "bob-secret", "1002").user("carol", "carol-secret", "1003"));
 
     @BeforeEach
-    void startServer() throws Exception {
+    void requireSipp() {
         Tools.require("sipp");
-        // all three in group staff
-        server = SippServers.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .user("carol", "carol-secret", "1003").start(root.resolve("server"));
-    }
-
-    @AfterEach
-    void stopEverything() {
-        running.forEach(Sipp.Run::close);
-        server.close();
     }
 
     @Test
@@ -70,10 +63,10 @@ class SippMessageTest {
         String callId = callIds.replace("%u", "1");
 
         send("message-stored-uac.xml", "alice", "alice-secret", "bob", callIds).assertAllSucceeded(1);
-        assertEquals(1, server.server().messages().count(), "stored messages");
+        assertEquals(1, liaison.server().server().messages().count(), "stored messages");
 
         Sipp.Result bob = start(Sipp.scenario("register-take-stored.xml").named("bob-registers")
-                .to(server.host(), server.port())
+                .to(liaison.server().host(), liaison.server().port())
                 .injection(Sipp.injectionFile(root.resolve("bob-registers.csv"),
                         List.of("bob;" + Sipp.authentication("bob", "bob-secret"))))
                 .option("-cid_str", callIds).key("domain", TestServer.DOMAIN)
@@ -105,20 +98,18 @@ class SippMessageTest {
     }
 
     private int registerDevice(String user, String password, String device) throws Exception {
-        return SippServers.registerDevice(server, root, user, password, device, LIMIT);
+        return SippServers.registerDevice(liaison.server(), root, user, password, device, LIMIT);
     }
 
     private Sipp.Run start(Sipp.Builder run) throws Exception {
-        Sipp.Run started = run.in(root).calls(1).timeout(LIMIT).start();
-        running.add(started);
-        return started;
+        return liaison.own(run.in(root).calls(1).timeout(LIMIT).start());
     }
 
     /** Sends one MESSAGE; {@code callIds} is sipp's {@code -cid_str} (%u the call number, %p its pid). */
     private Sipp.Result send(String scenario, String sender, String password, String recipient, String callIds)
             throws Exception {
         return start(Sipp.scenario(scenario).named(sender + "-to-" + recipient)
-                .to(server.host(), server.port())
+                .to(liaison.server().host(), liaison.server().port())
                 .injection(Sipp.injectionFile(root.resolve(sender + "-to-" + recipient + ".csv"),
                         List.of(sender + ";" + Sipp.authentication(sender, password) + ";" + recipient)))
                 .option("-cid_str", callIds).key("domain", TestServer.DOMAIN)).await();

@@ -11,11 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.liaison.sip.testing.LiaisonServer;
 import org.liaison.sip.testing.TestServer;
 
 /**
@@ -26,18 +27,12 @@ import org.liaison.sip.testing.TestServer;
 class SippRegistrationTest {
     @TempDir
     Path root;
-    TestServer server;
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.notStarted();
 
     @BeforeEach
     void needsSipp() {
         Tools.require("sipp");
-    }
-
-    @AfterEach
-    void stopServer() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test
@@ -50,7 +45,7 @@ class SippRegistrationTest {
             builder.user(user, "pw-" + user, Integer.toString(2000 + i));
             injection.add(user + ";" + Sipp.authentication(user, "pw-" + user));
         }
-        server = builder.start(root.resolve("server"));
+        TestServer server = liaison.start(builder);
 
         Sipp.Result result;
         try (Sipp.Run sipp = Sipp.scenario("register.xml").in(root).to(server.host(), server.port())
@@ -70,7 +65,7 @@ class SippRegistrationTest {
 
     @Test
     void aWrongPasswordIsChallengedAgainAndRegistersNothing() throws Exception {
-        server = SippServers.builder().user("alice", "alice-secret", "1001").start(root.resolve("server"));
+        TestServer server = liaison.start(SippServers.builder().user("alice", "alice-secret", "1001"));
 
         List<SipLog.Message> responses = refusedRegistration("alice", "not-alice-secret");
 
@@ -82,7 +77,7 @@ class SippRegistrationTest {
 
     @Test
     void anUnknownUserGetsTheSameAnswerAsAWrongPassword() throws Exception {
-        server = SippServers.builder().user("alice", "alice-secret", "1001").start(root.resolve("server"));
+        TestServer server = liaison.start(SippServers.builder().user("alice", "alice-secret", "1001"));
 
         SipLog.Message wrongPassword = refusedRegistration("alice", "not-alice-secret").get(1);
         SipLog.Message unknownUser = refusedRegistration("mallory", "whatever").get(1);
@@ -99,7 +94,7 @@ class SippRegistrationTest {
     private List<SipLog.Message> refusedRegistration(String user, String password) throws Exception {
         Sipp.Result result;
         try (Sipp.Run sipp = Sipp.scenario("register-refused.xml").named("refused-" + user).in(root)
-                .to(server.host(), server.port())
+                .to(liaison.server().host(), liaison.server().port())
                 .injection(Sipp.injectionFile(root.resolve(user + ".csv"),
                         List.of(user + ";" + Sipp.authentication(user, password))))
                 .key("domain", TestServer.DOMAIN).calls(1).timeout(Duration.ofSeconds(20)).start()) {

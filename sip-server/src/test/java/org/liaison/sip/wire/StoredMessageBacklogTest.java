@@ -3,7 +3,6 @@ package org.liaison.sip.wire;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,12 +10,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import org.liaison.sip.testing.Await;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.liaison.testing.Await;
+import org.liaison.sip.testing.LiaisonServer;
+import org.liaison.sip.testing.LiaisonServer.Agent;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -33,33 +32,18 @@ class StoredMessageBacklogTest {
     private static final Duration STORE_ALL = Duration.ofSeconds(20);
     private static final Duration DELIVER_ALL = Duration.ofSeconds(20);
 
-    @TempDir
-    Path root;
-    TestServer server;
-    TestUa alice;
-    TestUa bob;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .property("im.device-answer-ms", "1000")
-                // one test UA sends 2,000 requests back to back and never retransmits: far above what
-                // the flood throttle lets one source send (security.udp.max-datagrams-per-source-per-second)
-                .property("security.udp.max-datagrams-per-source-per-second", "1000000")
-                // a full queue (im.max-queued-per-user) from one sender: what this test delivers, and
-                // what im.max-queued-per-sender-per-user (100) refuses on a real site (SenderCapProtocolTest)
-                .property("im.max-queued-per-sender-per-user", "1000")
-                .start(root);
-        alice = new TestUa("alice", server);
-        bob = new TestUa("bob", server);
-    }
-
-    @AfterEach
-    void stop() {
-        alice.close();
-        bob.close();
-        server.close();
-    }
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.started(TestServer.builder().user("alice", "alice-secret", "1001")
+            .user("bob", "bob-secret", "1002")
+            .property("im.device-answer-ms", "1000")
+            // one test UA sends 2,000 requests back to back and never retransmits: far above what
+            // the flood throttle lets one source send (security.udp.max-datagrams-per-source-per-second)
+            .property("security.udp.max-datagrams-per-source-per-second", "1000000")
+            // a full queue (im.max-queued-per-user) from one sender: what this test delivers, and
+            // what im.max-queued-per-sender-per-user (100) refuses on a real site (SenderCapProtocolTest)
+            .property("im.max-queued-per-sender-per-user", "1000"));
+    @Agent TestUa alice;
+    @Agent TestUa bob;
 
     @Test
     void thousandStoredMessagesAreDeliveredInSendOrderExactlyOnce() throws Exception {
@@ -94,8 +78,8 @@ class StoredMessageBacklogTest {
                 MESSAGES, stored.toMillis(), delivered.toMillis(), retransmissions);
 
         assertEquals(IntStream.range(0, MESSAGES).mapToObj(StoredMessageBacklogTest::body).toList(), bodies);
-        String device = server.server().locations().lookup("bob").get(0).key();
-        Await.require(() -> server.server().messages().pendingFor("bob", device, 1).isEmpty(),
+        String device = liaison.server().server().locations().lookup("bob").get(0).key();
+        Await.require(() -> liaison.server().server().messages().pendingFor("bob", device, 1).isEmpty(),
                 Duration.ofSeconds(5), "every delivered message acknowledged");
         assertTrue(bob.receivesNothing(m -> TestUa.STORED_MESSAGE.test(m)
                 && !transactions.contains(m.header("via").orElseThrow() + m.header("cseq").orElseThrow()),

@@ -1,4 +1,4 @@
-package org.liaison.sip.testing;
+package org.liaison.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +16,10 @@ public final class MutableClock extends Clock {
 
     public void advance(Duration duration) {
         now = now.plus(duration);
+    }
+
+    public void set(Instant instant) {
+        now = instant;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.liaison.sip.testing;
+package org.liaison.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -6,16 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Waiting for something that happens in another process: poll a condition until it holds or a
- * deadline passes. Never a fixed sleep: the wait ends as soon as the condition is true.
+ * Waiting for something that happens on another thread or in another process: poll a condition
+ * until it holds or a deadline passes. Never a fixed sleep: the wait ends as soon as the condition
+ * is true. The one such helper of every module's tests.
  */
 public final class Await {
-    private static final long POLL_MS = 50;
+    private static final Duration POLL = Duration.ofMillis(20);
 
     private Await() {
     }
@@ -23,20 +25,13 @@ public final class Await {
     /** True as soon as {@code condition} holds; false once {@code timeout} has passed without it. */
     public static boolean until(Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            if (System.nanoTime() - deadline >= 0) {
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted()) {
                 return false;
             }
-            try {
-                Thread.sleep(POLL_MS); // the poll interval, not a wait for the event itself
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+            LockSupport.parkNanos(POLL.toNanos()); // the poll interval, not a wait for the event itself
         }
+        return true;
     }
 
     /** Waits for {@code condition}, failing the test with {@code what} once {@code timeout} has passed. */
