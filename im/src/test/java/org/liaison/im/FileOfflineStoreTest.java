@@ -22,7 +22,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.liaison.testing.MutableClock;
 import org.slf4j.LoggerFactory;
 
 class FileOfflineStoreTest implements OfflineStoreContract {

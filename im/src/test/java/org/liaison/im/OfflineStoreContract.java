@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.liaison.testing.MutableClock;
 
 /** What every {@link OfflineStore} must do; each implementation's test class implements this. */
 interface OfflineStoreContract {

@@ -1,5 +1,7 @@
 package org.liaison.provisioning;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,7 +18,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.liaison.testing.Await;
 
 class GroupsAndDisabledUsersTest {
     private static final String REALM = UsersCsvFiles.REALM;
@@ -170,8 +171,7 @@ class GroupsAndDisabledUsersTest {
                 Duration.ofMillis(50), changes -> { })) {
             UsersCsvFiles.replace(groups, GROUPS_HEADER + "\nstaff,All staff,,\n");
 
-            Await.require(() -> directory.current().group("staff").orElseThrow().displayName().equals("All staff"),
-                    Duration.ofSeconds(5), "groups.csv is applied");
+            await("groups.csv is applied").atMost(Duration.ofSeconds(5)).until(() -> directory.current().group("staff").orElseThrow().displayName().equals("All staff"));
         }
     }
 

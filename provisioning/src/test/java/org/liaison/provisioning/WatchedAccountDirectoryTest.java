@@ -1,5 +1,7 @@
 package org.liaison.provisioning;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -20,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.liaison.testing.Await;
 
 class WatchedAccountDirectoryTest {
     private static final String REALM = UsersCsvFiles.REALM;
@@ -66,7 +67,7 @@ class WatchedAccountDirectoryTest {
         directory = open(POLL, changes::add);
 
         UsersCsvFiles.withUsers(file, "alice,clrtxt:a,,1001,", "bob,clrtxt:b,,1001,");
-        Await.require(() -> !log.warnings().isEmpty(), Duration.ofSeconds(5), "the broken edit is reported");
+        await("the broken edit is reported").atMost(Duration.ofSeconds(5)).until(() -> !log.warnings().isEmpty());
         UsersCsvFiles.withUsers(file, "alice,clrtxt:a,,1001,", "bob,clrtxt:b,,1002,", "carol,clrtxt:c,,,");
 
         // The first change reported must be the good edit: the broken one applied nothing.
@@ -211,10 +212,10 @@ class WatchedAccountDirectoryTest {
         });
 
         UsersCsvFiles.withUsers(file, "alice,clrtxt:a,,1001,");
-        Await.require(() -> directory.byUsername("bob").isEmpty(), Duration.ofSeconds(5), "bob's removal is seen");
+        await("bob's removal is seen").atMost(Duration.ofSeconds(5)).until(() -> directory.byUsername("bob").isEmpty());
         UsersCsvFiles.withUsers(file, "alice,clrtxt:a,,1001,", "carol,clrtxt:c,,,");
 
-        Await.require(() -> changes.size() == 2, Duration.ofSeconds(5), "carol's addition is reported too");
+        await("carol's addition is reported too").atMost(Duration.ofSeconds(5)).until(() -> changes.size() == 2);
         assertTrue(directory.byUsername("carol").isPresent());
     }
 
@@ -222,12 +223,12 @@ class WatchedAccountDirectoryTest {
     void closeStopsThePollingThread() {
         directory = open(POLL, changes::add);
         String threadName = "users-file-poller " + file;
-        Await.require(() -> pollerThread(threadName) != null, Duration.ofSeconds(5), "the poller runs");
+        await("the poller runs").atMost(Duration.ofSeconds(5)).until(() -> pollerThread(threadName) != null);
 
         directory.close();
 
         // The pool reports termination a moment before its thread has returned from run().
-        Await.require(() -> pollerThread(threadName) == null, Duration.ofSeconds(5), "the poller thread ends");
+        await("the poller thread ends").atMost(Duration.ofSeconds(5)).until(() -> pollerThread(threadName) == null);
     }
 
     private WatchedAccountDirectory open(Duration pollInterval, Consumer<AccountChanges> onChange) {

@@ -1,5 +1,7 @@
 package org.liaison.sip;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +26,6 @@ import org.liaison.media.ng.NgControlServer;
 import org.liaison.media.relay.RelaySessions;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.config.RelaySettings;
-import org.liaison.testing.Await;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.FakeMediaRelay;
 import org.liaison.sip.testing.FreePorts;
@@ -156,7 +157,7 @@ class MediaAbuseProtocolTest {
             for (long sent = 1; System.nanoTime() < until; sent++) {
                 stranger.send(new DatagramPacket(spray, spray.length, InetAddress.getLoopbackAddress(), aliceSendsTo));
                 long dropped = sent;
-                Await.require(() -> drops(callId) >= dropped, Duration.ofSeconds(5), "spray " + sent + " dropped");
+                await("spray " + sent + " dropped").atMost(Duration.ofSeconds(5)).until(() -> drops(callId) >= dropped);
             }
             bob.respond(invite, 200, "OK", "bobtag", SDP_TYPE, sdp("127.0.0.1", bobPhone.getLocalPort()));
             SipText ok = ok(alice);

@@ -1,5 +1,7 @@
 package org.liaison.sip;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.liaison.media.MediaRelayException;
 import org.liaison.sip.media.MediaAnchor;
-import org.liaison.testing.Await;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.FakeMediaRelay;
 import org.liaison.sip.testing.LiaisonServer;
@@ -115,8 +116,7 @@ class MediaRelayProtocolTest {
             bobDesk.awaitRequest("ACK");
 
             String caller = callerTag(onPhone);
-            Await.require(() -> relay.events().contains("delete " + callId + " desk"), Duration.ofSeconds(5),
-                    "the desk's leg deleted: " + relay.events());
+            await("the desk's leg deleted: " + relay.events()).atMost(Duration.ofSeconds(5)).until(() -> relay.events().contains("delete " + callId + " desk"));
             assertEquals(List.of("offer " + callId + " " + caller + " -",
                     "answer " + callId + " " + caller + " phone", "answer " + callId + " " + caller + " desk",
                     "answer " + callId + " " + caller + " phone", "delete " + callId + " desk"), relay.events());
@@ -131,8 +131,7 @@ class MediaRelayProtocolTest {
         bob.respond(invite, 180, "Ringing", "bobtag", null, null);
         alice.await(m -> m.status() == 180, Duration.ofSeconds(5));
         alice.send(Calls.cancelOf(sent));
-        Await.require(() -> relay.events().contains("delete " + callId + " -"), Duration.ofSeconds(5),
-                "the call deleted on CANCEL: " + relay.events());
+        await("the call deleted on CANCEL: " + relay.events()).atMost(Duration.ofSeconds(5)).until(() -> relay.events().contains("delete " + callId + " -"));
         bob.respond(bob.awaitRequest("CANCEL"), 200, "OK", null, null, null);
         bob.respond(invite, 487, "Request Terminated", "bobtag", null, null);
         assertEquals(487, alice.awaitResponse("INVITE", 300).status());

@@ -1,5 +1,7 @@
 package org.liaison.sip;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.liaison.testing.Await;
+import org.liaison.sip.testing.LogFiles;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -67,8 +69,7 @@ class MessageCrashTest {
                     delivered.toString());
             bob.respond(delivered, 200, "OK", "b", null, null);
             String device = config.server().locations().lookup("bob").get(0).key();
-            Await.require(() -> config.server().messages().pendingFor("bob", device, 1).isEmpty(),
-                    Duration.ofSeconds(5), "the delivered message acknowledged for bob's device");
+            await("the delivered message acknowledged for bob's device").atMost(Duration.ofSeconds(5)).until(() -> config.server().messages().pendingFor("bob", device, 1).isEmpty());
 
             assertEquals(200, bob.register("bob-secret", "").status());
             assertTrue(bob.receivesNothing(TestUa.STORED_MESSAGE, Duration.ofSeconds(2)), "the message was delivered twice");
@@ -131,7 +132,6 @@ class MessageCrashTest {
     }
 
     private void awaitServing() {
-        Await.require(() -> Await.read(log).contains("serving sip domain"), Duration.ofSeconds(20),
-                "the server to log that it is serving");
+        await("the server to log that it is serving").atMost(Duration.ofSeconds(20)).until(() -> LogFiles.read(log).contains("serving sip domain"));
     }
 }

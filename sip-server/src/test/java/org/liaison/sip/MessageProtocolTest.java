@@ -1,5 +1,7 @@
 package org.liaison.sip;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -165,8 +167,8 @@ class MessageProtocolTest {
         java.nio.file.Path users = liaison.server().usersFile();
         java.nio.file.Files.writeString(users, java.nio.file.Files.readString(users)
                 .replace("carol,clrtxt:carol-secret,carol Test,1003,staff", "carol,clrtxt:carol-secret,carol Test,1003,"));
-        org.liaison.testing.Await.require(() -> !liaison.server().server().accounts().byUsername("carol").orElseThrow()
-                .groups().contains("staff"), Duration.ofSeconds(5), "carol left staff");
+        await("carol left staff").atMost(Duration.ofSeconds(5)).until(() -> !liaison.server().server().accounts().byUsername("carol").orElseThrow()
+                .groups().contains("staff"));
         assertEquals(202, sendMessage("sip:staff@" + DOMAIN, UUID.randomUUID().toString(), "text/plain", "x")
                 .status());
         assertEquals(1, liaison.server().server().messages().count(), "only bob should have a copy");
@@ -191,8 +193,8 @@ class MessageProtocolTest {
 
 
     private void awaitNothingPendingFor(String user) {
-        org.liaison.testing.Await.require(() -> liaison.server().server().messages().pendingFor(user, deviceOf(user), 1)
-                .isEmpty(), Duration.ofSeconds(5), "stored messages of " + user + " acknowledged");
+        await("stored messages of " + user + " acknowledged").atMost(Duration.ofSeconds(5)).until(() -> liaison.server().server().messages().pendingFor(user, deviceOf(user), 1)
+                .isEmpty());
     }
 
     private String deviceOf(String user) {

@@ -1,5 +1,7 @@
 package org.liaison.sip;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +15,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.liaison.testing.Await;
 import org.liaison.sip.testing.LiaisonServer;
 import org.liaison.sip.testing.LiaisonServer.Agent;
 import org.liaison.sip.testing.SipText;
@@ -65,8 +66,7 @@ class RegistrationProtocolTest {
     void disabledUserGetsExactlyTheAnswerAnUnknownUserGets() throws Exception {
         assertEquals(200, alice.register("alice-secret", "").status());
         disable("alice");
-        Await.require(() -> liaison.server().server().locations().lookup("alice").isEmpty(),
-                Duration.ofSeconds(10), "alice's binding removed");
+        await("alice's binding removed").atMost(Duration.ofSeconds(10)).until(() -> liaison.server().server().locations().lookup("alice").isEmpty());
 
         SipText disabled = alice.register("alice-secret", "");
         SipText unknown;
@@ -110,8 +110,7 @@ class RegistrationProtocolTest {
         assertEquals(200, alice.register("alice-secret", "").status());
         List<String> lines = Files.readAllLines(liaison.server().usersFile());
         Files.write(liaison.server().usersFile(), lines.stream().filter(l -> !l.startsWith("alice,")).toList());
-        Await.require(() -> liaison.server().server().locations().lookup("alice").isEmpty(),
-                Duration.ofSeconds(10), "alice's binding removed");
+        await("alice's binding removed").atMost(Duration.ofSeconds(10)).until(() -> liaison.server().server().locations().lookup("alice").isEmpty());
         assertEquals(401, alice.register("alice-secret", "").status());
     }
 
@@ -119,8 +118,7 @@ class RegistrationProtocolTest {
     void userAddedToUsersFileCanRegisterWithoutRestart() throws Exception {
         Files.writeString(liaison.server().usersFile(), "carol,clrtxt:carol-secret,Carol,1003,\n", StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);
-        Await.require(() -> liaison.server().server().accounts().byUsername("carol").isPresent(),
-                Duration.ofSeconds(10), "carol loaded");
+        await("carol loaded").atMost(Duration.ofSeconds(10)).until(() -> liaison.server().server().accounts().byUsername("carol").isPresent());
         try (TestUa carol = new TestUa("carol", liaison.server())) {
             assertEquals(200, carol.register("carol-secret", "").status());
         }
@@ -173,7 +171,7 @@ class RegistrationProtocolTest {
                 .map(l -> l.startsWith("username,") ? l + ",disabled" : l.startsWith(user + ",") ? l + ",yes" : l)
                 .toList();
         Files.write(liaison.server().usersFile(), edited);
-        Await.require(() -> liaison.server().server().accounts().current().disabled().stream()
-                .anyMatch(a -> a.username().equals(user)), Duration.ofSeconds(10), user + " disabled");
+        await(user + " disabled").atMost(Duration.ofSeconds(10)).until(() -> liaison.server().server().accounts().current().disabled().stream()
+                .anyMatch(a -> a.username().equals(user)));
     }
 }

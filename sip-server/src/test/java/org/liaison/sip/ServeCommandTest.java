@@ -1,5 +1,7 @@
 package org.liaison.sip;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.media.ng.NgMediaRelay;
 import org.liaison.sip.config.LiaisonConfig;
-import org.liaison.testing.Await;
 import org.liaison.sip.testing.FreePorts;
 import org.liaison.sip.testing.TlsClients;
 import org.liaison.sip.testing.TestServer;
@@ -69,13 +70,13 @@ class ServeCommandTest {
     }
 
     private void awaitOutput(String text) throws InterruptedException {
-        Await.require(() -> {
+        await("the process to log \"" + text + "\"").atMost(Duration.ofSeconds(20)).until(() -> {
             try {
                 return output().contains(text);
             } catch (IOException e) {
                 return false;
             }
-        }, Duration.ofSeconds(20), "the process to log \"" + text + "\"");
+        });
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.liaison.sip;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.liaison.sip.edge.SipEdge;
-import org.liaison.testing.Await;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.LiaisonServer;
 import org.liaison.sip.testing.SipText;
@@ -157,8 +158,7 @@ class TlsProtocolTest {
         Files.copy(other.resolve("data/tls/server-key.pem"), tls.resolve("server-key.pem"),
                 StandardCopyOption.REPLACE_EXISTING);
         Files.copy(other.resolve("data/tls/server.pem"), tls.resolve("server.pem"), StandardCopyOption.REPLACE_EXISTING);
-        Await.require(() -> handshakes(server, trustingTheNewCa), Duration.ofSeconds(5),
-                "the replaced certificate to be served");
+        await("the replaced certificate to be served").atMost(Duration.ofSeconds(5)).until(() -> handshakes(server, trustingTheNewCa));
         try (TestUa alice = TestUa.overTls("alice", server)) {
             fail("the old certificate is still served to a client trusting only the old CA");
         } catch (SSLHandshakeException expected) {

@@ -1,5 +1,7 @@
 package org.liaison.media.relay;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -24,7 +26,6 @@ import org.liaison.media.MediaDestinations;
 import org.liaison.media.MediaRelayException;
 import org.liaison.media.MediaRelayException.Reason;
 import org.liaison.media.RelayConfig;
-import org.liaison.testing.Await;
 
 /** The in-process relay over real loopback sockets: fake phones exchange packets through it. */
 class RelaySessionsTest {
@@ -81,7 +82,7 @@ class RelaySessionsTest {
         try (Endpoint attacker = endpoint()) {
             attacker.send(bytes("inject to B"), relayForA);
             attacker.send(bytes("inject to A"), relayForB);
-            Await.require(() -> drops().getOrDefault("wrong-source", 0L) == 2L, WAIT, "both injected packets counted");
+            await("both injected packets counted").atMost(WAIT).until(() -> drops().getOrDefault("wrong-source", 0L) == 2L);
             // the relay serves each port in order: had the injection gone through, it would come first
             a.send(bytes("a2"), relayForA);
             assertArrayEquals(bytes("a2"), b.receive(2000), "B gets A's packet, not the injected one");
@@ -102,15 +103,14 @@ class RelaySessionsTest {
         try (DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0))) {
             byte[] spray = bytes("rtp bleed probe");
             attacker.send(new DatagramPacket(spray, spray.length, loopback(), relayForA));
-            Await.require(() -> drops().getOrDefault("wrong-source", 0L) == 1L, WAIT, "the stranger's packet dropped");
+            await("the stranger's packet dropped").atMost(WAIT).until(() -> drops().getOrDefault("wrong-source", 0L) == 1L);
 
             a.send(bytes("from the phone"), relayForA);
             assertArrayEquals(bytes("from the phone"), b.receive(2000), "B gets the phone's packet, not the probe");
             b.send(bytes("to the phone"), relayForB);
             assertArrayEquals(bytes("to the phone"), a.receive(2000), "media goes back to the learned phone");
             attacker.send(new DatagramPacket(spray, spray.length, loopback(), relayForA));
-            Await.require(() -> drops().getOrDefault("wrong-source", 0L) == 2L,
-                    WAIT, "the stranger is still refused after the lock");
+            await("the stranger is still refused after the lock").atMost(WAIT).until(() -> drops().getOrDefault("wrong-source", 0L) == 2L);
         }
         assertEquals(0, relay.unverifiedLocks(), "every lock was checked against the signalling address");
     }
@@ -135,8 +135,7 @@ class RelaySessionsTest {
                 stranger.send(new DatagramPacket(spray, spray.length, loopback(), relayForA));
                 sent++;
                 int expected = sent;
-                Await.require(() -> drops().getOrDefault("wrong-source", 0L) == expected, WAIT,
-                        "spray " + expected + " dropped");
+                await("spray " + expected + " dropped").atMost(WAIT).until(() -> drops().getOrDefault("wrong-source", 0L) == expected);
             }
         }
         relay.answer(CALL, "ta", "tb", b.sdp(), Optional.of(loopback()));
@@ -230,7 +229,7 @@ class RelaySessionsTest {
         a.send(bytes("a1"), relayForA);
         assertArrayEquals(bytes("a1"), b.receive(2000));
 
-        Await.require(() -> relay.query(CALL).isEmpty(), WAIT, "the idle call ended");
+        await("the idle call ended").atMost(WAIT).until(() -> relay.query(CALL).isEmpty());
         assertEquals(0, relay.portsInUse());
     }
 
@@ -240,7 +239,7 @@ class RelaySessionsTest {
         relay.offer(CALL, "ta", Optional.empty(), a.sdp());
         long started = System.nanoTime();
 
-        Await.require(() -> relay.query(CALL).isEmpty(), WAIT, "the unanswered call ended");
+        await("the unanswered call ended").atMost(WAIT).until(() -> relay.query(CALL).isEmpty());
         assertTrue(System.nanoTime() - started >= Duration.ofMillis(5 * 400).toNanos(),
                 "not before " + RelayConfig.UNANSWERED_FACTOR + " idle timeouts");
         assertEquals(0, relay.portsInUse());
@@ -327,8 +326,7 @@ class RelaySessionsTest {
         String hold = relay.offer(CALL, "ta", Optional.of("tb"), holdOffer);
         assertTrue(hold.contains("c=IN IP4 0.0.0.0\r\n"), hold);
         b.send(bytes("to the held phone"), relayForB);
-        Await.require(() -> drops().getOrDefault("no-peer", 0L) == 1L,
-                WAIT, "B's packet dropped for want of a destination");
+        await("B's packet dropped for want of a destination").atMost(WAIT).until(() -> drops().getOrDefault("no-peer", 0L) == 1L);
 
         relay.offer(CALL, "ta", Optional.of("tb"), a.sdp());
         b.send(bytes("b2"), relayForB);

@@ -1,5 +1,7 @@
 package org.liaison.provisioning.admin;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,7 +29,6 @@ import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.Credentials;
 import org.liaison.provisioning.UsersFile;
 import org.liaison.provisioning.WatchedAccountDirectory;
-import org.liaison.testing.Await;
 
 class UsersImportTest {
     private static final String REALM = "example.org";
@@ -79,8 +80,7 @@ class UsersImportTest {
             assertEquals(0, status, output() + err);
             assertTrue(output().startsWith("import of " + export + ": 998 new, 1 unchanged, 1 conflicts, 0 errors"),
                     output());
-            Await.require(() -> running.all().size() == HrCsv.ROWS,
-                    Duration.ofSeconds(5), "the running server has every user");
+            await("the running server has every user").atMost(Duration.ofSeconds(5)).until(() -> running.all().size() == HrCsv.ROWS);
         }
         AccountSnapshot loaded = UsersFile.load(users, REALM);
         Account derived = loaded.byUsername(HrCsv.usernameOf(3)).orElseThrow();

@@ -1,5 +1,7 @@
 package org.liaison.sip.hardening;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
@@ -11,7 +13,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.liaison.testing.Await;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
@@ -34,8 +35,7 @@ class EnumerationTest {
                 .user("carol", "carol-secret", "1003").start(root)) {
             Files.writeString(server.usersFile(), Files.readString(server.usersFile()).replaceAll("(?m)^carol,.*\\n", ""),
                     StandardCharsets.UTF_8);
-            Await.require(() -> server.server().accounts().byUsername("carol").isEmpty(), Duration.ofSeconds(5),
-                    "carol disabled");
+            await("carol disabled").atMost(Duration.ofSeconds(5)).until(() -> server.server().accounts().byUsername("carol").isEmpty());
             List<String> wrongPassword = answers(server, "alice", "not-alice-secret");
             assertEquals(List.of("401 Unauthorized", "407 Proxy Authentication required"),
                     wrongPassword.stream().map(a -> a.substring(0, a.indexOf('|'))).toList());

@@ -1,5 +1,7 @@
 package org.liaison.sip.hardening;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +26,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.liaison.testing.Await;
+import org.liaison.sip.testing.LogFiles;
 import org.liaison.sip.testing.ServerProcess;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
@@ -86,7 +88,7 @@ class StreamFloodTest {
                 flood.join(5000);
             }
             // every answer the server meant to send has arrived: the count stops growing
-            Await.require(answered::settled, Duration.ofSeconds(5), "the flooder's answers to stop coming");
+            await("the flooder's answers to stop coming").atMost(Duration.ofSeconds(5)).until(answered::settled);
             double seconds = (System.nanoTime() - start) / 1e9;
             long budget = (long) (LIMIT * (1 + seconds));
             String measured = String.format("stream flood: %d requests in %.1f s; answered %s; clients: %d"
@@ -101,7 +103,7 @@ class StreamFloodTest {
             assertTrue(answered.count(503) > 0 && answered.count(503) <= budget, "503s: " + measured);
             assertEquals(admitted + answered.count(503), answered.total(), "unexpected statuses: " + measured);
             assertTrue(answered.retryAfters.sum() == answered.count(503), "a 503 without Retry-After: " + measured);
-            assertTrue(Await.matches(root.resolve("server.log"), "flood-throttle source=" + FLOODER + " transport=tls",
+            assertTrue(LogFiles.matches(root.resolve("server.log"), "flood-throttle source=" + FLOODER + " transport=tls",
                     Duration.ofSeconds(5)), "no flood-throttle line for the flooding source");
             long late = millis.stream().filter(m -> m > ANSWERED_WITHIN.toMillis()).count();
             assertTrue(late <= millis.size() * (1 - WITHIN_ONE_SECOND), measured + ", " + late + " over 1 s");
@@ -188,7 +190,7 @@ class StreamFloodTest {
             return counts.values().stream().mapToLong(LongAdder::sum).sum();
         }
 
-        /** True once the total has not changed for half a second (Await polls it). */
+        /** True once the total has not changed for half a second (the test polls it). */
         synchronized boolean settled() {
             long total = total();
             long now = System.nanoTime();

@@ -1,5 +1,7 @@
 package org.liaison.sip.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.liaison.sip.SipServerMain;
-import org.liaison.testing.Await;
 
 /**
  * {@code liaison serve --config DIR} as its own JVM on the test class path, for tests that kill it
@@ -31,8 +32,7 @@ public final class ServerProcess implements AutoCloseable {
                 "serve", "--config", configDir.toString()));
         ServerProcess server = new ServerProcess(
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(), log);
-        Await.require(() -> server.logText().contains("serving sip domain") || !server.isAlive(),
-                Duration.ofSeconds(20), "the server to log that it is serving");
+        await("the server to log that it is serving").atMost(Duration.ofSeconds(20)).until(() -> server.logText().contains("serving sip domain") || !server.isAlive());
         if (!server.isAlive()) {
             throw new IllegalStateException("the server exited at start:\n" + server.logText());
         }
@@ -40,7 +40,7 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public String logText() {
-        return Await.read(log);
+        return LogFiles.read(log);
     }
 
     public boolean isAlive() {

@@ -1,6 +1,6 @@
 package org.liaison.sip.wire;
 
-import org.liaison.testing.Await;
+import org.liaison.sip.testing.LogFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,7 +139,7 @@ final class Baresip implements SoftPhone {
      */
     @Override
     public Optional<String> awaitChat(String fromAor, String marker, Duration timeout) {
-        return Await.match(dir.resolve("out"), "(?:^|\\r)" + Pattern.quote(fromAor) + ": \"(.*"
+        return LogFiles.match(dir.resolve("out"), "(?:^|\\r)" + Pattern.quote(fromAor) + ": \"(.*"
                 + Pattern.quote(marker) + ".*)\"\\r?$", timeout).map(m -> m.group(1));
     }
 
@@ -166,7 +166,7 @@ final class Baresip implements SoftPhone {
      * empty if nothing came in time.
      */
     String awaitRegistration(Duration timeout) {
-        return Await.match(dir.resolve("out"),
+        return LogFiles.match(dir.resolve("out"),
                 "(registered successfully)|(reg: .*)|(.*init failed.*)|(module .*: No such file.*)",
                 timeout).map(m -> m.group(1) != null ? "ok" : m.group().trim()).orElse("");
     }

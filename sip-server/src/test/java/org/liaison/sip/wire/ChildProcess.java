@@ -1,6 +1,6 @@
 package org.liaison.sip.wire;
 
-import org.liaison.testing.Await;
+import org.liaison.sip.testing.LogFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -58,11 +58,11 @@ final class ChildProcess implements AutoCloseable {
     }
 
     String outputText() {
-        return Await.read(output);
+        return LogFiles.read(output);
     }
 
     boolean awaitOutput(String regex, Duration timeout) {
-        return Await.matches(output, regex, timeout);
+        return LogFiles.matches(output, regex, timeout);
     }
 
     boolean isAlive() {

@@ -1,5 +1,7 @@
 package org.liaison.sip.wire;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +13,6 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.liaison.testing.Await;
 import org.liaison.sip.testing.ServerProcess;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -44,13 +45,11 @@ class Fail2banFilterTest {
             for (int guess = 0; guess < 2; guess++) {
                 oldPhone.register("old-password-" + guess, "");
             }
-            Await.require(() -> server.logText().contains("auth-block-pair user=bob address=127.0.0.1 "),
-                    Duration.ofSeconds(5), "the pair block line in the server's log");
+            await("the pair block line in the server's log").atMost(Duration.ofSeconds(5)).until(() -> server.logText().contains("auth-block-pair user=bob address=127.0.0.1 "));
             for (int guess = 0; guess < 2; guess++) { // the source's 4th failure: volume
                 guesser.register("guess-" + guess, "");
             }
-            Await.require(() -> server.logText().contains("auth-block source=127.0.0.1 "), Duration.ofSeconds(5),
-                    "the block line in the server's log");
+            await("the block line in the server's log").atMost(Duration.ofSeconds(5)).until(() -> server.logText().contains("auth-block source=127.0.0.1 "));
         }
         Path output = root.resolve("fail2ban-regex.out");
         try (ChildProcess run = ChildProcess.start("fail2ban-regex",

@@ -1,6 +1,6 @@
 package org.liaison.sip.wire;
 
-import org.liaison.testing.Await;
+import org.liaison.sip.testing.LogFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,7 +104,7 @@ final class Linphonec implements SoftPhone {
 
     /** The configuration file as linphonec keeps it (after remote provisioning, what it was given). */
     String linphonerc() {
-        return Await.read(dir.resolve("linphonerc"));
+        return LogFiles.read(dir.resolve("linphonerc"));
     }
 
     private static String linphonerc(SipAccount a, int sipPort, int rtp, String mediaEncryption) {
@@ -173,7 +173,7 @@ final class Linphonec implements SoftPhone {
      */
     @Override
     public Optional<String> awaitChat(String fromAor, String marker, Duration timeout) {
-        return Await.match(dir.resolve("out"), PROMPT + "Message received from (?:[^<\\n]*<)?" + Pattern.quote(fromAor)
+        return LogFiles.match(dir.resolve("out"), PROMPT + "Message received from (?:[^<\\n]*<)?" + Pattern.quote(fromAor)
                 + ">?: (.*" + Pattern.quote(marker) + ".*?)\\r?$", timeout).map(m -> m.group(1));
     }
 
@@ -196,7 +196,7 @@ final class Linphonec implements SoftPhone {
 
     /** The media encryption the last call negotiated ({@code SRTP}, {@code ZRTP}, {@code DTLS}, {@code None}). */
     Optional<String> awaitEncryption(Duration timeout) {
-        return Await.match(dir.resolve("log"), "Negotiated media encryption is LinphoneMediaEncryption(\\w+)", timeout)
+        return LogFiles.match(dir.resolve("log"), "Negotiated media encryption is LinphoneMediaEncryption(\\w+)", timeout)
                 .map(m -> m.group(1));
     }
 
@@ -212,12 +212,12 @@ final class Linphonec implements SoftPhone {
     }
 
     boolean awaitLog(String regex, Duration timeout) {
-        return Await.matches(dir.resolve("log"), regex, timeout);
+        return LogFiles.matches(dir.resolve("log"), regex, timeout);
     }
 
     /** The outcome of the first registration: "Ok" or "Failed", or empty when there was none in time. */
     String awaitRegistration(Duration timeout) {
-        return Await.match(dir.resolve("log"), REGISTRATION_RESULT, timeout).map(m -> m.group(1)).orElse("");
+        return LogFiles.match(dir.resolve("log"), REGISTRATION_RESULT, timeout).map(m -> m.group(1)).orElse("");
     }
 
     @Override
@@ -248,7 +248,7 @@ final class Linphonec implements SoftPhone {
     }
 
     String log() {
-        return Await.read(dir.resolve("log"));
+        return LogFiles.read(dir.resolve("log"));
     }
 
     /** With {@code -d 6} linphonec logs every SIP message. */

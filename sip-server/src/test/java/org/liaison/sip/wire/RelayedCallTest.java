@@ -1,5 +1,7 @@
 package org.liaison.sip.wire;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.media.CallStats;
-import org.liaison.testing.Await;
 import org.liaison.sip.testing.TestServer;
 
 /**
@@ -63,8 +64,7 @@ class RelayedCallTest {
         server.awaitMediaBothWays(callId, SETTLED_PACKETS, Duration.ofSeconds(20));
 
         int injected = injectFromAStranger(server.stats(callId));
-        Await.require(() -> server.wrongSourceDrops(callId) >= injected, Duration.ofSeconds(5),
-                "every stranger's packet dropped as wrong-source: " + server.stats(callId));
+        await("every stranger's packet dropped as wrong-source: " + server.stats(callId)).atMost(Duration.ofSeconds(5)).until(() -> server.wrongSourceDrops(callId) >= injected);
         server.awaitMediaBothWays(callId, 100, Duration.ofSeconds(10));
 
         alice.hangUp();

@@ -1,5 +1,7 @@
 package org.liaison.sip.wire;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +14,6 @@ import org.liaison.media.MediaRelay;
 import org.liaison.media.RelayConfig;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.config.RelaySettings;
-import org.liaison.testing.Await;
 import org.liaison.sip.testing.TestServer;
 
 /**
@@ -101,7 +102,7 @@ final class RelayedServer implements AutoCloseable {
 
     /** The Call-ID of the one call the server relays, once there is one. */
     String awaitCall(Duration timeout) {
-        Await.require(() -> server.server().media().relayedCallIds().size() == 1, timeout, "one relayed call");
+        await("one relayed call").atMost(timeout).until(() -> server.server().media().relayedCallIds().size() == 1);
         Set<String> ids = server.server().media().relayedCallIds();
         return ids.iterator().next();
     }
@@ -115,8 +116,7 @@ final class RelayedServer implements AutoCloseable {
     /** Waits until {@code packets} more have gone each way on the call's first stream. */
     void awaitMediaBothWays(String callId, long packets, Duration timeout) {
         long from = forwarded(callId);
-        Await.require(() -> forwarded(callId) >= from + packets, timeout,
-                packets + " more packets each way through the relay: " + relay.query(callId));
+        await(packets + " more packets each way through the relay: " + relay.query(callId)).atMost(timeout).until(() -> forwarded(callId) >= from + packets);
     }
 
     long wrongSourceDrops(String callId) {

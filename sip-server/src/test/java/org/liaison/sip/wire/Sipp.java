@@ -1,9 +1,12 @@
 package org.liaison.sip.wire;
 
-import org.liaison.testing.Await;
+import static org.awaitility.Awaitility.await;
+
+import org.liaison.sip.testing.LogFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
+import org.awaitility.core.ConditionTimeoutException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -176,7 +179,11 @@ final class Sipp {
             ChildProcess process = ChildProcess.start("sipp " + name, cmd, work, work.resolve("stdout.log"),
                     Map.of("TERM", "dumb"));
             Run run = new Run(name, process, work, port, timeout);
-            if (remote == null && !Await.until(Duration.ofSeconds(5), () -> UdpPorts.isBound(port) || !process.isAlive())) {
+            try {
+                if (remote == null) {
+                    await().atMost(Duration.ofSeconds(5)).until(() -> UdpPorts.isBound(port) || !process.isAlive());
+                }
+            } catch (ConditionTimeoutException unbound) {
                 run.close();
                 throw new IOException("sipp UAS " + name + " did not bind 127.0.0.1:" + port + "\n" + run.logs());
             }
@@ -215,16 +222,16 @@ final class Sipp {
             if (exit.isEmpty()) {
                 process.close();
             }
-            return new Result(name, exit, messages(), Await.read(dir.resolve("errors.log")), stat(), logs());
+            return new Result(name, exit, messages(), LogFiles.read(dir.resolve("errors.log")), stat(), logs());
         }
 
         /** The SIP messages sipp sent and received so far ({@code -trace_msg}). */
         String messages() {
-            return Await.read(dir.resolve("messages.log"));
+            return LogFiles.read(dir.resolve("messages.log"));
         }
 
         private Map<String, String> stat() {
-            List<String> lines = Await.read(dir.resolve("stat.csv")).lines().filter(l -> !l.isBlank()).toList();
+            List<String> lines = LogFiles.read(dir.resolve("stat.csv")).lines().filter(l -> !l.isBlank()).toList();
             if (lines.size() < 2) {
                 return Map.of();
             }
@@ -239,9 +246,9 @@ final class Sipp {
 
         String logs() {
             return "---- sipp " + name + " (" + dir + ")\n"
-                    + "command: " + Await.read(dir.resolve("command.txt"))
-                    + "stdout:\n" + tail(Await.read(dir.resolve("stdout.log")))
-                    + "\nerrors.log:\n" + tail(Await.read(dir.resolve("errors.log")))
+                    + "command: " + LogFiles.read(dir.resolve("command.txt"))
+                    + "stdout:\n" + tail(LogFiles.read(dir.resolve("stdout.log")))
+                    + "\nerrors.log:\n" + tail(LogFiles.read(dir.resolve("errors.log")))
                     + "\nmessages.log:\n" + tail(messages());
         }
 

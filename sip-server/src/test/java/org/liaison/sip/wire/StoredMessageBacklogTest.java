@@ -1,5 +1,7 @@
 package org.liaison.sip.wire;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +15,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.liaison.testing.Await;
 import org.liaison.sip.testing.LiaisonServer;
 import org.liaison.sip.testing.LiaisonServer.Agent;
 import org.liaison.sip.testing.SipText;
@@ -79,8 +80,7 @@ class StoredMessageBacklogTest {
 
         assertEquals(IntStream.range(0, MESSAGES).mapToObj(StoredMessageBacklogTest::body).toList(), bodies);
         String device = liaison.server().server().locations().lookup("bob").get(0).key();
-        Await.require(() -> liaison.server().server().messages().pendingFor("bob", device, 1).isEmpty(),
-                Duration.ofSeconds(5), "every delivered message acknowledged");
+        await("every delivered message acknowledged").atMost(Duration.ofSeconds(5)).until(() -> liaison.server().server().messages().pendingFor("bob", device, 1).isEmpty());
         assertTrue(bob.receivesNothing(m -> TestUa.STORED_MESSAGE.test(m)
                 && !transactions.contains(m.header("via").orElseThrow() + m.header("cseq").orElseThrow()),
                 Duration.ofSeconds(1)), "a message beyond the thousand sent was delivered");

@@ -1,4 +1,4 @@
-package org.liaison.testing;
+package org.liaison.sip.testing;
 
 import java.time.Clock;
 import java.time.Duration;
