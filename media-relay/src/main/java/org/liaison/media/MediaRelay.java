@@ -2,13 +2,12 @@ package org.liaison.media;
 
 import java.net.InetAddress;
 import java.util.Optional;
-import org.liaison.media.ng.NgMediaRelay;
-import org.liaison.media.relay.RelaySessions;
 
 /**
  * What the SIP server asks of a media relay, in the rtpengine "ng" vocabulary: the relay owns the
  * SDP rewriting, so the SIP side only says which dialog leg an offer or answer belongs to. One
- * implementation runs in process; another drives a relay process (ours or rtpengine) over ng.
+ * implementation runs in process ({@code relay.RelaySessions.start}); another drives a relay process
+ * (ours or rtpengine) over ng ({@code ng.NgMediaRelay.to}). Both depend on this package, never the reverse.
  *
  * <p>A call is identified by its Call-ID; its sides by the From tag of the request that carried the
  * first offer ({@code fromTag}) and the To tag of each answering device ({@code toTag}).
@@ -56,17 +55,4 @@ public interface MediaRelay extends AutoCloseable {
 
     @Override
     void close();
-
-    /**
-     * The relay {@code config} asks for: in this process when {@code config.servers()} is empty
-     * (binding ports on {@code config.address()}), otherwise a client of those relays over ng.
-     */
-    static MediaRelay start(RelayConfig config) {
-        return config.servers().isEmpty() ? inProcess(config) : NgMediaRelay.to(config.servers());
-    }
-
-    /** The relay in this process, whatever {@code config.servers()} says (what {@code liaison relay} runs). */
-    static MediaRelay inProcess(RelayConfig config) {
-        return RelaySessions.start(config);
-    }
 }

@@ -19,6 +19,9 @@ import org.liaison.im.messaging.MessagePolicy;
 import org.liaison.im.messaging.MessagingMetrics;
 import org.liaison.im.messaging.StoreAndForward;
 import org.liaison.media.MediaRelay;
+import org.liaison.media.RelayConfig;
+import org.liaison.media.ng.NgMediaRelay;
+import org.liaison.media.relay.RelaySessions;
 import org.liaison.provisioning.AccountChanges;
 import org.liaison.provisioning.UsersFileException;
 import org.liaison.provisioning.WatchedAccountDirectory;
@@ -244,9 +247,13 @@ public final class SipServer implements AutoCloseable {
         }
     }
 
-    /** The relay in this process, or a client of the relays named by relay.servers. */
-    private static MediaRelay openRelay(RelaySettings settings) {
-        return MediaRelay.start(settings.toRelayConfig());
+    /**
+     * The relay in this process (binding ports on relay.address) when relay.servers is empty, otherwise a client of
+     * those relays over ng.
+     */
+    public static MediaRelay openRelay(RelaySettings settings) {
+        RelayConfig config = settings.toRelayConfig();
+        return config.servers().isEmpty() ? RelaySessions.start(config) : NgMediaRelay.to(config.servers());
     }
 
     /** The data directory, created private to the server's user when missing. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.liaison.media.MediaRelay;
 import org.liaison.media.ng.NgControlServer;
+import org.liaison.media.relay.RelaySessions;
 import org.liaison.provisioning.Account;
 import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.Credentials;
@@ -106,7 +107,7 @@ public final class SipServerMain {
             return 2;
         }
         CountDownLatch stop = stopOnSignal();
-        try (MediaRelay relay = MediaRelay.inProcess(settings.toRelayConfig());
+        try (MediaRelay relay = RelaySessions.start(settings.toRelayConfig());
                 NgControlServer control = NgControlServer.start(relay, settings.control())) {
             stop.await();
         }

@@ -105,7 +105,7 @@ class MediaAbuseProtocolTest {
                 .property("relay.port-min", Integer.toString(ngRelayPorts))
                 .property("relay.port-max", Integer.toString(ngRelayPorts + 9)).create(root.resolve("relay-host"));
         RelaySettings settings = LiaisonConfig.load(relayHost.configDir()).relay();
-        try (MediaRelay remote = MediaRelay.inProcess(settings.toRelayConfig());
+        try (MediaRelay remote = RelaySessions.start(settings.toRelayConfig());
                 NgControlServer ng = NgControlServer.start(remote, settings.control())) {
             start(TestServer.builder().property("media.relay", "always").property("media.encryption", "optional")
                     .property("relay.servers", "127.0.0.1:" + ngPort));

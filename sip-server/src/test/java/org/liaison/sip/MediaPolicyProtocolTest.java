@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.liaison.media.MediaRelay;
 import org.liaison.media.RelayConfig;
 import org.liaison.media.ng.NgControlServer;
+import org.liaison.media.relay.RelaySessions;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.FakeMediaRelay;
 import org.liaison.sip.testing.FreePorts;
@@ -138,7 +139,7 @@ class MediaPolicyProtocolTest {
     void relayServersMakeTheServerDriveARelayOverNg() throws Exception {
         int min = UdpPorts.freeBlock(10);
         InetSocketAddress control = new InetSocketAddress("127.0.0.1", FreePorts.udpAndTcp());
-        try (MediaRelay remote = MediaRelay.inProcess(new RelayConfig(InetAddress.getLoopbackAddress(), min, min + 9,
+        try (MediaRelay remote = RelaySessions.start(new RelayConfig(InetAddress.getLoopbackAddress(), min, min + 9,
                 Duration.ofSeconds(30), Duration.ofSeconds(3), List.of(), TestServer.LOOPBACK_MEDIA, 8));
                 NgControlServer ng = NgControlServer.start(remote, control)) {
             start(TestServer.builder().property("media.relay", "always").property("media.encryption", "optional")

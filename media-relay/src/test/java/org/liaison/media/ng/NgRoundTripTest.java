@@ -21,6 +21,7 @@ import org.liaison.media.MediaRelay;
 import org.liaison.media.MediaRelayException;
 import org.liaison.media.MediaRelayException.Reason;
 import org.liaison.media.RelayConfig;
+import org.liaison.media.relay.RelaySessions;
 
 /** A relay process's ng server driven by our ng client over loopback UDP. */
 class NgRoundTripTest {
@@ -136,7 +137,7 @@ class NgRoundTripTest {
 
     private void start(int pairs) throws Exception {
         int[] range = FreePortRange.of(pairs);
-        relay = MediaRelay.start(new RelayConfig(LOOPBACK, range[0], range[1], Duration.ofSeconds(60),
+        relay = RelaySessions.start(new RelayConfig(LOOPBACK, range[0], range[1], Duration.ofSeconds(60),
                 Duration.ofSeconds(3), List.of(), destination -> true, 8));
         server = NgControlServer.start(relay, new InetSocketAddress(LOOPBACK, 0));
         client = NgMediaRelay.to(List.of(new InetSocketAddress(LOOPBACK, server.port())));

@@ -19,6 +19,7 @@
  * <p>Nonces carry their issue time and an HMAC ({@code NonceService}), so nothing is stored per challenge; only
  * nonces that authenticated a request are remembered, with their highest nonce-count ({@code NonceCounts}).
  *
- * <p>It depends on the provisioning module's account directory and on nothing else of sip-server.
+ * <p>It depends on the provisioning module's account directory and, of sip-server, on {@code config} only (its
+ * {@code AuthSettings}).
  */
 package org.liaison.sip.auth;

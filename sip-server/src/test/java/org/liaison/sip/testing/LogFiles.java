@@ -22,9 +22,13 @@ public final class LogFiles {
     private LogFiles() {
     }
 
-    /** The first match of {@code regex} (multi-line mode) in {@code file}, once it appears within {@code timeout}. */
+    /** The first match of {@code regex} (multi-line mode) in {@code file}, once it appears within {@code timeout} (0: now). */
     public static Optional<Matcher> match(Path file, String regex, Duration timeout) {
         Pattern pattern = Pattern.compile(regex, Pattern.MULTILINE);
+        if (timeout.isZero()) {
+            Matcher now = pattern.matcher(read(file));
+            return now.find() ? Optional.of(now) : Optional.empty();
+        }
         try {
             return Optional.of(await().pollDelay(Duration.ZERO).pollInterval(POLL).atMost(timeout)
                     .until(() -> pattern.matcher(read(file)), Matcher::find));

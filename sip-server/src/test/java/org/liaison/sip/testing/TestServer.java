@@ -109,7 +109,7 @@ public final class TestServer implements AutoCloseable {
     public TestServer start() throws Exception {
         LiaisonConfig config = LiaisonConfig.load(configDir);
         server = SipServer.start(config, settings -> {
-            openedRelay = relay != null ? relay : MediaRelay.start(settings.toRelayConfig());
+            openedRelay = relay != null ? relay : SipServer.openRelay(settings);
             return openedRelay;
         });
         return this;

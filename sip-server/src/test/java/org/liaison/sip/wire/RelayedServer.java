@@ -12,6 +12,7 @@ import java.util.Set;
 import org.liaison.media.CallStats;
 import org.liaison.media.MediaRelay;
 import org.liaison.media.RelayConfig;
+import org.liaison.media.relay.RelaySessions;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.config.RelaySettings;
 import org.liaison.sip.testing.TestServer;
@@ -41,7 +42,7 @@ final class RelayedServer implements AutoCloseable {
     /** {@code encryption}: media.encryption ({@code optional} for SDES over UDP, which mandatory refuses). */
     static RelayedServer start(Path root, String encryption) throws Exception {
         int portMin = UdpPorts.freeBlock(PORTS);
-        MediaRelay relay = MediaRelay.start(new RelayConfig(InetAddress.getLoopbackAddress(), portMin,
+        MediaRelay relay = RelaySessions.start(new RelayConfig(InetAddress.getLoopbackAddress(), portMin,
                 portMin + PORTS - 1, Duration.ofSeconds(30), Duration.ofSeconds(3), List.of(), TestServer.LOOPBACK_MEDIA,
                 8));
         TestServer server = withUsers(TestServer.builder()).mediaRelay(relay)
