@@ -1,6 +1,6 @@
 package org.liaison.sip.auth;
 
-import org.liaison.sip.testing.MutableClock;
+import org.liaison.im.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

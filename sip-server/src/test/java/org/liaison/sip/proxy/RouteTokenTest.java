@@ -12,7 +12,7 @@ import java.util.Optional;
 import javax.sip.message.Request;
 import org.junit.jupiter.api.Test;
 import org.liaison.sip.message.SipFactories;
-import org.liaison.sip.testing.MutableClock;
+import org.liaison.im.MutableClock;
 
 /** The dialog binding of our Record-Route token: parties, Call-ID, caller address and expiry. */
 class RouteTokenTest {

@@ -2,7 +2,7 @@ package org.liaison.sip.registrar;
 
 import org.liaison.sip.config.RegistrarSettings;
 import org.liaison.sip.message.Flow;
-import org.liaison.sip.testing.MutableClock;
+import org.liaison.im.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

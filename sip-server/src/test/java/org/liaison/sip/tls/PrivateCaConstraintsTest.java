@@ -40,7 +40,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.sip.config.TlsSettings;
-import org.liaison.sip.testing.MutableClock;
+import org.liaison.im.MutableClock;
 
 /**
  * The private CA is name-constrained to the server's names: what it issues for the server passes

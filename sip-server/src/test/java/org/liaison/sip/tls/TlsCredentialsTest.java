@@ -23,7 +23,7 @@ import javax.net.ssl.X509KeyManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.sip.config.TlsSettings;
-import org.liaison.sip.testing.MutableClock;
+import org.liaison.im.MutableClock;
 
 /** The server's certificates: made by its private CA, or the admin's PEM files, checked and reloaded. */
 class TlsCredentialsTest {
