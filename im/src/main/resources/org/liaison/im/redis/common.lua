@@ -34,6 +34,18 @@ local function decrement(hash, field)
   end
 end
 
+-- Why r's queue has no room for one more message from origin, or nil when it has (expired
+-- messages already forgotten).
+local function no_room(r, origin, max_per_user, max_per_sender_per_user)
+  if redis.call('ZCARD', queue(r)) >= tonumber(max_per_user) then
+    return 'QUEUE_FULL'
+  end
+  if count_of(origins(r), origin) >= tonumber(max_per_sender_per_user) then
+    return 'SENDER_FULL_FOR_USER'
+  end
+  return nil
+end
+
 -- Ids sort as strings in arrival order: epoch ms, a dash, a sequence within that ms (as
 -- MessageIds on one machine); kept here so that two nodes, or a node whose clock went back,
 -- never hand out an id below one already given.

@@ -3,11 +3,9 @@
 -- received (ISO), expires (ISO). Returns {'OK', id} or {refusal}.
 local r, now, expires_at, origin = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[7]
 forget_expired(r, now)
-if redis.call('ZCARD', queue(r)) >= tonumber(ARGV[4]) then
-  return {'QUEUE_FULL'}
-end
-if count_of(origins(r), origin) >= tonumber(ARGV[5]) then
-  return {'SENDER_FULL_FOR_USER'}
+local refusal = no_room(r, origin, ARGV[4], ARGV[5])
+if refusal then
+  return {refusal}
 end
 if count_of(SENDERS, origin) >= tonumber(ARGV[6]) then
   return {'SENDER_FULL_IN_STORE'}

@@ -7,8 +7,7 @@ local room = {}
 for i = 14, #ARGV do
   local member = ARGV[i]
   forget_expired(member, now)
-  if redis.call('ZCARD', queue(member)) < tonumber(ARGV[3])
-      and count_of(origins(member), origin) < tonumber(ARGV[4]) then
+  if not no_room(member, origin, ARGV[3], ARGV[4]) then
     room[#room + 1] = member
   end
 end
