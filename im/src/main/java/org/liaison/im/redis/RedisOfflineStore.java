@@ -156,7 +156,8 @@ public final class RedisOfflineStore implements OfflineStore, AutoCloseable {
         args.add(bytes(post.recipient()));
         withContent(args, post, body, now, expiresAt);
         distinct.forEach(member -> args.add(bytes(member)));
-        List<byte[]> result = call(() -> STORE_FOR_MEMBERS.run(redis, ScriptOutputType.MULTI, args.toArray(byte[][]::new)));
+        List<byte[]> result = call(() -> STORE_FOR_MEMBERS.run(redis, ScriptOutputType.MULTI,
+                args.toArray(byte[][]::new)));
         switch (text(result.get(0))) {
             case "OK" -> {
                 List<String> kept = new ArrayList<>();

@@ -1,6 +1,7 @@
 package org.liaison.im.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +40,8 @@ class RedisDurabilityTest {
             IllegalStateException refused = assertThrows(IllegalStateException.class,
                     () -> RedisOfflineStore.open(redis.uri(), OfflineStoreSettings.defaults(), clock));
 
-            assertTrue(refused.getMessage().endsWith("it has appendonly=yes, appendfsync=everysec"), refused.getMessage());
+            assertTrue(refused.getMessage().endsWith("it has appendonly=yes, appendfsync=everysec"),
+                    refused.getMessage());
         }
     }
 
@@ -62,6 +64,6 @@ class RedisDurabilityTest {
                 () -> RedisOfflineStore.open(uri, OfflineStoreSettings.defaults(), clock));
 
         assertTrue(refused.getMessage().startsWith("cluster.redis-uri redis://127.0.0.1:"), refused.getMessage());
-        assertTrue(!refused.getMessage().contains("secret"), refused.getMessage());
+        assertFalse(refused.getMessage().contains("secret"), refused.getMessage());
     }
 }

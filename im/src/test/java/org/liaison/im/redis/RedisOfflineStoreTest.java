@@ -1,6 +1,7 @@
 package org.liaison.im.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.liaison.im.OfflineStoreContract.bodies;
 import static org.liaison.im.OfflineStoreContract.text;
@@ -147,8 +148,8 @@ class RedisOfflineStoreTest implements OfflineStoreContract {
         nodeB.store(OfflineStoreContract.from("mallory", "carol", "b"));
         nodeA.store(OfflineStoreContract.from("mallory", "dave", "c"));
 
-        SenderQueueFullException refused = org.junit.jupiter.api.Assertions.assertThrows(
-                SenderQueueFullException.class, () -> nodeB.store(OfflineStoreContract.from("mallory", "erin", "d")));
+        SenderQueueFullException refused = assertThrows(SenderQueueFullException.class,
+                () -> nodeB.store(OfflineStoreContract.from("mallory", "erin", "d")));
         assertEquals(3, refused.limit());
     }
 
@@ -162,8 +163,8 @@ class RedisOfflineStoreTest implements OfflineStoreContract {
             List<Future<StoredMessage>> stored = new ArrayList<>();
             for (int i = 0; i < 10_000; i++) {
                 int n = i;
-                stored.add(senders.submit(() -> store.store(
-                        OfflineStoreContract.from("user" + (n % 97), "user" + (n % 100), "see you at 10 in room " + n))));
+                stored.add(senders.submit(() -> store.store(OfflineStoreContract.from(
+                        "user" + (n % 97), "user" + (n % 100), "see you at 10 in room " + n))));
             }
             for (Future<StoredMessage> each : stored) {
                 each.get(120, TimeUnit.SECONDS);

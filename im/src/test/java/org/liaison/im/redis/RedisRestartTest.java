@@ -3,6 +3,7 @@ package org.liaison.im.redis;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.liaison.im.OfflineStoreContract.bodies;
 import static org.liaison.im.OfflineStoreContract.text;
 
@@ -75,7 +76,7 @@ class RedisRestartTest {
         long started = System.nanoTime();
         assertThrows(StoreUnavailableException.class, () -> store.store(text("bob", "lost")));
         assertThrows(StoreUnavailableException.class, () -> store.pendingFor("bob", "phone", 10));
-        assertEquals(true, Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(11)) < 0,
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(11)) < 0,
                 "no call waits past the command timeout");
 
         redis.startAgain();
@@ -100,8 +101,10 @@ class RedisRestartTest {
     private void assertAllThere(List<StoredMessage> stored) {
         await("the store reconnected").atMost(Duration.ofSeconds(30)).ignoreException(StoreUnavailableException.class)
                 .until(() -> store.count() == 22);
-        assertEquals(List.of("m10", "m12", "m14", "m16", "m18", "post"), bodies(store.pendingFor("bob", "phone", 100)));
-        assertEquals(List.of("m11", "m13", "m15", "m17", "m19", "post"), bodies(store.pendingFor("carol", "phone", 100)));
+        assertEquals(List.of("m10", "m12", "m14", "m16", "m18", "post"),
+                bodies(store.pendingFor("bob", "phone", 100)));
+        assertEquals(List.of("m11", "m13", "m15", "m17", "m19", "post"),
+                bodies(store.pendingFor("carol", "phone", 100)));
         assertEquals(stored.subList(0, 20).stream().filter(m -> m.recipient().equals("bob")).toList(),
                 store.pendingFor("bob", "tablet", 10));
         store.acknowledge("bob", "phone", stored.get(0).id());

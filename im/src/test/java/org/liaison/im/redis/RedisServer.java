@@ -50,7 +50,8 @@ final class RedisServer implements AutoCloseable {
     /** A Redis with other persistence settings, e.g. {@code --appendonly no}. */
     static RedisServer start(Path dir, List<String> persistence) {
         if (!Files.isExecutable(EXECUTABLE)) {
-            Assertions.assertNotEquals("true", System.getenv("CI"), EXECUTABLE + " is missing: apt-get install redis-server");
+            Assertions.assertNotEquals("true", System.getenv("CI"),
+                    EXECUTABLE + " is missing: apt-get install redis-server");
             Assumptions.abort(EXECUTABLE + " is missing");
         }
         RedisServer server = new RedisServer(dir, freePort(), persistence);
