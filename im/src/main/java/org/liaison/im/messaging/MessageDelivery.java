@@ -1,5 +1,6 @@
 package org.liaison.im.messaging;
 
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,8 +62,15 @@ public final class MessageDelivery {
     }
 
     private void next(String user, String device, int failures) {
-        List<StoredMessage> pending = devices.devicesOf(user).contains(device) ? store.pendingFor(user, device, 1)
-                : List.of();
+        List<StoredMessage> pending;
+        try {
+            pending = devices.devicesOf(user).contains(device) ? store.pendingFor(user, device, 1) : List.of();
+        } catch (UncheckedIOException e) {
+            // a disk error, or the cluster's Redis out of reach: the device's next registration starts again
+            LOG.warn("delivery to a device of {} stopped, the store cannot be read: {}", user, e.getMessage());
+            inProgress.remove(user + "\n" + device);
+            return;
+        }
         if (pending.isEmpty()) {
             stop(user, device);
             return;

@@ -3,6 +3,9 @@ package org.liaison.im.messaging;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,7 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.im.FileOfflineStore;
 import org.liaison.im.NewMessage;
+import org.liaison.im.OfflineStore;
 import org.liaison.im.OfflineStoreSettings;
+import org.liaison.im.StoreUnavailableException;
 
 /** Delivery order and retry, against a real store and fakes of the two ports. */
 class MessageDeliveryTest {
@@ -181,6 +186,32 @@ class MessageDeliveryTest {
 
         overFlakyNetwork.deliverTo("bob");
         overFlakyNetwork.deliverTo("bob");
+
+        assertEquals("one", messenger.takeSentTo("phone").body());
+    }
+
+    @Test
+    void aStoreUnreachableWhenTheDeviceRegistersDoesNotBlockItsDeliveryTheNextRegisterDelivers() throws Exception {
+        storeForBob("one");
+        devices.register("bob", "phone");
+        AtomicBoolean redisDown = new AtomicBoolean(true);
+        OfflineStore cluster = (OfflineStore) Proxy.newProxyInstance(OfflineStore.class.getClassLoader(),
+                new Class<?>[] {OfflineStore.class}, (proxy, method, args) -> {
+                    if (redisDown.get()) {
+                        throw new StoreUnavailableException("redis down", new IOException("connection refused"));
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        MessageDelivery overCluster = new MessageDelivery(cluster, devices, messenger, timer, new MessagingMetrics());
+
+        overCluster.deliverTo("bob");
+        messenger.assertNothingSent();
+        redisDown.set(false);
+        overCluster.deliverTo("bob");
 
         assertEquals("one", messenger.takeSentTo("phone").body());
     }
