@@ -190,23 +190,28 @@ class MessageDeliveryTest {
         assertEquals("one", messenger.takeSentTo("phone").body());
     }
 
+    /** The file store behind a cluster store whose Redis is down while {@code down} says so, for {@code method}. */
+    OfflineStore failingWhile(AtomicBoolean down, String method) {
+        return (OfflineStore) Proxy.newProxyInstance(OfflineStore.class.getClassLoader(),
+                new Class<?>[] {OfflineStore.class}, (proxy, called, args) -> {
+                    if (down.get() && called.getName().equals(method)) {
+                        throw new StoreUnavailableException("redis down", new IOException("connection refused"));
+                    }
+                    try {
+                        return called.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
     @Test
     void aStoreUnreachableWhenTheDeviceRegistersDoesNotBlockItsDeliveryTheNextRegisterDelivers() throws Exception {
         storeForBob("one");
         devices.register("bob", "phone");
         AtomicBoolean redisDown = new AtomicBoolean(true);
-        OfflineStore cluster = (OfflineStore) Proxy.newProxyInstance(OfflineStore.class.getClassLoader(),
-                new Class<?>[] {OfflineStore.class}, (proxy, method, args) -> {
-                    if (redisDown.get()) {
-                        throw new StoreUnavailableException("redis down", new IOException("connection refused"));
-                    }
-                    try {
-                        return method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-        MessageDelivery overCluster = new MessageDelivery(cluster, devices, messenger, timer, new MessagingMetrics());
+        MessageDelivery overCluster = new MessageDelivery(failingWhile(redisDown, "pendingFor"), devices, messenger,
+                timer, new MessagingMetrics());
 
         overCluster.deliverTo("bob");
         messenger.assertNothingSent();
@@ -214,5 +219,23 @@ class MessageDeliveryTest {
         overCluster.deliverTo("bob");
 
         assertEquals("one", messenger.takeSentTo("phone").body());
+    }
+
+    @Test
+    void aStoreUnreachableWhenDeletingWhatWasDeliveredLeavesItForLaterAndTheRegisterIsNotDisturbed() throws Exception {
+        storeForBob("one");
+        devices.register("bob", "phone");
+        AtomicBoolean redisDown = new AtomicBoolean(true);
+        MessageDelivery overCluster = new MessageDelivery(failingWhile(redisDown, "forgetDelivered"), devices,
+                messenger, timer, new MessagingMetrics());
+
+        overCluster.deliverTo("bob");
+        messenger.takeSentTo("phone").answer(DeviceAnswer.TOOK);
+
+        assertEquals(1, store.count(), "kept until a later delivery can delete it");
+        overCluster.deliverTo("bob"); // a REGISTER while Redis is still down: nothing to send, nothing thrown
+        redisDown.set(false);
+        overCluster.deliverTo("bob");
+        assertEquals(0, store.count());
     }
 }
