@@ -31,7 +31,8 @@ import java.util.Set;
  * is oldest first.
  *
  * <p>Implementations are safe for use by several threads. I/O failures surface as
- * {@link java.io.UncheckedIOException}; when {@link #store} throws one, nothing was stored.
+ * {@link java.io.UncheckedIOException}; when {@link #store} throws one, nothing was stored. A store
+ * on another machine that cannot be reached throws the subclass {@link StoreUnavailableException}.
  */
 public interface OfflineStore {
 

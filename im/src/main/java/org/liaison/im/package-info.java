@@ -1,10 +1,11 @@
 /**
  * What happens to a chat message (RFC 3428 MESSAGE) that no device of its recipient took.
  *
- * <p>The public surface is {@link org.liaison.im.OfflineStore} and its records; the one
- * implementation, {@link org.liaison.im.FileOfflineStore}, keeps its helpers package-private.
- * What to keep, for whom, and delivery to each device are {@code org.liaison.im.messaging}'s,
- * through the interface only.
+ * <p>The public surface is {@link org.liaison.im.OfflineStore} and its records; the one machine's
+ * implementation, {@link org.liaison.im.FileOfflineStore}, keeps its helpers package-private; the
+ * cluster's, in Redis, is {@code org.liaison.im.redis}'s (which depends on this package, never the
+ * other way). What to keep, for whom, and delivery to each device are
+ * {@code org.liaison.im.messaging}'s, through the interface only.
  *
  * <p><b>Why plain files, not an embedded database.</b> The module may use only the JDK. The
  * data is small (capped per user), written once, read in arrival order and deleted whole, which

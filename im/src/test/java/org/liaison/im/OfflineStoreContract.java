@@ -18,8 +18,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** What every {@link OfflineStore} must do; each implementation's test class implements this. */
-interface OfflineStoreContract {
+/**
+ * What every {@link OfflineStore} must do; each implementation's test class implements this
+ * (public, for the Redis store's test in {@code org.liaison.im.redis}).
+ */
+public interface OfflineStoreContract {
 
     Instant START = Instant.parse("2026-03-01T10:00:00Z");
     OfflineStoreSettings SETTINGS = new OfflineStoreSettings(Duration.ofDays(7), 1000, 65536);

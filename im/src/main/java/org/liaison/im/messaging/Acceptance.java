@@ -20,7 +20,10 @@ public record Acceptance(Verdict verdict, Runnable afterAnswer) {
         SENDER_QUEUE_FULL,
         /** The store could not keep it (an I/O failure, logged). */
         STORE_FAILED,
-        /** Too many group posts wait to be kept: try again in a few seconds. */
+        /**
+         * The store cannot take it now (too many group posts wait to be kept, or the cluster's store
+         * is out of reach): try again in a few seconds.
+         */
         BUSY
     }
 

@@ -1,5 +1,6 @@
 package org.liaison.im.messaging;
 
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,8 +62,15 @@ public final class MessageDelivery {
     }
 
     private void next(String user, String device, int failures) {
-        List<StoredMessage> pending = devices.devicesOf(user).contains(device) ? store.pendingFor(user, device, 1)
-                : List.of();
+        List<StoredMessage> pending;
+        try {
+            pending = devices.devicesOf(user).contains(device) ? store.pendingFor(user, device, 1) : List.of();
+        } catch (UncheckedIOException e) {
+            // a disk error, or the cluster's Redis out of reach: the device's next registration starts again
+            LOG.warn("delivery to a device of {} stopped, the store cannot be read: {}", user, e.getMessage());
+            inProgress.remove(user + "\n" + device);
+            return;
+        }
         if (pending.isEmpty()) {
             stop(user, device);
             return;
@@ -110,6 +118,11 @@ public final class MessageDelivery {
     /** Nothing more for the device now; messages every registered device has are deleted (the rest wait for expiry). */
     private void stop(String user, String device) {
         inProgress.remove(user + "\n" + device);
-        store.forgetDelivered(user, Set.copyOf(devices.devicesOf(user)));
+        try {
+            store.forgetDelivered(user, Set.copyOf(devices.devicesOf(user)));
+        } catch (UncheckedIOException e) {
+            // harmless to leave: a later stop deletes them, or they expire; a REGISTER must not fail on it
+            LOG.warn("delivered messages of {} not deleted now: {}", user, e.getMessage());
+        }
     }
 }

@@ -7,6 +7,7 @@ import org.liaison.im.MessageTooLargeException;
 import org.liaison.im.NewMessage;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.QueueFullException;
+import org.liaison.im.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,8 @@ public final class StoreAndForward {
             store.store(message);
         } catch (MessageRejectedException e) {
             return refused(e);
+        } catch (StoreUnavailableException e) {
+            return unavailable("a message for " + message.recipient(), e);
         } catch (UncheckedIOException e) {
             return storeFailed("a message for " + message.recipient(), e);
         }
@@ -53,6 +56,8 @@ public final class StoreAndForward {
             kept = store.storeForMembers(post, members);
         } catch (MessageRejectedException e) {
             return refused(e);
+        } catch (StoreUnavailableException e) {
+            return unavailable("a post to group " + post.recipient(), e);
         } catch (UncheckedIOException e) {
             return storeFailed("a post to group " + post.recipient(), e);
         }
@@ -96,7 +101,17 @@ public final class StoreAndForward {
                 : Acceptance.Verdict.SENDER_QUEUE_FULL);
     }
 
-    private Acceptance storeFailed(String what, UncheckedIOException e) {
+    /**
+     * The cluster's store is out of reach: nothing is lost or corrupted and it comes back by itself,
+     * so the sender hears "try again in a few seconds" (503 with Retry-After), not a failure.
+     */
+    private Acceptance unavailable(String what, StoreUnavailableException e) {
+        LOG.warn("cannot store {} now: {}", what, e.getMessage());
+        metrics.failed();
+        return Acceptance.refused(Acceptance.Verdict.BUSY);
+    }
+
+        private Acceptance storeFailed(String what, UncheckedIOException e) {
         LOG.error("cannot store {}: {}", what, e.getMessage());
         metrics.failed();
         return Acceptance.refused(Acceptance.Verdict.STORE_FAILED);

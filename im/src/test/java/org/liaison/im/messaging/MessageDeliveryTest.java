@@ -3,6 +3,9 @@ package org.liaison.im.messaging;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,7 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.im.FileOfflineStore;
 import org.liaison.im.NewMessage;
+import org.liaison.im.OfflineStore;
 import org.liaison.im.OfflineStoreSettings;
+import org.liaison.im.StoreUnavailableException;
 
 /** Delivery order and retry, against a real store and fakes of the two ports. */
 class MessageDeliveryTest {
@@ -183,5 +188,54 @@ class MessageDeliveryTest {
         overFlakyNetwork.deliverTo("bob");
 
         assertEquals("one", messenger.takeSentTo("phone").body());
+    }
+
+    /** The file store behind a cluster store whose Redis is down while {@code down} says so, for {@code method}. */
+    OfflineStore failingWhile(AtomicBoolean down, String method) {
+        return (OfflineStore) Proxy.newProxyInstance(OfflineStore.class.getClassLoader(),
+                new Class<?>[] {OfflineStore.class}, (proxy, called, args) -> {
+                    if (down.get() && called.getName().equals(method)) {
+                        throw new StoreUnavailableException("redis down", new IOException("connection refused"));
+                    }
+                    try {
+                        return called.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void aStoreUnreachableWhenTheDeviceRegistersDoesNotBlockItsDeliveryTheNextRegisterDelivers() throws Exception {
+        storeForBob("one");
+        devices.register("bob", "phone");
+        AtomicBoolean redisDown = new AtomicBoolean(true);
+        MessageDelivery overCluster = new MessageDelivery(failingWhile(redisDown, "pendingFor"), devices, messenger,
+                timer, new MessagingMetrics());
+
+        overCluster.deliverTo("bob");
+        messenger.assertNothingSent();
+        redisDown.set(false);
+        overCluster.deliverTo("bob");
+
+        assertEquals("one", messenger.takeSentTo("phone").body());
+    }
+
+    @Test
+    void aStoreUnreachableWhenDeletingWhatWasDeliveredLeavesItForLaterAndTheRegisterIsNotDisturbed() throws Exception {
+        storeForBob("one");
+        devices.register("bob", "phone");
+        AtomicBoolean redisDown = new AtomicBoolean(true);
+        MessageDelivery overCluster = new MessageDelivery(failingWhile(redisDown, "forgetDelivered"), devices,
+                messenger, timer, new MessagingMetrics());
+
+        overCluster.deliverTo("bob");
+        messenger.takeSentTo("phone").answer(DeviceAnswer.TOOK);
+
+        assertEquals(1, store.count(), "kept until a later delivery can delete it");
+        overCluster.deliverTo("bob"); // a REGISTER while Redis is still down: nothing to send, nothing thrown
+        redisDown.set(false);
+        overCluster.deliverTo("bob");
+        assertEquals(0, store.count());
     }
 }

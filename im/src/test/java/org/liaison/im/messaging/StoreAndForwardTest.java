@@ -16,6 +16,7 @@ import org.liaison.im.FileOfflineStore;
 import org.liaison.im.NewMessage;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.OfflineStoreSettings;
+import org.liaison.im.StoreUnavailableException;
 
 /** What the sender of a message kept for later hears, by what the store said. */
 class StoreAndForwardTest {
@@ -81,5 +82,17 @@ class StoreAndForwardTest {
                 });
 
         assertEquals(Acceptance.Verdict.STORE_FAILED, over(broken).keep(from("alice", "hello")).verdict());
+    }
+
+    @Test
+    void aClusterStoreOutOfReachIsBusyForNowSoTheSenderRetriesNotAFailure() {
+        OfflineStore unreachable = (OfflineStore) Proxy.newProxyInstance(OfflineStore.class.getClassLoader(),
+                new Class<?>[] {OfflineStore.class}, (proxy, method, args) -> {
+                    throw new StoreUnavailableException("redis down", new IOException("connection refused"));
+                });
+
+        assertEquals(Acceptance.Verdict.BUSY, over(unreachable).keep(from("alice", "hello")).verdict());
+        assertEquals(Acceptance.Verdict.BUSY,
+                over(unreachable).keepForMembers(from("alice", "post"), java.util.List.of("bob")).verdict());
     }
 }

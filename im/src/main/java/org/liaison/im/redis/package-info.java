@@ -1,0 +1,10 @@
+/**
+ * The cluster's offline store: {@link org.liaison.im.redis.RedisOfflineStore}, the same
+ * {@link org.liaison.im.OfflineStore} as the file store, kept in Redis so that every node
+ * stores, delivers and forgets the same messages (used only when {@code cluster.redis-uri} is
+ * set). Each operation is one Lua script (Redis runs it atomically; the keys are listed in
+ * {@code common.lua}); {@link org.liaison.im.redis.RedisDurability} refuses a Redis that does not
+ * put every write on disk before answering. Depends on {@code org.liaison.im} only; nothing there
+ * depends on it.
+ */
+package org.liaison.im.redis;
