@@ -1,0 +1,5 @@
+/**
+ * Cluster mode (issue 10): the one connection to the Redis that the nodes of a domain share.
+ * Stores that keep their state there (registrations so far) take a {@link org.liaison.sip.cluster.ClusterRedis}.
+ */
+package org.liaison.sip.cluster;
