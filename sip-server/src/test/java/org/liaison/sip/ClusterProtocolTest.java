@@ -1,5 +1,6 @@
 package org.liaison.sip;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,6 +100,23 @@ class ClusterProtocolTest {
         SipText received = bob.awaitRequest("MESSAGE");
         assertEquals("through node b", received.body());
         assertTrue(received.header("via").orElseThrow().contains(":" + nodeB.port()), received.toString());
+    }
+
+    @Test
+    void whileRedisIsAwayARegisterFailsAndServiceResumesByItselfWhenItReturns() throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
+        redis.close();
+
+        int status = bob.register("bob-secret", "").status();
+        assertTrue(status >= 500, "a REGISTER that could not be stored must not be answered " + status);
+
+        redis.restart();
+        await("the node to reconnect to Redis").atMost(Duration.ofSeconds(40))
+                .until(() -> bob.register("bob-secret", "").status() == 200);
+        assertEquals(":1", redis.command("EXISTS " + BINDINGS_OF_BOB));
+        String message = alice.messageRequest("sip:bob@" + DOMAIN, UUID.randomUUID().toString(), "text/plain", "back");
+        assertEquals(407, alice.sendAnsweringChallenge(message, "alice-secret").first().status());
+        assertEquals("back", bob.awaitRequest("MESSAGE").body());
     }
 
     @Test

@@ -1,9 +1,11 @@
 package org.liaison.sip.registrar;
 
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,8 +102,9 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         SubscribedBindingCache cache = new SubscribedBindingCache();
         StatefulRedisPubSubConnection<String, byte[]> changes = redis.connectPubSub();
         try {
-            changes.addListener((io.lettuce.core.pubsub.RedisPubSubListener<String, byte[]>) cache);
-            changes.addListener((io.lettuce.core.RedisConnectionStateListener) cache);
+            // the cache hears both the messages and the connection dropping (two overloads of addListener)
+            changes.addListener((RedisPubSubListener<String, byte[]>) cache);
+            changes.addListener((RedisConnectionStateListener) cache);
             changes.sync().subscribe(CHANGED_CHANNEL);
         } catch (RedisException e) {
             changes.close();

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * This node's copy of the binding lists it has read from Redis, kept right by the channel on which
@@ -57,7 +58,7 @@ final class SubscribedBindingCache extends RedisPubSubAdapter<String, byte[]> im
     }
 
     /** Drops the lists whose bindings all expired, so the cache holds no more AoRs than Redis does. */
-    void dropIf(java.util.function.Predicate<List<Binding>> expired) {
+    void dropIf(Predicate<List<Binding>> expired) {
         byAor.values().removeIf(expired);
     }
 

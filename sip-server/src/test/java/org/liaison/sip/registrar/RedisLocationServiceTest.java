@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -197,11 +198,11 @@ class RedisLocationServiceTest implements LocationServiceContract {
     private static Binding linphone(String user, int i, Instant expiresAt) {
         String host = "10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255);
         String uri = "sip:" + user + "@" + host + ":" + (40000 + i % 20000) + ";transport=tls";
-        String instance = "urn:uuid:" + new java.util.UUID(i, ~i);
+        String instance = "urn:uuid:" + new UUID(i, ~i);
         String header = "<" + uri + ">;+sip.instance=\"<" + instance + ">\";reg-id=1;"
                 + "+org.linphone.specs=\"conference/1.0,ephemeral/1.1,groupchat/1.1,lime\";expires=3600";
         return new Binding(user, uri, header, Optional.of(instance), OptionalInt.of(1),
-                java.util.UUID.randomUUID().toString(), 21, expiresAt, List.of(),
+                UUID.randomUUID().toString(), 21, expiresAt, List.of(),
                 new Flow("TLS", host, 40000 + i % 20000, "198.51.100.1", 5061), expiresAt.minusSeconds(3600));
     }
 

@@ -25,14 +25,13 @@ public final class RedisServer implements AutoCloseable {
     private static final Duration START = Duration.ofSeconds(10);
     private static final Duration STOP = Duration.ofSeconds(5);
 
-    private final Process process;
+    private final Path dir;
     private final int port;
-    private final Path log;
+    private Process process;
 
-    private RedisServer(Process process, int port, Path log) {
-        this.process = process;
+    private RedisServer(Path dir, int port) {
+        this.dir = dir;
         this.port = port;
-        this.log = log;
     }
 
     /** Starts redis-server in {@code dir} and waits until it answers PING. */
@@ -43,24 +42,32 @@ public final class RedisServer implements AutoCloseable {
             }
             Assumptions.abort(BINARY + " is missing (apt-get install redis-server)");
         }
-        int port = FreePorts.udpAndTcp();
+        RedisServer server = new RedisServer(dir, FreePorts.udpAndTcp());
+        server.launch();
+        return server;
+    }
+
+    /** Starts it again, on the same port, after {@link #close}: Redis coming back after an outage. */
+    public void restart() throws IOException {
+        launch();
+    }
+
+    private void launch() throws IOException {
         Path log = dir.resolve("redis.log");
-        Process process = new ProcessBuilder(List.of(BINARY.toString(), "--port", Integer.toString(port),
+        process = new ProcessBuilder(List.of(BINARY.toString(), "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "no",
                 "--protected-mode", "yes", "--daemonize", "no", "--logfile", ""))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        RedisServer server = new RedisServer(process, port, log);
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         try {
             await("redis-server to answer PING on port " + port).atMost(START)
-                    .until(() -> !process.isAlive() || server.pingAnswered());
+                    .until(() -> !process.isAlive() || pingAnswered());
             if (!process.isAlive()) {
                 throw new IllegalStateException("redis-server exited at start:\n" + Files.readString(log));
             }
         } catch (RuntimeException e) {
-            server.close();
+            close();
             throw e;
         }
-        return server;
     }
 
     /** {@code redis://127.0.0.1:PORT}, for cluster.redis-uri. */
