@@ -1,6 +1,7 @@
 package org.liaison.sip;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -207,8 +208,8 @@ public final class SipServer implements AutoCloseable {
                 metrics.expired(store.purgeExpired());
                 metrics.log();
             }, METRICS_SECONDS, METRICS_SECONDS, TimeUnit.SECONDS);
-            timers.scheduleWithFixedDelay(locations::purgeExpired, EXPIRY_SWEEP_SECONDS, EXPIRY_SWEEP_SECONDS,
-                    TimeUnit.SECONDS);
+            timers.scheduleWithFixedDelay(() -> sweepExpiredBindings(locations), EXPIRY_SWEEP_SECONDS,
+                    EXPIRY_SWEEP_SECONDS, TimeUnit.SECONDS);
             if (relay != null) {
                 timers.scheduleWithFixedDelay(media::forgetCallsTheRelayEnded, RELAYED_CALLS_SWEEP_SECONDS,
                         RELAYED_CALLS_SWEEP_SECONDS, TimeUnit.SECONDS);
@@ -243,6 +244,18 @@ public final class SipServer implements AutoCloseable {
                 http.tokenTtl(), http.devicesFile(), http.phoneTemplates(), SipEdge.TLS_CIPHER_SUITES), sip.domain(),
                 accounts::current, endpoint,
                 tls.keyManager(), caPem, dataDir, clock);
+    }
+
+    /**
+     * A failed sweep (Redis away) is only logged: a periodic task that throws is never run again,
+     * and the next sweep catches up.
+     */
+    private static void sweepExpiredBindings(LocationService locations) {
+        try {
+            locations.purgeExpired();
+        } catch (UncheckedIOException e) {
+            LOG.warn("expired bindings not swept this time: {}", e.getMessage());
+        }
     }
 
     /** A user removed from users.csv, or disabled there, loses every registration at once. */
