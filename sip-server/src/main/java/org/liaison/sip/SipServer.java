@@ -1,6 +1,7 @@
 package org.liaison.sip;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,6 +30,7 @@ import org.liaison.provisioning.client.SipEndpoint;
 import org.liaison.provisioning.http.ProvisioningService;
 import org.liaison.provisioning.http.ProvisioningSettings;
 import org.liaison.sip.auth.DigestAuthenticator;
+import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.config.HttpSettings;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.config.MediaSettings;
@@ -46,7 +48,6 @@ import org.liaison.sip.messaging.RegisteredDevices;
 import org.liaison.sip.messaging.SipDeviceMessenger;
 import org.liaison.sip.proxy.Forwarder;
 import org.liaison.sip.proxy.RouteToken;
-import org.liaison.sip.registrar.EmbeddedLocationService;
 import org.liaison.sip.registrar.LocationService;
 import org.liaison.sip.registrar.Registrar;
 import org.liaison.sip.registrar.TargetResolver;
@@ -79,7 +80,10 @@ public final class SipServer implements AutoCloseable {
     }
 
     private final WatchedAccountDirectory accounts;
-    private final EmbeddedLocationService locations;
+    private final LocationService locations;
+    /** What closes the location service: the embedded journal, or the Redis subscription. */
+    private final AutoCloseable locationStore;
+    private final ClusterRedis redis;
     private final FileOfflineStore messages;
     private final ScheduledExecutorService timers;
     private final SipEdge edge;
@@ -89,7 +93,7 @@ public final class SipServer implements AutoCloseable {
     private final ProvisioningService provisioning;
     private final DataDirLock lock;
 
-    private SipServer(WatchedAccountDirectory accounts, EmbeddedLocationService locations, FileOfflineStore messages,
+    private SipServer(WatchedAccountDirectory accounts, StateStores stores, FileOfflineStore messages,
             ScheduledExecutorService timers, SipEdge edge, Optional<TlsCredentials> tls, MediaRelay relay,
             MediaAnchor media, ProvisioningService provisioning, DataDirLock lock) {
         this.lock = lock;
@@ -98,7 +102,9 @@ public final class SipServer implements AutoCloseable {
         this.accounts = accounts;
         this.relay = relay;
         this.media = media;
-        this.locations = locations;
+        this.locations = stores.locations();
+        this.locationStore = stores.locationStore();
+        this.redis = stores.redis();
         this.messages = messages;
         this.timers = timers;
         this.edge = edge;
@@ -138,7 +144,8 @@ public final class SipServer implements AutoCloseable {
         Optional<TlsCredentials> tls = !needsTls ? Optional.empty()
                 : Optional.of(TlsCredentials.open(config.tls(), config.sip().domain(), config.sip().addresses(),
                         dataDir, clock));
-        EmbeddedLocationService locations = EmbeddedLocationService.open(dataDir, clock);
+        StateStores stores = StateStores.open(config.cluster(), dataDir, clock);
+        LocationService locations = stores.locations();
         FileOfflineStore messages = null;
         WatchedAccountDirectory accounts = null;
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
@@ -201,8 +208,8 @@ public final class SipServer implements AutoCloseable {
                 metrics.expired(store.purgeExpired());
                 metrics.log();
             }, METRICS_SECONDS, METRICS_SECONDS, TimeUnit.SECONDS);
-            timers.scheduleWithFixedDelay(locations::purgeExpired, EXPIRY_SWEEP_SECONDS, EXPIRY_SWEEP_SECONDS,
-                    TimeUnit.SECONDS);
+            timers.scheduleWithFixedDelay(() -> sweepExpiredBindings(locations), EXPIRY_SWEEP_SECONDS,
+                    EXPIRY_SWEEP_SECONDS, TimeUnit.SECONDS);
             if (relay != null) {
                 timers.scheduleWithFixedDelay(media::forgetCallsTheRelayEnded, RELAYED_CALLS_SWEEP_SECONDS,
                         RELAYED_CALLS_SWEEP_SECONDS, TimeUnit.SECONDS);
@@ -212,14 +219,14 @@ public final class SipServer implements AutoCloseable {
                 provisioning = startProvisioning(config, accounts, tls.orElseThrow(), dataDir, clock);
             }
         } catch (IOException | UsersFileException | SipException | RuntimeException e) {
-            closeQuietly(provisioning, edge, relay, accounts, messages, locations);
+            closeQuietly(provisioning, edge, relay, accounts, messages, stores.locationStore(), stores.redis());
             timers.shutdownNow();
             throw e;
         }
         LOG.info("serving sip domain {} on {} (udp {}, tcp {}, tls {}), {} users, {} registered devices",
                 config.sip().domain(), config.sip().addresses(), config.sip().udpPort(), config.sip().tcpPort(),
                 config.sip().tlsPort(), accounts.all().size(), locations.count());
-        return new SipServer(accounts, locations, messages, timers, edge, tls, relay, media, provisioning, lock);
+        return new SipServer(accounts, stores, messages, timers, edge, tls, relay, media, provisioning, lock);
     }
 
     /** Provisioned clients register over TLS when there is a TLS listener, else over TCP, else UDP. */
@@ -237,6 +244,18 @@ public final class SipServer implements AutoCloseable {
                 http.tokenTtl(), http.devicesFile(), http.phoneTemplates(), SipEdge.TLS_CIPHER_SUITES), sip.domain(),
                 accounts::current, endpoint,
                 tls.keyManager(), caPem, dataDir, clock);
+    }
+
+    /**
+     * A failed sweep (Redis away) is only logged: a periodic task that throws is never run again,
+     * and the next sweep catches up.
+     */
+    private static void sweepExpiredBindings(LocationService locations) {
+        try {
+            locations.purgeExpired();
+        } catch (UncheckedIOException e) {
+            LOG.warn("expired bindings not swept this time: {}", e.getMessage());
+        }
     }
 
     /** A user removed from users.csv, or disabled there, loses every registration at once. */
@@ -293,7 +312,7 @@ public final class SipServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        closeQuietly(provisioning, edge, relay, accounts, messages, locations, lock);
+        closeQuietly(provisioning, edge, relay, accounts, messages, locationStore, redis, lock);
         timers.shutdownNow();
         LOG.info("stopped");
     }

@@ -22,6 +22,7 @@ import org.liaison.provisioning.admin.UsersCommand;
 import org.liaison.provisioning.client.ClientUrls;
 import org.liaison.provisioning.enrolment.EnrolmentTokens;
 import org.liaison.provisioning.onboarding.Onboarding;
+import org.liaison.sip.cluster.RedisUnreachable;
 import org.liaison.sip.config.ConfigException;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.config.RelaySettings;
@@ -74,7 +75,7 @@ public final class SipServerMain {
         } catch (ConfigException e) {
             System.err.println("liaison: " + e.getMessage());
             return 2;
-        } catch (UsersFileException | CertificateProblem | DataDirInUse e) {
+        } catch (UsersFileException | CertificateProblem | DataDirInUse | RedisUnreachable e) {
             System.err.println("liaison: " + e.getMessage());
             return 2;
         } catch (Exception e) {

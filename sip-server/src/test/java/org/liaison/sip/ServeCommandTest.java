@@ -3,6 +3,7 @@ package org.liaison.sip;
 import static org.awaitility.Awaitility.await;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -195,6 +196,21 @@ class ServeCommandTest {
         assertEquals(1, lines.size(), output());
         assertTrue(lines.get(0).contains("liaison.properties: sip.udp.port: \"seventy\" is not a port number"),
                 lines.get(0));
+    }
+
+    @Test
+    void anUnreachableRedisStopsStartupWithOneLineNamingTheKeyButNotItsPassword() throws Exception {
+        int nowhere = FreePorts.udpAndTcp();
+        TestServer config = TestServer.builder().property("cluster.redis-uri", "redis://:s3cret@127.0.0.1:" + nowhere)
+                .property("cluster.node-uri", "sip:127.0.0.1").create(root);
+        serve(config.configDir());
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(2, process.exitValue(), output());
+        List<String> lines = output().lines().filter(l -> l.startsWith("liaison:")).toList();
+        assertEquals(1, lines.size(), output());
+        assertTrue(lines.get(0).startsWith("liaison: cluster.redis-uri redis://127.0.0.1:" + nowhere
+                + ": cannot reach Redis: "), lines.get(0));
+        assertFalse(output().contains("s3cret"), output());
     }
 
     @Test

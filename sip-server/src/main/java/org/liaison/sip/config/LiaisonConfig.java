@@ -19,7 +19,7 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
 public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, UsersSettings users, AuthSettings auth,
         ClientCompatibility compatibility, RegistrarSettings registrar, ProxySettings proxy,
         MessagingSettings messaging, RelaySettings relay, HttpSettings http, TlsSettings tls, MediaSettings media,
-        TransportLimits limits) {
+        TransportLimits limits, ClusterSettings cluster) {
 
     public static final String FILE_NAME = "liaison.properties";
 
@@ -40,9 +40,10 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         TlsSettings tls = TlsSettings.from(r, configDir, sip.tlsPort());
         MediaSettings media = MediaSettings.from(r);
         TransportLimits limits = TransportLimits.from(r);
+        ClusterSettings cluster = ClusterSettings.from(r);
         r.rejectUnknownKeys();
         return new LiaisonConfig(configDir, sip, dataDir, users, auth, compatibility, registrar, proxy, messaging,
-                relay, http, tls, media, limits);
+                relay, http, tls, media, limits, cluster);
     }
 
     private static PropertiesConfiguration read(Path file) throws ConfigException {

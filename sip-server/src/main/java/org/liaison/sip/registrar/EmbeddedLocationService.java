@@ -10,12 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -94,7 +92,7 @@ public final class EmbeddedLocationService implements LocationService, AutoClose
             }
         });
         Instant now = clock.instant();
-        replayed.replaceAll((aor, bindings) -> live(bindings, now));
+        replayed.replaceAll((aor, bindings) -> BindingLists.live(bindings, now));
         replayed.values().removeIf(List::isEmpty);
         sizes.keySet().retainAll(replayed.keySet());
         log.info("Location service: restored {} live bindings of {} address-of-records from {}",
@@ -104,13 +102,12 @@ public final class EmbeddedLocationService implements LocationService, AutoClose
 
     @Override
     public List<Binding> lookup(String aor) {
-        return live(bindingsByAor.getOrDefault(aor, List.of()), clock.instant());
+        return BindingLists.live(bindingsByAor.getOrDefault(aor, List.of()), clock.instant());
     }
 
     @Override
     public Optional<Binding> findByInstance(String aor, String instanceId) {
-        return lookup(aor).stream().filter(binding -> binding.instanceId().filter(instanceId::equals).isPresent())
-                .findFirst();
+        return BindingLists.ofInstance(lookup(aor), instanceId);
     }
 
     @Override
@@ -121,14 +118,8 @@ public final class EmbeddedLocationService implements LocationService, AutoClose
         } catch (IllegalArgumentException notSip) {
             return Optional.empty();
         }
-        for (String aor : contacts.aorsFor(wanted)) {
-            for (Binding binding : lookup(aor)) {
-                if (ContactUris.normalize(binding.contactUri()).equals(wanted)) {
-                    return Optional.of(binding);
-                }
-            }
-        }
-        return Optional.empty();
+        return contacts.aorsFor(wanted).stream().flatMap(aor -> BindingLists.withContact(lookup(aor), wanted).stream())
+                .findFirst();
     }
 
     @Override
@@ -139,13 +130,13 @@ public final class EmbeddedLocationService implements LocationService, AutoClose
         try {
             synchronized (stripe(key)) {
                 List<Binding> stored = bindingsByAor.getOrDefault(key, List.of());
-                List<Binding> current = live(stored, clock.instant());
+                List<Binding> current = BindingLists.live(stored, clock.instant());
                 List<Binding> changed = change.apply(current);
                 if (changed == current) {
                     return current;
                 }
                 result = List.copyOf(changed);
-                requireConsistent(key, result);
+                BindingLists.requireConsistent(key, result);
                 byte[] record = BindingCodec.encode(key, result);
                 try {
                     journal.append(record);
@@ -176,7 +167,7 @@ public final class EmbeddedLocationService implements LocationService, AutoClose
             for (String aor : bindingsByAor.keySet()) {
                 synchronized (stripe(aor)) {
                     List<Binding> stored = bindingsByAor.getOrDefault(aor, List.of());
-                    List<Binding> live = live(stored, now);
+                    List<Binding> live = BindingLists.live(stored, now);
                     if (live != stored) {
                         purged += stored.size() - live.size();
                         store(aor, stored, live, live.isEmpty() ? 0 : recordBytes.getOrDefault(aor, 0));
@@ -192,7 +183,7 @@ public final class EmbeddedLocationService implements LocationService, AutoClose
     @Override
     public int count() {
         Instant now = clock.instant();
-        return bindingsByAor.values().stream().mapToInt(bindings -> live(bindings, now).size()).sum();
+        return bindingsByAor.values().stream().mapToInt(bindings -> BindingLists.live(bindings, now).size()).sum();
     }
 
     /** Forces the journal to disk and closes it. */
@@ -209,7 +200,7 @@ public final class EmbeddedLocationService implements LocationService, AutoClose
             List<byte[]> records = new ArrayList<>();
             Map<String, Integer> sizes = new HashMap<>();
             bindingsByAor.forEach((aor, bindings) -> {
-                List<Binding> live = live(bindings, now);
+                List<Binding> live = BindingLists.live(bindings, now);
                 if (!live.isEmpty()) {
                     byte[] record = BindingCodec.encode(aor, live);
                     records.add(record);
@@ -269,28 +260,6 @@ public final class EmbeddedLocationService implements LocationService, AutoClose
 
     private Object stripe(String aor) {
         return stripes[Math.floorMod(aor.hashCode(), STRIPES)];
-    }
-
-    /** {@code bindings} itself when none has expired, so callers can tell "nothing changed" by identity. */
-    private static List<Binding> live(List<Binding> bindings, Instant now) {
-        for (Binding binding : bindings) {
-            if (binding.isExpired(now)) {
-                return bindings.stream().filter(b -> !b.isExpired(now)).toList();
-            }
-        }
-        return bindings;
-    }
-
-    private static void requireConsistent(String aor, List<Binding> bindings) {
-        Set<String> keys = new HashSet<>();
-        for (Binding binding : bindings) {
-            if (!binding.aor().equals(aor)) {
-                throw new IllegalArgumentException("binding of " + binding.aor() + " in the list of " + aor);
-            }
-            if (!keys.add(binding.key())) {
-                throw new IllegalArgumentException("two bindings of " + aor + " with key " + binding.key());
-            }
-        }
     }
 
     private static void createPrivateDirectory(Path dataDir) throws IOException {

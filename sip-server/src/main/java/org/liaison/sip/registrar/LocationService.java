@@ -33,9 +33,11 @@ public interface LocationService {
      * Atomically replaces the bindings of {@code aor} with {@code change} applied to its current
      * live bindings, and returns what was stored. The new list is persisted before this returns.
      *
-     * <p>{@code change} must be a pure function of its argument: it runs under the AoR's lock. If
-     * it returns its argument itself (the same instance) nothing is written; if it throws, the
-     * exception propagates and nothing changes. An empty result removes the AoR.
+     * <p>{@code change} must be a pure function of its argument: it runs under the AoR's lock, and
+     * a store shared by several nodes runs it again when another node changed the AoR meanwhile
+     * (only the last run's result is stored). If it returns its argument itself (the same
+     * instance) nothing is written; if it throws, the exception propagates and nothing changes. An
+     * empty result removes the AoR.
      *
      * @throws IllegalArgumentException if the result holds a binding of another AoR, or two
      *                                  bindings with the same {@link Binding#key()}

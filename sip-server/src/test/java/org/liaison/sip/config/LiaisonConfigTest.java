@@ -44,6 +44,42 @@ class LiaisonConfigTest {
         assertEquals(Duration.ofSeconds(3), relay.learningWindow());
         assertTrue(relay.servers().isEmpty(), "the relay runs in process by default");
         assertEquals(new InetSocketAddress("127.0.0.1", 2223), config.relay().control());
+        assertEquals(ClusterSettings.standalone(), config.cluster(), "one machine, files in data.dir");
+    }
+
+    @Test
+    void clusterModeTakesLettuceRedisUrisAndTheNodesSipUri() throws Exception {
+        for (String uri : new String[] {"redis://10.0.0.5:6379/0", "rediss://:secret@redis.example.org",
+                "redis-sentinel://10.0.0.5:26379,10.0.0.6:26379#liaison"}) {
+            write("cluster.redis-uri = " + uri + "\ncluster.node-uri = sip:10.0.0.11:5060;transport=tcp\n");
+            ClusterSettings cluster = LiaisonConfig.load(dir).cluster();
+            assertTrue(cluster.clustered());
+            assertEquals(java.util.Optional.of(uri), cluster.redisUri());
+            assertEquals(java.util.Optional.of("sip:10.0.0.11:5060;transport=tcp"), cluster.nodeUri());
+        }
+    }
+
+    @Test
+    void aBadClusterSettingIsRefusedNamingItsKeyWithoutRepeatingAPassword() throws IOException {
+        String[][] refused = {
+            {"cluster.redis-uri = http://10.0.0.5\ncluster.node-uri = sip:10.0.0.11",
+                "cluster.redis-uri: must start with redis://, rediss:// or redis-sentinel://"},
+            {"cluster.redis-uri = redis://10.0.0.5:6379",
+                "cluster.node-uri: must be set when cluster.redis-uri is"},
+            {"cluster.node-uri = sip:10.0.0.11", "cluster.node-uri: is set but cluster.redis-uri is empty"},
+            {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = http://10.0.0.11",
+                "cluster.node-uri: \"http://10.0.0.11\" is not a sip: or sips: URI of a host"},
+            {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:alice@",
+                "cluster.node-uri: \"sip:alice@\" is not a sip: or sips: URI of a host"},
+            {"cluster.redis-uri = redis-sentinel://:hunter2@10.0.0.5:26379\ncluster.node-uri = sip:10.0.0.11",
+                "cluster.redis-uri: is not a Redis URI"},
+        };
+        for (String[] bad : refused) {
+            write(bad[0] + "\n");
+            ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+            assertTrue(e.getMessage().startsWith(dir.resolve("liaison.properties") + ": " + bad[1]), e.getMessage());
+            assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+        }
     }
 
     @Test

@@ -1,0 +1,90 @@
+package org.liaison.sip.cluster;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Redis that the nodes of a cluster share, as one lettuce client and one multiplexed
+ * connection that every store of this process uses (lettuce connections are thread-safe; commands
+ * of many threads are pipelined on it). Keys are UTF-8 strings, values bytes. Owned and closed by
+ * {@code SipServer}.
+ *
+ * <p>Commands fail after {@value #COMMAND_TIMEOUT_MS} ms, and at once while the connection is down
+ * (lettuce reconnects in the background), so a request that needs shared state is answered with an
+ * error in SIP time instead of waiting in a queue that may never drain.
+ */
+public final class ClusterRedis implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterRedis.class);
+    private static final long COMMAND_TIMEOUT_MS = 2000;
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, byte[]> connection;
+    private final String where;
+
+    private ClusterRedis(RedisClient client, StatefulRedisConnection<String, byte[]> connection, String where) {
+        this.client = client;
+        this.connection = connection;
+        this.where = where;
+    }
+
+    /**
+     * Connects to {@code redisUri} (a lettuce URI) and checks it answers.
+     *
+     * @throws RedisUnreachable naming {@code cluster.redis-uri} (without its password) and the cause
+     */
+    public static ClusterRedis connect(String redisUri) throws RedisUnreachable {
+        String where = withoutPassword(redisUri);
+        RedisURI uri = RedisURI.create(redisUri);
+        uri.setTimeout(Duration.ofMillis(COMMAND_TIMEOUT_MS));
+        RedisClient client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+        try {
+            StatefulRedisConnection<String, byte[]> connection = client.connect(CODEC);
+            connection.sync().ping();
+            LOG.info("cluster: shared state in Redis at {}", where);
+            return new ClusterRedis(client, connection, where);
+        } catch (RedisException e) {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+            throw new RedisUnreachable(where, e);
+        }
+    }
+
+    /** Blocking commands on the shared connection; safe from any thread. */
+    public RedisCommands<String, byte[]> commands() {
+        return connection.sync();
+    }
+
+    /** A new connection for SUBSCRIBE (a subscribed connection can do nothing else); the caller closes it. */
+    public StatefulRedisPubSubConnection<String, byte[]> connectPubSub() {
+        return client.connectPubSub(CODEC);
+    }
+
+    /** The URI for logs and errors: without user and password. */
+    public String where() {
+        return where;
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        client.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+
+    static String withoutPassword(String redisUri) {
+        return redisUri.replaceFirst("://[^@/]*@", "://");
+    }
+}

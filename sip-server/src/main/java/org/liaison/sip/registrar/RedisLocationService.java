@@ -1,0 +1,297 @@
+package org.liaison.sip.registrar;
+
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubListener;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.liaison.sip.cluster.ClusterRedis;
+
+/**
+ * The location service of a cluster: every node of the domain keeps its bindings in one Redis, so
+ * any node resolves any AoR or GRUU, and a node can die without losing a registration.
+ *
+ * <p>Keys: {@code liaison:reg:AOR} holds the AoR's whole binding list ({@link BindingCodec}, as
+ * one journal record of the embedded service) and expires, as a Redis TTL, when its last binding
+ * does, so no sweeper is needed for correctness. {@code liaison:reg-contact:USER@HOST:PORT} is the
+ * set of AoRs with a binding at that Contact (for {@link #findByContact}); it lives as long as the
+ * longest of those bindings. {@code liaison:reg-expiries} scores {@code AOR\nKEY} with the
+ * binding's expiry in epoch milliseconds, so {@link #count} is one ZCOUNT and {@link #purgeExpired}
+ * one ZREMRANGEBYSCORE that tidies it. Expiry is also checked against this node's clock on every
+ * read, as the contract requires: nodes must keep their clocks in step (NTP).
+ *
+ * <p>{@link #update} is optimistic, per AoR, across nodes: read the list, apply the change in
+ * Java, then one Lua script writes the list and its index entries and publishes the AoR only if
+ * the list is still the one read; otherwise read again. A script rather than WATCH/MULTI/EXEC
+ * because WATCH binds the whole connection, and this one connection is shared by every thread of
+ * the process (lettuce pipelines it); the script is atomic on any connection. Threads of this node
+ * take a per-AoR stripe first, so only two nodes racing on one AoR ever retry; the change may
+ * then run more than once, which is why it must be pure.
+ *
+ * <p>Lookups are served from {@link SubscribedBindingCache}, refreshed by the AoRs the nodes
+ * publish on {@value #CHANGED_CHANNEL}.
+ */
+public final class RedisLocationService implements LocationService, AutoCloseable {
+    static final String CHANGED_CHANNEL = "liaison:reg-changed";
+    static final String BINDINGS_KEY = "liaison:reg:";
+    private static final String CONTACT_KEY = "liaison:reg-contact:";
+    private static final String EXPIRIES_KEY = "liaison:reg-expiries";
+    private static final int STRIPES = 64;
+    private static final int MAX_ATTEMPTS = 50;
+    private static final byte[] ABSENT = new byte[0];
+    /**
+     * KEYS: the list, the expiries, then the contact sets to leave, then those to join. ARGV: the
+     * list read (empty = none), the new list (empty = remove), its TTL in ms, the AoR, the channel,
+     * the numbers of expiries to remove and to add, then those members, then (score, member)
+     * pairs, then one TTL in ms per contact set joined.
+     */
+    private static final String COMPARE_AND_SET = """
+            local current = redis.call('GET', KEYS[1]) or ''
+            if current ~= ARGV[1] then return 0 end
+            if ARGV[2] == '' then redis.call('DEL', KEYS[1])
+            else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+            local removed, added, left = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+            local a = 9
+            for i = 1, removed do redis.call('ZREM', KEYS[2], ARGV[a]); a = a + 1 end
+            for i = 1, added do redis.call('ZADD', KEYS[2], ARGV[a], ARGV[a + 1]); a = a + 2 end
+            for k = 3, 2 + left do redis.call('SREM', KEYS[k], ARGV[4]) end
+            for k = 3 + left, #KEYS do
+              redis.call('SADD', KEYS[k], ARGV[4])
+              redis.call('PEXPIRE', KEYS[k], ARGV[a], 'NX')
+              redis.call('PEXPIRE', KEYS[k], ARGV[a], 'GT')
+              a = a + 1
+            end
+            redis.call('PUBLISH', ARGV[5], ARGV[4])
+            return 1
+            """;
+
+    private final RedisCommands<String, byte[]> redis;
+    private final StatefulRedisPubSubConnection<String, byte[]> changes;
+    private final SubscribedBindingCache cache;
+    private final Clock clock;
+    private final Object[] stripes = new Object[STRIPES];
+
+    private RedisLocationService(RedisCommands<String, byte[]> redis,
+            StatefulRedisPubSubConnection<String, byte[]> changes, SubscribedBindingCache cache, Clock clock) {
+        this.redis = redis;
+        this.changes = changes;
+        this.cache = cache;
+        this.clock = clock;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Object();
+        }
+    }
+
+    /** The bindings kept in {@code redis}, with this node subscribed to their changes; closing unsubscribes. */
+    public static RedisLocationService open(ClusterRedis redis, Clock clock) {
+        SubscribedBindingCache cache = new SubscribedBindingCache();
+        StatefulRedisPubSubConnection<String, byte[]> changes = redis.connectPubSub();
+        try {
+            // the cache hears both the messages and the connection dropping (two overloads of addListener)
+            changes.addListener((RedisPubSubListener<String, byte[]>) cache);
+            changes.addListener((RedisConnectionStateListener) cache);
+            changes.sync().subscribe(CHANGED_CHANNEL);
+        } catch (RedisException e) {
+            changes.close();
+            throw unavailable("subscribe to " + CHANGED_CHANNEL, e);
+        }
+        return new RedisLocationService(redis.commands(), changes, cache, clock);
+    }
+
+    @Override
+    public List<Binding> lookup(String aor) {
+        Instant now = clock.instant();
+        Optional<List<Binding>> cached = cache.get(aor);
+        if (cached.isPresent()) {
+            return BindingLists.live(cached.get(), now);
+        }
+        long mark = cache.mark();
+        List<Binding> stored = decode(aor, read(aor));
+        cache.put(aor, stored, mark);
+        return BindingLists.live(stored, now);
+    }
+
+    @Override
+    public Optional<Binding> findByInstance(String aor, String instanceId) {
+        // the GRUU names its AoR, whose one key is read (or cached) anyway: no index needed
+        return BindingLists.ofInstance(lookup(aor), instanceId);
+    }
+
+    @Override
+    public Optional<Binding> findByContact(String contactUri) {
+        String wanted;
+        try {
+            wanted = ContactUris.normalize(contactUri);
+        } catch (IllegalArgumentException notSip) {
+            return Optional.empty();
+        }
+        List<String> aors;
+        try {
+            aors = redis.smembers(CONTACT_KEY + wanted).stream().map(aor -> new String(aor, StandardCharsets.UTF_8))
+                    .sorted().toList();
+        } catch (RedisException e) {
+            throw unavailable("read the contact index", e);
+        }
+        return aors.stream().flatMap(aor -> BindingLists.withContact(lookup(aor), wanted).stream()).findFirst();
+    }
+
+    @Override
+    public List<Binding> update(String aor, UnaryOperator<List<Binding>> change) {
+        Objects.requireNonNull(aor, "aor");
+        synchronized (stripes[Math.floorMod(aor.hashCode(), STRIPES)]) {
+            for (int attempt = 1; ; attempt++) {
+                byte[] read = read(aor);
+                List<Binding> stored = decode(aor, read);
+                Instant now = clock.instant();
+                List<Binding> current = BindingLists.live(stored, now);
+                List<Binding> changed = change.apply(current);
+                if (changed == current) {
+                    return current;
+                }
+                List<Binding> result = List.copyOf(changed);
+                BindingLists.requireConsistent(aor, result);
+                if (compareAndSet(aor, read, stored, result, now)) {
+                    cache.drop(aor);
+                    return result;
+                }
+                if (attempt == MAX_ATTEMPTS) {
+                    throw new UncheckedIOException(new IOException("the bindings of " + aor + " changed under "
+                            + MAX_ATTEMPTS + " attempts in a row to update them"));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void removeAll(String aor) {
+        update(aor, current -> new ArrayList<>());
+    }
+
+    /**
+     * Tidies the expiry index (Redis drops the lists themselves by TTL) and this node's cache; returns
+     * how many index entries expired. With several nodes sweeping, each counts what it removed.
+     */
+    @Override
+    public int purgeExpired() {
+        Instant now = clock.instant();
+        cache.dropIf(bindings -> BindingLists.live(bindings, now).isEmpty());
+        try {
+            return redis.zremrangebyscore(EXPIRIES_KEY, Range.create(Double.NEGATIVE_INFINITY,
+                    (double) now.toEpochMilli())).intValue();
+        } catch (RedisException e) {
+            throw unavailable("purge the expiry index", e);
+        }
+    }
+
+    @Override
+    public int count() {
+        try {
+            return redis.zcount(EXPIRIES_KEY, Range.from(Range.Boundary.excluding((double) clock.millis()),
+                    Range.Boundary.unbounded())).intValue();
+        } catch (RedisException e) {
+            throw unavailable("count the bindings", e);
+        }
+    }
+
+    /** Unsubscribes; the {@link ClusterRedis} belongs to the server. */
+    @Override
+    public void close() {
+        changes.close();
+    }
+
+    private byte[] read(String aor) {
+        try {
+            byte[] record = redis.get(BINDINGS_KEY + aor);
+            return record == null ? ABSENT : record;
+        } catch (RedisException e) {
+            throw unavailable("read the bindings of " + aor, e);
+        }
+    }
+
+    private static List<Binding> decode(String aor, byte[] record) {
+        if (record.length == 0) {
+            return List.of();
+        }
+        BindingCodec.AorBindings decoded = BindingCodec.decode(record);
+        if (!decoded.aor().equals(aor)) {
+            throw new IllegalStateException("the Redis key of " + aor + " holds the bindings of " + decoded.aor());
+        }
+        return List.copyOf(decoded.bindings());
+    }
+
+    private boolean compareAndSet(String aor, byte[] read, List<Binding> stored, List<Binding> result, Instant now) {
+        Map<String, Binding> before = byExpiryMember(stored);
+        Map<String, Binding> after = byExpiryMember(result);
+        Map<String, Long> joined = new LinkedHashMap<>();
+        for (Binding binding : result) {
+            joined.merge(CONTACT_KEY + ContactUris.normalize(binding.contactUri()), millisUntil(binding.expiresAt(), now),
+                    Math::max);
+        }
+        List<String> left = stored.stream().map(binding -> CONTACT_KEY + ContactUris.normalize(binding.contactUri()))
+                .distinct().filter(key -> !joined.containsKey(key)).toList();
+        List<String> removed = before.keySet().stream().filter(member -> !after.containsKey(member)).toList();
+
+        List<String> keys = new ArrayList<>(List.of(BINDINGS_KEY + aor, EXPIRIES_KEY));
+        keys.addAll(left);
+        keys.addAll(joined.keySet());
+        List<byte[]> args = new ArrayList<>();
+        args.add(read);
+        args.add(result.isEmpty() ? ABSENT : BindingCodec.encode(aor, result));
+        args.add(text(result.stream().mapToLong(binding -> millisUntil(binding.expiresAt(), now)).max().orElse(1)));
+        args.add(text(aor));
+        args.add(text(CHANGED_CHANNEL));
+        args.add(text(removed.size()));
+        args.add(text(after.size()));
+        args.add(text(left.size()));
+        removed.forEach(member -> args.add(text(member)));
+        after.forEach((member, binding) -> {
+            args.add(text(binding.expiresAt().toEpochMilli()));
+            args.add(text(member));
+        });
+        joined.values().forEach(ttl -> args.add(text(ttl)));
+        try {
+            Long written = redis.eval(COMPARE_AND_SET, ScriptOutputType.INTEGER, keys.toArray(String[]::new),
+                    args.toArray(byte[][]::new));
+            return written == 1L;
+        } catch (RedisException e) {
+            throw unavailable("persist the bindings of " + aor, e);
+        }
+    }
+
+    private static Map<String, Binding> byExpiryMember(List<Binding> bindings) {
+        Map<String, Binding> members = new HashMap<>();
+        for (Binding binding : bindings) {
+            members.put(binding.aor() + "\n" + binding.key(), binding);
+        }
+        return members;
+    }
+
+    /** A Redis TTL: at least 1 ms, since PX 0 is an error and the binding is then as good as gone. */
+    private static long millisUntil(Instant expiresAt, Instant now) {
+        return Math.max(1, expiresAt.toEpochMilli() - now.toEpochMilli());
+    }
+
+    private static byte[] text(Object value) {
+        return value.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Redis failed or timed out; callers treat it as the journal's I/O failure: nothing changed. */
+    private static UncheckedIOException unavailable(String what, RedisException e) {
+        return new UncheckedIOException(new IOException("cannot " + what + " in Redis: " + e.getMessage(), e));
+    }
+}

@@ -1,0 +1,132 @@
+package org.liaison.sip;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.liaison.sip.cluster.RedisUnreachable;
+import org.liaison.sip.testing.Calls;
+import org.liaison.sip.testing.FreePorts;
+import org.liaison.sip.testing.LiaisonServer;
+import org.liaison.sip.testing.LiaisonServer.Agent;
+import org.liaison.sip.testing.RedisServer;
+import org.liaison.sip.testing.SipText;
+import org.liaison.sip.testing.TestServer;
+import org.liaison.sip.testing.TestUa;
+
+/** The server in cluster mode (cluster.redis-uri set): registrations live in a real redis-server. */
+class ClusterProtocolTest {
+    private static final String DOMAIN = TestServer.DOMAIN;
+    private static final String BINDINGS_OF_BOB = "liaison:reg:bob";
+
+    @TempDir
+    static Path redisDir;
+    private static RedisServer redis;
+
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.started(node(redis.uri()));
+    @Agent TestUa alice;
+    @Agent TestUa bob;
+
+    @BeforeAll
+    static void startRedis() throws IOException {
+        redis = RedisServer.start(redisDir);
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @BeforeEach
+    void noRegistrationOfAnEarlierTest() throws IOException {
+        assertEquals("+OK", redis.command("FLUSHALL"));
+    }
+
+    private static TestServer.Builder node(String redisUri) {
+        return TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .property("cluster.redis-uri", redisUri).property("cluster.node-uri", "sip:127.0.0.1;transport=udp");
+    }
+
+    @Test
+    void aCallAndAMessageReachADeviceWhoseRegistrationIsInRedis() throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
+        assertEquals(":1", redis.command("EXISTS " + BINDINGS_OF_BOB));
+        assertFalse(Files.exists(liaison.server().dataDir().resolve("location.journal")),
+                "cluster mode keeps registrations out of data.dir");
+
+        String callId = UUID.randomUUID().toString();
+        assertEquals(407, alice.sendAnsweringChallenge(Calls.invite(alice, "sip:bob@" + DOMAIN, callId), "alice-secret")
+                .first().status());
+        SipText invite = bob.awaitRequest("INVITE");
+        assertEquals(bob.contact(), invite.requestUri());
+        SipText ok = Calls.answer(alice, bob, invite, "bobtag");
+        Calls.ack(alice, bob, ok);
+        assertEquals(200, Calls.hangUp(alice, bob, ok));
+
+        String message = alice.messageRequest("sip:bob@" + DOMAIN, UUID.randomUUID().toString(), "text/plain", "hi");
+        assertEquals(407, alice.sendAnsweringChallenge(message, "alice-secret").first().status());
+        SipText received = bob.awaitRequest("MESSAGE");
+        assertEquals("hi", received.body());
+        bob.respond(received, 200, "OK", "b", null, null);
+        assertEquals(200, alice.awaitResponse("MESSAGE", 200).status());
+    }
+
+    @Test
+    void aRegistrationOutlivesItsNodeAndAnotherNodeRoutesToIt() throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
+        TestServer nodeB = liaison.own(node(redis.uri()).start(liaison.directory().resolve("node-b")));
+        liaison.server().stop();
+
+        TestUa aliceOnB = liaison.own(new TestUa("alice", nodeB));
+        String message = aliceOnB.messageRequest("sip:bob@" + DOMAIN, UUID.randomUUID().toString(), "text/plain",
+                "through node b");
+        assertEquals(407, aliceOnB.sendAnsweringChallenge(message, "alice-secret").first().status());
+        SipText received = bob.awaitRequest("MESSAGE");
+        assertEquals("through node b", received.body());
+        assertTrue(received.header("via").orElseThrow().contains(":" + nodeB.port()), received.toString());
+    }
+
+    @Test
+    void whileRedisIsAwayARegisterFailsAndServiceResumesByItselfWhenItReturns() throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
+        redis.close();
+
+        int status = bob.register("bob-secret", "").status();
+        assertTrue(status >= 500, "a REGISTER that could not be stored was answered " + status);
+
+        redis.restart();
+        await("the node to reconnect to Redis").atMost(Duration.ofSeconds(40))
+                .until(() -> bob.register("bob-secret", "").status() == 200);
+        assertEquals(":1", redis.command("EXISTS " + BINDINGS_OF_BOB));
+        String message = alice.messageRequest("sip:bob@" + DOMAIN, UUID.randomUUID().toString(), "text/plain", "back");
+        assertEquals(407, alice.sendAnsweringChallenge(message, "alice-secret").first().status());
+        assertEquals("back", bob.awaitRequest("MESSAGE").body());
+    }
+
+    @Test
+    void withRedisUnreachableTheServerRefusesToStartNamingTheKey() throws Exception {
+        String nowhere = "redis://127.0.0.1:" + FreePorts.udpAndTcp();
+        TestServer server = node(nowhere).create(liaison.directory().resolve("no-redis"));
+
+        RedisUnreachable e = assertThrows(RedisUnreachable.class, server::start);
+
+        assertTrue(e.getMessage().startsWith("cluster.redis-uri " + nowhere + ": cannot reach Redis"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+}
