@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * group post stall every SIP thread). A queue, once made, stays in the map for the life of the
  * store, so two threads always lock the same object for the same recipient.
  */
-public final class FileOfflineStore implements OfflineStore, AutoCloseable {
+public final class FileOfflineStore implements OfflineStore {
 
     private static final Logger log = LoggerFactory.getLogger(FileOfflineStore.class);
 

@@ -34,7 +34,7 @@ import java.util.Set;
  * {@link java.io.UncheckedIOException}; when {@link #store} throws one, nothing was stored. A store
  * on another machine that cannot be reached throws the subclass {@link StoreUnavailableException}.
  */
-public interface OfflineStore {
+public interface OfflineStore extends AutoCloseable {
 
     /**
      * Keeps the message for its recipient's devices. When this returns the message survives a
@@ -98,4 +98,8 @@ public interface OfflineStore {
 
     /** How many messages are stored, for all recipients, expired or not yet purged included. */
     int count();
+
+    /** Releases the files or the connection; the store is not used afterwards. */
+    @Override
+    void close();
 }

@@ -14,6 +14,7 @@ import javax.sip.SipException;
 import org.liaison.im.FileOfflineStore;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.OfflineStoreSettings;
+import org.liaison.im.redis.RedisOfflineStore;
 import org.liaison.im.messaging.GroupFanOut;
 import org.liaison.im.messaging.MessageDelivery;
 import org.liaison.im.messaging.MessagePolicy;
@@ -84,7 +85,8 @@ public final class SipServer implements AutoCloseable {
     /** What closes the location service: the embedded journal, or the Redis subscription. */
     private final AutoCloseable locationStore;
     private final ClusterRedis redis;
-    private final FileOfflineStore messages;
+    /** The offline store: files in data.dir, or Redis in cluster mode. */
+    private final OfflineStore messages;
     private final ScheduledExecutorService timers;
     private final SipEdge edge;
     private final Optional<TlsCredentials> tls;
@@ -93,7 +95,7 @@ public final class SipServer implements AutoCloseable {
     private final ProvisioningService provisioning;
     private final DataDirLock lock;
 
-    private SipServer(WatchedAccountDirectory accounts, StateStores stores, FileOfflineStore messages,
+    private SipServer(WatchedAccountDirectory accounts, StateStores stores, OfflineStore messages,
             ScheduledExecutorService timers, SipEdge edge, Optional<TlsCredentials> tls, MediaRelay relay,
             MediaAnchor media, ProvisioningService provisioning, DataDirLock lock) {
         this.lock = lock;
@@ -146,7 +148,7 @@ public final class SipServer implements AutoCloseable {
                         dataDir, clock));
         StateStores stores = StateStores.open(config.cluster(), dataDir, clock);
         LocationService locations = stores.locations();
-        FileOfflineStore messages = null;
+        OfflineStore messages = null;
         WatchedAccountDirectory accounts = null;
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "liaison-timers");
@@ -164,9 +166,12 @@ public final class SipServer implements AutoCloseable {
                     config.sip().domain(),
                     config.users().pollInterval(), changes -> endRegistrationsOfRemovedUsers(changes, locations));
             MessagingSettings im = config.messaging();
-            messages = FileOfflineStore.open(dataDir,
-                    new OfflineStoreSettings(im.expiry(), im.maxQueuedPerUser(), im.maxMessageBytes(),
-                            im.maxQueuedPerSenderPerUser(), im.maxQueuedPerSender()), clock);
+            OfflineStoreSettings storeSettings = new OfflineStoreSettings(im.expiry(), im.maxQueuedPerUser(),
+                    im.maxMessageBytes(), im.maxQueuedPerSenderPerUser(), im.maxQueuedPerSender());
+            // in cluster mode every node keeps and delivers the same messages; Redis must persist each write
+            messages = config.cluster().clustered()
+                    ? RedisOfflineStore.open(config.cluster().redisUri().orElseThrow(), storeSettings, clock)
+                    : FileOfflineStore.open(dataDir, storeSettings, clock);
             SipFactories factories = SipFactories.create();
             SipSettings sip = config.sip();
             LocalAddresses local = new LocalAddresses(sip.domain(), sip.addresses(), sip.udpPort(), sip.tcpPort(),
@@ -203,9 +208,14 @@ public final class SipServer implements AutoCloseable {
                     new MessageHandler(local, accounts, targets, offline, groups, factories),
                     new ForwardingHandler(local, targets, factories),
                     config.proxy().foreignDomains(), config.tls().required(), factories);
-            FileOfflineStore store = messages;
+            OfflineStore store = messages;
             timers.scheduleWithFixedDelay(() -> {
-                metrics.expired(store.purgeExpired());
+                try {
+                    metrics.expired(store.purgeExpired());
+                } catch (RuntimeException e) {
+                    // Redis away: the next round purges; a periodic task that throws is never run again
+                    LOG.warn("cannot purge expired messages: {}", e.toString());
+                }
                 metrics.log();
             }, METRICS_SECONDS, METRICS_SECONDS, TimeUnit.SECONDS);
             timers.scheduleWithFixedDelay(() -> sweepExpiredBindings(locations), EXPIRY_SWEEP_SECONDS,

@@ -22,7 +22,7 @@ import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.FreePorts;
 import org.liaison.sip.testing.LiaisonServer;
 import org.liaison.sip.testing.LiaisonServer.Agent;
-import org.liaison.sip.testing.RedisServer;
+import org.liaison.im.redis.RedisServer;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -43,7 +43,7 @@ class ClusterProtocolTest {
 
     @BeforeAll
     static void startRedis() throws IOException {
-        redis = RedisServer.start(redisDir);
+        redis = RedisServer.durable(redisDir);
     }
 
     @AfterAll
@@ -66,7 +66,7 @@ class ClusterProtocolTest {
     @Test
     void aCallAndAMessageReachADeviceWhoseRegistrationIsInRedis() throws Exception {
         assertEquals(200, bob.register("bob-secret", "").status());
-        assertEquals(":1", redis.command("EXISTS " + BINDINGS_OF_BOB));
+        assertEquals(":1", redis.command("EXISTS", BINDINGS_OF_BOB));
         assertFalse(Files.exists(liaison.server().dataDir().resolve("location.journal")),
                 "cluster mode keeps registrations out of data.dir");
 
@@ -110,10 +110,10 @@ class ClusterProtocolTest {
         int status = bob.register("bob-secret", "").status();
         assertTrue(status >= 500, "a REGISTER that could not be stored was answered " + status);
 
-        redis.restart();
+        redis.startAgain();
         await("the node to reconnect to Redis").atMost(Duration.ofSeconds(40))
                 .until(() -> bob.register("bob-secret", "").status() == 200);
-        assertEquals(":1", redis.command("EXISTS " + BINDINGS_OF_BOB));
+        assertEquals(":1", redis.command("EXISTS", BINDINGS_OF_BOB));
         String message = alice.messageRequest("sip:bob@" + DOMAIN, UUID.randomUUID().toString(), "text/plain", "back");
         assertEquals(407, alice.sendAnsweringChallenge(message, "alice-secret").first().status());
         assertEquals("back", bob.awaitRequest("MESSAGE").body());

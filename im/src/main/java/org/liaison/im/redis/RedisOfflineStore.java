@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * (commands are not queued while disconnected) or after the command timeout; the connection
  * comes back by itself when Redis does.
  */
-public final class RedisOfflineStore implements OfflineStore, AutoCloseable {
+public final class RedisOfflineStore implements OfflineStore {
 
     private static final Logger log = LoggerFactory.getLogger(RedisOfflineStore.class);
     /** Unless the URI sets one ({@code ?timeout=}): a SIP transaction cannot wait a minute, lettuce's default. */

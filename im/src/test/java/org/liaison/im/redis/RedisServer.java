@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Assumptions;
  * persisting every write as the store requires (or as told otherwise), stopped in bounded time.
  * Missing redis-server skips the test on a developer's machine and fails it in CI.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
     private static final Path EXECUTABLE = Path.of("/usr/bin/redis-server");
     private static final Duration STARTUP = Duration.ofSeconds(20);
@@ -43,12 +43,12 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** A Redis that puts every write on disk before answering, as production must. */
-    static RedisServer durable(Path dir) {
+    public static RedisServer durable(Path dir) {
         return start(dir, List.of("--appendonly", "yes", "--appendfsync", "always"));
     }
 
     /** A Redis with other persistence settings, e.g. {@code --appendonly no}. */
-    static RedisServer start(Path dir, List<String> persistence) {
+    public static RedisServer start(Path dir, List<String> persistence) {
         if (!Files.isExecutable(EXECUTABLE)) {
             Assertions.assertNotEquals("true", System.getenv("CI"),
                     EXECUTABLE + " is missing: apt-get install redis-server");
@@ -59,12 +59,12 @@ final class RedisServer implements AutoCloseable {
         return server;
     }
 
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 
     /** Starts it again on the same port and directory, after {@link #shutdown} or {@link #kill}. */
-    void startAgain() {
+    public void startAgain() {
         launch();
     }
 
@@ -83,7 +83,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Redis's own orderly stop: the SHUTDOWN command. */
-    void shutdown() throws Exception {
+    public void shutdown() throws Exception {
         try {
             command("SHUTDOWN");
         } catch (IOException closedByTheShutdown) {
@@ -93,17 +93,17 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** A crash: SIGKILL, nothing flushed at the last moment. */
-    void kill() throws Exception {
+    public void kill() throws Exception {
         process.destroyForcibly();
         stopWithin(Duration.ofSeconds(10));
     }
 
-    void flushAll() throws IOException {
+    public void flushAll() throws IOException {
         Assertions.assertEquals("+OK", command("FLUSHALL"));
     }
 
     /** Bytes of memory Redis uses (INFO memory's used_memory). */
-    long usedMemory() throws IOException {
+    public long usedMemory() throws IOException {
         try (Socket socket = connect()) {
             send(socket, "INFO", "memory");
             BufferedReader in = reader(socket);
@@ -119,12 +119,18 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, then SIGKILL if it has not exited within ten seconds. */
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (process != null && process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                kill();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -134,7 +140,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** One command, its one-line answer (simple string, error or integer). */
-    private String command(String... words) throws IOException {
+    public String command(String... words) throws IOException {
         try (Socket socket = connect()) {
             send(socket, words);
             String answer = reader(socket).readLine();

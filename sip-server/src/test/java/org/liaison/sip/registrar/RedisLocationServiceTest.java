@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.message.Flow;
-import org.liaison.sip.testing.MutableClock;
-import org.liaison.sip.testing.RedisServer;
+import org.liaison.im.MutableClock;
+import org.liaison.im.redis.RedisServer;
 
 /**
  * The location service contract on a real redis-server, and what only a shared store can show: two
@@ -42,7 +42,7 @@ class RedisLocationServiceTest implements LocationServiceContract {
 
     @BeforeAll
     static void startRedis() throws IOException {
-        redis = RedisServer.start(redisDir);
+        redis = RedisServer.start(redisDir, List.of("--appendonly", "no"));
     }
 
     @AfterAll
@@ -104,10 +104,10 @@ class RedisLocationServiceTest implements LocationServiceContract {
         RedisLocationService b = node(Clock.systemUTC());
         Instant soon = Instant.now().plusMillis(800);
         a.update("alice", current -> List.of(contact("alice", "sip:alice@192.0.2.1", soon)));
-        assertEquals(":1", redis.command("EXISTS " + RedisLocationService.BINDINGS_KEY + "alice"));
+        assertEquals(":1", redis.command("EXISTS", RedisLocationService.BINDINGS_KEY + "alice"));
 
         await("Redis to drop the expired list").atMost(PROPAGATION)
-                .until(() -> ":0".equals(redis.command("EXISTS " + RedisLocationService.BINDINGS_KEY + "alice")));
+                .until(() -> ":0".equals(redis.command("EXISTS", RedisLocationService.BINDINGS_KEY + "alice")));
         assertEquals(List.of(), b.lookup("alice"));
         assertEquals(0, b.count());
         assertEquals(Optional.empty(), b.findByContact("sip:alice@192.0.2.1"));
@@ -170,7 +170,7 @@ class RedisLocationServiceTest implements LocationServiceContract {
         }
         assertEquals(List.of(old), b.lookup("alice"), "cached: nothing was published");
 
-        assertTrue(redis.command("CLIENT KILL TYPE pubsub").startsWith(":"));
+        assertTrue(redis.command("CLIENT", "KILL", "TYPE", "pubsub").startsWith(":"));
 
         await("b to drop its cache when its subscription dropped").atMost(PROPAGATION)
                 .until(() -> b.lookup("alice").equals(List.of(fresh)));
