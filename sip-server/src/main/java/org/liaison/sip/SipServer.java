@@ -215,10 +215,10 @@ public final class SipServer implements AutoCloseable {
                 try {
                     metrics.expired(store.purgeExpired());
                 } catch (StoreUnavailableException e) {
-                    // Redis away: logged once by the cluster's health, not every minute
+                    // Redis away: an outage is logged once (SharedStateHealth), not every minute; the next round purges
                     LOG.debug("cannot purge expired messages now: {}", e.getMessage());
                 } catch (RuntimeException e) {
-                    // Redis away: the next round purges; a periodic task that throws is never run again
+                    // the next round purges; a periodic task that throws is never run again
                     LOG.warn("cannot purge expired messages: {}", e.toString());
                 }
                 metrics.log();
