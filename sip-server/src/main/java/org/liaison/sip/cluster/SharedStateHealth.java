@@ -19,7 +19,8 @@ public final class SharedStateHealth implements RedisConnectionStateListener {
     private final String where;
     private final AtomicBoolean unreachable = new AtomicBoolean();
 
-    SharedStateHealth(String where) {
+    /** {@code where}: the Redis, as logs may name it (no password). */
+    public SharedStateHealth(String where) {
         this.where = where;
     }
 
