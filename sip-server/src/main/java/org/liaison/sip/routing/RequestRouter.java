@@ -79,9 +79,9 @@ public final class RequestRouter {
     /**
      * The one place where shared state being out of reach (cluster mode: the Redis that holds the
      * registrations) becomes an answer: 503 with Retry-After (RFC 3261 §21.5.4, §20.33) for every
-     * request whose routing needed it (REGISTER, a lookup of a user's devices, an in-dialog request
-     * routed by a registered Contact), sent without a transaction so an outage keeps no state per
-     * request. {@link SharedStateUnavailable}'s source logs the outage once; each refusal is DEBUG.
+     * request whose routing needed it (REGISTER, a lookup of a user's devices or GRUU, an in-dialog
+     * request to one of our users), sent without a transaction so an outage keeps no state per
+     * request. {@code SharedStateHealth} logs the outage once; each refusal is DEBUG.
      */
     public Outcome route(Request request, Flow source) {
         try {
