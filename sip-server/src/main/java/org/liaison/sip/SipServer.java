@@ -14,6 +14,7 @@ import javax.sip.SipException;
 import org.liaison.im.FileOfflineStore;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.OfflineStoreSettings;
+import org.liaison.im.StoreUnavailableException;
 import org.liaison.im.redis.RedisOfflineStore;
 import org.liaison.im.messaging.GroupFanOut;
 import org.liaison.im.messaging.MessageDelivery;
@@ -32,6 +33,7 @@ import org.liaison.provisioning.http.ProvisioningService;
 import org.liaison.provisioning.http.ProvisioningSettings;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.cluster.ClusterRedis;
+import org.liaison.sip.cluster.SharedStateUnavailable;
 import org.liaison.sip.config.HttpSettings;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.config.MediaSettings;
@@ -212,8 +214,11 @@ public final class SipServer implements AutoCloseable {
             timers.scheduleWithFixedDelay(() -> {
                 try {
                     metrics.expired(store.purgeExpired());
+                } catch (StoreUnavailableException e) {
+                    // Redis away: an outage is logged once (SharedStateHealth), not every minute; the next round purges
+                    LOG.debug("cannot purge expired messages now: {}", e.getMessage());
                 } catch (RuntimeException e) {
-                    // Redis away: the next round purges; a periodic task that throws is never run again
+                    // the next round purges; a periodic task that throws is never run again
                     LOG.warn("cannot purge expired messages: {}", e.toString());
                 }
                 metrics.log();
@@ -257,12 +262,14 @@ public final class SipServer implements AutoCloseable {
     }
 
     /**
-     * A failed sweep (Redis away) is only logged: a periodic task that throws is never run again,
-     * and the next sweep catches up.
+     * A failed sweep is only logged (Redis away: at DEBUG, its outage is logged once): a periodic
+     * task that throws is never run again, and the next sweep catches up.
      */
     private static void sweepExpiredBindings(LocationService locations) {
         try {
             locations.purgeExpired();
+        } catch (SharedStateUnavailable e) {
+            LOG.debug("expired bindings not swept this time: {}", e.getMessage());
         } catch (UncheckedIOException e) {
             LOG.warn("expired bindings not swept this time: {}", e.getMessage());
         }

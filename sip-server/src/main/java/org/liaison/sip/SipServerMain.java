@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.liaison.im.redis.RedisNotDurable;
 import org.liaison.media.MediaRelay;
 import org.liaison.media.ng.NgControlServer;
 import org.liaison.media.relay.RelaySessions;
@@ -75,7 +76,7 @@ public final class SipServerMain {
         } catch (ConfigException e) {
             System.err.println("liaison: " + e.getMessage());
             return 2;
-        } catch (UsersFileException | CertificateProblem | DataDirInUse | RedisUnreachable e) {
+        } catch (UsersFileException | CertificateProblem | DataDirInUse | RedisUnreachable | RedisNotDurable e) {
             System.err.println("liaison: " + e.getMessage());
             return 2;
         } catch (Exception e) {

@@ -22,6 +22,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.im.redis.RedisServer;
 import org.liaison.media.ng.NgMediaRelay;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.testing.FreePorts;
@@ -211,6 +212,22 @@ class ServeCommandTest {
         assertTrue(lines.get(0).startsWith("liaison: cluster.redis-uri redis://127.0.0.1:" + nowhere
                 + ": cannot reach Redis: "), lines.get(0));
         assertFalse(output().contains("s3cret"), output());
+    }
+
+    @Test
+    void aRedisThatDoesNotPersistEveryWriteStopsStartupWithOneLineNamingTheKey() throws Exception {
+        try (RedisServer redis = RedisServer.start(Files.createDirectories(root.resolve("redis")),
+                List.of("--appendonly", "no"))) {
+            TestServer config = TestServer.builder().property("cluster.redis-uri", redis.uri())
+                    .property("cluster.node-uri", "sip:127.0.0.1").create(root);
+            serve(config.configDir());
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+            assertEquals(2, process.exitValue(), output());
+            List<String> lines = output().lines().filter(l -> l.startsWith("liaison:")).toList();
+            assertEquals(1, lines.size(), output());
+            assertTrue(lines.get(0).startsWith("liaison: cluster.redis-uri " + redis.uri()
+                    + ": Redis must run with appendonly yes and appendfsync always"), lines.get(0));
+        }
     }
 
     @Test

@@ -21,9 +21,11 @@ public record Acceptance(Verdict verdict, Runnable afterAnswer) {
         /** The store could not keep it (an I/O failure, logged). */
         STORE_FAILED,
         /**
-         * The store cannot take it now (too many group posts wait to be kept, or the cluster's store
-         * is out of reach): try again in a few seconds.
+         * The cluster's store (Redis) is out of reach: nothing is lost and it comes back by itself,
+         * so try again in a few seconds.
          */
+        STORE_UNAVAILABLE,
+        /** Too many group posts wait to be kept: try again in a few seconds. */
         BUSY
     }
 

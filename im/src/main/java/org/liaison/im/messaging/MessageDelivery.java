@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.liaison.im.OfflineStore;
+import org.liaison.im.StoreUnavailableException;
 import org.liaison.im.StoredMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,7 @@ public final class MessageDelivery {
             pending = devices.devicesOf(user).contains(device) ? store.pendingFor(user, device, 1) : List.of();
         } catch (UncheckedIOException e) {
             // a disk error, or the cluster's Redis out of reach: the device's next registration starts again
-            LOG.warn("delivery to a device of {} stopped, the store cannot be read: {}", user, e.getMessage());
+            log(e, "delivery to a device of {} stopped, the store cannot be read: {}", user);
             inProgress.remove(user + "\n" + device);
             return;
         }
@@ -122,7 +123,20 @@ public final class MessageDelivery {
             store.forgetDelivered(user, Set.copyOf(devices.devicesOf(user)));
         } catch (UncheckedIOException e) {
             // harmless to leave: a later stop deletes them, or they expire; a REGISTER must not fail on it
-            LOG.warn("delivered messages of {} not deleted now: {}", user, e.getMessage());
+            log(e, "delivered messages of {} not deleted now: {}", user);
+        }
+    }
+
+    /**
+     * A disk error is worth a WARN; the cluster's store out of reach is DEBUG: an outage would
+     * otherwise log a line per device, the senders' 503s say it, and the server logs an outage of
+     * the Redis it shares once.
+     */
+    private static void log(UncheckedIOException e, String format, String user) {
+        if (e instanceof StoreUnavailableException) {
+            LOG.debug(format, user, e.getMessage());
+        } else {
+            LOG.warn(format, user, e.getMessage());
         }
     }
 }

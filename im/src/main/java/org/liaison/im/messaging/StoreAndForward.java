@@ -103,15 +103,16 @@ public final class StoreAndForward {
 
     /**
      * The cluster's store is out of reach: nothing is lost or corrupted and it comes back by itself,
-     * so the sender hears "try again in a few seconds" (503 with Retry-After), not a failure.
+     * so the sender hears "try again in a few seconds" (503 with Retry-After), not a failure. DEBUG:
+     * an outage refuses every message, and the server logs the outage itself once.
      */
     private Acceptance unavailable(String what, StoreUnavailableException e) {
-        LOG.warn("cannot store {} now: {}", what, e.getMessage());
+        LOG.debug("cannot store {} now: {}", what, e.getMessage());
         metrics.failed();
-        return Acceptance.refused(Acceptance.Verdict.BUSY);
+        return Acceptance.refused(Acceptance.Verdict.STORE_UNAVAILABLE);
     }
 
-        private Acceptance storeFailed(String what, UncheckedIOException e) {
+    private Acceptance storeFailed(String what, UncheckedIOException e) {
         LOG.error("cannot store {}: {}", what, e.getMessage());
         metrics.failed();
         return Acceptance.refused(Acceptance.Verdict.STORE_FAILED);

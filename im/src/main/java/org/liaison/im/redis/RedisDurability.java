@@ -20,22 +20,22 @@ public final class RedisDurability {
      * Refuses a Redis that does not persist every write, with one line naming the setting to change.
      *
      * @param where how the operator named this Redis, e.g. {@code cluster.redis-uri redis://10.0.0.5:6379}
-     * @throws IllegalStateException when it does not, or its settings cannot be read (CONFIG disabled)
+     * @throws RedisNotDurable when it does not, or its settings cannot be read (CONFIG disabled)
      */
     public static void check(RedisServerCommands<?, ?> redis, String where) {
         Map<String, String> config;
         try {
             config = redis.configGet("appendonly", "appendfsync");
         } catch (RedisException e) {
-            throw new IllegalStateException(where + ": cannot read Redis's persistence settings (CONFIG GET: "
+            throw new RedisNotDurable(where + ": cannot read Redis's persistence settings (CONFIG GET: "
                     + e.getMessage() + "); it must run with appendonly yes and appendfsync always", e);
         }
         String appendOnly = config.get("appendonly");
         String appendFsync = config.get("appendfsync");
         if (!"yes".equals(appendOnly) || !"always".equals(appendFsync)) {
-            throw new IllegalStateException(where + ": Redis must run with appendonly yes and appendfsync always so"
+            throw new RedisNotDurable(where + ": Redis must run with appendonly yes and appendfsync always so"
                     + " that a 202 means the message is on disk; it has appendonly=" + appendOnly + ", appendfsync="
-                    + appendFsync);
+                    + appendFsync, null);
         }
     }
 }

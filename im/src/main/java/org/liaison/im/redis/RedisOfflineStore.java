@@ -87,7 +87,7 @@ public final class RedisOfflineStore implements OfflineStore {
      * Connects to the Redis at {@code redisUri} (lettuce's forms: {@code redis://}, {@code rediss://},
      * {@code redis-sentinel://}) and checks that it persists every write.
      *
-     * @throws IllegalStateException      Redis does not persist every write (one line saying what to set)
+     * @throws RedisNotDurable           Redis does not persist every write (one line saying what to set)
      * @throws StoreUnavailableException Redis cannot be reached
      */
     public static RedisOfflineStore open(String redisUri, OfflineStoreSettings settings, Clock clock) {

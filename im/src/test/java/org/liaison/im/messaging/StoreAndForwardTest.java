@@ -85,14 +85,14 @@ class StoreAndForwardTest {
     }
 
     @Test
-    void aClusterStoreOutOfReachIsBusyForNowSoTheSenderRetriesNotAFailure() {
+    void aClusterStoreOutOfReachIsUnavailableForNowSoTheSenderRetriesNotAFailure() {
         OfflineStore unreachable = (OfflineStore) Proxy.newProxyInstance(OfflineStore.class.getClassLoader(),
                 new Class<?>[] {OfflineStore.class}, (proxy, method, args) -> {
                     throw new StoreUnavailableException("redis down", new IOException("connection refused"));
                 });
 
-        assertEquals(Acceptance.Verdict.BUSY, over(unreachable).keep(from("alice", "hello")).verdict());
-        assertEquals(Acceptance.Verdict.BUSY,
+        assertEquals(Acceptance.Verdict.STORE_UNAVAILABLE, over(unreachable).keep(from("alice", "hello")).verdict());
+        assertEquals(Acceptance.Verdict.STORE_UNAVAILABLE,
                 over(unreachable).keepForMembers(from("alice", "post"), java.util.List.of("bob")).verdict());
     }
 }

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code SipServer}.
  *
  * <p>Commands fail after {@value #COMMAND_TIMEOUT_MS} ms, and at once while the connection is down
- * (lettuce reconnects in the background), so a request that needs shared state is answered with an
- * error in SIP time instead of waiting in a queue that may never drain.
+ * (lettuce reconnects in the background), so a request that needs shared state is answered 503 in
+ * SIP time instead of waiting in a queue that may never drain; {@link #health()} logs the outage once.
  */
 public final class ClusterRedis implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRedis.class);
@@ -33,11 +33,14 @@ public final class ClusterRedis implements AutoCloseable {
     private final RedisClient client;
     private final StatefulRedisConnection<String, byte[]> connection;
     private final String where;
+    private final SharedStateHealth health;
 
     private ClusterRedis(RedisClient client, StatefulRedisConnection<String, byte[]> connection, String where) {
         this.client = client;
         this.connection = connection;
         this.where = where;
+        this.health = new SharedStateHealth(where);
+        connection.addListener(health);
     }
 
     /**
@@ -73,6 +76,11 @@ public final class ClusterRedis implements AutoCloseable {
         return client.connectPubSub(CODEC);
     }
 
+    /** Whether Redis is reachable; the stores report their failures and successes to it. */
+    public SharedStateHealth health() {
+        return health;
+    }
+
     /** The URI for logs and errors: without user and password. */
     public String where() {
         return where;
@@ -80,6 +88,8 @@ public final class ClusterRedis implements AutoCloseable {
 
     @Override
     public void close() {
+        // a disconnection of our own doing is no outage
+        connection.removeListener(health);
         connection.close();
         client.shutdown(0, 2, TimeUnit.SECONDS);
     }

@@ -12,7 +12,7 @@ import org.liaison.sip.message.Responses;
 
 /** The SIP side of a chat message im keeps: what it keeps of a MESSAGE, and how its verdict is answered. */
 final class SipChat {
-    private static final int BUSY_RETRY_AFTER_SECONDS = 5;
+    private static final int RETRY_AFTER_SECONDS = 5;
 
     private SipChat() {
     }
@@ -37,9 +37,9 @@ final class SipChat {
             case RECIPIENT_QUEUE_FULL -> responses.create(request, Response.TEMPORARILY_UNAVAILABLE,
                     "Offline message queue full");
             case SENDER_QUEUE_FULL -> tooManyWaiting(responses, request);
-            case STORE_FAILED -> responses.create(request, Response.SERVER_INTERNAL_ERROR,
-                    "Message store unavailable");
-            case BUSY -> busy(responses, request);
+            case STORE_FAILED -> responses.create(request, Response.SERVER_INTERNAL_ERROR, "Message store failed");
+            case STORE_UNAVAILABLE -> tryAgainLater(responses, request, "Message store unavailable");
+            case BUSY -> tryAgainLater(responses, request, "Too many group posts waiting");
         };
     }
 
@@ -54,12 +54,16 @@ final class SipChat {
         return responses.create(request, Response.TEMPORARILY_UNAVAILABLE, "Too many of your messages waiting");
     }
 
-    /** RFC 3261 §21.5.4: the server is overloaded for now; Retry-After says when to try again. */
-    private static Response busy(Responses responses, Request request) {
-        Response response = responses.create(request, Response.SERVICE_UNAVAILABLE, "Too many group posts waiting");
+    /**
+     * RFC 3261 §21.5.4: the server cannot keep the message for now (its store is out of reach, or
+     * busy with group posts); Retry-After (§20.33) says when to try again. The reason phrase tells
+     * the two apart in the sender's log.
+     */
+    private static Response tryAgainLater(Responses responses, Request request, String reason) {
+        Response response = responses.create(request, Response.SERVICE_UNAVAILABLE, reason);
         RetryAfter retry = new RetryAfter();
         try {
-            retry.setRetryAfter(BUSY_RETRY_AFTER_SECONDS);
+            retry.setRetryAfter(RETRY_AFTER_SECONDS);
         } catch (InvalidArgumentException e) {
             throw new IllegalStateException("a positive Retry-After is valid", e);
         }

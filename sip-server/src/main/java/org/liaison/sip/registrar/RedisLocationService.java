@@ -21,6 +21,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.liaison.sip.cluster.ClusterRedis;
+import org.liaison.sip.cluster.SharedStateHealth;
+import org.liaison.sip.cluster.SharedStateUnavailable;
 
 /**
  * The location service of a cluster: every node of the domain keeps its bindings in one Redis, so
@@ -44,7 +46,9 @@ import org.liaison.sip.cluster.ClusterRedis;
  * then run more than once, which is why it must be pure.
  *
  * <p>Lookups are served from {@link SubscribedBindingCache}, refreshed by the AoRs the nodes
- * publish on {@value #CHANGED_CHANNEL}.
+ * publish on {@value #CHANGED_CHANNEL}. Every Redis failure or timeout is thrown as
+ * {@link SharedStateUnavailable}, never as lettuce's own exception, and noted by the
+ * {@link SharedStateHealth} of the connection.
  */
 public final class RedisLocationService implements LocationService, AutoCloseable {
     static final String CHANGED_CHANNEL = "liaison:reg-changed";
@@ -81,14 +85,16 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
             """;
 
     private final RedisCommands<String, byte[]> redis;
+    private final SharedStateHealth health;
     private final StatefulRedisPubSubConnection<String, byte[]> changes;
     private final SubscribedBindingCache cache;
     private final Clock clock;
     private final Object[] stripes = new Object[STRIPES];
 
-    private RedisLocationService(RedisCommands<String, byte[]> redis,
+    private RedisLocationService(RedisCommands<String, byte[]> redis, SharedStateHealth health,
             StatefulRedisPubSubConnection<String, byte[]> changes, SubscribedBindingCache cache, Clock clock) {
         this.redis = redis;
+        this.health = health;
         this.changes = changes;
         this.cache = cache;
         this.clock = clock;
@@ -108,9 +114,9 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
             changes.sync().subscribe(CHANGED_CHANNEL);
         } catch (RedisException e) {
             changes.close();
-            throw unavailable("subscribe to " + CHANGED_CHANNEL, e);
+            throw redis.health().unavailable("subscribe to " + CHANGED_CHANNEL, e);
         }
-        return new RedisLocationService(redis.commands(), changes, cache, clock);
+        return new RedisLocationService(redis.commands(), redis.health(), changes, cache, clock);
     }
 
     @Override
@@ -145,7 +151,7 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
             aors = redis.smembers(CONTACT_KEY + wanted).stream().map(aor -> new String(aor, StandardCharsets.UTF_8))
                     .sorted().toList();
         } catch (RedisException e) {
-            throw unavailable("read the contact index", e);
+            throw health.unavailable("read the contact index", e);
         }
         return aors.stream().flatMap(aor -> BindingLists.withContact(lookup(aor), wanted).stream()).findFirst();
     }
@@ -194,7 +200,7 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
             return redis.zremrangebyscore(EXPIRIES_KEY, Range.create(Double.NEGATIVE_INFINITY,
                     (double) now.toEpochMilli())).intValue();
         } catch (RedisException e) {
-            throw unavailable("purge the expiry index", e);
+            throw health.unavailable("purge the expiry index", e);
         }
     }
 
@@ -204,7 +210,7 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
             return redis.zcount(EXPIRIES_KEY, Range.from(Range.Boundary.excluding((double) clock.millis()),
                     Range.Boundary.unbounded())).intValue();
         } catch (RedisException e) {
-            throw unavailable("count the bindings", e);
+            throw health.unavailable("count the bindings", e);
         }
     }
 
@@ -217,9 +223,10 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
     private byte[] read(String aor) {
         try {
             byte[] record = redis.get(BINDINGS_KEY + aor);
+            health.reachable();
             return record == null ? ABSENT : record;
         } catch (RedisException e) {
-            throw unavailable("read the bindings of " + aor, e);
+            throw health.unavailable("read the bindings of " + aor, e);
         }
     }
 
@@ -269,7 +276,7 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
                     args.toArray(byte[][]::new));
             return written == 1L;
         } catch (RedisException e) {
-            throw unavailable("persist the bindings of " + aor, e);
+            throw health.unavailable("persist the bindings of " + aor, e);
         }
     }
 
@@ -288,10 +295,5 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
 
     private static byte[] text(Object value) {
         return value.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Redis failed or timed out; callers treat it as the journal's I/O failure: nothing changed. */
-    private static UncheckedIOException unavailable(String what, RedisException e) {
-        return new UncheckedIOException(new IOException("cannot " + what + " in Redis: " + e.getMessage(), e));
     }
 }

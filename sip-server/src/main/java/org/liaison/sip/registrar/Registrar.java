@@ -37,6 +37,7 @@ import javax.sip.header.ToHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.liaison.sip.cluster.SharedStateUnavailable;
 import org.liaison.sip.config.RegistrarSettings;
 import org.liaison.sip.message.Flow;
 import org.slf4j.Logger;
@@ -185,6 +186,9 @@ public final class Registrar {
                 outcome.set(result);
                 return result.verdict() == BindingUpdate.Verdict.ACCEPTED ? result.bindings() : current;
             });
+        } catch (SharedStateUnavailable e) {
+            // the cluster's Redis is away: the router answers 503 with Retry-After, the outage is logged once
+            throw e;
         } catch (UncheckedIOException e) {
             log.error("Could not store the bindings of {}", user, e);
             return respond(request, Response.SERVER_INTERNAL_ERROR, "Location service unavailable");

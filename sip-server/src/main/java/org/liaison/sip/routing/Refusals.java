@@ -14,6 +14,8 @@ import org.liaison.sip.message.SipFactories;
  * the request has authenticated, without one before (see {@link Outcome.Respond#withoutTransaction}).
  */
 final class Refusals {
+    /** Long enough for Redis to restart or Sentinel to fail over, short enough for a phone's user to wait. */
+    private static final int SHARED_STATE_RETRY_AFTER_SECONDS = 5;
     private final Responses responses;
     private final SipFactories sip;
     private final String domain;
@@ -46,6 +48,21 @@ final class Refusals {
             throw new IllegalStateException("cannot build a media refusal", e);
         }
         return new Outcome.Respond(response);
+    }
+
+    /**
+     * 503 with Retry-After (RFC 3261 §21.5.4, §20.33): the registrations are out of reach for now and
+     * come back by themselves, so the client tries again in a few seconds, or another node (RFC 3263)
+     * at once. Without a transaction: an outage must not make the server keep state per request.
+     */
+    Outcome sharedStateUnavailable(Request request) {
+        Response response = responses.create(request, Response.SERVICE_UNAVAILABLE, "Location service unavailable");
+        try {
+            response.addHeader(sip.headers().createRetryAfterHeader(SHARED_STATE_RETRY_AFTER_SECONDS));
+        } catch (InvalidArgumentException e) {
+            throw new IllegalStateException("a positive Retry-After is valid", e);
+        }
+        return Outcome.Respond.withoutTransaction(response);
     }
 
     /**

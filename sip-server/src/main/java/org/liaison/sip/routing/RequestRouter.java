@@ -13,6 +13,7 @@ import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.provisioning.Account;
+import org.liaison.sip.cluster.SharedStateUnavailable;
 import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.message.Flow;
 import org.liaison.sip.message.LocalAddresses;
@@ -21,6 +22,8 @@ import org.liaison.sip.message.Responses;
 import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.proxy.IdentityAssertion;
 import org.liaison.sip.proxy.LoopDetector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every request's path through the server, read top to bottom (in the spirit of Kamailio's
@@ -31,6 +34,7 @@ import org.liaison.sip.proxy.LoopDetector;
  * forwarder send.
  */
 public final class RequestRouter {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestRouter.class);
     private static final List<String> ALLOW = List.of(Request.INVITE, Request.ACK, Request.CANCEL, Request.BYE,
             Request.OPTIONS, Request.REGISTER, Request.MESSAGE, Request.INFO, Request.UPDATE, Request.PRACK,
             Request.REFER, Request.SUBSCRIBE, Request.NOTIFY);
@@ -72,7 +76,25 @@ public final class RequestRouter {
         this.refusals = new Refusals(sip, local.domain());
     }
 
+    /**
+     * The one place where shared state being out of reach (cluster mode: the Redis that holds the
+     * registrations) becomes an answer: 503 with Retry-After (RFC 3261 §21.5.4, §20.33) for every
+     * request whose routing needed it (REGISTER, a lookup of a user's devices or GRUU, an in-dialog
+     * request to one of our users), sent without a transaction so an outage keeps no state per
+     * request. {@code SharedStateHealth} logs the outage once; each refusal is DEBUG.
+     */
     public Outcome route(Request request, Flow source) {
+        try {
+            return routeRequest(request, source);
+        } catch (SharedStateUnavailable e) {
+            LOG.debug("{} from {}:{} refused, shared state unreachable: {}", request.getMethod(),
+                    source.remoteAddress(), source.remotePort(), e.getMessage());
+            return Request.ACK.equals(request.getMethod()) ? new Outcome.Drop("shared state unreachable")
+                    : refusals.sharedStateUnavailable(request);
+        }
+    }
+
+    private Outcome routeRequest(Request request, Flow source) {
         String method = request.getMethod();
         Optional<String> malformed = MalformedHeaders.first(request);
         if (malformed.isPresent()) {

@@ -65,6 +65,15 @@ class SipChatTest {
     }
 
     @Test
+    void aStoreOutOfReachIs503MessageStoreUnavailableWithRetryAfterNotTheGroupPostBacklog() {
+        Response unavailable = answer(Verdict.STORE_UNAVAILABLE);
+        assertEquals(Response.SERVICE_UNAVAILABLE, unavailable.getStatusCode());
+        assertEquals("Message store unavailable", unavailable.getReasonPhrase());
+        assertEquals(5, ((RetryAfterHeader) unavailable.getHeader(RetryAfterHeader.NAME)).getRetryAfter());
+        assertEquals("Message store failed", answer(Verdict.STORE_FAILED).getReasonPhrase());
+    }
+
+    @Test
     void imKeepsTheCallIdContentTypeWithParametersAndBodyBytes() {
         NewMessage kept = SipChat.newMessage(message("Content-Type: text/plain;charset=UTF-8\n", "grüß"), "bob",
                 "<sip:alice@example.org>", "alice");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.liaison.sip.registrar.SipFixtures.BARESIP;
 import static org.liaison.sip.registrar.SipFixtures.BARESIP_INSTANCE;
@@ -16,7 +17,9 @@ import static org.liaison.sip.registrar.SipFixtures.LINPHONE_CONTACT;
 import static org.liaison.sip.registrar.SipFixtures.LINPHONE_INSTANCE;
 import static org.liaison.sip.registrar.SipFixtures.PLAIN;
 
+import io.lettuce.core.RedisException;
 import java.io.IOException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +41,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.sip.cluster.SharedStateHealth;
+import org.liaison.sip.cluster.SharedStateUnavailable;
 
 class RegistrarTest {
     private static final Instant NOW = Instant.parse("2025-03-01T09:00:00Z");
@@ -431,6 +436,24 @@ class RegistrarTest {
     void everyResponseCarriesAToTag() {
         assertNotNull(((ToHeader) register(LINPHONE, "alice").getHeader(ToHeader.NAME)).getTag());
         assertNotNull(((ToHeader) register(LINPHONE, "mallory").getHeader(ToHeader.NAME)).getTag());
+    }
+
+    @Test
+    void aClusterStoreOutOfReachIsLeftToTheRouterWhichAnswers503NotA500() {
+        SharedStateHealth health = new SharedStateHealth("redis://127.0.0.1:6379");
+        LocationService unreachable = (LocationService) Proxy.newProxyInstance(LocationService.class.getClassLoader(),
+                new Class<?>[] {LocationService.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("update")) {
+                        throw health.unavailable("persist the bindings of alice", new RedisException("Connection closed"));
+                    }
+                    return method.invoke(locations, args);
+                });
+        Registrar overRedis = new Registrar(RegistrarSettings.defaults(DOMAIN), unreachable, SipFixtures.MESSAGES,
+                SipFixtures.HEADERS, SipFixtures.ADDRESSES, clock);
+
+        assertThrows(SharedStateUnavailable.class,
+                () -> overRedis.register(SipFixtures.request(LINPHONE), "alice", NAT_FLOW));
+        assertEquals(List.of(), locations.lookup("alice"));
     }
 
     @Test
