@@ -177,10 +177,10 @@ public final class SipServer implements AutoCloseable {
             LocalAddresses local = new LocalAddresses(sip.domain(), sip.addresses(), sip.udpPort(), sip.tcpPort(),
                     sip.tlsPort());
             edge = SipEdge.bind(config.sip(), config.limits(), local, factories, tls.map(TlsCredentials::keyManager));
-            DigestAuthenticator digest = new DigestAuthenticator(config.auth(), accounts, clock);
+            DigestAuthenticator digest = stores.digestAuthenticator(config.auth(), accounts, clock);
             Registrar registrar = new Registrar(config.registrar(), locations, factories.messages(),
                     factories.headers(), factories.addresses(), clock);
-            RouteToken routeToken = RouteToken.open(dataDir, clock, config.proxy().dialogMaxAge());
+            RouteToken routeToken = stores.routeToken(dataDir, clock, config.proxy().dialogMaxAge());
             TargetResolver targets = new TargetResolver(local, accounts, locations, config.proxy().destinations(),
                     factories);
             if (config.media().relay() != MediaSettings.RelayPolicy.NEVER) {

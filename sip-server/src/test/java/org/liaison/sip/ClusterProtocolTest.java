@@ -10,10 +10,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,8 +56,12 @@ class ClusterProtocolTest {
         }
     }
 
-    @BeforeEach
-    void noRegistrationOfAnEarlierTest() throws IOException {
+    /**
+     * After each test, not before: a node writes the cluster's shared secrets when it starts, which happens before
+     * any {@code @BeforeEach}, and a second node started by the test must find them.
+     */
+    @AfterEach
+    void leaveNoRegistrationForTheNextTest() throws IOException {
         assertEquals("+OK", redis.command("FLUSHALL"));
     }
 
@@ -100,6 +107,46 @@ class ClusterProtocolTest {
         SipText received = bob.awaitRequest("MESSAGE");
         assertEquals("through node b", received.body());
         assertTrue(received.header("via").orElseThrow().contains(":" + nodeB.port()), received.toString());
+    }
+
+    @Test
+    void aByeThroughAnotherNodeIsForwardedBecauseTheNodesShareTheRouteTokenKey() throws Exception {
+        TestServer nodeB = liaison.own(node(redis.uri()).start(liaison.directory().resolve("node-b")));
+        assertEquals(200, bob.register("bob-secret", "").status());
+        String callId = UUID.randomUUID().toString();
+        Calls.sendAuthenticated(alice, "alice-secret", "sip:bob@" + DOMAIN, callId, Calls.SDP);
+        SipText invite = bob.awaitRequest("INVITE");
+        SipText ok = Calls.answer(alice, bob, invite, "bobtag");
+
+        // node A is gone for this phone (it moved to node B, e.g. by DNS SRV): the same route set, at B's port
+        String nodeA = ":" + liaison.server().port() + ";";
+        List<String> routesThroughB = new ArrayList<>(Calls.recordRoutes(ok));
+        Collections.reverse(routesThroughB);
+        routesThroughB.replaceAll(route -> route.replace(nodeA, ":" + nodeB.port() + ";"));
+        assertTrue(routesThroughB.get(0).contains(";ltok="), routesThroughB.toString());
+        TestUa aliceOnB = liaison.own(new TestUa("alice", nodeB));
+        aliceOnB.send(Calls.inDialog(aliceOnB, "BYE", Calls.contactUri(ok.header("contact").orElseThrow()),
+                routesThroughB, ok.header("from").orElseThrow(), ok.header("to").orElseThrow(), callId, "3 BYE"));
+
+        SipText bye = bob.awaitRequest("BYE");
+        assertTrue(bye.header("via").orElseThrow().contains(":" + nodeB.port()), bye.toString());
+        bob.respond(bye, 200, "OK", null, null, null);
+        assertEquals(200, aliceOnB.awaitResponse("BYE", 200).status());
+    }
+
+    @Test
+    void aNonceIssuedByOneNodeAuthenticatesOnAnotherWithoutAStaleRound() throws Exception {
+        TestServer nodeB = liaison.own(node(redis.uri()).start(liaison.directory().resolve("node-b")));
+        alice.send(alice.registerRequest(UUID.randomUUID().toString(), 3600, "").replace("{auth}", ""));
+        SipText challengeFromA = alice.awaitResponse("REGISTER", 200);
+        assertEquals(401, challengeFromA.status());
+
+        TestUa aliceOnB = liaison.own(new TestUa("alice", nodeB));
+        aliceOnB.send(aliceOnB.answering(aliceOnB.registerRequest(UUID.randomUUID().toString(), 3600, ""),
+                challengeFromA, "alice-secret"));
+
+        SipText answer = aliceOnB.awaitResponse("REGISTER", 200);
+        assertEquals(200, answer.status(), answer.toString());
     }
 
     @Test
