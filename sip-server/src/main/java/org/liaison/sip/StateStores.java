@@ -5,8 +5,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import org.liaison.provisioning.AccountDirectory;
+import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
+import org.liaison.provisioning.enrolment.EnrolmentTokens;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.cluster.ClusterRedis;
+import org.liaison.sip.cluster.RedisEnrolmentTokens;
 import org.liaison.sip.cluster.SharedSecrets;
 import org.liaison.sip.config.AuthSettings;
 import org.liaison.sip.config.ClusterSettings;
@@ -17,8 +20,8 @@ import org.liaison.sip.registrar.RedisLocationService;
 
 /**
  * Where this process keeps the state a cluster shares (issue 10): in data.dir when it serves the
- * domain alone, in Redis when {@code cluster.redis-uri} is set. So far: registrations, and the keys of the
- * Record-Route token and of digest nonces.
+ * domain alone, in Redis when {@code cluster.redis-uri} is set. So far: registrations, enrolment tokens, and the
+ * keys of the Record-Route token and of digest nonces.
  *
  * @param redis         the shared Redis, {@code null} on one machine; closed after the stores
  * @param locations     the location service
@@ -64,5 +67,15 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
         }
         return new DigestAuthenticator(settings, accounts, clock,
                 new SharedSecrets(redis).secret(NONCE_SECRET, DigestAuthenticator.NONCE_SECRET_BYTES));
+    }
+
+    /** Enrolment tokens, each spent once across the cluster: in data.dir on one machine, in Redis otherwise. */
+    EnrolmentTokenStore enrolmentTokens(Path dataDir, Duration ttl, Clock clock) {
+        return enrolmentTokens(redis, dataDir, ttl, clock);
+    }
+
+    /** As {@link #enrolmentTokens(Path, Duration, Clock)}, for a command that opens no other store ({@code redis} may be null). */
+    static EnrolmentTokenStore enrolmentTokens(ClusterRedis redis, Path dataDir, Duration ttl, Clock clock) {
+        return redis == null ? new EnrolmentTokens(dataDir, ttl, clock) : new RedisEnrolmentTokens(redis, ttl, clock);
     }
 }

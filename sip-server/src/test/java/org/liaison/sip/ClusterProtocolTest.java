@@ -7,19 +7,31 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.sip.cluster.ClusterRedis;
+import org.liaison.sip.cluster.RedisEnrolmentTokens;
 import org.liaison.sip.cluster.RedisUnreachable;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.FreePorts;
@@ -147,6 +159,39 @@ class ClusterProtocolTest {
 
         SipText answer = aliceOnB.awaitResponse("REGISTER", 200);
         assertEquals(200, answer.status(), answer.toString());
+    }
+
+    @Test
+    void anEnrolmentLinkSpentThroughOneNodeIsRefusedByAnother() throws Exception {
+        TestServer nodeA = liaison.own(node(redis.uri()).withTls().withProvisioning()
+                .start(liaison.directory().resolve("https-a")));
+        TestServer nodeB = liaison.own(node(redis.uri()).withTls().withProvisioning()
+                .start(liaison.directory().resolve("https-b")));
+        String token;
+        try (ClusterRedis admin = ClusterRedis.connect(redis.uri())) {
+            token = new RedisEnrolmentTokens(admin, Duration.ofHours(1), Clock.systemUTC()).issue("alice").token();
+        }
+
+        assertEquals(200, enrol(nodeA, token).statusCode());
+        HttpResponse<String> again = enrol(nodeB, token);
+        assertEquals(410, again.statusCode(), again.body());
+    }
+
+    /** GET /p/TOKEN on {@code node}'s HTTPS provisioning, trusting only that node's own CA. */
+    private static HttpResponse<String> enrol(TestServer node, String token) throws Exception {
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        try (InputStream ca = Files.newInputStream(node.dataDir().resolve("ca.pem"))) {
+            trusted.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(ca));
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest get = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.httpPort() + "/p/" + token))
+                .timeout(Duration.ofSeconds(10)).build();
+        return client.send(get, HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,35 +12,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.liaison.im.redis.RedisServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.liaison.sip.testing.EmptiedRedis;
 
 /** Nodes (each its own connection) on one real redis-server agree on every shared secret. */
 class SharedSecretsTest {
-    @TempDir
-    static Path redisDir;
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start(redisDir, List.of("--appendonly", "no"));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @BeforeEach
-    void emptyRedis() throws IOException {
-        assertEquals("+OK", redis.command("FLUSHALL"));
-    }
+    @RegisterExtension
+    static final EmptiedRedis redis = new EmptiedRedis();
 
     @Test
     void nodesStartingAtTheSameMomentAgreeOnTheSecret() throws Exception {
