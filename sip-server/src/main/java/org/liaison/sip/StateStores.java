@@ -10,6 +10,7 @@ import org.liaison.provisioning.enrolment.EnrolmentTokens;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.cluster.RedisEnrolmentTokens;
+import org.liaison.sip.cluster.RedisNonceCounts;
 import org.liaison.sip.cluster.SharedSecrets;
 import org.liaison.sip.config.AuthSettings;
 import org.liaison.sip.config.ClusterSettings;
@@ -20,8 +21,8 @@ import org.liaison.sip.registrar.RedisLocationService;
 
 /**
  * Where this process keeps the state a cluster shares (issue 10): in data.dir when it serves the
- * domain alone, in Redis when {@code cluster.redis-uri} is set. So far: registrations, enrolment tokens, and the
- * keys of the Record-Route token and of digest nonces.
+ * domain alone, in Redis when {@code cluster.redis-uri} is set. So far: registrations, enrolment tokens, the
+ * digest replay table, and the keys of the Record-Route token and of digest nonces.
  *
  * @param redis         the shared Redis, {@code null} on one machine; closed after the stores
  * @param locations     the location service
@@ -59,14 +60,18 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
                 dialogMaxAge);
     }
 
-    /** Digest authentication: nonces signed with a key drawn at start on one machine, the cluster's otherwise. */
+    /**
+     * Digest authentication: nonces signed with a key drawn at start and nonce-counts kept in memory on one machine,
+     * the cluster's key and replay table otherwise.
+     */
     DigestAuthenticator digestAuthenticator(AuthSettings settings, AccountDirectory accounts, Clock clock)
             throws IOException {
         if (redis == null) {
             return new DigestAuthenticator(settings, accounts, clock);
         }
         return new DigestAuthenticator(settings, accounts, clock,
-                new SharedSecrets(redis).secret(NONCE_SECRET, DigestAuthenticator.NONCE_SECRET_BYTES));
+                new SharedSecrets(redis).secret(NONCE_SECRET, DigestAuthenticator.NONCE_SECRET_BYTES),
+                new RedisNonceCounts(redis));
     }
 
     /** Enrolment tokens, each spent once across the cluster: in data.dir on one machine, in Redis otherwise. */

@@ -162,6 +162,29 @@ class ClusterProtocolTest {
     }
 
     @Test
+    void aRequestAcceptedByOneNodeCannotBeReplayedThroughAnother() throws Exception {
+        TestServer nodeB = liaison.own(node(redis.uri()).start(liaison.directory().resolve("node-b")));
+        assertEquals(200, bob.register("bob-secret", "").status());
+        String message = alice.messageRequest("sip:bob@" + DOMAIN, UUID.randomUUID().toString(), "text/plain",
+                "pay 100 to mallory");
+        TestUa.Challenged exchange = alice.sendAnsweringChallenge(message, "alice-secret");
+        assertEquals(407, exchange.first().status());
+        SipText received = bob.awaitRequest("MESSAGE");
+        bob.respond(received, 200, "OK", "b", null, null);
+        assertEquals(200, alice.awaitResponse("MESSAGE", 200).status());
+
+        // the same bytes (nonce and nonce-count included), captured on the wire and sent to the other node
+        TestUa replayer = liaison.own(new TestUa("alice", nodeB));
+        replayer.send(exchange.retry());
+
+        SipText answer = replayer.awaitResponse("MESSAGE", 200);
+        assertEquals(407, answer.status(), answer.toString());
+        assertTrue(answer.header("proxy-authenticate").orElseThrow().contains("stale=TRUE"), answer.toString());
+        assertTrue(bob.receivesNothing(m -> !m.isResponse() && "MESSAGE".equals(m.method()), Duration.ofSeconds(1)),
+                "the replayed MESSAGE reached bob");
+    }
+
+    @Test
     void anEnrolmentLinkSpentThroughOneNodeIsRefusedByAnother() throws Exception {
         TestServer nodeA = liaison.own(node(redis.uri()).withTls().withProvisioning()
                 .start(liaison.directory().resolve("https-a")));

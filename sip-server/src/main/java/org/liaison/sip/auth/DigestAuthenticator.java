@@ -59,12 +59,12 @@ public final class DigestAuthenticator {
     /**
      * A node of a cluster: nonces are signed with {@code sharedNonceSecret} ({@link #NONCE_SECRET_BYTES} bytes), the
      * secret every node holds, so a nonce one node issued is valid on the others (no extra challenge round when a
-     * device moves to another node).
+     * device moves to another node); {@code sharedCounts} is the replay table the nodes share, so a request one node
+     * accepted cannot be replayed through another.
      */
     public DigestAuthenticator(AuthSettings settings, AccountDirectory directory, Clock clock,
-            byte[] sharedNonceSecret) {
-        this(settings, directory, clock, RequestDigest.RFC_7616, new NonceCounts(MAX_TRACKED_NONCES),
-                Optional.of(sharedNonceSecret));
+            byte[] sharedNonceSecret, NonceCountStore sharedCounts) {
+        this(settings, directory, clock, RequestDigest.RFC_7616, sharedCounts, Optional.of(sharedNonceSecret));
     }
 
     DigestAuthenticator(AuthSettings settings, AccountDirectory directory, Clock clock, RequestDigest digest,
@@ -73,7 +73,7 @@ public final class DigestAuthenticator {
     }
 
     private DigestAuthenticator(AuthSettings settings, AccountDirectory directory, Clock clock, RequestDigest digest,
-            NonceCounts nonceCounts, Optional<byte[]> nonceSecret) {
+            NonceCountStore nonceCounts, Optional<byte[]> nonceSecret) {
         this.settings = settings;
         this.directory = directory;
         this.digest = digest;

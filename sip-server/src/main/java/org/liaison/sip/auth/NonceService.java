@@ -25,7 +25,8 @@ import javax.crypto.spec.SecretKeySpec;
  * share one (kept in Redis), so a nonce issued by one node is valid on every other.
  *
  * <p>Nonce-counts are the one thing remembered: {@link #acceptCount} lets a nonce authenticate a request only with a
- * nonce-count above every one it was used with before; see {@link NonceCounts} for the bound and its rule.
+ * nonce-count above every one it was used with before, in a {@link NonceCountStore}: {@link NonceCounts} (see it for
+ * the bound and its rule) on one machine, the cluster's table in Redis otherwise.
  */
 final class NonceService {
     private static final String MAC_ALGORITHM = "HmacSHA256";
@@ -41,14 +42,15 @@ final class NonceService {
     private final Clock clock;
     private final SecureRandom random;
     private final SecretKeySpec secret;
-    private final NonceCounts counts;
+    private final NonceCountStore counts;
 
-    NonceService(String realm, Duration lifetime, Clock clock, SecureRandom random, NonceCounts counts) {
+    NonceService(String realm, Duration lifetime, Clock clock, SecureRandom random, NonceCountStore counts) {
         this(realm, lifetime, clock, random, drawnSecret(random), counts);
     }
 
     /** Nonces signed with {@code secret} ({@link #SECRET_BYTES} bytes), as every node of a cluster signs them. */
-    NonceService(String realm, Duration lifetime, Clock clock, SecureRandom random, byte[] secret, NonceCounts counts) {
+    NonceService(String realm, Duration lifetime, Clock clock, SecureRandom random, byte[] secret,
+            NonceCountStore counts) {
         if (secret.length != SECRET_BYTES) {
             throw new IllegalArgumentException("a nonce secret has " + SECRET_BYTES + " bytes, not " + secret.length);
         }
