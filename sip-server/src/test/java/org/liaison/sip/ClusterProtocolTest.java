@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.provisioning.enrolment.Redemption;
 import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.cluster.RedisEnrolmentTokens;
 import org.liaison.sip.cluster.RedisUnreachable;
@@ -198,6 +201,23 @@ class ClusterProtocolTest {
         assertEquals(200, enrol(nodeA, token).statusCode());
         HttpResponse<String> again = enrol(nodeB, token);
         assertEquals(410, again.statusCode(), again.body());
+    }
+
+    @Test
+    void theOnboardingCommandPutsItsLinksWhereEveryNodeRedeemsThem() throws Exception {
+        TestServer config = node(redis.uri()).create(liaison.directory().resolve("admin"));
+        Path out = liaison.directory().resolve("links");
+
+        assertEquals(0, SipServerMain.run(new String[] {"onboarding", "alice", out.toString(), "--config",
+                config.configDir().toString()}));
+
+        Matcher link = Pattern.compile("/p/([A-Za-z0-9_-]{43})").matcher(Files.readString(out.resolve("alice.html")));
+        assertTrue(link.find());
+        assertFalse(Files.exists(config.dataDir().resolve("enrolment-tokens")), "cluster mode keeps tokens in Redis");
+        try (ClusterRedis node = ClusterRedis.connect(redis.uri())) {
+            assertEquals(new Redemption.Accepted("alice"),
+                    new RedisEnrolmentTokens(node, Duration.ofHours(1), Clock.systemUTC()).redeem(link.group(1)));
+        }
     }
 
     /** GET /p/TOKEN on {@code node}'s HTTPS provisioning, trusting only that node's own CA. */
