@@ -29,6 +29,7 @@ import org.liaison.provisioning.AccountChanges;
 import org.liaison.provisioning.UsersFileException;
 import org.liaison.provisioning.WatchedAccountDirectory;
 import org.liaison.provisioning.client.SipEndpoint;
+import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
 import org.liaison.provisioning.http.ProvisioningService;
 import org.liaison.provisioning.http.ProvisioningSettings;
 import org.liaison.sip.auth.DigestAuthenticator;
@@ -179,10 +180,10 @@ public final class SipServer implements AutoCloseable {
             LocalAddresses local = new LocalAddresses(sip.domain(), sip.addresses(), sip.udpPort(), sip.tcpPort(),
                     sip.tlsPort());
             edge = SipEdge.bind(config.sip(), config.limits(), local, factories, tls.map(TlsCredentials::keyManager));
-            DigestAuthenticator digest = new DigestAuthenticator(config.auth(), accounts, clock);
+            DigestAuthenticator digest = stores.digestAuthenticator(config.auth(), accounts, clock);
             Registrar registrar = new Registrar(config.registrar(), locations, factories.messages(),
                     factories.headers(), factories.addresses(), clock);
-            RouteToken routeToken = RouteToken.open(dataDir, clock, config.proxy().dialogMaxAge());
+            RouteToken routeToken = stores.routeToken(dataDir, clock, config.proxy().dialogMaxAge());
             TargetResolver targets = new TargetResolver(local, accounts, locations, config.proxy().destinations(),
                     factories);
             if (config.media().relay() != MediaSettings.RelayPolicy.NEVER) {
@@ -231,7 +232,8 @@ public final class SipServer implements AutoCloseable {
             }
             edge.start(router, forwarder);
             if (config.http().port() != 0) {
-                provisioning = startProvisioning(config, accounts, tls.orElseThrow(), dataDir, clock);
+                provisioning = startProvisioning(config, accounts, tls.orElseThrow(),
+                        stores.enrolmentTokens(dataDir, config.http().tokenTtl(), clock), clock);
             }
         } catch (IOException | UsersFileException | SipException | RuntimeException e) {
             closeQuietly(provisioning, edge, relay, accounts, messages, stores.locationStore(), stores.redis());
@@ -246,7 +248,7 @@ public final class SipServer implements AutoCloseable {
 
     /** Provisioned clients register over TLS when there is a TLS listener, else over TCP, else UDP. */
     private static ProvisioningService startProvisioning(LiaisonConfig config, WatchedAccountDirectory accounts,
-            TlsCredentials tls, Path dataDir, Clock clock) throws IOException, UsersFileException {
+            TlsCredentials tls, EnrolmentTokenStore tokens, Clock clock) throws IOException, UsersFileException {
         SipSettings sip = config.sip();
         String host = sip.addresses().get(0).getHostAddress();
         SipEndpoint endpoint = sip.tlsPort() != 0 ? new SipEndpoint(host, sip.tlsPort(), "tls")
@@ -258,7 +260,7 @@ public final class SipServer implements AutoCloseable {
         return ProvisioningService.start(new ProvisioningSettings(sip.addresses(), http.port(), http.publicUrl(),
                 http.tokenTtl(), http.devicesFile(), http.phoneTemplates(), SipEdge.TLS_CIPHER_SUITES), sip.domain(),
                 accounts::current, endpoint,
-                tls.keyManager(), caPem, dataDir, clock);
+                tls.keyManager(), caPem, tokens, clock);
     }
 
     /**

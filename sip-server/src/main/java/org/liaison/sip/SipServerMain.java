@@ -21,8 +21,9 @@ import org.liaison.provisioning.UsersFile;
 import org.liaison.provisioning.UsersFileException;
 import org.liaison.provisioning.admin.UsersCommand;
 import org.liaison.provisioning.client.ClientUrls;
-import org.liaison.provisioning.enrolment.EnrolmentTokens;
+import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
 import org.liaison.provisioning.onboarding.Onboarding;
+import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.cluster.RedisUnreachable;
 import org.liaison.sip.config.ConfigException;
 import org.liaison.sip.config.LiaisonConfig;
@@ -150,11 +151,16 @@ public final class SipServerMain {
         if (config.http().port() == 0) {
             System.err.println("liaison: warning: http.port is 0, so nothing serves these links yet");
         }
-        EnrolmentTokens tokens = new EnrolmentTokens(SipServer.createDataDir(config.dataDir()),
-                config.http().tokenTtl(), Clock.systemUTC());
-        Onboarding onboarding = new Onboarding(tokens, new ClientUrls(config.http().publicUrl()), domain);
-        for (Onboarding.Written w : onboarding.write(chosen, outDir)) {
-            System.out.println(w.username() + ": " + w.page() + " " + w.qrCode());
+        Path dataDir = SipServer.createDataDir(config.dataDir());
+        // in cluster mode the links go where every node redeems them; null (one machine) is not closed
+        try (ClusterRedis redis = config.cluster().clustered()
+                ? ClusterRedis.connect(config.cluster().redisUri().orElseThrow()) : null) {
+            EnrolmentTokenStore tokens = StateStores.enrolmentTokens(redis, dataDir, config.http().tokenTtl(),
+                    Clock.systemUTC());
+            Onboarding onboarding = new Onboarding(tokens, new ClientUrls(config.http().publicUrl()), domain);
+            for (Onboarding.Written w : onboarding.write(chosen, outDir)) {
+                System.out.println(w.username() + ": " + w.page() + " " + w.qrCode());
+            }
         }
         return 0;
     }

@@ -3,21 +3,34 @@ package org.liaison.sip;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import org.liaison.provisioning.AccountDirectory;
+import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
+import org.liaison.provisioning.enrolment.EnrolmentTokens;
+import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.cluster.ClusterRedis;
+import org.liaison.sip.cluster.RedisEnrolmentTokens;
+import org.liaison.sip.cluster.RedisNonceCounts;
+import org.liaison.sip.cluster.SharedSecrets;
+import org.liaison.sip.config.AuthSettings;
 import org.liaison.sip.config.ClusterSettings;
+import org.liaison.sip.proxy.RouteToken;
 import org.liaison.sip.registrar.EmbeddedLocationService;
 import org.liaison.sip.registrar.LocationService;
 import org.liaison.sip.registrar.RedisLocationService;
 
 /**
  * Where this process keeps the state a cluster shares (issue 10): in data.dir when it serves the
- * domain alone, in Redis when {@code cluster.redis-uri} is set. So far: registrations.
+ * domain alone, in Redis when {@code cluster.redis-uri} is set. So far: registrations, enrolment tokens, the
+ * digest replay table, and the keys of the Record-Route token and of digest nonces.
  *
  * @param redis         the shared Redis, {@code null} on one machine; closed after the stores
  * @param locations     the location service
  * @param locationStore what closes it (the journal, or the Redis subscription)
  */
 record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable locationStore) {
+    private static final String ROUTE_TOKEN_SECRET = "route-token";
+    private static final String NONCE_SECRET = "nonce";
 
     /** Connects to Redis (failing with one line naming cluster.redis-uri) or opens the files. */
     static StateStores open(ClusterSettings cluster, Path dataDir, Clock clock) throws IOException {
@@ -33,5 +46,41 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
             redis.close();
             throw e;
         }
+    }
+
+    /**
+     * The Record-Route token: its key in data.dir on one machine, the cluster's in Redis otherwise, so that an
+     * in-dialog request may come back through any node.
+     */
+    RouteToken routeToken(Path dataDir, Clock clock, Duration dialogMaxAge) throws IOException {
+        if (redis == null) {
+            return RouteToken.open(dataDir, clock, dialogMaxAge);
+        }
+        return RouteToken.withKey(new SharedSecrets(redis).secret(ROUTE_TOKEN_SECRET, RouteToken.KEY_BYTES), clock,
+                dialogMaxAge);
+    }
+
+    /**
+     * Digest authentication: nonces signed with a key drawn at start and nonce-counts kept in memory on one machine,
+     * the cluster's key and replay table otherwise.
+     */
+    DigestAuthenticator digestAuthenticator(AuthSettings settings, AccountDirectory accounts, Clock clock)
+            throws IOException {
+        if (redis == null) {
+            return new DigestAuthenticator(settings, accounts, clock);
+        }
+        return new DigestAuthenticator(settings, accounts, clock,
+                new SharedSecrets(redis).secret(NONCE_SECRET, DigestAuthenticator.NONCE_SECRET_BYTES),
+                new RedisNonceCounts(redis));
+    }
+
+    /** Enrolment tokens, each spent once across the cluster: in data.dir on one machine, in Redis otherwise. */
+    EnrolmentTokenStore enrolmentTokens(Path dataDir, Duration ttl, Clock clock) {
+        return enrolmentTokens(redis, dataDir, ttl, clock);
+    }
+
+    /** As {@link #enrolmentTokens(Path, Duration, Clock)}, for a command that opens no other store ({@code redis} may be null). */
+    static EnrolmentTokenStore enrolmentTokens(ClusterRedis redis, Path dataDir, Duration ttl, Clock clock) {
+        return redis == null ? new EnrolmentTokens(dataDir, ttl, clock) : new RedisEnrolmentTokens(redis, ttl, clock);
     }
 }

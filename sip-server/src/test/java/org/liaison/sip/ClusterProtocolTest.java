@@ -11,18 +11,35 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.provisioning.enrolment.Redemption;
+import org.liaison.sip.cluster.ClusterRedis;
+import org.liaison.sip.cluster.RedisEnrolmentTokens;
 import org.liaison.sip.cluster.RedisUnreachable;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.FreePorts;
@@ -60,8 +77,12 @@ class ClusterProtocolTest {
         }
     }
 
-    @BeforeEach
-    void noRegistrationOfAnEarlierTest() throws IOException {
+    /**
+     * After each test, not before: a node writes the cluster's shared secrets when it starts, which happens before
+     * any {@code @BeforeEach}, and a second node started by the test must find them.
+     */
+    @AfterEach
+    void leaveNoRegistrationForTheNextTest() throws IOException {
         assertEquals("+OK", redis.command("FLUSHALL"));
     }
 
@@ -107,6 +128,119 @@ class ClusterProtocolTest {
         SipText received = bob.awaitRequest("MESSAGE");
         assertEquals("through node b", received.body());
         assertTrue(received.header("via").orElseThrow().contains(":" + nodeB.port()), received.toString());
+    }
+
+    @Test
+    void aByeThroughAnotherNodeIsForwardedBecauseTheNodesShareTheRouteTokenKey() throws Exception {
+        TestServer nodeB = liaison.own(node(redis.uri()).start(liaison.directory().resolve("node-b")));
+        assertEquals(200, bob.register("bob-secret", "").status());
+        String callId = UUID.randomUUID().toString();
+        Calls.sendAuthenticated(alice, "alice-secret", "sip:bob@" + DOMAIN, callId, Calls.SDP);
+        SipText invite = bob.awaitRequest("INVITE");
+        SipText ok = Calls.answer(alice, bob, invite, "bobtag");
+
+        // node A is gone for this phone (it moved to node B, e.g. by DNS SRV): the same route set, at B's port
+        String nodeA = ":" + liaison.server().port() + ";";
+        List<String> routesThroughB = new ArrayList<>(Calls.recordRoutes(ok));
+        Collections.reverse(routesThroughB);
+        routesThroughB.replaceAll(route -> route.replace(nodeA, ":" + nodeB.port() + ";"));
+        assertTrue(routesThroughB.get(0).contains(";ltok="), routesThroughB.toString());
+        TestUa aliceOnB = liaison.own(new TestUa("alice", nodeB));
+        aliceOnB.send(Calls.inDialog(aliceOnB, "BYE", Calls.contactUri(ok.header("contact").orElseThrow()),
+                routesThroughB, ok.header("from").orElseThrow(), ok.header("to").orElseThrow(), callId, "3 BYE"));
+
+        SipText bye = bob.awaitRequest("BYE");
+        assertTrue(bye.header("via").orElseThrow().contains(":" + nodeB.port()), bye.toString());
+        bob.respond(bye, 200, "OK", null, null, null);
+        assertEquals(200, aliceOnB.awaitResponse("BYE", 200).status());
+    }
+
+    @Test
+    void aNonceIssuedByOneNodeAuthenticatesOnAnotherWithoutAStaleRound() throws Exception {
+        TestServer nodeB = liaison.own(node(redis.uri()).start(liaison.directory().resolve("node-b")));
+        alice.send(alice.registerRequest(UUID.randomUUID().toString(), 3600, "").replace("{auth}", ""));
+        SipText challengeFromA = alice.awaitResponse("REGISTER", 200);
+        assertEquals(401, challengeFromA.status());
+
+        TestUa aliceOnB = liaison.own(new TestUa("alice", nodeB));
+        aliceOnB.send(aliceOnB.answering(aliceOnB.registerRequest(UUID.randomUUID().toString(), 3600, ""),
+                challengeFromA, "alice-secret"));
+
+        SipText answer = aliceOnB.awaitResponse("REGISTER", 200);
+        assertEquals(200, answer.status(), answer.toString());
+    }
+
+    @Test
+    void aRequestAcceptedByOneNodeCannotBeReplayedThroughAnother() throws Exception {
+        TestServer nodeB = liaison.own(node(redis.uri()).start(liaison.directory().resolve("node-b")));
+        assertEquals(200, bob.register("bob-secret", "").status());
+        String message = alice.messageRequest("sip:bob@" + DOMAIN, UUID.randomUUID().toString(), "text/plain",
+                "pay 100 to mallory");
+        TestUa.Challenged exchange = alice.sendAnsweringChallenge(message, "alice-secret");
+        assertEquals(407, exchange.first().status());
+        SipText received = bob.awaitRequest("MESSAGE");
+        bob.respond(received, 200, "OK", "b", null, null);
+        assertEquals(200, alice.awaitResponse("MESSAGE", 200).status());
+
+        // the same bytes (nonce and nonce-count included), captured on the wire and sent to the other node
+        TestUa replayer = liaison.own(new TestUa("alice", nodeB));
+        replayer.send(exchange.retry());
+
+        SipText answer = replayer.awaitResponse("MESSAGE", 200);
+        assertEquals(407, answer.status(), answer.toString());
+        assertTrue(answer.header("proxy-authenticate").orElseThrow().contains("stale=TRUE"), answer.toString());
+        assertTrue(bob.receivesNothing(m -> !m.isResponse() && "MESSAGE".equals(m.method()), Duration.ofSeconds(1)),
+                "the replayed MESSAGE reached bob");
+    }
+
+    @Test
+    void anEnrolmentLinkSpentThroughOneNodeIsRefusedByAnother() throws Exception {
+        TestServer nodeA = liaison.own(node(redis.uri()).withTls().withProvisioning()
+                .start(liaison.directory().resolve("https-a")));
+        TestServer nodeB = liaison.own(node(redis.uri()).withTls().withProvisioning()
+                .start(liaison.directory().resolve("https-b")));
+        String token;
+        try (ClusterRedis admin = ClusterRedis.connect(redis.uri())) {
+            token = new RedisEnrolmentTokens(admin, Duration.ofHours(1), Clock.systemUTC()).issue("alice").token();
+        }
+
+        assertEquals(200, enrol(nodeA, token).statusCode());
+        HttpResponse<String> again = enrol(nodeB, token);
+        assertEquals(410, again.statusCode(), again.body());
+    }
+
+    @Test
+    void theOnboardingCommandPutsItsLinksWhereEveryNodeRedeemsThem() throws Exception {
+        TestServer config = node(redis.uri()).create(liaison.directory().resolve("admin"));
+        Path out = liaison.directory().resolve("links");
+
+        assertEquals(0, SipServerMain.run(new String[] {"onboarding", "alice", out.toString(), "--config",
+                config.configDir().toString()}));
+
+        Matcher link = Pattern.compile("/p/([A-Za-z0-9_-]{43})").matcher(Files.readString(out.resolve("alice.html")));
+        assertTrue(link.find());
+        assertFalse(Files.exists(config.dataDir().resolve("enrolment-tokens")), "cluster mode keeps tokens in Redis");
+        try (ClusterRedis node = ClusterRedis.connect(redis.uri())) {
+            assertEquals(new Redemption.Accepted("alice"),
+                    new RedisEnrolmentTokens(node, Duration.ofHours(1), Clock.systemUTC()).redeem(link.group(1)));
+        }
+    }
+
+    /** GET /p/TOKEN on {@code node}'s HTTPS provisioning, trusting only that node's own CA. */
+    private static HttpResponse<String> enrol(TestServer node, String token) throws Exception {
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        try (InputStream ca = Files.newInputStream(node.dataDir().resolve("ca.pem"))) {
+            trusted.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(ca));
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest get = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.httpPort() + "/p/" + token))
+                .timeout(Duration.ofSeconds(10)).build();
+        return client.send(get, HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -16,17 +16,15 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.liaison.provisioning.DigestAlgorithm;
 
 /**
- * One-time enrolment tokens: 256 random bits each, handed out in a URL, good for one fetch before
+ * One-time enrolment tokens on one machine: 256 random bits each, handed out in a URL, good for one fetch before
  * they expire. Only their SHA-256 is kept, in {@code DATA_DIR/enrolment-tokens}, so the file does
  * not let anyone enrol; it survives restarts. {@code bin/liaison onboarding} issues tokens while the
  * server may be redeeming others, so every operation holds an exclusive lock on
@@ -40,10 +38,8 @@ import org.liaison.provisioning.DigestAlgorithm;
  * reads the file and writes nothing, so a stream of guesses costs no disk writes; forgetting old
  * records rides along with the next write. The file holds hashes only, yet is owner-only (0600).
  */
-public final class EnrolmentTokens {
+public final class EnrolmentTokens implements EnrolmentTokenStore {
     static final String FILE_NAME = "enrolment-tokens";
-    static final Duration FORGET_AFTER = Duration.ofDays(30);
-    private static final int TOKEN_BYTES = 32;
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
@@ -90,39 +86,27 @@ public final class EnrolmentTokens {
         this.clock = clock;
     }
 
-    /** A token handed out, good until {@code expires}. */
-    public record Issued(String token, Instant expires) {
-    }
-
-    /** A fresh token for {@code username} (URL-safe base64, 43 characters). */
-    public Issued issue(String username) throws IOException {
-        return issueAll(List.of(username)).get(username);
-    }
-
-    /**
-     * A fresh token for each of {@code usernames}, written to disk at once (one fsync, not one per
-     * user); the users' older unused tokens are replaced by them.
-     */
+    /** Written to disk at once (one fsync, not one per user). */
+    @Override
     public Map<String, Issued> issueAll(Collection<String> usernames) throws IOException {
         Instant expires = clock.instant().plus(ttl);
         Map<String, Issued> issued = new LinkedHashMap<>();
         for (String username : usernames) {
-            byte[] bytes = new byte[TOKEN_BYTES];
-            random.nextBytes(bytes);
-            issued.put(username, new Issued(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), expires));
+            issued.put(username, new Issued(EnrolmentTokenStore.newToken(random), expires));
         }
         update(entries -> {
             entries.replaceAll((hash, e) -> e.state() == State.NEW && issued.containsKey(e.username())
                     ? e.in(State.REPLACED) : e);
-            issued.forEach((username, i) -> entries.put(hash(i.token()), new Entry(username, expires, State.NEW)));
+            issued.forEach((username, i) -> entries.put(EnrolmentTokenStore.hashOf(i.token()),
+                    new Entry(username, expires, State.NEW)));
             return true;
         });
         return issued;
     }
 
-    /** Spends {@code token} if it is good; says why not otherwise. */
+    @Override
     public Redemption redeem(String token) throws IOException {
-        String hash = hash(token);
+        String hash = EnrolmentTokenStore.hashOf(token);
         Redemption[] outcome = new Redemption[1];
         update(entries -> {
             Entry entry = entries.get(hash);
@@ -142,10 +126,6 @@ public final class EnrolmentTokens {
             return false;
         });
         return outcome[0];
-    }
-
-    private static String hash(String token) {
-        return DigestAlgorithm.SHA_256.hash(token);
     }
 
     private interface Change {

@@ -8,7 +8,7 @@ import org.liaison.provisioning.Account;
 import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.client.ClientUrls;
 import org.liaison.provisioning.client.LinphoneXml;
-import org.liaison.provisioning.enrolment.EnrolmentTokens;
+import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
 import org.liaison.provisioning.enrolment.Redemption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +22,7 @@ final class ProvisioningRoutes {
     static final String LPCONFIG_XML = "application/xml; charset=utf-8";
 
     private final Supplier<AccountSnapshot> accounts;
-    private final EnrolmentTokens tokens;
+    private final EnrolmentTokenStore tokens;
     private final LinphoneXml linphone;
     private final DirectoryReplies directory;
     private final DeskPhoneReplies deskPhones;
@@ -30,7 +30,7 @@ final class ProvisioningRoutes {
     private final FailedFetchLimiter limiter;
     private final Optional<String> caPem;
 
-    ProvisioningRoutes(Supplier<AccountSnapshot> accounts, EnrolmentTokens tokens, LinphoneXml linphone,
+    ProvisioningRoutes(Supplier<AccountSnapshot> accounts, EnrolmentTokenStore tokens, LinphoneXml linphone,
             DirectoryReplies directory, DeskPhoneReplies deskPhones, HttpDigest digest, FailedFetchLimiter limiter,
             Optional<String> caPem) {
         this.accounts = accounts;

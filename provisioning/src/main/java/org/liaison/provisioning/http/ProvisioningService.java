@@ -15,7 +15,6 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +30,7 @@ import org.liaison.provisioning.client.LinphoneXml;
 import org.liaison.provisioning.client.PhoneTemplates;
 import org.liaison.provisioning.client.SipEndpoint;
 import org.liaison.provisioning.directory.CurrentDirectory;
-import org.liaison.provisioning.enrolment.EnrolmentTokens;
+import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,11 +62,11 @@ public final class ProvisioningService implements AutoCloseable {
      * @param sip      where provisioned clients register
      * @param keys     the server certificate and key (may reload underneath)
      * @param caPem    the CA that signs the server certificate, when it is the organisation's own
-     * @param dataDir  where enrolment tokens are kept
+     * @param tokens   where enrolment tokens are kept (data.dir, or the cluster's Redis)
      */
     public static ProvisioningService start(ProvisioningSettings settings, String domain,
             Supplier<AccountSnapshot> accounts,
-            SipEndpoint sip, X509KeyManager keys, Optional<String> caPem, Path dataDir, Clock clock)
+            SipEndpoint sip, X509KeyManager keys, Optional<String> caPem, EnrolmentTokenStore tokens, Clock clock)
             throws IOException, UsersFileException {
         SslContext tls = SslContextBuilder.forServer(keys)
                 .protocols(SslProtocols.TLS_v1_3, SslProtocols.TLS_v1_2)
@@ -75,7 +74,7 @@ public final class ProvisioningService implements AutoCloseable {
                 .build();
         ClientUrls urls = new ClientUrls(settings.publicUrl());
         ProvisioningRoutes routes = new ProvisioningRoutes(accounts,
-                new EnrolmentTokens(dataDir, settings.tokenTtl(), clock), new LinphoneXml(domain, sip, urls),
+                tokens, new LinphoneXml(domain, sip, urls),
                 new DirectoryReplies(new CurrentDirectory(accounts, domain), urls),
                 new DeskPhoneReplies(DeskPhones.open(settings.devicesFile()),
                         new PhoneTemplates(settings.phoneTemplates(), domain, sip, urls), accounts),

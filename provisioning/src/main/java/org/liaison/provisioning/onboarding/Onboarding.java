@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.liaison.provisioning.Account;
 import org.liaison.provisioning.client.ClientUrls;
-import org.liaison.provisioning.enrolment.EnrolmentTokens;
+import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
 
 /**
  * {@code bin/liaison onboarding}: for each user a fresh enrolment link, its QR code
@@ -27,11 +27,11 @@ public final class Onboarding {
     private static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);
 
-    private final EnrolmentTokens tokens;
+    private final EnrolmentTokenStore tokens;
     private final ClientUrls urls;
     private final String domain;
 
-    public Onboarding(EnrolmentTokens tokens, ClientUrls urls, String domain) {
+    public Onboarding(EnrolmentTokenStore tokens, ClientUrls urls, String domain) {
         this.tokens = tokens;
         this.urls = urls;
         this.domain = domain;
@@ -48,9 +48,9 @@ public final class Onboarding {
                     "rwx------")));
         }
         List<Written> written = new ArrayList<>();
-        Map<String, EnrolmentTokens.Issued> links = tokens.issueAll(accounts.stream().map(Account::username).toList());
+        Map<String, EnrolmentTokenStore.Issued> links = tokens.issueAll(accounts.stream().map(Account::username).toList());
         for (Account account : accounts) {
-            EnrolmentTokens.Issued issued = links.get(account.username());
+            EnrolmentTokenStore.Issued issued = links.get(account.username());
             String link = ClientUrls.linphoneConfigLink(urls.enrolment(issued.token()));
             byte[] png = QrCode.png(link);
             Path qr = outDir.resolve(account.username() + ".png");

@@ -50,7 +50,8 @@ class ProvisioningServiceTest {
                 new ProvisioningSettings(List.of(TestCertificate.loopback()), 0, URI.create("https://127.0.0.1:8443"),
                         TTL, configDir.resolve("devices.csv"), SHIPPED_PHONE_TEMPLATES, TestCertificate.CIPHER_SUITES),
                 TestAccounts.DOMAIN, () -> accounts, new SipEndpoint("127.0.0.1", 5061, "tls"),
-                certificate.keyManager(), Optional.of(certificate.pem()), dataDir, Clock.systemUTC());
+                certificate.keyManager(), Optional.of(certificate.pem()),
+                new EnrolmentTokens(dataDir, TTL, Clock.systemUTC()), Clock.systemUTC());
         client = new HttpsClient(certificate, service.port());
         tokens = new EnrolmentTokens(dataDir, TTL, Clock.systemUTC());
     }

@@ -48,17 +48,40 @@ public final class DigestAuthenticator {
     private final String opaque;
     private final Map<DigestAlgorithm, String> standInHa1 = new EnumMap<>(DigestAlgorithm.class);
 
+    /** The length of the secret that signs nonces. */
+    public static final int NONCE_SECRET_BYTES = NonceService.SECRET_BYTES;
+
+    /** One machine: nonces are signed with a secret drawn now. */
     public DigestAuthenticator(AuthSettings settings, AccountDirectory directory, Clock clock) {
         this(settings, directory, clock, RequestDigest.RFC_7616, new NonceCounts(MAX_TRACKED_NONCES));
     }
 
+    /**
+     * A node of a cluster: nonces are signed with {@code sharedNonceSecret} ({@link #NONCE_SECRET_BYTES} bytes), the
+     * secret every node holds, so a nonce one node issued is valid on the others (no extra challenge round when a
+     * device moves to another node); {@code sharedCounts} is the replay table the nodes share, so a request one node
+     * accepted cannot be replayed through another.
+     */
+    public DigestAuthenticator(AuthSettings settings, AccountDirectory directory, Clock clock,
+            byte[] sharedNonceSecret, NonceCountStore sharedCounts) {
+        this(settings, directory, clock, RequestDigest.RFC_7616, sharedCounts, Optional.of(sharedNonceSecret));
+    }
+
     DigestAuthenticator(AuthSettings settings, AccountDirectory directory, Clock clock, RequestDigest digest,
             NonceCounts nonceCounts) {
+        this(settings, directory, clock, digest, nonceCounts, Optional.empty());
+    }
+
+    private DigestAuthenticator(AuthSettings settings, AccountDirectory directory, Clock clock, RequestDigest digest,
+            NonceCountStore nonceCounts, Optional<byte[]> nonceSecret) {
         this.settings = settings;
         this.directory = directory;
         this.digest = digest;
         SecureRandom random = new SecureRandom();
-        this.nonces = new NonceService(settings.realm(), settings.nonceLifetime(), clock, random, nonceCounts);
+        this.nonces = nonceSecret.isEmpty()
+                ? new NonceService(settings.realm(), settings.nonceLifetime(), clock, random, nonceCounts)
+                : new NonceService(settings.realm(), settings.nonceLifetime(), clock, random, nonceSecret.get(),
+                        nonceCounts);
         this.limiter = new AuthFailureLimiter(settings, clock);
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);

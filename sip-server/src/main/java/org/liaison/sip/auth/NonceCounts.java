@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
  * and then dropped, so it is refused; the client is re-challenged with stale=TRUE and loses one round trip, never its
  * registration. Without the watermark, dropping an entry would let its old requests be replayed.
  */
-final class NonceCounts {
+final class NonceCounts implements NonceCountStore {
     private record Seen(long issuedAtMillis, long highestCount) {
     }
 
@@ -32,11 +32,8 @@ final class NonceCounts {
         this.capacity = capacity;
     }
 
-    /**
-     * Accepts nonce-count {@code nc} for an authentic nonce issued at {@code issuedAtMillis} if it is above every count
-     * accepted for that nonce so far. {@code freshSinceMillis} is the issue time below which nonces have expired.
-     */
-    synchronized boolean advance(String nonce, long issuedAtMillis, long nc, long freshSinceMillis) {
+    @Override
+    public synchronized boolean advance(String nonce, long issuedAtMillis, long nc, long freshSinceMillis) {
         Seen previous = seen.get(nonce);
         if (previous == null) {
             if (issuedAtMillis <= droppedUpTo) {

@@ -20,15 +20,17 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <pre>nonce = base64url( issued-at ‖ random ‖ HMAC-SHA256(secret, issued-at ‖ random ‖ realm) )</pre>
  *
- * with issued-at in epoch milliseconds (8 bytes) and 16 random bytes. The 32-byte secret is drawn when the server
- * starts, so a restart turns every outstanding nonce {@link NonceStatus#INVALID}.
+ * with issued-at in epoch milliseconds (8 bytes) and 16 random bytes. On one machine the 32-byte secret is drawn when
+ * the server starts, so a restart turns every outstanding nonce {@link NonceStatus#INVALID}; the nodes of a cluster
+ * share one (kept in Redis), so a nonce issued by one node is valid on every other.
  *
  * <p>Nonce-counts are the one thing remembered: {@link #acceptCount} lets a nonce authenticate a request only with a
- * nonce-count above every one it was used with before; see {@link NonceCounts} for the bound and its rule.
+ * nonce-count above every one it was used with before, in a {@link NonceCountStore}: {@link NonceCounts} (see it for
+ * the bound and its rule) on one machine, the cluster's table in Redis otherwise.
  */
 final class NonceService {
     private static final String MAC_ALGORITHM = "HmacSHA256";
-    private static final int SECRET_BYTES = 32;
+    static final int SECRET_BYTES = 32;
     private static final int RANDOM_BYTES = 16;
     private static final int SIGNED_BYTES = Long.BYTES + RANDOM_BYTES;
     private static final int MAC_BYTES = 32;
@@ -40,17 +42,30 @@ final class NonceService {
     private final Clock clock;
     private final SecureRandom random;
     private final SecretKeySpec secret;
-    private final NonceCounts counts;
+    private final NonceCountStore counts;
 
-    NonceService(String realm, Duration lifetime, Clock clock, SecureRandom random, NonceCounts counts) {
+    NonceService(String realm, Duration lifetime, Clock clock, SecureRandom random, NonceCountStore counts) {
+        this(realm, lifetime, clock, random, drawnSecret(random), counts);
+    }
+
+    /** Nonces signed with {@code secret} ({@link #SECRET_BYTES} bytes), as every node of a cluster signs them. */
+    NonceService(String realm, Duration lifetime, Clock clock, SecureRandom random, byte[] secret,
+            NonceCountStore counts) {
+        if (secret.length != SECRET_BYTES) {
+            throw new IllegalArgumentException("a nonce secret has " + SECRET_BYTES + " bytes, not " + secret.length);
+        }
         this.realm = realm.getBytes(StandardCharsets.UTF_8);
         this.lifetime = lifetime;
         this.clock = clock;
         this.random = random;
-        byte[] key = new byte[SECRET_BYTES];
-        random.nextBytes(key);
-        this.secret = new SecretKeySpec(key, MAC_ALGORITHM);
+        this.secret = new SecretKeySpec(secret, MAC_ALGORITHM);
         this.counts = counts;
+    }
+
+    private static byte[] drawnSecret(SecureRandom random) {
+        byte[] secret = new byte[SECRET_BYTES];
+        random.nextBytes(secret);
+        return secret;
     }
 
     /** A new nonce, issued now. */

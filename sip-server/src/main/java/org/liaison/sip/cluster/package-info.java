@@ -1,7 +1,10 @@
 /**
  * Cluster mode (issue 10): the one connection to the Redis that the nodes of a domain share.
- * Stores that keep their state there (registrations so far) take a {@link org.liaison.sip.cluster.ClusterRedis};
+ * Stores that keep their state there (registrations, keys, tokens, nonce counts) take a {@link org.liaison.sip.cluster.ClusterRedis};
  * a store that cannot reach it throws {@link org.liaison.sip.cluster.SharedStateUnavailable}, which
- * the router answers 503; it depends on no other package of ours.
+ * the router answers 503. {@link org.liaison.sip.cluster.SharedSecrets} holds the keys every node must
+ * share (route token, nonces), {@link org.liaison.sip.cluster.RedisEnrolmentTokens} the provisioning
+ * module's enrolment tokens, {@link org.liaison.sip.cluster.RedisNonceCounts} the digest replay table of
+ * {@code auth}. Of sip-server's packages it depends on {@code auth} only (the replay table's interface).
  */
 package org.liaison.sip.cluster;

@@ -34,11 +34,14 @@ import javax.sip.message.Request;
  * key). The MAC covers the Call-ID, the caller's From tag, the caller's From URI, the callee's To URI,
  * the address the caller's request came from and the expiry, so a token seen once opens no other
  * Call-ID, no other parties, no other address and no time after {@code proxy.dialog-max-hours} (toll
- * fraud through replayed routes). The key lives in data.dir.
+ * fraud through replayed routes). The key lives in data.dir, or in a cluster's Redis, so that any node
+ * verifies the tokens of every other ({@code cluster.SharedSecrets}).
  */
 public final class RouteToken {
     public static final String PARAM = "ltok";
     private static final String KEY_FILE = "route-token.key";
+    /** The length of the HMAC-SHA256 key. */
+    public static final int KEY_BYTES = 32;
     private static final int MAC_BYTES = 12;
 
     /**
@@ -69,11 +72,19 @@ public final class RouteToken {
         this.maxAge = maxAge;
     }
 
+    /** Tokens made and verified with {@code key} ({@link #KEY_BYTES} bytes), e.g. the one a cluster shares. */
+    public static RouteToken withKey(byte[] key, Clock clock, Duration maxAge) {
+        if (key.length != KEY_BYTES) {
+            throw new IllegalArgumentException("a route token key has " + KEY_BYTES + " bytes, not " + key.length);
+        }
+        return new RouteToken(key, clock, maxAge);
+    }
+
     /** Loads the key from {@code dataDir}, creating it (mode 0600) on first start. */
     public static RouteToken open(Path dataDir, Clock clock, Duration maxAge) throws IOException {
         Path file = dataDir.resolve(KEY_FILE);
         if (!Files.exists(file)) {
-            byte[] fresh = new byte[32];
+            byte[] fresh = new byte[KEY_BYTES];
             new SecureRandom().nextBytes(fresh);
             Path tmp = Files.createTempFile(dataDir, KEY_FILE, ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -81,8 +92,8 @@ public final class RouteToken {
             Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
         byte[] key = Files.readAllBytes(file);
-        if (key.length != 32) {
-            throw new IOException(file + " is damaged (expected 32 bytes); delete it to make a new one");
+        if (key.length != KEY_BYTES) {
+            throw new IOException(file + " is damaged (expected " + KEY_BYTES + " bytes); delete it to make a new one");
         }
         return new RouteToken(key, clock, maxAge);
     }
