@@ -1,10 +1,20 @@
 package org.liaison.sip.registrar;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /** Reduces a SIP URI to the part that identifies where it points: {@code user@host:port}. */
 final class ContactUris {
     private ContactUris() {
+    }
+
+    /** {@link #normalize}d, or empty when {@code uri} is not a SIP URI (a lookup by it finds nothing). */
+    static Optional<String> normalized(String uri) {
+        try {
+            return Optional.of(normalize(uri));
+        } catch (IllegalArgumentException notSip) {
+            return Optional.empty();
+        }
     }
 
     /**

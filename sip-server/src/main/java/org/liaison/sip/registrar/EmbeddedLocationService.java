@@ -112,14 +112,8 @@ public final class EmbeddedLocationService implements LocationService, AutoClose
 
     @Override
     public Optional<Binding> findByContact(String contactUri) {
-        String wanted;
-        try {
-            wanted = ContactUris.normalize(contactUri);
-        } catch (IllegalArgumentException notSip) {
-            return Optional.empty();
-        }
-        return contacts.aorsFor(wanted).stream().flatMap(aor -> BindingLists.withContact(lookup(aor), wanted).stream())
-                .findFirst();
+        return ContactUris.normalized(contactUri).flatMap(wanted -> contacts.aorsFor(wanted).stream()
+                .flatMap(aor -> BindingLists.withContact(lookup(aor), wanted).stream()).findFirst());
     }
 
     @Override

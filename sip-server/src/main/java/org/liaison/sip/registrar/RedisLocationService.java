@@ -140,20 +140,17 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
 
     @Override
     public Optional<Binding> findByContact(String contactUri) {
-        String wanted;
+        return ContactUris.normalized(contactUri).flatMap(wanted -> aorsWithContact(wanted).stream()
+                .flatMap(aor -> BindingLists.withContact(lookup(aor), wanted).stream()).findFirst());
+    }
+
+    private List<String> aorsWithContact(String contact) {
         try {
-            wanted = ContactUris.normalize(contactUri);
-        } catch (IllegalArgumentException notSip) {
-            return Optional.empty();
-        }
-        List<String> aors;
-        try {
-            aors = redis.smembers(CONTACT_KEY + wanted).stream().map(aor -> new String(aor, StandardCharsets.UTF_8))
+            return redis.smembers(CONTACT_KEY + contact).stream().map(aor -> new String(aor, StandardCharsets.UTF_8))
                     .sorted().toList();
         } catch (RedisException e) {
             throw health.unavailable("read the contact index", e);
         }
-        return aors.stream().flatMap(aor -> BindingLists.withContact(lookup(aor), wanted).stream()).findFirst();
     }
 
     @Override
