@@ -61,7 +61,8 @@ final class AuthFailureLimiter {
     private record Pair(InetAddress source, String user) {
     }
 
-    private record Trust(Pair pair, String mark) {
+    /** One mark of a device (see {@link Origin}) seen with a (source, username) pair. */
+    private record DeviceMark(Pair pair, String mark) {
     }
 
     private final Clock clock;
@@ -73,11 +74,11 @@ final class AuthFailureLimiter {
     private final FailureCounts<String> userFailures;
     private final ExpiringSet<Pair> blockedPairs;
     /** The marks of devices that failed for a pair, refused while it is blocked. */
-    private final ExpiringSet<Trust> failedDevices;
+    private final ExpiringSet<DeviceMark> failedDevices;
     private final Tarpit<Pair> slowedPairs;
     private final ExpiringSet<InetAddress> blockedSources;
     private final Tarpit<String> slowedUsers;
-    private final ExpiringSet<Trust> trusted = new ExpiringSet<>(TRUST_MILLIS, MAX_TRACKED);
+    private final ExpiringSet<DeviceMark> trusted = new ExpiringSet<>(TRUST_MILLIS, MAX_TRACKED);
 
     AuthFailureLimiter(AuthSettings settings, Clock clock) {
         this.clock = clock;
@@ -117,7 +118,7 @@ final class AuthFailureLimiter {
         if (blockLeft == 0) {
             return 0;
         }
-        boolean failed = origin.identity().map(id -> failedDevices.contains(new Trust(pair, id), now)).orElse(true);
+        boolean failed = origin.identity().map(id -> failedDevices.contains(new DeviceMark(pair, id), now)).orElse(true);
         return failed ? blockLeft : slowedPairs.millisUntilTurn(pair, now);
     }
 
@@ -125,8 +126,8 @@ final class AuthFailureLimiter {
     synchronized void recordFailure(Origin origin, String username) {
         long now = clock.millis();
         Pair pair = new Pair(origin.counted(), key(username));
-        origin.device().forEach(mark -> trusted.remove(new Trust(pair, mark)));
-        origin.identity().ifPresent(id -> failedDevices.add(new Trust(pair, id), now));
+        origin.device().forEach(mark -> trusted.remove(new DeviceMark(pair, mark)));
+        origin.identity().ifPresent(id -> failedDevices.add(new DeviceMark(pair, id), now));
         if (blockedPairs.contains(pair, now)) {
             slowedPairs.failed(pair, now); // a device that had its turn during the block
         }
@@ -166,11 +167,11 @@ final class AuthFailureLimiter {
     synchronized void recordSuccess(Origin origin, String username) {
         long now = clock.millis();
         Pair pair = new Pair(origin.counted(), key(username));
-        origin.device().forEach(mark -> trusted.add(new Trust(pair, mark), now));
+        origin.device().forEach(mark -> trusted.add(new DeviceMark(pair, mark), now));
     }
 
     private boolean isTrusted(Origin origin, Pair pair, long now) {
-        return origin.device().stream().anyMatch(mark -> trusted.contains(new Trust(pair, mark), now));
+        return origin.device().stream().anyMatch(mark -> trusted.contains(new DeviceMark(pair, mark), now));
     }
 
     /** Usernames are looked up case-insensitively, so "Alice" and "alice" share one count. */
