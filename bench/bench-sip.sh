@@ -23,7 +23,7 @@
 # Environment (defaults in brackets):
 #   TESTS ["register call"], also "message" and "message-offline"  REG_RATES ["200 500 1000"]
 #   CALL_RATES ["20 50 100"]  MSG_RATES ["200 500 1000"]  OFFLINE_RATES ["50 100 200"]
-#   DURATION [10] seconds per run, capped at 25     REPEAT [1] runs per fixed rate
+#   DURATION [10] seconds per run, capped at 60     REPEAT [1] runs per fixed rate
 #   STEP_UP [1]  STEP_FACTOR [1.5]  STEP_MAX [4]    CALL_HOLD_MS [1000]
 #   WARMUP [1]   runs at the first rate of each test before measuring, listed as "warmupN" (the JVM compiles the
 #                hot paths during the first seconds; that run is listed as "warmup", not judged)
@@ -34,6 +34,12 @@
 #   LIAISON_JAVA_OPTS  passed to the JVM by bin/liaison
 #   EXTRA_PROPERTIES   lines appended to the generated liaison.properties (e.g. "sip.worker-threads = 2")
 #   MEDIA_RELAY [never] media.relay of the server: "always" has every call take relay ports (no media flows)
+#   REDIS_URI [empty]  cluster mode: every node keeps its state in this Redis (cluster.redis-uri); the
+#                      Redis is the caller's (bench/bench-cluster.sh starts one), its CPU counted by COUNT_PIDS
+#   NODES [1] | 2      with REDIS_URI, a second Liaison node on another port sharing the Redis: the register
+#                      load is split between the nodes (each sipp half the rate, half the users) and the
+#                      callees register on the second node, so every call and message crosses nodes
+#   COUNT_PIDS         more processes whose CPU is added to the server's (the Redis)
 #
 # Needs: sipp (Debian: sip-tester), a JDK 17 and Maven (bin/liaison builds on first use), ss.
 # Every sipp run is bounded by -m, -timeout and timeout(1); every process started is stopped on exit.
@@ -65,7 +71,7 @@ CLK_TCK=$(getconf CLK_TCK)
 
 command -v sipp >/dev/null || die "sipp is not installed (Debian: apt-get install sip-tester)"
 command -v ss >/dev/null || die "ss is not installed (Debian: iproute2)"
-[ "$DURATION" -le 25 ] || { log "DURATION capped at 25 s"; DURATION=25; }
+[ "$DURATION" -le 60 ] || { log "DURATION capped at 60 s"; DURATION=60; }
 [ "$N_CALLEES" -lt "$N_USERS" ] || die "N_CALLEES must be below N_USERS"
 mkdir -p "$OUT"
 
@@ -73,10 +79,10 @@ mkdir -p "$OUT"
 SERVER_PID="" UAS_PID=""
 cleanup() {
   local pid
-  for pid in $UAS_PID $SERVER_PID; do
+  for pid in $UAS_PID $SERVER_PID ${OTHER_NODE_PIDS:-}; do
     kill "$pid" 2>/dev/null || true
   done
-  for pid in $UAS_PID $SERVER_PID; do
+  for pid in $UAS_PID $SERVER_PID ${OTHER_NODE_PIDS:-}; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   done
@@ -95,13 +101,12 @@ free_port() {   # a port free for UDP and TCP, even, with port+2 free too (sipp'
   die "no free port found"
 }
 PORT="${PORT:-$(free_port)}"
-UAC_PORT=$(free_port); UAS_PORT=$(free_port)
+UAC_PORT1=$(free_port); UAC_PORT2=$(free_port); UAS_PORT=$(free_port)
 sipp_opts() {   # sipp_opts SIP_PORT : local sockets of one sipp, all on loopback
   local m; m=$(free_port)
   echo "-i $LIP -p $1 -mi $LIP -mp $m -ci $LIP -cp $((m + 1)) -buff_size $SIPP_BUF -nostdin"
 }
 
-mkdir -p "$OUT/conf"
 USERS_PLAIN="$OUT/users-plain.csv"   # username,password,domain (what another server is loaded with)
 : >"$USERS_PLAIN"
 for i in $(seq 0 $((N_USERS - 1))); do
@@ -122,15 +127,28 @@ for i in $(seq 0 $((N_CALLEES - 1))); do printf 'off%04d,pw-off-%d,%s\n' "$i" "$
     awk -v f="$OFFLINE_PLAIN" 'BEGIN { while ((getline l < f) > 0) { split(l, a, ","); c[n++] = a[1] } } { print $0 ";" c[(NR - 1) % n] }'; } >"$OUT/offline.csv"
 
 # ---------------------------------------------------------------- the server under test
-start_liaison() {
+NODE_PORTS="$PORT" OTHER_NODE_PIDS=""
+[ "${NODES:-1}" = 1 ] || { [ -n "${REDIS_URI:-}" ] || die "NODES=2 needs REDIS_URI"; NODE_PORTS="$PORT $(free_port)"; }
+CALLEE_PORT=${NODE_PORTS##* }   # where the callees register: the last node
+
+write_users() {
   { echo "username,password,display_name,extension,groups"
-    cat "$USERS_PLAIN" "$OFFLINE_PLAIN" | awk -F, '{printf "%s,clrtxt:%s,%s,%d,\n", $1, $2, $1, 10000 + NR}'; } >"$OUT/conf/users.csv"
-  cat >"$OUT/conf/liaison.properties" <<PROPS
+    cat "$USERS_PLAIN" "$OFFLINE_PLAIN" | awk -F, '{printf "%s,clrtxt:%s,%s,%d,\n", $1, $2, $1, 10000 + NR}'; } >"$1/users.csv"
+}
+
+# write_properties DIR PORT N : node N's liaison.properties
+write_properties() {
+  local cluster=""
+  [ -z "${REDIS_URI:-}" ] || cluster="cluster.redis-uri = $REDIS_URI
+cluster.node-uri = sip:$LIP:$2;transport=udp"
+  cat >"$1/liaison.properties" <<PROPS
 sip.domain = $DOMAIN
 sip.address = $LIP
-sip.udp.port = $PORT
+sip.udp.port = $2
 sip.tcp.port = 0
-data.dir = $OUT/data
+data.dir = $OUT/data$3
+# HTTPS off: the nodes share an address, and provisioning is not what is measured
+http.port = 0
 # sipp 3.6 answers MD5 challenges only
 auth.algorithms = MD5
 # the load comes from one address: the failure limiter must not be what is measured
@@ -144,20 +162,34 @@ im.max-queued-per-user = 1000000
 # sipp offers plain RTP and sends none: media policy off unless MEDIA_RELAY=always (relay ports only)
 media.relay = ${MEDIA_RELAY:-never}
 media.encryption = optional
+$cluster
 ${EXTRA_PROPERTIES:-}
 PROPS
+}
+
+start_liaison() {
   if [ ! -f "$ROOT/sip-server/target/sip-server.jar" ] || [ ! -d "$ROOT/sip-server/target/lib" ]; then
     log "building (mvn package -DskipTests)"
     (cd "$ROOT" && timeout 600 mvn -q -B -DskipTests package >"$OUT/build.log" 2>&1) || die "build failed: $OUT/build.log"
   fi
-  "$ROOT/bin/liaison" serve --config "$OUT/conf" >"$OUT/server.log" 2>&1 &
-  SERVER_PID=$!   # bin/liaison execs java: this is the JVM
+  local n=0 port pid conf
+  for port in $NODE_PORTS; do
+    n=$((n + 1)); conf="$OUT/conf$n"; mkdir -p "$conf"
+    write_users "$conf"; write_properties "$conf" "$port" "$n"
+    "$ROOT/bin/liaison" serve --config "$conf" >"$OUT/server$n.log" 2>&1 &
+    pid=$!   # bin/liaison execs java: this is the JVM
+    if [ -z "$SERVER_PID" ]; then SERVER_PID=$pid; else OTHER_NODE_PIDS="$OTHER_NODE_PIDS $pid"; fi
+    await_serving "$pid" "$OUT/server$n.log"
+  done
+}
+
+await_serving() {   # await_serving PID LOG
   for _ in $(seq 300); do
-    grep -q 'serving sip domain' "$OUT/server.log" 2>/dev/null && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || break
+    grep -q 'serving sip domain' "$2" 2>/dev/null && return 0
+    kill -0 "$1" 2>/dev/null || break
     sleep 0.1
   done
-  cat "$OUT/server.log" >&2
+  cat "$2" >&2
   die "the server did not start within 30 s"
 }
 
@@ -168,10 +200,11 @@ start_kamailio() {
   [ -n "$SERVER_PID" ] || die "kamailio did not start: $line"
 }
 
-# utime+stime of the server, all threads (and reaped children: Kamailio forks workers), in seconds
+# utime+stime of the server, all threads (and reaped children: Kamailio forks workers), plus the
+# other nodes and COUNT_PIDS, in seconds
 server_cpu() {
   local total=0 pid
-  for pid in $SERVER_PID $(pgrep -P "$SERVER_PID" 2>/dev/null || true); do
+  for pid in $SERVER_PID $(pgrep -P "$SERVER_PID" 2>/dev/null || true) ${OTHER_NODE_PIDS:-} ${COUNT_PIDS:-}; do
     [ -r "/proc/$pid/stat" ] || continue
     total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13 + $14 + $15}')))
   done
@@ -197,12 +230,12 @@ rtt_summary() {  # rtt_summary DIR : "achieved_rate p50 p99" from RTD 1 samples 
 
 register_callees() {
   local d="$OUT/callee-registration"; mkdir -p "$d"
-  (cd "$d" && timeout 60 sipp "$LIP:$PORT" -sf "$SCEN/register.xml" -inf "$OUT/callees.csv" $(sipp_opts "$UAS_PORT") \
+  (cd "$d" && timeout 60 sipp "$LIP:$CALLEE_PORT" -sf "$SCEN/register.xml" -inf "$OUT/callees.csv" $(sipp_opts "$UAS_PORT") \
       -r 100 -m "$N_CALLEES" -timeout 30s -timeout_error -trace_stat -stf stat.csv -trace_err -error_file err.log \
       >sipp.out 2>&1) || true
   local ok; ok=$(stat_value "$d/stat.csv" 'SuccessfulCall(C)')
   [ "${ok:-0}" = "$N_CALLEES" ] || die "only ${ok:-0}/$N_CALLEES callees registered (see $d)"
-  log "registered $N_CALLEES callees from the UAS port $UAS_PORT"
+  log "registered $N_CALLEES callees from the UAS port $UAS_PORT at $LIP:$CALLEE_PORT"
 }
 
 start_uas() {    # start_uas DIR SCENARIO : the callees' sipp, until stop_uas
@@ -240,16 +273,33 @@ run_once() {
     message) scen=message-uac.xml inj="$OUT/callers.csv"; start_uas "$d" message-uas.xml ;;
     message-offline) scen=message-offline-uac.xml inj="$OUT/offline.csv" ;;
   esac
-  local c0 c1 rc=0
+  # the load's sipp processes: one, or (register on two nodes) one per node with half the users and rate
+  local c0 c1 rc=0 pids=() n=0 port
+  local ports=$PORT; [ "$test" != register ] || ports=$NODE_PORTS
+  local shares; shares=$(echo "$ports" | wc -w)
   c0=$(server_cpu)
-  (cd "$d" && timeout $((DURATION + 45)) sipp "$LIP:$PORT" -sf "$SCEN/$scen" -inf "$inj" $(sipp_opts "$UAC_PORT") \
-      "${extra[@]}" -r "$rate" -m "$count" -timeout $((DURATION + 35))s -timeout_error -recv_timeout 10000 \
-      -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1 -trace_err -error_file err.log \
-      -max_log_size 5000000 >sipp.out 2>&1) || rc=$?
+  for port in $ports; do
+    n=$((n + 1))
+    local part=$inj; [ "$shares" = 1 ] || part="$inj.$n-of-$shares"
+    [ -f "$part" ] || { echo SEQUENTIAL; tail -n +2 "$inj" | awk -v k="$shares" -v i="$n" '(NR - 1) % k == i - 1'; } >"$part"
+    local share_rate share_count uac_var="UAC_PORT$n"; local uac_port=${!uac_var}
+    share_rate=$(awk -v r="$rate" -v k="$shares" 'BEGIN {printf "%g", r / k}')
+    share_count=$(( (count + shares - n) / shares ))
+    (cd "$d" && exec timeout $((DURATION + 45)) sipp "$LIP:$port" -sf "$SCEN/$scen" -inf "$part" \
+        $(sipp_opts "$uac_port") "${extra[@]}" -r "$share_rate" -m "$share_count" \
+        -timeout $((DURATION + 35))s -timeout_error -recv_timeout 10000 -trace_stat -stf "stat$n.csv" -fd 1 \
+        -trace_rtt -rtt_freq 1 -trace_err -error_file "err$n.log" -max_log_size 5000000 >"sipp$n.out" 2>&1) &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || rc=$?; done
   c1=$(server_cpu)
   case "$test" in call | message) stop_uas ;; esac
-  local ok failed; ok=$(stat_value "$d/stat.csv" 'SuccessfulCall(C)'); failed=$(stat_value "$d/stat.csv" 'FailedCall(C)')
-  ok=${ok:-0} failed=${failed:-0}
+  local ok=0 failed=0 v s f
+  for v in $(seq "$shares"); do
+    s=$(stat_value "$d/stat$v.csv" 'SuccessfulCall(C)' 2>/dev/null || true)
+    f=$(stat_value "$d/stat$v.csv" 'FailedCall(C)' 2>/dev/null || true)
+    ok=$((ok + ${s:-0})) failed=$((failed + ${f:-0}))
+  done
   local lost=$((count - ok - failed))   # calls never finished (sipp killed by timeout)
   local achieved p50 p99; read -r achieved p50 p99 < <(rtt_summary "$d")
   local cpu per1000
