@@ -41,7 +41,11 @@ import org.slf4j.LoggerFactory;
  *
  * Every SDP passed on is the relay's rewrite. Offers are policed first ({@link EncryptionPolicy});
  * an offer in a multipart body is refused, since neither the policy nor the relay reads one. A
- * caller has at most {@code media.max-relayed-calls-per-user} relayed calls at once.
+ * caller has at most {@code media.max-relayed-calls-per-user} relayed calls at once (on this node).
+ *
+ * <p>In a cluster the relays are shared ({@code relay.servers}): a node that meets a BYE, re-INVITE, UPDATE or
+ * ACK with SDP of a call it did not set up asks the relay whether it holds the call and carries it on from
+ * there ({@link RelayedCall#setUpElsewhere()}), so a call outlives the node that set it up.
  */
 public final class MediaAnchor {
     private static final Logger LOG = LoggerFactory.getLogger(MediaAnchor.class);
@@ -56,8 +60,17 @@ public final class MediaAnchor {
     private final boolean offersRead;
     private final Map<String, RelayedCall> calls = new ConcurrentHashMap<>();
     private final RelayedCallsPerUser perUser;
+    /** Other nodes of a cluster drive the same relay: a call this node does not know may be one of theirs. */
+    private final boolean relaySharedWithOtherNodes;
 
+    /** The anchor of a server alone with its relay. */
     public MediaAnchor(Optional<MediaRelay> relay, MediaSettings settings) {
+        this(relay, settings, false);
+    }
+
+    /** {@code relaySharedWithOtherNodes}: cluster mode, where other nodes set up calls on the same relays. */
+    public MediaAnchor(Optional<MediaRelay> relay, MediaSettings settings, boolean relaySharedWithOtherNodes) {
+        this.relaySharedWithOtherNodes = relaySharedWithOtherNodes;
         this.relay = settings.relay() == RelayPolicy.NEVER ? Optional.empty() : relay;
         this.policy = settings.relay();
         this.encryption = new EncryptionPolicy(settings.encryption());
@@ -123,9 +136,13 @@ public final class MediaAnchor {
         if (offer && refused.isEmpty()) {
             refused = policed(sdp.get(), source);
         }
-        RelayedCall call = calls.get(callId(request));
-        if (refused.isPresent() || call == null) {
+        if (refused.isPresent()) {
             return refused;
+        }
+        boolean touchesMedia = Request.BYE.equals(method) || offer || Request.ACK.equals(method) && sdp.isPresent();
+        RelayedCall call = touchesMedia ? known(callId(request)) : calls.get(callId(request));
+        if (call == null) {
+            return Optional.empty();
         }
         synchronized (call) {
             if (call.ended) {
@@ -147,6 +164,21 @@ public final class MediaAnchor {
             }
             return Optional.empty();
         }
+    }
+
+    /**
+     * The call's state here; in a cluster, for a call another node set up and the relay still holds, a state
+     * made now (the relay knows the call by Call-ID and tags, so any node can go on from here). Null when the call
+     * is not relayed.
+     */
+    private RelayedCall known(String callId) {
+        RelayedCall call = calls.get(callId);
+        if (call != null || !relaySharedWithOtherNodes || relay.isEmpty() || relay.get().query(callId).isEmpty()) {
+            return call;
+        }
+        RelayedCall elsewhere = RelayedCall.setUpElsewhere();
+        call = calls.putIfAbsent(callId, elsewhere);
+        return call == null ? elsewhere : call;
     }
 
     /**
@@ -281,7 +313,7 @@ public final class MediaAnchor {
     /** The call is no longer relayed: it leaves the map and its caller's count, once. */
     private void forget(String callId, RelayedCall call) {
         if (calls.remove(callId, call)) {
-            perUser.release(call.owner);
+            call.owner.ifPresent(perUser::release);
         }
     }
 
