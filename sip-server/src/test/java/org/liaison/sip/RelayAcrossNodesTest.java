@@ -112,8 +112,6 @@ class RelayAcrossNodesTest {
         TestServer nodeB = liaison.own(node().start(liaison.directory().resolve("node-b")));
         try (DatagramSocket alicePhone = phone("127.0.0.1"); DatagramSocket bobPhone = phone("127.0.0.1")) {
             Call call = callThroughNodeA(alicePhone, bobPhone);
-            assertEquals(":1", redis.command("EXISTS", RELAY_RECORD + call.id), "every node can find the call's relay");
-
             int nodeA = liaison.server().port();
             liaison.server().stop();
             assertMediaFlows(alicePhone, call.aliceSendsTo, bobPhone, "still there after node A stopped");
