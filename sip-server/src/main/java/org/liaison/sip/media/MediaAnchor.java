@@ -2,10 +2,8 @@ package org.liaison.sip.media;
 
 import java.net.InetAddress;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.CSeqHeader;
@@ -58,8 +56,7 @@ public final class MediaAnchor {
     private final EncryptionPolicy encryption;
     /** Whether an offer must be read at all: to police it, or to relay it. */
     private final boolean offersRead;
-    private final Map<String, RelayedCall> calls = new ConcurrentHashMap<>();
-    private final RelayedCallsPerUser perUser;
+    private final RelayedCalls calls;
     /** Other nodes of a cluster drive the same relay: a call this node does not know may be one of theirs. */
     private final boolean relaySharedWithOtherNodes;
 
@@ -75,7 +72,7 @@ public final class MediaAnchor {
         this.policy = settings.relay();
         this.encryption = new EncryptionPolicy(settings.encryption());
         this.offersRead = this.relay.isPresent() || settings.encryption() == Encryption.MANDATORY;
-        this.perUser = new RelayedCallsPerUser(settings.maxRelayedCallsPerUser());
+        this.calls = new RelayedCalls(settings.maxRelayedCallsPerUser());
     }
 
     /**
@@ -89,22 +86,13 @@ public final class MediaAnchor {
         if (refused.isPresent() || relay.isEmpty() || !shouldRelay(offer, source, deviceBehindNat)) {
             return refused;
         }
-        RelayedCall call = calls.get(callId(invite));
+        String caller = caller(invite);
+        RelayedCall call = calls.open(callId(invite), caller);
         if (call == null) {
-            String caller = caller(invite);
-            if (!perUser.take(caller)) {
-                LOG.warn("{} has {} relayed calls, the most one user may have: call {} refused", caller,
-                        perUser.max(), callId(invite));
-                return Optional.of(new MediaRefusal(Response.FORBIDDEN, caller + " has " + perUser.max()
-                        + " relayed calls already, the most one user may have at once", 0));
-            }
-            RelayedCall fresh = new RelayedCall(caller);
-            call = calls.putIfAbsent(callId(invite), fresh);
-            if (call == null) {
-                call = fresh;
-            } else {
-                perUser.release(caller); // another thread counted the same call first
-            }
+            LOG.warn("{} has {} relayed calls, the most one user may have: call {} refused", caller,
+                    calls.maxPerUser(), callId(invite));
+            return Optional.of(new MediaRefusal(Response.FORBIDDEN, caller + " has " + calls.maxPerUser()
+                    + " relayed calls already, the most one user may have at once", 0));
         }
         synchronized (call) {
             if (offer.isEmpty()) {
@@ -117,7 +105,7 @@ public final class MediaAnchor {
                 call.offered = true;
                 return Optional.empty();
             } catch (MediaRelayException e) {
-                forget(callId(invite), call);
+                calls.forget(callId(invite), call);
                 return Optional.of(refusalFor(e));
             }
         }
@@ -176,9 +164,7 @@ public final class MediaAnchor {
         if (call != null || !relaySharedWithOtherNodes || relay.isEmpty() || relay.get().query(callId).isEmpty()) {
             return call;
         }
-        RelayedCall elsewhere = RelayedCall.setUpElsewhere();
-        call = calls.putIfAbsent(callId, elsewhere);
-        return call == null ? elsewhere : call;
+        return calls.adopt(callId);
     }
 
     /**
@@ -288,7 +274,7 @@ public final class MediaAnchor {
                 call.sweepsMissed = relay.get().query(id).isPresent() ? 0 : call.sweepsMissed + 1;
                 if (call.sweepsMissed >= SWEEPS_BEFORE_FORGETTING) {
                     call.ended = true;
-                    forget(id, call);
+                    calls.forget(id, call);
                 }
             }
         });
@@ -296,25 +282,18 @@ public final class MediaAnchor {
 
     /** The Call-IDs of the calls relayed now. */
     public Set<String> relayedCallIds() {
-        return Set.copyOf(calls.keySet());
+        return calls.callIds();
     }
 
     /** Relayed calls {@code user} has now (for tests and monitoring). */
     public int relayedCallsOf(String user) {
-        return perUser.of(user);
+        return calls.of(user);
     }
 
     private void end(Message message, RelayedCall call) {
         call.ended = true;
-        forget(callId(message), call);
+        calls.forget(callId(message), call);
         relay.get().delete(callId(message), Optional.empty());
-    }
-
-    /** The call is no longer relayed: it leaves the map and its caller's count, once. */
-    private void forget(String callId, RelayedCall call) {
-        if (calls.remove(callId, call)) {
-            call.owner.ifPresent(perUser::release);
-        }
     }
 
     /**
