@@ -164,6 +164,7 @@ public final class MediaAnchor {
         if (call != null || !relaySharedWithOtherNodes || relay.isEmpty() || relay.get().query(callId).isEmpty()) {
             return call;
         }
+        LOG.info("call {} was set up through another node; its relay holds it: carried on from this node", callId);
         return calls.adopt(callId);
     }
 
