@@ -59,7 +59,10 @@ public final class NgMediaRelay implements MediaRelay {
         return new NgMediaRelay(servers, Optional.empty());
     }
 
-    /** A client of {@code servers} (at least one) that other SIP servers drive too, each call's relay in {@code placements}. */
+    /**
+     * A client of {@code servers} (at least one) that other SIP servers drive too, each call's relay recorded in
+     * {@code placements}.
+     */
     public static NgMediaRelay sharing(List<InetSocketAddress> servers, RelayPlacements placements) {
         return new NgMediaRelay(servers, Optional.of(placements));
     }

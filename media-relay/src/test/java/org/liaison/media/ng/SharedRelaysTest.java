@@ -82,7 +82,8 @@ class SharedRelaysTest {
         NgMediaRelay other = NgMediaRelay.sharing(List.of(silent, alive.ng()), placements);
         assertTrue(other.query(callId).isPresent());
         assertEquals(Reason.UNKNOWN_CALL, assertThrows(MediaRelayException.class,
-                () -> other.answer("never-offered", "ta", "tb", sdp(5000))).reason(), "no relay holds it: none is asked");
+                () -> other.answer("never-offered", "ta", "tb", sdp(5000))).reason(),
+                "no relay holds it: none is asked");
     }
 
     private record Relay(MediaRelay sessions, InetSocketAddress ng) {
