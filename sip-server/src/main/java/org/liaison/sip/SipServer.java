@@ -24,6 +24,7 @@ import org.liaison.im.messaging.StoreAndForward;
 import org.liaison.media.MediaRelay;
 import org.liaison.media.RelayConfig;
 import org.liaison.media.ng.NgMediaRelay;
+import org.liaison.media.ng.RelayPlacements;
 import org.liaison.media.relay.RelaySessions;
 import org.liaison.provisioning.AccountChanges;
 import org.liaison.provisioning.UsersFileException;
@@ -43,6 +44,7 @@ import org.liaison.sip.config.RelaySettings;
 import org.liaison.sip.config.SipSettings;
 import org.liaison.sip.edge.SipEdge;
 import org.liaison.sip.media.MediaAnchor;
+import org.liaison.sip.media.RedisRelayPlacements;
 import org.liaison.sip.message.LocalAddresses;
 import org.liaison.sip.message.Responses;
 import org.liaison.sip.message.SipFactories;
@@ -77,10 +79,13 @@ public final class SipServer implements AutoCloseable {
     private static final long METRICS_SECONDS = 60;
     private static final long RELAYED_CALLS_SWEEP_SECONDS = 60;
 
-    /** Opens the media relay the configuration asks for; tests give a fake one. */
+    /**
+     * Opens the media relay the configuration asks for; tests give a fake one. {@code placements}: in cluster mode,
+     * where every node records which of {@code relay.servers} holds each call.
+     */
     @FunctionalInterface
     public interface RelayOpener {
-        MediaRelay open(RelaySettings settings);
+        MediaRelay open(RelaySettings settings, Optional<RelayPlacements> placements);
     }
 
     private final WatchedAccountDirectory accounts;
@@ -187,9 +192,11 @@ public final class SipServer implements AutoCloseable {
             TargetResolver targets = new TargetResolver(local, accounts, locations, config.proxy().destinations(),
                     factories);
             if (config.media().relay() != MediaSettings.RelayPolicy.NEVER) {
-                relay = relays.open(config.relay());
+                // a call's relay must outlive the node that chose it (config: relay.servers is set in a cluster)
+                relay = relays.open(config.relay(), Optional.ofNullable(stores.redis())
+                        .map(redis -> new RedisRelayPlacements(redis, config.proxy().dialogMaxAge())));
             }
-            media = new MediaAnchor(Optional.ofNullable(relay), config.media());
+            media = new MediaAnchor(Optional.ofNullable(relay), config.media(), config.cluster().clustered());
             Forwarder forwarder = new Forwarder(factories, local, edge.providers(), routeToken, timers,
                     config.proxy().inviteTimeout(), im.deviceAnswer(), media, config.proxy().destinations());
             MessagingMetrics metrics = new MessagingMetrics();
@@ -287,11 +294,15 @@ public final class SipServer implements AutoCloseable {
 
     /**
      * The relay in this process (binding ports on relay.address) when relay.servers is empty, otherwise a client of
-     * those relays over ng.
+     * those relays over ng, sharing them with the other nodes of a cluster through {@code placements}.
      */
-    public static MediaRelay openRelay(RelaySettings settings) {
+    public static MediaRelay openRelay(RelaySettings settings, Optional<RelayPlacements> placements) {
         RelayConfig config = settings.toRelayConfig();
-        return config.servers().isEmpty() ? RelaySessions.start(config) : NgMediaRelay.to(config.servers());
+        if (config.servers().isEmpty()) {
+            return RelaySessions.start(config);
+        }
+        return placements.map(shared -> NgMediaRelay.sharing(config.servers(), shared))
+                .orElseGet(() -> NgMediaRelay.to(config.servers()));
     }
 
     /** The data directory, created private to the server's user when missing. */

@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives relays in other processes (ours, or rtpengine) over ng. A call always goes to the same
- * relay: the one its Call-ID hashes to. A relay that does not answer within {@link #TRIES} tries
+ * relay. Alone, a SIP server sends it to the one its Call-ID hashes to. SIP servers sharing the relays
+ * (a cluster) record each call's relay in {@link RelayPlacements} at its first offer, hashing the Call-ID
+ * to the first relay not marked down, and send every later command there: the call keeps its relay when
+ * a relay is added, and any of them finds it. A relay that does not answer within {@link #TRIES} tries
  * is marked down for {@link #DOWN_FOR}; its calls get UNAVAILABLE (503 on the SIP side) until then
  * rather than waiting out the timeout again on every request.
  */
@@ -40,16 +43,28 @@ public final class NgMediaRelay implements MediaRelay {
     private final String cookiePrefix = Long.toHexString(new SecureRandom().nextLong());
     private final AtomicLong sequence = new AtomicLong();
 
-    private NgMediaRelay(List<InetSocketAddress> servers) {
-        this.servers = List.copyOf(servers);
-    }
+    /** Empty: no other SIP server drives these relays, and each call's relay is the one its Call-ID hashes to. */
+    private final Optional<RelayPlacements> placements;
 
-    /** A client of {@code servers} (at least one). */
-    public static NgMediaRelay to(List<InetSocketAddress> servers) {
+    private NgMediaRelay(List<InetSocketAddress> servers, Optional<RelayPlacements> placements) {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("no ng servers");
         }
-        return new NgMediaRelay(servers);
+        this.servers = List.copyOf(servers);
+        this.placements = placements;
+    }
+
+    /** A client of {@code servers} (at least one), the only SIP server driving them. */
+    public static NgMediaRelay to(List<InetSocketAddress> servers) {
+        return new NgMediaRelay(servers, Optional.empty());
+    }
+
+    /**
+     * A client of {@code servers} (at least one) that other SIP servers drive too, each call's relay recorded in
+     * {@code placements}.
+     */
+    public static NgMediaRelay sharing(List<InetSocketAddress> servers, RelayPlacements placements) {
+        return new NgMediaRelay(servers, Optional.of(placements));
     }
 
     @Override
@@ -60,7 +75,18 @@ public final class NgMediaRelay implements MediaRelay {
         toTag.ifPresent(t -> request.put("to-tag", t));
         request.put("sdp", sdp);
         signalledFrom.ifPresent(from -> request.put(NgControlServer.RECEIVED_FROM, receivedFrom(from)));
-        return sdpOf(call(callId, request));
+        Optional<InetSocketAddress> relay = relayOf(callId);
+        if (relay.isPresent()) {
+            return sdpOf(call(relay.get(), request));
+        }
+        // a call new to every SIP server: recorded before the relay hears of it, so whatever it holds is findable
+        RelayPlacements recorded = placements.orElseThrow();
+        try {
+            return sdpOf(call(recorded.placeIfAbsent(callId, firstUp(callId)), request));
+        } catch (MediaRelayException e) {
+            forgetPlacement(callId); // the relay took nothing: a retry of the call may go to another
+            throw e;
+        }
     }
 
     @Override
@@ -71,7 +97,9 @@ public final class NgMediaRelay implements MediaRelay {
         request.put("to-tag", toTag);
         request.put("sdp", sdp);
         signalledFrom.ifPresent(from -> request.put(NgControlServer.RECEIVED_FROM, receivedFrom(from)));
-        return sdpOf(call(callId, request));
+        InetSocketAddress relay = relayOf(callId).orElseThrow(
+                () -> new MediaRelayException(Reason.UNKNOWN_CALL, "no media relay holds call " + callId));
+        return sdpOf(call(relay, request));
     }
 
     @Override
@@ -79,17 +107,27 @@ public final class NgMediaRelay implements MediaRelay {
         Map<String, Object> request = command("delete", callId);
         toTag.ifPresent(t -> request.put("to-tag", t));
         try {
-            call(callId, request);
+            Optional<InetSocketAddress> relay = relayOf(callId);
+            if (relay.isPresent()) {
+                call(relay.get(), request);
+            }
         } catch (MediaRelayException e) {
             // the relay's idle timeout ends the call if this delete never arrives
             log.warn("ng delete of call {} failed: {}", callId, e.getMessage());
+        }
+        if (toTag.isEmpty() && placements.isPresent()) {
+            forgetPlacement(callId);
         }
     }
 
     @Override
     public Optional<CallStats> query(String callId) {
         try {
-            Map<String, Object> reply = call(callId, command("query", callId));
+            Optional<InetSocketAddress> relay = relayOf(callId);
+            if (relay.isEmpty()) {
+                return Optional.empty();
+            }
+            Map<String, Object> reply = call(relay.get(), command("query", callId));
             return Optional.of(NgStats.fromWire(callId, reply.get("streams")));
         } catch (MediaRelayException e) {
             return Optional.empty();
@@ -130,11 +168,44 @@ public final class NgMediaRelay implements MediaRelay {
         return (String) sdp;
     }
 
-    /** Sends to the call's relay; an error reply becomes the exception it names. */
-    private Map<String, Object> call(String callId, Map<String, Object> request) throws MediaRelayException {
-        InetSocketAddress server = servers.get(Math.floorMod(callId.hashCode(), servers.size()));
+    /** From the relay {@code callId} hashes to, the first not marked down (that one when all are). */
+    private InetSocketAddress firstUp(String callId) {
+        int first = Math.floorMod(callId.hashCode(), servers.size());
+        for (int i = 0; i < servers.size(); i++) {
+            InetSocketAddress server = servers.get((first + i) % servers.size());
+            if (!isDown(server)) {
+                return server;
+            }
+        }
+        return servers.get(first);
+    }
+
+    /**
+     * Where a command about {@code callId} goes: the relay its Call-ID hashes to when no other SIP server drives
+     * these relays, else the recorded one, empty when no relay holds the call.
+     */
+    private Optional<InetSocketAddress> relayOf(String callId) throws MediaRelayException {
+        return placements.isEmpty() ? Optional.of(servers.get(Math.floorMod(callId.hashCode(), servers.size())))
+                : placements.get().find(callId);
+    }
+
+    private void forgetPlacement(String callId) {
+        try {
+            placements.orElseThrow().forget(callId);
+        } catch (MediaRelayException e) {
+            log.warn("the relay of call {} stays recorded until it expires: {}", callId, e.getMessage());
+        }
+    }
+
+    private boolean isDown(InetSocketAddress server) {
         Long down = downUntilNanos.get(server);
-        if (down != null && System.nanoTime() - down < 0) {
+        return down != null && System.nanoTime() - down < 0;
+    }
+
+    /** Sends to the call's relay; an error reply becomes the exception it names. */
+    private Map<String, Object> call(InetSocketAddress server, Map<String, Object> request)
+            throws MediaRelayException {
+        if (isDown(server)) {
             throw new MediaRelayException(Reason.UNAVAILABLE, "media relay " + server + " is down");
         }
         Map<String, Object> reply = exchange(server, request);

@@ -38,9 +38,9 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         HttpSettings http = HttpSettings.from(r, sip.domain(), configDir);
         RelaySettings relay = RelaySettings.from(r, sip, http);
         TlsSettings tls = TlsSettings.from(r, configDir, sip.tlsPort());
-        MediaSettings media = MediaSettings.from(r);
-        TransportLimits limits = TransportLimits.from(r);
         ClusterSettings cluster = ClusterSettings.from(r);
+        MediaSettings media = MediaSettings.from(r, cluster, relay);
+        TransportLimits limits = TransportLimits.from(r);
         r.rejectUnknownKeys();
         return new LiaisonConfig(configDir, sip, dataDir, users, auth, compatibility, registrar, proxy, messaging,
                 relay, http, tls, media, limits, cluster);

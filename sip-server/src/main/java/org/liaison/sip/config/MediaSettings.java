@@ -32,7 +32,12 @@ public record MediaSettings(RelayPolicy relay, Encryption encryption, int maxRel
 
     public enum Encryption { MANDATORY, OPTIONAL }
 
-    static MediaSettings from(ConfigReader r) throws ConfigException {
+    /**
+     * {@code cluster} and {@code relays}: a node of a cluster relays calls only through the standalone relays of
+     * {@code relay.servers}, which every node shares; a call relayed inside a node would die with it, and no other
+     * node could update or end it.
+     */
+    static MediaSettings from(ConfigReader r, ClusterSettings cluster, RelaySettings relays) throws ConfigException {
         String relay = r.string("media.relay", "always");
         RelayPolicy policy = switch (relay.toLowerCase(Locale.ROOT)) {
             case "always" -> RelayPolicy.ALWAYS;
@@ -48,6 +53,11 @@ public record MediaSettings(RelayPolicy relay, Encryption encryption, int maxRel
                     + " is not mandatory or optional");
         };
         int perUser = r.integer("media.max-relayed-calls-per-user", DEFAULT_MAX_RELAYED_CALLS_PER_USER, 1, 100_000);
+        if (policy != RelayPolicy.NEVER && cluster.clustered() && relays.servers().isEmpty()) {
+            throw r.problem("relay.servers", "is empty but cluster.redis-uri is set: a call relayed inside this node"
+                    + " would die with it and no other node could update or end it; list the standalone relays"
+                    + " (bin/liaison relay) every node shares, or set media.relay = never");
+        }
         return new MediaSettings(policy, required, perUser);
     }
 }

@@ -2,10 +2,8 @@ package org.liaison.sip.media;
 
 import java.net.InetAddress;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.CSeqHeader;
@@ -41,7 +39,11 @@ import org.slf4j.LoggerFactory;
  *
  * Every SDP passed on is the relay's rewrite. Offers are policed first ({@link EncryptionPolicy});
  * an offer in a multipart body is refused, since neither the policy nor the relay reads one. A
- * caller has at most {@code media.max-relayed-calls-per-user} relayed calls at once.
+ * caller has at most {@code media.max-relayed-calls-per-user} relayed calls at once (on this node).
+ *
+ * <p>In a cluster the relays are shared ({@code relay.servers}): a node that meets a BYE, re-INVITE, UPDATE or
+ * ACK with SDP of a call it did not set up asks the relay whether it holds the call and carries it on from
+ * there ({@link RelayedCall#setUpElsewhere()}), so a call outlives the node that set it up.
  */
 public final class MediaAnchor {
     private static final Logger LOG = LoggerFactory.getLogger(MediaAnchor.class);
@@ -54,15 +56,23 @@ public final class MediaAnchor {
     private final EncryptionPolicy encryption;
     /** Whether an offer must be read at all: to police it, or to relay it. */
     private final boolean offersRead;
-    private final Map<String, RelayedCall> calls = new ConcurrentHashMap<>();
-    private final RelayedCallsPerUser perUser;
+    private final RelayedCalls calls;
+    /** Other nodes of a cluster drive the same relay: a call this node does not know may be one of theirs. */
+    private final boolean relaySharedWithOtherNodes;
 
+    /** The anchor of a server alone with its relay. */
     public MediaAnchor(Optional<MediaRelay> relay, MediaSettings settings) {
+        this(relay, settings, false);
+    }
+
+    /** {@code relaySharedWithOtherNodes}: cluster mode, where other nodes set up calls on the same relays. */
+    public MediaAnchor(Optional<MediaRelay> relay, MediaSettings settings, boolean relaySharedWithOtherNodes) {
+        this.relaySharedWithOtherNodes = relaySharedWithOtherNodes;
         this.relay = settings.relay() == RelayPolicy.NEVER ? Optional.empty() : relay;
         this.policy = settings.relay();
         this.encryption = new EncryptionPolicy(settings.encryption());
         this.offersRead = this.relay.isPresent() || settings.encryption() == Encryption.MANDATORY;
-        this.perUser = new RelayedCallsPerUser(settings.maxRelayedCallsPerUser());
+        this.calls = new RelayedCalls(settings.maxRelayedCallsPerUser());
     }
 
     /**
@@ -76,22 +86,13 @@ public final class MediaAnchor {
         if (refused.isPresent() || relay.isEmpty() || !shouldRelay(offer, source, deviceBehindNat)) {
             return refused;
         }
-        RelayedCall call = calls.get(callId(invite));
+        String caller = caller(invite);
+        RelayedCall call = calls.open(callId(invite), caller);
         if (call == null) {
-            String caller = caller(invite);
-            if (!perUser.take(caller)) {
-                LOG.warn("{} has {} relayed calls, the most one user may have: call {} refused", caller,
-                        perUser.max(), callId(invite));
-                return Optional.of(new MediaRefusal(Response.FORBIDDEN, caller + " has " + perUser.max()
-                        + " relayed calls already, the most one user may have at once", 0));
-            }
-            RelayedCall fresh = new RelayedCall(caller);
-            call = calls.putIfAbsent(callId(invite), fresh);
-            if (call == null) {
-                call = fresh;
-            } else {
-                perUser.release(caller); // another thread counted the same call first
-            }
+            LOG.warn("{} has {} relayed calls, the most one user may have: call {} refused", caller,
+                    calls.maxPerUser(), callId(invite));
+            return Optional.of(new MediaRefusal(Response.FORBIDDEN, caller + " has " + calls.maxPerUser()
+                    + " relayed calls already, the most one user may have at once", 0));
         }
         synchronized (call) {
             if (offer.isEmpty()) {
@@ -104,7 +105,7 @@ public final class MediaAnchor {
                 call.offered = true;
                 return Optional.empty();
             } catch (MediaRelayException e) {
-                forget(callId(invite), call);
+                calls.forget(callId(invite), call);
                 return Optional.of(refusalFor(e));
             }
         }
@@ -123,9 +124,13 @@ public final class MediaAnchor {
         if (offer && refused.isEmpty()) {
             refused = policed(sdp.get(), source);
         }
-        RelayedCall call = calls.get(callId(request));
-        if (refused.isPresent() || call == null) {
+        if (refused.isPresent()) {
             return refused;
+        }
+        boolean touchesMedia = Request.BYE.equals(method) || offer || Request.ACK.equals(method) && sdp.isPresent();
+        RelayedCall call = touchesMedia ? known(callId(request)) : calls.get(callId(request));
+        if (call == null) {
+            return Optional.empty();
         }
         synchronized (call) {
             if (call.ended) {
@@ -147,6 +152,20 @@ public final class MediaAnchor {
             }
             return Optional.empty();
         }
+    }
+
+    /**
+     * The call's state here; in a cluster, for a call another node set up and the relay still holds, a state
+     * made now (the relay knows the call by Call-ID and tags, so any node can go on from here). Null when the call
+     * is not relayed.
+     */
+    private RelayedCall known(String callId) {
+        RelayedCall call = calls.get(callId);
+        if (call != null || !relaySharedWithOtherNodes || relay.isEmpty() || relay.get().query(callId).isEmpty()) {
+            return call;
+        }
+        LOG.info("call {} was set up through another node; its relay holds it: carried on from this node", callId);
+        return calls.adopt(callId);
     }
 
     /**
@@ -256,7 +275,7 @@ public final class MediaAnchor {
                 call.sweepsMissed = relay.get().query(id).isPresent() ? 0 : call.sweepsMissed + 1;
                 if (call.sweepsMissed >= SWEEPS_BEFORE_FORGETTING) {
                     call.ended = true;
-                    forget(id, call);
+                    calls.forget(id, call);
                 }
             }
         });
@@ -264,25 +283,18 @@ public final class MediaAnchor {
 
     /** The Call-IDs of the calls relayed now. */
     public Set<String> relayedCallIds() {
-        return Set.copyOf(calls.keySet());
+        return calls.callIds();
     }
 
     /** Relayed calls {@code user} has now (for tests and monitoring). */
     public int relayedCallsOf(String user) {
-        return perUser.of(user);
+        return calls.of(user);
     }
 
     private void end(Message message, RelayedCall call) {
         call.ended = true;
-        forget(callId(message), call);
+        calls.forget(callId(message), call);
         relay.get().delete(callId(message), Optional.empty());
-    }
-
-    /** The call is no longer relayed: it leaves the map and its caller's count, once. */
-    private void forget(String callId, RelayedCall call) {
-        if (calls.remove(callId, call)) {
-            perUser.release(call.owner);
-        }
     }
 
     /**

@@ -3,6 +3,7 @@ package org.liaison.sip.media;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -11,8 +12,8 @@ import java.util.Set;
  * relay one after the other and nothing reaches it after the call ended.
  */
 final class RelayedCall {
-    /** The caller whose {@link RelayedCallsPerUser} count the call takes. */
-    final String owner;
+    /** The caller whose {@link RelayedCallsPerUser} count the call takes; empty for a call another node set up. */
+    final Optional<String> owner;
     /** Devices (To tags) that answered the first INVITE with SDP: each is a fork leg of the relay. */
     final Set<String> forks = new HashSet<>();
     /** The SDP sent upstream in the last 2xx of each device, by To tag, for its retransmissions. */
@@ -25,8 +26,24 @@ final class RelayedCall {
     boolean answered;
     boolean ended;
 
+    /** A call set up through this node, counted for {@code owner}. */
     RelayedCall(String owner) {
-        this.owner = owner;
+        this.owner = Optional.of(owner);
+    }
+
+    private RelayedCall() {
+        this.owner = Optional.empty();
+    }
+
+    /**
+     * A call another node of the cluster set up, which the shared relay holds, met here in mid-dialog: offered
+     * and answered long ago; its caller is counted on the node that set it up, not here.
+     */
+    static RelayedCall setUpElsewhere() {
+        RelayedCall call = new RelayedCall();
+        call.offered = true;
+        call.answered = true;
+        return call;
     }
 
     record SentAnswer(long cseq, String sdp) {

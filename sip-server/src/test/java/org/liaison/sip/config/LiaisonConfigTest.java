@@ -51,7 +51,8 @@ class LiaisonConfigTest {
     void clusterModeTakesLettuceRedisUrisAndTheNodesSipUri() throws Exception {
         for (String uri : new String[] {"redis://10.0.0.5:6379/0", "rediss://:secret@redis.example.org",
                 "redis-sentinel://10.0.0.5:26379,10.0.0.6:26379#liaison"}) {
-            write("cluster.redis-uri = " + uri + "\ncluster.node-uri = sip:10.0.0.11:5060;transport=tcp\n");
+            write("cluster.redis-uri = " + uri + "\ncluster.node-uri = sip:10.0.0.11:5060;transport=tcp\n"
+                    + "relay.servers = 10.0.0.21:2223\n");
             ClusterSettings cluster = LiaisonConfig.load(dir).cluster();
             assertTrue(cluster.clustered());
             assertEquals(java.util.Optional.of(uri), cluster.redisUri());
@@ -73,6 +74,11 @@ class LiaisonConfigTest {
                 "cluster.node-uri: \"sip:alice@\" is not a sip: or sips: URI of a host"},
             {"cluster.redis-uri = redis-sentinel://:hunter2@10.0.0.5:26379\ncluster.node-uri = sip:10.0.0.11",
                 "cluster.redis-uri: is not a Redis URI"},
+            // a call relayed inside a node dies with it: a cluster relays through the relays every node shares
+            {"cluster.redis-uri = redis://:hunter2@10.0.0.5\ncluster.node-uri = sip:10.0.0.11",
+                "relay.servers: is empty but cluster.redis-uri is set"},
+            {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:10.0.0.11\nmedia.relay = nat-only",
+                "relay.servers: is empty but cluster.redis-uri is set"},
         };
         for (String[] bad : refused) {
             write(bad[0] + "\n");
@@ -80,6 +86,12 @@ class LiaisonConfigTest {
             assertTrue(e.getMessage().startsWith(dir.resolve("liaison.properties") + ": " + bad[1]), e.getMessage());
             assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
         }
+    }
+
+    @Test
+    void aClusterNodeWithoutRelaysStartsWhenItRelaysNothing() throws Exception {
+        write("cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:10.0.0.11\nmedia.relay = never\n");
+        assertEquals(MediaSettings.RelayPolicy.NEVER, LiaisonConfig.load(dir).media().relay());
     }
 
     @Test

@@ -108,8 +108,8 @@ public final class TestServer implements AutoCloseable {
     /** Starts (or restarts, after {@link #stop()}) the server on the same directories and port. */
     public TestServer start() throws Exception {
         LiaisonConfig config = LiaisonConfig.load(configDir);
-        server = SipServer.start(config, settings -> {
-            openedRelay = relay != null ? relay : SipServer.openRelay(settings);
+        server = SipServer.start(config, (settings, placements) -> {
+            openedRelay = relay != null ? relay : SipServer.openRelay(settings, placements);
             return openedRelay;
         });
         return this;
