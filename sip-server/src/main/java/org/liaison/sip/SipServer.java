@@ -11,11 +11,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.sip.SipException;
-import org.liaison.im.FileOfflineStore;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.OfflineStoreSettings;
 import org.liaison.im.StoreUnavailableException;
-import org.liaison.im.redis.RedisOfflineStore;
 import org.liaison.im.messaging.GroupFanOut;
 import org.liaison.im.messaging.MessageDelivery;
 import org.liaison.im.messaging.MessagePolicy;
@@ -171,10 +169,7 @@ public final class SipServer implements AutoCloseable {
             MessagingSettings im = config.messaging();
             OfflineStoreSettings storeSettings = new OfflineStoreSettings(im.expiry(), im.maxQueuedPerUser(),
                     im.maxMessageBytes(), im.maxQueuedPerSenderPerUser(), im.maxQueuedPerSender());
-            // in cluster mode every node keeps and delivers the same messages; Redis must persist each write
-            messages = config.cluster().clustered()
-                    ? RedisOfflineStore.open(config.cluster().redisUri().orElseThrow(), storeSettings, clock)
-                    : FileOfflineStore.open(dataDir, storeSettings, clock);
+            messages = stores.offlineStore(dataDir, storeSettings, clock);
             SipFactories factories = SipFactories.create();
             SipSettings sip = config.sip();
             LocalAddresses local = new LocalAddresses(sip.domain(), sip.addresses(), sip.udpPort(), sip.tcpPort(),
