@@ -188,7 +188,8 @@ public final class SipServer implements AutoCloseable {
             Forwarder forwarder = new Forwarder(factories, local, edge.providers(), routeToken, timers,
                     config.proxy().inviteTimeout(), im.deviceAnswer(), media, config.proxy().destinations());
             MessagingMetrics metrics = new MessagingMetrics();
-            MessageDelivery delivery = new MessageDelivery(messages, new RegisteredDevices(locations),
+            MessageDelivery delivery = new MessageDelivery(messages, stores.deliveryLeases(timers),
+                    new RegisteredDevices(locations),
                     new SipDeviceMessenger(locations, targets, forwarder.originator(), factories, config.sip().domain()), timers,
                     metrics);
             StoreAndForward keeping = new StoreAndForward(messages, delivery, metrics);

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import org.liaison.im.DeliveryLeases;
 import org.liaison.im.FileOfflineStore;
+import org.liaison.im.LocalDeliveryLeases;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.OfflineStoreSettings;
+import org.liaison.im.redis.RedisDeliveryLeases;
 import org.liaison.im.redis.RedisOfflineStore;
 import org.liaison.im.redis.SharedRedis;
 import org.liaison.provisioning.AccountDirectory;
@@ -27,8 +31,8 @@ import org.liaison.sip.registrar.RedisLocationService;
 
 /**
  * Where this process keeps the state a cluster shares (issue 10): in data.dir when it serves the
- * domain alone, in Redis when {@code cluster.redis-uri} is set. So far: registrations, stored messages,
- * enrolment tokens, the digest replay table, and the keys of the Record-Route token and of digest
+ * domain alone, in Redis when {@code cluster.redis-uri} is set. So far: registrations, stored messages and who
+ * delivers them, enrolment tokens, the digest replay table, and the keys of the Record-Route token and of digest
  * nonces. In Redis every store uses the node's one connection ({@link ClusterRedis}).
  *
  * @param redis         the shared Redis, {@code null} on one machine; closed after the stores
@@ -98,6 +102,15 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
     OfflineStore offlineStore(Path dataDir, OfflineStoreSettings settings, Clock clock) throws IOException {
         return redis == null ? FileOfflineStore.open(dataDir, settings, clock)
                 : RedisOfflineStore.open(sharedWithIm(), settings, clock);
+    }
+
+    /**
+     * Who delivers stored messages to a device: this process alone on one machine; in cluster mode one node at a
+     * time, by a lease in Redis renewed on {@code timers}.
+     */
+    DeliveryLeases deliveryLeases(ScheduledExecutorService timers) {
+        return redis == null ? new LocalDeliveryLeases()
+                : new RedisDeliveryLeases(sharedWithIm(), timers, RedisDeliveryLeases.TERM);
     }
 
     /** The node's connection as im's stores take it (im knows no sip-server); their failures reach its health watch. */
