@@ -71,6 +71,23 @@ class ClusterMessagingTest {
     }
 
     @Test
+    void aNodeDeliveringToADeviceHoldsItsLeaseInRedisUntilTheDeviceHasItsMessages() throws Exception {
+        assertEquals(202, message(alice, "sip:bob@" + DOMAIN, "m1").status());
+        assertEquals(200, bob.register("bob-secret", "").status());
+
+        SipText delivered = bob.await(TestUa.STORED_MESSAGE, Duration.ofSeconds(5));
+        // while the device has not answered, no other node may start a delivery to it
+        assertEquals(":1", leasesInRedis());
+        bob.respond(delivered, 200, "OK", "b", null, null);
+
+        await("the lease released").atMost(Duration.ofSeconds(5)).until(() -> leasesInRedis().equals(":0"));
+    }
+
+    private static String leasesInRedis() throws IOException {
+        return redis.command("EVAL", "return #redis.call('KEYS', 'liaison:im:lease:*')", "0");
+    }
+
+    @Test
     void aHangingRedisOnlyTheMessageStoreMeetsIsLoggedOnceAndMessagesGoOutWhenItAnswersAgain() throws Exception {
         assertEquals(200, bob.register("bob-secret", "").status());
         List<String> warnings;
