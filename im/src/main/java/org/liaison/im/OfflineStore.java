@@ -99,7 +99,7 @@ public interface OfflineStore extends AutoCloseable {
     /** How many messages are stored, for all recipients, expired or not yet purged included. */
     int count();
 
-    /** Releases the files or the connection; the store is not used afterwards. */
+    /** Releases what the store holds (a connection it shares belongs to its opener); the store is not used afterwards. */
     @Override
     void close();
 }

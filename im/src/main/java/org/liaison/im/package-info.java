@@ -1,7 +1,8 @@
 /**
  * What happens to a chat message (RFC 3428 MESSAGE) that no device of its recipient took.
  *
- * <p>The public surface is {@link org.liaison.im.OfflineStore} and its records; the one machine's
+ * <p>The public surface is {@link org.liaison.im.OfflineStore} and its records, and
+ * {@link org.liaison.im.DeliveryLeases} (who delivers to a device now; in memory on one machine); the one machine's
  * implementation, {@link org.liaison.im.FileOfflineStore}, keeps its helpers package-private; the
  * cluster's, in Redis, is {@code org.liaison.im.redis}'s (which depends on this package, never the
  * other way). What to keep, for whom, and delivery to each device are

@@ -11,11 +11,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.sip.SipException;
-import org.liaison.im.FileOfflineStore;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.OfflineStoreSettings;
 import org.liaison.im.StoreUnavailableException;
-import org.liaison.im.redis.RedisOfflineStore;
 import org.liaison.im.messaging.GroupFanOut;
 import org.liaison.im.messaging.MessageDelivery;
 import org.liaison.im.messaging.MessagePolicy;
@@ -176,10 +174,7 @@ public final class SipServer implements AutoCloseable {
             MessagingSettings im = config.messaging();
             OfflineStoreSettings storeSettings = new OfflineStoreSettings(im.expiry(), im.maxQueuedPerUser(),
                     im.maxMessageBytes(), im.maxQueuedPerSenderPerUser(), im.maxQueuedPerSender());
-            // in cluster mode every node keeps and delivers the same messages; Redis must persist each write
-            messages = config.cluster().clustered()
-                    ? RedisOfflineStore.open(config.cluster().redisUri().orElseThrow(), storeSettings, clock)
-                    : FileOfflineStore.open(dataDir, storeSettings, clock);
+            messages = stores.offlineStore(dataDir, storeSettings, clock);
             SipFactories factories = SipFactories.create();
             SipSettings sip = config.sip();
             LocalAddresses local = new LocalAddresses(sip.domain(), sip.addresses(), sip.udpPort(), sip.tcpPort(),
@@ -200,7 +195,8 @@ public final class SipServer implements AutoCloseable {
             Forwarder forwarder = new Forwarder(factories, local, edge.providers(), routeToken, timers,
                     config.proxy().inviteTimeout(), im.deviceAnswer(), media, config.proxy().destinations());
             MessagingMetrics metrics = new MessagingMetrics();
-            MessageDelivery delivery = new MessageDelivery(messages, new RegisteredDevices(locations),
+            MessageDelivery delivery = new MessageDelivery(messages, stores.deliveryLeases(timers),
+                    new RegisteredDevices(locations),
                     new SipDeviceMessenger(locations, targets, forwarder.originator(), factories, config.sip().domain()), timers,
                     metrics);
             StoreAndForward keeping = new StoreAndForward(messages, delivery, metrics);

@@ -4,6 +4,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import org.liaison.im.DeliveryLeases;
+import org.liaison.im.FileOfflineStore;
+import org.liaison.im.LocalDeliveryLeases;
+import org.liaison.im.OfflineStore;
+import org.liaison.im.OfflineStoreSettings;
+import org.liaison.im.redis.RedisDeliveryLeases;
+import org.liaison.im.redis.RedisOfflineStore;
+import org.liaison.im.redis.SharedRedis;
 import org.liaison.provisioning.AccountDirectory;
 import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
 import org.liaison.provisioning.enrolment.EnrolmentTokens;
@@ -12,6 +21,7 @@ import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.cluster.RedisEnrolmentTokens;
 import org.liaison.sip.cluster.RedisNonceCounts;
 import org.liaison.sip.cluster.SharedSecrets;
+import org.liaison.sip.cluster.SharedStateHealth;
 import org.liaison.sip.config.AuthSettings;
 import org.liaison.sip.config.ClusterSettings;
 import org.liaison.sip.proxy.RouteToken;
@@ -21,8 +31,9 @@ import org.liaison.sip.registrar.RedisLocationService;
 
 /**
  * Where this process keeps the state a cluster shares (issue 10): in data.dir when it serves the
- * domain alone, in Redis when {@code cluster.redis-uri} is set. So far: registrations, enrolment tokens, the
- * digest replay table, and the keys of the Record-Route token and of digest nonces.
+ * domain alone, in Redis when {@code cluster.redis-uri} is set. So far: registrations, stored messages and who
+ * delivers them, enrolment tokens, the digest replay table, and the keys of the Record-Route token and of digest
+ * nonces. In Redis every store uses the node's one connection ({@link ClusterRedis}).
  *
  * @param redis         the shared Redis, {@code null} on one machine; closed after the stores
  * @param locations     the location service
@@ -82,5 +93,39 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
     /** As {@link #enrolmentTokens(Path, Duration, Clock)}, for a command that opens no other store ({@code redis} may be null). */
     static EnrolmentTokenStore enrolmentTokens(ClusterRedis redis, Path dataDir, Duration ttl, Clock clock) {
         return redis == null ? new EnrolmentTokens(dataDir, ttl, clock) : new RedisEnrolmentTokens(redis, ttl, clock);
+    }
+
+    /**
+     * The offline store: files in data.dir on one machine; in cluster mode Redis, which must persist every write (a
+     * 202 means the message is on disk), through the node's connection.
+     */
+    OfflineStore offlineStore(Path dataDir, OfflineStoreSettings settings, Clock clock) throws IOException {
+        return redis == null ? FileOfflineStore.open(dataDir, settings, clock)
+                : RedisOfflineStore.open(sharedWithIm(), settings, clock);
+    }
+
+    /**
+     * Who delivers stored messages to a device: this process alone on one machine; in cluster mode one node at a
+     * time, by a lease in Redis renewed on {@code timers}.
+     */
+    DeliveryLeases deliveryLeases(ScheduledExecutorService timers) {
+        return redis == null ? new LocalDeliveryLeases()
+                : new RedisDeliveryLeases(sharedWithIm(), timers, RedisDeliveryLeases.TERM);
+    }
+
+    /** The node's connection as im's stores take it (im knows no sip-server); their failures reach its health watch. */
+    private SharedRedis sharedWithIm() {
+        SharedStateHealth health = redis.health();
+        return new SharedRedis(redis.commands(), "cluster.redis-uri " + redis.where(), new SharedRedis.Health() {
+            @Override
+            public void failed(RuntimeException cause) {
+                health.unavailable("use the message store", cause);
+            }
+
+            @Override
+            public void answered() {
+                health.reachable();
+            }
+        });
     }
 }

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -26,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -41,6 +37,7 @@ import org.liaison.provisioning.enrolment.Redemption;
 import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.cluster.RedisEnrolmentTokens;
 import org.liaison.sip.cluster.RedisUnreachable;
+import org.liaison.sip.testing.CapturedLog;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.FreePorts;
 import org.liaison.sip.testing.LiaisonServer;
@@ -49,7 +46,6 @@ import org.liaison.im.redis.RedisServer;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
-import org.slf4j.LoggerFactory;
 
 /** The server in cluster mode (cluster.redis-uri set): registrations live in a real redis-server. */
 class ClusterProtocolTest {
@@ -246,17 +242,8 @@ class ClusterProtocolTest {
     @Test
     void whileRedisIsAwayRequestsGet503WithRetryAfterOneWarningIsLoggedAndServiceResumesByItself() throws Exception {
         assertEquals(200, bob.register("bob-secret", "").status());
-        List<ILoggingEvent> log = new CopyOnWriteArrayList<>();
-        AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
-            @Override
-            protected void append(ILoggingEvent event) {
-                log.add(event);
-            }
-        };
-        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-        capture.start();
-        root.addAppender(capture);
-        try {
+        List<String> warnings;
+        try (CapturedLog log = CapturedLog.start()) {
             redis.close();
 
             // RFC 3261 §21.5.4, §20.33: not 500; the phone tries again later, or another node at once
@@ -271,20 +258,17 @@ class ClusterProtocolTest {
             await("the node to reconnect to Redis").atMost(Duration.ofSeconds(40))
                     .until(() -> bob.register("bob-secret", "").status() == 200);
             assertEquals(":1", redis.command("EXISTS", BINDINGS_OF_BOB));
-            await("the outage's end to be logged").atMost(Duration.ofSeconds(10)).until(() -> log.stream()
-                    .anyMatch(e -> e.getLevel() == Level.INFO && e.getFormattedMessage().contains("reachable again")));
-        } finally {
-            root.detachAppender(capture);
+            await("the outage's end to be logged").atMost(Duration.ofSeconds(10))
+                    .until(() -> log.has(Level.INFO, "reachable again"));
+            warnings = log.warnings();
         }
-        List<String> warnings = log.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-                .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
         assertEquals(1, warnings.size(), "one warning for the outage, not one per request: " + warnings);
         assertTrue(warnings.get(0).contains("unreachable"), warnings.get(0));
 
         // a message to a device that is away is stored in Redis again, and delivered when it registers
         String unregister = bob.registerRequest(UUID.randomUUID().toString(), 0, "");
         assertEquals(200, bob.sendWithAuth(unregister, "bob-secret").status());
-        // the store has its own connection, which lettuce may bring back a moment later: a 503 kept nothing
+        // a 503 kept nothing; the message store shares the node's connection, which may be back a moment later
         await("the message store to take messages again").atMost(Duration.ofSeconds(40)).until(() -> alice.sendWithAuth(
                 alice.messageRequest("sip:bob@" + DOMAIN, UUID.randomUUID().toString(), "text/plain", "back"),
                 "alice-secret").status() == 202);

@@ -3,9 +3,10 @@ package org.liaison.im.messaging;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.liaison.im.DeliveryLeases;
+import org.liaison.im.DeliveryLeases.Lease;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.StoreUnavailableException;
 import org.liaison.im.StoredMessage;
@@ -17,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * only after the device took the previous one), each through the {@link DeviceMessenger}. A device
  * that does not answer is tried again with a growing delay; one that refuses a message does not
  * get it again. A message every registered device has is deleted from the store.
+ *
+ * <p>One delivery per device at a time, held by a {@link DeliveryLeases} lease from the first send
+ * to the last (retry waits included): a re-REGISTER does not start a second, out-of-order one, and
+ * in a cluster neither does the same device registering on another node at the same instant.
  */
 public final class MessageDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(MessageDelivery.class);
@@ -31,22 +36,26 @@ public final class MessageDelivery {
     }
 
     private final OfflineStore store;
+    private final DeliveryLeases leases;
     private final DeviceDirectory devices;
     private final DeviceMessenger messenger;
     private final Timer timer;
     private final MessagingMetrics metrics;
-    /** Devices with a delivery in progress, so a re-REGISTER does not start a second, out-of-order one. */
-    private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
 
-    public MessageDelivery(OfflineStore store, DeviceDirectory devices, DeviceMessenger messenger,
-            ScheduledExecutorService timers, MessagingMetrics metrics) {
-        this(store, devices, messenger, (task, delayMs) -> timers.schedule(task, delayMs, TimeUnit.MILLISECONDS),
-                metrics);
+    /** One delivery to one device, holding its lease. */
+    private record Run(String user, String device, Lease lease) {
     }
 
-    MessageDelivery(OfflineStore store, DeviceDirectory devices, DeviceMessenger messenger, Timer timer,
-            MessagingMetrics metrics) {
+    public MessageDelivery(OfflineStore store, DeliveryLeases leases, DeviceDirectory devices,
+            DeviceMessenger messenger, ScheduledExecutorService timers, MessagingMetrics metrics) {
+        this(store, leases, devices, messenger,
+                (task, delayMs) -> timers.schedule(task, delayMs, TimeUnit.MILLISECONDS), metrics);
+    }
+
+    MessageDelivery(OfflineStore store, DeliveryLeases leases, DeviceDirectory devices, DeviceMessenger messenger,
+            Timer timer, MessagingMetrics metrics) {
         this.store = store;
+        this.leases = leases;
         this.devices = devices;
         this.messenger = messenger;
         this.timer = timer;
@@ -56,74 +65,95 @@ public final class MessageDelivery {
     /** Starts delivery to every registered device of {@code user} that is not being served already. */
     public void deliverTo(String user) {
         for (String device : devices.devicesOf(user)) {
-            if (inProgress.add(user + "\n" + device)) {
-                next(user, device, 0);
-            }
+            start(user, device, true);
         }
     }
 
-    private void next(String user, String device, int failures) {
+    private void start(String user, String device, boolean retryWhenHeldElsewhere) {
+        DeliveryLeases.Claim claim;
+        try {
+            claim = leases.take(user, device);
+        } catch (UncheckedIOException e) {
+            log(e, "delivery to a device of {} not started, its lease cannot be taken: {}", user);
+            return;
+        }
+        if (claim instanceof DeliveryLeases.Granted granted) {
+            next(new Run(user, device, granted.lease()), 0);
+        } else if (claim instanceof DeliveryLeases.HeldElsewhere elsewhere && retryWhenHeldElsewhere) {
+            // the other node delivers; should it have died, its lease lapses by then and this node delivers
+            timer.schedule(() -> start(user, device, false), elsewhere.lapsesWithin().toMillis());
+        }
+    }
+
+    private void next(Run run, int failures) {
+        if (!run.lease().renew()) {
+            // lost: another node took the device over after the lease lapsed, or Redis is out of reach
+            LOG.debug("delivery to a device of {} handed over: its lease is no longer this node's", run.user());
+            run.lease().release();
+            return;
+        }
         List<StoredMessage> pending;
         try {
-            pending = devices.devicesOf(user).contains(device) ? store.pendingFor(user, device, 1) : List.of();
+            pending = devices.devicesOf(run.user()).contains(run.device())
+                    ? store.pendingFor(run.user(), run.device(), 1) : List.of();
         } catch (UncheckedIOException e) {
             // a disk error, or the cluster's Redis out of reach: the device's next registration starts again
-            log(e, "delivery to a device of {} stopped, the store cannot be read: {}", user);
-            inProgress.remove(user + "\n" + device);
+            log(e, "delivery to a device of {} stopped, the store cannot be read: {}", run.user());
+            run.lease().release();
             return;
         }
         if (pending.isEmpty()) {
-            stop(user, device);
+            stop(run);
             return;
         }
         StoredMessage message = pending.get(0);
-        messenger.send(user, device, message)
-                .thenAccept(answer -> answered(user, device, message, answer, failures))
+        messenger.send(run.user(), run.device(), message)
+                .thenAccept(answer -> answered(run, message, answer, failures))
                 .exceptionally(failure -> {
                     // not swallowed: the device's next registration starts its delivery again
-                    LOG.warn("delivery to a device of {} stopped: {}", user, failure.toString());
-                    inProgress.remove(user + "\n" + device);
+                    LOG.warn("delivery to a device of {} stopped: {}", run.user(), failure.toString());
+                    run.lease().release();
                     return null;
                 });
     }
 
-    private void answered(String user, String device, StoredMessage message, DeviceAnswer answer, int failures) {
+    private void answered(Run run, StoredMessage message, DeviceAnswer answer, int failures) {
         if (answer instanceof DeviceAnswer.Took) {
-            store.acknowledge(user, device, message.id());
+            store.acknowledge(run.user(), run.device(), message.id());
             metrics.delivered();
-            next(user, device, 0);
+            next(run, 0);
         } else if (answer instanceof DeviceAnswer.Refused refused) {
-            LOG.info("device of {} refused stored message {} with {}: not sent to it again", user, message.id(),
+            LOG.info("device of {} refused stored message {} with {}: not sent to it again", run.user(), message.id(),
                     refused.status());
-            skip(user, device, message);
+            skip(run, message);
         } else if (answer instanceof DeviceAnswer.Unsendable) {
-            skip(user, device, message);
+            skip(run, message);
         } else if (answer instanceof DeviceAnswer.Unreachable) {
-            stop(user, device);
+            stop(run);
         } else if (failures + 1 >= MAX_RETRIES) {
             // until the device registers again: a REGISTER starts delivery anew
-            inProgress.remove(user + "\n" + device);
+            run.lease().release();
         } else {
             long delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << (2 * failures));
-            timer.schedule(() -> next(user, device, failures + 1), delay);
+            timer.schedule(() -> next(run, failures + 1), delay);
         }
     }
 
     /** The device is not to get {@code message}, ever: the next one. */
-    private void skip(String user, String device, StoredMessage message) {
-        store.acknowledge(user, device, message.id());
+    private void skip(Run run, StoredMessage message) {
+        store.acknowledge(run.user(), run.device(), message.id());
         metrics.failed();
-        next(user, device, 0);
+        next(run, 0);
     }
 
     /** Nothing more for the device now; messages every registered device has are deleted (the rest wait for expiry). */
-    private void stop(String user, String device) {
-        inProgress.remove(user + "\n" + device);
+    private void stop(Run run) {
+        run.lease().release();
         try {
-            store.forgetDelivered(user, Set.copyOf(devices.devicesOf(user)));
+            store.forgetDelivered(run.user(), Set.copyOf(devices.devicesOf(run.user())));
         } catch (UncheckedIOException e) {
             // harmless to leave: a later stop deletes them, or they expire; a REGISTER must not fail on it
-            log(e, "delivered messages of {} not deleted now: {}", user);
+            log(e, "delivered messages of {} not deleted now: {}", run.user());
         }
     }
 

@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * One of the store's Lua scripts ({@code <name>.lua} beside this class, after {@code common.lua}).
@@ -20,7 +22,7 @@ import java.util.HexFormat;
  */
 final class LuaScript {
 
-    private static final byte[][] NO_KEYS = new byte[0][];
+    private static final String[] NO_KEYS = new String[0];
 
     private final byte[] source;
     private final String sha1;
@@ -34,12 +36,21 @@ final class LuaScript {
         return new LuaScript((read("common.lua") + read(name + ".lua")).getBytes(StandardCharsets.UTF_8));
     }
 
-    <T> T run(RedisCommands<byte[], byte[]> redis, ScriptOutputType type, byte[]... args) {
+    <T> T run(RedisCommands<String, byte[]> redis, ScriptOutputType type, byte[]... args) {
         try {
             return redis.evalsha(sha1, type, NO_KEYS, args);
         } catch (RedisNoScriptException unknownYet) {
             return redis.eval(source, type, NO_KEYS, args);
         }
+    }
+
+    /** Script arguments: each value as its UTF-8 text. */
+    static List<byte[]> args(Object... values) {
+        List<byte[]> args = new ArrayList<>();
+        for (Object value : values) {
+            args.add(String.valueOf(value).getBytes(StandardCharsets.UTF_8));
+        }
+        return args;
     }
 
     private static String read(String resource) {

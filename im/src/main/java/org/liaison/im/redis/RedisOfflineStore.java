@@ -1,31 +1,23 @@
 package org.liaison.im.redis;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
+import static org.liaison.im.redis.LuaScript.args;
+
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.liaison.im.MessageTooLargeException;
 import org.liaison.im.NewMessage;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.OfflineStoreSettings;
 import org.liaison.im.QueueFullException;
 import org.liaison.im.SenderQueueFullException;
-import org.liaison.im.StoreUnavailableException;
 import org.liaison.im.StoredMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,15 +37,14 @@ import org.slf4j.LoggerFactory;
  * machine, not by Redis TTLs, so expiry follows the same clock as delivery.
  *
  * <p>{@link #open} refuses a Redis that does not persist every write ({@link RedisDurability}).
- * When Redis is unreachable or slow, every call throws {@link StoreUnavailableException} at once
- * (commands are not queued while disconnected) or after the command timeout; the connection
- * comes back by itself when Redis does.
+ * The store uses the node's one connection ({@link SharedRedis}): when Redis is unreachable or
+ * slow, every call throws {@link org.liaison.im.StoreUnavailableException} at once (the connection
+ * does not queue commands while disconnected) or after its command timeout, and tells the node's
+ * health watch, which logs the outage once; the connection comes back by itself when Redis does.
  */
 public final class RedisOfflineStore implements OfflineStore {
 
     private static final Logger log = LoggerFactory.getLogger(RedisOfflineStore.class);
-    /** Unless the URI sets one ({@code ?timeout=}): a SIP transaction cannot wait a minute, lettuce's default. */
-    static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
     /** Expired messages deleted per purge script, so no one script holds Redis long. */
     private static final int PURGE_BATCH = 500;
     private static final int FIELDS_PER_PENDING = 8;
@@ -66,58 +57,31 @@ public final class RedisOfflineStore implements OfflineStore {
     private static final LuaScript PURGE = LuaScript.named("purge");
     private static final LuaScript COUNT = LuaScript.named("count");
 
-    private final String where;
-    private final RedisClient client;
-    private final StatefulRedisConnection<byte[], byte[]> connection;
-    private final RedisCommands<byte[], byte[]> redis;
+    private final SharedRedis shared;
+    private final RedisCommands<String, byte[]> redis;
     private final OfflineStoreSettings settings;
     private final Clock clock;
 
-    private RedisOfflineStore(String where, RedisClient client, StatefulRedisConnection<byte[], byte[]> connection,
-            OfflineStoreSettings settings, Clock clock) {
-        this.where = where;
-        this.client = client;
-        this.connection = connection;
-        this.redis = connection.sync();
+    private RedisOfflineStore(SharedRedis shared, OfflineStoreSettings settings, Clock clock) {
+        this.shared = shared;
+        this.redis = shared.commands();
         this.settings = settings;
         this.clock = clock;
     }
 
     /**
-     * Connects to the Redis at {@code redisUri} (lettuce's forms: {@code redis://}, {@code rediss://},
-     * {@code redis-sentinel://}) and checks that it persists every write.
+     * The store in the Redis the node shares, once it has checked that Redis persists every write.
      *
-     * @throws RedisNotDurable           Redis does not persist every write (one line saying what to set)
-     * @throws StoreUnavailableException Redis cannot be reached
+     * @throws RedisNotDurable Redis does not persist every write, or its settings cannot be read
+     *                         (one line saying what to set)
      */
-    public static RedisOfflineStore open(String redisUri, OfflineStoreSettings settings, Clock clock) {
+    public static RedisOfflineStore open(SharedRedis redis, OfflineStoreSettings settings, Clock clock) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
-        String where = "cluster.redis-uri " + withoutCredentials(redisUri);
-        RedisURI uri = RedisURI.create(redisUri);
-        if (uri.getTimeout().equals(RedisURI.DEFAULT_TIMEOUT_DURATION)) {
-            uri.setTimeout(DEFAULT_COMMAND_TIMEOUT);
-        }
-        RedisClient client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
-        try {
-            StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-            RedisOfflineStore store = new RedisOfflineStore(where, client, connection, settings, clock);
-            try {
-                RedisDurability.check(store.redis, where);
-                log.info("Offline store in Redis ({}) opened with {} messages", where, store.count());
-                return store;
-            } catch (RuntimeException e) {
-                store.close();
-                throw e;
-            }
-        } catch (RedisException e) {
-            shutDown(client);
-            throw new StoreUnavailableException(where + ": cannot reach Redis: " + e.getMessage(), e);
-        }
+        RedisDurability.check(redis.commands(), redis.where());
+        RedisOfflineStore store = new RedisOfflineStore(redis, settings, clock);
+        log.info("Offline store in Redis ({}) opened with {} messages", redis.where(), store.count());
+        return store;
     }
 
     @Override
@@ -129,7 +93,7 @@ public final class RedisOfflineStore implements OfflineStore {
         List<byte[]> args = args(message.recipient(), now.toEpochMilli(), expiresAt.toEpochMilli(),
                 settings.maxMessagesPerUser(), settings.maxMessagesPerSenderPerUser(), settings.maxMessagesPerSender(),
                 message.origin());
-        List<byte[]> result = call(() -> STORE.run(redis, ScriptOutputType.MULTI,
+        List<byte[]> result = shared.call(() -> STORE.run(redis, ScriptOutputType.MULTI,
                 withContent(args, message, body, now, expiresAt)));
         switch (text(result.get(0))) {
             case "OK" -> {
@@ -156,7 +120,7 @@ public final class RedisOfflineStore implements OfflineStore {
         args.add(bytes(post.recipient()));
         withContent(args, post, body, now, expiresAt);
         distinct.forEach(member -> args.add(bytes(member)));
-        List<byte[]> result = call(() -> STORE_FOR_MEMBERS.run(redis, ScriptOutputType.MULTI,
+        List<byte[]> result = shared.call(() -> STORE_FOR_MEMBERS.run(redis, ScriptOutputType.MULTI,
                 args.toArray(byte[][]::new)));
         switch (text(result.get(0))) {
             case "OK" -> {
@@ -177,7 +141,7 @@ public final class RedisOfflineStore implements OfflineStore {
             throw new IllegalArgumentException("max must be at least 1, was " + max);
         }
         Objects.requireNonNull(deviceKey, "deviceKey");
-        List<byte[]> fields = call(() -> PENDING.run(redis, ScriptOutputType.MULTI,
+        List<byte[]> fields = shared.call(() -> PENDING.run(redis, ScriptOutputType.MULTI,
                 args(recipient, deviceKey, clock.instant().toEpochMilli(), max).toArray(byte[][]::new)));
         List<StoredMessage> pending = new ArrayList<>();
         for (int i = 0; i < fields.size(); i += FIELDS_PER_PENDING) {
@@ -192,7 +156,7 @@ public final class RedisOfflineStore implements OfflineStore {
     @Override
     public void acknowledge(String recipient, String deviceKey, String messageId) {
         Objects.requireNonNull(deviceKey, "deviceKey");
-        call(() -> ACKNOWLEDGE.run(redis, ScriptOutputType.INTEGER,
+        shared.call(() -> ACKNOWLEDGE.run(redis, ScriptOutputType.INTEGER,
                 args(recipient, deviceKey, messageId).toArray(byte[][]::new)));
     }
 
@@ -203,7 +167,7 @@ public final class RedisOfflineStore implements OfflineStore {
         }
         List<byte[]> args = args(recipient);
         knownDevices.forEach(device -> args.add(bytes(device)));
-        Long forgotten = call(() -> FORGET_DELIVERED.run(redis, ScriptOutputType.INTEGER, args.toArray(byte[][]::new)));
+        Long forgotten = shared.call(() -> FORGET_DELIVERED.run(redis, ScriptOutputType.INTEGER, args.toArray(byte[][]::new)));
         return forgotten.intValue();
     }
 
@@ -213,7 +177,7 @@ public final class RedisOfflineStore implements OfflineStore {
         int removed = 0;
         List<Long> batch;
         do {
-            batch = call(() -> PURGE.run(redis, ScriptOutputType.MULTI,
+            batch = shared.call(() -> PURGE.run(redis, ScriptOutputType.MULTI,
                     args(now, PURGE_BATCH).toArray(byte[][]::new)));
             removed += batch.get(1).intValue();
         } while (batch.get(0) == PURGE_BATCH);
@@ -222,27 +186,13 @@ public final class RedisOfflineStore implements OfflineStore {
 
     @Override
     public int count() {
-        Long count = call(() -> COUNT.run(redis, ScriptOutputType.INTEGER));
+        Long count = shared.call(() -> COUNT.run(redis, ScriptOutputType.INTEGER));
         return count.intValue();
     }
 
-    /** Closes the connection; within a bounded time, so a node's shutdown never hangs on Redis. */
+    /** Nothing to release: the connection is the node's, closed by whoever opened it. */
     @Override
     public void close() {
-        connection.close();
-        shutDown(client);
-    }
-
-    private static void shutDown(RedisClient client) {
-        client.shutdown(0, 2, TimeUnit.SECONDS);
-    }
-
-    private <T> T call(Supplier<T> command) {
-        try {
-            return command.get();
-        } catch (RedisException e) {
-            throw new StoreUnavailableException(where + ": " + e.getMessage(), e);
-        }
     }
 
     private byte[] bodyWithinLimit(NewMessage message) throws MessageTooLargeException {
@@ -275,24 +225,11 @@ public final class RedisOfflineStore implements OfflineStore {
         return args.toArray(byte[][]::new);
     }
 
-    private static List<byte[]> args(Object... values) {
-        List<byte[]> args = new ArrayList<>();
-        for (Object value : values) {
-            args.add(bytes(String.valueOf(value)));
-        }
-        return args;
-    }
-
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static String text(byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    /** The URI as the operator may read it in a log: without user or password. */
-    static String withoutCredentials(String redisUri) {
-        return redisUri.replaceFirst("//[^@/]*@", "//");
     }
 }

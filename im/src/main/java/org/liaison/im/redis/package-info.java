@@ -4,7 +4,9 @@
  * stores, delivers and forgets the same messages (used only when {@code cluster.redis-uri} is
  * set). Each operation is one Lua script (Redis runs it atomically; the keys are listed in
  * {@code common.lua}); {@link org.liaison.im.redis.RedisDurability} refuses a Redis that does not
- * put every write on disk before answering. Depends on {@code org.liaison.im} only; nothing there
+ * put every write on disk before answering. {@link org.liaison.im.redis.RedisDeliveryLeases}: one
+ * delivery per device across the nodes. Both use the node's one connection, handed in as a
+ * {@link org.liaison.im.redis.SharedRedis}. Depends on {@code org.liaison.im} only; nothing there
  * depends on it.
  */
 package org.liaison.im.redis;

@@ -14,6 +14,8 @@
 --   P..'senders'            hash   origin -> messages it has waiting in the store (a post once)
 --   P..'count'              string waiting (recipient, message) pairs, as count() reports
 --   P..'last-id'            string the last id handed out, so ids never go backwards
+--   P..'lease:'<r>':'<d>    string the token of the one delivery to r's device d (RedisDeliveryLeases),
+--                                  with a TTL; r is a user name, which holds no ':' (RFC 3261 §25.1)
 local P = 'liaison:im:'
 local EXPIRY, SENDERS, COUNT, LAST_ID = P .. 'expiry', P .. 'senders', P .. 'count', P .. 'last-id'
 
@@ -23,6 +25,7 @@ local function queue(r) return P .. 'q:' .. r end
 local function expiries(r) return P .. 'exp:' .. r end
 local function origins(r) return P .. 'from:' .. r end
 local function acks(id, r) return P .. 'ack:' .. id .. ':' .. r end
+local function lease(r, device) return P .. 'lease:' .. r .. ':' .. device end
 
 local function count_of(hash, field)
   return tonumber(redis.call('HGET', hash, field) or 0)

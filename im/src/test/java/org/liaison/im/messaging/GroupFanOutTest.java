@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.im.FileOfflineStore;
+import org.liaison.im.LocalDeliveryLeases;
 import org.liaison.im.NewMessage;
 import org.liaison.im.OfflineStoreSettings;
 
@@ -41,7 +42,8 @@ class GroupFanOutTest {
     GroupFanOut open(OfflineStoreSettings settings, Executor executor) throws Exception {
         store = FileOfflineStore.open(dir, settings, Clock.systemUTC());
         MessagingMetrics metrics = new MessagingMetrics();
-        MessageDelivery delivery = new MessageDelivery(store, devices, messenger, new ManualTimer(), metrics);
+        MessageDelivery delivery = new MessageDelivery(store, new LocalDeliveryLeases(), devices, messenger,
+                new ManualTimer(), metrics);
         return new GroupFanOut(new StoreAndForward(store, delivery, metrics), metrics, executor);
     }
 
@@ -99,7 +101,8 @@ class GroupFanOutTest {
     void theServerKeepsPostsOnAThreadOfTheirOwn() throws Exception {
         store = FileOfflineStore.open(dir, OfflineStoreSettings.defaults(), Clock.systemUTC());
         MessagingMetrics metrics = new MessagingMetrics();
-        MessageDelivery delivery = new MessageDelivery(store, devices, messenger, new ManualTimer(), metrics);
+        MessageDelivery delivery = new MessageDelivery(store, new LocalDeliveryLeases(), devices, messenger,
+                new ManualTimer(), metrics);
         GroupFanOut groups = new GroupFanOut(new StoreAndForward(store, delivery, metrics), metrics);
 
         Acceptance accepted = groups.post(post("lunch?"), List.of("bob")).toCompletableFuture().get(10,

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.im.FileOfflineStore;
+import org.liaison.im.LocalDeliveryLeases;
 import org.liaison.im.NewMessage;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.OfflineStoreSettings;
@@ -40,7 +41,8 @@ class MessageDeliveryTest {
     void open() throws Exception {
         store = FileOfflineStore.open(dir, OfflineStoreSettings.defaults(),
                 Clock.fixed(Instant.parse("2026-03-01T10:00:00Z"), ZoneOffset.UTC));
-        delivery = new MessageDelivery(store, devices, messenger, timer, new MessagingMetrics());
+        delivery = new MessageDelivery(store, new LocalDeliveryLeases(), devices, messenger, timer,
+                new MessagingMetrics());
     }
 
     @AfterEach
@@ -182,7 +184,8 @@ class MessageDeliveryTest {
         DeviceMessenger failingOnce = (user, device, message) -> broken.getAndSet(false)
                 ? CompletableFuture.failedFuture(new IllegalStateException("broken"))
                 : messenger.send(user, device, message);
-        MessageDelivery overFlakyNetwork = new MessageDelivery(store, devices, failingOnce, timer, new MessagingMetrics());
+        MessageDelivery overFlakyNetwork = new MessageDelivery(store, new LocalDeliveryLeases(), devices, failingOnce,
+                timer, new MessagingMetrics());
 
         overFlakyNetwork.deliverTo("bob");
         overFlakyNetwork.deliverTo("bob");
@@ -210,8 +213,8 @@ class MessageDeliveryTest {
         storeForBob("one");
         devices.register("bob", "phone");
         AtomicBoolean redisDown = new AtomicBoolean(true);
-        MessageDelivery overCluster = new MessageDelivery(failingWhile(redisDown, "pendingFor"), devices, messenger,
-                timer, new MessagingMetrics());
+        MessageDelivery overCluster = new MessageDelivery(failingWhile(redisDown, "pendingFor"),
+                new LocalDeliveryLeases(), devices, messenger, timer, new MessagingMetrics());
 
         overCluster.deliverTo("bob");
         messenger.assertNothingSent();
@@ -226,8 +229,8 @@ class MessageDeliveryTest {
         storeForBob("one");
         devices.register("bob", "phone");
         AtomicBoolean redisDown = new AtomicBoolean(true);
-        MessageDelivery overCluster = new MessageDelivery(failingWhile(redisDown, "forgetDelivered"), devices,
-                messenger, timer, new MessagingMetrics());
+        MessageDelivery overCluster = new MessageDelivery(failingWhile(redisDown, "forgetDelivered"),
+                new LocalDeliveryLeases(), devices, messenger, timer, new MessagingMetrics());
 
         overCluster.deliverTo("bob");
         messenger.takeSentTo("phone").answer(DeviceAnswer.TOOK);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.im.FileOfflineStore;
+import org.liaison.im.LocalDeliveryLeases;
 import org.liaison.im.NewMessage;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.OfflineStoreSettings;
@@ -43,7 +44,8 @@ class StoreAndForwardTest {
     StoreAndForward over(OfflineStore offline) {
         MessagingMetrics metrics = new MessagingMetrics();
         return new StoreAndForward(offline,
-                new MessageDelivery(offline, devices, messenger, new ManualTimer(), metrics), metrics);
+                new MessageDelivery(offline, new LocalDeliveryLeases(), devices, messenger, new ManualTimer(), metrics),
+                metrics);
     }
 
     static NewMessage from(String sender, String body) {

@@ -36,7 +36,7 @@ class RedisOfflineStoreTest implements OfflineStoreContract {
     static Path redisDir;
     private static RedisServer redis;
 
-    private final List<RedisOfflineStore> opened = new ArrayList<>();
+    private final List<NodeConnection> nodes = new ArrayList<>();
 
     @BeforeAll
     static void startRedis() {
@@ -57,14 +57,15 @@ class RedisOfflineStoreTest implements OfflineStoreContract {
 
     @AfterEach
     void closeStores() {
-        opened.forEach(RedisOfflineStore::close);
+        nodes.forEach(NodeConnection::close);
     }
 
     @Override
     public OfflineStore newStore(OfflineStoreSettings settings, MutableClock clock) {
-        RedisOfflineStore store = RedisOfflineStore.open(redis.uri(), settings, clock);
-        opened.add(store);
-        return store;
+        // each store as a node of its own, with its own connection
+        NodeConnection node = new NodeConnection(redis.uri());
+        nodes.add(node);
+        return RedisOfflineStore.open(node.shared(), settings, clock);
     }
 
     @Test

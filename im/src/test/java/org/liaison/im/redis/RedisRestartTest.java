@@ -33,18 +33,21 @@ class RedisRestartTest {
     Path dir;
 
     private RedisServer redis;
+    private NodeConnection node;
     private RedisOfflineStore store;
 
     @BeforeEach
     void start() {
         redis = RedisServer.durable(dir);
-        store = RedisOfflineStore.open(redis.uri(), OfflineStoreSettings.defaults(),
+        node = new NodeConnection(redis.uri());
+        store = RedisOfflineStore.open(node.shared(), OfflineStoreSettings.defaults(),
                 new MutableClock(OfflineStoreContract.START));
     }
 
     @AfterEach
     void stop() throws Exception {
         store.close();
+        node.close();
         redis.close();
     }
 
@@ -76,8 +79,9 @@ class RedisRestartTest {
         long started = System.nanoTime();
         assertThrows(StoreUnavailableException.class, () -> store.store(text("bob", "lost")));
         assertThrows(StoreUnavailableException.class, () -> store.pendingFor("bob", "phone", 10));
-        assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(11)) < 0,
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(5)) < 0,
                 "no call waits past the command timeout");
+        assertEquals(2, node.failures(), "each failure reported to the node's health watch");
 
         redis.startAgain();
         await("the store reconnected").atMost(Duration.ofSeconds(30)).ignoreException(StoreUnavailableException.class)

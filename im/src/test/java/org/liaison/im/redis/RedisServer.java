@@ -98,6 +98,21 @@ public final class RedisServer implements AutoCloseable {
         stopWithin(Duration.ofSeconds(10));
     }
 
+    /** Redis hangs (SIGSTOP): connections stay open, commands go unanswered, as on an overloaded or frozen host. */
+    public void pause() throws Exception {
+        signal("-STOP");
+    }
+
+    /** Redis answers again (SIGCONT), the commands that waited included. */
+    public void resume() throws Exception {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
+        Assertions.assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill " + signal);
+    }
+
     public void flushAll() throws IOException {
         Assertions.assertEquals("+OK", command("FLUSHALL"));
     }

@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.liaison.im.FileOfflineStore;
+import org.liaison.im.LocalDeliveryLeases;
 import org.liaison.im.OfflineStoreSettings;
 import org.liaison.im.messaging.GroupFanOut;
 import org.liaison.im.messaging.MessageDelivery;
@@ -98,7 +99,8 @@ final class RoutingFixture implements AutoCloseable {
                 SIP.addresses(), clock);
         routeToken = RouteToken.open(data, clock, Duration.ofHours(24));
         MessagingMetrics metrics = new MessagingMetrics();
-        MessageDelivery delivery = new MessageDelivery(messages, new RegisteredDevices(locations),
+        MessageDelivery delivery = new MessageDelivery(messages, new LocalDeliveryLeases(),
+                new RegisteredDevices(locations),
                 new SipDeviceMessenger(locations, targets, (request, target, onFinal) -> originated.add(request), SIP,
                         DOMAIN), null, metrics);
         StoreAndForward keeping = new StoreAndForward(messages, delivery, metrics);
