@@ -14,7 +14,20 @@ import org.junit.jupiter.api.Test;
 import org.liaison.sip.message.Flow;
 
 class BindingCodecTest {
-    private static final Instant AT = Instant.parse("2025-03-01T10:00:00.123456789Z");
+    static final Instant AT = Instant.parse("2025-03-01T10:00:00.123456789Z");
+    /** One binding of alice, expiring {@link #AT}, as the release before owning nodes wrote it (its BindingCodec's bytes). */
+    static final byte[] VERSION_1_RECORD = HexFormat.of().parseHex(
+            "0100000005616c69636500000001000000167369703a616c69636540313932"
+            + "2e302e322e323b6f620000003e3c7369703a616c696365403139322e302e322e323b6f623e3b2b7369702e696e7374"
+            + "616e63653d223c75726e3a757569643a313e223b7265672d69643d31010000000a75726e3a757569643a3101000000"
+            + "010000000663616c6c2d3100000000000000070000000067c2daa0075bcd150000000067c2d848075bcd1500000001"
+            + "000000193c7369703a656467652e6578616d706c652e6f72673b6c723e000000035443500000000a3139322e302e32"
+            + "2e32300000c8220000000c3139382e35312e3130302e31000013c4");
+    /** The binding of {@link #VERSION_1_RECORD}: no owning node. */
+    static final Binding VERSION_1_BINDING = new Binding("alice", "sip:alice@192.0.2.2;ob",
+            "<sip:alice@192.0.2.2;ob>;+sip.instance=\"<urn:uuid:1>\";reg-id=1", Optional.of("urn:uuid:1"),
+            OptionalInt.of(1), "call-1", 7, AT, List.of("<sip:edge.example.org;lr>"),
+            new Flow("TCP", "192.0.2.20", 51234, "198.51.100.1", 5060), AT.minusSeconds(600), "");
 
     @Test
     void aRecordDecodesToTheBindingsItWasEncodedFrom() {
@@ -42,18 +55,8 @@ class BindingCodecTest {
      */
     @Test
     void aVersion1RecordOfAnEarlierReleaseLoadsWithNoOwningNode() {
-        byte[] version1 = HexFormat.of().parseHex("0100000005616c69636500000001000000167369703a616c69636540313932"
-                + "2e302e322e323b6f620000003e3c7369703a616c696365403139322e302e322e323b6f623e3b2b7369702e696e7374"
-                + "616e63653d223c75726e3a757569643a313e223b7265672d69643d31010000000a75726e3a757569643a3101000000"
-                + "010000000663616c6c2d3100000000000000070000000067c2daa0075bcd150000000067c2d848075bcd1500000001"
-                + "000000193c7369703a656467652e6578616d706c652e6f72673b6c723e000000035443500000000a3139322e302e32"
-                + "2e32300000c8220000000c3139382e35312e3130302e31000013c4");
-
-        Binding expected = new Binding("alice", "sip:alice@192.0.2.2;ob",
-                "<sip:alice@192.0.2.2;ob>;+sip.instance=\"<urn:uuid:1>\";reg-id=1", Optional.of("urn:uuid:1"),
-                OptionalInt.of(1), "call-1", 7, AT, List.of("<sip:edge.example.org;lr>"),
-                new Flow("TCP", "192.0.2.20", 51234, "198.51.100.1", 5060), AT.minusSeconds(600), "");
-        assertEquals(new BindingCodec.AorBindings("alice", List.of(expected)), BindingCodec.decode(version1));
+        assertEquals(new BindingCodec.AorBindings("alice", List.of(VERSION_1_BINDING)),
+                BindingCodec.decode(VERSION_1_RECORD));
     }
 
     @Test
