@@ -46,7 +46,11 @@ final class RequestOriginator implements Originator {
         }
         try {
             request.setRequestURI(target.requestUri());
-            copies.addRoutes(request, target);
+            if (target.owningNode().isPresent()) {
+                // a device on another node: the handoff's Route and token (a Path alone is not put on the server's
+                // own requests, as before; RFC 3327 §5.3 would want it)
+                copies.addRoutes(request, target);
+            }
             FlowRouter.pin(request, target.hop());
             request.addFirst(egress.via(out.get(), LoopDetector.branchPrefix(request) + "o"
                     + Long.toHexString(branchCounter.incrementAndGet())));
