@@ -223,6 +223,20 @@ class CrossNodeProtocolTest {
         assertTrue(carolOnB.receivesNothing(m -> !m.isResponse(), QUIET), "node A sent to a flow it does not hold");
     }
 
+    /** A dialog's remote target may be a device's GRUU (RFC 5627 §5.3): a handoff naming it reaches that device. */
+    @Test
+    void aHandedOverRequestForAGruuReachesThatDeviceOnItsFlow() throws Exception {
+        String instance = "urn:uuid:" + UUID.randomUUID();
+        assertEquals(200, bob.register("bob-secret", ";+sip.instance=\"<" + instance + ">\"").status());
+        String gruu = "sip:bob@" + DOMAIN + ";gr=" + instance;
+        String invite = Calls.invite(stranger, gruu, UUID.randomUUID().toString());
+
+        stranger.send(withRoute(invite, clusterTokens().tokenFor(parse(invite), nodeUri(nodeA))).replace("{auth}", ""));
+
+        SipText received = bob.awaitRequest("INVITE");
+        assertTrue(received.header("via").orElseThrow().contains(":" + nodeA.port()), received.toString());
+    }
+
     private static String nodeUri(TestServer node) {
         return "sip:127.0.0.1:" + node.port() + ";transport=udp";
     }

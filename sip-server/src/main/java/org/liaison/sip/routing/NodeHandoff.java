@@ -1,8 +1,10 @@
 package org.liaison.sip.routing;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import javax.sip.address.SipURI;
+import javax.sip.address.URI;
 import javax.sip.header.RecordRouteHeader;
 import javax.sip.header.RouteHeader;
 import javax.sip.header.ToHeader;
@@ -13,7 +15,9 @@ import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.message.Target;
 import org.liaison.sip.proxy.HandoffToken;
 import org.liaison.sip.proxy.RouteToken;
+import org.liaison.sip.registrar.Binding;
 import org.liaison.sip.registrar.LocationService;
+import org.liaison.sip.registrar.Registrar;
 import org.liaison.sip.registrar.TargetResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,17 +61,30 @@ public final class NodeHandoff {
         boolean ack = Request.ACK.equals(request.getMethod());
         // what follows our Route is the binding's Path, which our own binding gives again below
         request.removeHeader(RouteHeader.NAME);
-        String contact = request.getRequestURI().toString();
-        Optional<Target> device = locations.findByContact(contact)
+        Optional<Target> device = bindingNamed(request.getRequestURI())
                 .filter(binding -> self.equals(binding.node()))
                 .flatMap(targets::deviceTarget);
         if (device.isEmpty()) {
             // moved to another node or gone since the sender looked: it hears this and may try elsewhere
-            LOG.debug("handed {} for {}, not registered on this node", request.getMethod(), contact);
+            LOG.debug("handed {} for {}, not registered on this node", request.getMethod(), request.getRequestURI());
             return Optional.of(ack ? new Outcome.Drop("handed-over ACK for a device not registered here")
                     : refusals.refuse(request, Response.TEMPORARILY_UNAVAILABLE, "Not registered on this node"));
         }
         return Optional.of(new Outcome.Forward(request, List.of(device.get()), isRecordRouted(request)));
+    }
+
+    /**
+     * The binding a handed-over Request-URI names: a device's Contact (what a new request carries), or its GRUU (the
+     * remote target of a dialog with a device that gave its GRUU as Contact, RFC 5627 §5.3).
+     */
+    private Optional<Binding> bindingNamed(URI requestUri) {
+        if (requestUri instanceof SipURI uri && uri.getUser() != null) {
+            Optional<String> instance = Registrar.instanceFromGruu(uri);
+            if (instance.isPresent()) {
+                return locations.findByInstance(uri.getUser().toLowerCase(Locale.ROOT), instance.get());
+            }
+        }
+        return locations.findByContact(requestUri.toString());
     }
 
     /** A dialog-creating request the sending node record-routed (its Record-Route, on top, carries our route token). */
