@@ -51,7 +51,9 @@ import org.liaison.sip.messaging.OfflineMessaging;
 import org.liaison.sip.messaging.RegisteredDevices;
 import org.liaison.sip.messaging.SipDeviceMessenger;
 import org.liaison.sip.proxy.Forwarder;
+import org.liaison.sip.proxy.HandoffToken;
 import org.liaison.sip.proxy.RouteToken;
+import org.liaison.sip.registrar.ClusterNodes;
 import org.liaison.sip.registrar.LocationService;
 import org.liaison.sip.registrar.Registrar;
 import org.liaison.sip.registrar.TargetResolver;
@@ -59,6 +61,7 @@ import org.liaison.sip.routing.ForwardingHandler;
 import org.liaison.sip.routing.InDialogHandler;
 import org.liaison.sip.routing.InviteHandler;
 import org.liaison.sip.routing.MessageHandler;
+import org.liaison.sip.routing.NodeHandoff;
 import org.liaison.sip.routing.RegisterHandler;
 import org.liaison.sip.routing.RequestAuthenticator;
 import org.liaison.sip.routing.RequestRouter;
@@ -181,19 +184,22 @@ public final class SipServer implements AutoCloseable {
                     sip.tlsPort());
             edge = SipEdge.bind(config.sip(), config.limits(), local, factories, tls.map(TlsCredentials::keyManager));
             DigestAuthenticator digest = stores.digestAuthenticator(config.auth(), accounts, clock);
+            ClusterNodes nodes = stores.clusterNodes(config.cluster(), factories);
             Registrar registrar = new Registrar(config.registrar(), locations, factories.messages(),
-                    factories.headers(), factories.addresses(), clock);
+                    factories.headers(), factories.addresses(), clock, nodes.self());
             RouteToken routeToken = stores.routeToken(dataDir, clock, config.proxy().dialogMaxAge());
+            HandoffToken handoffToken = stores.handoffToken(clock);
             TargetResolver targets = new TargetResolver(local, accounts, locations, config.proxy().destinations(),
-                    factories);
+                    nodes, factories);
             if (config.media().relay() != MediaSettings.RelayPolicy.NEVER) {
                 // a call's relay must outlive the node that chose it (config: relay.servers is set in a cluster)
                 relay = relays.open(config.relay(), Optional.ofNullable(stores.redis())
                         .map(redis -> new RedisRelayPlacements(redis, config.proxy().dialogMaxAge())));
             }
             media = new MediaAnchor(Optional.ofNullable(relay), config.media(), config.cluster().clustered());
-            Forwarder forwarder = new Forwarder(factories, local, edge.providers(), routeToken, timers,
-                    config.proxy().inviteTimeout(), im.deviceAnswer(), media, config.proxy().destinations());
+            Forwarder forwarder = new Forwarder(factories, local, edge.providers(), routeToken, handoffToken, timers,
+                    config.proxy().inviteTimeout(), im.deviceAnswer(), media, config.proxy().destinations(),
+                    nodes::isNode);
             MessagingMetrics metrics = new MessagingMetrics();
             MessageDelivery delivery = new MessageDelivery(messages, stores.deliveryLeases(timers),
                     new RegisteredDevices(locations),
@@ -207,6 +213,7 @@ public final class SipServer implements AutoCloseable {
             RequestRouter router = new RequestRouter(local,
                     new RequestAuthenticator(digest, factories, local.domain(),
                             config.compatibility().md5OnlyUserAgents()),
+                    new NodeHandoff(nodes.self(), handoffToken, locations, targets, factories, local.domain()),
                     new InDialogHandler(local, routeToken, targets, media, config.proxy(), config.tls().required(),
                             factories),
                     new RegisterHandler(local, config.proxy(), registrar, offline::deviceRegistered, factories),

@@ -24,7 +24,10 @@ import org.liaison.sip.cluster.SharedSecrets;
 import org.liaison.sip.cluster.SharedStateHealth;
 import org.liaison.sip.config.AuthSettings;
 import org.liaison.sip.config.ClusterSettings;
+import org.liaison.sip.message.SipFactories;
+import org.liaison.sip.proxy.HandoffToken;
 import org.liaison.sip.proxy.RouteToken;
+import org.liaison.sip.registrar.ClusterNodes;
 import org.liaison.sip.registrar.EmbeddedLocationService;
 import org.liaison.sip.registrar.LocationService;
 import org.liaison.sip.registrar.RedisLocationService;
@@ -32,8 +35,9 @@ import org.liaison.sip.registrar.RedisLocationService;
 /**
  * Where this process keeps the state a cluster shares (issue 10): in data.dir when it serves the
  * domain alone, in Redis when {@code cluster.redis-uri} is set. So far: registrations, stored messages and who
- * delivers them, enrolment tokens, the digest replay table, and the keys of the Record-Route token and of digest
- * nonces. In Redis every store uses the node's one connection ({@link ClusterRedis}).
+ * delivers them, enrolment tokens, the digest replay table, the nodes of the cluster, and the keys of the
+ * Record-Route token, of node handoffs and of digest nonces. In Redis every store uses the node's one connection
+ * ({@link ClusterRedis}).
  *
  * @param redis         the shared Redis, {@code null} on one machine; closed after the stores
  * @param locations     the location service
@@ -42,6 +46,7 @@ import org.liaison.sip.registrar.RedisLocationService;
 record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable locationStore) {
     private static final String ROUTE_TOKEN_SECRET = "route-token";
     private static final String NONCE_SECRET = "nonce";
+    static final String HANDOFF_SECRET = "node-handoff";
 
     /** Connects to Redis (failing with one line naming cluster.redis-uri) or opens the files. */
     static StateStores open(ClusterSettings cluster, Path dataDir, Clock clock) throws IOException {
@@ -69,6 +74,22 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
         }
         return RouteToken.withKey(new SharedSecrets(redis).secret(ROUTE_TOKEN_SECRET, RouteToken.KEY_BYTES), clock,
                 dialogMaxAge);
+    }
+
+    /**
+     * The nodes of the cluster, this one having joined them; none on one machine. Joining is what tells the others
+     * this node's URI, so that they forward to it as a node.
+     */
+    ClusterNodes clusterNodes(ClusterSettings cluster, SipFactories sip) {
+        return redis == null ? ClusterNodes.standalone() : ClusterNodes.join(redis, cluster.nodeUri().orElseThrow(), sip);
+    }
+
+    /** The token binding a request one node hands another: made with the cluster's key; with nobody's on one machine. */
+    HandoffToken handoffToken(Clock clock) throws IOException {
+        if (redis == null) {
+            return HandoffToken.unshared(clock);
+        }
+        return HandoffToken.withKey(new SharedSecrets(redis).secret(HANDOFF_SECRET, HandoffToken.KEY_BYTES), clock);
     }
 
     /**

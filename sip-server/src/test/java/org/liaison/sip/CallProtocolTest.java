@@ -143,16 +143,8 @@ class CallProtocolTest {
         assertEquals(200, bob.register("bob-secret", "").status());
         String callId = UUID.randomUUID().toString();
         String invite = sendAuthenticatedInvite("sip:bob@" + DOMAIN, callId);
-        SipText received = bob.awaitRequest("INVITE");
-        bob.respond(received, 180, "Ringing", "bobtag", null, null);
-        alice.await(m -> m.isResponse() && m.status() == 180, Duration.ofSeconds(5));
 
-        alice.send(Calls.cancelOf(invite));
-        assertEquals(200, alice.awaitResponse("CANCEL", 200).status());
-        SipText cancel = bob.awaitRequest("CANCEL");
-        bob.respond(cancel, 200, "OK", null, null, null);
-        bob.respond(received, 487, "Request Terminated", "bobtag", null, null);
-        assertEquals(487, alice.awaitResponse("INVITE", 300).status());
+        assertEquals(487, Calls.cancelWhileRinging(alice, bob, invite));
     }
 
     @Test

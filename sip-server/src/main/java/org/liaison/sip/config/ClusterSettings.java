@@ -4,6 +4,7 @@ import io.lettuce.core.RedisURI;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -65,8 +66,14 @@ public record ClusterSettings(Optional<String> redisUri, Optional<String> nodeUr
             throw r.problem(NODE_URI, "must be set when " + REDIS_URI + " is: the SIP URI at which the other nodes"
                     + " reach this one, e.g. sip:10.0.0.11:5060;transport=tcp");
         }
-        if (!SIP_NODE_URI.matcher(node.toLowerCase(Locale.ROOT)).matches()) {
+        Matcher uri = SIP_NODE_URI.matcher(node.toLowerCase(Locale.ROOT));
+        if (!uri.matches()) {
             throw r.problem(NODE_URI, ConfigReader.quoted(node) + " is not a sip: or sips: URI of a host"
+                    + " (e.g. sip:10.0.0.11:5060;transport=tcp)");
+        }
+        if (IpLiteral.parse(uri.group(1)) == null) {
+            // the other nodes send to it, and the server resolves no names on its own
+            throw r.problem(NODE_URI, ConfigReader.quoted(node) + " names a host, not an IP address"
                     + " (e.g. sip:10.0.0.11:5060;transport=tcp)");
         }
         return new ClusterSettings(Optional.of(redis), Optional.of(node));

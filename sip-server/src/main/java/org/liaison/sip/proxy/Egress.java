@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.text.ParseException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipProvider;
 import javax.sip.address.Hop;
@@ -28,23 +29,27 @@ final class Egress {
     private final LocalAddresses local;
     private final Map<InetAddress, SipProvider> providers;
     private final DestinationPolicy destinations;
+    private final Predicate<Hop> clusterNodes;
 
+    /** {@code clusterNodes}: whether a hop is a node of this server's cluster (never, on one machine). */
     Egress(SipFactories sip, LocalAddresses local, Map<InetAddress, SipProvider> providers,
-            DestinationPolicy destinations) {
+            DestinationPolicy destinations, Predicate<Hop> clusterNodes) {
         this.sip = sip;
         this.local = local;
         this.providers = Map.copyOf(providers);
         this.destinations = destinations;
+        this.clusterNodes = clusterNodes;
     }
 
     /**
      * The listener a request to {@code hop} leaves from; empty when the server may not send there
-     * ({@code security.allowed-destinations}). Every request the server sends passes here, whatever
+     * ({@code security.allowed-destinations}, which the nodes of the cluster pass: they reach each
+     * other on networks where no phone is). Every request the server sends passes here, whatever
      * decided its hop (a binding, a Path, a Route, a Request-URI), so no path skips the rule.
      */
     Optional<LocalAddresses.Listener> listenerFor(Hop hop) {
         InetAddress address = IpLiteral.parse(hop.getHost());
-        if (address == null || !destinations.allows(address)) {
+        if (address == null || !destinations.allows(address) && !clusterNodes.test(hop)) {
             LOG.warn("not sending to {}: not an allowed destination", hop);
             return Optional.empty();
         }

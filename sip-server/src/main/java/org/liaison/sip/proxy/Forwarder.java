@@ -11,11 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import javax.sip.ClientTransaction;
 import javax.sip.InvalidArgumentException;
 import javax.sip.ServerTransaction;
 import javax.sip.SipException;
 import javax.sip.SipProvider;
+import javax.sip.address.Hop;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
@@ -57,12 +59,14 @@ public final class Forwarder {
     private final Map<String, ProxyTransaction> cancellable = new ConcurrentHashMap<>();
     private final AtomicLong branchCounter = new AtomicLong();
 
+    /** {@code clusterNodes}: the hops that are nodes of this server's cluster (none on one machine). */
     public Forwarder(SipFactories sip, LocalAddresses local, Map<InetAddress, SipProvider> providers,
-            RouteToken routeToken, ScheduledExecutorService timers, Duration timerC, Duration deviceAnswerTimeout,
-            MediaAnchor media, DestinationPolicy destinations) {
-        this.egress = new Egress(sip, local, providers, destinations);
-        this.copies = new RequestCopies(sip, local, routeToken, egress);
-        this.originator = new RequestOriginator(egress);
+            RouteToken routeToken, HandoffToken handoffToken, ScheduledExecutorService timers, Duration timerC,
+            Duration deviceAnswerTimeout, MediaAnchor media, DestinationPolicy destinations,
+            Predicate<Hop> clusterNodes) {
+        this.egress = new Egress(sip, local, providers, destinations, clusterNodes);
+        this.copies = new RequestCopies(sip, local, routeToken, handoffToken, egress);
+        this.originator = new RequestOriginator(egress, copies);
         this.responses = new Responses(sip);
         this.timers = timers;
         this.timerC = timerC;

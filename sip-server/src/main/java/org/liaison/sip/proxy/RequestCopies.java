@@ -28,12 +28,15 @@ final class RequestCopies {
     private final SipFactories sip;
     private final LocalAddresses local;
     private final RouteToken routeToken;
+    private final HandoffToken handoffToken;
     private final Egress egress;
 
-    RequestCopies(SipFactories sip, LocalAddresses local, RouteToken routeToken, Egress egress) {
+    RequestCopies(SipFactories sip, LocalAddresses local, RouteToken routeToken, HandoffToken handoffToken,
+            Egress egress) {
         this.sip = sip;
         this.local = local;
         this.routeToken = routeToken;
+        this.handoffToken = handoffToken;
         this.egress = egress;
     }
 
@@ -51,16 +54,27 @@ final class RequestCopies {
             if (recordRoute) {
                 addRecordRoute(copy, target.hop(), source, isSips(request.getRequestURI()));
             }
-            List<String> routes = target.routes();
-            for (int i = routes.size() - 1; i >= 0; i--) {
-                Address address = sip.addresses().createAddress(routes.get(i));
-                copy.addFirst(sip.headers().createRouteHeader(address));
-            }
+            addRoutes(copy, target);
         } catch (ParseException | InvalidArgumentException | SipException e) {
             throw new IllegalStateException("cannot prepare a forwarded " + request.getMethod(), e);
         }
         FlowRouter.pin(copy, target.hop());
         return copy;
+    }
+
+    /**
+     * Puts the target's routes (a Path, RFC 3327 §5.3; a handoff to the node owning the device's flow) on
+     * {@code request}, whose Request-URI is already the target's: the handoff's Route gets the token binding it.
+     */
+    void addRoutes(Request request, Target target) throws ParseException, SipException {
+        List<String> routes = target.routes();
+        for (int i = routes.size() - 1; i >= 0; i--) {
+            Address address = sip.addresses().createAddress(routes.get(i));
+            if (i == 0 && target.owningNode().isPresent() && address.getURI() instanceof SipURI node) {
+                node.setParameter(HandoffToken.PARAM, handoffToken.tokenFor(request, target.owningNode().get()));
+            }
+            request.addFirst(sip.headers().createRouteHeader(address));
+        }
     }
 
     private static boolean isSips(URI uri) {

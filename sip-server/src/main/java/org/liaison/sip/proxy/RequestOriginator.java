@@ -25,10 +25,12 @@ final class RequestOriginator implements Originator {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
 
     private final Egress egress;
+    private final RequestCopies copies;
     private final AtomicLong branchCounter = new AtomicLong();
 
-    RequestOriginator(Egress egress) {
+    RequestOriginator(Egress egress, RequestCopies copies) {
         this.egress = egress;
+        this.copies = copies;
     }
 
     /** The callback of a request we originated, kept as its client transaction's application data. */
@@ -44,6 +46,11 @@ final class RequestOriginator implements Originator {
         }
         try {
             request.setRequestURI(target.requestUri());
+            if (target.owningNode().isPresent()) {
+                // a device on another node: the handoff's Route and token (a Path alone is not put on the server's
+                // own requests, as before; RFC 3327 §5.3 would want it)
+                copies.addRoutes(request, target);
+            }
             FlowRouter.pin(request, target.hop());
             request.addFirst(egress.via(out.get(), LoopDetector.branchPrefix(request) + "o"
                     + Long.toHexString(branchCounter.incrementAndGet())));

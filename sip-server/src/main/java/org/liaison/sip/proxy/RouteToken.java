@@ -1,26 +1,18 @@
 package org.liaison.sip.proxy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
 import javax.sip.header.CallIdHeader;
@@ -62,12 +54,12 @@ public final class RouteToken {
         }
     }
 
-    private final SecretKeySpec key;
+    private final TokenMac mac;
     private final Clock clock;
     private final Duration maxAge;
 
     RouteToken(byte[] key, Clock clock, Duration maxAge) {
-        this.key = new SecretKeySpec(key, "HmacSHA256");
+        this.mac = new TokenMac(key, MAC_BYTES);
         this.clock = clock;
         this.maxAge = maxAge;
     }
@@ -138,11 +130,13 @@ public final class RouteToken {
         ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
         String fromUri = party(from.getAddress().getURI());
         String toUri = party(to.getAddress().getURI());
-        String mac = parts[2];
-        if (from.getTag() != null && matches(mac, mac(expiry, address, callId, from.getTag(), fromUri, toUri))) {
+        String presented = parts[2];
+        if (from.getTag() != null
+                && TokenMac.matches(presented, mac(expiry, address, callId, from.getTag(), fromUri, toUri))) {
             return Optional.of(new Dialog(callId, from.getTag(), fromUri, toUri, callerAddress, true));
         }
-        if (to.getTag() != null && matches(mac, mac(expiry, address, callId, to.getTag(), toUri, fromUri))) {
+        if (to.getTag() != null
+                && TokenMac.matches(presented, mac(expiry, address, callId, to.getTag(), toUri, fromUri))) {
             return Optional.of(new Dialog(callId, to.getTag(), toUri, fromUri, callerAddress, false));
         }
         return Optional.empty();
@@ -161,33 +155,9 @@ public final class RouteToken {
         return ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
     }
 
-    private static boolean matches(String presented, String expected) {
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                presented.getBytes(StandardCharsets.US_ASCII));
-    }
-
     private String mac(long expiry, byte[] callerAddress, String callId, String callerTag, String caller,
             String callee) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            // length-prefixed fields: no two different dialogs feed the MAC the same bytes
-            out.writeLong(expiry);
-            out.writeInt(callerAddress.length);
-            out.write(callerAddress);
-            for (String field : new String[] {callId, callerTag, caller, callee}) {
-                byte[] utf8 = field.getBytes(StandardCharsets.UTF_8);
-                out.writeInt(utf8.length);
-                out.write(utf8);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
-            Mac hmac = Mac.getInstance("HmacSHA256");
-            hmac.init(key);
-            return HexFormat.of().formatHex(hmac.doFinal(bytes.toByteArray()), 0, MAC_BYTES);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is required by every Java runtime", e);
-        }
+        return mac.of(expiry, callerAddress, TokenMac.utf8(callId), TokenMac.utf8(callerTag), TokenMac.utf8(caller),
+                TokenMac.utf8(callee));
     }
 }

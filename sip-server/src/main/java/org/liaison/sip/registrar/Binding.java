@@ -29,10 +29,13 @@ import org.liaison.sip.message.Flow;
  * @param flow          where the REGISTER came from; requests for this binding are sent there
  * @param registeredAt  when this registration began: kept by refreshes (same Call-ID), reset by a
  *                      new one, so it answers "online since"
+ * @param node          the {@code cluster.node-uri} of the node that accepted the REGISTER, which alone
+ *                      holds the flow (a TCP/TLS connection, a NAT's pinhole); empty on one machine, and
+ *                      for bindings written before nodes were recorded (they are reached as before)
  */
 public record Binding(String aor, String contactUri, String contactHeader, Optional<String> instanceId,
         OptionalInt regId, String callId, long cseq, Instant expiresAt, List<String> path, Flow flow,
-        Instant registeredAt) {
+        Instant registeredAt, String node) {
 
     public Binding {
         Objects.requireNonNull(aor, "aor");
@@ -48,6 +51,22 @@ public record Binding(String aor, String contactUri, String contactHeader, Optio
         path = List.copyOf(path);
         Objects.requireNonNull(flow, "flow");
         Objects.requireNonNull(registeredAt, "registeredAt");
+        Objects.requireNonNull(node, "node");
+    }
+
+    /** A binding accepted on one machine (no owning node). */
+    public Binding(String aor, String contactUri, String contactHeader, Optional<String> instanceId,
+            OptionalInt regId, String callId, long cseq, Instant expiresAt, List<String> path, Flow flow,
+            Instant registeredAt) {
+        this(aor, contactUri, contactHeader, instanceId, regId, callId, cseq, expiresAt, path, flow, registeredAt, "");
+    }
+
+    /**
+     * Whether the flow of this binding ends on another node than {@code thisNode} (this node's
+     * {@code cluster.node-uri}, empty on one machine), which must then carry requests to the device.
+     */
+    public boolean isOwnedByAnotherNode(String thisNode) {
+        return !node.isEmpty() && !node.equals(thisNode);
     }
 
     /**

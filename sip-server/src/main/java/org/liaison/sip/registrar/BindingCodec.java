@@ -22,11 +22,14 @@ import org.liaison.sip.message.Flow;
  * {@code version:byte, aor, count:int}, then per binding {@code contactUri, contactHeader,
  * hasInstance:boolean, [instance], hasRegId:boolean, [regId:int], callId, cseq:long,
  * expiresAt:(long seconds, int nanos), registeredAt:(long, int), pathCount:int, path...,
- * transport, remoteAddress, remotePort:int, localAddress, localPort:int}. A later layout gets a
- * new version byte and this class keeps reading the old one.
+ * transport, remoteAddress, remotePort:int, localAddress, localPort:int}. Version 2 (written since
+ * bindings record their owning node, issue 10) adds {@code node} after each binding's {@code localPort};
+ * a version 1 record (journals and Redis data of earlier releases) reads with no node. A later layout
+ * gets a new version byte and this class keeps reading the old ones.
  */
 final class BindingCodec {
     static final byte VERSION_1 = 1;
+    static final byte VERSION_2 = 2;
 
     record AorBindings(String aor, List<Binding> bindings) {
     }
@@ -37,7 +40,7 @@ final class BindingCodec {
     static byte[] encode(String aor, List<Binding> bindings) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * (bindings.size() + 1));
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION_1);
+            out.writeByte(VERSION_2);
             writeString(out, aor);
             out.writeInt(bindings.size());
             for (Binding binding : bindings) {
@@ -52,7 +55,7 @@ final class BindingCodec {
     static AorBindings decode(byte[] record) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(record))) {
             byte version = in.readByte();
-            if (version != VERSION_1) {
+            if (version != VERSION_1 && version != VERSION_2) {
                 throw new IllegalStateException("unknown location record version " + version
                         + ": written by a newer Liaison?");
             }
@@ -60,7 +63,7 @@ final class BindingCodec {
             int count = in.readInt();
             List<Binding> bindings = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                bindings.add(readBinding(in, aor));
+                bindings.add(readBinding(in, aor, version));
             }
             return new AorBindings(aor, bindings);
         } catch (IOException e) {
@@ -94,9 +97,10 @@ final class BindingCodec {
         out.writeInt(flow.remotePort());
         writeString(out, flow.localAddress());
         out.writeInt(flow.localPort());
+        writeString(out, binding.node());
     }
 
-    private static Binding readBinding(DataInputStream in, String aor) throws IOException {
+    private static Binding readBinding(DataInputStream in, String aor, byte version) throws IOException {
         String contactUri = readString(in);
         String contactHeader = readString(in);
         Optional<String> instanceId = in.readBoolean() ? Optional.of(readString(in)) : Optional.empty();
@@ -111,8 +115,9 @@ final class BindingCodec {
             path.add(readString(in));
         }
         Flow flow = new Flow(readString(in), readString(in), in.readInt(), readString(in), in.readInt());
+        String node = version == VERSION_1 ? "" : readString(in);
         return new Binding(aor, contactUri, contactHeader, instanceId, regId, callId, cseq, expiresAt, path, flow,
-                registeredAt);
+                registeredAt, node);
     }
 
     private static void writeInstant(DataOutputStream out, Instant instant) throws IOException {

@@ -83,6 +83,6 @@ final class BindingUpdate {
 
     private static Binding keepRegisteredAt(Binding b, Instant registeredAt) {
         return new Binding(b.aor(), b.contactUri(), b.contactHeader(), b.instanceId(), b.regId(), b.callId(),
-                b.cseq(), b.expiresAt(), b.path(), b.flow(), registeredAt);
+                b.cseq(), b.expiresAt(), b.path(), b.flow(), registeredAt, b.node());
     }
 }

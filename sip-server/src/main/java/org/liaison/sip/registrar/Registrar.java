@@ -80,15 +80,21 @@ public final class Registrar {
     private final HeaderFactory headers;
     private final AddressFactory addresses;
     private final Clock clock;
+    private final String node;
 
+    /**
+     * {@code node}: this node's {@code cluster.node-uri}, empty on one machine; each binding it writes names it as
+     * the owner of the device's flow.
+     */
     public Registrar(RegistrarSettings settings, LocationService locations, MessageFactory messages,
-            HeaderFactory headers, AddressFactory addresses, Clock clock) {
+            HeaderFactory headers, AddressFactory addresses, Clock clock, String node) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.locations = Objects.requireNonNull(locations, "locations");
         this.messages = Objects.requireNonNull(messages, "messages");
         this.headers = Objects.requireNonNull(headers, "headers");
         this.addresses = Objects.requireNonNull(addresses, "addresses");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.node = Objects.requireNonNull(node, "node");
     }
 
     /** The public GRUU of a device (RFC 5627 §3.1): {@code sip:alice@example.org;gr=urn:uuid:...}. */
@@ -153,7 +159,7 @@ public final class Registrar {
             Optional<String> instance = instanceId(contact);
             requested.add(new Binding(user, contact.getAddress().getURI().toString(), ((HeaderExt) contact).getValue(),
                     instance, instance.isPresent() ? regId(contact) : OptionalInt.empty(), callId, cseq, expiresAt,
-                    path, flow, now));
+                    path, flow, now, node));
         }
         return apply(request, user,
                 current -> BindingUpdate.apply(current, requested, settings.maxContactsPerUser(), now), now);

@@ -39,14 +39,17 @@ public final class TargetResolver {
     private final AccountDirectory accounts;
     private final LocationService locations;
     private final DestinationPolicy destinations;
+    private final ClusterNodes nodes;
     private final SipFactories sip;
 
+    /** {@code nodes}: this node and the others of its cluster ({@link ClusterNodes#standalone()} on one machine). */
     public TargetResolver(LocalAddresses local, AccountDirectory accounts, LocationService locations,
-            DestinationPolicy destinations, SipFactories sip) {
+            DestinationPolicy destinations, ClusterNodes nodes, SipFactories sip) {
         this.local = local;
         this.accounts = accounts;
         this.locations = locations;
         this.destinations = destinations;
+        this.nodes = nodes;
         this.sip = sip;
     }
 
@@ -103,6 +106,10 @@ public final class TargetResolver {
      * else is no party of the dialog: 403, so a replayed route reaches no trunk and no internal address.
      */
     public Resolution inDialog(URI requestUri, Optional<SipURI> nextRoute, String party, Predicate<InetAddress> peer) {
+        if (nextRoute.isPresent() && nodes.isNode(hopOf(nextRoute.get()))) {
+            // another node's Record-Route: the dialog was set up through it, and it checks its own route token
+            return new Resolution.Found(List.of(new Target(requestUri, hopOf(nextRoute.get()), List.of())));
+        }
         if (nextRoute.isPresent()) {
             return direct(requestUri, nextRoute.get(), peer);
         }
@@ -117,13 +124,22 @@ public final class TargetResolver {
             Optional<Target> target = named ? deviceTarget(device) : Optional.empty();
             if (target.isPresent()) {
                 // the Request-URI stays the remote target the party gave (RFC 3261 §12.2.1.1)
-                return new Resolution.Found(List.of(new Target(requestUri, target.get().hop(), target.get().routes())));
+                return new Resolution.Found(List.of(new Target(requestUri, target.get().hop(), target.get().routes(),
+                        target.get().owningNode())));
             }
         }
         if (gruu.isPresent()) {
             return new Resolution.NotFound(Response.NOT_FOUND, "Unknown GRUU");
         }
         return direct(requestUri, sipUri, peer);
+    }
+
+    /**
+     * Whether a request came from another node of the cluster (a hop between nodes, not a user's own): what the
+     * node forwards on a dialog it set up, whose route token this node verifies as any other.
+     */
+    public boolean isFromClusterNode(Flow source) {
+        return nodes.isNodeAddress(source.remoteAddress());
     }
 
     /** The registered devices of a party of our domain ({@code user@host}): a user's, or a ring group's members'. */
@@ -191,9 +207,14 @@ public final class TargetResolver {
 
     /**
      * The target that reaches a registered device (its Contact, sent where {@link #deviceHop} says),
-     * or empty when the server may not send there ({@code security.allowed-destinations}).
+     * or empty when the server may not send there ({@code security.allowed-destinations}). A device
+     * whose flow ends on another node of the cluster (a TCP/TLS connection, a NAT's pinhole, an edge
+     * proxy's flow) is reached through that node: {@link #throughOwningNode}.
      */
     public Optional<Target> deviceTarget(Binding b) {
+        if (b.isOwnedByAnotherNode(nodes.self())) {
+            return throughOwningNode(b);
+        }
         Flow flow = b.flow();
         InetAddress address = IpLiteral.parse(flow.remoteAddress());
         if (address == null || !destinations.allows(address)) {
@@ -208,6 +229,28 @@ public final class TargetResolver {
                     : Optional.empty();
         } catch (ParseException | ClassCastException e) {
             return Optional.empty(); // a binding we stored ourselves no longer parses: skip it
+        }
+    }
+
+    /**
+     * A device registered on another node, as Path (RFC 3327) and Flexisip's node routing do it: to
+     * that node, loose-routed by {@code <node;lr>} (its handoff token is added as the copy leaves,
+     * binding it to that copy) and then the binding's Path, with the device's Contact as
+     * Request-URI. The owning node takes the Route naming itself, finds the binding by Contact and
+     * sends on its flow; whether it may reach the device is its own rule to apply.
+     */
+    private Optional<Target> throughOwningNode(Binding b) {
+        try {
+            SipURI node = (SipURI) sip.addresses().createURI(b.node());
+            SipURI route = (SipURI) node.clone();
+            route.setLrParam();
+            List<String> routes = new ArrayList<>();
+            routes.add("<" + route + ">");
+            routes.addAll(b.path());
+            return Optional.of(new Target(sip.addresses().createURI(b.contactUri()), hopOf(node), routes,
+                    Optional.of(b.node())));
+        } catch (ParseException | ClassCastException e) {
+            return Optional.empty(); // written by a node whose URI no longer parses: skip it
         }
     }
 

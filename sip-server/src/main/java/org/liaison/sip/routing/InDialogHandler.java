@@ -55,8 +55,10 @@ public final class InDialogHandler {
             return ack ? new Outcome.Drop("in-dialog ACK with a forged, expired or foreign route")
                     : refusals.refuse(request, Response.FORBIDDEN, "Invalid route");
         }
-        if (tlsRequired && !"TLS".equals(source.transport()) && isOurParty(dialog.get().sender())) {
-            // our users send over TLS only, in dialogs too; a foreign domain's peer may not speak TLS
+        if (tlsRequired && !"TLS".equals(source.transport()) && isOurParty(dialog.get().sender())
+                && !targets.isFromClusterNode(source)) {
+            // our users send over TLS only, in dialogs too; a foreign domain's peer may not speak TLS, and another
+            // node of the cluster forwards over the transport of its node URI
             return ack ? new Outcome.Drop("in-dialog ACK from a local user without TLS")
                     : refusals.tlsRequired(request);
         }

@@ -5,6 +5,7 @@ import javax.sip.address.SipURI;
 import javax.sip.header.RouteHeader;
 import javax.sip.message.Request;
 import org.liaison.sip.message.LocalAddresses;
+import org.liaison.sip.proxy.HandoffToken;
 import org.liaison.sip.proxy.RouteToken;
 
 /**
@@ -12,17 +13,21 @@ import org.liaison.sip.proxy.RouteToken;
  *
  * @param consumed whether the request named us in a Route at all
  * @param token    the {@code ltok} of our first Route entry (null when none)
+ * @param handoff  the {@code lnode} of our Route entries (null when none): another node of the cluster hands
+ *                 us a request for a device whose flow ends here ({@link HandoffToken})
  * @param next     the next Route beyond us, if any
  */
-record OurRoutes(boolean consumed, String token, Optional<SipURI> next) {
+record OurRoutes(boolean consumed, String token, String handoff, Optional<SipURI> next) {
     /** Removes the Route entries naming this server (one, or two for a transport change, RFC 5658). */
     static OurRoutes consume(Request request, LocalAddresses local) {
         boolean consumed = false;
         String token = null;
+        String handoff = null;
         while (request.getHeader(RouteHeader.NAME) instanceof RouteHeader route
                 && route.getAddress().getURI() instanceof SipURI uri && local.isThisServer(uri)) {
             consumed = true;
             token = token != null ? token : uri.getParameter(RouteToken.PARAM);
+            handoff = handoff != null ? handoff : uri.getParameter(HandoffToken.PARAM);
             request.removeFirst(RouteHeader.NAME);
         }
         Optional<SipURI> next = Optional.empty();
@@ -30,6 +35,6 @@ record OurRoutes(boolean consumed, String token, Optional<SipURI> next) {
                 && route.getAddress().getURI() instanceof SipURI uri) {
             next = Optional.of(uri);
         }
-        return new OurRoutes(consumed, token, next);
+        return new OurRoutes(consumed, token, handoff, next);
     }
 }

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every request's path through the server, read top to bottom (in the spirit of Kamailio's
- * request_route): sanity checks, our own Route entries, in-dialog requests, requests to the server
- * itself, authentication, then one handler per method: REGISTER, INVITE, MESSAGE, and plain
+ * request_route): sanity checks, our own Route entries, requests another node of the cluster hands
+ * us, in-dialog requests, requests to the server itself, authentication, then one handler per method: REGISTER, INVITE, MESSAGE, and plain
  * forwarding for the rest. CANCEL never gets here: {@code SipEdge} hands it to the Forwarder, which
  * answers it hop by hop (RFC 3261 §16.10). The router and its handlers decide; the edge and the
  * forwarder send.
@@ -41,6 +41,7 @@ public final class RequestRouter {
 
     private final LocalAddresses local;
     private final RequestAuthenticator authenticator;
+    private final NodeHandoff handoffs;
     private final InDialogHandler inDialog;
     private final RegisterHandler registrations;
     private final InviteHandler invites;
@@ -58,11 +59,12 @@ public final class RequestRouter {
      * ({@code proxy.foreign-domains}); {@code tlsRequired}: local users' out-of-dialog requests are
      * taken over TLS only.
      */
-    public RequestRouter(LocalAddresses local, RequestAuthenticator authenticator, InDialogHandler inDialog,
-            RegisterHandler registrations, InviteHandler invites, MessageHandler messages, ForwardingHandler others,
+    public RequestRouter(LocalAddresses local, RequestAuthenticator authenticator, NodeHandoff handoffs,
+            InDialogHandler inDialog, RegisterHandler registrations, InviteHandler invites, MessageHandler messages, ForwardingHandler others,
             Set<String> foreignDomains, boolean tlsRequired, SipFactories sip) {
         this.local = local;
         this.authenticator = authenticator;
+        this.handoffs = handoffs;
         this.inDialog = inDialog;
         this.registrations = registrations;
         this.invites = invites;
@@ -111,6 +113,11 @@ public final class RequestRouter {
         }
         // RFC 3261 §16.4: our own Route entries are consumed here
         OurRoutes routes = OurRoutes.consume(request, local);
+        // another node of the cluster hands us a request for a device whose flow ends here (issue 10)
+        Optional<Outcome> handedOver = handoffs.take(request, routes);
+        if (handedOver.isPresent()) {
+            return handedOver.get();
+        }
         if (isInDialog(request)) {
             if (!routes.consumed() && Request.OPTIONS.equals(method) && isForThisServer(request)) {
                 return options(request);

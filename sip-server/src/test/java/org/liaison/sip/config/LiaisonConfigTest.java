@@ -72,6 +72,8 @@ class LiaisonConfigTest {
                 "cluster.node-uri: \"http://10.0.0.11\" is not a sip: or sips: URI of a host"},
             {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:alice@",
                 "cluster.node-uri: \"sip:alice@\" is not a sip: or sips: URI of a host"},
+            {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:node-a.example.org:5060",
+                "cluster.node-uri: \"sip:node-a.example.org:5060\" names a host, not an IP address"},
             {"cluster.redis-uri = redis-sentinel://:hunter2@10.0.0.5:26379\ncluster.node-uri = sip:10.0.0.11",
                 "cluster.redis-uri: is not a Redis URI"},
             // a call relayed inside a node dies with it: a cluster relays through the relays every node shares

@@ -176,6 +176,17 @@ class RedisLocationServiceTest implements LocationServiceContract {
                 .until(() -> b.lookup("alice").equals(List.of(fresh)));
     }
 
+    @Test
+    void bindingsAnEarlierReleaseWroteToRedisLoadWithNoOwningNode() throws IOException {
+        try (ClusterRedis earlier = ClusterRedis.connect(redis.uri())) {
+            earlier.commands().set(RedisLocationService.BINDINGS_KEY + "alice", BindingCodecTest.VERSION_1_RECORD);
+        }
+
+        RedisLocationService upgraded = node(new MutableClock(BindingCodecTest.AT.minusSeconds(60)));
+
+        assertEquals(List.of(BindingCodecTest.VERSION_1_BINDING), upgraded.lookup("alice"));
+    }
+
     /** Not a test of behaviour: the figure the issue asks for (target under 2 KB per registration). */
     @Test
     void tenThousandRegistrationsTakeUnderTwoKilobytesEachInRedis() throws IOException {

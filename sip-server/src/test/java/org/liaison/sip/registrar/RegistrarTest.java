@@ -68,7 +68,7 @@ class RegistrarTest {
 
     private Registrar registrarWith(RegistrarSettings settings) {
         return new Registrar(settings, locations, SipFixtures.MESSAGES, SipFixtures.HEADERS, SipFixtures.ADDRESSES,
-                clock);
+                clock, "");
     }
 
     private Response register(String text, String user) {
@@ -449,7 +449,7 @@ class RegistrarTest {
                     return method.invoke(locations, args);
                 });
         Registrar overRedis = new Registrar(RegistrarSettings.defaults(DOMAIN), unreachable, SipFixtures.MESSAGES,
-                SipFixtures.HEADERS, SipFixtures.ADDRESSES, clock);
+                SipFixtures.HEADERS, SipFixtures.ADDRESSES, clock, "");
 
         assertThrows(SharedStateUnavailable.class,
                 () -> overRedis.register(SipFixtures.request(LINPHONE), "alice", NAT_FLOW));

@@ -9,6 +9,7 @@ import static org.liaison.sip.routing.RoutingFixture.status;
 
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.time.Clock;
 import java.util.List;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.liaison.provisioning.DigestAlgorithm;
 import org.liaison.sip.message.Flow;
 import org.liaison.sip.message.Outcome;
+import org.liaison.sip.proxy.HandoffToken;
 import org.liaison.sip.proxy.LoopDetector;
 
 /**
@@ -40,6 +42,7 @@ class RequestRouterTest {
     void build() throws Exception {
         f = new RoutingFixture(dir);
         router = new RequestRouter(f.local, new RequestAuthenticator(f.digest, SIP, DOMAIN, List.of()),
+                new NodeHandoff("", HandoffToken.unshared(Clock.systemUTC()), f.locations, f.targets, SIP, DOMAIN),
                 new InDialogHandler(f.local, f.routeToken, f.targets, f.media, f.proxy, false, SIP),
                 new RegisterHandler(f.local, f.proxy, f.registrar, user -> { }, SIP),
                 new InviteHandler(f.local, f.accounts, f.targets, f.media, SIP),

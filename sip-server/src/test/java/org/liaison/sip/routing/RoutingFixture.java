@@ -47,6 +47,7 @@ import org.liaison.sip.messaging.OfflineMessaging;
 import org.liaison.sip.messaging.RegisteredDevices;
 import org.liaison.sip.messaging.SipDeviceMessenger;
 import org.liaison.sip.proxy.RouteToken;
+import org.liaison.sip.registrar.ClusterNodes;
 import org.liaison.sip.registrar.EmbeddedLocationService;
 import org.liaison.sip.registrar.Registrar;
 import org.liaison.sip.registrar.TargetResolver;
@@ -94,9 +95,9 @@ final class RoutingFixture implements AutoCloseable {
         proxy = new ProxySettings(Duration.ofMinutes(2), Set.of("partner.example"),
                 new DestinationPolicy(List.of(new AddressRange(InetAddress.getByName("127.0.0.0"), 8))),
                 Duration.ofHours(24), List.of());
-        targets = new TargetResolver(local, accounts, locations, proxy.destinations(), SIP);
+        targets = new TargetResolver(local, accounts, locations, proxy.destinations(), ClusterNodes.standalone(), SIP);
         registrar = new Registrar(RegistrarSettings.defaults(DOMAIN), locations, SIP.messages(), SIP.headers(),
-                SIP.addresses(), clock);
+                SIP.addresses(), clock, "");
         routeToken = RouteToken.open(data, clock, Duration.ofHours(24));
         MessagingMetrics metrics = new MessagingMetrics();
         MessageDelivery delivery = new MessageDelivery(messages, new LocalDeliveryLeases(),

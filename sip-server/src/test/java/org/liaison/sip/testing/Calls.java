@@ -75,6 +75,25 @@ public final class Calls {
         return callee.awaitResponse("BYE", 200).status();
     }
 
+    /**
+     * {@code caller} cancels its {@code invite} (the text it sent) once {@code callee} rings: the CANCEL is answered
+     * 200 and reaches the callee, which answers it and ends the INVITE with 487 (RFC 3261 §9.2). Returns the status
+     * of the INVITE's final answer as the caller gets it.
+     */
+    public static int cancelWhileRinging(TestUa caller, TestUa callee, String invite) throws IOException {
+        SipText received = callee.awaitRequest("INVITE");
+        callee.respond(received, 180, "Ringing", "calleetag", null, null);
+        caller.await(m -> m.isResponse() && m.status() == 180, java.time.Duration.ofSeconds(5));
+        caller.send(cancelOf(invite));
+        SipText cancelled = caller.awaitResponse("CANCEL", 200);
+        if (cancelled.status() != 200) {
+            throw new AssertionError("expected the CANCEL answered 200: " + cancelled);
+        }
+        callee.respond(callee.awaitRequest("CANCEL"), 200, "OK", null, null, null);
+        callee.respond(received, 487, "Request Terminated", "calleetag", null, null);
+        return caller.awaitResponse("INVITE", 300).status();
+    }
+
     /** RFC 3261 §9.1: CANCEL copies the INVITE's Request-URI, top Via, From, To, Call-ID and CSeq number. */
     public static String cancelOf(String invite) {
         String head = invite.substring(0, invite.indexOf("\r\n\r\n"));

@@ -173,6 +173,9 @@ public final class TestServer implements AutoCloseable {
         stop();
     }
 
+    /** In a {@link Builder#property property} value: the SIP port the builder chose (UDP and TCP). */
+    public static final String SIP_PORT = "{sip-port}";
+
     public static final class Builder {
         private final List<String> users = new ArrayList<>();
         private final Map<String, String> overrides = new LinkedHashMap<>();
@@ -271,6 +274,8 @@ public final class TestServer implements AutoCloseable {
                 p.put("http.public-url", "https://127.0.0.1:" + httpPort);
             }
             p.putAll(overrides);
+            // a value may name the SIP port chosen here, e.g. cluster.node-uri = sip:127.0.0.1:{sip-port}
+            p.replaceAll((key, value) -> value.replace(SIP_PORT, Integer.toString(port)));
             return new TestServer(root, port, p, users, files, relay, false);
         }
 
