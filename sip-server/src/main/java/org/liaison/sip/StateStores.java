@@ -9,6 +9,7 @@ import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
 import org.liaison.provisioning.enrolment.EnrolmentTokens;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.cluster.ClusterRedis;
+import org.liaison.sip.cluster.RedisAuthFailures;
 import org.liaison.sip.cluster.RedisEnrolmentTokens;
 import org.liaison.sip.cluster.RedisNonceCounts;
 import org.liaison.sip.cluster.SharedSecrets;
@@ -22,7 +23,8 @@ import org.liaison.sip.registrar.RedisLocationService;
 /**
  * Where this process keeps the state a cluster shares (issue 10): in data.dir when it serves the
  * domain alone, in Redis when {@code cluster.redis-uri} is set. So far: registrations, enrolment tokens, the
- * digest replay table, and the keys of the Record-Route token and of digest nonces.
+ * digest replay table, the guessing defence's counts and blocks, the keys of the Record-Route token and of digest
+ * nonces, and the TLS CA.
  *
  * @param redis         the shared Redis, {@code null} on one machine; closed after the stores
  * @param locations     the location service
@@ -61,8 +63,8 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
     }
 
     /**
-     * Digest authentication: nonces signed with a key drawn at start and nonce-counts kept in memory on one machine,
-     * the cluster's key and replay table otherwise.
+     * Digest authentication: nonces signed with a key drawn at start, nonce-counts and the guessing defence's counts
+     * kept in memory on one machine; the cluster's key, replay table and counts otherwise.
      */
     DigestAuthenticator digestAuthenticator(AuthSettings settings, AccountDirectory accounts, Clock clock)
             throws IOException {
@@ -71,7 +73,7 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
         }
         return new DigestAuthenticator(settings, accounts, clock,
                 new SharedSecrets(redis).secret(NONCE_SECRET, DigestAuthenticator.NONCE_SECRET_BYTES),
-                new RedisNonceCounts(redis));
+                new RedisNonceCounts(redis), new RedisAuthFailures(redis, settings));
     }
 
     /** Enrolment tokens, each spent once across the cluster: in data.dir on one machine, in Redis otherwise. */
