@@ -12,13 +12,18 @@ import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.cluster.RedisAuthFailures;
 import org.liaison.sip.cluster.RedisEnrolmentTokens;
 import org.liaison.sip.cluster.RedisNonceCounts;
+import org.liaison.sip.cluster.RedisTlsIdentity;
 import org.liaison.sip.cluster.SharedSecrets;
 import org.liaison.sip.config.AuthSettings;
 import org.liaison.sip.config.ClusterSettings;
+import org.liaison.sip.config.LiaisonConfig;
+import org.liaison.sip.config.SipSettings;
 import org.liaison.sip.proxy.RouteToken;
 import org.liaison.sip.registrar.EmbeddedLocationService;
 import org.liaison.sip.registrar.LocationService;
 import org.liaison.sip.registrar.RedisLocationService;
+import org.liaison.sip.tls.CertificateProblem;
+import org.liaison.sip.tls.TlsCredentials;
 
 /**
  * Where this process keeps the state a cluster shares (issue 10): in data.dir when it serves the
@@ -74,6 +79,20 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
         return new DigestAuthenticator(settings, accounts, clock,
                 new SharedSecrets(redis).secret(NONCE_SECRET, DigestAuthenticator.NONCE_SECRET_BYTES),
                 new RedisNonceCounts(redis), new RedisAuthFailures(redis, settings));
+    }
+
+    /**
+     * The server's TLS identity: the admin's PEM files when configured; else the private CA in data.dir on one
+     * machine, the cluster's (kept in Redis, the same chain on every node) otherwise.
+     */
+    TlsCredentials tlsCredentials(LiaisonConfig config, Path dataDir, Clock clock)
+            throws CertificateProblem, IOException {
+        SipSettings sip = config.sip();
+        if (redis == null) {
+            return TlsCredentials.open(config.tls(), sip.domain(), sip.addresses(), dataDir, clock);
+        }
+        return TlsCredentials.openShared(config.tls(), sip.domain(), sip.addresses(), config.cluster().tlsNames(),
+                new RedisTlsIdentity(redis), dataDir, clock);
     }
 
     /** Enrolment tokens, each spent once across the cluster: in data.dir on one machine, in Redis otherwise. */
