@@ -80,8 +80,23 @@ final class AuthFailureLimiter {
      * checked now. Depends on nothing that tells whether the username exists.
      */
     Optional<Duration> refusal(Origin origin, String username) {
-        long wait = store.refusalMillis(attempt(origin, username), clock.millis());
-        return wait > 0 ? Optional.of(Duration.ofMillis(wait)) : Optional.empty();
+        return check(origin, username).refusal();
+    }
+
+    /** As {@link #refusal}, with what {@link #recordSuccess(Origin, String, Admission)} needs to know. */
+    Admission check(Origin origin, String username) {
+        AuthFailureStore.Check check = store.check(attempt(origin, username), clock.millis());
+        return new Admission(check.waitMillis() > 0 ? Optional.of(Duration.ofMillis(check.waitMillis()))
+                : Optional.empty(), check.trustedRecently());
+    }
+
+    /**
+     * Whether a request's password may be checked now.
+     *
+     * @param refusal         how long it must wait; empty = check it now
+     * @param trustedRecently the device's trust needs no refreshing if it authenticates
+     */
+    record Admission(Optional<Duration> refusal, boolean trustedRecently) {
     }
 
     /** Counts a failed authentication; logs when it starts a block or a slowdown. */
@@ -107,6 +122,13 @@ final class AuthFailureLimiter {
     /** Remembers that the device at {@code origin} proved it knows {@code username}'s password. */
     void recordSuccess(Origin origin, String username) {
         store.recordSuccess(attempt(origin, username), clock.millis());
+    }
+
+    /** As {@link #recordSuccess(Origin, String)}, skipped when the device's trust was refreshed recently. */
+    void recordSuccess(Origin origin, String username, Admission admitted) {
+        if (!admitted.trustedRecently()) {
+            recordSuccess(origin, username);
+        }
     }
 
     /** Usernames are looked up case-insensitively, so "Alice" and "alice" share one count. */

@@ -19,10 +19,25 @@ public interface AuthFailureStore {
     long MAX_DELAY_MILLIS = Tarpit.MAX_DELAY_MILLIS;
 
     /**
-     * How many milliseconds {@code attempt} must wait before its password is checked; 0 when it may be checked now
-     * (a trusted device always may). Changes nothing.
+     * A store whose writes cost a round trip may skip recording a success for a device whose every mark was trusted
+     * less than this long ago ({@link Check#trustedRecently}): its trust then lasts at least {@code TRUST_MILLIS}
+     * minus this after its last success, and a phone re-registering every few minutes costs one write an hour.
      */
-    long refusalMillis(AuthAttempt attempt, long nowMillis);
+    long TRUST_REFRESH_MILLIS = 60 * 60 * 1000L;
+
+    /** How long {@code attempt} must wait before its password is checked, and whether its trust is recent. */
+    Check check(AuthAttempt attempt, long nowMillis);
+
+    /**
+     * What {@link #check} found; changes nothing.
+     *
+     * @param waitMillis      how many milliseconds until the password may be checked; 0 = now (a trusted device
+     *                        always may)
+     * @param trustedRecently every mark of the device is trusted, each since less than {@link #TRUST_REFRESH_MILLIS}
+     *                        ago: a success needs not be recorded
+     */
+    record Check(long waitMillis, boolean trustedRecently) {
+    }
 
     /** Counts a failure of {@code attempt}, starting the blocks and slowdowns whose thresholds it reaches. */
     FailureVerdict recordFailure(AuthAttempt attempt, long nowMillis);

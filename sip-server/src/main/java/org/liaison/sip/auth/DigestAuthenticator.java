@@ -127,7 +127,8 @@ public final class DigestAuthenticator {
      */
     public AuthResult verify(String method, DigestResponse credentials, Origin origin) {
         String username = credentials.username();
-        Optional<Duration> refused = limiter.refusal(origin, username);
+        AuthFailureLimiter.Admission admission = limiter.check(origin, username);
+        Optional<Duration> refused = admission.refusal();
         if (refused.isPresent()) {
             log.debug("auth-blocked source={} user={}", origin.address().getHostAddress(), LogSafe.token(username));
             return new AuthResult.Blocked(refused.get());
@@ -159,7 +160,7 @@ public final class DigestAuthenticator {
                     status == NonceStatus.VALID ? "replayed-or-forgotten" : status.name().toLowerCase(Locale.ROOT));
             return new AuthResult.Stale();
         }
-        limiter.recordSuccess(origin, username);
+        limiter.recordSuccess(origin, username, admission);
         return new AuthResult.Authenticated(account.get());
     }
 

@@ -46,14 +46,15 @@ final class MemoryAuthFailures implements AuthFailureStore {
         this.slowedUsers = new Tarpit<>(block, Tarpit.FIRST_DELAY_MILLIS, capacity);
     }
 
+    /** Never "trusted recently": recording a success costs nothing here, so trust lasts exactly its 24 h. */
     @Override
-    public synchronized long refusalMillis(AuthAttempt attempt, long now) {
+    public synchronized Check check(AuthAttempt attempt, long now) {
         Pair pair = new Pair(attempt.source(), attempt.user());
         if (attempt.marks().stream().anyMatch(mark -> trusted.contains(new DeviceMark(pair, mark), now))) {
-            return 0;
+            return new Check(0, false);
         }
-        return Math.max(blockedSources.millisLeft(pair.source(), now),
-                Math.max(pairWait(attempt, pair, now), slowedUsers.millisUntilTurn(pair.user(), now)));
+        return new Check(Math.max(blockedSources.millisLeft(pair.source(), now),
+                Math.max(pairWait(attempt, pair, now), slowedUsers.millisUntilTurn(pair.user(), now))), false);
     }
 
     /** A blocked pair: its failing devices wait out the block, its other devices their turn. */

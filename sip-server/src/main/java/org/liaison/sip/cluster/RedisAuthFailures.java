@@ -50,17 +50,24 @@ public final class RedisAuthFailures implements AuthFailureStore {
             end
             """;
 
-    /** ARGV[2] the device's identity ('' for none), ARGV[3..] its marks. The ms to wait; 0 = check now. */
+    /**
+     * ARGV[2] the device's identity ('' for none), ARGV[3] the trust's lifetime minus its refresh period, ARGV[4..]
+     * its marks. Returns {ms to wait (0 = check now), 1 when every mark was trusted within the refresh period}.
+     */
     private static final String REFUSAL = COMMON + """
-            for i = 3, #ARGV do
-              if holds(KEYS[5], ARGV[i]) then return 0 end
+            local trusted, recent = false, #ARGV >= 4
+            for i = 4, #ARGV do
+              local at = redis.call('HGET', KEYS[5], ARGV[i])
+              if at ~= false and tonumber(at) > now then trusted = true end
+              if at == false or tonumber(at) <= now + tonumber(ARGV[3]) then recent = false end
             end
+            if trusted then return {0, recent and 1 or 0} end
             local pairWait = 0
             local blockLeft = left(KEYS[2])
             if blockLeft > 0 then
               if ARGV[2] == '' or holds(KEYS[3], ARGV[2]) then pairWait = blockLeft else pairWait = untilTurn(KEYS[4]) end
             end
-            return math.max(left(KEYS[8]), pairWait, untilTurn(KEYS[10]))
+            return {math.max(left(KEYS[8]), pairWait, untilTurn(KEYS[10])), 0}
             """;
 
     /**
@@ -139,11 +146,12 @@ public final class RedisAuthFailures implements AuthFailureStore {
     }
 
     @Override
-    public long refusalMillis(AuthAttempt attempt, long nowMillis) {
-        List<String> args = new ArrayList<>(List.of(Long.toString(nowMillis), attempt.identity().orElse("")));
+    public Check check(AuthAttempt attempt, long nowMillis) {
+        List<String> args = new ArrayList<>(List.of(Long.toString(nowMillis), attempt.identity().orElse(""),
+                Long.toString(TRUST_MILLIS - TRUST_REFRESH_MILLIS)));
         args.addAll(attempt.marks());
-        Long wait = run("check an authentication's block", REFUSAL, ScriptOutputType.INTEGER, attempt, args);
-        return wait;
+        List<Long> check = run("check an authentication's block", REFUSAL, ScriptOutputType.MULTI, attempt, args);
+        return new Check(check.get(0), check.get(1) == 1);
     }
 
     @Override

@@ -55,12 +55,12 @@ class RedisAuthFailuresTest extends AuthFailureStoreContract {
 
         assertFalse(nodeA.recordFailure(GUESS, NOW).pairBlocked());
         assertFalse(nodeB.recordFailure(GUESS, NOW + 1).pairBlocked());
-        assertEquals(0, nodeA.refusalMillis(GUESS, NOW + 2), "two failures of three: still checked");
+        assertEquals(0, nodeA.check(GUESS, NOW + 2).waitMillis(), "two failures of three: still checked");
         AuthFailureStore.FailureVerdict third = nodeA.recordFailure(GUESS, NOW + 2);
 
         assertTrue(third.pairBlocked(), "the third failure, whichever node saw the others");
         assertEquals(3, third.pairFailures());
-        assertEquals(SETTINGS.blockDuration().toMillis(), nodeB.refusalMillis(GUESS, NOW + 2), "blocked on B too");
+        assertEquals(SETTINGS.blockDuration().toMillis(), nodeB.check(GUESS, NOW + 2).waitMillis(), "blocked on B too");
     }
 
     @Test
@@ -74,11 +74,37 @@ class RedisAuthFailuresTest extends AuthFailureStoreContract {
         for (int i = 0; i < 3; i++) {
             nodeB.recordFailure(stale, NOW);
         }
-        assertTrue(nodeA.refusalMillis(stale, NOW) > 0);
-        assertEquals(0, nodeB.refusalMillis(phone, NOW), "trusted through A, served by B");
+        assertTrue(nodeA.check(stale, NOW).waitMillis() > 0);
+        assertEquals(0, nodeB.check(phone, NOW).waitMillis(), "trusted through A, served by B");
 
         nodeB.recordFailure(phone, NOW);
-        assertTrue(nodeA.refusalMillis(phone, NOW) > 0, "its failure on B ended its trust on A");
+        assertTrue(nodeA.check(phone, NOW).waitMillis() > 0, "its failure on B ended its trust on A");
+    }
+
+    /** The hot path: a phone re-registering every few minutes costs one script, the check, not a write each time. */
+    @Test
+    void aDeviceTrustedWithinTheHourCostsOneRoundTripPerAuthentication() throws Exception {
+        ClusterRedis node = node();
+        AuthFailureStore store = new RedisAuthFailures(node, SETTINGS);
+        AuthAttempt phone = new AuthAttempt("192.0.2.10", "alice", Set.of("instance:<urn:uuid:1>", "flow:UDP:5060"),
+                Optional.of("instance:<urn:uuid:1>"));
+        store.recordSuccess(phone, NOW);
+        long evalsBefore = evals(node);
+
+        assertTrue(store.check(phone, NOW + 59 * 60_000).trustedRecently(), "no success to record");
+        assertEquals(1, evals(node) - evalsBefore);
+        assertFalse(store.check(phone, NOW + 61 * 60_000).trustedRecently(), "an hour on: refresh its trust");
+        AuthAttempt newFlow = new AuthAttempt("192.0.2.10", "alice", Set.of("instance:<urn:uuid:1>", "flow:UDP:5070"),
+                Optional.of("instance:<urn:uuid:1>"));
+        AuthFailureStore.Check moved = store.check(newFlow, NOW + 60_000);
+        assertEquals(0, moved.waitMillis(), "trusted by its instance");
+        assertFalse(moved.trustedRecently(), "its new flow is not trusted yet: record the success");
+    }
+
+    private static long evals(ClusterRedis node) {
+        String stats = node.commands().info("commandstats");
+        java.util.regex.Matcher eval = java.util.regex.Pattern.compile("cmdstat_eval:calls=(\\d+)").matcher(stats);
+        return eval.find() ? Long.parseLong(eval.group(1)) : 0;
     }
 
     @Test
