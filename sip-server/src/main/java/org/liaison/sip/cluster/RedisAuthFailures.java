@@ -180,7 +180,7 @@ public final class RedisAuthFailures implements AuthFailureStore {
     private <T> T run(String what, String script, ScriptOutputType type, AuthAttempt attempt, List<String> args) {
         byte[][] values = args.stream().map(a -> a.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
         try {
-            T result = redis.commands().eval(script, type, keys(attempt), values);
+            T result = redis.runScript(script, type, keys(attempt), values);
             redis.health().reachable();
             return result;
         } catch (RedisException e) {
