@@ -150,12 +150,16 @@ public final class SipServer implements AutoCloseable {
     private static SipServer start(LiaisonConfig config, RelayOpener relays, Path dataDir, DataDirLock lock)
             throws IOException, UsersFileException, SipException, CertificateProblem {
         Clock clock = Clock.systemUTC();
+        StateStores stores = StateStores.open(config.cluster(), dataDir, clock);
         // HTTPS provisioning serves the same certificate as SIP over TLS
         boolean needsTls = config.sip().tlsPort() != 0 || config.http().port() != 0;
-        Optional<TlsCredentials> tls = !needsTls ? Optional.empty()
-                : Optional.of(TlsCredentials.open(config.tls(), config.sip().domain(), config.sip().addresses(),
-                        dataDir, clock));
-        StateStores stores = StateStores.open(config.cluster(), dataDir, clock);
+        Optional<TlsCredentials> tls;
+        try {
+            tls = needsTls ? Optional.of(stores.tlsCredentials(config, dataDir, clock)) : Optional.empty();
+        } catch (CertificateProblem | IOException | RuntimeException e) {
+            closeQuietly(stores.locationStore(), stores.redis());
+            throw e;
+        }
         LocationService locations = stores.locations();
         OfflineStore messages = null;
         WatchedAccountDirectory accounts = null;

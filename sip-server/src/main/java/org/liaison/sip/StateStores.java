@@ -18,26 +18,32 @@ import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
 import org.liaison.provisioning.enrolment.EnrolmentTokens;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.cluster.ClusterRedis;
+import org.liaison.sip.cluster.RedisAuthFailures;
 import org.liaison.sip.cluster.RedisEnrolmentTokens;
 import org.liaison.sip.cluster.RedisNonceCounts;
+import org.liaison.sip.cluster.RedisTlsIdentity;
 import org.liaison.sip.cluster.SharedSecrets;
 import org.liaison.sip.cluster.SharedStateHealth;
 import org.liaison.sip.config.AuthSettings;
 import org.liaison.sip.config.ClusterSettings;
 import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.proxy.HandoffToken;
+import org.liaison.sip.config.LiaisonConfig;
+import org.liaison.sip.config.SipSettings;
 import org.liaison.sip.proxy.RouteToken;
 import org.liaison.sip.registrar.ClusterNodes;
 import org.liaison.sip.registrar.EmbeddedLocationService;
 import org.liaison.sip.registrar.LocationService;
 import org.liaison.sip.registrar.RedisLocationService;
+import org.liaison.sip.tls.CertificateProblem;
+import org.liaison.sip.tls.TlsCredentials;
 
 /**
  * Where this process keeps the state a cluster shares (issue 10): in data.dir when it serves the
  * domain alone, in Redis when {@code cluster.redis-uri} is set. So far: registrations, stored messages and who
- * delivers them, enrolment tokens, the digest replay table, the nodes of the cluster, and the keys of the
- * Record-Route token, of node handoffs and of digest nonces. In Redis every store uses the node's one connection
- * ({@link ClusterRedis}).
+ * delivers them, enrolment tokens, the digest replay table, the guessing defence's counts and blocks, the nodes of
+ * the cluster, the keys of the Record-Route token, of node handoffs and of digest nonces, and the TLS CA. In Redis
+ * every store uses the node's one connection ({@link ClusterRedis}).
  *
  * @param redis         the shared Redis, {@code null} on one machine; closed after the stores
  * @param locations     the location service
@@ -93,8 +99,8 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
     }
 
     /**
-     * Digest authentication: nonces signed with a key drawn at start and nonce-counts kept in memory on one machine,
-     * the cluster's key and replay table otherwise.
+     * Digest authentication: nonces signed with a key drawn at start, nonce-counts and the guessing defence's counts
+     * kept in memory on one machine; the cluster's key, replay table and counts otherwise.
      */
     DigestAuthenticator digestAuthenticator(AuthSettings settings, AccountDirectory accounts, Clock clock)
             throws IOException {
@@ -103,7 +109,21 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
         }
         return new DigestAuthenticator(settings, accounts, clock,
                 new SharedSecrets(redis).secret(NONCE_SECRET, DigestAuthenticator.NONCE_SECRET_BYTES),
-                new RedisNonceCounts(redis));
+                new RedisNonceCounts(redis), new RedisAuthFailures(redis, settings));
+    }
+
+    /**
+     * The server's TLS identity: the admin's PEM files when configured; else the private CA in data.dir on one
+     * machine, the cluster's (kept in Redis, the same chain on every node) otherwise.
+     */
+    TlsCredentials tlsCredentials(LiaisonConfig config, Path dataDir, Clock clock)
+            throws CertificateProblem, IOException {
+        SipSettings sip = config.sip();
+        if (redis == null) {
+            return TlsCredentials.open(config.tls(), sip.domain(), sip.addresses(), dataDir, clock);
+        }
+        return TlsCredentials.openShared(config.tls(), sip.domain(), sip.addresses(), config.cluster().tlsNames(),
+                new RedisTlsIdentity(redis), dataDir, clock);
     }
 
     /** Enrolment tokens, each spent once across the cluster: in data.dir on one machine, in Redis otherwise. */

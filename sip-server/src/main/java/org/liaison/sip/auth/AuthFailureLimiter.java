@@ -2,7 +2,6 @@ package org.liaison.sip.auth;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.net.InetAddress;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -50,132 +49,91 @@ import org.slf4j.LoggerFactory;
  * must never get an office's NAT address banned at the firewall, which would be the lockout this class avoids.
  * Usernames come from the client, so they are escaped by {@link LogSafe#token}.
  *
- * <p>Tables are bounded ({@link #MAX_TRACKED} keys each) and drop expired entries first; under a flood of more
- * addresses or usernames than that, the oldest counts and blocks are forgotten rather than memory growing.
+ * <p>The counts live in an {@link AuthFailureStore}: this process's memory on one machine ({@link MemoryAuthFailures},
+ * bounded), the cluster's Redis when nodes share a domain, so the budget and the blocks are the cluster's, not each
+ * node's. Only the node whose failure starts a block or slowdown logs it.
  */
 final class AuthFailureLimiter {
     private static final Logger log = LoggerFactory.getLogger(AuthFailureLimiter.class);
-    static final long TRUST_MILLIS = 24 * 60 * 60 * 1000L;
+    static final long TRUST_MILLIS = AuthFailureStore.TRUST_MILLIS;
     static final int MAX_TRACKED = 10_000;
-
-    private record Pair(InetAddress source, String user) {
-    }
-
-    /** One mark of a device (see {@link Origin}) seen with a (source, username) pair. */
-    private record DeviceMark(Pair pair, String mark) {
-    }
 
     private final Clock clock;
     private final AuthSettings settings;
+    private final AuthFailureStore store;
     private final long blockSeconds;
-    private final FailureCounts<Pair> pairFailures;
-    private final FailureCounts<InetAddress> sourceFailures;
-    private final FailureCounts<InetAddress> sourceUsernames;
-    private final FailureCounts<String> userFailures;
-    private final ExpiringSet<Pair> blockedPairs;
-    /** The marks of devices that failed for a pair, refused while it is blocked. */
-    private final ExpiringSet<DeviceMark> failedDevices;
-    private final Tarpit<Pair> slowedPairs;
-    private final ExpiringSet<InetAddress> blockedSources;
-    private final Tarpit<String> slowedUsers;
-    private final ExpiringSet<DeviceMark> trusted = new ExpiringSet<>(TRUST_MILLIS, MAX_TRACKED);
 
+    /** One machine: the counts in this process's memory. */
     AuthFailureLimiter(AuthSettings settings, Clock clock) {
+        this(settings, clock, new MemoryAuthFailures(settings));
+    }
+
+    AuthFailureLimiter(AuthSettings settings, Clock clock, AuthFailureStore store) {
         this.clock = clock;
         this.settings = settings;
+        this.store = store;
         this.blockSeconds = settings.blockDuration().toSeconds();
-        long window = settings.failureWindow().toMillis();
-        long block = settings.blockDuration().toMillis();
-        this.pairFailures = new FailureCounts<>(settings.maxFailuresPerSourceUser(), window, MAX_TRACKED);
-        this.sourceFailures = new FailureCounts<>(settings.maxFailuresPerSource(), window, MAX_TRACKED);
-        this.sourceUsernames = new FailureCounts<>(settings.maxUsernamesPerSource(), window, MAX_TRACKED);
-        this.userFailures = new FailureCounts<>(settings.maxFailuresPerUser(), window, MAX_TRACKED);
-        this.blockedPairs = new ExpiringSet<>(block, MAX_TRACKED);
-        this.failedDevices = new ExpiringSet<>(Math.max(window, block), MAX_TRACKED);
-        this.slowedPairs = new Tarpit<>(block, 0, MAX_TRACKED);
-        this.blockedSources = new ExpiringSet<>(block, MAX_TRACKED);
-        this.slowedUsers = new Tarpit<>(block, Tarpit.FIRST_DELAY_MILLIS, MAX_TRACKED);
     }
 
     /**
      * How long {@code origin} must wait before its password for {@code username} is checked; empty when it may be
      * checked now. Depends on nothing that tells whether the username exists.
      */
-    synchronized Optional<Duration> refusal(Origin origin, String username) {
-        long now = clock.millis();
-        Pair pair = new Pair(origin.counted(), key(username));
-        if (isTrusted(origin, pair, now)) {
-            return Optional.empty();
-        }
-        long wait = Math.max(blockedSources.millisLeft(pair.source(), now),
-                Math.max(pairWait(origin, pair, now), slowedUsers.millisUntilTurn(pair.user(), now)));
-        return wait > 0 ? Optional.of(Duration.ofMillis(wait)) : Optional.empty();
+    Optional<Duration> refusal(Origin origin, String username) {
+        return check(origin, username).refusal();
     }
 
-    /** A blocked pair: its failing devices wait out the block, its other devices their turn. */
-    private long pairWait(Origin origin, Pair pair, long now) {
-        long blockLeft = blockedPairs.millisLeft(pair, now);
-        if (blockLeft == 0) {
-            return 0;
-        }
-        boolean failed = origin.identity().map(id -> failedDevices.contains(new DeviceMark(pair, id), now)).orElse(true);
-        return failed ? blockLeft : slowedPairs.millisUntilTurn(pair, now);
+    /** As {@link #refusal}, with what {@link #recordSuccess(Origin, String, Admission)} needs to know. */
+    Admission check(Origin origin, String username) {
+        AuthFailureStore.Check check = store.check(attempt(origin, username), clock.millis());
+        return new Admission(check.waitMillis() > 0 ? Optional.of(Duration.ofMillis(check.waitMillis()))
+                : Optional.empty(), check.trustedRecently());
     }
 
-    /** Counts a failed authentication; blocks or slows down, and logs, when a threshold is reached. */
-    synchronized void recordFailure(Origin origin, String username) {
-        long now = clock.millis();
-        Pair pair = new Pair(origin.counted(), key(username));
-        origin.device().forEach(mark -> trusted.remove(new DeviceMark(pair, mark)));
-        origin.identity().ifPresent(id -> failedDevices.add(new DeviceMark(pair, id), now));
-        if (blockedPairs.contains(pair, now)) {
-            slowedPairs.failed(pair, now); // a device that had its turn during the block
-        }
-        int pairCount = pairFailures.record(pair, now);
-        if (pairCount >= settings.maxFailuresPerSourceUser()) {
-            pairFailures.clear(pair);
-            if (!blockedPairs.contains(pair, now)) {
-                slowedPairs.start(pair, now);
-            }
-            blockedPairs.add(pair, now);
+    /**
+     * Whether a request's password may be checked now.
+     *
+     * @param refusal         how long it must wait; empty = check it now
+     * @param trustedRecently the device's trust needs no refreshing if it authenticates
+     */
+    record Admission(Optional<Duration> refusal, boolean trustedRecently) {
+    }
+
+    /** Counts a failed authentication; logs when it starts a block or a slowdown. */
+    void recordFailure(Origin origin, String username) {
+        AuthFailureStore.FailureVerdict verdict = store.recordFailure(attempt(origin, username), clock.millis());
+        String address = origin.address().getHostAddress();
+        if (verdict.pairBlocked()) {
             log.warn("auth-block-pair user={} address={} failures={} seconds={} reason=too-many-failures",
-                    LogSafe.token(username), origin.address().getHostAddress(), pairCount, blockSeconds);
+                    LogSafe.token(username), address, verdict.pairFailures(), blockSeconds);
         }
-        // a pair starting to fail is one more username failing from this source (spraying)
-        boolean spraying = pairCount == 1 && sourceUsernames.recordAndCheck(pair.source(), now);
-        boolean volume = sourceFailures.recordAndCheck(pair.source(), now);
-        if (spraying || volume) {
-            sourceFailures.clear(pair.source());
-            sourceUsernames.clear(pair.source());
-            blockedSources.add(pair.source(), now);
-            log.warn("auth-block source={} user={} failures={} seconds={} reason={}",
-                    origin.address().getHostAddress(), LogSafe.token(username),
+        if (verdict.sourceBlock() != AuthFailureStore.SourceBlock.NONE) {
+            boolean volume = verdict.sourceBlock() == AuthFailureStore.SourceBlock.TOO_MANY_FAILURES;
+            log.warn("auth-block source={} user={} failures={} seconds={} reason={}", address, LogSafe.token(username),
                     volume ? settings.maxFailuresPerSource() : settings.maxUsernamesPerSource(), blockSeconds,
                     volume ? "too-many-failures" : "too-many-usernames");
         }
-        if (slowedUsers.isSlowed(pair.user(), now)) {
-            slowedUsers.failed(pair.user(), now);
-        } else if (userFailures.recordAndCheck(pair.user(), now)) {
-            userFailures.clear(pair.user());
-            slowedUsers.start(pair.user(), now);
+        if (verdict.userSlowed()) {
             log.warn("auth-slow-user user={} failures={} seconds={} reason=too-many-failures",
                     LogSafe.token(username), settings.maxFailuresPerUser(), blockSeconds);
         }
     }
 
     /** Remembers that the device at {@code origin} proved it knows {@code username}'s password. */
-    synchronized void recordSuccess(Origin origin, String username) {
-        long now = clock.millis();
-        Pair pair = new Pair(origin.counted(), key(username));
-        origin.device().forEach(mark -> trusted.add(new DeviceMark(pair, mark), now));
+    void recordSuccess(Origin origin, String username) {
+        store.recordSuccess(attempt(origin, username), clock.millis());
     }
 
-    private boolean isTrusted(Origin origin, Pair pair, long now) {
-        return origin.device().stream().anyMatch(mark -> trusted.contains(new DeviceMark(pair, mark), now));
+    /** As {@link #recordSuccess(Origin, String)}, skipped when the device's trust was refreshed recently. */
+    void recordSuccess(Origin origin, String username, Admission admitted) {
+        if (!admitted.trustedRecently()) {
+            recordSuccess(origin, username);
+        }
     }
 
     /** Usernames are looked up case-insensitively, so "Alice" and "alice" share one count. */
-    private static String key(String username) {
-        return username.toLowerCase(Locale.ROOT);
+    private static AuthAttempt attempt(Origin origin, String username) {
+        return new AuthAttempt(origin.counted().getHostAddress(), username.toLowerCase(Locale.ROOT), origin.device(),
+                origin.identity());
     }
 }

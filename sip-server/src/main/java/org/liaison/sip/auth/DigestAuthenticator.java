@@ -60,20 +60,22 @@ public final class DigestAuthenticator {
      * A node of a cluster: nonces are signed with {@code sharedNonceSecret} ({@link #NONCE_SECRET_BYTES} bytes), the
      * secret every node holds, so a nonce one node issued is valid on the others (no extra challenge round when a
      * device moves to another node); {@code sharedCounts} is the replay table the nodes share, so a request one node
-     * accepted cannot be replayed through another.
+     * accepted cannot be replayed through another; {@code sharedFailures} holds the guessing defence's counts and
+     * blocks for every node, so a guesser spreading over the nodes gets the budget of one.
      */
     public DigestAuthenticator(AuthSettings settings, AccountDirectory directory, Clock clock,
-            byte[] sharedNonceSecret, NonceCountStore sharedCounts) {
-        this(settings, directory, clock, RequestDigest.RFC_7616, sharedCounts, Optional.of(sharedNonceSecret));
+            byte[] sharedNonceSecret, NonceCountStore sharedCounts, AuthFailureStore sharedFailures) {
+        this(settings, directory, clock, RequestDigest.RFC_7616, sharedCounts, Optional.of(sharedNonceSecret),
+                new AuthFailureLimiter(settings, clock, sharedFailures));
     }
 
     DigestAuthenticator(AuthSettings settings, AccountDirectory directory, Clock clock, RequestDigest digest,
             NonceCounts nonceCounts) {
-        this(settings, directory, clock, digest, nonceCounts, Optional.empty());
+        this(settings, directory, clock, digest, nonceCounts, Optional.empty(), new AuthFailureLimiter(settings, clock));
     }
 
     private DigestAuthenticator(AuthSettings settings, AccountDirectory directory, Clock clock, RequestDigest digest,
-            NonceCountStore nonceCounts, Optional<byte[]> nonceSecret) {
+            NonceCountStore nonceCounts, Optional<byte[]> nonceSecret, AuthFailureLimiter limiter) {
         this.settings = settings;
         this.directory = directory;
         this.digest = digest;
@@ -82,7 +84,7 @@ public final class DigestAuthenticator {
                 ? new NonceService(settings.realm(), settings.nonceLifetime(), clock, random, nonceCounts)
                 : new NonceService(settings.realm(), settings.nonceLifetime(), clock, random, nonceSecret.get(),
                         nonceCounts);
-        this.limiter = new AuthFailureLimiter(settings, clock);
+        this.limiter = limiter;
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         // RFC 7616 §3.3: the client returns opaque unchanged. We send one so clients that expect it find it, but rely
@@ -125,7 +127,8 @@ public final class DigestAuthenticator {
      */
     public AuthResult verify(String method, DigestResponse credentials, Origin origin) {
         String username = credentials.username();
-        Optional<Duration> refused = limiter.refusal(origin, username);
+        AuthFailureLimiter.Admission admission = limiter.check(origin, username);
+        Optional<Duration> refused = admission.refusal();
         if (refused.isPresent()) {
             log.debug("auth-blocked source={} user={}", origin.address().getHostAddress(), LogSafe.token(username));
             return new AuthResult.Blocked(refused.get());
@@ -157,7 +160,7 @@ public final class DigestAuthenticator {
                     status == NonceStatus.VALID ? "replayed-or-forgotten" : status.name().toLowerCase(Locale.ROOT));
             return new AuthResult.Stale();
         }
-        limiter.recordSuccess(origin, username);
+        limiter.recordSuccess(origin, username, admission);
         return new AuthResult.Authenticated(account.get());
     }
 

@@ -3,7 +3,9 @@ package org.liaison.sip.cluster;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -69,6 +71,19 @@ public final class ClusterRedis implements AutoCloseable {
     /** Blocking commands on the shared connection; safe from any thread. */
     public RedisCommands<String, byte[]> commands() {
         return connection.sync();
+    }
+
+    /**
+     * Runs a Lua script by its SHA-1 (EVALSHA), sending its text only when Redis does not know it yet (first use,
+     * after a restart): a hot-path script of a few KB is not sent with every request.
+     */
+    public <T> T runScript(String script, ScriptOutputType type, String[] keys, byte[]... values) {
+        RedisCommands<String, byte[]> commands = connection.sync();
+        try {
+            return commands.evalsha(commands.digest(script), type, keys, values);
+        } catch (RedisNoScriptException unknownYet) {
+            return commands.eval(script, type, keys, values);
+        }
     }
 
     /** A new connection for SUBSCRIBE (a subscribed connection can do nothing else); the caller closes it. */

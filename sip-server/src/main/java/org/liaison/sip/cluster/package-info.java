@@ -5,6 +5,8 @@
  * the router answers 503. {@link org.liaison.sip.cluster.SharedSecrets} holds the keys every node must
  * share (route token, nonces), {@link org.liaison.sip.cluster.RedisEnrolmentTokens} the provisioning
  * module's enrolment tokens, {@link org.liaison.sip.cluster.RedisNonceCounts} the digest replay table of
- * {@code auth}. Of sip-server's packages it depends on {@code auth} only (the replay table's interface).
+ * {@code auth}, {@link org.liaison.sip.cluster.RedisAuthFailures} its guessing defence's counts and blocks. Of
+ * sip-server's packages it depends on {@code auth} (the interfaces of those stores) and {@code config} (their
+ * settings).
  */
 package org.liaison.sip.cluster;

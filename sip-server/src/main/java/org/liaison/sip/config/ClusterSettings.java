@@ -1,6 +1,7 @@
 package org.liaison.sip.config;
 
 import io.lettuce.core.RedisURI;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,10 +16,17 @@ import java.util.regex.Pattern;
  *                 {@code rediss://}, {@code redis-sentinel://}); empty = one machine
  * @param nodeUri  the SIP URI at which the other nodes reach this one
  *                 ({@code sip:10.0.0.11:5060;transport=tcp}); present exactly when redisUri is
+ * @param tlsNames host names and addresses, lower case, that the cluster's shared TLS certificate names besides
+ *                 sip.domain and each node's own (every node's names, listed before the first node starts, so that
+ *                 the shared CA's name constraints cover them all); empty on one machine
  */
-public record ClusterSettings(Optional<String> redisUri, Optional<String> nodeUri) {
+public record ClusterSettings(Optional<String> redisUri, Optional<String> nodeUri, List<String> tlsNames) {
     private static final String REDIS_URI = "cluster.redis-uri";
     private static final String NODE_URI = "cluster.node-uri";
+    private static final String TLS_NAMES = "cluster.tls-names";
+    /** A host name (RFC 1123 labels) or an IPv4/IPv6 literal, as a certificate's subject alternative name. */
+    private static final Pattern TLS_NAME = Pattern.compile(
+            "([a-z0-9]([a-z0-9-]*[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|[0-9a-f:.]*:[0-9a-f:.]*");
     private static final Pattern SIP_NODE_URI = Pattern.compile(
             "sips?:(\\[[0-9a-f:.]+\\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:[0-9]{1,5})?(;[^;\\s]+)*");
 
@@ -28,11 +36,12 @@ public record ClusterSettings(Optional<String> redisUri, Optional<String> nodeUr
         if (redisUri.isPresent() != nodeUri.isPresent()) {
             throw new IllegalArgumentException("redisUri and nodeUri go together");
         }
+        tlsNames = List.copyOf(tlsNames);
     }
 
     /** One machine: nothing shared, every store in data.dir. */
     public static ClusterSettings standalone() {
-        return new ClusterSettings(Optional.empty(), Optional.empty());
+        return new ClusterSettings(Optional.empty(), Optional.empty(), List.of());
     }
 
     /** True when the state is shared in Redis. */
@@ -44,10 +53,13 @@ public record ClusterSettings(Optional<String> redisUri, Optional<String> nodeUr
     static ClusterSettings from(ConfigReader r) throws ConfigException {
         String redis = r.string(REDIS_URI, "");
         String node = r.string(NODE_URI, "");
+        List<String> tlsNames = r.list(TLS_NAMES, "", "a host name or an IP address",
+                name -> TLS_NAME.matcher(name.toLowerCase(Locale.ROOT)).matches()
+                        && (IpLiteral.parse(name) != null || !name.contains(":")) ? name.toLowerCase(Locale.ROOT) : null);
         if (redis.isEmpty()) {
-            if (!node.isEmpty()) {
-                throw r.problem(NODE_URI, "is set but " + REDIS_URI + " is empty; a node URI only means"
-                        + " something in a cluster");
+            if (!node.isEmpty() || !tlsNames.isEmpty()) {
+                throw r.problem(node.isEmpty() ? TLS_NAMES : NODE_URI, "is set but " + REDIS_URI + " is empty; it"
+                        + " only means something in a cluster");
             }
             return standalone();
         }
@@ -76,6 +88,6 @@ public record ClusterSettings(Optional<String> redisUri, Optional<String> nodeUr
             throw r.problem(NODE_URI, ConfigReader.quoted(node) + " names a host, not an IP address"
                     + " (e.g. sip:10.0.0.11:5060;transport=tcp)");
         }
-        return new ClusterSettings(Optional.of(redis), Optional.of(node));
+        return new ClusterSettings(Optional.of(redis), Optional.of(node), tlsNames);
     }
 }

@@ -2,6 +2,7 @@ package org.liaison.sip.tls;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +35,18 @@ final class PemFiles {
 
     /** Every certificate in the file, in file order (the server's own first in a chain). */
     static List<X509Certificate> readCertificates(Path file) throws CertificateProblem {
+        return certificates(open(file), file);
+    }
+
+    /** As {@link #readCertificates(Path)}, from PEM text kept elsewhere ({@code where} names it in problems). */
+    static List<X509Certificate> certificates(String pemText, Path where) throws CertificateProblem {
+        return certificates(new StringReader(pemText), where);
+    }
+
+    private static List<X509Certificate> certificates(Reader in, Path file) throws CertificateProblem {
         List<X509Certificate> chain = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-        try (PEMParser pem = new PEMParser(open(file))) {
+        try (PEMParser pem = new PEMParser(in)) {
             for (Object o = pem.readObject(); o != null; o = pem.readObject()) {
                 if (o instanceof X509CertificateHolder holder) {
                     chain.add(converter.getCertificate(holder));
@@ -52,8 +62,17 @@ final class PemFiles {
     }
 
     static PrivateKey readPrivateKey(Path file) throws CertificateProblem {
+        return privateKey(open(file), file);
+    }
+
+    /** As {@link #readPrivateKey(Path)}, from PEM text kept elsewhere ({@code where} names it in problems). */
+    static PrivateKey privateKey(String pemText, Path where) throws CertificateProblem {
+        return privateKey(new StringReader(pemText), where);
+    }
+
+    private static PrivateKey privateKey(Reader in, Path file) throws CertificateProblem {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-        try (PEMParser pem = new PEMParser(open(file))) {
+        try (PEMParser pem = new PEMParser(in)) {
             for (Object o = pem.readObject(); o != null; o = pem.readObject()) {
                 if (o instanceof PrivateKeyInfo info) {
                     return converter.getPrivateKey(info);
@@ -83,6 +102,11 @@ final class PemFiles {
      * crash) sees the old file or the new one; the file has {@code permissions} from its creation.
      */
     static void write(Path file, String permissions, Object... objects) throws IOException {
+        writeText(file, permissions, text(objects));
+    }
+
+    /** {@code objects} (certificates, keys) as PEM text, in that order. */
+    static String text(Object... objects) throws IOException {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter pem = new JcaPEMWriter(text)) {
             for (Object o : objects) {
@@ -90,11 +114,16 @@ final class PemFiles {
                 pem.writeObject(o instanceof PrivateKey key ? new JcaPKCS8Generator(key, null) : o);
             }
         }
+        return text.toString();
+    }
+
+    /** Writes PEM {@code text} as {@link #write} does. */
+    static void writeText(Path file, String permissions, String text) throws IOException {
         Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(OWNER_ONLY)));
         try {
             try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.US_ASCII)) {
-                out.write(text.toString());
+                out.write(text);
             }
             Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString(permissions));
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

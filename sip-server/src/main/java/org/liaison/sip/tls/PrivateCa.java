@@ -105,6 +105,16 @@ final class PrivateCa {
 
     private static PrivateCa create(Path certificate, Path key, ServerNames names, Path dataDir, Clock clock)
             throws IOException {
+        ServerIdentity ca = newCa(names, clock);
+        PemFiles.write(key, PemFiles.OWNER_ONLY, ca.key());
+        PemFiles.write(certificate, PemFiles.WORLD_READABLE, ca.certificate());
+        LOG.info("created a private certificate authority for {}: {} (clients import it to trust the server)",
+                names, certificate);
+        return new PrivateCa(ca, dataDir, clock);
+    }
+
+    /** A new CA, limited to {@code names}, in memory. */
+    static ServerIdentity newCa(ServerNames names, Clock clock) {
         KeyPair pair = newKeyPair();
         X500Name name = new X500Name("CN=Liaison private CA " + HexFormat.of().toHexDigits(RANDOM.nextInt()));
         X509v3CertificateBuilder builder = builder(name, name, pair.getPublic(), CA_LIFETIME, clock);
@@ -115,12 +125,16 @@ final class PrivateCa {
         } catch (CertIOException e) {
             throw new IllegalStateException(e);
         }
-        X509Certificate cert = sign(builder, pair);
-        PemFiles.write(key, PemFiles.OWNER_ONLY, pair.getPrivate());
-        PemFiles.write(certificate, PemFiles.WORLD_READABLE, cert);
-        LOG.info("created a private certificate authority for {}: {} (clients import it to trust the server)",
-                names, certificate);
-        return new PrivateCa(new ServerIdentity(List.of(cert), pair.getPrivate()), dataDir, clock);
+        return new ServerIdentity(List.of(sign(builder, pair)), pair.getPrivate());
+    }
+
+    /**
+     * A CA kept elsewhere (a cluster's, in Redis), its certificate written to {@code dataDir/ca.pem} for clients; its
+     * key stays in memory only.
+     */
+    static PrivateCa kept(ServerIdentity ca, Path dataDir, Clock clock) throws IOException {
+        PemFiles.write(dataDir.resolve(CA_FILE), PemFiles.WORLD_READABLE, ca.certificate());
+        return new PrivateCa(ca, dataDir, clock);
     }
 
     /** The CA certificate's name constraints; empty for a CA made before they existed. */
@@ -160,12 +174,30 @@ final class PrivateCa {
     ServerFiles ensureServerCertificate(ServerNames names) throws IOException, CertificateProblem {
         ServerFiles files = serverFiles();
         if (Files.exists(files.chain()) && Files.exists(files.key())) {
-            String renewal = whyRenew(files, names);
+            String renewal;
+            try {
+                renewal = whyRenew(ServerIdentity.load(files.chain(), files.key(), clock), names);
+            } catch (CertificateProblem e) {
+                renewal = e.getMessage();
+            }
             if (renewal == null) {
                 return files;
             }
             LOG.info("issuing a new server certificate: {}", renewal);
         }
+        return write(issue(names));
+    }
+
+    /** Writes {@code server} as the server certificate and key files, which the key manager follows. */
+    ServerFiles write(ServerIdentity server) throws IOException {
+        ServerFiles files = serverFiles();
+        PemFiles.write(files.key(), PemFiles.OWNER_ONLY, server.key());
+        PemFiles.write(files.chain(), PemFiles.WORLD_READABLE, server.chain().toArray());
+        return files;
+    }
+
+    /** A new server certificate for {@code names}, signed by this CA, with the CA's certificate as its chain. */
+    ServerIdentity issue(ServerNames names) {
         KeyPair pair = newKeyPair();
         X509v3CertificateBuilder builder = builder(X500Name.getInstance(ca.certificate().getSubjectX500Principal()
                 .getEncoded()), new X500Name("CN=" + names.dnsNames().stream().findFirst().orElse("liaison")),
@@ -184,19 +216,11 @@ final class PrivateCa {
             throw new IllegalStateException(e);
         }
         X509Certificate cert = sign(builder, new KeyPair(ca.certificate().getPublicKey(), ca.key()));
-        PemFiles.write(files.key(), PemFiles.OWNER_ONLY, pair.getPrivate());
-        PemFiles.write(files.chain(), PemFiles.WORLD_READABLE, cert, ca.certificate());
-        return files;
+        return new ServerIdentity(List.of(cert, ca.certificate()), pair.getPrivate());
     }
 
-    /** Why the certificate on disk must be replaced, or null when it is fine. */
-    private String whyRenew(ServerFiles files, ServerNames names) {
-        ServerIdentity current;
-        try {
-            current = ServerIdentity.load(files.chain(), files.key(), clock);
-        } catch (CertificateProblem e) {
-            return e.getMessage();
-        }
+    /** Why {@code current} must be replaced by a certificate for {@code names}, or null when it is fine. */
+    String whyRenew(ServerIdentity current, ServerNames names) {
         if (current.validFor(clock).compareTo(RENEW_BEFORE) < 0) {
             return "the current one expires on " + current.certificate().getNotAfter().toInstant();
         }

@@ -33,8 +33,24 @@ record ServerIdentity(List<X509Certificate> chain, PrivateKey key) {
 
     /** Reads and checks a PEM chain and key; any problem names the file it is in. */
     static ServerIdentity load(Path chainFile, Path keyFile, Clock clock) throws CertificateProblem {
-        List<X509Certificate> chain = PemFiles.readCertificates(chainFile);
-        PrivateKey key = PemFiles.readPrivateKey(keyFile);
+        return checked(PemFiles.readCertificates(chainFile), chainFile, PemFiles.readPrivateKey(keyFile), keyFile,
+                clock);
+    }
+
+    /** Reads and checks PEM text holding a chain and its key, kept elsewhere ({@code where} names it in problems). */
+    static ServerIdentity parse(String pemText, Path where, Clock clock) throws CertificateProblem {
+        return checked(PemFiles.certificates(pemText, where), where, PemFiles.privateKey(pemText, where), where, clock);
+    }
+
+    /** The chain and the key as one PEM text: the certificates, then the key. */
+    String pemText() throws java.io.IOException {
+        List<Object> objects = new java.util.ArrayList<>(chain);
+        objects.add(key);
+        return PemFiles.text(objects.toArray());
+    }
+
+    private static ServerIdentity checked(List<X509Certificate> chain, Path chainFile, PrivateKey key, Path keyFile,
+            Clock clock) throws CertificateProblem {
         X509Certificate own = chain.get(0);
         Date now = Date.from(clock.instant());
         try {

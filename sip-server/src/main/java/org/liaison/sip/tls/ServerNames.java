@@ -101,6 +101,46 @@ record ServerNames(Set<String> dnsNames, Set<InetAddress> addresses) {
         }
     }
 
+    /** These names and {@code other}'s. */
+    ServerNames plus(ServerNames other) {
+        Set<String> names = new TreeSet<>(dnsNames);
+        names.addAll(other.dnsNames);
+        Set<InetAddress> ips = new java.util.HashSet<>(addresses);
+        ips.addAll(other.addresses);
+        return new ServerNames(names, ips);
+    }
+
+    /** Those of these names that a CA limited by {@code constraints} may name. */
+    ServerNames permittedPart(NameConstraints constraints) {
+        Set<String> names = new TreeSet<>();
+        for (String name : dnsNames) {
+            if (new ServerNames(Set.of(name), Set.of()).permittedBy(constraints)) {
+                names.add(name);
+            }
+        }
+        Set<InetAddress> ips = new java.util.HashSet<>();
+        for (InetAddress a : addresses) {
+            if (new ServerNames(Set.of(), Set.of(a)).permittedBy(constraints)) {
+                ips.add(a);
+            }
+        }
+        return new ServerNames(names, ips);
+    }
+
+    /** These names but {@code other}'s. */
+    ServerNames minus(ServerNames other) {
+        Set<String> names = new TreeSet<>(dnsNames);
+        names.removeAll(other.dnsNames);
+        Set<InetAddress> ips = new java.util.HashSet<>(addresses);
+        ips.removeAll(other.addresses);
+        return new ServerNames(names, ips);
+    }
+
+    /** Whether these names are no more than {@code other}'s. */
+    boolean within(ServerNames other) {
+        return other.dnsNames.containsAll(dnsNames) && other.addresses.containsAll(addresses);
+    }
+
     /** The names a certificate carries, in the same form (empty when it has none; addresses as DNS names skipped). */
     static ServerNames in(X509Certificate certificate) {
         Set<String> names = new TreeSet<>();

@@ -35,15 +35,43 @@ public final class TlsCredentials {
     public static TlsCredentials open(TlsSettings settings, String domain, List<InetAddress> addresses, Path dataDir,
             Clock clock) throws CertificateProblem, IOException {
         if (settings.adminCertificate()) {
-            ReloadingKeyManager keys = ReloadingKeyManager.open(settings.certificate().get(),
-                    settings.privateKey().get(), clock);
-            LOG.info("TLS certificate from {}: {}, valid until {}", settings.certificate().get(),
-                    keys.certificate().getSubjectX500Principal().getName(), keys.certificate().getNotAfter().toInstant());
-            return new TlsCredentials(keys, Optional.empty());
+            return adminCertificate(settings, clock);
         }
         ServerNames names = ServerNames.of(domain, hostName(), addresses);
         PrivateCa ca = PrivateCa.openOrCreate(dataDir, names, clock);
-        PrivateCa.ServerFiles files = ca.ensureServerCertificate(names);
+        return fromPrivateCa(ca, ca.ensureServerCertificate(names), clock);
+    }
+
+    /**
+     * A node of a cluster: the admin's certificate when the settings name one (every node then needs the same
+     * files); otherwise the cluster's private CA and server certificate kept in {@code shared} (made by the first
+     * node to start), naming {@code domain}, {@code clusterNames} and this node's host name and {@code addresses}.
+     */
+    public static TlsCredentials openShared(TlsSettings settings, String domain, List<InetAddress> addresses,
+            List<String> clusterNames, SharedTlsIdentity shared, Path dataDir, Clock clock)
+            throws CertificateProblem, IOException {
+        if (settings.adminCertificate()) {
+            return adminCertificate(settings, clock);
+        }
+        ServerNames cluster = ServerNames.of(domain, "", List.of());
+        for (String name : clusterNames) {
+            cluster = cluster.plus(ServerNames.of(name, "", List.of()));
+        }
+        ServerNames names = cluster.plus(ServerNames.of(domain, hostName(), addresses));
+        PrivateCa ca = ClusterCa.open(shared, names, dataDir, clock);
+        return fromPrivateCa(ca, ClusterCa.serverCertificate(ca, shared, names, clock), clock);
+    }
+
+    private static TlsCredentials adminCertificate(TlsSettings settings, Clock clock) throws CertificateProblem {
+        ReloadingKeyManager keys = ReloadingKeyManager.open(settings.certificate().get(), settings.privateKey().get(),
+                clock);
+        LOG.info("TLS certificate from {}: {}, valid until {}", settings.certificate().get(),
+                keys.certificate().getSubjectX500Principal().getName(), keys.certificate().getNotAfter().toInstant());
+        return new TlsCredentials(keys, Optional.empty());
+    }
+
+    private static TlsCredentials fromPrivateCa(PrivateCa ca, PrivateCa.ServerFiles files, Clock clock)
+            throws CertificateProblem {
         ReloadingKeyManager keys = ReloadingKeyManager.open(files.chain(), files.key(), clock);
         LOG.info("TLS certificate from the private CA {} (SHA-256 fingerprint {}), valid until {}",
                 ca.certificateFile(), ca.fingerprint(), keys.certificate().getNotAfter().toInstant());

@@ -57,7 +57,12 @@ class LiaisonConfigTest {
             assertTrue(cluster.clustered());
             assertEquals(java.util.Optional.of(uri), cluster.redisUri());
             assertEquals(java.util.Optional.of("sip:10.0.0.11:5060;transport=tcp"), cluster.nodeUri());
+            assertEquals(java.util.List.of(), cluster.tlsNames(), "by default");
         }
+        write("cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:10.0.0.11\n"
+                + "cluster.tls-names = Node2.Example.org, 10.0.0.12, 2001:db8::12\n");
+        assertEquals(java.util.List.of("node2.example.org", "10.0.0.12", "2001:db8::12"),
+                LiaisonConfig.load(dir).cluster().tlsNames());
     }
 
     @Test
@@ -81,6 +86,10 @@ class LiaisonConfigTest {
                 "relay.servers: is empty but cluster.redis-uri is set"},
             {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:10.0.0.11\nmedia.relay = nat-only",
                 "relay.servers: is empty but cluster.redis-uri is set"},
+            {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:10.0.0.11\n"
+                + "cluster.tls-names = sip.example.org, https://node2", "cluster.tls-names: \"https://node2\" is not a host"
+                + " name or an IP address"},
+            {"cluster.tls-names = 10.0.0.12", "cluster.tls-names: is set but cluster.redis-uri is empty"},
         };
         for (String[] bad : refused) {
             write(bad[0] + "\n");

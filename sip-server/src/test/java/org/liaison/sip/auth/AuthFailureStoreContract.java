@@ -13,15 +13,18 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.liaison.provisioning.DigestAlgorithm;
 import org.liaison.sip.config.AuthSettings;
 
 /**
  * Issue 11: the guessing defence is keyed on what an attacker controls. Thresholds here: 3 failures per (source,
- * username), 4 usernames or 8 failures per source, 5 failures per username.
+ * username), 4 usernames or 8 failures per source, 5 failures per username. Every {@link AuthFailureStore} passes
+ * these, through the {@link AuthFailureLimiter} that decides and logs: the memory one of one machine and the
+ * cluster's Redis one alike (issue 10).
  */
-class AuthFailureLimiterTest {
+public abstract class AuthFailureStoreContract {
     private static final Origin ATTACKER = origin("198.51.100.7", "flow:UDP:40000");
     private static final Origin OFFICE_PHONE = origin("192.0.2.10", "flow:UDP:5060", "instance:<urn:uuid:1>");
     private static final Origin OLD_SOFTPHONE = origin("192.0.2.10", "flow:UDP:5062");
@@ -29,10 +32,22 @@ class AuthFailureLimiterTest {
     private static final Duration WINDOW = Duration.ofSeconds(600);
     private static final Duration BLOCK = Duration.ofSeconds(300);
 
+    /** The settings every store under test is built with. */
+    protected static final AuthSettings SETTINGS =
+            new AuthSettings("example.org", List.of(DigestAlgorithm.MD5), BLOCK, 8, 5, WINDOW, BLOCK, 3, 4);
+
     private final MutableClock clock = new MutableClock(Instant.parse("2025-01-06T09:00:00Z"));
-    private final AuthFailureLimiter limiter = new AuthFailureLimiter(
-            new AuthSettings("example.org", List.of(DigestAlgorithm.MD5), BLOCK, 8, 5, WINDOW, BLOCK, 3, 4), clock);
-    private final BlockLog log = new BlockLog();
+    private AuthFailureLimiter limiter;
+    private BlockLog log;
+
+    /** A new, empty store with {@link #SETTINGS}. */
+    protected abstract AuthFailureStore newStore(AuthSettings settings) throws Exception;
+
+    @BeforeEach
+    public void startEmpty() throws Exception {
+        limiter = new AuthFailureLimiter(SETTINGS, clock, newStore(SETTINGS));
+        log = new BlockLog();
+    }
 
     private static Origin origin(String address, String... marks) {
         try {
@@ -53,12 +68,12 @@ class AuthFailureLimiterTest {
     }
 
     @AfterEach
-    void detachLog() {
+    public void detachLog() {
         log.close();
     }
 
     @Test
-    void aGuesserIsBlockedForOneUsernameWithoutBlockingItsNeighboursOrFeedingFail2ban() {
+    public void aGuesserIsBlockedForOneUsernameWithoutBlockingItsNeighboursOrFeedingFail2ban() {
         fail(OLD_SOFTPHONE, "alice", 2);
         assertFalse(refused(OLD_SOFTPHONE, "alice"));
         fail(OLD_SOFTPHONE, "alice", 1);
@@ -72,7 +87,7 @@ class AuthFailureLimiterTest {
 
     /** A stale phone hammering its old password must not keep its owner's new phone out at the same office. */
     @Test
-    void otherDevicesOfABlockedPairGetTurnsWhileTheFailingOneWaitsOutTheBlock() {
+    public void otherDevicesOfABlockedPairGetTurnsWhileTheFailingOneWaitsOutTheBlock() {
         fail(OLD_SOFTPHONE, "alice", 3);
         Origin newPhone = origin("192.0.2.10", "flow:UDP:5070", "instance:<urn:uuid:2>");
         assertEquals(Optional.empty(), limiter.refusal(newPhone, "alice"), "the new phone is checked at once");
@@ -90,7 +105,7 @@ class AuthFailureLimiterTest {
     }
 
     @Test
-    void aFailingDeviceIsKnownByItsInstanceBeforeItsFlow() {
+    public void aFailingDeviceIsKnownByItsInstanceBeforeItsFlow() {
         fail(origin("192.0.2.10", "flow:UDP:5076", "instance:<urn:uuid:3>"), "alice", 3);
         assertEquals(Optional.of(BLOCK), limiter.refusal(origin("192.0.2.10", "flow:TCP:61000",
                 "instance:<urn:uuid:3>"), "alice"), "the same phone on a new connection");
@@ -99,7 +114,7 @@ class AuthFailureLimiterTest {
     }
 
     @Test
-    void aSourceFailingForManyUsernamesIsBlockedAsAWholeWithOneFail2banLine() {
+    public void aSourceFailingForManyUsernamesIsBlockedAsAWholeWithOneFail2banLine() {
         for (String user : List.of("admin", "100", "101")) {
             limiter.recordFailure(ATTACKER, user);
         }
@@ -113,7 +128,7 @@ class AuthFailureLimiterTest {
     }
 
     @Test
-    void aSourceFailingInVolumeIsBlockedAsAWhole() {
+    public void aSourceFailingInVolumeIsBlockedAsAWhole() {
         for (String user : List.of("alice", "bob", "carol")) {
             fail(ATTACKER, user, 2);
         }
@@ -125,7 +140,7 @@ class AuthFailureLimiterTest {
     }
 
     @Test
-    void failuresThatLeftTheWindowDoNotCount() {
+    public void failuresThatLeftTheWindowDoNotCount() {
         fail(ATTACKER, "alice", 2);
         clock.advance(WINDOW);
         fail(ATTACKER, "alice", 2);
@@ -133,7 +148,7 @@ class AuthFailureLimiterTest {
     }
 
     @Test
-    void aBlockEndsAfterTheBlockDurationAndCountingStartsAgain() {
+    public void aBlockEndsAfterTheBlockDurationAndCountingStartsAgain() {
         fail(ATTACKER, "alice", 3);
         clock.advance(BLOCK.minusSeconds(1));
         assertEquals(Optional.of(Duration.ofSeconds(1)), limiter.refusal(ATTACKER, "alice"));
@@ -145,7 +160,7 @@ class AuthFailureLimiterTest {
     }
 
     @Test
-    void aUsernameFailingFromManySourcesIsSlowedDownNotLockedOut() {
+    public void aUsernameFailingFromManySourcesIsSlowedDownNotLockedOut() {
         for (int i = 1; i <= 5; i++) {
             limiter.recordFailure(origin("198.51.100." + i, "flow:UDP:5060"), "Alice");
         }
@@ -161,7 +176,7 @@ class AuthFailureLimiterTest {
         for (int i = 0; i < 10; i++) {
             limiter.recordFailure(ELSEWHERE, "alice");
         }
-        assertEquals(Optional.of(Duration.ofMillis(Tarpit.MAX_DELAY_MILLIS)), limiter.refusal(ATTACKER, "alice"),
+        assertEquals(Optional.of(Duration.ofMillis(AuthFailureStore.MAX_DELAY_MILLIS)), limiter.refusal(ATTACKER, "alice"),
                 "up to a bound: the owner's new phone still gets its turn");
 
         clock.advance(BLOCK);
@@ -169,7 +184,7 @@ class AuthFailureLimiterTest {
     }
 
     @Test
-    void aDeviceThatAuthenticatedKeepsWorkingWhileItsAddressIsBlocked() {
+    public void aDeviceThatAuthenticatedKeepsWorkingWhileItsAddressIsBlocked() {
         limiter.recordSuccess(OFFICE_PHONE, "alice");
         fail(OLD_SOFTPHONE, "alice", 3);
         for (int i = 1; i <= 5; i++) {
@@ -188,7 +203,7 @@ class AuthFailureLimiterTest {
     }
 
     @Test
-    void aMarkThatFailsIsNoLongerTrusted() {
+    public void aMarkThatFailsIsNoLongerTrusted() {
         limiter.recordSuccess(OFFICE_PHONE, "alice");
         fail(OLD_SOFTPHONE, "alice", 3);
         Origin impostor = origin("192.0.2.10", "flow:UDP:5066", "instance:<urn:uuid:1>");
@@ -200,7 +215,7 @@ class AuthFailureLimiterTest {
     }
 
     @Test
-    void anIpv6SlashSixtyFourCountsAsOneSource() {
+    public void anIpv6SlashSixtyFourCountsAsOneSource() {
         for (int i = 1; i <= 3; i++) {
             limiter.recordFailure(origin("2001:db8:1:2::" + i, "flow:UDP:5060"), "alice");
         }
@@ -209,7 +224,7 @@ class AuthFailureLimiterTest {
     }
 
     @Test
-    void anInjectedUsernameCannotForgeAFail2banField() {
+    public void anInjectedUsernameCannotForgeAFail2banField() {
         for (int i = 0; i < 4; i++) {
             limiter.recordFailure(ATTACKER, "x" + i + " source=192.0.2.10\nauth-block source=192.0.2.10");
         }
