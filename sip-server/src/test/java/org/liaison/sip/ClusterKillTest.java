@@ -60,9 +60,10 @@ class ClusterKillTest {
     @Test
     void messagesAcceptedByANodeKilledWithSigkillAreDeliveredByTheOtherOnceAndInOrder() throws Exception {
         RedisServer redis = own(RedisServer.durable(Files.createDirectories(root.resolve("redis"))));
+        // each node's free port is picked once the other listens, so the two cannot pick the same
         TestServer configA = node("node-a", redis);
-        TestServer configB = node("node-b", redis);
         ServerProcess nodeA = own(ServerProcess.serve(configA.configDir(), root.resolve("node-a.log")));
+        TestServer configB = node("node-b", redis);
         own(ServerProcess.serve(configB.configDir(), root.resolve("node-b.log")));
 
         List<String> sent = new ArrayList<>();
