@@ -60,7 +60,7 @@ class LiaisonConfigTest {
             assertEquals(java.util.List.of(), cluster.tlsNames(), "by default");
         }
         write("cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:10.0.0.11\n"
-                + "cluster.tls-names = Node2.Example.org, 10.0.0.12, 2001:db8::12\n");
+                + "cluster.tls-names = Node2.Example.org, 10.0.0.12, 2001:db8::12\nrelay.servers = 10.0.0.21:2223\n");
         assertEquals(java.util.List.of("node2.example.org", "10.0.0.12", "2001:db8::12"),
                 LiaisonConfig.load(dir).cluster().tlsNames());
     }
