@@ -92,16 +92,20 @@ trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- ports, users
 udp_port_free() { [ -z "$(ss -Hlun "sport = :$1" 2>/dev/null)" ] && [ -z "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]; }
+RESERVED_PORTS=" "   # chosen for a later listener: free now, so free_port must not hand them out again
 free_port() {   # a port free for UDP and TCP, even, with port+2 free too (sipp's media ports)
   local p
   for _ in $(seq 200); do
     p=$(( (RANDOM % 5000) * 2 + 20000 ))
+    case "$RESERVED_PORTS" in *" $p "* | *" $((p + 1)) "* | *" $((p + 2)) "*) continue ;; esac
     udp_port_free "$p" && udp_port_free $((p + 1)) && udp_port_free $((p + 2)) && { echo "$p"; return; }
   done
   die "no free port found"
 }
-PORT="${PORT:-$(free_port)}"
-UAC_PORT1=$(free_port); UAC_PORT2=$(free_port); UAS_PORT=$(free_port)
+PORT="${PORT:-$(free_port)}"; RESERVED_PORTS=" $PORT $((PORT + 1)) $((PORT + 2)) "
+# each assignment in the main shell, so RESERVED_PORTS grows
+reserve() { local p; p=$(free_port); RESERVED_PORTS="$RESERVED_PORTS$p $((p + 1)) $((p + 2)) "; printf -v "$1" %s "$p"; }
+reserve UAC_PORT1; reserve UAC_PORT2; reserve UAS_PORT
 sipp_opts() {   # sipp_opts SIP_PORT : local sockets of one sipp, all on loopback
   local m; m=$(free_port)
   echo "-i $LIP -p $1 -mi $LIP -mp $m -ci $LIP -cp $((m + 1)) -buff_size $SIPP_BUF -nostdin"
@@ -128,7 +132,7 @@ for i in $(seq 0 $((N_CALLEES - 1))); do printf 'off%04d,pw-off-%d,%s\n' "$i" "$
 
 # ---------------------------------------------------------------- the server under test
 NODE_PORTS="$PORT" OTHER_NODE_PIDS=""
-[ "${NODES:-1}" = 1 ] || { [ -n "${REDIS_URI:-}" ] || die "NODES=2 needs REDIS_URI"; NODE_PORTS="$PORT $(free_port)"; }
+[ "${NODES:-1}" = 1 ] || { [ -n "${REDIS_URI:-}" ] || die "NODES=2 needs REDIS_URI"; reserve PORT2; NODE_PORTS="$PORT $PORT2"; }
 CALLEE_PORT=${NODE_PORTS##* }   # where the callees register: the last node
 
 write_users() {
