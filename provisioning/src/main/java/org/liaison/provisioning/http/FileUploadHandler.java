@@ -120,23 +120,23 @@ final class FileUploadHandler extends ChannelInboundHandlerAdapter {
         boolean reusable = keepAlive && !(hasBody && !bodyFollows);
         ProvisioningRoutes.Signature signature = routes.uploader(fetch);
         if (signature instanceof ProvisioningRoutes.Signature.Refused refused) {
-            refuse(ctx, fetch, refused.reply(), bodyFollows, reusable);
+            answerEarly(ctx, fetch, refused.reply(), bodyFollows, reusable);
             return;
         }
         String user = ((ProvisioningRoutes.Signature.By) signature).account().username();
         if (!hasBody) {
             // RCS: the empty POST opens the transfer; 204 tells the client to send the file
-            refuse(ctx, fetch, Reply.empty(204, user), false, keepAlive);
+            answerEarly(ctx, fetch, Reply.empty(204, user), false, keepAlive);
             return;
         }
         long quotaLeft = store.quotaLeft(user);
         long limit = Math.min(store.settings().maxBytes(), quotaLeft);
         if (quotaLeft == 0 || declared > limit + MULTIPART_OVERHEAD_BYTES) {
-            refuse(ctx, fetch, overLimit(quotaLeft, user), bodyFollows, reusable);
+            answerEarly(ctx, fetch, overLimit(quotaLeft, user), bodyFollows, reusable);
             return;
         }
         if (!HttpPostRequestDecoder.isMultipart(request)) {
-            refuse(ctx, fetch, Reply.error(415, "send the file as multipart/form-data", user), bodyFollows,
+            answerEarly(ctx, fetch, Reply.error(415, "send the file as multipart/form-data", user), bodyFollows,
                     reusable);
             return;
         }
@@ -148,7 +148,7 @@ final class FileUploadHandler extends ChannelInboundHandlerAdapter {
         try {
             decoder = new HttpPostRequestDecoder(disk, request);
         } catch (DecoderException e) {
-            refuse(ctx, fetch, Reply.error(400, "not a multipart/form-data request", user), bodyFollows,
+            answerEarly(ctx, fetch, Reply.error(400, "not a multipart/form-data request", user), bodyFollows,
                     reusable);
             return;
         }
@@ -216,7 +216,7 @@ final class FileUploadHandler extends ChannelInboundHandlerAdapter {
         if (bodyDone) {
             FetchHandler.send(ctx, routes.settle(failed.fetch, reply), failed.keepAlive);
         } else {
-            refuse(ctx, failed.fetch, reply, true, false);
+            answerEarly(ctx, failed.fetch, reply, true, false);
         }
     }
 
@@ -225,7 +225,8 @@ final class FileUploadHandler extends ChannelInboundHandlerAdapter {
      * dropped, and when a body was still coming the connection is closed after it (or after
      * {@link #LINGER_BYTES} of it).
      */
-    private void refuse(ChannelHandlerContext ctx, Fetch fetch, Reply reply, boolean bodyFollows, boolean keepAlive) {
+    private void answerEarly(ChannelHandlerContext ctx, Fetch fetch, Reply reply, boolean bodyFollows,
+            boolean keepAlive) {
         Reply settled = routes.settle(fetch, reply);
         dropping = true;
         dropLeft = LINGER_BYTES;

@@ -147,7 +147,8 @@ final class ProvisioningRoutes {
     /** {@code then} for the account whose credentials signed the request; the refusal otherwise. */
     private Reply signed(Fetch fetch, Function<Account, Reply> then) {
         Signature signature = signature(fetch);
-        return signature instanceof Signature.By by ? then.apply(by.account()) : ((Signature.Refused) signature).reply();
+        return signature instanceof Signature.By by ? then.apply(by.account())
+                : ((Signature.Refused) signature).reply();
     }
 
     /**

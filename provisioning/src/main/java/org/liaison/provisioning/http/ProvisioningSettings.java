@@ -26,7 +26,10 @@ public record ProvisioningSettings(List<InetAddress> addresses, int port, URI pu
     /** The largest request head (request line and headers) accepted; provisioning requests are GETs. */
     static final int MAX_HEADER_BYTES = 8 * 1024;
     static final int MAX_INITIAL_LINE_BYTES = 2 * 1024;
-    /** Request bodies are not expected (file uploads stream past this bound); this bounds what a client can make us buffer. */
+    /**
+     * Request bodies are not expected (file uploads stream past this bound); this bounds what a
+     * client can make us buffer.
+     */
     static final int MAX_BODY_BYTES = 8 * 1024;
     static final int MAX_CONNECTIONS = 512;
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);

@@ -135,7 +135,8 @@ class FileSharingTest {
         // no Content-Length (chunked): the bound can only be enforced while reading
         InputStream twiceTooBig = new ByteArrayInputStream(multipart("big.bin", "application/zip",
                 bytes((int) (2 * MAX_BYTES))));
-        HttpResponse<String> refused = client.post("/files", HttpRequest.BodyPublishers.ofInputStream(() -> twiceTooBig),
+        HttpResponse<String> refused = client.post("/files",
+                HttpRequest.BodyPublishers.ofInputStream(() -> twiceTooBig),
                 "Content-Type", "multipart/form-data; boundary=" + BOUNDARY, "Authorization",
                 signedPost("alice", TestAccounts.password("alice"), DigestAlgorithm.SHA_256));
         assertEquals(413, refused.statusCode(), refused.body());
