@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLSocket;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,10 +61,11 @@ class FileSharingTest {
     private ProvisioningService service;
     private HttpsClient client;
     private Path files;
+    private TestCertificate certificate;
 
     @BeforeEach
     void start() throws Exception {
-        TestCertificate certificate = TestCertificate.create();
+        certificate = TestCertificate.create();
         AccountSnapshot accounts = TestAccounts.load(configDir);
         files = dataDir.resolve("files");
         service = ProvisioningService.start(
@@ -152,6 +154,42 @@ class FileSharingTest {
                 "big.bin", "application/zip", bytes((int) MAX_BYTES + 20 * 1024));
         assertEquals(413, refused.statusCode(), refused.body());
         assertEquals(List.of(), storedData());
+    }
+
+    @Test
+    void aClientWaitingFor100ContinueSendsItsFileAfterItOrIsRefusedBeforeSendingIt() throws Exception {
+        byte[] body = multipart("c.bin", "image/png", bytes(1000));
+        try (SSLSocket socket = rawConnection()) {
+            sendHeadExpectingContinue(socket, body.length);
+            assertTrue(readSome(socket).startsWith("HTTP/1.1 100 Continue"));
+            socket.getOutputStream().write(body);
+            assertTrue(readSome(socket).startsWith("HTTP/1.1 200 OK"));
+        }
+        try (SSLSocket socket = rawConnection()) {
+            sendHeadExpectingContinue(socket, 2 * MAX_BYTES);
+            assertTrue(readSome(socket).startsWith("HTTP/1.1 413 "), "refused on the head, no body sent");
+        }
+        assertEquals(1, storedData().size());
+    }
+
+    private SSLSocket rawConnection() throws Exception {
+        SSLSocket socket = (SSLSocket) certificate.clientContext("TLS").getSocketFactory()
+                .createSocket("127.0.0.1", service.port());
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private void sendHeadExpectingContinue(SSLSocket socket, long length) throws Exception {
+        socket.getOutputStream().write(("POST /files HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
+                + "Content-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\nAuthorization: "
+                + signedPost("alice", TestAccounts.password("alice"), DigestAlgorithm.SHA_256)
+                + "\r\nContent-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String readSome(SSLSocket socket) throws Exception {
+        byte[] buffer = new byte[512];
+        int read = socket.getInputStream().read(buffer);
+        return new String(buffer, 0, Math.max(read, 0), StandardCharsets.US_ASCII);
     }
 
     @Test
