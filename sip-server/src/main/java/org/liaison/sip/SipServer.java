@@ -29,6 +29,7 @@ import org.liaison.provisioning.UsersFileException;
 import org.liaison.provisioning.WatchedAccountDirectory;
 import org.liaison.provisioning.client.SipEndpoint;
 import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
+import org.liaison.provisioning.files.FileSharingSettings;
 import org.liaison.provisioning.http.ProvisioningService;
 import org.liaison.provisioning.http.ProvisioningSettings;
 import org.liaison.sip.auth.DigestAuthenticator;
@@ -247,7 +248,7 @@ public final class SipServer implements AutoCloseable {
             edge.start(router, forwarder);
             if (config.http().port() != 0) {
                 provisioning = startProvisioning(config, accounts, tls.orElseThrow(),
-                        stores.enrolmentTokens(dataDir, config.http().tokenTtl(), clock), clock);
+                        stores.enrolmentTokens(dataDir, config.http().tokenTtl(), clock), dataDir, clock);
             }
         } catch (IOException | UsersFileException | SipException | RuntimeException e) {
             closeQuietly(provisioning, edge, relay, accounts, messages, stores.locationStore(), stores.redis());
@@ -262,7 +263,8 @@ public final class SipServer implements AutoCloseable {
 
     /** Provisioned clients register over TLS when there is a TLS listener, else over TCP, else UDP. */
     private static ProvisioningService startProvisioning(LiaisonConfig config, WatchedAccountDirectory accounts,
-            TlsCredentials tls, EnrolmentTokenStore tokens, Clock clock) throws IOException, UsersFileException {
+            TlsCredentials tls, EnrolmentTokenStore tokens, Path dataDir, Clock clock)
+            throws IOException, UsersFileException {
         SipSettings sip = config.sip();
         String host = sip.addresses().get(0).getHostAddress();
         SipEndpoint endpoint = sip.tlsPort() != 0 ? new SipEndpoint(host, sip.tlsPort(), "tls")
@@ -272,7 +274,9 @@ public final class SipServer implements AutoCloseable {
                 : Optional.of(Files.readString(tls.caCertificate().get()));
         HttpSettings http = config.http();
         return ProvisioningService.start(new ProvisioningSettings(sip.addresses(), http.port(), http.publicUrl(),
-                http.tokenTtl(), http.devicesFile(), http.phoneTemplates(), SipEdge.TLS_CIPHER_SUITES), sip.domain(),
+                http.tokenTtl(), http.devicesFile(), http.phoneTemplates(), SipEdge.TLS_CIPHER_SUITES,
+                new FileSharingSettings(dataDir.resolve("files"), http.files().maxBytes(), http.files().expiry(),
+                        http.files().quotaPerUserBytes())), sip.domain(),
                 accounts::current, endpoint,
                 tls.keyManager(), caPem, tokens, clock);
     }

@@ -22,6 +22,10 @@ public final class ClientUrls {
     public static final String CISCO_DIRECTORY = "/directory/cisco.xml";
     /** The CA that signs the server's certificates, when it is the organisation's own. */
     public static final String CA_CERTIFICATE = "/ca.pem";
+    /** Linphone's {@code file_transfer_server_url}: digest-signed uploads of files shared in chats. */
+    public static final String FILES = "/files";
+    /** A shared file's download link: {@code /files/TOKEN}, the token being the capability. */
+    public static final String FILES_PREFIX = FILES + "/";
 
     private final String base;
 
@@ -55,6 +59,14 @@ public final class ClientUrls {
 
     public String caCertificate() {
         return base + CA_CERTIFICATE;
+    }
+
+    public String fileUpload() {
+        return base + FILES;
+    }
+
+    public String file(String token) {
+        return base + FILES_PREFIX + token;
     }
 
     /** The link Linphone (mobile and desktop) opens to fetch a remote configuration. */

@@ -58,6 +58,9 @@ public final class LinphoneXml {
         // Linphone refetches this at every start: later versions of this file reach the phone
         misc.put("config-uri", urls.config(account.username()));
         misc.put("contacts-vcard-list", urls.directoryVcards());
+        // liblinphone reads [misc] file_transfer_server_url (linphone_core_get_file_transfer_server):
+        // without it the attach button of a chat fails
+        misc.put("file_transfer_server_url", urls.fileUpload());
         sections.put("misc", misc);
         return write(sections);
     }

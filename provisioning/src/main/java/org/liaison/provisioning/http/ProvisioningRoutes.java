@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides the answer to each fetch, top to bottom: blocked source → method → path. Every fetch is
- * logged once with its source, user, path and status; an enrolment token never appears in the log.
+ * logged once with its source, user, path and status; an enrolment or file token never appears in
+ * the log. Uploads ({@code POST /files}) are streamed by {@link FileUploadHandler}, which asks
+ * {@link #uploader} who signed them and {@link #settle}s its answers here.
  */
 final class ProvisioningRoutes {
     private static final Logger log = LoggerFactory.getLogger(ProvisioningRoutes.class);
@@ -29,10 +31,11 @@ final class ProvisioningRoutes {
     private final HttpDigest digest;
     private final FailedFetchLimiter limiter;
     private final Optional<String> caPem;
+    private final FileReplies files;
 
     ProvisioningRoutes(Supplier<AccountSnapshot> accounts, EnrolmentTokenStore tokens, LinphoneXml linphone,
             DirectoryReplies directory, DeskPhoneReplies deskPhones, HttpDigest digest, FailedFetchLimiter limiter,
-            Optional<String> caPem) {
+            Optional<String> caPem, FileReplies files) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.linphone = linphone;
@@ -41,10 +44,19 @@ final class ProvisioningRoutes {
         this.digest = digest;
         this.limiter = limiter;
         this.caPem = caPem;
+        this.files = files;
     }
 
     Reply answer(Fetch fetch) {
-        Reply reply = decide(fetch);
+        return settle(fetch, decide(fetch));
+    }
+
+    FileReplies files() {
+        return files;
+    }
+
+    /** Counts a failed {@code reply} against the source and logs the fetch once; returns {@code reply}. */
+    Reply settle(Fetch fetch, Reply reply) {
         if (reply.isFailure()) {
             limiter.recordFailure(fetch.source());
         }
@@ -53,14 +65,34 @@ final class ProvisioningRoutes {
         return reply;
     }
 
+    /** Who signed {@code fetch}, or the answer refusing it: 429 for a blocked source, else a challenge. */
+    sealed interface Signature {
+        record By(Account account) implements Signature {
+        }
+
+        record Refused(Reply reply) implements Signature {
+        }
+    }
+
+    /** The signature of an upload's head, checked before a byte of its body is read. */
+    Signature uploader(Fetch fetch) {
+        if (limiter.isBlocked(fetch.source())) {
+            return new Signature.Refused(tooMany());
+        }
+        return signature(fetch);
+    }
+
     private Reply decide(Fetch fetch) {
         if (limiter.isBlocked(fetch.source())) {
-            return Reply.error(429, "too many failed requests; try again later", "-");
+            return tooMany();
         }
         if (!fetch.method().equals("GET")) { // not even HEAD: it would spend an enrolment token for nothing
             return Reply.error(405, "only GET", "-");
         }
         String path = fetch.path();
+        if (path.startsWith(ClientUrls.FILES_PREFIX)) {
+            return files.download(path.substring(ClientUrls.FILES_PREFIX.length()));
+        }
         if (path.startsWith(ClientUrls.ENROL_PREFIX)) {
             return enrol(path.substring(ClientUrls.ENROL_PREFIX.length()));
         }
@@ -112,32 +144,47 @@ final class ProvisioningRoutes {
                 : Reply.error(403, "a user may fetch only their own configuration", account.username()));
     }
 
-    /**
-     * {@code then} for the account whose credentials signed the request; a 401 challenge otherwise.
-     * A source refused for the user it signs as gets 429 before its password is checked (RFC 7616 §5.7).
-     */
+    /** {@code then} for the account whose credentials signed the request; the refusal otherwise. */
     private Reply signed(Fetch fetch, Function<Account, Reply> then) {
+        Signature signature = signature(fetch);
+        return signature instanceof Signature.By by ? then.apply(by.account())
+                : ((Signature.Refused) signature).reply();
+    }
+
+    /**
+     * The account whose credentials signed the request; a 401 challenge otherwise. A source refused
+     * for the user it signs as gets 429 before its password is checked (RFC 7616 §5.7).
+     */
+    private Signature signature(Fetch fetch) {
         if (fetch.authorization() == null) {
-            return Reply.challenge(digest.challenges(false)); // the first, unsigned request is no failure
+            // the first, unsigned request is no failure
+            return new Signature.Refused(Reply.challenge(digest.challenges(false)));
         }
         Optional<String> claimed = DigestParams.parse(fetch.authorization()).map(p -> p.getOrDefault("username", ""));
         if (claimed.isPresent() && limiter.isBlocked(fetch.source(), claimed.get())) {
-            return Reply.error(429, "too many failed requests; try again later", "-");
+            return new Signature.Refused(tooMany());
         }
         DigestVerdict verdict = digest.verify(fetch.authorization(), fetch.method(), fetch.target());
         if (verdict instanceof DigestVerdict.Signed signed) {
             limiter.recordSuccess(fetch.source(), signed.account().username());
-            return then.apply(signed.account());
+            return new Signature.By(signed.account());
         }
         if (verdict instanceof DigestVerdict.Stale) {
-            return Reply.challenge(digest.challenges(true));
+            return new Signature.Refused(Reply.challenge(digest.challenges(true)));
         }
         limiter.recordPasswordFailure(fetch.source(), ((DigestVerdict.Refused) verdict).username());
-        return Reply.challenge(digest.challenges(false));
+        return new Signature.Refused(Reply.challenge(digest.challenges(false)));
+    }
+
+    private static Reply tooMany() {
+        return Reply.error(429, "too many failed requests; try again later", "-");
     }
 
     /** The path as it may be logged: an enrolment token is a password until spent, so it is cut. */
     private static String loggable(String path) {
+        if (path.startsWith(ClientUrls.FILES_PREFIX)) {
+            return ClientUrls.FILES_PREFIX + "…"; // a download link is a capability too
+        }
         return path.startsWith(ClientUrls.ENROL_PREFIX) ? ClientUrls.ENROL_PREFIX + "…" : path;
     }
 }

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,18 +32,21 @@ import org.liaison.provisioning.client.PhoneTemplates;
 import org.liaison.provisioning.client.SipEndpoint;
 import org.liaison.provisioning.directory.CurrentDirectory;
 import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
+import org.liaison.provisioning.files.FileStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTPS provisioning service: Linphone configurations by one-time link and by digest-signed
- * refresh. TLS 1.2 and 1.3 only, the cipher suites of {@link ProvisioningSettings#tlsCipherSuites()}
+ * refresh, and the files users share in chats. TLS 1.2 and 1.3 only, the cipher suites of {@link ProvisioningSettings#tlsCipherSuites()}
  * only (never the TLS library's defaults, which add CBC and RSA key exchange suites with an RSA
  * certificate), with the certificates of the key manager it is given (the same as SIP over TLS). {@link #close()} stops listening and waits for the requests in progress.
  */
 public final class ProvisioningService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProvisioningService.class);
     private static final int ROUTE_THREADS = 2;
+    /** How often expired shared files are deleted. */
+    private static final Duration FILE_SWEEP_PERIOD = Duration.ofHours(1);
 
     private final EventLoopGroup loop;
     private final EventExecutorGroup routeThreads;
@@ -73,6 +77,7 @@ public final class ProvisioningService implements AutoCloseable {
                 .ciphers(settings.tlsCipherSuites())
                 .build();
         ClientUrls urls = new ClientUrls(settings.publicUrl());
+        FileStore files = FileStore.open(settings.files(), clock);
         ProvisioningRoutes routes = new ProvisioningRoutes(accounts,
                 tokens, new LinphoneXml(domain, sip, urls),
                 new DirectoryReplies(new CurrentDirectory(accounts, domain), urls),
@@ -81,9 +86,12 @@ public final class ProvisioningService implements AutoCloseable {
                 new HttpDigest(domain, accounts, clock),
                 new FailedFetchLimiter(ProvisioningSettings.MAX_FAILURES_PER_SOURCE,
                         ProvisioningSettings.MAX_FAILURES_PER_SOURCE_AND_USER, ProvisioningSettings.MAX_FAILURES_PER_USER,
-                        ProvisioningSettings.FAILURE_WINDOW, ProvisioningSettings.BLOCK, clock), caPem);
+                        ProvisioningSettings.FAILURE_WINDOW, ProvisioningSettings.BLOCK, clock), caPem,
+                new FileReplies(files, urls));
         EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventExecutorGroup routeThreads = new DefaultEventExecutorGroup(ROUTE_THREADS);
+        routeThreads.scheduleAtFixedRate(files::sweep, FILE_SWEEP_PERIOD.toMinutes(), FILE_SWEEP_PERIOD.toMinutes(),
+                TimeUnit.MINUTES);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loop)
                 .channel(NioServerSocketChannel.class)

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.liaison.provisioning.files.FileSharingSettings;
 
 /**
  * How the HTTPS provisioning service listens and what it hands out.
@@ -18,13 +19,17 @@ import java.util.Objects;
  * @param phoneTemplates the directory of the desk phone templates ({@code conf/phones})
  * @param tlsCipherSuites the TLS suites offered (JSSE names), those of SIP over TLS: one policy for
  *                        both listeners, kept where the SIP listener is
+ * @param files      where files shared in chats are kept, and their limits
  */
 public record ProvisioningSettings(List<InetAddress> addresses, int port, URI publicUrl, Duration tokenTtl,
-        Path devicesFile, Path phoneTemplates, List<String> tlsCipherSuites) {
+        Path devicesFile, Path phoneTemplates, List<String> tlsCipherSuites, FileSharingSettings files) {
     /** The largest request head (request line and headers) accepted; provisioning requests are GETs. */
     static final int MAX_HEADER_BYTES = 8 * 1024;
     static final int MAX_INITIAL_LINE_BYTES = 2 * 1024;
-    /** Request bodies are not expected at all; this bounds what a client can make us buffer. */
+    /**
+     * Request bodies are not expected (file uploads stream past this bound); this bounds what a
+     * client can make us buffer.
+     */
     static final int MAX_BODY_BYTES = 8 * 1024;
     static final int MAX_CONNECTIONS = 512;
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
@@ -43,6 +48,7 @@ public record ProvisioningSettings(List<InetAddress> addresses, int port, URI pu
         Objects.requireNonNull(tokenTtl, "tokenTtl");
         Objects.requireNonNull(devicesFile, "devicesFile");
         Objects.requireNonNull(phoneTemplates, "phoneTemplates");
+        Objects.requireNonNull(files, "files");
         tlsCipherSuites = List.copyOf(tlsCipherSuites);
         if (tlsCipherSuites.isEmpty()) {
             // an empty list would mean the TLS library's defaults, the very thing this list replaces

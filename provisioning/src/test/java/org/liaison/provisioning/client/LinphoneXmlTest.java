@@ -89,6 +89,8 @@ class LinphoneXmlTest {
         assertEquals("1", sections.get("sip").get("media_encryption_mandatory"));
         assertEquals("https://sip.example.org:8443/config/alice", sections.get("misc").get("config-uri"));
         assertEquals("https://sip.example.org:8443/directory.vcf", sections.get("misc").get("contacts-vcard-list"));
+        assertEquals("https://sip.example.org:8443/files", sections.get("misc").get("file_transfer_server_url"),
+                "liblinphone's [misc] key: phones can attach files at once");
     }
 
     @Test

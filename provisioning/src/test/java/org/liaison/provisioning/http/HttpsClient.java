@@ -55,17 +55,36 @@ final class HttpsClient {
                 .findFirst().orElseThrow(() -> new AssertionError("no " + algorithm + " challenge"));
     }
 
-    /** An RFC 7616 qop=auth answer to {@code challenge} with nonce count {@code nc}. */
+    /** An RFC 7616 qop=auth answer to {@code challenge} for a GET, with nonce count {@code nc}. */
     static String authorization(String challenge, String path, DigestAlgorithm algorithm, String user, String realm,
             String password, String nc) {
+        return authorization(challenge, "GET", path, algorithm, user, realm, password, nc);
+    }
+
+    /** An RFC 7616 qop=auth answer to {@code challenge} for {@code method}, with nonce count {@code nc}. */
+    static String authorization(String challenge, String method, String path, DigestAlgorithm algorithm, String user,
+            String realm, String password, String nc) {
         Map<String, String> c = DigestParams.parse(challenge).orElseThrow();
         String cnonce = "0a4f113b";
         String ha1 = algorithm.ha1(user, realm, password);
-        String ha2 = algorithm.hash("GET:" + path);
+        String ha2 = algorithm.hash(method + ":" + path);
         String response = algorithm.hash(ha1 + ":" + c.get("nonce") + ":" + nc + ":" + cnonce + ":auth:" + ha2);
         return "Digest username=\"" + user + "\", realm=\"" + realm + "\", nonce=\"" + c.get("nonce")
                 + "\", uri=\"" + path + "\", algorithm=" + algorithm.token() + ", qop=auth, nc=" + nc
                 + ", cnonce=\"" + cnonce + "\", response=\"" + response + "\"";
+    }
+
+    /** POST {@code body} to {@code path} with these extra headers (name, value, name, value...). */
+    HttpResponse<String> post(String path, HttpRequest.BodyPublisher body, String... headers) throws Exception {
+        HttpRequest.Builder request = request(path).POST(body);
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<byte[]> download(String path) throws Exception {
+        return client.send(request(path).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private HttpRequest.Builder request(String path) {

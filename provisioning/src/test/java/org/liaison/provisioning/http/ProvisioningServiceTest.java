@@ -24,6 +24,7 @@ import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.DigestAlgorithm;
 import org.liaison.provisioning.client.SipEndpoint;
 import org.liaison.provisioning.enrolment.EnrolmentTokens;
+import org.liaison.provisioning.files.FileSharingSettings;
 import org.w3c.dom.Document;
 
 class ProvisioningServiceTest {
@@ -48,7 +49,9 @@ class ProvisioningServiceTest {
                 + "000B82ABCDEF,grandstream,GXP2170,bob,1\n");
         service = ProvisioningService.start(
                 new ProvisioningSettings(List.of(TestCertificate.loopback()), 0, URI.create("https://127.0.0.1:8443"),
-                        TTL, configDir.resolve("devices.csv"), SHIPPED_PHONE_TEMPLATES, TestCertificate.CIPHER_SUITES),
+                        TTL, configDir.resolve("devices.csv"), SHIPPED_PHONE_TEMPLATES, TestCertificate.CIPHER_SUITES,
+                        new FileSharingSettings(dataDir.resolve("files"), 100_000_000, Duration.ofDays(30),
+                                1L << 30)),
                 TestAccounts.DOMAIN, () -> accounts, new SipEndpoint("127.0.0.1", 5061, "tls"),
                 certificate.keyManager(), Optional.of(certificate.pem()),
                 new EnrolmentTokens(dataDir, TTL, Clock.systemUTC()), Clock.systemUTC());

@@ -68,6 +68,21 @@ final class ConfigReader {
         return value;
     }
 
+    /** A count of bytes, which may pass 2 GiB (a quota). */
+    long bytes(String key, long defaultValue, long min, long max) throws ConfigException {
+        String text = string(key, Long.toString(defaultValue));
+        long value;
+        try {
+            value = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw problem(key, quoted(text) + " is not a whole number of bytes");
+        }
+        if (value < min || value > max) {
+            throw problem(key, value + " is out of range (" + min + "-" + max + ")");
+        }
+        return value;
+    }
+
     /** A port number; 0 means the listener is off. */
     int port(String key, int defaultValue) throws ConfigException {
         String text = string(key, Integer.toString(defaultValue));

@@ -177,6 +177,22 @@ class LiaisonConfigTest {
     }
 
     @Test
+    void fileSharingDefaultsTo100MbFilesFor30DaysAndAGibibytePerUserInTheShippedFileAndWithout() throws Exception {
+        HttpSettings.FileLimits expected = new HttpSettings.FileLimits(100_000_000, Duration.ofDays(30), 1L << 30);
+        assertEquals(expected, LiaisonConfig.load(Path.of("..", "conf")).http().files());
+        write("");
+        assertEquals(expected, LiaisonConfig.load(dir).http().files());
+    }
+
+    @Test
+    void aQuotaBelowTheLargestFileIsRefusedNamingTheKey() throws IOException {
+        write("files.max-bytes = 5000000000\nfiles.quota-per-user-bytes = 1000\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+        assertTrue(e.getMessage().contains("files.quota-per-user-bytes: 1000 is below files.max-bytes"),
+                e.getMessage());
+    }
+
+    @Test
     void aPublicUrlThatIsNotHttpsStopsStartup() throws IOException {
         write("http.public-url = http://sip.example.org:8080\n");
         ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));

@@ -71,7 +71,10 @@ final class Linphonec implements SoftPhone {
                 + "bind_address=127.0.0.1\n"
                 + "root_ca=" + caPem + "\nverify_server_certs=1\nverify_server_cn=1\n"
                 + "[misc]\n"
-                + "config-uri=" + configUri + "\n", sipPort);
+                + "config-uri=" + configUri + "\n"
+                // download every shared file as its MESSAGE arrives (0 = no size limit; the default -1 never does)
+                + "[app]\n"
+                + "auto_download_incoming_files_max_size=0\n", sipPort);
     }
 
     /** Starts another linphonec on a copy of this one's configuration file (as a restarted app would be). */

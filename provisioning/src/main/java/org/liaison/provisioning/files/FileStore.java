@@ -1,0 +1,263 @@
+package org.liaison.provisioning.files;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shared files under {@code data.dir/files}: {@code HASH.data} holds the bytes and {@code HASH.meta}
+ * who sent it, its name, type, size and {@code until}, where HASH is the SHA-256 of the link's token
+ * ({@link FileToken}). A file is fsync'd and renamed into place, then its metadata, then the
+ * directory is synced, all before the upload is answered: a 200 means the file survives a crash.
+ *
+ * <p>{@link #sweep()} deletes the bytes of expired files and keeps their metadata for
+ * {@link #REMEMBER_EXPIRED} more, so an old link is answered 410 (gone) rather than 404 for that long.
+ * Uploads in progress are written by the HTTP side into {@link #incoming()}, emptied at start.
+ */
+public final class FileStore {
+    private static final Logger log = LoggerFactory.getLogger(FileStore.class);
+    /** How long the metadata of an expired file is kept to answer 410 for its link. */
+    public static final Duration REMEMBER_EXPIRED = Duration.ofDays(30);
+    static final String DEFAULT_TYPE = "application/octet-stream";
+    private static final int MAX_NAME_CHARS = 255;
+    /** type "/" subtype, then parameters (liblinphone sends e.g. {@code audio/wav;voice-recording=yes}). */
+    private static final Pattern MEDIA_TYPE = Pattern.compile(
+            "[A-Za-z0-9!#$&^_.+-]{1,64}/[A-Za-z0-9!#$&^_.+-]{1,64}(;[\\x20-\\x7E&&[^\"\\\\]]{0,120})?");
+
+    private final FileSharingSettings settings;
+    private final Clock clock;
+    private final Path incoming;
+    private final Map<String, StoredFile> files = new HashMap<>();
+
+    private FileStore(FileSharingSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.incoming = settings.directory().resolve("incoming");
+    }
+
+    /** Opens (creating, owner-only) the store, forgets half-written uploads and loads what is kept. */
+    public static FileStore open(FileSharingSettings settings, Clock clock) throws IOException {
+        FileStore store = new FileStore(settings, clock);
+        createPrivateDirectory(settings.directory());
+        createPrivateDirectory(store.incoming);
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(store.incoming)) {
+            for (Path leftover : leftovers) {
+                Files.deleteIfExists(leftover); // an upload cut by a stop or a crash: never answered 200
+            }
+        }
+        store.load();
+        store.sweep();
+        return store;
+    }
+
+    public FileSharingSettings settings() {
+        return settings;
+    }
+
+    /** Where uploads are streamed while they arrive: same file system as the store, so the final rename is atomic. */
+    public Path incoming() {
+        return incoming;
+    }
+
+    /** Bytes {@code owner} may still upload: the quota less their files whose links still work. */
+    public synchronized long quotaLeft(String owner) {
+        Instant now = clock.instant();
+        long used = files.values().stream()
+                .filter(f -> f.owner().equals(owner) && now.isBefore(f.until()))
+                .mapToLong(StoredFile::size).sum();
+        return Math.max(0, settings.quotaPerUserBytes() - used);
+    }
+
+    /**
+     * Keeps the completely received {@code upload} (moved, not copied) for {@code owner}; empty, with
+     * {@code upload} left to its caller, when it no longer fits their quota (another upload finished first).
+     *
+     * @param name        the name the sender gave; reduced to a plain name, metadata only
+     * @param contentType the type the sender gave; {@value #DEFAULT_TYPE} when it is not a media type
+     */
+    public synchronized Optional<Kept> keep(String owner, Path upload, String name, String contentType)
+            throws IOException {
+        long size = Files.size(upload);
+        if (size > quotaLeft(owner) || size > settings.maxBytes()) {
+            return Optional.empty();
+        }
+        String token = FileToken.create();
+        String storageName = FileToken.storageName(token);
+        StoredFile file = new StoredFile(storageName, owner, displayName(name), mediaType(contentType), size,
+                clock.instant().plus(settings.expiry()).truncatedTo(ChronoUnit.SECONDS));
+        try (FileChannel channel = FileChannel.open(upload, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Path data = dataPath(storageName);
+        Files.move(upload, data, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            writeMetadata(file);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(data);
+            throw e;
+        }
+        syncDirectory(settings.directory());
+        files.put(storageName, file);
+        return Optional.of(new Kept(token, file));
+    }
+
+    /** A file just kept, and the token of its link (known only to the uploader's answer). */
+    public record Kept(String token, StoredFile file) {
+    }
+
+    /** What the link with {@code token} leads to now. */
+    public synchronized FileLookup find(String token) {
+        if (!FileToken.wellFormed(token)) {
+            return new FileLookup.Unknown();
+        }
+        StoredFile file = files.get(FileToken.storageName(token));
+        if (file == null) {
+            return new FileLookup.Unknown();
+        }
+        Path data = dataPath(file.storageName());
+        if (!clock.instant().isBefore(file.until()) || !Files.isRegularFile(data)) {
+            return new FileLookup.Expired();
+        }
+        return new FileLookup.Found(file, data);
+    }
+
+    /**
+     * Deletes the bytes of every expired file, and the metadata of those expired more than
+     * {@link #REMEMBER_EXPIRED} ago. A download already streaming keeps its open file (POSIX unlink).
+     *
+     * @return how many files' bytes were deleted
+     */
+    public synchronized int sweep() {
+        Instant now = clock.instant();
+        int deleted = 0;
+        for (StoredFile file : Map.copyOf(files).values()) {
+            if (now.isBefore(file.until())) {
+                continue;
+            }
+            try {
+                if (Files.deleteIfExists(dataPath(file.storageName()))) {
+                    deleted++;
+                }
+                if (!now.isBefore(file.until().plus(REMEMBER_EXPIRED))) {
+                    Files.deleteIfExists(metaPath(file.storageName()));
+                    files.remove(file.storageName());
+                }
+            } catch (IOException e) {
+                log.warn("cannot delete the expired shared file {}: {}", file.storageName(), e.toString());
+            }
+        }
+        if (deleted > 0) {
+            log.info("deleted {} expired shared file(s)", deleted);
+        }
+        return deleted;
+    }
+
+    /** The last segment of what the sender called the file, without control characters, at most 255 characters. */
+    static String displayName(String name) {
+        String base = name == null ? "" : name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+        String clean = base.codePoints().filter(c -> !Character.isISOControl(c))
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().strip();
+        if (clean.isEmpty() || clean.equals(".") || clean.equals("..")) {
+            return "file";
+        }
+        return clean.length() <= MAX_NAME_CHARS ? clean : clean.substring(0, MAX_NAME_CHARS);
+    }
+
+    static String mediaType(String contentType) {
+        return contentType != null && MEDIA_TYPE.matcher(contentType.strip()).matches() ? contentType.strip()
+                : DEFAULT_TYPE;
+    }
+
+    private void load() throws IOException {
+        try (DirectoryStream<Path> metas = Files.newDirectoryStream(settings.directory(), "*.meta")) {
+            for (Path meta : metas) {
+                String storageName = meta.getFileName().toString().replace(".meta", "");
+                try {
+                    files.put(storageName, readMetadata(storageName, meta));
+                } catch (IOException | RuntimeException e) {
+                    log.warn("ignoring the unreadable shared file metadata {}: {}", meta, e.toString());
+                }
+            }
+        }
+        try (DirectoryStream<Path> datas = Files.newDirectoryStream(settings.directory(), "*.data")) {
+            for (Path data : datas) {
+                if (!files.containsKey(data.getFileName().toString().replace(".data", ""))) {
+                    Files.delete(data); // moved in, then a crash before its metadata: never answered 200
+                }
+            }
+        }
+    }
+
+    private static StoredFile readMetadata(String storageName, Path meta) throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(meta)) {
+            p.load(in);
+        }
+        return new StoredFile(storageName, p.getProperty("owner"), p.getProperty("name"),
+                p.getProperty("content-type"), Long.parseLong(p.getProperty("size")),
+                Instant.parse(p.getProperty("until")));
+    }
+
+    private void writeMetadata(StoredFile file) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("owner", file.owner());
+        p.setProperty("name", file.name());
+        p.setProperty("content-type", file.contentType());
+        p.setProperty("size", Long.toString(file.size()));
+        p.setProperty("until", file.until().toString());
+        Path temp = Files.createTempFile(incoming, file.storageName(), ".meta");
+        try {
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                p.store(out, null); // ISO 8859-1 with \\u escapes: any name round-trips
+            }
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            Files.move(temp, metaPath(file.storageName()), StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private Path dataPath(String storageName) {
+        return settings.directory().resolve(storageName + ".data");
+    }
+
+    private Path metaPath(String storageName) {
+        return settings.directory().resolve(storageName + ".meta");
+    }
+
+    private static void createPrivateDirectory(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+    }
+
+    /** Makes the renames durable: until the directory is synced, a crash may undo them. */
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            log.debug("cannot sync the directory {}: {}", directory, e.toString());
+        }
+    }
+}
