@@ -16,7 +16,7 @@
 #
 # Environment (defaults in brackets): REG_RATES ["500 1000"]  MSG_RATES ["200 500"]  DURATION [15]
 #   REPEAT [3]  WARMUP [2]  MEM_REGISTRATIONS [100000] (0 = skip the memory measurement; registered
-#   at MEM_RATE [2000]/s)  CPU_RUNS [1] (0 = only the memory measurement)  OUT [a new temporary directory]; the rest is passed to bench-sip.sh.
+#   at MEM_RATE [400]/s)  CPU_RUNS [1] (0 = only the memory measurement)  OUT [a new temporary directory]; the rest is passed to bench-sip.sh.
 #
 # Needs: redis-server and redis-cli (Debian: redis-server, redis-tools), sipp, a JDK 17 and Maven.
 set -euo pipefail
@@ -25,7 +25,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export REG_RATES="${REG_RATES:-500 1000}" MSG_RATES="${MSG_RATES:-200 500}" DURATION="${DURATION:-15}"
 export REPEAT="${REPEAT:-3}" WARMUP="${WARMUP:-2}" STEP_UP=0 TESTS="register message"
 MEM_REGISTRATIONS="${MEM_REGISTRATIONS:-100000}"
-MEM_RATE="${MEM_RATE:-2000}"
+MEM_RATE="${MEM_RATE:-400}"
 CPU_RUNS="${CPU_RUNS:-1}"
 OUT="${OUT:-$(mktemp -d -t liaison-cluster-bench.XXXXXX)}"
 command -v redis-server >/dev/null || die "redis-server is not installed (Debian: redis-server)"

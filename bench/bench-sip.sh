@@ -23,7 +23,7 @@
 # Environment (defaults in brackets):
 #   TESTS ["register call"], also "message" and "message-offline"  REG_RATES ["200 500 1000"]
 #   CALL_RATES ["20 50 100"]  MSG_RATES ["200 500 1000"]  OFFLINE_RATES ["50 100 200"]
-#   DURATION [10] seconds per run, capped at 60     REPEAT [1] runs per fixed rate
+#   DURATION [10] seconds per run, capped at 300    REPEAT [1] runs per fixed rate
 #   STEP_UP [1]  STEP_FACTOR [1.5]  STEP_MAX [4]    CALL_HOLD_MS [1000]
 #   WARMUP [1]   runs at the first rate of each test before measuring, listed as "warmupN" (the JVM compiles the
 #                hot paths during the first seconds; that run is listed as "warmup", not judged)
@@ -71,7 +71,7 @@ CLK_TCK=$(getconf CLK_TCK)
 
 command -v sipp >/dev/null || die "sipp is not installed (Debian: apt-get install sip-tester)"
 command -v ss >/dev/null || die "ss is not installed (Debian: iproute2)"
-[ "$DURATION" -le 60 ] || { log "DURATION capped at 60 s"; DURATION=60; }
+[ "$DURATION" -le 300 ] || { log "DURATION capped at 300 s"; DURATION=300; }
 [ "$N_CALLEES" -lt "$N_USERS" ] || die "N_CALLEES must be below N_USERS"
 mkdir -p "$OUT"
 

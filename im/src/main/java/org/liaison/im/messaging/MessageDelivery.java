@@ -70,6 +70,10 @@ public final class MessageDelivery {
     }
 
     private void start(String user, String device, boolean retryWhenHeldElsewhere) {
+        if (!anythingFor(user, device)) {
+            forgetDelivered(user);
+            return;
+        }
         DeliveryLeases.Claim claim;
         try {
             claim = leases.take(user, device);
@@ -82,6 +86,21 @@ public final class MessageDelivery {
         } else if (claim instanceof DeliveryLeases.HeldElsewhere elsewhere && retryWhenHeldElsewhere) {
             // the other node delivers; should it have died, its lease lapses by then and this node delivers
             timer.schedule(() -> start(user, device, false), elsewhere.lapsesWithin().toMillis());
+        }
+    }
+
+    /**
+     * Whether the device has a message waiting. Most registrations find none: reads then (this one, and the
+     * deletion of what every device has, which usually deletes nothing), where taking, renewing and releasing a
+     * lease would be writes, each waiting for the cluster's Redis to put it on disk. A message stored after this
+     * read is handed out by the sender's side ({@link StoreAndForward}), which finds this device registered.
+     */
+    private boolean anythingFor(String user, String device) {
+        try {
+            return !store.pendingFor(user, device, 1).isEmpty();
+        } catch (UncheckedIOException e) {
+            log(e, "delivery to a device of {} not started, the store cannot be read: {}", user);
+            return false;
         }
     }
 
@@ -149,11 +168,15 @@ public final class MessageDelivery {
     /** Nothing more for the device now; messages every registered device has are deleted (the rest wait for expiry). */
     private void stop(Run run) {
         run.lease().release();
+        forgetDelivered(run.user());
+    }
+
+    private void forgetDelivered(String user) {
         try {
-            store.forgetDelivered(run.user(), Set.copyOf(devices.devicesOf(run.user())));
+            store.forgetDelivered(user, Set.copyOf(devices.devicesOf(user)));
         } catch (UncheckedIOException e) {
             // harmless to leave: a later stop deletes them, or they expire; a REGISTER must not fail on it
-            log(e, "delivered messages of {} not deleted now: {}", run.user());
+            log(e, "delivered messages of {} not deleted now: {}", user);
         }
     }
 
