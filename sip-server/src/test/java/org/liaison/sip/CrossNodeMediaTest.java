@@ -10,18 +10,13 @@ import static org.liaison.sip.StandaloneRelay.sdp;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.liaison.im.redis.RedisServer;
+import org.liaison.im.redis.RedisPerClass;
 import org.liaison.media.ng.NgMediaRelay;
 import org.liaison.sip.testing.CapturedLog;
 import org.liaison.sip.testing.Calls;
@@ -46,10 +41,8 @@ class CrossNodeMediaTest {
     private static final String ALICE_HOST = "127.0.0.5";
     private static final String BOB_HOST = "127.0.0.6";
 
-    @TempDir
-    static Path redisDir;
-    private static RedisServer redis;
-
+    @RegisterExtension
+    static final RedisPerClass redis = RedisPerClass.durable();
     @RegisterExtension
     final LiaisonServer liaison = LiaisonServer.notStarted();
     private NgMediaRelay relayOverNg;
@@ -57,18 +50,6 @@ class CrossNodeMediaTest {
     private TestUa bob;
     private TestUa alice;
     private CapturedLog log;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.durable(redisDir);
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @BeforeEach
     void startRelayAndTwoNodes() throws Exception {
@@ -80,11 +61,6 @@ class CrossNodeMediaTest {
         alice = liaison.own(TestUa.fromAddress("alice", nodeB, ALICE_HOST));
         assertEquals(200, bob.register("bob-secret", "").status());
         log = liaison.own(CapturedLog.start());
-    }
-
-    @AfterEach
-    void leaveNothingForTheNextTest() throws IOException {
-        assertEquals("+OK", redis.command("FLUSHALL"));
     }
 
     private TestServer.Builder node(StandaloneRelay relay) {
