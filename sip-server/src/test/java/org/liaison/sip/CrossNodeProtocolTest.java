@@ -64,7 +64,7 @@ class CrossNodeProtocolTest {
     }
 
     /** Node URIs with explicit ports: both nodes listen on 127.0.0.1, so only the port tells them apart. */
-    private static TestServer.Builder node(String redisUri) {
+    static TestServer.Builder node(String redisUri) {
         return TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
                 .user("carol", "carol-secret", "1003")
                 .property("cluster.redis-uri", redisUri)

@@ -2,23 +2,19 @@ package org.liaison.sip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.liaison.sip.StandaloneRelay.assertMediaFlows;
+import static org.liaison.sip.StandaloneRelay.mediaPort;
+import static org.liaison.sip.StandaloneRelay.phone;
+import static org.liaison.sip.StandaloneRelay.sdp;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,20 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.im.redis.RedisServer;
-import org.liaison.media.MediaRelay;
-import org.liaison.media.ng.NgControlServer;
 import org.liaison.media.ng.NgMediaRelay;
-import org.liaison.media.relay.RelaySessions;
-import org.liaison.sip.config.LiaisonConfig;
-import org.liaison.sip.config.RelaySettings;
 import org.liaison.sip.testing.Calls;
-import org.liaison.sip.testing.FreePorts;
 import org.liaison.sip.testing.LiaisonServer;
-import org.liaison.sip.testing.LiaisonServer.Agent;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
-import org.liaison.sip.wire.UdpPorts;
 
 /**
  * Issue 10 item 5: in a cluster, calls go through a standalone relay ({@code bin/liaison relay}, here in process on
@@ -51,6 +39,9 @@ class RelayAcrossNodesTest {
     private static final String BOB = "sip:bob@" + TestServer.DOMAIN;
     private static final String SDP_TYPE = "Content-Type: application/sdp\r\n";
     private static final String RELAY_RECORD = "liaison:relay-call:";
+    /** The phones' signalling, apart from the nodes' 127.0.0.1: a node tells another node's requests by address. */
+    private static final String ALICE_HOST = "127.0.0.3";
+    private static final String BOB_HOST = "127.0.0.4";
 
     @TempDir
     static Path redisDir;
@@ -58,9 +49,9 @@ class RelayAcrossNodesTest {
 
     @RegisterExtension
     final LiaisonServer liaison = LiaisonServer.notStarted();
-    @Agent TestUa alice;
-    @Agent TestUa bob;
-    private InetSocketAddress ng;
+    private TestUa alice;
+    private TestUa bob;
+    private StandaloneRelay relay;
     /** The relay as the nodes drive it: over ng, without any node's record of where calls are. */
     private NgMediaRelay relayOverNg;
 
@@ -79,18 +70,11 @@ class RelayAcrossNodesTest {
     /** The relay host runs {@code bin/liaison relay}: the relay and its ng server, from its own configuration. */
     @BeforeEach
     void startRelayAndNodeA() throws Exception {
-        int ngPort = FreePorts.udpAndTcp();
-        int relayPorts = UdpPorts.freeBlock(10);
-        TestServer relayHost = TestServer.builder().property("relay.control-port", Integer.toString(ngPort))
-                .property("relay.port-min", Integer.toString(relayPorts))
-                .property("relay.port-max", Integer.toString(relayPorts + 9))
-                .create(liaison.directory().resolve("relay-host"));
-        RelaySettings settings = LiaisonConfig.load(relayHost.configDir()).relay();
-        ng = settings.control();
+        relay = StandaloneRelay.configure(liaison);
         liaison.start(node()); // first: starting closes what the test owned before
-        MediaRelay sessions = liaison.own(RelaySessions.start(settings.toRelayConfig()));
-        liaison.own(NgControlServer.start(sessions, settings.control()));
-        relayOverNg = liaison.own(NgMediaRelay.to(List.of(ng)));
+        relayOverNg = relay.start(liaison);
+        alice = liaison.own(TestUa.fromAddress("alice", liaison.server(), ALICE_HOST));
+        bob = liaison.own(TestUa.fromAddress("bob", liaison.server(), BOB_HOST));
         assertEquals(200, bob.register("bob-secret", "").status());
     }
 
@@ -104,7 +88,7 @@ class RelayAcrossNodesTest {
         return TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
                 .property("cluster.redis-uri", redis.uri()).property("cluster.node-uri", "sip:127.0.0.1;transport=udp")
                 .property("media.relay", "always").property("media.encryption", "optional")
-                .property("relay.servers", "127.0.0.1:" + ng.getPort());
+                .property("relay.servers", relay.servers());
     }
 
     @Test
@@ -116,8 +100,8 @@ class RelayAcrossNodesTest {
             liaison.server().stop();
             assertMediaFlows(alicePhone, call.aliceSendsTo, bobPhone, "still there after node A stopped");
 
-            TestUa aliceOnB = liaison.own(new TestUa("alice", nodeB));
-            TestUa bobOnB = liaison.own(new TestUa("bob", nodeB));
+            TestUa aliceOnB = liaison.own(TestUa.fromAddress("alice", nodeB, ALICE_HOST));
+            TestUa bobOnB = liaison.own(TestUa.fromAddress("bob", nodeB, BOB_HOST));
             aliceOnB.send(throughNodeB(aliceOnB, call.ok, nodeA, nodeB, "BYE", 3, ""));
             bobOnB.respond(bob.awaitRequest("BYE"), 200, "OK", null, null, null);
             assertEquals(200, aliceOnB.awaitResponse("BYE", 200).status());
@@ -137,8 +121,8 @@ class RelayAcrossNodesTest {
             liaison.server().stop();
 
             // Alice's media moves to another address (her phone changed networks): she re-offers through node B
-            TestUa aliceOnB = liaison.own(new TestUa("alice", nodeB));
-            TestUa bobOnB = liaison.own(new TestUa("bob", nodeB));
+            TestUa aliceOnB = liaison.own(TestUa.fromAddress("alice", nodeB, ALICE_HOST));
+            TestUa bobOnB = liaison.own(TestUa.fromAddress("bob", nodeB, BOB_HOST));
             aliceOnB.send(throughNodeB(aliceOnB, call.ok, nodeA, nodeB, "INVITE", 4, sdp("127.0.0.2",
                     aliceMoved.getLocalPort())));
             SipText reInvite = bob.awaitRequest("INVITE");
@@ -190,36 +174,5 @@ class RelayAcrossNodesTest {
         return Calls.withSdp(Calls.inDialog(caller, method, Calls.contactUri(ok.header("contact").orElseThrow()),
                 routes, ok.header("from").orElseThrow(), ok.header("to").orElseThrow(), ok.header("call-id")
                         .orElseThrow(), cseq + " " + method), sdp);
-    }
-
-    /** An RTP packet from {@code from} to the relay port {@code relayPort} reaches {@code to}. */
-    private static void assertMediaFlows(DatagramSocket from, int relayPort, DatagramSocket to, String text)
-            throws IOException {
-        byte[] packet = text.getBytes(StandardCharsets.US_ASCII);
-        from.send(new DatagramPacket(packet, packet.length, InetAddress.getLoopbackAddress(), relayPort));
-        to.setSoTimeout((int) Duration.ofSeconds(3).toMillis());
-        byte[] heard = new byte[2048];
-        DatagramPacket received = new DatagramPacket(heard, heard.length);
-        try {
-            to.receive(received);
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("\"" + text + "\" sent to relay port " + relayPort + " never arrived", e);
-        }
-        assertEquals(text, new String(heard, 0, received.getLength(), StandardCharsets.US_ASCII));
-    }
-
-    /** A phone's media socket; 127.0.0.x are other hosts on Linux loopback. */
-    private static DatagramSocket phone(String address) throws IOException {
-        return new DatagramSocket(new InetSocketAddress(address, 0));
-    }
-
-    private static String sdp(String address, int port) {
-        return MediaRelayProtocolTest.sdp(address, "m=audio " + port + " RTP/AVP 0");
-    }
-
-    private static int mediaPort(String sdp) {
-        Matcher port = Pattern.compile("(?m)^m=audio (\\d+) ").matcher(sdp);
-        assertTrue(port.find(), sdp);
-        return Integer.parseInt(port.group(1));
     }
 }

@@ -155,6 +155,20 @@ public final class MediaAnchor {
     }
 
     /**
+     * An in-dialog request another node of the cluster took from the phone: that node did its media work on the shared
+     * relay (offer, answer, end), so its SDP goes on as it came. A BYE ends the call's state here too (this node may
+     * have set the call up) without deleting it on the relay a second time.
+     */
+    public void passedOn(Request request) {
+        RelayedCall call = Request.BYE.equals(request.getMethod()) ? calls.get(callId(request)) : null;
+        if (call != null) {
+            synchronized (call) {
+                forget(callId(request), call);
+            }
+        }
+    }
+
+    /**
      * The call's state here; in a cluster, for a call another node set up and the relay still holds, a state
      * made now (the relay knows the call by Call-ID and tags, so any node can go on from here). Null when the call
      * is not relayed.
@@ -274,8 +288,7 @@ public final class MediaAnchor {
                 }
                 call.sweepsMissed = relay.get().query(id).isPresent() ? 0 : call.sweepsMissed + 1;
                 if (call.sweepsMissed >= SWEEPS_BEFORE_FORGETTING) {
-                    call.ended = true;
-                    calls.forget(id, call);
+                    forget(id, call);
                 }
             }
         });
@@ -292,9 +305,14 @@ public final class MediaAnchor {
     }
 
     private void end(Message message, RelayedCall call) {
-        call.ended = true;
-        calls.forget(callId(message), call);
+        forget(callId(message), call);
         relay.get().delete(callId(message), Optional.empty());
+    }
+
+    /** Holding {@code call}'s monitor: nothing reaches the relay for it from here on. */
+    private void forget(String callId, RelayedCall call) {
+        call.ended = true;
+        calls.forget(callId, call);
     }
 
     /**

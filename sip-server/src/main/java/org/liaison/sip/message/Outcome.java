@@ -33,16 +33,22 @@ public sealed interface Outcome {
      * Forward the (already adjusted) request to every target in parallel (RFC 3261 §16.6), adding
      * Record-Route when {@code recordRoute} is set. When no target could be reached (every branch
      * timed out, was unreachable or unavailable) and {@code whenUnreachable} is given, its response
-     * goes upstream instead of the best failure (a MESSAGE stored for later: 202).
+     * goes upstream instead of the best failure (a MESSAGE stored for later: 202). {@code anchorsMedia}: this node
+     * does the media work of the request's responses; false when another node of the cluster took the request from
+     * the phone and does it (issue 10: a call is anchored on the relay once).
      */
-    record Forward(Request request, List<Target> targets, boolean recordRoute, Supplier<Response> whenUnreachable)
-            implements Outcome {
+    record Forward(Request request, List<Target> targets, boolean recordRoute, Supplier<Response> whenUnreachable,
+            boolean anchorsMedia) implements Outcome {
         public Forward {
             targets = List.copyOf(targets);
         }
 
+        public Forward(Request request, List<Target> targets, boolean recordRoute, Supplier<Response> whenUnreachable) {
+            this(request, targets, recordRoute, whenUnreachable, true);
+        }
+
         public Forward(Request request, List<Target> targets, boolean recordRoute) {
-            this(request, targets, recordRoute, null);
+            this(request, targets, recordRoute, null, true);
         }
     }
 

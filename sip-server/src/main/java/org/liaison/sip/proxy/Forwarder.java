@@ -82,7 +82,8 @@ public final class Forwarder {
     /** Forwards statefully: the server transaction gets the responses of every branch. */
     public void forward(ServerTransaction server, Outcome.Forward forward, Flow source) {
         Request request = forward.request();
-        ProxyTransaction tx = new ProxyTransaction(server, request, cancelKey(request), forward.whenUnreachable());
+        ProxyTransaction tx = new ProxyTransaction(server, request, cancelKey(request), forward.whenUnreachable(),
+                forward.anchorsMedia());
         if (tx.isInvite()) {
             respondUpstream(tx, responses.create(request, Response.TRYING));
             cancellable.put(tx.cancelKey, tx);
@@ -155,7 +156,9 @@ public final class Forwarder {
             LOG.debug("cannot answer CANCEL: {}", e.toString());
         }
         if (tx != null) {
-            media.cancelled(tx.request);
+            if (tx.anchorsMedia) {
+                media.cancelled(tx.request);
+            }
             synchronized (tx) {
                 tx.cancelled = true;
                 tx.branches.forEach(this::cancelBranch);
@@ -179,7 +182,7 @@ public final class Forwarder {
         ProxyTransaction tx = branch.owner;
         int status = response.getStatusCode();
         synchronized (tx) {
-            if (status > Response.TRYING) {
+            if (status > Response.TRYING && tx.anchorsMedia) {
                 media.onResponse(tx.request, response, from);
             }
             if (!branch.isPending()) {
@@ -258,7 +261,7 @@ public final class Forwarder {
             return;
         }
         tx.answered = true;
-        if (tx.isInvite()) {
+        if (tx.isInvite() && tx.anchorsMedia) {
             media.inviteFailed(tx.request);
         }
         List<Integer> statuses = tx.branches.stream().map(b -> b.finalStatus).toList();

@@ -18,17 +18,21 @@ final class ProxyTransaction {
     final List<Branch> branches = new ArrayList<>();
     /** The answer when no branch could be reached, or null to send the best failure (§16.7). */
     final Supplier<Response> whenUnreachable;
+    /** This node does the media work of the responses (see {@code Outcome.Forward#anchorsMedia}). */
+    final boolean anchorsMedia;
     /** A final response has gone upstream (a 2xx, or the best response once every branch ended). */
     boolean answered;
     boolean cancelled;
     /** Gives up on branches that stay silent, for requests with {@link #whenUnreachable}. */
     java.util.concurrent.ScheduledFuture<?> silenceTimer;
 
-    ProxyTransaction(ServerTransaction server, Request request, String cancelKey, Supplier<Response> whenUnreachable) {
+    ProxyTransaction(ServerTransaction server, Request request, String cancelKey, Supplier<Response> whenUnreachable,
+            boolean anchorsMedia) {
         this.server = server;
         this.request = request;
         this.cancelKey = cancelKey;
         this.whenUnreachable = whenUnreachable;
+        this.anchorsMedia = anchorsMedia;
     }
 
     boolean isInvite() {

@@ -55,8 +55,8 @@ public final class InDialogHandler {
             return ack ? new Outcome.Drop("in-dialog ACK with a forged, expired or foreign route")
                     : refusals.refuse(request, Response.FORBIDDEN, "Invalid route");
         }
-        if (tlsRequired && !"TLS".equals(source.transport()) && isOurParty(dialog.get().sender())
-                && !targets.isFromClusterNode(source)) {
+        boolean fromNode = targets.isFromClusterNode(source);
+        if (tlsRequired && !"TLS".equals(source.transport()) && isOurParty(dialog.get().sender()) && !fromNode) {
             // our users send over TLS only, in dialogs too; a foreign domain's peer may not speak TLS, and another
             // node of the cluster forwards over the transport of its node URI
             return ack ? new Outcome.Drop("in-dialog ACK from a local user without TLS")
@@ -68,11 +68,17 @@ public final class InDialogHandler {
         if (resolution instanceof Resolution.NotFound n) {
             return ack ? new Outcome.Drop("in-dialog ACK to nowhere") : refusals.refuse(request, n.status(), n.reason());
         }
-        Optional<MediaRefusal> refused = media.inDialog(request, source);
-        if (refused.isPresent()) {
-            return refusals.refuse(request, refused.get());
+        // a call is anchored on the relay once (issue 10): by the node that took the request from the phone, which
+        // polices and rewrites its SDP and its responses'; another node passes them on as they came
+        if (fromNode) {
+            media.passedOn(request);
+        } else {
+            Optional<MediaRefusal> refused = media.inDialog(request, source);
+            if (refused.isPresent()) {
+                return refusals.refuse(request, refused.get());
+            }
         }
-        return new Outcome.Forward(request, ((Resolution.Found) resolution).targets(), false);
+        return new Outcome.Forward(request, ((Resolution.Found) resolution).targets(), false, null, !fromNode);
     }
 
     /**

@@ -70,7 +70,8 @@ public final class NodeHandoff {
             return Optional.of(ack ? new Outcome.Drop("handed-over ACK for a device not registered here")
                     : refusals.refuse(request, Response.TEMPORARILY_UNAVAILABLE, "Not registered on this node"));
         }
-        return Optional.of(new Outcome.Forward(request, List.of(device.get()), isRecordRouted(request)));
+        // the sending node took the request from the phone and did its media work, its responses' too
+        return Optional.of(new Outcome.Forward(request, List.of(device.get()), isRecordRouted(request), null, false));
     }
 
     /**

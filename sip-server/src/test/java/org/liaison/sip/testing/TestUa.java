@@ -57,6 +57,12 @@ public final class TestUa implements AutoCloseable {
                 java.net.InetAddress.getByName(localAddress)));
     }
 
+    /** A TCP user agent connecting from {@code localAddress}, e.g. 127.0.0.7: another source address on loopback. */
+    public static TestUa overTcpFromAddress(String user, TestServer server, String localAddress) throws IOException {
+        return new TestUa(user, server, new Wire.Tcp(new InetSocketAddress(server.host(), server.port()),
+                java.net.InetAddress.getByName(localAddress)));
+    }
+
     /** A TLS user agent on the server's TLS port, trusting only the server's private CA ({@code ca.pem}). */
     public static TestUa overTls(String user, TestServer server) throws IOException {
         return new TestUa(user, server, Wire.Tcp.tls(new InetSocketAddress(server.host(), server.tlsPort()),

@@ -108,7 +108,12 @@ sealed interface Wire extends AutoCloseable {
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
         Tcp(InetSocketAddress server) throws IOException {
-            this(connect(server), "TCP");
+            this(server, loopbackLike(server));
+        }
+
+        /** From {@code local}: another loopback address (127.0.0.x) is another source to the server. */
+        Tcp(InetSocketAddress server, InetAddress local) throws IOException {
+            this(connect(server, local), "TCP");
         }
 
         private Tcp(Socket socket, String name) throws IOException {
@@ -119,7 +124,7 @@ sealed interface Wire extends AutoCloseable {
 
         /** A TLS connection, the handshake done, trusting what {@code tls} trusts. */
         static Tcp tls(InetSocketAddress server, SSLContext tls) throws IOException {
-            Socket plain = connect(server);
+            Socket plain = connect(server, loopbackLike(server));
             SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain,
                     server.getAddress().getHostAddress(), server.getPort(), true);
             socket.setSoTimeout(5000);
@@ -127,9 +132,9 @@ sealed interface Wire extends AutoCloseable {
             return new Tcp(socket, "TLS");
         }
 
-        private static Socket connect(InetSocketAddress server) throws IOException {
+        private static Socket connect(InetSocketAddress server, InetAddress local) throws IOException {
             Socket socket = new Socket();
-            socket.bind(new InetSocketAddress(loopbackLike(server), 0));
+            socket.bind(new InetSocketAddress(local, 0));
             socket.connect(server, 2000);
             return socket;
         }
