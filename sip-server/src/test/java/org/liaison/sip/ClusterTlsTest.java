@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,12 +18,11 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.liaison.im.redis.RedisServer;
+import org.liaison.im.redis.RedisPerClass;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TlsClients;
 
@@ -34,30 +32,16 @@ import org.liaison.sip.testing.TlsClients;
  * a phone that imported one node's /ca.pem trusts every node.
  */
 class ClusterTlsTest {
-    @TempDir
-    static Path redisDir;
-    private static RedisServer redis;
+    @RegisterExtension
+    static final RedisPerClass redis = RedisPerClass.durable();
 
     @TempDir
     Path root;
     private final List<TestServer> nodes = new ArrayList<>();
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.durable(redisDir);
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
     @AfterEach
-    void stopNodes() throws IOException {
+    void stopNodes() {
         nodes.forEach(TestServer::close);
-        assertEquals("+OK", redis.command("FLUSHALL"));
     }
 
     /** A node with SIP over TLS and HTTPS provisioning at {@code address}; {@code tlsNames} is cluster.tls-names. */
