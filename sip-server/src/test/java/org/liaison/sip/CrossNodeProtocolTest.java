@@ -34,7 +34,7 @@ import org.liaison.sip.testing.TestUa;
  * that flow; in-dialog requests and CANCEL follow the Record-Route of both nodes, both ways. And node A, which takes
  * a handed-over request without credentials, is no open relay to a stranger who names it in a Route.
  */
-class CrossNodeProtocolTest {
+public class CrossNodeProtocolTest {
     private static final String DOMAIN = TestServer.DOMAIN;
     private static final SipFactories SIP = SipFactories.create();
     private static final Duration QUIET = Duration.ofSeconds(1);
@@ -64,7 +64,7 @@ class CrossNodeProtocolTest {
     }
 
     /** Node URIs with explicit ports: both nodes listen on 127.0.0.1, so only the port tells them apart. */
-    static TestServer.Builder node(String redisUri) {
+    public static TestServer.Builder node(String redisUri) {
         return TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
                 .user("carol", "carol-secret", "1003")
                 .property("cluster.redis-uri", redisUri)

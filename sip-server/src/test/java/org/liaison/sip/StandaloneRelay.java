@@ -28,7 +28,7 @@ import org.liaison.sip.wire.UdpPorts;
  * The relay host of a cluster test, as {@code bin/liaison relay} runs it (the relay and its ng server, in process on
  * loopback, from its own configuration), and the phones' media sockets that talk through it.
  */
-final class StandaloneRelay {
+public final class StandaloneRelay {
     /** Where the nodes reach the relay's ng socket: {@code relay.servers}. */
     final InetSocketAddress ng;
     private final RelaySettings settings;
@@ -39,7 +39,7 @@ final class StandaloneRelay {
     }
 
     /** The relay host's configuration: ng on a free port, ten media ports. Nothing runs yet. */
-    static StandaloneRelay configure(LiaisonServer liaison) throws Exception {
+    public static StandaloneRelay configure(LiaisonServer liaison) throws Exception {
         int ngPort = FreePorts.udpAndTcp();
         int relayPorts = UdpPorts.freeBlock(10);
         TestServer relayHost = TestServer.builder().property("relay.control-port", Integer.toString(ngPort))
@@ -53,14 +53,14 @@ final class StandaloneRelay {
      * Starts the relay and its ng server, owned by {@code liaison} (start the first node before: starting closes what
      * the test owned). Returns the relay as the nodes drive it: over ng, without any node's record of where calls are.
      */
-    NgMediaRelay start(LiaisonServer liaison) throws Exception {
+    public NgMediaRelay start(LiaisonServer liaison) throws Exception {
         MediaRelay sessions = liaison.own(RelaySessions.start(settings.toRelayConfig()));
         liaison.own(NgControlServer.start(sessions, ng));
         return liaison.own(NgMediaRelay.to(List.of(ng)));
     }
 
     /** {@code relay.servers} of a node using this relay. */
-    String servers() {
+    public String servers() {
         return "127.0.0.1:" + ng.getPort();
     }
 

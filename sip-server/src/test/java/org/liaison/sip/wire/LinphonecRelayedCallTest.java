@@ -20,8 +20,8 @@ import org.liaison.sip.testing.TestServer;
 class LinphonecRelayedCallTest {
     private static final Duration REGISTRATION = Duration.ofSeconds(15);
     private static final Duration SETUP = Duration.ofSeconds(20);
-    private static final int ALICE_HZ = 1000;
-    private static final int BOB_HZ = 440;
+    static final int ALICE_HZ = 1000;
+    static final int BOB_HZ = 440;
     /** 2 s of G.711 at 50 packets/s. */
     private static final long TWO_SECONDS = 100;
 
@@ -103,7 +103,7 @@ class LinphonecRelayedCallTest {
     }
 
     /** Alice's linphonec (once it quits, its recording is complete) and {@code bob} heard each other's tone. */
-    private static void assertHeard(Linphonec alice, Baresip bob, Supplier<String> logs) throws Exception {
+    static void assertHeard(Linphonec alice, Baresip bob, Supplier<String> logs) throws Exception {
         Path heardByBob = bob.heard().orElseThrow(() -> new AssertionError(logs.get()));
         assertTrue(Tone.secondsIn(heardByBob, ALICE_HZ) >= 2, logs);
         assertTrue(alice.quit(Duration.ofSeconds(10)), logs);

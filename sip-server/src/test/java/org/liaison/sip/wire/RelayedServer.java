@@ -103,6 +103,11 @@ final class RelayedServer implements AutoCloseable {
 
     /** The Call-ID of the one call the server relays, once there is one. */
     String awaitCall(Duration timeout) {
+        return awaitCall(server, timeout);
+    }
+
+    /** The Call-ID of the one call {@code server} relays, once there is one. */
+    static String awaitCall(TestServer server, Duration timeout) {
         await("one relayed call").atMost(timeout).until(() -> server.server().media().relayedCallIds().size() == 1);
         Set<String> ids = server.server().media().relayedCallIds();
         return ids.iterator().next();
@@ -110,14 +115,24 @@ final class RelayedServer implements AutoCloseable {
 
     /** Packets forwarded, the lesser way, on the call's first stream. */
     long forwarded(String callId) {
+        return forwarded(relay, callId);
+    }
+
+    private static long forwarded(MediaRelay relay, String callId) {
         return relay.query(callId).flatMap(c -> c.streams().stream().findFirst())
                 .map(s -> Math.min(s.packetsAtoB(), s.packetsBtoA())).orElse(0L);
     }
 
     /** Waits until {@code packets} more have gone each way on the call's first stream. */
     void awaitMediaBothWays(String callId, long packets, Duration timeout) {
-        long from = forwarded(callId);
-        await(packets + " more packets each way through the relay: " + relay.query(callId)).atMost(timeout).until(() -> forwarded(callId) >= from + packets);
+        awaitMediaBothWays(relay, callId, packets, timeout);
+    }
+
+    /** Waits until {@code packets} more have gone each way on the call's first stream through {@code relay}. */
+    static void awaitMediaBothWays(MediaRelay relay, String callId, long packets, Duration timeout) {
+        long from = forwarded(relay, callId);
+        await(packets + " more packets each way through the relay: " + relay.query(callId)).atMost(timeout)
+                .until(() -> forwarded(relay, callId) >= from + packets);
     }
 
     long wrongSourceDrops(String callId) {
