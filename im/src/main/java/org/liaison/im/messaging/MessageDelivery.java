@@ -64,7 +64,16 @@ public final class MessageDelivery {
 
     /** Starts delivery to every registered device of {@code user} that is not being served already. */
     public void deliverTo(String user) {
-        for (String device : devices.devicesOf(user)) {
+        List<String> registered;
+        try {
+            registered = devices.devicesOf(user);
+        } catch (UncheckedIOException e) {
+            // the cluster's Redis lost between a REGISTER's 200 and this (its outage is logged once where it is
+            // shared): the 200 stands, and the next REGISTER delivers
+            LOG.debug("delivery to the devices of {} not started, they cannot be looked up: {}", user, e.getMessage());
+            return;
+        }
+        for (String device : registered) {
             start(user, device, true);
         }
     }
