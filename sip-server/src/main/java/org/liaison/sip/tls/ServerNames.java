@@ -5,6 +5,7 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -34,7 +35,7 @@ record ServerNames(Set<String> dnsNames, Set<InetAddress> addresses) {
     /** The SIP domain (a name, or an IP literal such as {@code [::1]}), the host name and the addresses. */
     static ServerNames of(String domain, String hostName, List<InetAddress> addresses) {
         Set<String> names = new TreeSet<>();
-        Set<InetAddress> ips = new java.util.HashSet<>(addresses);
+        Set<InetAddress> ips = new HashSet<>(addresses);
         for (String name : List.of(domain, hostName)) {
             InetAddress literal = IpLiteral.parse(name.replace("[", "").replace("]", ""));
             if (literal != null) {
@@ -105,7 +106,7 @@ record ServerNames(Set<String> dnsNames, Set<InetAddress> addresses) {
     ServerNames plus(ServerNames other) {
         Set<String> names = new TreeSet<>(dnsNames);
         names.addAll(other.dnsNames);
-        Set<InetAddress> ips = new java.util.HashSet<>(addresses);
+        Set<InetAddress> ips = new HashSet<>(addresses);
         ips.addAll(other.addresses);
         return new ServerNames(names, ips);
     }
@@ -118,7 +119,7 @@ record ServerNames(Set<String> dnsNames, Set<InetAddress> addresses) {
                 names.add(name);
             }
         }
-        Set<InetAddress> ips = new java.util.HashSet<>();
+        Set<InetAddress> ips = new HashSet<>();
         for (InetAddress a : addresses) {
             if (new ServerNames(Set.of(), Set.of(a)).permittedBy(constraints)) {
                 ips.add(a);
@@ -131,7 +132,7 @@ record ServerNames(Set<String> dnsNames, Set<InetAddress> addresses) {
     ServerNames minus(ServerNames other) {
         Set<String> names = new TreeSet<>(dnsNames);
         names.removeAll(other.dnsNames);
-        Set<InetAddress> ips = new java.util.HashSet<>(addresses);
+        Set<InetAddress> ips = new HashSet<>(addresses);
         ips.removeAll(other.addresses);
         return new ServerNames(names, ips);
     }
@@ -144,7 +145,7 @@ record ServerNames(Set<String> dnsNames, Set<InetAddress> addresses) {
     /** The names a certificate carries, in the same form (empty when it has none; addresses as DNS names skipped). */
     static ServerNames in(X509Certificate certificate) {
         Set<String> names = new TreeSet<>();
-        Set<InetAddress> ips = new java.util.HashSet<>();
+        Set<InetAddress> ips = new HashSet<>();
         try {
             Collection<List<?>> sans = certificate.getSubjectAlternativeNames();
             for (List<?> san : sans == null ? List.<List<?>>of() : sans) {
