@@ -1,10 +1,12 @@
 package org.liaison.sip.wire;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +21,9 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,7 +94,7 @@ class RealClientFileSharingTest {
 
         assertTrue(bob.awaitLog("to FileTransferDone", Duration.ofSeconds(30)),
                 () -> "linphonec did not download the shared file\n" + bob.logs());
-        assertArrayEquals(photo, Files.readAllBytes(downloaded("holiday.jpg")), "the bytes the sender uploaded");
+        assertArrayEquals(photo, Files.readAllBytes(downloaded("holiday.jpg", photo.length)), "the bytes the sender uploaded");
     }
 
     /** liblinphone's upload: empty POST → 401 → the same POST signed, carrying the multipart body. */
@@ -125,12 +129,33 @@ class RealClientFileSharingTest {
         return kept.body();
     }
 
-    /** Where linphonec's auto-download put {@code name} (its download path is under its HOME). */
-    private Path downloaded(String name) throws Exception {
+    /**
+     * Where linphonec's auto-download put {@code name} (its download path is under its HOME), once it holds
+     * {@code length} bytes: a CI run once saw FileTransferDone in linphonec's log with no file there yet, so the
+     * file is awaited rather than expected at the instant of the state change.
+     */
+    private Path downloaded(String name, int length) {
+        try {
+            return await().pollInterval(Duration.ofMillis(50)).atMost(Duration.ofSeconds(10)).until(
+                    () -> fileUnderBob(name), found -> found.isPresent() && found.get().toFile().length() == length)
+                    .orElseThrow();
+        } catch (ConditionTimeoutException absent) {
+            throw new AssertionError("no complete " + name + " under linphonec's directory; it holds:\n"
+                    + filesUnderBob() + "\n" + bob.logs(), absent);
+        }
+    }
+
+    private Optional<Path> fileUnderBob(String name) throws IOException {
         try (Stream<Path> files = Files.walk(root.resolve("bob"))) {
-            Optional<Path> found = files.filter(p -> p.getFileName().toString().equals(name)).findFirst();
-            assertTrue(found.isPresent(), () -> "no " + name + " under linphonec's directory\n" + bob.logs());
-            return found.get();
+            return files.filter(p -> p.getFileName().toString().equals(name)).findFirst();
+        }
+    }
+
+    private String filesUnderBob() {
+        try (Stream<Path> files = Files.walk(root.resolve("bob"))) {
+            return files.filter(Files::isRegularFile).map(Path::toString).collect(Collectors.joining("\n"));
+        } catch (IOException unreadable) {
+            return unreadable.toString();
         }
     }
 }
