@@ -184,6 +184,18 @@ public final class FileOfflineStore implements OfflineStore {
     }
 
     @Override
+    public boolean holdsFor(String recipient) {
+        ensureOpen();
+        RecipientQueue queue = queues.get(recipient);
+        if (queue == null) {
+            return false;
+        }
+        synchronized (queue) {
+            return !queue.isEmpty();
+        }
+    }
+
+    @Override
     public void acknowledge(String recipient, String deviceKey, String messageId) {
         ensureOpen();
         Objects.requireNonNull(deviceKey, "deviceKey");

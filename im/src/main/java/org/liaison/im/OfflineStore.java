@@ -75,6 +75,12 @@ public interface OfflineStore extends AutoCloseable {
     List<StoredMessage> pendingFor(String recipient, String deviceKey, int max);
 
     /**
+     * Whether anything waits for the recipient, expired messages not purged yet included: one cheap
+     * look before asking per device, since most registrations find nothing waiting.
+     */
+    boolean holdsFor(String recipient);
+
+    /**
      * Records durably that the device has the message (the delivery got a 2xx), so it is never
      * offered to that device again, even after a restart. Acknowledging twice, or a message
      * that is gone, does nothing.

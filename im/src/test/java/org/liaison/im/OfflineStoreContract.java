@@ -2,6 +2,7 @@ package org.liaison.im;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -348,6 +349,29 @@ public interface OfflineStoreContract {
         assertThrows(SenderQueueFullException.class,
                 () -> store.storeForMembers(from("mallory", "staff", "again"), List.of("bob")));
         store.store(from("alice", "frank", "fine"));
+    }
+
+    @Test
+    default void holdsForSaysWhetherAnythingWaitsForTheRecipientUntilItIsForgottenOrPurged() throws Exception {
+        MutableClock clock = new MutableClock(START);
+        OfflineStore store = newStore(SETTINGS, clock);
+        assertFalse(store.holdsFor("bob"));
+
+        StoredMessage message = store.store(text("bob", "hi"));
+        store.storeForMembers(from("alice", "staff", "to all"), List.of("carol"));
+        assertTrue(store.holdsFor("bob"));
+        assertTrue(store.holdsFor("carol"), "a group post waits in each member's queue");
+        assertFalse(store.holdsFor("dave"));
+
+        store.acknowledge("bob", "phone", message.id());
+        assertTrue(store.holdsFor("bob"), "acknowledged is not forgotten");
+        store.forgetDelivered("bob", Set.of("phone"));
+        assertFalse(store.holdsFor("bob"));
+
+        clock.advance(SETTINGS.expiry().plusSeconds(1));
+        assertTrue(store.holdsFor("carol"), "expired but not purged yet");
+        store.purgeExpired();
+        assertFalse(store.holdsFor("carol"));
     }
 
     @Test

@@ -66,11 +66,16 @@ public final class MessageDelivery {
     public void deliverTo(String user) {
         List<String> registered;
         try {
+            if (!store.holdsFor(user)) {
+                // most registrations: no device lookup, no per-device read (each a Redis round trip in a cluster)
+                return;
+            }
             registered = devices.devicesOf(user);
         } catch (UncheckedIOException e) {
             // the cluster's Redis lost between a REGISTER's 200 and this (its outage is logged once where it is
-            // shared): the 200 stands, and the next REGISTER delivers
-            LOG.debug("delivery to the devices of {} not started, they cannot be looked up: {}", user, e.getMessage());
+            // shared), or a disk error: the 200 stands, and the next REGISTER delivers
+            LOG.debug("delivery to the devices of {} not started, the store or the devices cannot be read: {}", user,
+                    e.getMessage());
             return;
         }
         for (String device : registered) {

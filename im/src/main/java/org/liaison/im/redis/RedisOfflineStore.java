@@ -48,6 +48,7 @@ public final class RedisOfflineStore implements OfflineStore {
     /** Expired messages deleted per purge script, so no one script holds Redis long. */
     private static final int PURGE_BATCH = 500;
     private static final int FIELDS_PER_PENDING = 8;
+    private static final String QUEUE_KEY = "liaison:im:q:";
 
     private static final LuaScript STORE = LuaScript.named("store");
     private static final LuaScript STORE_FOR_MEMBERS = LuaScript.named("store_for_members");
@@ -151,6 +152,13 @@ public final class RedisOfflineStore implements OfflineStore {
                     text(fields.get(i + 7))));
         }
         return pending;
+    }
+
+    /** One EXISTS of the recipient's queue ({@code common.lua}'s {@code queue(r)}): Redis deletes an emptied zset. */
+    @Override
+    public boolean holdsFor(String recipient) {
+        requireRecipient(recipient);
+        return shared.call(() -> redis.exists(QUEUE_KEY + recipient)) > 0;
     }
 
     @Override
