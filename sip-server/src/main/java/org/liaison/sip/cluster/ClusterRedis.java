@@ -13,6 +13,8 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,8 @@ public final class ClusterRedis implements AutoCloseable {
     private final StatefulRedisConnection<String, byte[]> connection;
     private final String where;
     private final SharedStateHealth health;
+    /** SHA-1 of each script run, by its text: the scripts are the stores' constants, so this stays small. */
+    private final Map<String, String> digests = new ConcurrentHashMap<>();
 
     private ClusterRedis(RedisClient client, StatefulRedisConnection<String, byte[]> connection, String where) {
         this.client = client;
@@ -80,7 +84,7 @@ public final class ClusterRedis implements AutoCloseable {
     public <T> T runScript(String script, ScriptOutputType type, String[] keys, byte[]... values) {
         RedisCommands<String, byte[]> commands = connection.sync();
         try {
-            return commands.evalsha(commands.digest(script), type, keys, values);
+            return commands.evalsha(digests.computeIfAbsent(script, commands::digest), type, keys, values);
         } catch (RedisNoScriptException unknownYet) {
             return commands.eval(script, type, keys, values);
         }

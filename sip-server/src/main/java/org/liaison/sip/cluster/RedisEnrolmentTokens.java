@@ -104,7 +104,7 @@ public final class RedisEnrolmentTokens implements EnrolmentTokenStore {
             values[i] = args[i].getBytes(StandardCharsets.UTF_8);
         }
         try {
-            return redis.commands().eval(script, type, keys, values);
+            return redis.runScript(script, type, keys, values);
         } catch (RedisException e) {
             throw new IOException("cluster.redis-uri " + redis.where() + ": enrolment tokens: " + e.getMessage(), e);
         }

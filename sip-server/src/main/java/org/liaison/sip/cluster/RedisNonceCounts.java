@@ -32,7 +32,7 @@ public final class RedisNonceCounts implements NonceCountStore {
         // the nonce expires when freshSince passes its issue time; at least 1 ms, which PX requires
         long untilExpiry = Math.max(1, issuedAtMillis - freshSinceMillis);
         try {
-            Long accepted = redis.commands().eval(ADVANCE, ScriptOutputType.INTEGER, new String[] {PREFIX + nonce},
+            Long accepted = redis.runScript(ADVANCE, ScriptOutputType.INTEGER, new String[] {PREFIX + nonce},
                     bytes(Long.toString(nc)), bytes(Long.toString(untilExpiry)));
             return accepted == 1;
         } catch (RedisException e) {

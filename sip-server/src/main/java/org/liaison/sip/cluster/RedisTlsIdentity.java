@@ -54,7 +54,7 @@ public final class RedisTlsIdentity implements SharedTlsIdentity {
     @Override
     public String replace(String name, String expected, String pemText) throws RedisUnreachable {
         try {
-            byte[] kept = redis.commands().eval(REPLACE, ScriptOutputType.VALUE, new String[] {PREFIX + name},
+            byte[] kept = redis.runScript(REPLACE, ScriptOutputType.VALUE, new String[] {PREFIX + name},
                     bytes(expected), bytes(pemText));
             return text(kept);
         } catch (RedisException e) {

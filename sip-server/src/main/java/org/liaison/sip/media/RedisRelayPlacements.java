@@ -42,7 +42,7 @@ public final class RedisRelayPlacements implements RelayPlacements {
     @Override
     public InetSocketAddress placeIfAbsent(String callId, InetSocketAddress chosen) throws MediaRelayException {
         try {
-            byte[] placed = redis.commands().eval(PLACE, ScriptOutputType.VALUE, new String[] {PREFIX + callId},
+            byte[] placed = redis.runScript(PLACE, ScriptOutputType.VALUE, new String[] {PREFIX + callId},
                     bytes(chosen.getAddress().getHostAddress() + " " + chosen.getPort()),
                     bytes(Long.toString(lifetime.toMillis())));
             return relayIn(callId, placed);
