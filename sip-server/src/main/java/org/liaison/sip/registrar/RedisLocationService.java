@@ -84,6 +84,7 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
             return 1
             """;
 
+    private final ClusterRedis shared;
     private final RedisCommands<String, byte[]> redis;
     private final SharedStateHealth health;
     private final StatefulRedisPubSubConnection<String, byte[]> changes;
@@ -91,10 +92,11 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
     private final Clock clock;
     private final Object[] stripes = new Object[STRIPES];
 
-    private RedisLocationService(RedisCommands<String, byte[]> redis, SharedStateHealth health,
-            StatefulRedisPubSubConnection<String, byte[]> changes, SubscribedBindingCache cache, Clock clock) {
-        this.redis = redis;
-        this.health = health;
+    private RedisLocationService(ClusterRedis shared, StatefulRedisPubSubConnection<String, byte[]> changes,
+            SubscribedBindingCache cache, Clock clock) {
+        this.shared = shared;
+        this.redis = shared.commands();
+        this.health = shared.health();
         this.changes = changes;
         this.cache = cache;
         this.clock = clock;
@@ -116,20 +118,23 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
             changes.close();
             throw redis.health().unavailable("subscribe to " + CHANGED_CHANNEL, e);
         }
-        return new RedisLocationService(redis.commands(), redis.health(), changes, cache, clock);
+        return new RedisLocationService(redis, changes, cache, clock);
     }
 
     @Override
     public List<Binding> lookup(String aor) {
-        Instant now = clock.instant();
-        Optional<List<Binding>> cached = cache.get(aor);
+        return BindingLists.live(readThroughCache(aor).bindings(), clock.instant());
+    }
+
+    private SubscribedBindingCache.Entry readThroughCache(String aor) {
+        Optional<SubscribedBindingCache.Entry> cached = cache.get(aor);
         if (cached.isPresent()) {
-            return BindingLists.live(cached.get(), now);
+            return cached.get();
         }
         long mark = cache.mark();
-        List<Binding> stored = decode(aor, read(aor));
-        cache.put(aor, stored, mark);
-        return BindingLists.live(stored, now);
+        SubscribedBindingCache.Entry read = read(aor);
+        cache.put(aor, read, mark);
+        return read;
     }
 
     @Override
@@ -158,8 +163,10 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         Objects.requireNonNull(aor, "aor");
         synchronized (stripes[Math.floorMod(aor.hashCode(), STRIPES)]) {
             for (int attempt = 1; ; attempt++) {
-                byte[] read = read(aor);
-                List<Binding> stored = decode(aor, read);
+                // the cached record first (a re-REGISTER's contact check has just read it): one round trip less
+                // when it is current, and a compare-and-set that fails when it is not
+                SubscribedBindingCache.Entry read = attempt == 1 ? readThroughCache(aor) : read(aor);
+                List<Binding> stored = read.bindings();
                 Instant now = clock.instant();
                 List<Binding> current = BindingLists.live(stored, now);
                 List<Binding> changed = change.apply(current);
@@ -168,7 +175,7 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
                 }
                 List<Binding> result = List.copyOf(changed);
                 BindingLists.requireConsistent(aor, result);
-                if (compareAndSet(aor, read, stored, result, now)) {
+                if (compareAndSet(aor, read.record(), stored, result, now)) {
                     cache.drop(aor);
                     return result;
                 }
@@ -217,11 +224,12 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         changes.close();
     }
 
-    private byte[] read(String aor) {
+    private SubscribedBindingCache.Entry read(String aor) {
         try {
-            byte[] record = redis.get(BINDINGS_KEY + aor);
+            byte[] stored = redis.get(BINDINGS_KEY + aor);
             health.reachable();
-            return record == null ? ABSENT : record;
+            byte[] record = stored == null ? ABSENT : stored;
+            return new SubscribedBindingCache.Entry(record, decode(aor, record));
         } catch (RedisException e) {
             throw health.unavailable("read the bindings of " + aor, e);
         }
@@ -269,7 +277,7 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         });
         joined.values().forEach(ttl -> args.add(text(ttl)));
         try {
-            Long written = redis.eval(COMPARE_AND_SET, ScriptOutputType.INTEGER, keys.toArray(String[]::new),
+            Long written = shared.runScript(COMPARE_AND_SET, ScriptOutputType.INTEGER, keys.toArray(String[]::new),
                     args.toArray(byte[][]::new));
             return written == 1L;
         } catch (RedisException e) {

@@ -26,12 +26,16 @@ import java.util.function.Predicate;
  * {@link #put} takes back what it stored if the mark moved since the read began.
  */
 final class SubscribedBindingCache extends RedisPubSubAdapter<String, byte[]> implements RedisConnectionStateListener {
-    private final ConcurrentHashMap<String, List<Binding>> byAor = new ConcurrentHashMap<>();
+    /** A binding list as read: the stored record (what a compare-and-set expects to find) and its bindings. */
+    record Entry(byte[] record, List<Binding> bindings) {
+    }
+
+    private final ConcurrentHashMap<String, Entry> byAor = new ConcurrentHashMap<>();
     private final AtomicLong drops = new AtomicLong();
     private volatile boolean subscribed;
 
     /** The cached list of {@code aor}, expired bindings included; empty when not cached. */
-    Optional<List<Binding>> get(String aor) {
+    Optional<Entry> get(String aor) {
         return subscribed ? Optional.ofNullable(byAor.get(aor)) : Optional.empty();
     }
 
@@ -41,14 +45,14 @@ final class SubscribedBindingCache extends RedisPubSubAdapter<String, byte[]> im
     }
 
     /** Caches what was read from Redis after {@code mark}, unless something was dropped since. */
-    void put(String aor, List<Binding> bindings, long mark) {
+    void put(String aor, Entry read, long mark) {
         if (!subscribed) {
             return;
         }
-        byAor.put(aor, bindings);
+        byAor.put(aor, read);
         // a drop between the read and the put above must win
         if (drops.get() != mark || !subscribed) {
-            byAor.remove(aor, bindings);
+            byAor.remove(aor, read);
         }
     }
 
@@ -59,7 +63,7 @@ final class SubscribedBindingCache extends RedisPubSubAdapter<String, byte[]> im
 
     /** Drops the lists whose bindings all expired, so the cache holds no more AoRs than Redis does. */
     void dropIf(Predicate<List<Binding>> expired) {
-        byAor.values().removeIf(expired);
+        byAor.values().removeIf(entry -> expired.test(entry.bindings()));
     }
 
     private void dropAll() {

@@ -177,6 +177,31 @@ class RedisLocationServiceTest implements LocationServiceContract {
     }
 
     @Test
+    void anUpdateStartingFromAStaleCachedListAppliesToWhatRedisHolds() throws IOException {
+        RedisLocationService b = node(Clock.systemUTC());
+        Instant later = Instant.now().plusSeconds(3600);
+        Binding old = contact("alice", "sip:alice@192.0.2.1", later);
+        b.update("alice", current -> List.of(old));
+        await().atMost(PROPAGATION).until(() -> b.lookup("alice").equals(List.of(old)));
+        Binding fresh = contact("alice", "sip:alice@192.0.2.2", later);
+        try (ClusterRedis other = ClusterRedis.connect(redis.uri())) {
+            other.commands().set(RedisLocationService.BINDINGS_KEY + "alice", BindingCodec.encode("alice", List.of(fresh)));
+        }
+        assertEquals(List.of(old), b.lookup("alice"), "cached: nothing was published");
+
+        Binding added = contact("alice", "sip:alice@192.0.2.3", later);
+        List<List<Binding>> seen = new ArrayList<>();
+        List<Binding> stored = b.update("alice", current -> {
+            seen.add(current);
+            return append(current, added);
+        });
+
+        assertEquals(List.of(List.of(old), List.of(fresh)), seen, "tried on the cached list, then on Redis's");
+        assertEquals(List.of(fresh, added), stored);
+        assertEquals(List.of(fresh, added), b.lookup("alice"));
+    }
+
+    @Test
     void bindingsAnEarlierReleaseWroteToRedisLoadWithNoOwningNode() throws IOException {
         try (ClusterRedis earlier = ClusterRedis.connect(redis.uri())) {
             earlier.commands().set(RedisLocationService.BINDINGS_KEY + "alice", BindingCodecTest.VERSION_1_RECORD);
