@@ -219,7 +219,7 @@ public final class SipServer implements AutoCloseable {
                     new RequestAuthenticator(digest, factories, local.domain(),
                             config.compatibility().md5OnlyUserAgents()),
                     new NodeHandoff(nodes.self(), handoffToken, locations, targets, factories, local.domain()),
-                    new InDialogHandler(local, routeToken, targets, media, config.proxy(), config.tls().required(),
+                    new InDialogHandler(local, routeToken, handoffToken, targets, media, config.proxy(), config.tls().required(),
                             factories),
                     new RegisterHandler(local, config.proxy(), registrar, offline::deviceRegistered, factories),
                     new InviteHandler(local, accounts, targets, media, factories),

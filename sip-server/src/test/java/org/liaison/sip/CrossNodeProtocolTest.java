@@ -175,6 +175,34 @@ public class CrossNodeProtocolTest {
         assertEquals(200, Calls.hangUpFromCallee(bobOverTls, aliceOverTls, second, "bobtag2"));
     }
 
+    /**
+     * "From another node" is not a matter of source address alone: the nodes here share 127.0.0.1 with the phones,
+     * as nodes behind one NAT or a spoofed UDP source would. A user's in-dialog request without the sending node's
+     * proof in its Via is a user's, held to sip.tls.required, and reaches nobody.
+     */
+    @Test
+    void anInDialogRequestFromANodesAddressWithoutTheNodesProofIsHeldToTheUsersRules() throws Exception {
+        TestServer tlsA = liaison.own(node(redis.uri()).withTls().property("sip.tls.required", "true")
+                .start(liaison.directory().resolve("tls-a")));
+        TestServer tlsB = liaison.own(node(redis.uri()).withTls().property("sip.tls.required", "true")
+                .start(liaison.directory().resolve("tls-b")));
+        TestUa bobOverTls = liaison.own(TestUa.overTls("bob", tlsA));
+        TestUa aliceOverTls = liaison.own(TestUa.overTls("alice", tlsB));
+        TestUa aliceOverUdp = liaison.own(new TestUa("alice", tlsB));
+        assertEquals(200, bobOverTls.register("bob-secret", "").status());
+        Calls.sendAuthenticated(aliceOverTls, "alice-secret", "sip:bob@" + DOMAIN, UUID.randomUUID().toString(),
+                Calls.SDP);
+        SipText ok = Calls.answer(aliceOverTls, bobOverTls, bobOverTls.awaitRequest("INVITE"), "bobtag");
+
+        aliceOverUdp.send(Calls.fromCaller(aliceOverUdp, ok, "BYE", 3));
+
+        assertTrue(bobOverTls.receivesNothing(m -> "BYE".equals(m.method()), Duration.ofSeconds(1)),
+                "a user's BYE over UDP was taken as another node's");
+        SipText refused = aliceOverUdp.awaitResponse("BYE", 200);
+        assertEquals(403, refused.status(), refused.toString());
+        assertEquals(200, Calls.hangUp(aliceOverTls, bobOverTls, ok), "the call itself is still up and ends");
+    }
+
     // A stranger naming node A in a Route gets what strangers get, even holding genuine tokens (made with the
     // cluster's key, as node B makes them) for other requests than the one it sends.
 

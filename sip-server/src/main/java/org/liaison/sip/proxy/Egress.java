@@ -10,6 +10,7 @@ import javax.sip.InvalidArgumentException;
 import javax.sip.SipProvider;
 import javax.sip.address.Hop;
 import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
 import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.message.LocalAddresses;
@@ -30,15 +31,17 @@ final class Egress {
     private final Map<InetAddress, SipProvider> providers;
     private final DestinationPolicy destinations;
     private final Predicate<Hop> clusterNodes;
+    private final HandoffToken handoffToken;
 
     /** {@code clusterNodes}: whether a hop is a node of this server's cluster (never, on one machine). */
     Egress(SipFactories sip, LocalAddresses local, Map<InetAddress, SipProvider> providers,
-            DestinationPolicy destinations, Predicate<Hop> clusterNodes) {
+            DestinationPolicy destinations, Predicate<Hop> clusterNodes, HandoffToken handoffToken) {
         this.sip = sip;
         this.local = local;
         this.providers = Map.copyOf(providers);
         this.destinations = destinations;
         this.clusterNodes = clusterNodes;
+        this.handoffToken = handoffToken;
     }
 
     /**
@@ -60,10 +63,17 @@ final class Egress {
         return providers.get(l.address());
     }
 
-    /** Our Via for a request leaving from {@code l}, asking for rport (RFC 3581). */
-    ViaHeader via(LocalAddresses.Listener l, String branch) throws ParseException, InvalidArgumentException {
+    /**
+     * Our Via for {@code request} leaving from {@code l} to {@code hop}, asking for rport (RFC 3581); towards
+     * another node of the cluster it carries this node's proof ({@link HandoffToken#hopProofFor}).
+     */
+    ViaHeader via(LocalAddresses.Listener l, Hop hop, Request request, String branch)
+            throws ParseException, InvalidArgumentException {
         ViaHeader via = sip.headers().createViaHeader(l.address().getHostAddress(), l.port(), l.transport(), branch);
         via.setRPort();
+        if (clusterNodes.test(hop)) {
+            via.setParameter(HandoffToken.PARAM, handoffToken.hopProofFor(request, branch));
+        }
         return via;
     }
 }

@@ -64,7 +64,7 @@ public final class Forwarder {
             RouteToken routeToken, HandoffToken handoffToken, ScheduledExecutorService timers, Duration timerC,
             Duration deviceAnswerTimeout, MediaAnchor media, DestinationPolicy destinations,
             Predicate<Hop> clusterNodes) {
-        this.egress = new Egress(sip, local, providers, destinations, clusterNodes);
+        this.egress = new Egress(sip, local, providers, destinations, clusterNodes, handoffToken);
         this.copies = new RequestCopies(sip, local, routeToken, handoffToken, egress);
         this.originator = new RequestOriginator(egress, copies);
         this.responses = new Responses(sip);
@@ -136,7 +136,7 @@ public final class Forwarder {
             ViaHeader incoming = (ViaHeader) forward.request().getHeader(ViaHeader.NAME);
             String branch = LoopDetector.branchPrefix(forward.request()) + "s" + Integer.toHexString(
                     incoming == null || incoming.getBranch() == null ? 0 : incoming.getBranch().hashCode());
-            copy.addFirst(egress.via(out.get(), branch));
+            copy.addFirst(egress.via(out.get(), target.hop(), copy, branch));
             egress.providerFor(out.get()).sendRequest(copy);
         } catch (SipException | ParseException | InvalidArgumentException e) {
             LOG.debug("stateless forward of {} to {} failed: {}", copy.getMethod(), target.hop(), e.toString());
@@ -334,7 +334,8 @@ public final class Forwarder {
             return;
         }
         try {
-            copy.addFirst(egress.via(out.get(), branchPrefix + Long.toHexString(branchCounter.incrementAndGet())));
+            copy.addFirst(egress.via(out.get(), branch.hop, copy,
+                    branchPrefix + Long.toHexString(branchCounter.incrementAndGet())));
             ClientTransaction client = egress.providerFor(out.get()).getNewClientTransaction(copy);
             client.setApplicationData(branch);
             synchronized (branch.owner) {

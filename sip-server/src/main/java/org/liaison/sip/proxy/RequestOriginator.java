@@ -52,7 +52,7 @@ final class RequestOriginator implements Originator {
                 copies.addRoutes(request, target);
             }
             FlowRouter.pin(request, target.hop());
-            request.addFirst(egress.via(out.get(), LoopDetector.branchPrefix(request) + "o"
+            request.addFirst(egress.via(out.get(), target.hop(), request, LoopDetector.branchPrefix(request) + "o"
                     + Long.toHexString(branchCounter.incrementAndGet())));
             ClientTransaction client = egress.providerFor(out.get()).getNewClientTransaction(request);
             client.setApplicationData(new Originated(onFinal));

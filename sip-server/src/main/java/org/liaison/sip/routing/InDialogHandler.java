@@ -12,6 +12,7 @@ import org.liaison.sip.message.Flow;
 import org.liaison.sip.message.LocalAddresses;
 import org.liaison.sip.message.Outcome;
 import org.liaison.sip.message.SipFactories;
+import org.liaison.sip.proxy.HandoffToken;
 import org.liaison.sip.proxy.IdentityAssertion;
 import org.liaison.sip.proxy.RouteToken;
 import org.liaison.sip.registrar.TargetResolver;
@@ -25,6 +26,7 @@ import org.liaison.sip.registrar.TargetResolver.Resolution;
 public final class InDialogHandler {
     private final LocalAddresses local;
     private final RouteToken routeToken;
+    private final HandoffToken nodeProof;
     private final TargetResolver targets;
     private final MediaAnchor media;
     private final ProxySettings proxy;
@@ -32,10 +34,11 @@ public final class InDialogHandler {
     private final Refusals refusals;
 
     /** {@code tlsRequired}: our users' in-dialog requests are taken over TLS only. */
-    public InDialogHandler(LocalAddresses local, RouteToken routeToken, TargetResolver targets, MediaAnchor media,
-            ProxySettings proxy, boolean tlsRequired, SipFactories sip) {
+    public InDialogHandler(LocalAddresses local, RouteToken routeToken, HandoffToken nodeProof, TargetResolver targets,
+            MediaAnchor media, ProxySettings proxy, boolean tlsRequired, SipFactories sip) {
         this.local = local;
         this.routeToken = routeToken;
+        this.nodeProof = nodeProof;
         this.targets = targets;
         this.media = media;
         this.proxy = proxy;
@@ -55,7 +58,8 @@ public final class InDialogHandler {
             return ack ? new Outcome.Drop("in-dialog ACK with a forged, expired or foreign route")
                     : refusals.refuse(request, Response.FORBIDDEN, "Invalid route");
         }
-        boolean fromNode = targets.isFromClusterNode(source);
+        // a node's address alone could be a phone's behind the same NAT, or a spoofed UDP source: its Via proves it
+        boolean fromNode = targets.isFromClusterNode(source) && nodeProof.sentByNode(request);
         if (tlsRequired && !"TLS".equals(source.transport()) && isOurParty(dialog.get().sender()) && !fromNode) {
             // our users send over TLS only, in dialogs too; a foreign domain's peer may not speak TLS, and another
             // node of the cluster forwards over the transport of its node URI

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.text.ParseException;
 import java.time.Instant;
+import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import org.junit.jupiter.api.Test;
 import org.liaison.im.MutableClock;
@@ -60,6 +61,34 @@ class HandoffTokenTest {
         assertFalse(tokens.verify(invite, token, ""), "one machine names no node");
         assertFalse(tokens.verify(invite, null, NODE_A));
         assertFalse(tokens.verify(invite, "garbage", NODE_A));
+    }
+
+    @Test
+    void aViaProofProvesOneTransactionOfTheSendingNodeForAMinute() throws Exception {
+        Request bye = withTopVia(invite(BOB, "call-1", "a1", 2), "z9hG4bKnode1", null);
+        String proof = tokens.hopProofFor(bye, "z9hG4bKnode1");
+
+        assertTrue(tokens.sentByNode(withTopVia(bye, "z9hG4bKnode1", proof)));
+        assertFalse(tokens.sentByNode(withTopVia(bye, "z9hG4bKother", proof)), "another branch");
+        assertFalse(tokens.sentByNode(withTopVia(invite(BOB, "call-1", "a1", 3), "z9hG4bKnode1", proof)),
+                "another CSeq");
+        assertFalse(tokens.sentByNode(withTopVia(bye, "z9hG4bKnode1", null)), "no proof: a phone's request");
+        assertFalse(tokens.sentByNode(withTopVia(bye, "z9hG4bKnode1", "garbage")));
+        assertFalse(HandoffToken.unshared(clock).sentByNode(withTopVia(bye, "z9hG4bKnode1", proof)), "another key");
+        assertFalse(tokens.verify(bye, proof, NODE_A), "a Via proof is no Route token");
+        clock.advance(HandoffToken.LIFETIME.plusSeconds(1));
+        assertFalse(tokens.sentByNode(withTopVia(bye, "z9hG4bKnode1", proof)), "expired");
+    }
+
+    private static Request withTopVia(Request request, String branch, String proof) throws Exception {
+        Request copy = (Request) request.clone();
+        copy.removeFirst(ViaHeader.NAME);
+        ViaHeader via = SIP.headers().createViaHeader("198.51.100.12", 5060, "UDP", branch);
+        if (proof != null) {
+            via.setParameter(HandoffToken.PARAM, proof);
+        }
+        copy.addFirst(via);
+        return copy;
     }
 
     private static Request invite(String requestUri, String callId, String fromTag, int cseq) throws ParseException {

@@ -10,6 +10,7 @@ import static org.liaison.sip.routing.RoutingFixture.status;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.sip.message.Flow;
 import org.liaison.sip.message.Outcome;
+import org.liaison.sip.proxy.HandoffToken;
 
 /**
  * InDialogHandler on in-dialog requests written as text, in a dialog alice (tag a, from 127.0.0.1) opened with
@@ -35,7 +37,7 @@ class InDialogHandlerTest {
     @BeforeEach
     void build() throws Exception {
         f = new RoutingFixture(dir);
-        inDialog = new InDialogHandler(f.local, f.routeToken, f.targets, f.media, f.proxy, true, SIP);
+        inDialog = new InDialogHandler(f.local, f.routeToken, HandoffToken.unshared(Clock.systemUTC()), f.targets, f.media, f.proxy, true, SIP);
         f.register("alice", "sip:alice@127.0.0.1:40000", 40000);
         String token = f.routeToken.tokenFor(fromAlice(Request.INVITE, "sip:bob@example.org", ""),
                 InetAddress.getByName("127.0.0.1"));

@@ -43,7 +43,7 @@ class RequestRouterTest {
         f = new RoutingFixture(dir);
         router = new RequestRouter(f.local, new RequestAuthenticator(f.digest, SIP, DOMAIN, List.of()),
                 new NodeHandoff("", HandoffToken.unshared(Clock.systemUTC()), f.locations, f.targets, SIP, DOMAIN),
-                new InDialogHandler(f.local, f.routeToken, f.targets, f.media, f.proxy, false, SIP),
+                new InDialogHandler(f.local, f.routeToken, HandoffToken.unshared(Clock.systemUTC()), f.targets, f.media, f.proxy, false, SIP),
                 new RegisterHandler(f.local, f.proxy, f.registrar, user -> { }, SIP),
                 new InviteHandler(f.local, f.accounts, f.targets, f.media, SIP),
                 new MessageHandler(f.local, f.accounts, f.targets, f.offline, f.groups, SIP),
