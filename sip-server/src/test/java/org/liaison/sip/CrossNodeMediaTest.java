@@ -137,6 +137,31 @@ class CrossNodeMediaTest {
         }
     }
 
+    /**
+     * Bob behind NAT (a private address in his SDP) on node A, alice's node B anchoring the call: the relay may lock
+     * bob's media only onto the address bob signalled from, which node B does not see (bob's 200 comes to it from
+     * node A). Node A tells it, and bob is heard.
+     */
+    @Test
+    void aCalleeBehindNatOnTheOtherNodeIsHeardAndHearsThroughTheRelay() throws Exception {
+        try (DatagramSocket alicePhone = phone(ALICE_HOST); DatagramSocket bobPhone = phone(BOB_HOST)) {
+            String callId = UUID.randomUUID().toString();
+            Calls.sendAuthenticated(alice, "alice-secret", BOB, callId, sdp(ALICE_HOST, alicePhone.getLocalPort()));
+            SipText invite = bob.awaitRequest("INVITE");
+            int bobSendsTo = relayPortIn(invite, alicePhone);
+            bob.respond(invite, 200, "OK", "bobtag", SDP_TYPE, sdp(StandaloneRelay.NATTED_PHONE, bobPhone.getLocalPort()));
+            SipText ok = answered(alice);
+            int aliceSendsTo = relayPortIn(ok, bobPhone);
+            assertEquals(Optional.empty(), ok.header("liaison-signalled-from"), "node A's note went no further");
+            alice.send(Calls.fromCaller(alice, ok, "ACK", 2));
+            bob.awaitRequest("ACK");
+
+            assertMediaFlows(bobPhone, bobSendsTo, alicePhone, "hello alice, from behind a NAT");
+            assertMediaFlows(alicePhone, aliceSendsTo, bobPhone, "hello bob, through your NAT");
+            assertEquals(200, Calls.hangUp(alice, bob, ok));
+        }
+    }
+
     /** The relay port in {@code message}'s SDP, once its media address is the relay's and not {@code otherPhone}'s. */
     private static int relayPortIn(SipText message, DatagramSocket otherPhone) {
         int port = mediaPort(message.body());

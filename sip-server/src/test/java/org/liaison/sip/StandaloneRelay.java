@@ -38,11 +38,19 @@ public final class StandaloneRelay {
         this.ng = settings.control();
     }
 
+    /**
+     * The private address a phone behind NAT puts in its SDP. It must pass the relay's destination check; the relay
+     * never sends to a private address (it waits for media from the address the phone signalled from), so nothing
+     * leaves loopback.
+     */
+    static final String NATTED_PHONE = "10.0.0.20";
+
     /** The relay host's configuration: ng on a free port, ten media ports. Nothing runs yet. */
     public static StandaloneRelay configure(LiaisonServer liaison) throws Exception {
         int ngPort = FreePorts.udpAndTcp();
         int relayPorts = UdpPorts.freeBlock(10);
         TestServer relayHost = TestServer.builder().property("relay.control-port", Integer.toString(ngPort))
+                .property("media.allowed-destinations", "127.0.0.0/8, ::1/128, " + NATTED_PHONE)
                 .property("relay.port-min", Integer.toString(relayPorts))
                 .property("relay.port-max", Integer.toString(relayPorts + 9))
                 .create(liaison.directory().resolve("relay-host"));

@@ -55,6 +55,7 @@ public final class Forwarder {
     private final Duration timerC;
     private final Duration deviceAnswerTimeout;
     private final MediaAnchor media;
+    private final DeviceSource deviceSource;
     /** INVITEs still open to CANCEL, by their top Via branch and Call-ID (RFC 3261 §9.2). */
     private final Map<String, ProxyTransaction> cancellable = new ConcurrentHashMap<>();
     private final AtomicLong branchCounter = new AtomicLong();
@@ -72,6 +73,7 @@ public final class Forwarder {
         this.timerC = timerC;
         this.deviceAnswerTimeout = deviceAnswerTimeout;
         this.media = media;
+        this.deviceSource = new DeviceSource(sip, clusterNodes);
     }
 
     /** Where requests the server itself originates are sent from (message delivery). */
@@ -182,8 +184,12 @@ public final class Forwarder {
         ProxyTransaction tx = branch.owner;
         int status = response.getStatusCode();
         synchronized (tx) {
+            Optional<InetAddress> device = deviceSource.take(response, branch.hop, from);
             if (status > Response.TRYING && tx.anchorsMedia) {
-                media.onResponse(tx.request, response, from);
+                media.onResponse(tx.request, response, device);
+            } else if (status > Response.TRYING) {
+                // a request another node handed over (only those do not anchor media here): that node anchors
+                device.ifPresent(address -> deviceSource.note(response, address));
             }
             if (!branch.isPending()) {
                 // another 2xx of a forked INVITE after this branch ended is still forwarded (§16.7 step 5)
