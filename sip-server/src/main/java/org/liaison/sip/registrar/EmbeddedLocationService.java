@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.liaison.sip.store.Journal;
 import org.slf4j.Logger;
@@ -112,7 +113,16 @@ public final class EmbeddedLocationService implements LocationService, AutoClose
 
     @Override
     public Optional<Binding> findByContact(String contactUri) {
-        return ContactUris.normalized(contactUri).flatMap(wanted -> contacts.aorsFor(wanted).stream()
+        return findByContact(contactUri, aor -> true);
+    }
+
+    @Override
+    public Optional<Binding> findOthersByContact(String contactUri, String aor) {
+        return findByContact(contactUri, other -> !other.equals(aor));
+    }
+
+    private Optional<Binding> findByContact(String contactUri, Predicate<String> among) {
+        return ContactUris.normalized(contactUri).flatMap(wanted -> contacts.aorsFor(wanted).stream().filter(among)
                 .flatMap(aor -> BindingLists.withContact(lookup(aor), wanted).stream()).findFirst());
     }
 

@@ -30,6 +30,13 @@ public interface LocationService {
     Optional<Binding> findByContact(String contactUri);
 
     /**
+     * As {@link #findByContact}, among the bindings of other address-of-records than {@code aor}: a device another
+     * user registered. Reads nothing of {@code aor} itself, so a device re-registering its own Contact costs no
+     * lookup of its own bindings.
+     */
+    Optional<Binding> findOthersByContact(String contactUri, String aor);
+
+    /**
      * Atomically replaces the bindings of {@code aor} with {@code change} applied to its current
      * live bindings, and returns what was stored. The new list is persisted before this returns.
      *

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.cluster.SharedStateHealth;
@@ -145,7 +146,16 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
 
     @Override
     public Optional<Binding> findByContact(String contactUri) {
-        return ContactUris.normalized(contactUri).flatMap(wanted -> aorsWithContact(wanted).stream()
+        return findByContact(contactUri, aor -> true);
+    }
+
+    @Override
+    public Optional<Binding> findOthersByContact(String contactUri, String aor) {
+        return findByContact(contactUri, other -> !other.equals(aor));
+    }
+
+    private Optional<Binding> findByContact(String contactUri, Predicate<String> among) {
+        return ContactUris.normalized(contactUri).flatMap(wanted -> aorsWithContact(wanted).stream().filter(among)
                 .flatMap(aor -> BindingLists.withContact(lookup(aor), wanted).stream()).findFirst());
     }
 

@@ -172,8 +172,7 @@ public final class Registrar {
      * keeps working.
      */
     private boolean isAnotherUsersDevice(String contactUri, String user, Flow flow) {
-        return locations.findByContact(contactUri)
-                .filter(b -> !b.aor().equals(user))
+        return locations.findOthersByContact(contactUri, user)
                 .filter(b -> !b.flow().transport().equals(flow.transport())
                         || !b.flow().remoteAddress().equals(flow.remoteAddress())
                         || b.flow().remotePort() != flow.remotePort())

@@ -185,6 +185,21 @@ interface LocationServiceContract {
     }
 
     @Test
+    default void findOthersByContactFindsAnotherUsersBindingAtTheContactWhateverTheOrderOfTheirNames() {
+        LocationService locations = locations();
+        String shared = "sip:desk@192.0.2.7:5060";
+        Binding alices = contact("alice", shared, IN_AN_HOUR);
+        Binding zoes = contact("zoe", shared, IN_AN_HOUR);
+        locations.update("alice", current -> List.of(alices));
+        assertEquals(Optional.empty(), locations.findOthersByContact(shared, "alice"), "her own only");
+
+        locations.update("zoe", current -> List.of(zoes));
+        assertEquals(Optional.of(zoes), locations.findOthersByContact(shared, "alice"));
+        assertEquals(Optional.of(alices), locations.findOthersByContact(shared, "zoe"));
+        assertEquals(Optional.empty(), locations.findOthersByContact("sip:desk@192.0.2.8", "alice"));
+    }
+
+    @Test
     default void findByContactTreatsAMissingPortAs5060() {
         LocationService locations = locations();
         Binding binding = contact("alice", "sip:alice@192.0.2.1", IN_AN_HOUR);
