@@ -46,10 +46,10 @@ import org.liaison.sip.cluster.SharedStateUnavailable;
  * take a per-AoR stripe first, so only two nodes racing on one AoR ever retry; the change may
  * then run more than once, which is why it must be pure.
  *
- * <p>Lookups are served from {@link SubscribedBindingCache}, refreshed by the AoRs the nodes
- * publish on {@value #CHANGED_CHANNEL}. Every Redis failure or timeout is thrown as
- * {@link SharedStateUnavailable}, never as lettuce's own exception, and noted by the
- * {@link SharedStateHealth} of the connection.
+ * <p>Lookups are served from {@link SubscribedBindingCache}, which holds what this node wrote and read,
+ * and drops what the other nodes publish on {@value #CHANGED_CHANNEL} that they changed. Every Redis
+ * failure or timeout is thrown as {@link SharedStateUnavailable}, never as lettuce's own exception,
+ * and noted by the {@link SharedStateHealth} of the connection.
  */
 public final class RedisLocationService implements LocationService, AutoCloseable {
     static final String CHANGED_CHANNEL = "liaison:reg-changed";
@@ -132,7 +132,7 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         if (cached.isPresent()) {
             return cached.get();
         }
-        long mark = cache.mark();
+        long mark = cache.mark(aor);
         SubscribedBindingCache.Entry read = read(aor);
         cache.put(aor, read, mark);
         return read;
@@ -185,10 +185,21 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
                 }
                 List<Binding> result = List.copyOf(changed);
                 BindingLists.requireConsistent(aor, result);
-                if (compareAndSet(aor, read.record(), stored, result, now)) {
-                    cache.drop(aor);
+                byte[] record = result.isEmpty() ? ABSENT : BindingCodec.encode(aor, result);
+                long mark = cache.mark(aor);
+                cache.expectOwnMessage(aor);
+                boolean written;
+                try {
+                    written = compareAndSet(aor, read.record(), stored, record, result, now);
+                } catch (RuntimeException unknownOutcome) {
+                    cache.ownWriteFailed(aor); // if it was written after all, its message drops the AoR: safe
+                    throw unknownOutcome;
+                }
+                if (written) {
+                    cache.wrote(aor, new SubscribedBindingCache.Entry(record, result), mark);
                     return result;
                 }
+                cache.ownWriteFailed(aor);
                 if (attempt == MAX_ATTEMPTS) {
                     throw new UncheckedIOException(new IOException("the bindings of " + aor + " changed under "
                             + MAX_ATTEMPTS + " attempts in a row to update them"));
@@ -256,7 +267,8 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         return List.copyOf(decoded.bindings());
     }
 
-    private boolean compareAndSet(String aor, byte[] read, List<Binding> stored, List<Binding> result, Instant now) {
+    private boolean compareAndSet(String aor, byte[] read, List<Binding> stored, byte[] record, List<Binding> result,
+            Instant now) {
         Map<String, Binding> before = byExpiryMember(stored);
         Map<String, Binding> after = byExpiryMember(result);
         Map<String, Long> joined = new LinkedHashMap<>();
@@ -273,7 +285,7 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         keys.addAll(joined.keySet());
         List<byte[]> args = new ArrayList<>();
         args.add(read);
-        args.add(result.isEmpty() ? ABSENT : BindingCodec.encode(aor, result));
+        args.add(record);
         args.add(text(result.stream().mapToLong(binding -> millisUntil(binding.expiresAt(), now)).max().orElse(1)));
         args.add(text(aor));
         args.add(text(CHANGED_CHANNEL));

@@ -176,6 +176,28 @@ class RedisLocationServiceTest implements LocationServiceContract {
                 .until(() -> b.lookup("alice").equals(List.of(fresh)));
     }
 
+    /** A phone's next REGISTER, or a call to it, reads nothing: the node keeps what it wrote. */
+    @Test
+    void aNodeServesWhatItWroteWithoutReadingRedisAndStillHearsTheNextNodesChange() throws IOException {
+        RedisLocationService a = node(Clock.systemUTC());
+        RedisLocationService b = node(Clock.systemUTC());
+        Instant later = Instant.now().plusSeconds(3600);
+        Binding written = contact("alice", "sip:alice@192.0.2.1", later);
+        a.update("alice", current -> List.of(written));
+        Binding unpublished = contact("alice", "sip:alice@192.0.2.9", later);
+        try (ClusterRedis other = ClusterRedis.connect(redis.uri())) {
+            other.commands().set(RedisLocationService.BINDINGS_KEY + "alice",
+                    BindingCodec.encode("alice", List.of(unpublished)));
+        }
+        // a's own message has come back by now or comes later: either way it must not drop what a wrote
+        await().during(Duration.ofMillis(300)).atMost(PROPAGATION).until(() -> a.lookup("alice").equals(List.of(written)));
+
+        Binding fromB = contact("alice", "sip:alice@192.0.2.2", later);
+        b.update("alice", current -> List.of(fromB));
+        await("a to drop alice on b's message").atMost(PROPAGATION)
+                .until(() -> a.lookup("alice").equals(List.of(fromB)));
+    }
+
     @Test
     void anUpdateStartingFromAStaleCachedListAppliesToWhatRedisHolds() throws IOException {
         RedisLocationService b = node(Clock.systemUTC());
