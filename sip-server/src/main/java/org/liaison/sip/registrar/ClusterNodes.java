@@ -1,6 +1,8 @@
 package org.liaison.sip.registrar;
 
 import io.lettuce.core.RedisException;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -26,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterNodes {
     static final String KEY = "liaison:nodes";
+    /** Where a node that joined says so, so the others know it at once (a request to it carries a node's proof). */
+    static final String JOINED_CHANNEL = "liaison:nodes-joined";
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNodes.class);
     /** How often an unknown hop may make a node read the set again (a node started since). */
     private static final long REFRESH_NANOS = 1_000_000_000L;
@@ -38,6 +42,8 @@ public final class ClusterNodes {
     private final SipFactories sip;
     private volatile Set<NodeAddress> known;
     private volatile long readAt;
+    /** A node joined since the last read: read again at the next question, whatever the hop. */
+    private volatile boolean stale;
 
     private ClusterNodes(String self, ClusterRedis redis, SipFactories sip, Set<NodeAddress> known) {
         this.self = self;
@@ -63,12 +69,18 @@ public final class ClusterNodes {
         if (addressOf(self, sip) == null) {
             throw new IllegalArgumentException("cluster.node-uri " + self + " is not a SIP URI of an IP address");
         }
+        ClusterNodes nodes = new ClusterNodes(self, redis, sip, Set.of());
         try {
+            // subscribed before joining and reading, so no node that joins meanwhile goes unheard; the connection
+            // closes with the client, when the server closes ClusterRedis
+            StatefulRedisPubSubConnection<String, byte[]> joins = redis.connectPubSub();
+            joins.addListener(nodes.new JoinListener());
+            joins.sync().subscribe(JOINED_CHANNEL);
             redis.commands().sadd(KEY, self.getBytes(StandardCharsets.UTF_8));
+            redis.commands().publish(JOINED_CHANNEL, self.getBytes(StandardCharsets.UTF_8));
         } catch (RedisException e) {
             throw redis.health().unavailable("add this node to " + KEY, e);
         }
-        ClusterNodes nodes = new ClusterNodes(self, redis, sip, Set.of());
         nodes.read();
         return nodes;
     }
@@ -97,7 +109,7 @@ public final class ClusterNodes {
         if (redis == null) {
             return false;
         }
-        if (known.stream().noneMatch(wanted) && System.nanoTime() - readAt > REFRESH_NANOS) {
+        if (stale || known.stream().noneMatch(wanted) && System.nanoTime() - readAt > REFRESH_NANOS) {
             read();
         }
         return known.stream().anyMatch(wanted);
@@ -105,6 +117,7 @@ public final class ClusterNodes {
 
     private void read() {
         readAt = System.nanoTime();
+        stale = false;
         try {
             Set<NodeAddress> read = new HashSet<>();
             for (byte[] uri : redis.commands().smembers(KEY)) {
@@ -117,6 +130,22 @@ public final class ClusterNodes {
         } catch (RedisException e) {
             // the nodes known so far stay known; a node started during the outage is learnt on a later miss
             LOG.debug("cannot read {} now: {}", KEY, e.toString());
+        }
+    }
+
+    /**
+     * Marks the set stale when a node joins, or when the subscription comes back (joins may have been missed); it
+     * does not read here, on lettuce's event loop, where a blocking command could wait for itself.
+     */
+    private final class JoinListener extends RedisPubSubAdapter<String, byte[]> {
+        @Override
+        public void message(String channel, byte[] nodeUri) {
+            stale = true;
+        }
+
+        @Override
+        public void subscribed(String channel, long count) {
+            stale = true;
         }
     }
 
