@@ -60,20 +60,6 @@ final class Linphonec implements SoftPhone {
     }
 
     /**
-     * Starts linphonec for {@code account} chatting the way Linphone's apps do on a Flexisip-less
-     * server: its account's {@code cpim_in_basic_chat_rooms_enabled=1} wraps every chat message in
-     * CPIM (RFC 3862), which is what carries liblinphone's IMDN requests (RFC 5438 §7.1.1
-     * {@code imdn.Disposition-Notification}); without it a basic chat room asks for no notification.
-     */
-    static Linphonec startChattingInCpim(Path parent, String name, SipAccount account) throws IOException {
-        int sipPort = FreePorts.udpAndTcp();
-        int rtp = UdpPorts.freeBlock(20);
-        String rc = linphonerc(account, sipPort, rtp, account.tlsCa().isPresent() ? "srtp" : "none")
-                .replace("[proxy_0]\n", "[proxy_0]\ncpim_in_basic_chat_rooms_enabled=1\n");
-        return launch(parent, name, account, rc, sipPort, false);
-    }
-
-    /**
      * Starts linphonec knowing nothing but its ports and {@code [misc] config-uri}: everything else,
      * account and credentials included, comes from that URL (liblinphone's remote provisioning,
      * fetched before the core starts). {@code caPem} is the one CA it trusts, for HTTPS and SIP/TLS.
@@ -94,6 +80,27 @@ final class Linphonec implements SoftPhone {
     /** Starts another linphonec on a copy of this one's configuration file (as a restarted app would be). */
     Linphonec restartedAs(Path parent, String newName) throws IOException {
         return withConfig(parent, newName, linphonerc(), sipPort);
+    }
+
+    /**
+     * Starts another linphonec on a copy of this one's configuration AND its chat history (liblinphone's
+     * database under its HOME), as the same phone coming back: it knows the messages it sent, so a
+     * receipt for one of them changes that message's state. This one must have quit.
+     */
+    Linphonec restartedWithHistoryAs(Path parent, String newName) throws IOException {
+        Path home = dir.resolve("home");
+        Path copy = Files.createDirectories(parent.resolve(newName)).resolve("home");
+        try (var paths = Files.walk(home)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Path target = copy.resolve(home.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+        return restartedAs(parent, newName);
     }
 
     private static Linphonec withConfig(Path parent, String name, String linphonerc, int sipPort) throws IOException {
