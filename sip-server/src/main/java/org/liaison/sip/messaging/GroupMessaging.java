@@ -53,7 +53,8 @@ public final class GroupMessaging {
             return new Outcome.Respond(responses.create(request, Response.FORBIDDEN, "Not a member of " + group));
         }
         metrics.accepted();
-        if (!SipChat.isStorable(request, policy) || SipChat.kind(request, policy) == MessageKind.NOTIFICATION) {
+        MessageKind kind = SipChat.kind(request, policy);
+        if (kind != MessageKind.CHAT || !MessagePolicy.isStorable(kind, SipChat.expires(request))) {
             // typing notices and Expires: 0 only matter now, receipts to a group reach nobody who wants them
             return new Outcome.Respond(responses.create(request, Response.OK));
         }

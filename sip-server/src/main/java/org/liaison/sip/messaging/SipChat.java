@@ -59,9 +59,14 @@ final class SipChat {
 
     /** Whether im keeps {@code request} for later ({@link MessagePolicy#isStorable}). */
     static boolean isStorable(Request request, MessagePolicy policy) {
+        return Request.MESSAGE.equals(request.getMethod())
+                && MessagePolicy.isStorable(kind(request, policy), expires(request));
+    }
+
+    /** The request's Expires (RFC 3261 §20.19), empty when it has none. */
+    static OptionalInt expires(Request request) {
         ExpiresHeader expires = (ExpiresHeader) request.getHeader(ExpiresHeader.NAME);
-        return Request.MESSAGE.equals(request.getMethod()) && MessagePolicy.isStorable(kind(request, policy),
-                expires == null ? OptionalInt.empty() : OptionalInt.of(expires.getExpires()));
+        return expires == null ? OptionalInt.empty() : OptionalInt.of(expires.getExpires());
     }
 
     /** The answer to a MESSAGE whose body cannot be kept as the message it encodes; nothing was kept. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.liaison.sip.testing.FreePorts;
+import org.liaison.sip.testing.Trees;
 
 /**
  * linphonec (liblinphone's command-line client) driven headless: a generated linphonerc in its own
@@ -88,18 +89,7 @@ final class Linphonec implements SoftPhone {
      * receipt for one of them changes that message's state. This one must have quit.
      */
     Linphonec restartedWithHistoryAs(Path parent, String newName) throws IOException {
-        Path home = dir.resolve("home");
-        Path copy = Files.createDirectories(parent.resolve(newName)).resolve("home");
-        try (var paths = Files.walk(home)) {
-            for (Path path : (Iterable<Path>) paths::iterator) {
-                Path target = copy.resolve(home.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target);
-                }
-            }
-        }
+        Trees.copy(dir.resolve("home"), Files.createDirectories(parent.resolve(newName)).resolve("home"));
         return restartedAs(parent, newName);
     }
 
