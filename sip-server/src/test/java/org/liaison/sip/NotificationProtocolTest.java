@@ -2,15 +2,15 @@ package org.liaison.sip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.liaison.sip.LinphoneNotifications.deflate;
+import static org.liaison.sip.LinphoneNotifications.deliveredXml;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.liaison.sip.testing.LiaisonServer;
@@ -38,19 +38,12 @@ class NotificationProtocolTest {
     @Agent TestUa alice;
     @Agent TestUa bob;
 
-    /** What liblinphone 5.1 writes for a delivered message (Imdn::createXml), one line, no pretty-printing. */
-    static String deliveredXml(String messageId) {
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\" ?><imdn xmlns=\"urn:ietf:params:xml:ns:imdn\">"
-                + "<message-id>" + messageId + "</message-id><datetime>2026-12-06T01:48:46Z</datetime>"
-                + "<delivery-notification><status><delivered/></status></delivery-notification></imdn>";
-    }
-
     @Test
     void deliveryNotificationReachesAnOnlineSenderCompressedAsSent() throws Exception {
         assertEquals(200, alice.register("alice-secret", "").status());
         String xml = deliveredXml("08W-~Zn082");
 
-        sendAuthenticatedFromBob(ALICE, "message/imdn+xml", "deflate", deflate(xml));
+        LinphoneNotifications.sendAuthenticated(bob, "bob-secret", ALICE, "message/imdn+xml", "deflate", deflate(xml));
 
         SipText received = alice.await(m -> !m.isResponse() && "MESSAGE".equals(m.method()), Duration.ofSeconds(5));
         assertEquals("message/imdn+xml", received.header("content-type").orElseThrow());
@@ -161,45 +154,10 @@ class NotificationProtocolTest {
         assertEquals(0, liaison.server().server().messages().count());
     }
 
-    /** A MESSAGE from bob with a binary-safe body, answering the 407; returns the final response. */
+    /** A MESSAGE from bob as liblinphone sends a notification, answering the 407; returns the final response. */
     private SipText sendFromBob(String requestUri, String contentType, String contentEncoding, byte[] body)
             throws IOException {
-        sendAuthenticatedFromBob(requestUri, contentType, contentEncoding, body);
-        return bob.awaitResponse("MESSAGE", 200);
-    }
-
-    /** Sends the MESSAGE, and again with credentials once the server challenges it (407); returns at once. */
-    private void sendAuthenticatedFromBob(String requestUri, String contentType, String contentEncoding, byte[] body)
-            throws IOException {
-        String callId = UUID.randomUUID().toString();
-        bob.sendBytes(message(requestUri, callId, bob.nextCseq(), contentType, contentEncoding, "", body));
-        SipText challenge = bob.awaitResponse("MESSAGE", 200);
-        assertEquals(407, challenge.status(), challenge::toString);
-        bob.sendBytes(message(requestUri, callId, bob.nextCseq(), contentType, contentEncoding,
-                bob.authorization(challenge, "MESSAGE", requestUri, "bob", "bob-secret"), body));
-    }
-
-    /** liblinphone's headers for a notification: Priority non-urgent (RFC 3261 §20.26), Content-Encoding. */
-    private byte[] message(String requestUri, String callId, int cseq, String contentType, String contentEncoding,
-            String authorization, byte[] body) {
-        String head = "MESSAGE " + requestUri + " SIP/2.0\r\n"
-                + "Via: " + bob.via(TestUa.newBranch()) + "\r\n"
-                + "Max-Forwards: 70\r\n"
-                + "From: <" + bob.aor() + ">;tag=p-qBcwikM\r\n"
-                + "To: <" + requestUri + ">\r\n"
-                + "Call-ID: " + callId + "\r\n"
-                + "CSeq: " + cseq + " MESSAGE\r\n"
-                + "Supported: replaces,outbound,gruu\r\n"
-                + (contentEncoding == null ? "" : "Content-Encoding: " + contentEncoding + "\r\n")
-                + "Content-Type: " + contentType + "\r\n"
-                + "Priority: non-urgent\r\n"
-                + "User-Agent: Linphonec/5.1.65\r\n"
-                + authorization
-                + "Content-Length: " + body.length + "\r\n\r\n";
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(bytes(head));
-        out.writeBytes(body);
-        return out.toByteArray();
+        return LinphoneNotifications.send(bob, "bob-secret", requestUri, contentType, contentEncoding, body);
     }
 
     /** liblinphone's CPIM wrapper (CpimChatMessageModifier::encode) from bob to alice. */
@@ -208,20 +166,6 @@ class NotificationProtocolTest {
                 + "NS: imdn <urn:ietf:params:imdn>\r\nimdn.Message-ID: 9Kx2Yq7Lw3Ab\r\n"
                 + "imdn.Disposition-Notification: positive-delivery, display\r\n\r\n"
                 + "Content-Type: " + innerType + "\r\nContent-Length: " + bytes(content).length + "\r\n\r\n" + content;
-    }
-
-    /** zlib deflate, what belle-sip sends for {@code Content-Encoding: deflate}. */
-    static byte[] deflate(String text) {
-        Deflater deflater = new Deflater();
-        deflater.setInput(bytes(text));
-        deflater.finish();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] chunk = new byte[4096];
-        while (!deflater.finished()) {
-            out.write(chunk, 0, deflater.deflate(chunk));
-        }
-        deflater.end();
-        return out.toByteArray();
     }
 
     private static byte[] bytes(String text) {
