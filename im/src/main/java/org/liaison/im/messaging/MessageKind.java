@@ -1,6 +1,7 @@
 package org.liaison.im.messaging;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -23,6 +24,7 @@ public enum MessageKind {
     private static final String IMDN_TYPE = "message/imdn+xml";
     /** A CPIM body is its message headers, a blank line, its content headers (RFC 3862 §3); a MIME block may precede them. */
     private static final int CPIM_HEADER_BLOCKS = 3;
+    private static final int CPIM_HEADERS_READ = 8192;
 
     /**
      * @param mediaType the body's {@code type/subtype} without parameters, empty when the MESSAGE has
@@ -32,7 +34,9 @@ public enum MessageKind {
     public static MessageKind of(Optional<String> mediaType, byte[] body) {
         String type = mediaType.map(t -> t.toLowerCase(Locale.ROOT)).orElse("");
         if (type.equals(CPIM)) {
-            type = cpimContentType(new String(body, StandardCharsets.UTF_8)).orElse("");
+            // its headers are a few hundred bytes: a message's text is never read, however long
+            type = cpimContentType(new String(body, 0, Math.min(body.length, CPIM_HEADERS_READ), StandardCharsets.UTF_8))
+                    .orElse("");
         }
         return switch (type) {
             case IS_COMPOSING_TYPE -> IS_COMPOSING;
@@ -47,10 +51,10 @@ public enum MessageKind {
      * headers). Lines may end in CRLF or LF; header names are case-insensitive.
      */
     private static Optional<String> cpimContentType(String cpim) {
-        String[] lines = cpim.split("\r?\n", -1);
+        Iterator<String> lines = cpim.lines().iterator();
         int blocks = 0;
-        for (int i = 0; i < lines.length && blocks < CPIM_HEADER_BLOCKS; i++) {
-            String line = lines[i];
+        while (lines.hasNext() && blocks < CPIM_HEADER_BLOCKS) {
+            String line = lines.next();
             if (line.isEmpty()) {
                 blocks++;
                 continue;

@@ -40,6 +40,7 @@ class MessageKindTest {
         assertEquals(MessageKind.CHAT, kind("message/cpim",
                 cpim("text/plain", "\r\nContent-Type: application/im-iscomposing+xml\r\n", "\r\n")));
         assertEquals(MessageKind.CHAT, kind("message/cpim", "not cpim at all"));
+        assertEquals(MessageKind.NOTIFICATION, kind("message/cpim", cpim("message/imdn+xml", "x".repeat(60_000), "\r\n")));
     }
 
     private static String cpim(String innerType, String content, String eol) {
