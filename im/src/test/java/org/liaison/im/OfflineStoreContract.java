@@ -21,14 +21,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link OfflineStore} must do; each implementation's test class implements this
- * (public, for the Redis store's test in {@code org.liaison.im.redis}).
+ * (public, for the Redis store's test in {@code org.liaison.im.redis}). Receipts: {@link ReceiptStoreContract}.
  */
-public interface OfflineStoreContract {
+public interface OfflineStoreContract extends ReceiptStoreContract {
 
     Instant START = Instant.parse("2026-03-01T10:00:00Z");
     OfflineStoreSettings SETTINGS = new OfflineStoreSettings(Duration.ofDays(7), 1000, 65536);
 
     /** A new, empty store; the implementing test closes it afterwards. */
+    @Override
     OfflineStore newStore(OfflineStoreSettings settings, MutableClock clock) throws Exception;
 
     static NewMessage text(String recipient, String body) {

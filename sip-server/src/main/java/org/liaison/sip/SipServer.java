@@ -211,10 +211,10 @@ public final class SipServer implements AutoCloseable {
                     new SipDeviceMessenger(locations, targets, forwarder.originator(), factories, config.sip().domain()), timers,
                     metrics);
             StoreAndForward keeping = new StoreAndForward(messages, delivery, metrics);
-            OfflineMessaging offline = new OfflineMessaging(keeping, new MessagePolicy(im.maxMessageBytes()),
-                    new Responses(factories));
+            MessagePolicy messagePolicy = new MessagePolicy(im.maxMessageBytes());
+            OfflineMessaging offline = new OfflineMessaging(keeping, messagePolicy, new Responses(factories));
             GroupMessaging groups = new GroupMessaging(accounts, new GroupFanOut(keeping, metrics),
-                    new Responses(factories), config.sip().domain(), metrics);
+                    new Responses(factories), config.sip().domain(), metrics, messagePolicy);
             RequestRouter router = new RequestRouter(local,
                     new RequestAuthenticator(digest, factories, local.domain(),
                             config.compatibility().md5OnlyUserAgents()),

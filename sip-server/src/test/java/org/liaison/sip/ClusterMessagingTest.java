@@ -70,6 +70,22 @@ class ClusterMessagingTest {
                 .until(() -> nodeB.server().messages().count() == 1);
     }
 
+    /** A receipt (IMDN) is a stored message to Redis too: kept decoded by one node, delivered readable by another. */
+    @Test
+    void aCompressedReceiptKeptByOneNodeIsDeliveredDecodedByAnother() throws Exception {
+        String xml = LinphoneNotifications.deliveredXml("m-1");
+        assertEquals(202, LinphoneNotifications.send(bob, "bob-secret", "sip:alice@" + DOMAIN, "message/imdn+xml",
+                "deflate", LinphoneNotifications.deflate(xml)).status());
+        TestServer nodeB = liaison.own(node().start(liaison.directory().resolve("node-b")));
+
+        TestUa aliceOnB = liaison.own(new TestUa("alice", nodeB));
+        assertEquals(200, aliceOnB.register("alice-secret", "").status());
+        SipText delivered = aliceOnB.await(TestUa.STORED_MESSAGE, Duration.ofSeconds(5));
+        assertEquals("message/imdn+xml", delivered.header("content-type").orElseThrow());
+        assertEquals(xml, delivered.body());
+        aliceOnB.respond(delivered, 200, "OK", "a", null, null);
+    }
+
     @Test
     void aNodeDeliveringToADeviceHoldsItsLeaseInRedisUntilTheDeviceHasItsMessages() throws Exception {
         assertEquals(202, message(alice, "sip:bob@" + DOMAIN, "m1").status());

@@ -1,11 +1,12 @@
 package org.liaison.im.messaging;
 
-import java.util.Optional;
+import java.util.List;
 import java.util.OptionalInt;
 
 /** Which chat messages are taken at all, and which are worth keeping for a device that is away. */
 public final class MessagePolicy {
-    private static final String IS_COMPOSING = "application/im-iscomposing+xml";
+    /** The Content-Encodings a kept message may arrive in, for Accept-Encoding (RFC 3261 §20.2). */
+    public static final String ACCEPTED_CODINGS = ContentCodings.ACCEPTED;
 
     private final int maxMessageBytes;
 
@@ -20,15 +21,24 @@ public final class MessagePolicy {
     }
 
     /**
+     * The message itself, {@code body} with its Content-Encoding {@code codings} undone (none: the
+     * body as it is), decoded no further than one byte past {@code im.max-message-bytes}.
+     */
+    public byte[] decode(List<String> codings, byte[] body) throws UndecodableBodyException {
+        return ContentCodings.decode(codings, body, maxMessageBytes);
+    }
+
+    /**
      * A message worth keeping for later: not an is-composing notice (RFC 3994), not marked
-     * {@code Expires: 0}; those only matter now.
+     * {@code Expires: 0}; those only matter now. A receipt (RFC 5438) is kept like a message, as
+     * Flexisip keeps it (its router stores every MESSAGE but is-composing and {@code Expires: 0}):
+     * the sender's phone shows "delivered" or "read" once it is back.
      *
-     * @param mediaType      the body's {@code type/subtype} without parameters, empty when the message has no
-     *                       Content-Type
+     * @param kind           what the message carries
      * @param expiresSeconds the message's Expires, empty when it has none
      */
-    public static boolean isStorable(Optional<String> mediaType, OptionalInt expiresSeconds) {
-        if (mediaType.filter(IS_COMPOSING::equalsIgnoreCase).isPresent()) {
+    public static boolean isStorable(MessageKind kind, OptionalInt expiresSeconds) {
+        if (kind == MessageKind.IS_COMPOSING) {
             return false;
         }
         return expiresSeconds.isEmpty() || expiresSeconds.getAsInt() != 0;

@@ -3,8 +3,12 @@ package org.liaison.sip.messaging;
 import java.util.List;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.liaison.im.NewMessage;
 import org.liaison.im.messaging.GroupFanOut;
+import org.liaison.im.messaging.MessageKind;
+import org.liaison.im.messaging.MessagePolicy;
 import org.liaison.im.messaging.MessagingMetrics;
+import org.liaison.im.messaging.UndecodableBodyException;
 import org.liaison.provisioning.Account;
 import org.liaison.provisioning.AccountDirectory;
 import org.liaison.sip.message.Outcome;
@@ -17,6 +21,8 @@ import org.liaison.sip.message.Responses;
  * posting backlog the poster gets 503 with Retry-After (RFC 3261 §21.5.4). The copy's From is the
  * group's URI with the sender's name as display name, so a reply from any client goes to the
  * group; a CPIM body (Linphone) keeps the real sender inside, untouched. Only members may post.
+ * Typing notices and receipts to a group are answered and dropped: a receipt for a post goes to
+ * the post's From, the group, and fanned out it would reach every member but the post's author.
  */
 public final class GroupMessaging {
     private final AccountDirectory accounts;
@@ -24,14 +30,16 @@ public final class GroupMessaging {
     private final Responses responses;
     private final String domain;
     private final MessagingMetrics metrics;
+    private final MessagePolicy policy;
 
     public GroupMessaging(AccountDirectory accounts, GroupFanOut fanOut, Responses responses, String domain,
-            MessagingMetrics metrics) {
+            MessagingMetrics metrics, MessagePolicy policy) {
         this.accounts = accounts;
         this.fanOut = fanOut;
         this.responses = responses;
         this.domain = domain;
         this.metrics = metrics;
+        this.policy = policy;
     }
 
     /** The members of {@code group} (empty when no account names it: then it is no group). */
@@ -45,15 +53,22 @@ public final class GroupMessaging {
             return new Outcome.Respond(responses.create(request, Response.FORBIDDEN, "Not a member of " + group));
         }
         metrics.accepted();
-        if (!OfflineMessaging.isStorable(request)) {
-            // typing notices and Expires: 0 only matter now; they are not fanned out
+        MessageKind kind = SipChat.kind(request, policy);
+        if (kind != MessageKind.CHAT || !MessagePolicy.isStorable(kind, SipChat.expires(request))) {
+            // typing notices and Expires: 0 only matter now, receipts to a group reach nobody who wants them
             return new Outcome.Respond(responses.create(request, Response.OK));
         }
         String from = "\"" + escape(sender.displayName().isEmpty() ? sender.username() : sender.displayName())
                 + "\" <sip:" + group + "@" + domain + ">";
         List<String> others = members.stream().filter(member -> !member.equals(sender)).map(Account::username)
                 .toList();
-        return new Outcome.Later(fanOut.post(SipChat.newMessage(request, group, from, sender.username()), others)
+        NewMessage post;
+        try {
+            post = SipChat.newMessage(request, group, from, sender.username(), policy);
+        } catch (UndecodableBodyException e) {
+            return new Outcome.Respond(SipChat.refusal(responses, request, e));
+        }
+        return new Outcome.Later(fanOut.post(post, others)
                 .thenApply(kept -> new Outcome.Respond(SipChat.answer(responses, request, kept.verdict()),
                         kept.afterAnswer())));
     }

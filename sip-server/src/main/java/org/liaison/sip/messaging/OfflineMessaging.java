@@ -2,23 +2,23 @@ package org.liaison.sip.messaging;
 
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalInt;
 import javax.sip.address.Address;
 import javax.sip.address.SipURI;
-import javax.sip.header.ContentTypeHeader;
-import javax.sip.header.ExpiresHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.liaison.im.NewMessage;
 import org.liaison.im.messaging.MessagePolicy;
 import org.liaison.im.messaging.StoreAndForward;
+import org.liaison.im.messaging.UndecodableBodyException;
 import org.liaison.sip.message.Responses;
 
 /**
  * Store and forward for SIP MESSAGE (RFC 3428), the SIP side of im's {@link StoreAndForward}: a
  * message no device of its recipient took is kept durably and answered 202 Accepted (§7), then
  * delivered to each device as it registers. Is-composing notices and messages with
- * {@code Expires: 0} are never kept ({@link MessagePolicy}): they only matter now.
+ * {@code Expires: 0} are never kept ({@link MessagePolicy}): they only matter now. Receipts
+ * (RFC 5438) are kept like messages, counted against the same per-sender caps.
  */
 public final class OfflineMessaging {
     private final StoreAndForward messages;
@@ -31,16 +31,12 @@ public final class OfflineMessaging {
         this.responses = responses;
     }
 
-    /** A MESSAGE worth keeping for later: not an is-composing notice, not marked {@code Expires: 0}. */
-    public static boolean isStorable(Request request) {
-        if (!Request.MESSAGE.equals(request.getMethod())) {
-            return false;
-        }
-        ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
-        ExpiresHeader expires = (ExpiresHeader) request.getHeader(ExpiresHeader.NAME);
-        return MessagePolicy.isStorable(
-                Optional.ofNullable(type).map(t -> t.getContentType() + "/" + t.getContentSubType()),
-                expires == null ? OptionalInt.empty() : OptionalInt.of(expires.getExpires()));
+    /**
+     * A MESSAGE worth keeping for later: not an is-composing notice (bare or wrapped in CPIM, its
+     * body decoded first), not marked {@code Expires: 0}.
+     */
+    public boolean isStorable(Request request) {
+        return SipChat.isStorable(request, policy);
     }
 
     /** 513 for a MESSAGE body over {@code im.max-message-bytes} (RFC 3428 §8), online or not. */
@@ -60,8 +56,13 @@ public final class OfflineMessaging {
     public Response storeForLater(Request request, String recipient) {
         Address sender = ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress();
         String origin = ((SipURI) sender.getURI()).getUser().toLowerCase(Locale.ROOT);
-        return SipChat.answer(responses, request,
-                messages.keep(SipChat.newMessage(request, recipient, sender.toString(), origin)).verdict());
+        NewMessage message;
+        try {
+            message = SipChat.newMessage(request, recipient, sender.toString(), origin, policy);
+        } catch (UndecodableBodyException e) {
+            return SipChat.refusal(responses, request, e);
+        }
+        return SipChat.answer(responses, request, messages.keep(message).verdict());
     }
 
     /** A MESSAGE was taken in for a local user (forwarded or stored). */

@@ -56,7 +56,7 @@ public final class MessageHandler {
             }
         }
         Resolution resolution = userTargets.of(requestUri);
-        Optional<String> recipient = userPart.filter(u -> OfflineMessaging.isStorable(message))
+        Optional<String> recipient = userPart.filter(u -> offline.isStorable(message))
                 .flatMap(accounts::resolve).map(Account::username);
         offline.accepted();
         if (resolution instanceof Resolution.NotFound n) {

@@ -13,11 +13,14 @@ import org.liaison.im.messaging.MessagePolicy;
 class OfflineMessagingTest {
 
     @Test
-    void isComposingNoticesAndExpiresZeroAreNotKeptTextIs() {
-        assertFalse(OfflineMessaging.isStorable(message("Content-Type: application/im-iscomposing+xml\n", "<x/>")));
-        assertFalse(OfflineMessaging.isStorable(message("Content-Type: text/plain\nExpires: 0\n", "hi")));
-        assertTrue(OfflineMessaging.isStorable(message("Content-Type: text/plain\nExpires: 60\n", "hi")));
-        assertTrue(OfflineMessaging.isStorable(message("", "hi")));
+    void isComposingNoticesAndExpiresZeroAreNotKeptTextAndReceiptsAre() {
+        OfflineMessaging offline = new OfflineMessaging(null, new MessagePolicy(65536), SipChatTest.RESPONSES);
+
+        assertFalse(offline.isStorable(message("Content-Type: application/im-iscomposing+xml\n", "<x/>")));
+        assertFalse(offline.isStorable(message("Content-Type: text/plain\nExpires: 0\n", "hi")));
+        assertTrue(offline.isStorable(message("Content-Type: text/plain\nExpires: 60\n", "hi")));
+        assertTrue(offline.isStorable(message("Content-Type: message/imdn+xml\n", "<imdn/>")));
+        assertTrue(offline.isStorable(message("", "hi")));
     }
 
     @Test

@@ -12,6 +12,7 @@ import javax.sip.message.Response;
 import org.junit.jupiter.api.Test;
 import org.liaison.im.NewMessage;
 import org.liaison.im.messaging.Acceptance.Verdict;
+import org.liaison.im.messaging.MessagePolicy;
 import org.liaison.sip.message.Responses;
 import org.liaison.sip.message.SipFactories;
 
@@ -19,6 +20,7 @@ import org.liaison.sip.message.SipFactories;
 class SipChatTest {
     static final SipFactories SIP = SipFactories.create();
     static final Responses RESPONSES = new Responses(SIP);
+    static final MessagePolicy POLICY = new MessagePolicy(65536);
 
     static Request message(String extraHeaders, String body) {
         String text = "MESSAGE sip:bob@example.org SIP/2.0\nVia: SIP/2.0/TLS 127.0.0.1:40000;branch=z9hG4bKm\n"
@@ -74,9 +76,9 @@ class SipChatTest {
     }
 
     @Test
-    void imKeepsTheCallIdContentTypeWithParametersAndBodyBytes() {
+    void imKeepsTheCallIdContentTypeWithParametersAndBodyBytes() throws Exception {
         NewMessage kept = SipChat.newMessage(message("Content-Type: text/plain;charset=UTF-8\n", "grüß"), "bob",
-                "<sip:alice@example.org>", "alice");
+                "<sip:alice@example.org>", "alice", POLICY);
 
         assertEquals("chat-1", kept.callId());
         assertEquals("text/plain;charset=UTF-8", kept.contentType());
@@ -85,8 +87,8 @@ class SipChatTest {
     }
 
     @Test
-    void aMessageWithoutContentTypeOrBodyIsKeptAsEmptyPlainText() {
-        NewMessage kept = SipChat.newMessage(message("", ""), "bob", "<sip:alice@example.org>", "alice");
+    void aMessageWithoutContentTypeOrBodyIsKeptAsEmptyPlainText() throws Exception {
+        NewMessage kept = SipChat.newMessage(message("", ""), "bob", "<sip:alice@example.org>", "alice", POLICY);
 
         assertEquals("text/plain", kept.contentType());
         assertEquals(0, kept.body().length);

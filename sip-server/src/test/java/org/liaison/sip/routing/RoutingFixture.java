@@ -105,9 +105,10 @@ final class RoutingFixture implements AutoCloseable {
                 new SipDeviceMessenger(locations, targets, (request, target, onFinal) -> originated.add(request), SIP,
                         DOMAIN), null, metrics);
         StoreAndForward keeping = new StoreAndForward(messages, delivery, metrics);
-        offline = new OfflineMessaging(keeping, new MessagePolicy(65536), new org.liaison.sip.message.Responses(SIP));
+        MessagePolicy policy = new MessagePolicy(65536);
+        offline = new OfflineMessaging(keeping, policy, new org.liaison.sip.message.Responses(SIP));
         groups = new GroupMessaging(accounts, new GroupFanOut(keeping, metrics),
-                new org.liaison.sip.message.Responses(SIP), DOMAIN, metrics);
+                new org.liaison.sip.message.Responses(SIP), DOMAIN, metrics, policy);
     }
 
     Account account(String username) {

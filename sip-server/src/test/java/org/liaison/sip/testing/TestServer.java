@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.liaison.media.MediaDestinations;
 import org.liaison.media.MediaRelay;
 import org.liaison.sip.SipServer;
@@ -64,16 +63,7 @@ public final class TestServer implements AutoCloseable {
 
     /** Copies the shipped configuration directory into this one; returns its liaison.properties. */
     private String copyShippedConf() throws IOException {
-        try (Stream<Path> files = Files.walk(SHIPPED_CONF)) {
-            for (Path from : (Iterable<Path>) files::iterator) {
-                Path to = configDir.resolve(SHIPPED_CONF.relativize(from).toString());
-                if (Files.isDirectory(from)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(from, to);
-                }
-            }
-        }
+        Trees.copy(SHIPPED_CONF, configDir);
         return Files.readString(SHIPPED_CONF.resolve(LiaisonConfig.FILE_NAME));
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.liaison.sip.testing.FreePorts;
+import org.liaison.sip.testing.Trees;
 
 /**
  * linphonec (liblinphone's command-line client) driven headless: a generated linphonerc in its own
@@ -80,6 +81,16 @@ final class Linphonec implements SoftPhone {
     /** Starts another linphonec on a copy of this one's configuration file (as a restarted app would be). */
     Linphonec restartedAs(Path parent, String newName) throws IOException {
         return withConfig(parent, newName, linphonerc(), sipPort);
+    }
+
+    /**
+     * Starts another linphonec on a copy of this one's configuration AND its chat history (liblinphone's
+     * database under its HOME), as the same phone coming back: it knows the messages it sent, so a
+     * receipt for one of them changes that message's state. This one must have quit.
+     */
+    Linphonec restartedWithHistoryAs(Path parent, String newName) throws IOException {
+        Trees.copy(dir.resolve("home"), Files.createDirectories(parent.resolve(newName)).resolve("home"));
+        return restartedAs(parent, newName);
     }
 
     private static Linphonec withConfig(Path parent, String name, String linphonerc, int sipPort) throws IOException {
