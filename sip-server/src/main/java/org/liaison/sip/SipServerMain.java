@@ -32,6 +32,7 @@ import org.liaison.sip.cluster.RedisUnreachable;
 import org.liaison.sip.config.ConfigException;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.config.RelaySettings;
+import org.liaison.sip.logging.LogFormat;
 import org.liaison.sip.tls.CertificateProblem;
 import sun.misc.Signal;
 
@@ -72,6 +73,7 @@ public final class SipServerMain {
         }
         try {
             LiaisonConfig config = LiaisonConfig.load(configDir);
+            LogFormat.apply(config.log());
             return switch (args[0]) {
                 case "serve" -> words.isEmpty() ? serve(config) : usage();
                 case "relay" -> words.isEmpty() ? relay(config) : usage();
