@@ -33,6 +33,7 @@ import org.liaison.sip.config.ConfigException;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.config.RelaySettings;
 import org.liaison.sip.logging.LogFormat;
+import org.liaison.sip.service.ServiceInstall;
 import org.liaison.sip.tls.CertificateProblem;
 import sun.misc.Signal;
 
@@ -44,12 +45,14 @@ import sun.misc.Signal;
  * {@code users VERB ...} adds, removes, lists, disables, enables and bulk-imports users
  * ({@link UsersCommand}); {@code onboarding USER|--all OUTDIR [--config DIR]} writes enrolment QR
  * codes and pages; {@code backup OUTFILE} copies data.dir while the server runs and {@code restore INFILE [--force]}
- * puts a backup back into a stopped server's data.dir ({@link DataDirBackup}, {@link DataDirRestore}).
+ * puts a backup back into a stopped server's data.dir ({@link DataDirBackup}, {@link DataDirRestore});
+ * {@code install-service} makes it a systemd service ({@link ServiceInstall}).
  * Exit status: 0 done, 1 failed while running, 2 bad command line or configuration.
  */
 public final class SipServerMain {
     private static final String ALL_USERS = "--all";
     private static final String FORCE = "--force";
+    private static final String DRY_RUN = "--dry-run";
 
     private SipServerMain() {
     }
@@ -82,6 +85,7 @@ public final class SipServerMain {
                 case "onboarding" -> words.size() == 2 ? onboarding(config, words.get(0), Path.of(words.get(1))) : usage();
                 case "backup" -> words.size() == 1 && !words.get(0).startsWith("-") ? backup(config, Path.of(words.get(0))) : usage();
                 case "restore" -> restore(config, words);
+                case "install-service" -> installService(config, words);
                 default -> usage();
             };
         } catch (ConfigException e) {
@@ -205,6 +209,37 @@ public final class SipServerMain {
         return 0;
     }
 
+    /**
+     * {@code install-service [--user NAME] [--dry-run]}: the systemd unit of packaging/systemd for this installation
+     * (bin/liaison passes its directory as liaison.home), with its user and directories (docs/operations.md "Service").
+     */
+    private static int installService(LiaisonConfig config, List<String> words) throws IOException, InterruptedException {
+        boolean dryRun = words.contains(DRY_RUN);
+        List<String> rest = words.stream().filter(w -> !w.equals(DRY_RUN)).toList();
+        String user = ServiceInstall.DEFAULT_USER;
+        if (rest.size() == 2 && rest.get(0).equals("--user")) {
+            user = rest.get(1);
+        } else if (!rest.isEmpty()) {
+            return usage();
+        }
+        String home = System.getProperty("liaison.home");
+        if (home == null) {
+            System.err.println("liaison: install-service must be run through bin/liaison (it installs that copy)");
+            return 2;
+        }
+        if (!dryRun && !"root".equals(System.getProperty("user.name"))) {
+            System.err.println("liaison: install-service creates a user and writes /etc/systemd/system: run it as root"
+                    + " (or with " + DRY_RUN + " to see what it would do)");
+            return 2;
+        }
+        try {
+            return ServiceInstall.of(Path.of(home), config, user).run(dryRun, System.out);
+        } catch (IllegalArgumentException e) {
+            System.err.println("liaison: " + e.getMessage());
+            return 2;
+        }
+    }
+
     /** From the terminal without echo (asked twice), or the first line of standard input for scripts. */
     private static String readPassword(String user) throws IOException {
         Console console = System.console();
@@ -226,6 +261,7 @@ public final class SipServerMain {
                 + "       liaison onboarding USER|" + ALL_USERS + " OUTDIR [--config DIR]\n"
                 + "       liaison backup OUTFILE [--config DIR]\n"
                 + "       liaison restore INFILE [" + FORCE + "] [--config DIR]\n"
+                + "       liaison install-service [--user NAME] [" + DRY_RUN + "] [--config DIR]\n"
                 + UsersCommand.USAGE.replace("usage: ", "       "));
         return 2;
     }
