@@ -31,9 +31,10 @@ public final class ServiceUnit {
     public static String render(String template, Path home, LiaisonConfig config, String user) {
         Path configDir = plain(config.configDir().toAbsolutePath().normalize());
         Path dataDir = plain(config.dataDir());
+        Path installation = plain(home.toAbsolutePath().normalize());
         Map<String, String> values = new LinkedHashMap<>();
-        values.put("ExecStart", plain(home.toAbsolutePath().normalize()).resolve("bin/liaison") + " serve --config "
-                + configDir);
+        values.put("Documentation", "file:" + installation.resolve("docs/operations.md"));
+        values.put("ExecStart", installation.resolve("bin/liaison") + " serve --config " + configDir);
         values.put("User", user);
         values.put("Group", user);
         values.put("WorkingDirectory", dataDir.toString());

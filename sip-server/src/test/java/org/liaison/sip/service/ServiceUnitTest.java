@@ -41,6 +41,7 @@ class ServiceUnitTest {
         LiaisonConfig config = config("data.dir", "/var/lib/liaison");
         String unit = ServiceInstall.of(HOME, config, "liaison").unit();
         assertTrue(unit.contains("ExecStart=" + HOME + "/bin/liaison serve --config " + config.configDir().toAbsolutePath().normalize() + "\n"), unit);
+        assertTrue(unit.contains("\nDocumentation=file:" + HOME + "/docs/operations.md\n"), unit);
         assertTrue(unit.contains("\nStateDirectory=liaison\n") && unit.contains("\nWorkingDirectory=/var/lib/liaison\n"), unit);
         assertTrue(unit.contains("\nCapabilityBoundingSet=\n") && unit.contains("\nAmbientCapabilities=\n"), unit);
         assertTrue(unit.contains("\nPrivateUsers=yes\n"), unit);
