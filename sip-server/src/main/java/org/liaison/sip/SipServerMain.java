@@ -188,8 +188,10 @@ public final class SipServerMain {
                     + " node's data.dir (shared files, node-local keys)");
         }
         Archived archived = DataDirBackup.write(config.dataDir(), outFile, DataDirLock.FILE_NAME, Clock.systemUTC());
+        // read back as restore would, so a backup that could not be restored is known now, not on the bad day
+        DataDirRestore.verify(outFile);
         System.out.println("backup of " + config.dataDir() + " taken at " + archived.created() + ": "
-                + archived.files() + " files, " + archived.bytes() + " bytes, in " + outFile);
+                + archived.files() + " files, " + archived.bytes() + " bytes, in " + outFile + " (read back: intact)");
         return 0;
     }
 

@@ -1,6 +1,7 @@
 package org.liaison.sip.backup;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.ZipException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -76,6 +78,15 @@ public final class DataDirRestore {
 
     /** Pass one: the manifest, once every entry matched it. */
     private static BackupManifest checked(Path archive) throws IOException {
+        try {
+            return readAndCompare(archive);
+        } catch (EOFException | ZipException | IllegalArgumentException damaged) {
+            // a cut-off file, bad gzip data, a tar header commons-compress cannot read
+            throw new BackupProblem(archive + " is damaged or not a Liaison backup: " + damaged.getMessage());
+        }
+    }
+
+    private static BackupManifest readAndCompare(Path archive) throws IOException {
         Map<String, BackupManifest.FileEntry> found = new HashMap<>();
         BackupManifest manifest = null;
         try (InputStream file = Files.newInputStream(archive);

@@ -209,6 +209,15 @@ class DataDirBackupTest {
     }
 
     @Test
+    void cutOffArchiveIsRefusedAsDamaged() throws IOException {
+        Path whole = archive(Map.of("data/a", bytes("x".repeat(100_000))), true);
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = Files.write(root.resolve("cut.tar.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        BackupProblem refused = assertThrows(BackupProblem.class, () -> DataDirRestore.verify(cut));
+        assertTrue(refused.getMessage().contains("damaged"), refused.getMessage());
+    }
+
+    @Test
     void manifestRoundTrips() throws BackupProblem {
         BackupManifest manifest = new BackupManifest(Instant.parse("2026-12-06T01:50:00Z"), "/var/lib/liaison",
                 List.of(new BackupManifest.FileEntry("data/messages/a b/1.msg", 5, "0".repeat(64))));
