@@ -4,7 +4,7 @@
 # build host), a passwd entry for the unprivileged user, the shipped configuration in /etc/liaison
 # (data.dir = /var/lib/liaison/data) and the volume's mount point. Run by `mvn -Pimage package`
 # (sip-server/pom.xml) before Jib; usage: runtime-root.sh CONF_DIR OUTPUT_DIR
-# No base image is pulled, so no registry is needed (docs/operations.md "Image").
+# No base image is pulled, so no registry is needed (docs/operations.md "Image (OCI, Jib)").
 set -euo pipefail
 CONF_DIR=$1
 ROOT=$2

@@ -180,7 +180,7 @@ public final class SipServerMain {
         return 0;
     }
 
-    /** A consistent copy of data.dir while the server runs (docs/operations.md "Backup"). */
+    /** A consistent copy of data.dir while the server runs (docs/operations.md "Backups"). */
     private static int backup(LiaisonConfig config, Path outFile) throws IOException {
         if (config.cluster().clustered()) {
             System.err.println("liaison: cluster mode: registrations, messages, tokens and the TLS identity are in Redis"
@@ -213,7 +213,7 @@ public final class SipServerMain {
 
     /**
      * {@code install-service [--user NAME] [--dry-run]}: the systemd unit of packaging/systemd for this installation
-     * (bin/liaison passes its directory as liaison.home), with its user and directories (docs/operations.md "Service").
+     * (bin/liaison passes its directory as liaison.home), with its user and directories (docs/operations.md "Service (systemd)").
      */
     private static int installService(LiaisonConfig config, List<String> words) throws IOException, InterruptedException {
         boolean dryRun = words.contains(DRY_RUN);
