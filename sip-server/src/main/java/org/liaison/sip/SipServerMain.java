@@ -83,7 +83,8 @@ public final class SipServerMain {
                 case "passwd" -> words.size() == 1 && !words.get(0).startsWith("-") ? passwd(config, words.get(0)) : usage();
                 case "users" -> users(config, words);
                 case "onboarding" -> words.size() == 2 ? onboarding(config, words.get(0), Path.of(words.get(1))) : usage();
-                case "backup" -> words.size() == 1 && !words.get(0).startsWith("-") ? backup(config, Path.of(words.get(0))) : usage();
+                case "backup" -> words.size() == 1 && !words.get(0).startsWith("-")
+                        ? backup(config, Path.of(words.get(0))) : usage();
                 case "restore" -> restore(config, words);
                 case "install-service" -> installService(config, words);
                 default -> usage();
@@ -213,7 +214,8 @@ public final class SipServerMain {
 
     /**
      * {@code install-service [--user NAME] [--dry-run]}: the systemd unit of packaging/systemd for this installation
-     * (bin/liaison passes its directory as liaison.home), with its user and directories (docs/operations.md "Service (systemd)").
+     * (bin/liaison passes its directory as liaison.home), with its user and directories (docs/operations.md
+     * "Service (systemd)").
      */
     private static int installService(LiaisonConfig config, List<String> words) throws IOException, InterruptedException {
         boolean dryRun = words.contains(DRY_RUN);

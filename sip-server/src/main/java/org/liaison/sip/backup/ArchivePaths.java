@@ -25,7 +25,10 @@ final class ArchivePaths {
         return archived;
     }
 
-    /** Where the file named {@code name} goes under {@code directory}; a {@link BackupProblem} if it is no data file's name. */
+    /**
+     * Where the file named {@code name} goes under {@code directory}; a {@link BackupProblem} if it is no data file's
+     * name.
+     */
     static Path under(Path directory, String name) throws BackupProblem {
         check(name);
         Path root = directory.toAbsolutePath().normalize();
