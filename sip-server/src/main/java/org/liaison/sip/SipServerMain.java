@@ -23,11 +23,17 @@ import org.liaison.provisioning.admin.UsersCommand;
 import org.liaison.provisioning.client.ClientUrls;
 import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
 import org.liaison.provisioning.onboarding.Onboarding;
+import org.liaison.sip.backup.Archived;
+import org.liaison.sip.backup.BackupProblem;
+import org.liaison.sip.backup.DataDirBackup;
+import org.liaison.sip.backup.DataDirRestore;
 import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.cluster.RedisUnreachable;
 import org.liaison.sip.config.ConfigException;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.config.RelaySettings;
+import org.liaison.sip.logging.LogFormat;
+import org.liaison.sip.service.ServiceInstall;
 import org.liaison.sip.tls.CertificateProblem;
 import sun.misc.Signal;
 
@@ -38,11 +44,15 @@ import sun.misc.Signal;
  * {@code passwd USER [--config DIR]} stores a new password as HA1 values in users.csv;
  * {@code users VERB ...} adds, removes, lists, disables, enables and bulk-imports users
  * ({@link UsersCommand}); {@code onboarding USER|--all OUTDIR [--config DIR]} writes enrolment QR
- * codes and pages.
+ * codes and pages; {@code backup OUTFILE} copies data.dir while the server runs and {@code restore INFILE [--force]}
+ * puts a backup back into a stopped server's data.dir ({@link DataDirBackup}, {@link DataDirRestore});
+ * {@code install-service} makes it a systemd service ({@link ServiceInstall}).
  * Exit status: 0 done, 1 failed while running, 2 bad command line or configuration.
  */
 public final class SipServerMain {
     private static final String ALL_USERS = "--all";
+    private static final String FORCE = "--force";
+    private static final String DRY_RUN = "--dry-run";
 
     private SipServerMain() {
     }
@@ -66,18 +76,24 @@ public final class SipServerMain {
         }
         try {
             LiaisonConfig config = LiaisonConfig.load(configDir);
+            LogFormat.apply(config.log());
             return switch (args[0]) {
                 case "serve" -> words.isEmpty() ? serve(config) : usage();
                 case "relay" -> words.isEmpty() ? relay(config) : usage();
                 case "passwd" -> words.size() == 1 && !words.get(0).startsWith("-") ? passwd(config, words.get(0)) : usage();
                 case "users" -> users(config, words);
                 case "onboarding" -> words.size() == 2 ? onboarding(config, words.get(0), Path.of(words.get(1))) : usage();
+                case "backup" -> words.size() == 1 && !words.get(0).startsWith("-")
+                        ? backup(config, Path.of(words.get(0))) : usage();
+                case "restore" -> restore(config, words);
+                case "install-service" -> installService(config, words);
                 default -> usage();
             };
         } catch (ConfigException e) {
             System.err.println("liaison: " + e.getMessage());
             return 2;
-        } catch (UsersFileException | CertificateProblem | DataDirInUse | RedisUnreachable | RedisNotDurable e) {
+        } catch (UsersFileException | CertificateProblem | DataDirInUse | RedisUnreachable | RedisNotDurable
+                | BackupProblem e) {
             System.err.println("liaison: " + e.getMessage());
             return 2;
         } catch (Exception e) {
@@ -165,6 +181,69 @@ public final class SipServerMain {
         return 0;
     }
 
+    /** A consistent copy of data.dir while the server runs (docs/operations.md "Backups"). */
+    private static int backup(LiaisonConfig config, Path outFile) throws IOException {
+        if (config.cluster().clustered()) {
+            System.err.println("liaison: cluster mode: registrations, messages, tokens and the TLS identity are in Redis"
+                    + " (back it up with Redis's own tools: BGSAVE or a copy of the AOF); this backs up only this"
+                    + " node's data.dir (shared files, node-local keys)");
+        }
+        Archived archived = DataDirBackup.write(config.dataDir(), outFile, DataDirLock.FILE_NAME, Clock.systemUTC());
+        // read back as restore would, so a backup that could not be restored is known now, not on the bad day
+        DataDirRestore.verify(outFile);
+        System.out.println("backup of " + config.dataDir() + " taken at " + archived.created() + ": "
+                + archived.files() + " files, " + archived.bytes() + " bytes, in " + outFile + " (read back: intact)");
+        return 0;
+    }
+
+    /** {@code restore INFILE [--force]} into the data.dir of a stopped server, locked meanwhile so none starts. */
+    private static int restore(LiaisonConfig config, List<String> words) throws IOException {
+        List<String> files = words.stream().filter(w -> !w.equals(FORCE)).toList();
+        if (files.size() != 1 || files.get(0).startsWith("-") || words.size() - files.size() > 1) {
+            return usage();
+        }
+        Path archive = Path.of(files.get(0));
+        Path dataDir = SipServer.createDataDir(config.dataDir());
+        try (DataDirLock lock = DataDirLock.acquire(dataDir)) {
+            Archived archived = DataDirRestore.restore(archive, dataDir, DataDirLock.FILE_NAME, words.contains(FORCE));
+            System.out.println("restored the backup taken at " + archived.created() + " into " + dataDir + ": "
+                    + archived.files() + " files, " + archived.bytes() + " bytes");
+        }
+        return 0;
+    }
+
+    /**
+     * {@code install-service [--user NAME] [--dry-run]}: the systemd unit of packaging/systemd for this installation
+     * (bin/liaison passes its directory as liaison.home), with its user and directories (docs/operations.md
+     * "Service (systemd)").
+     */
+    private static int installService(LiaisonConfig config, List<String> words) throws IOException, InterruptedException {
+        boolean dryRun = words.contains(DRY_RUN);
+        List<String> rest = words.stream().filter(w -> !w.equals(DRY_RUN)).toList();
+        String user = ServiceInstall.DEFAULT_USER;
+        if (rest.size() == 2 && rest.get(0).equals("--user")) {
+            user = rest.get(1);
+        } else if (!rest.isEmpty()) {
+            return usage();
+        }
+        String home = System.getProperty("liaison.home");
+        if (home == null) {
+            System.err.println("liaison: install-service must be run through bin/liaison (it installs that copy)");
+            return 2;
+        }
+        if (!dryRun && !"root".equals(System.getProperty("user.name"))) {
+            System.err.println("liaison: install-service creates a user and writes /etc/systemd/system: run it as root"
+                    + " (or with " + DRY_RUN + " to see what it would do)");
+            return 2;
+        }
+        try {
+            return ServiceInstall.of(Path.of(home), config, user).run(dryRun, System.out);
+        } catch (IllegalArgumentException e) {
+            System.err.println("liaison: " + e.getMessage());
+            return 2;
+        }
+    }
+
     /** From the terminal without echo (asked twice), or the first line of standard input for scripts. */
     private static String readPassword(String user) throws IOException {
         Console console = System.console();
@@ -184,6 +263,9 @@ public final class SipServerMain {
         System.err.println("usage: liaison serve [--config DIR]\n       liaison relay [--config DIR]\n"
                 + "       liaison passwd USER [--config DIR]\n"
                 + "       liaison onboarding USER|" + ALL_USERS + " OUTDIR [--config DIR]\n"
+                + "       liaison backup OUTFILE [--config DIR]\n"
+                + "       liaison restore INFILE [" + FORCE + "] [--config DIR]\n"
+                + "       liaison install-service [--user NAME] [" + DRY_RUN + "] [--config DIR]\n"
                 + UsersCommand.USAGE.replace("usage: ", "       "));
         return 2;
     }

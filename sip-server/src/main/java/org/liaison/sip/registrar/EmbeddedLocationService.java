@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedLocationService implements LocationService, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedLocationService.class);
-    static final String JOURNAL_FILE = "location.journal";
+    /** The journal of bindings in data.dir (a backup copies its intact records only). */
+    public static final String JOURNAL_FILE = "location.journal";
     static final long DEFAULT_COMPACTION_SLACK_BYTES = 1024 * 1024;
     private static final Duration FORCE_INTERVAL = Duration.ofSeconds(1);
     private static final int STRIPES = 64;

@@ -181,6 +181,14 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /**
+     * The length of the journal's intact records at the start of {@code channel}: what {@link #open} would keep. A
+     * copy of a journal being appended to (a backup) takes this many bytes, so it never carries a torn tail.
+     */
+    public static long intactLength(FileChannel channel) throws IOException {
+        return replay(channel, record -> { });
+    }
+
     private static long replay(FileChannel channel, Consumer<byte[]> replay) throws IOException {
         long size = channel.size();
         long position = 0;

@@ -59,6 +59,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PrivateCa {
     static final String CA_FILE = "ca.pem";
+    static final String KEY_DIRECTORY = "tls";
     static final Duration CA_LIFETIME = Duration.ofDays(3650);
     static final Duration SERVER_LIFETIME = Duration.ofDays(365);
     static final Duration RENEW_BEFORE = Duration.ofDays(30);
@@ -236,7 +237,7 @@ final class PrivateCa {
     }
 
     private static Path keyDir(Path dataDir) throws IOException {
-        Path dir = dataDir.resolve("tls");
+        Path dir = dataDir.resolve(KEY_DIRECTORY);
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }

@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class TlsCredentials {
     private static final Logger LOG = LoggerFactory.getLogger(TlsCredentials.class);
+    /**
+     * What the private CA keeps in data.dir (relative paths): the CA certificate, and the directory of its key and
+     * of the server's certificate and key, which are replaced together (a backup copies them as one set).
+     */
+    public static final List<String> DATA_DIR_FILES = List.of(PrivateCa.CA_FILE, PrivateCa.KEY_DIRECTORY);
 
     private final ReloadingKeyManager keyManager;
     private final Optional<Path> caCertificate;

@@ -106,6 +106,17 @@ class LiaisonConfigTest {
     }
 
     @Test
+    void logFormatIsTextByDefaultJsonOnRequestAndABadOneNamesTheChoices() throws Exception {
+        write("");
+        assertEquals(LogSettings.Format.TEXT, LiaisonConfig.load(dir).log().format());
+        write("log.format = JSON\n");
+        assertEquals(LogSettings.Format.JSON, LiaisonConfig.load(dir).log().format());
+        write("log.format = xml\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+        assertTrue(e.getMessage().endsWith("log.format: \"xml\" is not text or json"), e.getMessage());
+    }
+
+    @Test
     void mediaPolicyIsReadAndABadOneNamesTheChoices() throws Exception {
         write("media.relay = NAT-only\nmedia.encryption = optional\n");
         assertEquals(new MediaSettings(MediaSettings.RelayPolicy.NAT_ONLY, MediaSettings.Encryption.OPTIONAL),
