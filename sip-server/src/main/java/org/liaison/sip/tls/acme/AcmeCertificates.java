@@ -128,7 +128,7 @@ public final class AcmeCertificates implements AutoCloseable {
         } catch (AcmeOrder.Failed | CertificateProblem | IOException | RuntimeException e) {
             lastFailure = e.getMessage();
             LOG.warn("acme: no certificate for {}: {}; {} keeps serving, next attempt in {}s", settings.names(),
-                    e.getMessage(), serving(), nextRetry.toSeconds());
+                    e.getMessage(), serving(), Math.max(1, nextRetry.toSeconds()));
             schedule(nextRetry);
             nextRetry = nextRetry.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY
                     : nextRetry.multipliedBy(2);

@@ -2,8 +2,11 @@ package org.liaison.sip.tls.acme;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
 import org.liaison.sip.config.AcmeSettings;
 import org.liaison.sip.config.IpLiteral;
@@ -125,12 +129,28 @@ final class AcmeOrder {
         return problem.map(p -> p + " (" + p.getType() + ")").orElse("no reason given");
     }
 
+    /** What went wrong on the way to the CA, in words: java.net.http reports a refused connection without text. */
     private static String rootCause(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null) {
-            cause = cause.getCause();
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException) {
+                return "cannot connect (refused, or no route)";
+            }
+            if (cause instanceof UnknownHostException) {
+                return "unknown host " + cause.getMessage();
+            }
+            if (cause instanceof SSLHandshakeException) {
+                return "its HTTPS certificate is not trusted (" + cause.getMessage()
+                        + "; a private ACME CA needs sip.tls.acme.ca-file)";
+            }
+            if (cause instanceof HttpTimeoutException) {
+                return "no answer in time";
+            }
         }
-        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        Throwable deepest = e;
+        while (deepest.getCause() != null) {
+            deepest = deepest.getCause();
+        }
+        return deepest.getMessage() != null ? deepest.getMessage() : deepest.getClass().getSimpleName();
     }
 
     /** The roots the ACME server's own HTTPS certificate is checked against: the ca-file, else the JDK's. */
