@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -20,9 +21,12 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.sip.config.AcmeSettings;
+import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.testing.CapturedLog;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TlsClients;
+import org.liaison.sip.tls.acme.AcmeCertificates;
 
 /**
  * Issue 15 against Debian's pebble, validating for real over HTTP-01 on loopback: the server orders its certificate
@@ -80,6 +84,10 @@ class AcmeCertificateTest {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(kept.resolve(file))),
                     file);
         }
+
+        AcmeSettings acme = LiaisonConfig.load(server.configDir()).tls().acme();
+        assertTrue(AcmeCertificates.issued(acme, server.dataDir(), Clock.systemUTC()),
+                "bin/liaison onboarding now leaves out the step installing the private CA");
 
         // two thirds of 15 s: the renewed certificate is presented on both ports, by the same running server
         BigInteger first = sip.getSerialNumber();

@@ -1,18 +1,22 @@
 package org.liaison.sip.tls.acme;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -87,6 +91,24 @@ public final class AcmeCertificates implements AutoCloseable {
         AcmeCertificates acme = new AcmeCertificates(settings, tls, dataDir, challenges, clock, FIRST_RETRY);
         acme.begin();
         return acme;
+    }
+
+    /**
+     * Whether the server presents a certificate from the ACME CA now (or will at its next start): one is kept in
+     * {@code dataDir}, valid now and naming every configured name. Phones then trust it as they are (issue 15).
+     */
+    public static boolean issued(AcmeSettings settings, Path dataDir, Clock clock) {
+        Path chain = dataDir.resolve(DIRECTORY).resolve(CERTIFICATE);
+        if (!settings.enabled() || !Files.exists(chain)) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(chain)) {
+            X509Certificate own = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            own.checkValidity(Date.from(clock.instant()));
+            return namesEvery(own, settings.names());
+        } catch (IOException | GeneralSecurityException e) {
+            return false;
+        }
     }
 
     /** The kept certificate if usable, and the first order (now, or when the kept one is due). */
