@@ -44,8 +44,9 @@ public record AcmeSettings(Optional<URI> directoryUrl, String email, List<String
         if (!defaultNames.contains(httpHost)) {
             defaultNames.add(httpHost);
         }
+        List<String> listed = r.list("sip.tls.acme.names", "");
         List<String> names = new ArrayList<>();
-        for (String name : r.list("sip.tls.acme.names", String.join(",", defaultNames))) {
+        for (String name : listed.isEmpty() ? defaultNames : listed) {
             String lower = name.toLowerCase(Locale.ROOT);
             if (!HOST_NAME.matcher(lower).matches() && IpLiteral.parse(lower) == null) {
                 throw r.problem("sip.tls.acme.names", ConfigReader.quoted(name)
@@ -62,9 +63,6 @@ public record AcmeSettings(Optional<URI> directoryUrl, String email, List<String
         }
         if (httpPort == 0) {
             throw r.problem("sip.tls.acme.http-port", "is 0, but the ACME CA proves the names over HTTP-01 on it");
-        }
-        if (names.isEmpty()) {
-            throw r.problem("sip.tls.acme.names", "is empty: the certificate must name at least sip.domain");
         }
         if (!email.isEmpty() && !email.matches("[^@\\s:,]+@[^@\\s:,]+")) {
             throw r.problem("sip.tls.acme.email", ConfigReader.quoted(email) + " is not an e-mail address");
