@@ -2,6 +2,7 @@ package org.liaison.sip.tls.acme;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
@@ -9,11 +10,13 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.im.MutableClock;
 import org.liaison.sip.config.AcmeSettings;
 import org.liaison.sip.config.TlsSettings;
 import org.liaison.sip.testing.CapturedLog;
@@ -55,6 +58,32 @@ class AcmeRetryTest {
                         .getName().contains("Pebble Intermediate CA"));
                 assertEquals(List.of(), log.warnings().stream().filter(w -> !w.contains("is unreachable")).toList());
             }
+        }
+    }
+
+    @Test
+    void aFailingRenewalWarnsOnceADayFromFourteenDaysBeforeTheServedCertificateEnds() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        AcmeSettings settings = new AcmeSettings(Optional.of(URI.create("https://127.0.0.1:9/dir")), "",
+                List.of("liaison.test"), Optional.empty(), 1);
+        List<InetAddress> loopback = List.of(InetAddress.getByName("127.0.0.1"));
+        TlsCredentials tls = TlsCredentials.open(new TlsSettings(Optional.empty(), Optional.empty(), false),
+                "liaison.test", loopback, root.resolve("data"), clock);
+        Instant end = tls.certificate().getNotAfter().toInstant();
+        try (CapturedLog log = CapturedLog.start();
+                Http01Listener challenges = Http01Listener.open(List.of(), 1, URI.create("https://liaison.test"));
+                AcmeCertificates acme = new AcmeCertificates(settings, tls, root.resolve("data"), challenges, clock,
+                        Duration.ofHours(1))) {
+            acme.begin();
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.has(Level.WARN, "acme: no certificate for"));
+
+            clock.set(end.minus(Duration.ofDays(15)));
+            acme.warnIfExpiring();
+            assertFalse(log.has(Level.WARN, "and renewing it fails"), "not yet: 15 days left");
+            clock.set(end.minus(Duration.ofDays(14)).plusSeconds(1));
+            acme.warnIfExpiring();
+            assertTrue(log.has(Level.WARN, "(13 days left) and renewing it fails: the ACME directory"),
+                    () -> log.warnings().toString());
         }
     }
 }
