@@ -89,7 +89,12 @@ public final class AcmeCertificates implements AutoCloseable {
         Http01Listener challenges = Http01Listener.open(addresses, settings.httpPort(),
                 URI.create("https://" + httpsUrl.getRawAuthority()));
         AcmeCertificates acme = new AcmeCertificates(settings, tls, dataDir, challenges, clock, FIRST_RETRY);
-        acme.begin();
+        try {
+            acme.begin();
+        } catch (IOException | RuntimeException e) {
+            acme.close();
+            throw e;
+        }
         return acme;
     }
 
