@@ -3,10 +3,12 @@ package org.liaison.sip.tls.acme;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,10 @@ class Http01ListenerTest {
         try (Http01Listener listener = Http01Listener.open(List.of(InetAddress.getByName("127.0.0.1")), port,
                 URI.create("https://sip.example.org:8443"))) {
             listener.publish("tok_en-1", "tok_en-1.thumbprint");
+            // a client that never finishes its request holds nothing up
+            Socket slow = new Socket("127.0.0.1", port);
+            slow.getOutputStream().write("GET /.well-known/acme-challenge/tok_en-1 HTTP/1.1\r\nHost: x".getBytes(
+                    StandardCharsets.US_ASCII));
             HttpResponse<String> answer = get(port, "/.well-known/acme-challenge/tok_en-1");
             assertEquals(200, answer.statusCode());
             assertEquals("tok_en-1.thumbprint", answer.body());
@@ -35,6 +41,7 @@ class Http01ListenerTest {
             assertEquals(301, elsewhere.statusCode());
             // the Host header of the request is never echoed: no open redirect
             assertEquals(Optional.of("https://sip.example.org:8443/p/abc"), elsewhere.headers().firstValue("Location"));
+            slow.close();
         }
     }
 
