@@ -153,9 +153,10 @@ public final class AcmeCertificates implements AutoCloseable {
                     settings.names(), chain.get(0).getIssuerX500Principal().getName(), renewal);
             schedule(Duration.between(clock.instant(), renewal));
         } catch (AcmeOrder.Failed | CertificateProblem | IOException | RuntimeException e) {
-            lastFailure = e.getMessage();
+            // ours name their cause in the message; a RuntimeException (a bug, or acme4j's) needs its class too
+            lastFailure = e instanceof RuntimeException ? e.toString() : e.getMessage();
             LOG.warn("acme: no certificate for {}: {}; {} keeps serving, next attempt in {}s", settings.names(),
-                    e.getMessage(), serving(), Math.max(1, nextRetry.toSeconds()));
+                    lastFailure, serving(), Math.max(1, nextRetry.toSeconds()));
             schedule(nextRetry);
             nextRetry = nextRetry.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY
                     : nextRetry.multipliedBy(2);
