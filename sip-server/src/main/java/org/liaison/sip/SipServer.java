@@ -68,6 +68,7 @@ import org.liaison.sip.routing.RequestAuthenticator;
 import org.liaison.sip.routing.RequestRouter;
 import org.liaison.sip.tls.CertificateProblem;
 import org.liaison.sip.tls.TlsCredentials;
+import org.liaison.sip.tls.acme.AcmeCertificates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,11 +105,14 @@ public final class SipServer implements AutoCloseable {
     private final MediaAnchor media;
     private final ProvisioningService provisioning;
     private final DataDirLock lock;
+    /** Keeps the certificate from the ACME CA current; null when sip.tls.acme.directory-url is empty. */
+    private final AcmeCertificates acme;
 
     private SipServer(WatchedAccountDirectory accounts, StateStores stores, OfflineStore messages,
             ScheduledExecutorService timers, SipEdge edge, Optional<TlsCredentials> tls, MediaRelay relay,
-            MediaAnchor media, ProvisioningService provisioning, DataDirLock lock) {
+            MediaAnchor media, ProvisioningService provisioning, AcmeCertificates acme, DataDirLock lock) {
         this.lock = lock;
+        this.acme = acme;
         this.tls = tls;
         this.provisioning = provisioning;
         this.accounts = accounts;
@@ -175,6 +179,7 @@ public final class SipServer implements AutoCloseable {
         MediaRelay relay = null;
         MediaAnchor media;
         ProvisioningService provisioning = null;
+        AcmeCertificates acme = null;
         try {
             accounts = WatchedAccountDirectory.open(config.users().file(), config.users().groupsFile(),
                     config.sip().domain(),
@@ -250,15 +255,20 @@ public final class SipServer implements AutoCloseable {
                 provisioning = startProvisioning(config, accounts, tls.orElseThrow(),
                         stores.enrolmentTokens(dataDir, config.http().tokenTtl(), clock), dataDir, clock);
             }
+            if (tls.isPresent() && config.tls().acme().enabled()) {
+                // after the listeners: the private CA serves them until the first order succeeds (issue 15)
+                acme = AcmeCertificates.start(config.tls().acme(), tls.get(), dataDir, config.sip().addresses(),
+                        config.http().publicUrl(), clock);
+            }
         } catch (IOException | UsersFileException | SipException | RuntimeException e) {
-            closeQuietly(provisioning, edge, relay, accounts, messages, stores.locationStore(), stores.redis());
+            closeQuietly(acme, provisioning, edge, relay, accounts, messages, stores.locationStore(), stores.redis());
             timers.shutdownNow();
             throw e;
         }
         LOG.info("serving sip domain {} on {} (udp {}, tcp {}, tls {}), {} users, {} registered devices",
                 config.sip().domain(), config.sip().addresses(), config.sip().udpPort(), config.sip().tcpPort(),
                 config.sip().tlsPort(), accounts.all().size(), locations.count());
-        return new SipServer(accounts, stores, messages, timers, edge, tls, relay, media, provisioning, lock);
+        return new SipServer(accounts, stores, messages, timers, edge, tls, relay, media, provisioning, acme, lock);
     }
 
     /** Provisioned clients register over TLS when there is a TLS listener, else over TCP, else UDP. */
@@ -353,7 +363,7 @@ public final class SipServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        closeQuietly(provisioning, edge, relay, accounts, messages, locationStore, redis, lock);
+        closeQuietly(acme, provisioning, edge, relay, accounts, messages, locationStore, redis, lock);
         timers.shutdownNow();
         LOG.info("stopped");
     }

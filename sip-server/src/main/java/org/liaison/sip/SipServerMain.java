@@ -35,6 +35,7 @@ import org.liaison.sip.config.RelaySettings;
 import org.liaison.sip.logging.LogFormat;
 import org.liaison.sip.service.ServiceInstall;
 import org.liaison.sip.tls.CertificateProblem;
+import org.liaison.sip.tls.acme.AcmeCertificates;
 import sun.misc.Signal;
 
 /**
@@ -173,7 +174,9 @@ public final class SipServerMain {
                 ? ClusterRedis.connect(config.cluster().redisUri().orElseThrow()) : null) {
             EnrolmentTokenStore tokens = StateStores.enrolmentTokens(redis, dataDir, config.http().tokenTtl(),
                     Clock.systemUTC());
-            Onboarding onboarding = new Onboarding(tokens, new ClientUrls(config.http().publicUrl()), domain);
+            // with a certificate from the ACME CA phones trust the server as they are: no CA to install (issue 15)
+            Onboarding onboarding = new Onboarding(tokens, new ClientUrls(config.http().publicUrl()), domain,
+                    AcmeCertificates.issued(config.tls().acme(), dataDir, Clock.systemUTC()));
             for (Onboarding.Written w : onboarding.write(chosen, outDir)) {
                 System.out.println(w.username() + ": " + w.page() + " " + w.qrCode());
             }

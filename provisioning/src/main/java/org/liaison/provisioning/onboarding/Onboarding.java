@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.liaison.provisioning.Account;
 import org.liaison.provisioning.client.ClientUrls;
 import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
@@ -30,11 +31,17 @@ public final class Onboarding {
     private final EnrolmentTokenStore tokens;
     private final ClientUrls urls;
     private final String domain;
+    private final boolean publicCertificate;
 
-    public Onboarding(EnrolmentTokenStore tokens, ClientUrls urls, String domain) {
+    /**
+     * {@code publicCertificate}: the server presents a certificate phones already trust (from an ACME CA, issue 15),
+     * so the pages have no step installing a CA; otherwise they point to the private CA ({@code /ca.pem}).
+     */
+    public Onboarding(EnrolmentTokenStore tokens, ClientUrls urls, String domain, boolean publicCertificate) {
         this.tokens = tokens;
         this.urls = urls;
         this.domain = domain;
+        this.publicCertificate = publicCertificate;
     }
 
     /** What was written for one user. */
@@ -57,7 +64,8 @@ public final class Onboarding {
             Path page = outDir.resolve(account.username() + ".html");
             writeOwnerOnly(qr, png);
             writeOwnerOnly(page, OnboardingPage.html(account, "sip:" + account.username() + "@" + domain, link, png,
-                    EXPIRY.format(issued.expires()), urls.caCertificate()).getBytes(StandardCharsets.UTF_8));
+                    EXPIRY.format(issued.expires()), publicCertificate ? Optional.empty()
+                            : Optional.of(urls.caCertificate())).getBytes(StandardCharsets.UTF_8));
             written.add(new Written(account.username(), qr, page));
         }
         return written;

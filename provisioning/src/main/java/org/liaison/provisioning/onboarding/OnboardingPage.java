@@ -1,6 +1,7 @@
 package org.liaison.provisioning.onboarding;
 
 import java.util.Base64;
+import java.util.Optional;
 import org.liaison.provisioning.Account;
 
 /**
@@ -12,8 +13,9 @@ final class OnboardingPage {
     private OnboardingPage() {
     }
 
+    /** {@code caUrl}: where the private CA is, for phones to install; empty when every phone trusts the server. */
     static String html(Account account, String sipAddress, String link, byte[] qrPng, String expires,
-            String caUrl) {
+            Optional<String> caUrl) {
         String name = account.displayName().isBlank() ? account.username() : account.displayName();
         String qr = "data:image/png;base64," + Base64.getEncoder().encodeToString(qrPng);
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -35,8 +37,8 @@ final class OnboardingPage {
                 + "</ol>\n"
                 + "<p>The link works <strong>once</strong>, until " + escape(expires) + ". Keep this page private"
                 + " until you have used it; if it has expired or was used by someone else, ask for a new one.</p>\n"
-                + "<p>If Linphone says the server is not trusted, first install the organisation's certificate: "
-                + "<code>" + escape(caUrl) + "</code></p>\n"
+                + caUrl.map(url -> "<p>If Linphone says the server is not trusted, first install the organisation's"
+                        + " certificate: <code>" + escape(url) + "</code></p>\n").orElse("")
                 + "</body>\n</html>\n";
     }
 

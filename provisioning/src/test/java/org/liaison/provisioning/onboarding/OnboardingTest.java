@@ -19,6 +19,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.provisioning.Account;
 import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.client.ClientUrls;
 import org.liaison.provisioning.enrolment.EnrolmentTokens;
@@ -41,7 +42,7 @@ class OnboardingTest {
     void eachUserGetsAQrCodeOfTheirOneTimeLinphoneConfigLinkAndAPageWithoutPassword() throws Exception {
         AccountSnapshot accounts = TestAccounts.load(dir);
         EnrolmentTokens tokens = new EnrolmentTokens(dir, Duration.ofHours(72), Clock.systemUTC());
-        Onboarding onboarding = new Onboarding(tokens, new ClientUrls(URI.create(BASE)), TestAccounts.DOMAIN);
+        Onboarding onboarding = new Onboarding(tokens, new ClientUrls(URI.create(BASE)), TestAccounts.DOMAIN, false);
 
         List<Onboarding.Written> written = onboarding.write(accounts.all(), dir.resolve("out"));
 
@@ -60,10 +61,25 @@ class OnboardingTest {
     }
 
     @Test
+    void withAPublicCertificateThePageHasNoStepInstallingTheCa() throws Exception {
+        AccountSnapshot accounts = TestAccounts.load(dir);
+        List<Account> alice = List.of(accounts.byUsername("alice").orElseThrow());
+        EnrolmentTokens tokens = new EnrolmentTokens(dir, Duration.ofHours(1), Clock.systemUTC());
+        String privateCa = Files.readString(new Onboarding(tokens, new ClientUrls(URI.create(BASE)),
+                TestAccounts.DOMAIN, false).write(alice, dir.resolve("private")).get(0).page());
+        String publicCertificate = Files.readString(new Onboarding(tokens, new ClientUrls(URI.create(BASE)),
+                TestAccounts.DOMAIN, true).write(alice, dir.resolve("public")).get(0).page());
+
+        assertTrue(privateCa.contains(BASE + "/ca.pem"), privateCa);
+        assertFalse(publicCertificate.contains("ca.pem"), publicCertificate);
+        assertFalse(publicCertificate.contains("certificate"), publicCertificate);
+    }
+
+    @Test
     void namesOnThePageAreEscaped() throws Exception {
         AccountSnapshot accounts = TestAccounts.load(dir);
         Onboarding onboarding = new Onboarding(new EnrolmentTokens(dir, Duration.ofHours(1), Clock.systemUTC()),
-                new ClientUrls(URI.create(BASE)), TestAccounts.DOMAIN);
+                new ClientUrls(URI.create(BASE)), TestAccounts.DOMAIN, false);
         Path page = onboarding.write(List.of(accounts.byUsername("bob").orElseThrow()), dir.resolve("out"))
                 .get(0).page();
         assertTrue(Files.readString(page).contains("Bob &quot;Bobby&quot; Durand"));
@@ -73,7 +89,7 @@ class OnboardingTest {
     void theFilesHoldingLinksAreOwnerOnlyEvenOverAnEarlierRunsWorldReadableFiles() throws Exception {
         AccountSnapshot accounts = TestAccounts.load(dir);
         Onboarding onboarding = new Onboarding(new EnrolmentTokens(dir, Duration.ofHours(1), Clock.systemUTC()),
-                new ClientUrls(URI.create(BASE)), TestAccounts.DOMAIN);
+                new ClientUrls(URI.create(BASE)), TestAccounts.DOMAIN, false);
         Path out = dir.resolve("new").resolve("out");
         Files.createDirectories(out.getParent());
         Files.writeString(Files.createDirectory(dir.resolve("existing")).resolve("alice.html"), "old");

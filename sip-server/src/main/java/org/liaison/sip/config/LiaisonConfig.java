@@ -37,7 +37,7 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         MessagingSettings messaging = MessagingSettings.from(r);
         HttpSettings http = HttpSettings.from(r, sip.domain(), configDir);
         RelaySettings relay = RelaySettings.from(r, sip, http);
-        TlsSettings tls = TlsSettings.from(r, configDir, sip.tlsPort());
+        TlsSettings tls = TlsSettings.from(r, configDir, sip.tlsPort(), sip.domain(), http);
         ClusterSettings cluster = ClusterSettings.from(r);
         MediaSettings media = MediaSettings.from(r, cluster, relay);
         TransportLimits limits = TransportLimits.from(r);

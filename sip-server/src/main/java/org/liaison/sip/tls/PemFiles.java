@@ -25,9 +25,12 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
-/** PEM in and out: certificate chains and unencrypted private keys (PKCS#8, or the OpenSSL EC/RSA forms). */
-final class PemFiles {
-    static final String OWNER_ONLY = "rw-------";
+/**
+ * PEM in and out: certificate chains and unencrypted private keys (PKCS#8, or the OpenSSL EC/RSA forms). Public for
+ * {@link #writeText}: the ACME client keeps its account key the same way.
+ */
+public final class PemFiles {
+    public static final String OWNER_ONLY = "rw-------";
     static final String WORLD_READABLE = "rw-r--r--";
 
     private PemFiles() {
@@ -118,7 +121,7 @@ final class PemFiles {
     }
 
     /** Writes PEM {@code text} as {@link #write} does. */
-    static void writeText(Path file, String permissions, String text) throws IOException {
+    public static void writeText(Path file, String permissions, String text) throws IOException {
         Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(OWNER_ONLY)));
         try {

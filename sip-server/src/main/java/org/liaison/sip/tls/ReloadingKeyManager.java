@@ -35,8 +35,8 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
     private record Loaded(String alias, ServerIdentity identity, List<FileTime> stamps) {
     }
 
-    private final Path chainFile;
-    private final Path keyFile;
+    private volatile Path chainFile;
+    private volatile Path keyFile;
     private final Clock clock;
     private volatile Loaded current;
     private volatile Loaded previous;
@@ -57,6 +57,20 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
         List<FileTime> stamps = stamps(chainFile, keyFile);
         ServerIdentity identity = ServerIdentity.load(chainFile, keyFile, clock);
         return new ReloadingKeyManager(chainFile, keyFile, clock, new Loaded("liaison-0", identity, stamps));
+    }
+
+    /**
+     * Presents the chain and key in these files from the next handshake on, and follows them from now on (an ACME
+     * certificate taking over from the private CA's). A problem with them leaves the current identity serving.
+     */
+    synchronized void follow(Path newChainFile, Path newKeyFile) throws CertificateProblem {
+        List<FileTime> stamps = stamps(newChainFile, newKeyFile);
+        ServerIdentity identity = ServerIdentity.load(newChainFile, newKeyFile, clock);
+        chainFile = newChainFile;
+        keyFile = newKeyFile;
+        previous = current;
+        current = new Loaded("liaison-" + ++generation, identity, stamps);
+        nextCheck = clock.instant().plus(CHECK_INTERVAL);
     }
 
     /** The certificate presented now (after picking up a changed file). */

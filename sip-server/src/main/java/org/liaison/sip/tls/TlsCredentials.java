@@ -3,6 +3,8 @@ package org.liaison.sip.tls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -26,10 +28,12 @@ public final class TlsCredentials {
 
     private final ReloadingKeyManager keyManager;
     private final Optional<Path> caCertificate;
+    private final Clock clock;
 
-    private TlsCredentials(ReloadingKeyManager keyManager, Optional<Path> caCertificate) {
+    private TlsCredentials(ReloadingKeyManager keyManager, Optional<Path> caCertificate, Clock clock) {
         this.keyManager = keyManager;
         this.caCertificate = caCertificate;
+        this.clock = clock;
     }
 
     /**
@@ -72,7 +76,7 @@ public final class TlsCredentials {
                 clock);
         LOG.info("TLS certificate from {}: {}, valid until {}", settings.certificate().get(),
                 keys.certificate().getSubjectX500Principal().getName(), keys.certificate().getNotAfter().toInstant());
-        return new TlsCredentials(keys, Optional.empty());
+        return new TlsCredentials(keys, Optional.empty(), clock);
     }
 
     private static TlsCredentials fromPrivateCa(PrivateCa ca, PrivateCa.ServerFiles files, Clock clock)
@@ -80,7 +84,35 @@ public final class TlsCredentials {
         ReloadingKeyManager keys = ReloadingKeyManager.open(files.chain(), files.key(), clock);
         LOG.info("TLS certificate from the private CA {} (SHA-256 fingerprint {}), valid until {}",
                 ca.certificateFile(), ca.fingerprint(), keys.certificate().getNotAfter().toInstant());
-        return new TlsCredentials(keys, Optional.of(ca.certificateFile()));
+        return new TlsCredentials(keys, Optional.of(ca.certificateFile()), clock);
+    }
+
+    /**
+     * Checks {@code chain} (the server's certificate first) and {@code key}, writes them to {@code chainFile} and
+     * {@code keyFile} (owner-only, each replaced in one rename) and presents them from the next handshake on, on
+     * every listener given {@link #keyManager()}. A chain that does not check out is refused before anything is
+     * written, and the current certificate keeps serving.
+     */
+    public void install(List<X509Certificate> chain, PrivateKey key, Path chainFile, Path keyFile)
+            throws CertificateProblem, IOException {
+        ServerIdentity identity = ServerIdentity.parse(PemFiles.text(chain.toArray()) + PemFiles.text(key), chainFile,
+                clock);
+        PemFiles.writeText(keyFile, PemFiles.OWNER_ONLY, PemFiles.text(identity.key()));
+        PemFiles.writeText(chainFile, PemFiles.OWNER_ONLY, PemFiles.text(identity.chain().toArray()));
+        serve(chainFile, keyFile);
+    }
+
+    /** Presents the chain and key of these PEM files (written earlier by {@link #install}) and follows them. */
+    public void serve(Path chainFile, Path keyFile) throws CertificateProblem {
+        keyManager.follow(chainFile, keyFile);
+        LOG.info("TLS certificate from {}: {}, valid until {}", chainFile,
+                keyManager.certificate().getSubjectX500Principal().getName(),
+                keyManager.certificate().getNotAfter().toInstant());
+    }
+
+    /** The certificate presented now. */
+    public X509Certificate certificate() {
+        return keyManager.certificate();
     }
 
     /** Presents the current certificate chain; give it to an {@code SSLContext} of a server. */

@@ -1,0 +1,90 @@
+package org.liaison.sip.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Certificates from an ACME CA (RFC 8555; issue 15), for the SIP TLS port and the HTTPS port.
+ *
+ * @param directoryUrl {@code sip.tls.acme.directory-url}: the CA's directory; empty = ACME is off
+ * @param email        {@code sip.tls.acme.email}: the account's contact, for the CA's expiry notices; may be empty
+ * @param names        {@code sip.tls.acme.names}: the host names (and IP addresses) the certificate names
+ * @param caFile       {@code sip.tls.acme.ca-file}: a PEM to trust the ACME server's own HTTPS certificate by,
+ *                     for a private ACME CA (step-ca, pebble); empty = the JDK's trusted roots
+ * @param httpPort     {@code sip.tls.acme.http-port}: the HTTP-01 challenge listener (RFC 8555 §8.3)
+ */
+public record AcmeSettings(Optional<URI> directoryUrl, String email, List<String> names, Optional<Path> caFile,
+        int httpPort) {
+    /** A DNS name of letters, digits and hyphens (RFC 1123 §2.1); HTTP-01 cannot prove a wildcard. */
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+
+    public AcmeSettings {
+        names = List.copyOf(names);
+    }
+
+    /** ACME is on: a directory URL is configured. */
+    public boolean enabled() {
+        return directoryUrl.isPresent();
+    }
+
+    static AcmeSettings from(ConfigReader r, Path configDir, String domain, HttpSettings http)
+            throws ConfigException {
+        String url = r.string("sip.tls.acme.directory-url", "");
+        String email = r.string("sip.tls.acme.email", "");
+        List<String> defaultNames = new ArrayList<>(List.of(domain.toLowerCase(Locale.ROOT)));
+        String httpHost = http.publicUrl().getHost().toLowerCase(Locale.ROOT);
+        if (!defaultNames.contains(httpHost)) {
+            defaultNames.add(httpHost);
+        }
+        List<String> listed = r.list("sip.tls.acme.names", "");
+        List<String> names = new ArrayList<>();
+        for (String name : listed.isEmpty() ? defaultNames : listed) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!HOST_NAME.matcher(lower).matches() && IpLiteral.parse(lower) == null) {
+                throw r.problem("sip.tls.acme.names", ConfigReader.quoted(name)
+                        + " is not a host name or IP address (wildcards cannot be proved over HTTP-01)");
+            }
+            if (!names.contains(lower)) {
+                names.add(lower);
+            }
+        }
+        String caFile = r.string("sip.tls.acme.ca-file", "");
+        int httpPort = r.port("sip.tls.acme.http-port", 80);
+        if (url.isEmpty()) {
+            return new AcmeSettings(Optional.empty(), email, names, Optional.empty(), httpPort);
+        }
+        if (httpPort == 0) {
+            throw r.problem("sip.tls.acme.http-port", "is 0, but the ACME CA proves the names over HTTP-01 on it");
+        }
+        if (!email.isEmpty() && !email.matches("[^@\\s:,]+@[^@\\s:,]+")) {
+            throw r.problem("sip.tls.acme.email", ConfigReader.quoted(email) + " is not an e-mail address");
+        }
+        Optional<Path> ca = caFile.isEmpty() ? Optional.empty() : Optional.of(configDir.resolve(caFile));
+        if (ca.isPresent() && !Files.isReadable(ca.get())) {
+            throw r.problem("sip.tls.acme.ca-file", ca.get() + " is not a readable file");
+        }
+        return new AcmeSettings(Optional.of(directory(r, url)), email, names, ca, httpPort);
+    }
+
+    private static URI directory(ConfigReader r, String text) throws ConfigException {
+        try {
+            URI uri = new URI(text);
+            // RFC 8555 §6.1: ACME runs over HTTPS only
+            if ("https".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw r.problem("sip.tls.acme.directory-url", ConfigReader.quoted(text)
+                + " is not an https:// URL of an ACME directory");
+    }
+}

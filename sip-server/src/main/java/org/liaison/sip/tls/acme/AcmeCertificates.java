@@ -1,0 +1,228 @@
+package org.liaison.sip.tls.acme;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.liaison.sip.config.AcmeSettings;
+import org.liaison.sip.config.IpLiteral;
+import org.liaison.sip.tls.CertificateProblem;
+import org.liaison.sip.tls.TlsCredentials;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's certificate from an ACME CA, kept current: ordered in the background after start (never blocking it:
+ * the private CA serves until the first success), renewed at two thirds of its lifetime (as certbot and Caddy do:
+ * 30 days before a 90-day certificate ends), retried with a doubling backoff after a failure, and handed to
+ * {@link TlsCredentials}, whose key manager the SIP TLS listener and the HTTPS service share, so both present the new
+ * chain from their next handshake. Each failure is one log line naming its cause; from 14 days before the served
+ * certificate ends, a failed renewal also warns once a day.
+ *
+ * <p>Kept in {@code data.dir/acme/} (0700): {@code account-key.pem} (EC P-256, made on first use),
+ * {@code certificate.pem} (the chain) and {@code certificate-key.pem} (a new EC P-256 key per order), all 0600.
+ */
+public final class AcmeCertificates implements AutoCloseable {
+    static final String DIRECTORY = "acme";
+    static final String ACCOUNT_KEY = "account-key.pem";
+    static final String CERTIFICATE = "certificate.pem";
+    static final String CERTIFICATE_KEY = "certificate-key.pem";
+    /** The first retry after a failure; each next one waits twice as long, up to {@link #LONGEST_RETRY}. */
+    static final Duration FIRST_RETRY = Duration.ofMinutes(1);
+    static final Duration LONGEST_RETRY = Duration.ofHours(6);
+    static final Duration WARN_BEFORE_EXPIRY = Duration.ofDays(14);
+    private static final Logger LOG = LoggerFactory.getLogger(AcmeCertificates.class);
+
+    private final AcmeSettings settings;
+    private final TlsCredentials tls;
+    private final Path directory;
+    private final Http01Listener challenges;
+    private final Clock clock;
+    private final Duration firstRetry;
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "acme");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private Duration nextRetry;
+    private volatile String lastFailure;
+
+    AcmeCertificates(AcmeSettings settings, TlsCredentials tls, Path dataDir, Http01Listener challenges, Clock clock,
+            Duration firstRetry) {
+        this.settings = settings;
+        this.tls = tls;
+        this.directory = dataDir.resolve(DIRECTORY);
+        this.challenges = challenges;
+        this.clock = clock;
+        this.firstRetry = firstRetry;
+        this.nextRetry = firstRetry;
+    }
+
+    /**
+     * Starts keeping {@code tls}'s certificate from the CA of {@code settings}: presents the one kept in data.dir
+     * now if it is still valid and names every configured name, and orders one in the background when there is
+     * none, or it is due. The HTTP-01 listener runs on {@code addresses}, redirecting other requests to
+     * {@code httpsUrl}.
+     */
+    public static AcmeCertificates start(AcmeSettings settings, TlsCredentials tls, Path dataDir,
+            List<InetAddress> addresses, URI httpsUrl, Clock clock) throws IOException {
+        Http01Listener challenges = Http01Listener.open(addresses, settings.httpPort(),
+                URI.create("https://" + httpsUrl.getRawAuthority()));
+        AcmeCertificates acme = new AcmeCertificates(settings, tls, dataDir, challenges, clock, FIRST_RETRY);
+        try {
+            acme.begin();
+        } catch (IOException | RuntimeException e) {
+            acme.close();
+            throw e;
+        }
+        return acme;
+    }
+
+    /**
+     * Whether the server presents a certificate from the ACME CA now (or will at its next start): one is kept in
+     * {@code dataDir}, valid now and naming every configured name. Phones then trust it as they are (issue 15).
+     */
+    public static boolean issued(AcmeSettings settings, Path dataDir, Clock clock) {
+        Path chain = dataDir.resolve(DIRECTORY).resolve(CERTIFICATE);
+        if (!settings.enabled() || !Files.exists(chain)) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(chain)) {
+            X509Certificate own = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            own.checkValidity(Date.from(clock.instant()));
+            return namesEvery(own, settings.names());
+        } catch (IOException | GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** The kept certificate if usable, and the first order (now, or when the kept one is due). */
+    void begin() throws IOException {
+        Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        Instant due = clock.instant();
+        Path chain = directory.resolve(CERTIFICATE);
+        if (Files.exists(chain)) {
+            try {
+                tls.serve(chain, directory.resolve(CERTIFICATE_KEY));
+                X509Certificate kept = tls.certificate();
+                due = namesEvery(kept, settings.names()) ? renewalTime(kept) : due;
+            } catch (CertificateProblem e) {
+                LOG.warn("acme: the kept certificate is not usable ({}); ordering a new one", e.getMessage());
+            }
+        }
+        schedule(Duration.between(clock.instant(), due));
+        worker.scheduleAtFixedRate(this::warnIfExpiring, 1, Duration.ofDays(1).toMinutes(), TimeUnit.MINUTES);
+    }
+
+    private void schedule(Duration delay) {
+        worker.schedule(this::renew, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    /** One order; on success the next at two thirds of the new lifetime, on failure a retry after the backoff. */
+    private void renew() {
+        try {
+            KeyPair domainKey = EcKeyPairs.newPair();
+            List<X509Certificate> chain = new AcmeOrder(settings, challenges).order(accountKey(), domainKey);
+            tls.install(chain, domainKey.getPrivate(), directory.resolve(CERTIFICATE),
+                    directory.resolve(CERTIFICATE_KEY));
+            lastFailure = null;
+            nextRetry = firstRetry;
+            Instant renewal = renewalTime(chain.get(0));
+            LOG.info("acme: certificate for {} issued by {}, serving on SIP TLS and HTTPS; renewal at {}",
+                    settings.names(), chain.get(0).getIssuerX500Principal().getName(), renewal);
+            schedule(Duration.between(clock.instant(), renewal));
+        } catch (AcmeOrder.Failed | CertificateProblem | IOException | RuntimeException e) {
+            // ours name their cause in the message; a RuntimeException (a bug, or acme4j's) needs its class too
+            lastFailure = e instanceof RuntimeException ? e.toString() : e.getMessage();
+            LOG.warn("acme: no certificate for {}: {}; {} keeps serving, next attempt in {}s", settings.names(),
+                    lastFailure, serving(), Math.max(1, nextRetry.toSeconds()));
+            schedule(nextRetry);
+            nextRetry = nextRetry.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY
+                    : nextRetry.multipliedBy(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closing
+        }
+    }
+
+    /** From 14 days before the served certificate ends, once a day while renewing it fails. */
+    void warnIfExpiring() {
+        X509Certificate served = tls.certificate();
+        Duration left = Duration.between(clock.instant(), served.getNotAfter().toInstant());
+        String failure = lastFailure;
+        if (failure != null && left.compareTo(WARN_BEFORE_EXPIRY) < 0) {
+            LOG.warn("acme: the TLS certificate ends on {} ({} days left) and renewing it fails: {}",
+                    served.getNotAfter().toInstant(), left.toDays(), failure);
+        }
+    }
+
+    private String serving() {
+        X509Certificate served = tls.certificate();
+        return "the certificate of " + served.getIssuerX500Principal().getName() + " valid until "
+                + served.getNotAfter().toInstant();
+    }
+
+    /** The account's key: made on first use and kept, since the CA knows the account by it (RFC 8555 §7.3). */
+    private KeyPair accountKey() throws IOException {
+        Path file = directory.resolve(ACCOUNT_KEY);
+        if (Files.exists(file)) {
+            return EcKeyPairs.read(file);
+        }
+        KeyPair key = EcKeyPairs.newPair();
+        EcKeyPairs.write(key, file);
+        LOG.info("acme: made the account key {}", file);
+        return key;
+    }
+
+    /** Two thirds into the certificate's lifetime. */
+    static Instant renewalTime(X509Certificate certificate) {
+        Instant start = certificate.getNotBefore().toInstant();
+        Duration lifetime = Duration.between(start, certificate.getNotAfter().toInstant());
+        return start.plus(lifetime.multipliedBy(2).dividedBy(3));
+    }
+
+    /** The certificate names each of {@code names} in its subjectAltName (DNS names, or IP addresses). */
+    static boolean namesEvery(X509Certificate certificate, List<String> names) {
+        Set<String> named = new HashSet<>();
+        try {
+            Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
+            for (List<?> name : alternatives == null ? List.<List<?>>of() : alternatives) {
+                named.add(canonical(name.get(1).toString()));
+            }
+        } catch (CertificateParsingException e) {
+            return false;
+        }
+        return names.stream().map(AcmeCertificates::canonical).allMatch(named::contains);
+    }
+
+    private static String canonical(String name) {
+        InetAddress address = IpLiteral.parse(name);
+        return address != null ? address.getHostAddress() : name.toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+        challenges.close();
+    }
+}
