@@ -56,8 +56,10 @@ public final class ServiceUnit {
 
     /** Whether a listener of {@code config} is on a port only a privileged process may bind. */
     static boolean needsLowPorts(LiaisonConfig config) {
+        int acmeChallengePort = config.tls().acme().enabled() ? config.tls().acme().httpPort() : 0;
         return IntStream.of(config.sip().udpPort(), config.sip().tcpPort(), config.sip().tlsPort(), config.http().port(),
-                config.relay().control().getPort()).anyMatch(port -> port > 0 && port < FIRST_UNPRIVILEGED_PORT);
+                config.relay().control().getPort(), acmeChallengePort)
+                .anyMatch(port -> port > 0 && port < FIRST_UNPRIVILEGED_PORT);
     }
 
     /**

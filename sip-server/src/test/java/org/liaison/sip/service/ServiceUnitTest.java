@@ -65,6 +65,15 @@ class ServiceUnitTest {
         assertTrue(exposure(file) <= MAX_EXPOSURE);
     }
 
+    /** sip.tls.acme.http-port is 80 by default: with ACME on, the challenge listener needs the capability too. */
+    @Test
+    void theAcmeChallengeListenerOnPort80KeepsTheCapabilityOnlyWhenAcmeIsOn() throws Exception {
+        assertFalse(ServiceUnit.needsLowPorts(config("data.dir", "/var/lib/liaison")), "ACME off: port 80 unused");
+        LiaisonConfig acme = config("sip.tls.acme.directory-url", "https://acme.example.org/directory");
+        String unit = ServiceInstall.of(HOME, acme, "liaison").unit();
+        assertTrue(unit.contains("\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n"), unit);
+    }
+
     @Test
     void pathsSystemdOrAShellWouldReadDifferentlyAreRefused() throws Exception {
         LiaisonConfig config = config("data.dir", "/var/lib/liaison $(reboot)");
