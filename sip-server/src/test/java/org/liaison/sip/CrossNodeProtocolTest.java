@@ -155,12 +155,9 @@ public class CrossNodeProtocolTest {
      */
     @Test
     void aTlsCallAcrossNodesEndsFromEitherSideWhenOurUsersMustUseTls() throws Exception {
-        TestServer tlsA = liaison.own(node(redis.uri()).withTls().property("sip.tls.required", "true")
-                .start(liaison.directory().resolve("tls-a")));
-        TestServer tlsB = liaison.own(node(redis.uri()).withTls().property("sip.tls.required", "true")
-                .start(liaison.directory().resolve("tls-b")));
-        TestUa bobOverTls = liaison.own(TestUa.overTls("bob", tlsA));
-        TestUa aliceOverTls = liaison.own(TestUa.overTls("alice", tlsB));
+        TestServer[] nodes = tlsNodes();
+        TestUa bobOverTls = liaison.own(TestUa.overTls("bob", nodes[0]));
+        TestUa aliceOverTls = liaison.own(TestUa.overTls("alice", nodes[1]));
         assertEquals(200, bobOverTls.register("bob-secret", "").status());
 
         Calls.sendAuthenticated(aliceOverTls, "alice-secret", "sip:bob@" + DOMAIN, UUID.randomUUID().toString(),
@@ -182,13 +179,10 @@ public class CrossNodeProtocolTest {
      */
     @Test
     void anInDialogRequestFromANodesAddressWithoutTheNodesProofIsHeldToTheUsersRules() throws Exception {
-        TestServer tlsA = liaison.own(node(redis.uri()).withTls().property("sip.tls.required", "true")
-                .start(liaison.directory().resolve("tls-a")));
-        TestServer tlsB = liaison.own(node(redis.uri()).withTls().property("sip.tls.required", "true")
-                .start(liaison.directory().resolve("tls-b")));
-        TestUa bobOverTls = liaison.own(TestUa.overTls("bob", tlsA));
-        TestUa aliceOverTls = liaison.own(TestUa.overTls("alice", tlsB));
-        TestUa aliceOverUdp = liaison.own(new TestUa("alice", tlsB));
+        TestServer[] nodes = tlsNodes();
+        TestUa bobOverTls = liaison.own(TestUa.overTls("bob", nodes[0]));
+        TestUa aliceOverTls = liaison.own(TestUa.overTls("alice", nodes[1]));
+        TestUa aliceOverUdp = liaison.own(new TestUa("alice", nodes[1]));
         assertEquals(200, bobOverTls.register("bob-secret", "").status());
         Calls.sendAuthenticated(aliceOverTls, "alice-secret", "sip:bob@" + DOMAIN, UUID.randomUUID().toString(),
                 Calls.SDP);
@@ -201,6 +195,16 @@ public class CrossNodeProtocolTest {
         SipText refused = aliceOverUdp.awaitResponse("BYE", 200);
         assertEquals(403, refused.status(), refused.toString());
         assertEquals(200, Calls.hangUp(aliceOverTls, bobOverTls, ok), "the call itself is still up and ends");
+    }
+
+    /** Two more nodes, with TLS, on which sip.tls.required holds (shipped: true). */
+    private TestServer[] tlsNodes() throws Exception {
+        TestServer[] nodes = new TestServer[2];
+        for (int i = 0; i < nodes.length; i++) {
+            nodes[i] = liaison.own(node(redis.uri()).withTls().property("sip.tls.required", "true")
+                    .start(liaison.directory().resolve("tls-" + i)));
+        }
+        return nodes;
     }
 
     // A stranger naming node A in a Route gets what strangers get, even holding genuine tokens (made with the

@@ -158,17 +158,10 @@ class RedisLocationServiceTest implements LocationServiceContract {
 
     @Test
     void aLostSubscriptionDropsTheCacheSoAMissedChangeIsStillSeen() throws IOException {
-        RedisLocationService b = node(Clock.systemUTC());
-        Instant later = Instant.now().plusSeconds(3600);
-        Binding old = contact("alice", "sip:alice@192.0.2.1", later);
-        b.update("alice", current -> List.of(old));
-        await().atMost(PROPAGATION).until(() -> b.lookup("alice").equals(List.of(old)));
-        // another node's change whose message b never gets
-        Binding fresh = contact("alice", "sip:alice@192.0.2.2", later);
-        try (ClusterRedis other = ClusterRedis.connect(redis.uri())) {
-            other.commands().set(RedisLocationService.BINDINGS_KEY + "alice", BindingCodec.encode("alice", List.of(fresh)));
-        }
-        assertEquals(List.of(old), b.lookup("alice"), "cached: nothing was published");
+        StaleCache stale = staleCache();
+        RedisLocationService b = stale.node();
+        Binding old = stale.cached();
+        Binding fresh = stale.stored();
 
         assertTrue(redis.command("CLIENT", "KILL", "TYPE", "pubsub").startsWith(":"));
 
@@ -184,11 +177,7 @@ class RedisLocationServiceTest implements LocationServiceContract {
         Instant later = Instant.now().plusSeconds(3600);
         Binding written = contact("alice", "sip:alice@192.0.2.1", later);
         a.update("alice", current -> List.of(written));
-        Binding unpublished = contact("alice", "sip:alice@192.0.2.9", later);
-        try (ClusterRedis other = ClusterRedis.connect(redis.uri())) {
-            other.commands().set(RedisLocationService.BINDINGS_KEY + "alice",
-                    BindingCodec.encode("alice", List.of(unpublished)));
-        }
+        writeUnpublished("alice", contact("alice", "sip:alice@192.0.2.9", later));
         // a's own message has come back by now or comes later: either way it must not drop what a wrote
         await().during(Duration.ofMillis(300)).atMost(PROPAGATION).until(() -> a.lookup("alice").equals(List.of(written)));
 
@@ -200,18 +189,12 @@ class RedisLocationServiceTest implements LocationServiceContract {
 
     @Test
     void anUpdateStartingFromAStaleCachedListAppliesToWhatRedisHolds() throws IOException {
-        RedisLocationService b = node(Clock.systemUTC());
-        Instant later = Instant.now().plusSeconds(3600);
-        Binding old = contact("alice", "sip:alice@192.0.2.1", later);
-        b.update("alice", current -> List.of(old));
-        await().atMost(PROPAGATION).until(() -> b.lookup("alice").equals(List.of(old)));
-        Binding fresh = contact("alice", "sip:alice@192.0.2.2", later);
-        try (ClusterRedis other = ClusterRedis.connect(redis.uri())) {
-            other.commands().set(RedisLocationService.BINDINGS_KEY + "alice", BindingCodec.encode("alice", List.of(fresh)));
-        }
-        assertEquals(List.of(old), b.lookup("alice"), "cached: nothing was published");
+        StaleCache stale = staleCache();
+        RedisLocationService b = stale.node();
+        Binding old = stale.cached();
+        Binding fresh = stale.stored();
 
-        Binding added = contact("alice", "sip:alice@192.0.2.3", later);
+        Binding added = contact("alice", "sip:alice@192.0.2.3", Instant.now().plusSeconds(3600));
         List<List<Binding>> seen = new ArrayList<>();
         List<Binding> stored = b.update("alice", current -> {
             seen.add(current);
@@ -262,6 +245,29 @@ class RedisLocationServiceTest implements LocationServiceContract {
         return new Binding(user, uri, header, Optional.of(instance), OptionalInt.of(1),
                 UUID.randomUUID().toString(), 21, expiresAt, List.of(),
                 new Flow("TLS", host, 40000 + i % 20000, "198.51.100.1", 5061), expiresAt.minusSeconds(3600));
+    }
+
+    /** Another node's change whose message no node gets: the list written straight into Redis. */
+    private static void writeUnpublished(String aor, Binding binding) throws IOException {
+        try (ClusterRedis other = ClusterRedis.connect(redis.uri())) {
+            other.commands().set(RedisLocationService.BINDINGS_KEY + aor, BindingCodec.encode(aor, List.of(binding)));
+        }
+    }
+
+    /** A node whose cached list of alice ({@code cached}) is not what Redis holds ({@code stored}, never published). */
+    private record StaleCache(RedisLocationService node, Binding cached, Binding stored) {
+    }
+
+    private StaleCache staleCache() throws IOException {
+        RedisLocationService node = node(Clock.systemUTC());
+        Instant later = Instant.now().plusSeconds(3600);
+        Binding cached = contact("alice", "sip:alice@192.0.2.1", later);
+        node.update("alice", current -> List.of(cached));
+        await().atMost(PROPAGATION).until(() -> node.lookup("alice").equals(List.of(cached)));
+        Binding stored = contact("alice", "sip:alice@192.0.2.2", later);
+        writeUnpublished("alice", stored);
+        assertEquals(List.of(cached), node.lookup("alice"), "cached: nothing was published");
+        return new StaleCache(node, cached, stored);
     }
 
     private static List<Binding> append(List<Binding> current, Binding binding) {
