@@ -51,12 +51,12 @@ class LiaisonConfigTest {
     void clusterModeTakesLettuceRedisUrisAndTheNodesSipUri() throws Exception {
         for (String uri : new String[] {"redis://10.0.0.5:6379/0", "rediss://:secret@redis.example.org",
                 "redis-sentinel://10.0.0.5:26379,10.0.0.6:26379#liaison"}) {
-            write("cluster.redis-uri = " + uri + "\ncluster.node-uri = sip:10.0.0.11:5060;transport=tcp\n"
+            write("cluster.redis-uri = " + uri + "\ncluster.node-uri = sip:10.0.0.11:5060;transport=udp\n"
                     + "relay.servers = 10.0.0.21:2223\n");
             ClusterSettings cluster = LiaisonConfig.load(dir).cluster();
             assertTrue(cluster.clustered());
             assertEquals(java.util.Optional.of(uri), cluster.redisUri());
-            assertEquals(java.util.Optional.of("sip:10.0.0.11:5060;transport=tcp"), cluster.nodeUri());
+            assertEquals(java.util.Optional.of("sip:10.0.0.11:5060;transport=udp"), cluster.nodeUri());
             assertEquals(java.util.List.of(), cluster.tlsNames(), "by default");
         }
         write("cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:10.0.0.11\n"
@@ -77,6 +77,10 @@ class LiaisonConfigTest {
                 "cluster.node-uri: \"http://10.0.0.11\" is not a sip: or sips: URI of a host"},
             {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:alice@",
                 "cluster.node-uri: \"sip:alice@\" is not a sip: or sips: URI of a host"},
+            {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:10.0.0.11:5060;transport=tcp",
+                "cluster.node-uri: \"sip:10.0.0.11:5060;transport=tcp\": nodes talk over UDP only for now"},
+            {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sips:10.0.0.11:5061",
+                "cluster.node-uri: \"sips:10.0.0.11:5061\": nodes talk over UDP only for now"},
             {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:node-a.example.org:5060",
                 "cluster.node-uri: \"sip:node-a.example.org:5060\" names a host, not an IP address"},
             {"cluster.redis-uri = redis-sentinel://:hunter2@10.0.0.5:26379\ncluster.node-uri = sip:10.0.0.11",
