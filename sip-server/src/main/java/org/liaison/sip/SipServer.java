@@ -32,6 +32,8 @@ import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
 import org.liaison.provisioning.files.FileSharingSettings;
 import org.liaison.provisioning.http.ProvisioningService;
 import org.liaison.provisioning.http.ProvisioningSettings;
+import org.liaison.sip.admin.AdminService;
+import org.liaison.sip.admin.ServerFigures;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.cluster.SharedStateUnavailable;
@@ -104,11 +106,14 @@ public final class SipServer implements AutoCloseable {
     private final MediaAnchor media;
     private final ProvisioningService provisioning;
     private final DataDirLock lock;
+    /** The admin listener (metrics, health, status page); null when admin.port is 0. */
+    private final AdminService admin;
 
     private SipServer(WatchedAccountDirectory accounts, StateStores stores, OfflineStore messages,
             ScheduledExecutorService timers, SipEdge edge, Optional<TlsCredentials> tls, MediaRelay relay,
-            MediaAnchor media, ProvisioningService provisioning, DataDirLock lock) {
+            MediaAnchor media, ProvisioningService provisioning, DataDirLock lock, AdminService admin) {
         this.lock = lock;
+        this.admin = admin;
         this.tls = tls;
         this.provisioning = provisioning;
         this.accounts = accounts;
@@ -136,9 +141,13 @@ public final class SipServer implements AutoCloseable {
             throws IOException, UsersFileException, SipException, CertificateProblem {
         Path dataDir = createDataDir(config.dataDir());
         DataDirLock lock = DataDirLock.acquire(dataDir);
+        AdminService admin = null;
         try {
-            return start(config, relays, dataDir, lock);
+            // first: its /health/ready answers 503 while the rest starts
+            admin = config.admin().port() == 0 ? null : AdminService.start(config.admin(), Clock.systemUTC());
+            return start(config, relays, dataDir, lock, admin);
         } catch (Exception e) {
+            closeQuietly(admin);
             try {
                 lock.close();
             } catch (IOException closing) {
@@ -148,8 +157,8 @@ public final class SipServer implements AutoCloseable {
         }
     }
 
-    private static SipServer start(LiaisonConfig config, RelayOpener relays, Path dataDir, DataDirLock lock)
-            throws IOException, UsersFileException, SipException, CertificateProblem {
+    private static SipServer start(LiaisonConfig config, RelayOpener relays, Path dataDir, DataDirLock lock,
+            AdminService admin) throws IOException, UsersFileException, SipException, CertificateProblem {
         Clock clock = Clock.systemUTC();
         StateStores stores = StateStores.open(config.cluster(), dataDir, clock);
         // HTTPS provisioning serves the same certificate as SIP over TLS
@@ -250,6 +259,10 @@ public final class SipServer implements AutoCloseable {
                 provisioning = startProvisioning(config, accounts, tls.orElseThrow(),
                         stores.enrolmentTokens(dataDir, config.http().tokenTtl(), clock), dataDir, clock);
             }
+            if (admin != null) {
+                admin.serving(new ServerFigures(edge, locations, accounts, digest.counters(), media,
+                        Optional.ofNullable(relay), metrics, messages, tls, Optional.ofNullable(stores.redis())));
+            }
         } catch (IOException | UsersFileException | SipException | RuntimeException e) {
             closeQuietly(provisioning, edge, relay, accounts, messages, stores.locationStore(), stores.redis());
             timers.shutdownNow();
@@ -258,7 +271,7 @@ public final class SipServer implements AutoCloseable {
         LOG.info("serving sip domain {} on {} (udp {}, tcp {}, tls {}), {} users, {} registered devices",
                 config.sip().domain(), config.sip().addresses(), config.sip().udpPort(), config.sip().tcpPort(),
                 config.sip().tlsPort(), accounts.all().size(), locations.count());
-        return new SipServer(accounts, stores, messages, timers, edge, tls, relay, media, provisioning, lock);
+        return new SipServer(accounts, stores, messages, timers, edge, tls, relay, media, provisioning, lock, admin);
     }
 
     /** Provisioned clients register over TLS when there is a TLS listener, else over TCP, else UDP. */
@@ -353,7 +366,7 @@ public final class SipServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        closeQuietly(provisioning, edge, relay, accounts, messages, locationStore, redis, lock);
+        closeQuietly(admin, provisioning, edge, relay, accounts, messages, locationStore, redis, lock);
         timers.shutdownNow();
         LOG.info("stopped");
     }
