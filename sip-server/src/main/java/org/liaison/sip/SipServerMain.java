@@ -23,6 +23,7 @@ import org.liaison.provisioning.admin.UsersCommand;
 import org.liaison.provisioning.client.ClientUrls;
 import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
 import org.liaison.provisioning.onboarding.Onboarding;
+import org.liaison.sip.admin.StatusCommand;
 import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.cluster.RedisUnreachable;
 import org.liaison.sip.config.ConfigException;
@@ -38,11 +39,13 @@ import sun.misc.Signal;
  * {@code passwd USER [--config DIR]} stores a new password as HA1 values in users.csv;
  * {@code users VERB ...} adds, removes, lists, disables, enables and bulk-imports users
  * ({@link UsersCommand}); {@code onboarding USER|--all OUTDIR [--config DIR]} writes enrolment QR
- * codes and pages.
+ * codes and pages; {@code status [--config DIR] [--watch]} prints a running server's live figures
+ * ({@link StatusCommand}).
  * Exit status: 0 done, 1 failed while running, 2 bad command line or configuration.
  */
 public final class SipServerMain {
     private static final String ALL_USERS = "--all";
+    private static final String WATCH = "--watch";
 
     private SipServerMain() {
     }
@@ -71,6 +74,9 @@ public final class SipServerMain {
                 case "relay" -> words.isEmpty() ? relay(config) : usage();
                 case "passwd" -> words.size() == 1 && !words.get(0).startsWith("-") ? passwd(config, words.get(0)) : usage();
                 case "users" -> users(config, words);
+                case "status" -> words.isEmpty() || words.equals(List.of(WATCH))
+                        ? new StatusCommand(config, System.out, System.err, Clock.systemUTC()).run(!words.isEmpty())
+                        : usage();
                 case "onboarding" -> words.size() == 2 ? onboarding(config, words.get(0), Path.of(words.get(1))) : usage();
                 default -> usage();
             };
@@ -184,6 +190,7 @@ public final class SipServerMain {
         System.err.println("usage: liaison serve [--config DIR]\n       liaison relay [--config DIR]\n"
                 + "       liaison passwd USER [--config DIR]\n"
                 + "       liaison onboarding USER|" + ALL_USERS + " OUTDIR [--config DIR]\n"
+                + "       liaison status [--config DIR] [" + WATCH + "]\n"
                 + UsersCommand.USAGE.replace("usage: ", "       "));
         return 2;
     }

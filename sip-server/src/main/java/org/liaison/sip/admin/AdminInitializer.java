@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 final class AdminInitializer extends ChannelInitializer<SocketChannel> {
     private static final int MAX_INITIAL_LINE_BYTES = 1024;
     private static final int MAX_HEADER_BYTES = 8192;
+    /** A request body is refused (413) by the aggregator; the codec's chunks must still be over 0. */
     private static final int MAX_BODY_BYTES = 0;
+    private static final int MAX_CHUNK_BYTES = 1024;
     private static final int IDLE_SECONDS = 30;
 
     private final AdminRoutes routes;
@@ -28,7 +30,7 @@ final class AdminInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         ch.pipeline()
                 .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-                .addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, MAX_BODY_BYTES))
+                .addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, MAX_CHUNK_BYTES))
                 .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))
                 .addLast(blocking, new AdminHandler(routes));
     }

@@ -1,0 +1,188 @@
+package org.liaison.sip.admin;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.liaison.media.MediaRelay;
+import org.liaison.media.RelayConfig;
+import org.liaison.media.relay.RelaySessions;
+import org.liaison.sip.config.LiaisonConfig;
+import org.liaison.sip.testing.Calls;
+import org.liaison.sip.testing.FreePorts;
+import org.liaison.sip.testing.SipText;
+import org.liaison.sip.testing.TestServer;
+import org.liaison.sip.testing.TestUa;
+import org.liaison.sip.wire.UdpPorts;
+
+/**
+ * The admin listener of a real server (issue 14): /metrics parses with the Prometheus project's own
+ * text-format parser (python3-prometheus-client) and its counters move with real traffic (a
+ * registration, a call through the in-process relay with RTP, a stored message); the health
+ * endpoints; {@code bin/liaison status} against the running server and against none.
+ */
+class AdminProtocolTest {
+    private static final int RELAY_PORTS = 20;
+
+    @TempDir
+    Path root;
+    private TestServer server;
+    private MediaRelay relay;
+    private int adminPort;
+
+    @BeforeEach
+    void start() throws Exception {
+        int portMin = UdpPorts.freeBlock(RELAY_PORTS);
+        relay = RelaySessions.start(new RelayConfig(InetAddress.getLoopbackAddress(), portMin,
+                portMin + RELAY_PORTS - 1, Duration.ofSeconds(30), Duration.ofSeconds(3), List.of(),
+                TestServer.LOOPBACK_MEDIA, 8));
+        adminPort = FreePorts.udpAndTcp();
+        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                .withTls().mediaRelay(relay).property("admin.port", Integer.toString(adminPort)).start(root);
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+        relay.close();
+    }
+
+    @Test
+    void metricsParseAndMoveWithRegistrationsCallsAndStoredMessages() throws Exception {
+        Map<String, Double> before = scrape();
+        assertEquals(0.0, before.get("liaison_registered_devices"));
+        assertEquals(0.0, before.get("liaison_messages_stored_total"));
+
+        try (TestUa alice = new TestUa("alice", server); TestUa bob = new TestUa("bob", server);
+                DatagramSocket aliceMedia = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+                DatagramSocket bobMedia = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            assertEquals(200, alice.register("alice-secret", "").status());
+            // a message to carol-less bob before he registers is kept for him
+            String message = alice.messageRequest("sip:bob@" + TestServer.DOMAIN, UUID.randomUUID().toString(),
+                    "text/plain", "are you there?");
+            assertEquals(202, alice.sendWithAuth(message, "alice-secret").status());
+            Map<String, Double> stored = scrape();
+            assertEquals(1.0, stored.get("liaison_registered_devices"));
+            assertEquals(1.0, stored.get("liaison_messages_stored_total"));
+            assertEquals(1.0, stored.get("liaison_messages_queued"));
+            assertTrue(stored.get("liaison_sip_requests_received_total") >= 4, stored.toString());
+
+            assertEquals(200, bob.register("bob-secret", "").status());
+            SipText delivered = bob.awaitRequest("MESSAGE");
+            bob.respond(delivered, 200, "OK", "bobtag", null, null);
+            await("the stored message delivered").atMost(10, TimeUnit.SECONDS)
+                    .until(() -> scrape().get("liaison_messages_delivered_total") == 1.0);
+
+            String callId = UUID.randomUUID().toString();
+            alice.send(Calls.sendAuthenticated(alice, "alice-secret", "sip:bob@" + TestServer.DOMAIN, callId,
+                    sdp(aliceMedia.getLocalPort())));
+            SipText invite = bob.awaitRequest("INVITE");
+            int relayPortForAlice = mediaPort(invite.body());
+            bob.respond(invite, 200, "OK", "bobcall", "Content-Type: application/sdp\r\n", sdp(bobMedia.getLocalPort()));
+            SipText ok = alice.awaitResponse("INVITE", 200);
+            Calls.ack(alice, bob, ok);
+            int relayPortForBob = mediaPort(ok.body());
+            assertEquals(1.0, scrape().get("liaison_calls_in_progress"));
+
+            byte[] rtp = new byte[172];
+            rtp[0] = (byte) 0x80;
+            for (int i = 0; i < 5; i++) {
+                aliceMedia.send(new DatagramPacket(rtp, rtp.length, InetAddress.getLoopbackAddress(), relayPortForBob));
+            }
+            bobMedia.setSoTimeout(5000);
+            bobMedia.receive(new DatagramPacket(new byte[2048], 2048));
+            await("packets counted").atMost(10, TimeUnit.SECONDS)
+                    .until(() -> scrape().get("liaison_relay_packets_forwarded_total") >= 1);
+            Map<String, Double> during = scrape();
+            assertEquals(1.0, during.get("liaison_calls_set_up_total"));
+            assertEquals(1.0, during.get("liaison_relay_calls"));
+            assertTrue(during.get("liaison_relay_bytes_forwarded_total") >= 172, during.toString());
+            assertTrue(relayPortForAlice > 0);
+            assertEquals(200, Calls.hangUp(alice, bob, ok));
+            await("the call ended").atMost(10, TimeUnit.SECONDS)
+                    .until(() -> scrape().get("liaison_calls_in_progress") == 0.0);
+            // counters of an ended call stay counted
+            assertTrue(scrape().get("liaison_relay_packets_forwarded_total") >= 1);
+        }
+    }
+
+    @Test
+    void healthIsLiveAndReadyOnceServingWithoutTheLevelsOfDetailOfTheMetrics() throws Exception {
+        assertEquals(200, AdminHttp.get(adminPort, "/health/live").statusCode());
+        HttpResponse<String> ready = AdminHttp.get(adminPort, "/health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertEquals("ready\n", ready.body());
+        assertEquals(404, AdminHttp.get(adminPort, "/nothing").statusCode());
+    }
+
+    @Test
+    void statusPrintsTheLiveFiguresOfTheRunningServer() throws Exception {
+        try (TestUa alice = new TestUa("alice", server)) {
+            assertEquals(200, alice.register("alice-secret", "").status());
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = new StatusCommand(LiaisonConfig.load(server.configDir()), new PrintStream(out, true),
+                new PrintStream(err, true), Clock.systemUTC()).run(false);
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        assertTrue(printed.matches("(?s).*Devices registered\\s+1\\n.*"), printed);
+        assertTrue(printed.matches("(?s).*Calls now\\s+0\\n.*"), printed);
+        assertTrue(printed.matches("(?s).*Relay load\\s+0 streams, 20 ports free\\n.*"), printed);
+        // a certificate made now by the private CA: valid for long
+        assertTrue(printed.matches("(?s).*Certificate days left\\s+\\d{2,}\\n.*"), printed);
+    }
+
+    @Test
+    void statusOfAServerThatIsNotRunningIsOneLineAndExitStatusOne() throws Exception {
+        LiaisonConfig config = LiaisonConfig.load(server.configDir());
+        server.stop();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = new StatusCommand(config, new PrintStream(new ByteArrayOutputStream(), true),
+                new PrintStream(err, true), Clock.systemUTC()).run(false);
+        assertEquals(1, status);
+        String line = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, line.lines().count(), line);
+        assertTrue(line.startsWith("liaison: no server answers at http://127.0.0.1:" + adminPort + "/metrics"), line);
+    }
+
+    /** /metrics, checked by the Prometheus client library's parser, then summed per name. */
+    private Map<String, Double> scrape() throws Exception {
+        HttpResponse<String> response = AdminHttp.get(adminPort, "/metrics");
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("content-type").orElseThrow().startsWith("text/plain; version=0.0.4"));
+        PrometheusParser.check(response.body());
+        return MetricsText.parse(response.body());
+    }
+
+    private static String sdp(int port) {
+        return Calls.SDP.replace("m=audio 40000", "m=audio " + port);
+    }
+
+    private static int mediaPort(String sdp) {
+        Matcher m = Pattern.compile("m=audio (\\d+)").matcher(sdp);
+        assertTrue(m.find(), sdp);
+        return Integer.parseInt(m.group(1));
+    }
+}
