@@ -30,7 +30,8 @@ public final class StatusCommand {
     private final PrintStream out;
     private final PrintStream err;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(TIMEOUT).build();
 
     public StatusCommand(LiaisonConfig config, PrintStream out, PrintStream err, Clock clock) {
         this.settings = config.admin();

@@ -25,6 +25,10 @@ final class StatusJson {
             json.append(i == 0 ? "" : ",").append("{\"title\":").append(quoted(series.title()))
                     .append(",\"metric\":").append(quoted(series.metric())).append(",\"points\":[");
             List<double[]> points = StatusHistory.points(samples, i);
+            if (!series.rate() && now.containsKey(series.metric())) {
+                // a gauge's value now ends its line, so the chart agrees with the figures above it
+                points.add(new double[] {at.toEpochMilli(), now.get(series.metric())});
+            }
             for (int p = 0; p < points.size(); p++) {
                 json.append(p == 0 ? "" : ",").append('[').append((long) points.get(p)[0]).append(',')
                         .append(number(points.get(p)[1])).append(']');
