@@ -12,11 +12,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -165,6 +168,32 @@ class AdminProtocolTest {
         String line = err.toString(StandardCharsets.UTF_8);
         assertEquals(1, line.lines().count(), line);
         assertTrue(line.startsWith("liaison: no server answers at http://127.0.0.1:" + adminPort + "/metrics"), line);
+    }
+
+    /** conf/grafana/liaison-dashboard.json has no dead panel: every metric and label it queries is exposed. */
+    @Test
+    void everyMetricAndLabelTheGrafanaDashboardQueriesIsExposed() throws Exception {
+        String dashboard = Files.readString(TestServer.SHIPPED_CONF.resolve("grafana").resolve("liaison-dashboard.json"));
+        String metrics = AdminHttp.get(adminPort, "/metrics").body();
+        Set<String> exposed = new HashSet<>();
+        metrics.lines().filter(line -> !line.startsWith("#") && !line.isBlank())
+                .forEach(line -> exposed.add(line.split("[{ ]", 2)[0]));
+        Matcher query = Pattern.compile("\"(?:expr|query)\": \"((?:[^\"\\\\]|\\\\.)*)\"").matcher(dashboard);
+        int queried = 0;
+        while (query.find()) {
+            String expr = query.group(1).replace("\\\"", "\"");
+            Matcher name = Pattern.compile("\\b(?:liaison|jvm|process)_[a-z_]+\\b").matcher(expr);
+            while (name.find()) {
+                queried++;
+                assertTrue(exposed.contains(name.group()), name.group() + " queried but not exposed: " + expr);
+            }
+            Matcher by = Pattern.compile("by \\((\\w+)\\) \\((?:rate\\()?(\\w+)").matcher(expr);
+            while (by.find()) {
+                assertTrue(metrics.contains(by.group(2) + "{") && metrics.matches("(?s).*\\n" + by.group(2)
+                        + "\\{[^}]*" + by.group(1) + "=.*"), by.group(2) + " has no label " + by.group(1));
+            }
+        }
+        assertTrue(queried >= 30, "found only " + queried + " metric names in the dashboard's queries");
     }
 
     /** /metrics, checked by the Prometheus client library's parser, then summed per name. */
