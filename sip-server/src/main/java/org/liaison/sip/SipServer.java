@@ -261,7 +261,8 @@ public final class SipServer implements AutoCloseable {
             }
             if (admin != null) {
                 admin.serving(new ServerFigures(edge, locations, accounts, digest.counters(), media,
-                        Optional.ofNullable(relay), metrics, messages, tls, Optional.ofNullable(stores.redis())));
+                        Optional.ofNullable(relay), metrics, messages, tls, Optional.ofNullable(stores.redis()),
+                        Optional.ofNullable(provisioning).map(ProvisioningService::counters)));
             }
         } catch (IOException | UsersFileException | SipException | RuntimeException e) {
             closeQuietly(provisioning, edge, relay, accounts, messages, stores.locationStore(), stores.redis());

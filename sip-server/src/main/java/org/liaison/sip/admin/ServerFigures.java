@@ -5,6 +5,7 @@ import org.liaison.im.OfflineStore;
 import org.liaison.im.messaging.MessagingMetrics;
 import org.liaison.media.MediaRelay;
 import org.liaison.provisioning.WatchedAccountDirectory;
+import org.liaison.provisioning.http.ProvisioningCounters;
 import org.liaison.sip.auth.AuthCounters;
 import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.edge.SipEdge;
@@ -17,8 +18,10 @@ import org.liaison.sip.tls.TlsCredentials;
  * scrape time (never pushed to from the SIP threads).
  *
  * @param redis empty on one machine; in a cluster the node's one connection (readiness pings it)
+ * @param provisioning empty when http.port is 0
  */
 public record ServerFigures(SipEdge edge, LocationService locations, WatchedAccountDirectory accounts,
         AuthCounters auth, MediaAnchor media, Optional<MediaRelay> relay, MessagingMetrics messaging,
-        OfflineStore messages, Optional<TlsCredentials> tls, Optional<ClusterRedis> redis) {
+        OfflineStore messages, Optional<TlsCredentials> tls, Optional<ClusterRedis> redis,
+        Optional<ProvisioningCounters> provisioning) {
 }

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.liaison.im.messaging.MessagingMetrics;
 import org.liaison.media.RelayLoad;
+import org.liaison.provisioning.http.ProvisioningCounters;
 import org.liaison.sip.edge.EdgeCounters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,12 @@ final class ServerMetrics {
                 () -> server.media().callsSetUp());
         server.relay().ifPresent(relay -> m.relay(relay::load));
         m.messages(server.messaging()::counts, server);
+        server.provisioning().ifPresent(provisioning -> {
+            m.labelled("liaison_provisioning_fetches", "HTTPS provisioning requests answered, by status class",
+                    "class", ProvisioningCounters.STATUS_CLASSES, provisioning::fetches);
+            m.counter("liaison_provisioning_enrolments", "Enrolment links redeemed (a device's first configuration)",
+                    provisioning::enrolments);
+        });
         server.tls().ifPresent(tls -> m.gauge("liaison_tls_certificate_expiry_timestamp_seconds",
                 "When the TLS certificate presented now expires (Unix time)",
                 () -> tls.notAfter().getEpochSecond()));

@@ -62,7 +62,8 @@ class AdminProtocolTest {
                 TestServer.LOOPBACK_MEDIA, 8));
         adminPort = FreePorts.udpAndTcp();
         server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .withTls().mediaRelay(relay).property("admin.port", Integer.toString(adminPort)).start(root);
+                .withTls().withProvisioning().mediaRelay(relay).property("admin.port", Integer.toString(adminPort))
+                .start(root);
     }
 
     @AfterEach
