@@ -65,7 +65,8 @@ final class StatusHistory {
             } else if (previous != null && s.epochMillis() > previous.epochMillis()) {
                 double delta = value - previous.values()[index];
                 if (delta >= 0) {
-                    points.add(new double[] {s.epochMillis(), delta * 1000 / (s.epochMillis() - previous.epochMillis())});
+                    long millis = s.epochMillis() - previous.epochMillis();
+                    points.add(new double[] {s.epochMillis(), delta * 1000 / millis});
                 }
             }
             previous = s;

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,16 +27,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.liaison.media.MediaRelay;
-import org.liaison.media.RelayConfig;
-import org.liaison.media.relay.RelaySessions;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.testing.Calls;
-import org.liaison.sip.testing.FreePorts;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
-import org.liaison.sip.wire.UdpPorts;
 
 /**
  * The admin listener of a real server (issue 14): /metrics parses with the Prometheus project's own
@@ -46,30 +40,23 @@ import org.liaison.sip.wire.UdpPorts;
  * endpoints; {@code bin/liaison status} against the running server and against none.
  */
 class AdminProtocolTest {
-    private static final int RELAY_PORTS = 20;
-
     @TempDir
     Path root;
+    private AdminFixture fixture;
     private TestServer server;
-    private MediaRelay relay;
     private int adminPort;
 
     @BeforeEach
     void start() throws Exception {
-        int portMin = UdpPorts.freeBlock(RELAY_PORTS);
-        relay = RelaySessions.start(new RelayConfig(InetAddress.getLoopbackAddress(), portMin,
-                portMin + RELAY_PORTS - 1, Duration.ofSeconds(30), Duration.ofSeconds(3), List.of(),
-                TestServer.LOOPBACK_MEDIA, 8));
-        adminPort = FreePorts.udpAndTcp();
-        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .withTls().withProvisioning().mediaRelay(relay).property("admin.port", Integer.toString(adminPort))
-                .start(root);
+        fixture = AdminFixture.start(root,
+                TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002"));
+        server = fixture.server;
+        adminPort = fixture.adminPort;
     }
 
     @AfterEach
     void stop() {
-        server.stop();
-        relay.close();
+        fixture.close();
     }
 
     @Test
@@ -103,7 +90,8 @@ class AdminProtocolTest {
                     sdp(aliceMedia.getLocalPort())));
             SipText invite = bob.awaitRequest("INVITE");
             int relayPortForAlice = mediaPort(invite.body());
-            bob.respond(invite, 200, "OK", "bobcall", "Content-Type: application/sdp\r\n", sdp(bobMedia.getLocalPort()));
+            bob.respond(invite, 200, "OK", "bobcall", "Content-Type: application/sdp\r\n",
+                    sdp(bobMedia.getLocalPort()));
             SipText ok = alice.awaitResponse("INVITE", 200);
             Calls.ack(alice, bob, ok);
             int relayPortForBob = mediaPort(ok.body());
@@ -153,7 +141,8 @@ class AdminProtocolTest {
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
         assertTrue(printed.matches("(?s).*Devices registered\\s+1\\n.*"), printed);
         assertTrue(printed.matches("(?s).*Calls now\\s+0\\n.*"), printed);
-        assertTrue(printed.matches("(?s).*Relay load\\s+0 streams, 20 ports free\\n.*"), printed);
+        assertTrue(printed.matches("(?s).*Relay load\\s+0 streams, " + AdminFixture.RELAY_PORTS + " ports free\\n.*"),
+                printed);
         // a certificate made now by the private CA: valid for long
         assertTrue(printed.matches("(?s).*Certificate days left\\s+\\d{2,}\\n.*"), printed);
     }
@@ -174,7 +163,8 @@ class AdminProtocolTest {
     /** conf/grafana/liaison-dashboard.json has no dead panel: every metric and label it queries is exposed. */
     @Test
     void everyMetricAndLabelTheGrafanaDashboardQueriesIsExposed() throws Exception {
-        String dashboard = Files.readString(TestServer.SHIPPED_CONF.resolve("grafana").resolve("liaison-dashboard.json"));
+        String dashboard = Files.readString(
+                TestServer.SHIPPED_CONF.resolve("grafana").resolve("liaison-dashboard.json"));
         String metrics = AdminHttp.get(adminPort, "/metrics").body();
         Set<String> exposed = new HashSet<>();
         metrics.lines().filter(line -> !line.startsWith("#") && !line.isBlank())

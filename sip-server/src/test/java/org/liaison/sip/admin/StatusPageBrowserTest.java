@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,20 +19,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.liaison.media.MediaRelay;
-import org.liaison.media.RelayConfig;
-import org.liaison.media.relay.RelaySessions;
-import org.liaison.sip.testing.FreePorts;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
-import org.liaison.sip.wire.UdpPorts;
 
 /**
  * The status page as a browser renders it: Debian's headless Chromium loads {@code /} from a real
  * server that took registrations and a message, runs the page's own script (under the page's
  * Content-Security-Policy) and the rendered DOM must show the live figures and one chart per
- * series. {@code -Dliaison.status-page.screenshot=FILE} also writes a screenshot (how
- * docs/status-page.png was made).
+ * series. {@code -Dliaison.status-page.screenshot=FILE -Dliaison.status-page.minutes=N} instead
+ * runs {@link DemoTraffic} for N minutes and writes a screenshot (how docs/status-page.png was made).
  */
 class StatusPageBrowserTest {
     private static final String CHROMIUM = "/usr/bin/chromium";
@@ -41,25 +35,22 @@ class StatusPageBrowserTest {
 
     @TempDir
     Path root;
+    private AdminFixture fixture;
     private TestServer server;
-    private MediaRelay relay;
     private int adminPort;
 
     @BeforeEach
     void start() throws Exception {
-        int portMin = UdpPorts.freeBlock(20);
-        relay = RelaySessions.start(new RelayConfig(InetAddress.getLoopbackAddress(), portMin, portMin + 19,
-                Duration.ofSeconds(30), Duration.ofSeconds(3), List.of(), TestServer.LOOPBACK_MEDIA, 8));
-        adminPort = FreePorts.udpAndTcp();
-        server = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .user("carol", "carol-secret", "1003").withTls().mediaRelay(relay)
-                .property("admin.port", Integer.toString(adminPort)).start(root.resolve("server"));
+        fixture = AdminFixture.start(root.resolve("server"),
+                TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                        .user("carol", "carol-secret", "1003"));
+        server = fixture.server;
+        adminPort = fixture.adminPort;
     }
 
     @AfterEach
     void stop() {
-        server.stop();
-        relay.close();
+        fixture.close();
     }
 
     @Test
@@ -73,14 +64,16 @@ class StatusPageBrowserTest {
         }
         String screenshot = System.getProperty("liaison.status-page.screenshot", "");
         if (!screenshot.isEmpty()) {
-            takeScreenshot(Path.of(screenshot).toAbsolutePath());
+            DemoTraffic.run(server, Duration.ofMinutes(Long.getLong("liaison.status-page.minutes", 0)),
+                    () -> takeScreenshot(Path.of(screenshot).toAbsolutePath()));
+            return; // the demo's traffic changed the figures the assertions below expect
         }
 
         String dom = browser("--dump-dom");
         assertEquals("2", figure(dom, "Devices registered"), dom);
         assertEquals("1", figure(dom, "Messages queued"), dom);
         assertEquals("0", figure(dom, "Calls now"), dom);
-        assertEquals("0 streams, 20 ports free", figure(dom, "Relay load"), dom);
+        assertEquals("0 streams, " + AdminFixture.RELAY_PORTS + " ports free", figure(dom, "Relay load"), dom);
         assertTrue(Integer.parseInt(figure(dom, "Certificate days left")) > 30, dom);
         for (StatusHistory.Series series : StatusHistory.SERIES) {
             assertTrue(dom.contains("data-metric=\"" + series.metric() + "\""), "no chart of " + series.metric());
