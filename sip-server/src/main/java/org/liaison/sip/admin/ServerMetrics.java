@@ -93,7 +93,7 @@ final class ServerMetrics {
                 () -> counts.get().stored());
         counter("liaison_messages_delivered", "Stored messages a device took", () -> counts.get().delivered());
         counter("liaison_messages_expired", "Stored messages deleted at their expiry", () -> counts.get().expired());
-        counter("liaison_messages_failed", "Stored messages a device refused", () -> counts.get().failed());
+        counter("liaison_messages_failed", "Messages lost: not kept (a full queue, the group-post backlog) or refused by a device", () -> counts.get().failed());
         gauge("liaison_messages_queued", "Messages in the offline store now", () -> server.messages().count());
     }
 

@@ -2,6 +2,7 @@ package org.liaison.sip.admin;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -145,6 +146,28 @@ class AdminProtocolTest {
                 printed);
         // a certificate made now by the private CA: valid for long
         assertTrue(printed.matches("(?s).*Certificate days left\\s+\\d{2,}\\n.*"), printed);
+    }
+
+    @Test
+    void statusWatchRedrawsTheFiguresUntilInterrupted() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream printed = new PrintStream(out, true, StandardCharsets.UTF_8);
+        StatusCommand status = new StatusCommand(LiaisonConfig.load(server.configDir()), printed, printed,
+                Clock.systemUTC());
+        Thread watch = new Thread(() -> {
+            try {
+                status.run(true);
+            } catch (InterruptedException stopped) {
+                // Ctrl-C, as far as a test can press it
+            }
+        });
+        watch.start();
+        await("two screens").atMost(15, TimeUnit.SECONDS)
+                .until(() -> out.toString(StandardCharsets.UTF_8).split("\033\\[H\033\\[2J").length >= 3);
+        watch.interrupt();
+        watch.join(5000);
+        assertFalse(watch.isAlive());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Devices registered"));
     }
 
     @Test
