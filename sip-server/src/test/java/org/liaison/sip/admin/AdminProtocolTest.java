@@ -14,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -24,10 +23,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.SipText;
@@ -41,24 +38,9 @@ import org.liaison.sip.testing.TestUa;
  * endpoints; {@code bin/liaison status} against the running server and against none.
  */
 class AdminProtocolTest {
-    @TempDir
-    Path root;
-    private AdminFixture fixture;
-    private TestServer server;
-    private int adminPort;
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = AdminFixture.start(root,
-                TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002"));
-        server = fixture.server;
-        adminPort = fixture.adminPort;
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final AdminFixture fixture = AdminFixture.started(
+            TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002"));
 
     @Test
     void metricsParseAndMoveWithRegistrationsCallsAndStoredMessages() throws Exception {
@@ -66,11 +48,11 @@ class AdminProtocolTest {
         assertEquals(0.0, before.get("liaison_registered_devices"));
         assertEquals(0.0, before.get("liaison_messages_stored_total"));
 
-        try (TestUa alice = new TestUa("alice", server); TestUa bob = new TestUa("bob", server);
+        try (TestUa alice = new TestUa("alice", fixture.server()); TestUa bob = new TestUa("bob", fixture.server());
                 DatagramSocket aliceMedia = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
                 DatagramSocket bobMedia = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             assertEquals(200, alice.register("alice-secret", "").status());
-            // a message to carol-less bob before he registers is kept for him
+            // a message to bob before he registers is kept for him
             String message = alice.messageRequest("sip:bob@" + TestServer.DOMAIN, UUID.randomUUID().toString(),
                     "text/plain", "are you there?");
             assertEquals(202, alice.sendWithAuth(message, "alice-secret").status());
@@ -122,21 +104,21 @@ class AdminProtocolTest {
 
     @Test
     void healthIsLiveAndReadyOnceServingWithoutTheLevelsOfDetailOfTheMetrics() throws Exception {
-        assertEquals(200, AdminHttp.get(adminPort, "/health/live").statusCode());
-        HttpResponse<String> ready = AdminHttp.get(adminPort, "/health/ready");
+        assertEquals(200, AdminHttp.get(fixture.adminPort(), "/health/live").statusCode());
+        HttpResponse<String> ready = AdminHttp.get(fixture.adminPort(), "/health/ready");
         assertEquals(200, ready.statusCode(), ready.body());
         assertEquals("ready\n", ready.body());
-        assertEquals(404, AdminHttp.get(adminPort, "/nothing").statusCode());
+        assertEquals(404, AdminHttp.get(fixture.adminPort(), "/nothing").statusCode());
     }
 
     @Test
     void statusPrintsTheLiveFiguresOfTheRunningServer() throws Exception {
-        try (TestUa alice = new TestUa("alice", server)) {
+        try (TestUa alice = new TestUa("alice", fixture.server())) {
             assertEquals(200, alice.register("alice-secret", "").status());
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new StatusCommand(LiaisonConfig.load(server.configDir()), new PrintStream(out, true),
+        int status = new StatusCommand(LiaisonConfig.load(fixture.server().configDir()), new PrintStream(out, true),
                 new PrintStream(err, true), Clock.systemUTC()).run(false);
         String printed = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
@@ -152,7 +134,7 @@ class AdminProtocolTest {
     void statusWatchRedrawsTheFiguresUntilInterrupted() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream printed = new PrintStream(out, true, StandardCharsets.UTF_8);
-        StatusCommand status = new StatusCommand(LiaisonConfig.load(server.configDir()), printed, printed,
+        StatusCommand status = new StatusCommand(LiaisonConfig.load(fixture.server().configDir()), printed, printed,
                 Clock.systemUTC());
         Thread watch = new Thread(() -> {
             try {
@@ -172,15 +154,16 @@ class AdminProtocolTest {
 
     @Test
     void statusOfAServerThatIsNotRunningIsOneLineAndExitStatusOne() throws Exception {
-        LiaisonConfig config = LiaisonConfig.load(server.configDir());
-        server.stop();
+        LiaisonConfig config = LiaisonConfig.load(fixture.server().configDir());
+        fixture.server().stop();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = new StatusCommand(config, new PrintStream(new ByteArrayOutputStream(), true),
                 new PrintStream(err, true), Clock.systemUTC()).run(false);
         assertEquals(1, status);
         String line = err.toString(StandardCharsets.UTF_8);
         assertEquals(1, line.lines().count(), line);
-        assertTrue(line.startsWith("liaison: no server answers at http://127.0.0.1:" + adminPort + "/metrics"), line);
+        assertTrue(line.startsWith("liaison: no server answers at http://127.0.0.1:" + fixture.adminPort()
+                + "/metrics"), line);
     }
 
     /** conf/grafana/liaison-dashboard.json has no dead panel: every metric and label it queries is exposed. */
@@ -188,7 +171,7 @@ class AdminProtocolTest {
     void everyMetricAndLabelTheGrafanaDashboardQueriesIsExposed() throws Exception {
         String dashboard = Files.readString(
                 TestServer.SHIPPED_CONF.resolve("grafana").resolve("liaison-dashboard.json"));
-        String metrics = AdminHttp.get(adminPort, "/metrics").body();
+        String metrics = AdminHttp.get(fixture.adminPort(), "/metrics").body();
         Set<String> exposed = new HashSet<>();
         metrics.lines().filter(line -> !line.startsWith("#") && !line.isBlank())
                 .forEach(line -> exposed.add(line.split("[{ ]", 2)[0]));
@@ -212,7 +195,7 @@ class AdminProtocolTest {
 
     /** /metrics, checked by the Prometheus client library's parser, then summed per name. */
     private Map<String, Double> scrape() throws Exception {
-        HttpResponse<String> response = AdminHttp.get(adminPort, "/metrics");
+        HttpResponse<String> response = AdminHttp.get(fixture.adminPort(), "/metrics");
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("content-type").orElseThrow().startsWith("text/plain; version=0.0.4"));
         PrometheusParser.check(response.body());

@@ -15,9 +15,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -35,27 +34,14 @@ class StatusPageBrowserTest {
 
     @TempDir
     Path root;
-    private AdminFixture fixture;
-    private TestServer server;
-    private int adminPort;
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = AdminFixture.start(root.resolve("server"),
-                TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                        .user("carol", "carol-secret", "1003"));
-        server = fixture.server;
-        adminPort = fixture.adminPort;
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
+    @RegisterExtension
+    final AdminFixture fixture = AdminFixture.started(
+            TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+                    .user("carol", "carol-secret", "1003"));
 
     @Test
     void theRenderedPageShowsTheLiveFiguresAndAChartPerSeries() throws Exception {
-        try (TestUa alice = new TestUa("alice", server); TestUa bob = new TestUa("bob", server)) {
+        try (TestUa alice = new TestUa("alice", fixture.server()); TestUa bob = new TestUa("bob", fixture.server())) {
             assertEquals(200, alice.register("alice-secret", "").status());
             assertEquals(200, bob.register("bob-secret", "").status());
             String message = alice.messageRequest("sip:carol@" + TestServer.DOMAIN, UUID.randomUUID().toString(),
@@ -64,7 +50,7 @@ class StatusPageBrowserTest {
         }
         String screenshot = System.getProperty("liaison.status-page.screenshot", "");
         if (!screenshot.isEmpty()) {
-            DemoTraffic.run(server, Duration.ofMinutes(Long.getLong("liaison.status-page.minutes", 0)),
+            DemoTraffic.run(fixture.server(), Duration.ofMinutes(Long.getLong("liaison.status-page.minutes", 0)),
                     () -> takeScreenshot(Path.of(screenshot).toAbsolutePath()));
             return; // the demo's traffic changed the figures the assertions below expect
         }
@@ -84,7 +70,7 @@ class StatusPageBrowserTest {
 
     @Test
     void thePageIsServedWithAStrictContentSecurityPolicyAndNoScriptOfItsOwn() throws Exception {
-        HttpResponse<String> page = AdminHttp.get(adminPort, "/");
+        HttpResponse<String> page = AdminHttp.get(fixture.adminPort(), "/");
         assertEquals(200, page.statusCode());
         String policy = page.headers().firstValue("content-security-policy").orElseThrow();
         assertTrue(policy.startsWith("default-src 'none'; script-src 'self';"), policy);
@@ -117,7 +103,7 @@ class StatusPageBrowserTest {
                 "--no-first-run", "--user-data-dir=" + Files.createTempDirectory(root, "chromium"),
                 "--virtual-time-budget=10000"));
         command.addAll(List.of(options));
-        command.add("http://127.0.0.1:" + adminPort + "/");
+        command.add("http://127.0.0.1:" + fixture.adminPort() + "/");
         Path output = root.resolve("chromium-" + UUID.randomUUID() + ".out");
         Process browser = new ProcessBuilder(command).redirectOutput(output.toFile())
                 .redirectError(root.resolve("chromium.err").toFile()).start();
