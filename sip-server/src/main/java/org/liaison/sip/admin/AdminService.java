@@ -62,7 +62,7 @@ public final class AdminService implements AutoCloseable {
             Thread.currentThread().interrupt();
             service.close();
             throw new IOException("interrupted while binding the admin port", e);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty's sync() rethrows the bind's own BindException, checked or not
             service.close();
             throw new IOException("cannot listen on admin.address " + settings.address().getHostAddress()
                     + " admin.port " + settings.port() + ": " + e.getMessage(), e);

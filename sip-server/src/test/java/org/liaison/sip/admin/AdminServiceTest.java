@@ -1,11 +1,13 @@
 package org.liaison.sip.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +34,15 @@ class AdminServiceTest {
             assertTrue(metrics.body().contains("jvm_memory_used_bytes"), metrics.body());
             assertTrue(metrics.body().contains("jvm_threads_current"), metrics.body());
             PrometheusParser.check(metrics.body());
+        }
+    }
+
+    @Test
+    void aTakenPortIsRefusedNamingTheKey() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            IOException refused = assertThrows(IOException.class, () -> AdminService.start(
+                    new AdminSettings(InetAddress.getLoopbackAddress(), taken.getLocalPort()), Clock.systemUTC()));
+            assertTrue(refused.getMessage().contains("admin.port " + taken.getLocalPort()), refused.getMessage());
         }
     }
 
