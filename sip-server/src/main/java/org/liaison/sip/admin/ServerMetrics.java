@@ -53,7 +53,8 @@ final class ServerMetrics {
                 () -> server.media().callsInProgress());
         m.counter("liaison_calls_set_up", "Calls this node set up through the media relay",
                 () -> server.media().callsSetUp());
-        server.relay().ifPresent(relay -> m.relay(relay::load));
+        // a relay over ng reports no load here (its process has its own figures): no empty metrics for it
+        server.relay().filter(relay -> relay.load().isPresent()).ifPresent(relay -> m.relay(relay::load));
         m.messages(server.messaging()::counts, server);
         server.provisioning().ifPresent(provisioning -> {
             m.labelled("liaison_provisioning_fetches", "HTTPS provisioning requests answered, by status class",
