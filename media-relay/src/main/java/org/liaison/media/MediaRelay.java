@@ -53,6 +53,19 @@ public interface MediaRelay extends AutoCloseable {
     /** Counters of a call, empty for an unknown call. */
     Optional<CallStats> query(String callId);
 
+    /**
+     * The relay's load, when this process can read it (the relay in process); empty for a relay
+     * controlled over ng, whose figures are that process's own.
+     */
+    default Optional<RelayLoad> load() {
+        return Optional.empty();
+    }
+
+    /** Whether the relay answers now (health checks); a relay in this process always does. */
+    default boolean reachable() {
+        return true;
+    }
+
     @Override
     void close();
 }

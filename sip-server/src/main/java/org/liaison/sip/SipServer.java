@@ -32,6 +32,8 @@ import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
 import org.liaison.provisioning.files.FileSharingSettings;
 import org.liaison.provisioning.http.ProvisioningService;
 import org.liaison.provisioning.http.ProvisioningSettings;
+import org.liaison.sip.admin.AdminService;
+import org.liaison.sip.admin.ServerFigures;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.cluster.SharedStateUnavailable;
@@ -107,12 +109,16 @@ public final class SipServer implements AutoCloseable {
     private final DataDirLock lock;
     /** Keeps the certificate from the ACME CA current; null when sip.tls.acme.directory-url is empty. */
     private final AcmeCertificates acme;
+    /** The admin listener (metrics, health, status page); null when admin.port is 0. */
+    private final AdminService admin;
 
     private SipServer(WatchedAccountDirectory accounts, StateStores stores, OfflineStore messages,
             ScheduledExecutorService timers, SipEdge edge, Optional<TlsCredentials> tls, MediaRelay relay,
-            MediaAnchor media, ProvisioningService provisioning, AcmeCertificates acme, DataDirLock lock) {
+            MediaAnchor media, ProvisioningService provisioning, AcmeCertificates acme, DataDirLock lock,
+            AdminService admin) {
         this.lock = lock;
         this.acme = acme;
+        this.admin = admin;
         this.tls = tls;
         this.provisioning = provisioning;
         this.accounts = accounts;
@@ -140,9 +146,13 @@ public final class SipServer implements AutoCloseable {
             throws IOException, UsersFileException, SipException, CertificateProblem {
         Path dataDir = createDataDir(config.dataDir());
         DataDirLock lock = DataDirLock.acquire(dataDir);
+        AdminService admin = null;
         try {
-            return start(config, relays, dataDir, lock);
+            // first: its /health/ready answers 503 while the rest starts
+            admin = config.admin().port() == 0 ? null : AdminService.start(config.admin(), Clock.systemUTC());
+            return start(config, relays, dataDir, lock, admin);
         } catch (Exception e) {
+            closeQuietly(admin);
             try {
                 lock.close();
             } catch (IOException closing) {
@@ -152,8 +162,8 @@ public final class SipServer implements AutoCloseable {
         }
     }
 
-    private static SipServer start(LiaisonConfig config, RelayOpener relays, Path dataDir, DataDirLock lock)
-            throws IOException, UsersFileException, SipException, CertificateProblem {
+    private static SipServer start(LiaisonConfig config, RelayOpener relays, Path dataDir, DataDirLock lock,
+            AdminService admin) throws IOException, UsersFileException, SipException, CertificateProblem {
         Clock clock = Clock.systemUTC();
         StateStores stores = StateStores.open(config.cluster(), dataDir, clock);
         // HTTPS provisioning serves the same certificate as SIP over TLS
@@ -260,6 +270,11 @@ public final class SipServer implements AutoCloseable {
                 acme = AcmeCertificates.start(config.tls().acme(), tls.get(), dataDir, config.sip().addresses(),
                         config.http().publicUrl(), clock);
             }
+            if (admin != null) {
+                admin.serving(new ServerFigures(edge, locations, accounts, digest.counters(), media,
+                        Optional.ofNullable(relay), metrics, messages, tls, Optional.ofNullable(stores.redis()),
+                        Optional.ofNullable(provisioning).map(ProvisioningService::counters)));
+            }
         } catch (IOException | UsersFileException | SipException | RuntimeException e) {
             closeQuietly(acme, provisioning, edge, relay, accounts, messages, stores.locationStore(), stores.redis());
             timers.shutdownNow();
@@ -268,7 +283,8 @@ public final class SipServer implements AutoCloseable {
         LOG.info("serving sip domain {} on {} (udp {}, tcp {}, tls {}), {} users, {} registered devices",
                 config.sip().domain(), config.sip().addresses(), config.sip().udpPort(), config.sip().tcpPort(),
                 config.sip().tlsPort(), accounts.all().size(), locations.count());
-        return new SipServer(accounts, stores, messages, timers, edge, tls, relay, media, provisioning, acme, lock);
+        return new SipServer(accounts, stores, messages, timers, edge, tls, relay, media, provisioning, acme, lock,
+                admin);
     }
 
     /** Provisioned clients register over TLS when there is a TLS listener, else over TCP, else UDP. */
@@ -363,7 +379,7 @@ public final class SipServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        closeQuietly(acme, provisioning, edge, relay, accounts, messages, locationStore, redis, lock);
+        closeQuietly(acme, admin, provisioning, edge, relay, accounts, messages, locationStore, redis, lock);
         timers.shutdownNow();
         LOG.info("stopped");
     }

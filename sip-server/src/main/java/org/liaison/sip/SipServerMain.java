@@ -23,6 +23,7 @@ import org.liaison.provisioning.admin.UsersCommand;
 import org.liaison.provisioning.client.ClientUrls;
 import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
 import org.liaison.provisioning.onboarding.Onboarding;
+import org.liaison.sip.admin.StatusCommand;
 import org.liaison.sip.backup.Archived;
 import org.liaison.sip.backup.BackupProblem;
 import org.liaison.sip.backup.DataDirBackup;
@@ -47,13 +48,15 @@ import sun.misc.Signal;
  * ({@link UsersCommand}); {@code onboarding USER|--all OUTDIR [--config DIR]} writes enrolment QR
  * codes and pages; {@code backup OUTFILE} copies data.dir while the server runs and {@code restore INFILE [--force]}
  * puts a backup back into a stopped server's data.dir ({@link DataDirBackup}, {@link DataDirRestore});
- * {@code install-service} makes it a systemd service ({@link ServiceInstall}).
+ * {@code install-service} makes it a systemd service ({@link ServiceInstall}); {@code status [--config DIR]
+ * [--watch]} prints a running server's live figures ({@link StatusCommand}).
  * Exit status: 0 done, 1 failed while running, 2 bad command line or configuration.
  */
 public final class SipServerMain {
     private static final String ALL_USERS = "--all";
     private static final String FORCE = "--force";
     private static final String DRY_RUN = "--dry-run";
+    private static final String WATCH = "--watch";
 
     private SipServerMain() {
     }
@@ -83,6 +86,9 @@ public final class SipServerMain {
                 case "relay" -> words.isEmpty() ? relay(config) : usage();
                 case "passwd" -> words.size() == 1 && !words.get(0).startsWith("-") ? passwd(config, words.get(0)) : usage();
                 case "users" -> users(config, words);
+                case "status" -> words.isEmpty() || words.equals(List.of(WATCH))
+                        ? new StatusCommand(config, System.out, System.err, Clock.systemUTC()).run(!words.isEmpty())
+                        : usage();
                 case "onboarding" -> words.size() == 2 ? onboarding(config, words.get(0), Path.of(words.get(1))) : usage();
                 case "backup" -> words.size() == 1 && !words.get(0).startsWith("-")
                         ? backup(config, Path.of(words.get(0))) : usage();
@@ -269,6 +275,7 @@ public final class SipServerMain {
                 + "       liaison backup OUTFILE [--config DIR]\n"
                 + "       liaison restore INFILE [" + FORCE + "] [--config DIR]\n"
                 + "       liaison install-service [--user NAME] [" + DRY_RUN + "] [--config DIR]\n"
+                + "       liaison status [--config DIR] [" + WATCH + "]\n"
                 + UsersCommand.USAGE.replace("usage: ", "       "));
         return 2;
     }

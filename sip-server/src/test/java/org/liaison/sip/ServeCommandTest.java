@@ -143,7 +143,8 @@ class ServeCommandTest {
             httpPort = FreePorts.udpAndTcp();
         }
         String onFreePort = shipped.replace("sip.tls.port = 5061", "sip.tls.port = " + tlsPort)
-                .replace("http.port = 8443", "http.port = " + httpPort);
+                .replace("http.port = 8443", "http.port = " + httpPort)
+                .replace("admin.port = 9090", "admin.port = 0"); // 9090 may be taken too
         assertTrue(!onFreePort.contains("5061") && !onFreePort.contains("8443"),
                 "the shipped file no longer says sip.tls.port = 5061 and http.port = 8443");
         Files.writeString(conf.resolve(LiaisonConfig.FILE_NAME), onFreePort);

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Counts of what happened to chat messages, logged as one line when they changed. */
+/** Counts of what happened to chat messages, logged as one line when they changed and read by the admin listener. */
 public final class MessagingMetrics {
     private static final Logger LOG = LoggerFactory.getLogger(MessagingMetrics.class);
 
@@ -35,6 +35,14 @@ public final class MessagingMetrics {
     /** Messages the store deleted at their expiry. */
     public void expired(int count) {
         expired.addAndGet(count);
+    }
+
+    /** The counters since start, for the admin listener's metrics. */
+    public record Counts(long accepted, long stored, long delivered, long expired, long failed) {
+    }
+
+    public Counts counts() {
+        return new Counts(accepted.get(), stored.get(), delivered.get(), expired.get(), failed.get());
     }
 
     /** Logs the counters since start, unless nothing changed since the last line. */

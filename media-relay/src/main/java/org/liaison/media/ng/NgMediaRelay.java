@@ -143,6 +143,12 @@ public final class NgMediaRelay implements MediaRelay {
         }
     }
 
+    /** At least one of the relays answers ping (the others are skipped while down, as for calls). */
+    @Override
+    public boolean reachable() {
+        return servers.stream().anyMatch(this::ping);
+    }
+
     @Override
     public void close() {
         // no standing resources: each exchange has its own socket

@@ -14,6 +14,7 @@ import org.liaison.media.CallStats;
 import org.liaison.media.MediaRelay;
 import org.liaison.media.MediaRelayException;
 import org.liaison.media.RelayConfig;
+import org.liaison.media.RelayLoad;
 import org.liaison.media.relay.MediaStream.Side;
 import org.liaison.media.sdp.MediaDescription;
 import org.liaison.media.sdp.SessionDescription;
@@ -43,6 +44,8 @@ public final class RelaySessions implements MediaRelay {
     private final LongAdder unverifiedLocks = new LongAdder();
     private final DestinationRule destinations;
     private final LearningRule learning;
+    /** What ended calls forwarded and dropped, so that the totals of {@link #load()} never go down. */
+    private final ForwardedTally ended = new ForwardedTally();
 
     private RelaySessions(RelayConfig config) {
         this.config = config;
@@ -133,6 +136,21 @@ public final class RelaySessions implements MediaRelay {
     @Override
     public synchronized Optional<CallStats> query(String callId) {
         return Optional.ofNullable(calls.get(callId)).map(Call::stats);
+    }
+
+    /** Sums the live calls' counters (under the signalling lock, as often as a scrape: not per packet). */
+    @Override
+    public synchronized Optional<RelayLoad> load() {
+        ForwardedTally live = new ForwardedTally();
+        int streams = 0;
+        for (Call call : calls.values()) {
+            CallStats stats = call.stats();
+            streams += stats.streams().size();
+            live.add(stats);
+        }
+        ForwardedTally all = live.plus(ended);
+        int portsFree = config.portMax() - config.portMin() + 1 - portsInUse();
+        return Optional.of(new RelayLoad(calls.size(), streams, portsFree, all.packets, all.bytes, all.drops));
     }
 
     /** Ports reserved now (pairs times two), for tests and monitoring. */
@@ -254,6 +272,7 @@ public final class RelaySessions implements MediaRelay {
 
     private void end(Call call, String why) {
         calls.remove(call.callId);
+        ended.add(call.stats());
         log.info("media relay: call {} ended ({}) after {} s:{}", call.callId, why,
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - call.createdNanos), call.summary());
         call.close();

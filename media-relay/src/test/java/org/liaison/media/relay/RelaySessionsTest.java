@@ -26,6 +26,7 @@ import org.liaison.media.MediaDestinations;
 import org.liaison.media.MediaRelayException;
 import org.liaison.media.MediaRelayException.Reason;
 import org.liaison.media.RelayConfig;
+import org.liaison.media.RelayLoad;
 
 /** The in-process relay over real loopback sockets: fake phones exchange packets through it. */
 class RelaySessionsTest {
@@ -89,6 +90,26 @@ class RelaySessionsTest {
             b.send(bytes("b2"), relayForB);
             assertArrayEquals(bytes("b2"), a.receive(2000), "A gets B's packet, not the injected one");
         }
+    }
+
+    @Test
+    void loadSumsTheLiveCallsAndKeepsWhatEndedCallsForwardedAndDropped() throws Exception {
+        relay = start(8, Duration.ofSeconds(60));
+        assertEquals(new RelayLoad(0, 0, 16, 0, 0, Map.of()), relay.load().orElseThrow());
+        int[] ports = callWithMediaBothWays();
+        try (Endpoint attacker = endpoint()) {
+            attacker.send(bytes("inject"), ports[0]);
+            await("the injection counted").atMost(WAIT).until(() -> drops().getOrDefault("wrong-source", 0L) == 1L);
+        }
+        CallStats.StreamStats stream = relay.query(CALL).orElseThrow().streams().get(0);
+        RelayLoad during = relay.load().orElseThrow();
+        assertEquals(new RelayLoad(1, 1, 16 - 4, stream.packetsAtoB() + stream.packetsBtoA(),
+                stream.bytesAtoB() + stream.bytesBtoA(), Map.of("wrong-source", 1L)), during);
+        assertTrue(during.packetsForwarded() >= 2, during.toString());
+
+        relay.delete(CALL, Optional.empty());
+        assertEquals(new RelayLoad(0, 0, 16, during.packetsForwarded(), during.bytesForwarded(),
+                Map.of("wrong-source", 1L)), relay.load().orElseThrow(), "an ended call's packets stay counted");
     }
 
     @Test

@@ -32,6 +32,7 @@ final class ProvisioningRoutes {
     private final FailedFetchLimiter limiter;
     private final Optional<String> caPem;
     private final FileReplies files;
+    private final ProvisioningCounters counters = new ProvisioningCounters();
 
     ProvisioningRoutes(Supplier<AccountSnapshot> accounts, EnrolmentTokenStore tokens, LinphoneXml linphone,
             DirectoryReplies directory, DeskPhoneReplies deskPhones, HttpDigest digest, FailedFetchLimiter limiter,
@@ -51,12 +52,17 @@ final class ProvisioningRoutes {
         return settle(fetch, decide(fetch));
     }
 
+    ProvisioningCounters counters() {
+        return counters;
+    }
+
     FileReplies files() {
         return files;
     }
 
     /** Counts a failed {@code reply} against the source and logs the fetch once; returns {@code reply}. */
     Reply settle(Fetch fetch, Reply reply) {
+        counters.answered(reply.status());
         if (reply.isFailure()) {
             limiter.recordFailure(fetch.source());
         }
@@ -121,6 +127,7 @@ final class ProvisioningRoutes {
             return Reply.error(503, "try again later", "-");
         }
         if (redemption instanceof Redemption.Accepted accepted) {
+            counters.enrolled();
             return accounts.get().byUsername(accepted.username())
                     .map(a -> Reply.ok(LPCONFIG_XML, linphone.render(a), a.username()))
                     .orElseGet(() -> Reply.error(410, "this account no longer exists", accepted.username()));

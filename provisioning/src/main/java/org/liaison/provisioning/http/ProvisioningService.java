@@ -51,8 +51,11 @@ public final class ProvisioningService implements AutoCloseable {
     private final EventLoopGroup loop;
     private final EventExecutorGroup routeThreads;
     private final List<Channel> listeners;
+    private final ProvisioningCounters counters;
 
-    private ProvisioningService(EventLoopGroup loop, EventExecutorGroup routeThreads, List<Channel> listeners) {
+    private ProvisioningService(EventLoopGroup loop, EventExecutorGroup routeThreads, List<Channel> listeners,
+            ProvisioningCounters counters) {
+        this.counters = counters;
         this.loop = loop;
         this.routeThreads = routeThreads;
         this.listeners = listeners;
@@ -99,7 +102,7 @@ public final class ProvisioningService implements AutoCloseable {
                 .childHandler(new HttpsInitializer(tls,
                         new ConnectionLimit(ProvisioningSettings.MAX_CONNECTIONS), routes, routeThreads));
         List<Channel> listeners = new ArrayList<>();
-        ProvisioningService service = new ProvisioningService(loop, routeThreads, listeners);
+        ProvisioningService service = new ProvisioningService(loop, routeThreads, listeners, routes.counters());
         try {
             for (InetAddress address : settings.addresses()) {
                 listeners.add(bootstrap.bind(new InetSocketAddress(address, settings.port())).sync().channel());
@@ -115,6 +118,11 @@ public final class ProvisioningService implements AutoCloseable {
         log.info("provisioning over https on {} port {}, public url {}", settings.addresses(), settings.port(),
                 settings.publicUrl());
         return service;
+    }
+
+    /** What was answered since start, for the admin listener's metrics. */
+    public ProvisioningCounters counters() {
+        return counters;
     }
 
     /** The port listened on: {@code http.port}, or the one the system chose for port 0. */

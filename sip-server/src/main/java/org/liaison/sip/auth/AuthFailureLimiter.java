@@ -62,6 +62,7 @@ final class AuthFailureLimiter {
     private final AuthSettings settings;
     private final AuthFailureStore store;
     private final long blockSeconds;
+    private final AuthCounters counters = new AuthCounters();
 
     /** One machine: the counts in this process's memory. */
     AuthFailureLimiter(AuthSettings settings, Clock clock) {
@@ -86,6 +87,9 @@ final class AuthFailureLimiter {
     /** As {@link #refusal}, with what {@link #recordSuccess(Origin, String, Admission)} needs to know. */
     Admission check(Origin origin, String username) {
         AuthFailureStore.Check check = store.check(attempt(origin, username), clock.millis());
+        if (check.waitMillis() > 0) {
+            counters.refusedWhileBlocked();
+        }
         return new Admission(check.waitMillis() > 0 ? Optional.of(Duration.ofMillis(check.waitMillis()))
                 : Optional.empty(), check.trustedRecently());
     }
@@ -102,18 +106,22 @@ final class AuthFailureLimiter {
     /** Counts a failed authentication; logs when it starts a block or a slowdown. */
     void recordFailure(Origin origin, String username) {
         AuthFailureStore.FailureVerdict verdict = store.recordFailure(attempt(origin, username), clock.millis());
+        counters.failed();
         String address = origin.address().getHostAddress();
         if (verdict.pairBlocked()) {
+            counters.blockStarted();
             log.warn("auth-block-pair user={} address={} failures={} seconds={} reason=too-many-failures",
                     LogSafe.token(username), address, verdict.pairFailures(), blockSeconds);
         }
         if (verdict.sourceBlock() != AuthFailureStore.SourceBlock.NONE) {
+            counters.blockStarted();
             boolean volume = verdict.sourceBlock() == AuthFailureStore.SourceBlock.TOO_MANY_FAILURES;
             log.warn("auth-block source={} user={} failures={} seconds={} reason={}", address, LogSafe.token(username),
                     volume ? settings.maxFailuresPerSource() : settings.maxUsernamesPerSource(), blockSeconds,
                     volume ? "too-many-failures" : "too-many-usernames");
         }
         if (verdict.userSlowed()) {
+            counters.blockStarted();
             log.warn("auth-slow-user user={} failures={} seconds={} reason=too-many-failures",
                     LogSafe.token(username), settings.maxFailuresPerUser(), blockSeconds);
         }
@@ -129,6 +137,10 @@ final class AuthFailureLimiter {
         if (!admitted.trustedRecently()) {
             recordSuccess(origin, username);
         }
+    }
+
+    AuthCounters counters() {
+        return counters;
     }
 
     /** Usernames are looked up case-insensitively, so "Alice" and "alice" share one count. */

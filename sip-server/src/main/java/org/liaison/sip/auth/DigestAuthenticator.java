@@ -96,6 +96,11 @@ public final class DigestAuthenticator {
         }
     }
 
+    /** The guessing defence's counts, for the admin listener. */
+    public AuthCounters counters() {
+        return limiter.counters();
+    }
+
     /**
      * The values of the WWW-Authenticate (401) or Proxy-Authenticate (407) header fields to send: one challenge per
      * configured algorithm, most preferred first (RFC 8760 §2.4), all with the same fresh nonce. {@code stale} after

@@ -19,7 +19,8 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
 public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, UsersSettings users, AuthSettings auth,
         ClientCompatibility compatibility, RegistrarSettings registrar, ProxySettings proxy,
         MessagingSettings messaging, RelaySettings relay, HttpSettings http, TlsSettings tls, MediaSettings media,
-        TransportLimits limits, ClusterSettings cluster, LogSettings log) {
+        TransportLimits limits, ClusterSettings cluster, LogSettings log,
+        AdminSettings admin) {
 
     public static final String FILE_NAME = "liaison.properties";
 
@@ -42,9 +43,10 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         MediaSettings media = MediaSettings.from(r, cluster, relay);
         TransportLimits limits = TransportLimits.from(r);
         LogSettings log = LogSettings.from(r);
+        AdminSettings admin = AdminSettings.from(r);
         r.rejectUnknownKeys();
         return new LiaisonConfig(configDir, sip, dataDir, users, auth, compatibility, registrar, proxy, messaging,
-                relay, http, tls, media, limits, cluster, log);
+                relay, http, tls, media, limits, cluster, log, admin);
     }
 
     private static PropertiesConfiguration read(Path file) throws ConfigException {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipStack;
@@ -85,6 +86,11 @@ final class ConnectionGuard implements SIPMessageValve, AutoCloseable {
             return t;
         });
         sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Requests over TCP and TLS dropped since start by the per-source throttle. */
+    LongAdder requestsDropped() {
+        return streamRequests.refusedTotal();
     }
 
     /** Makes the channel for an accepted connection; the stack's own, or a framed one. */

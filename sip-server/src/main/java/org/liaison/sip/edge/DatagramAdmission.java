@@ -1,6 +1,7 @@
 package org.liaison.sip.edge;
 
 import java.net.InetAddress;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.liaison.sip.config.TransportLimits;
 
@@ -20,6 +21,11 @@ final class DatagramAdmission {
         this.sources = new SourceThrottle(limits.datagramsPerSourcePerSecond());
         this.nanoClock = nanoClock;
         this.bytes = new TokenBucket(limits.datagramBytesPerSecond(), nanoClock.getAsLong());
+    }
+
+    /** Datagrams dropped since start, whichever bucket was empty. */
+    LongAdder dropped() {
+        return sources.refusedTotal();
     }
 
     /** Whether a datagram of {@code length} bytes from {@code source} may be handed to the stack. */

@@ -69,22 +69,26 @@ public final class SipEdge implements SipListener, AutoCloseable {
     private final Map<InetAddress, SipProvider> providers;
     private final Responses responses;
     private final ConnectionGuard connections;
+    private final EdgeCounters counters;
     private volatile RequestRouter router;
     private volatile Forwarder forwarder;
+    private volatile boolean started;
 
     private SipEdge(SipStack stack, Map<InetAddress, SipProvider> providers, Responses responses,
-            ConnectionGuard connections) {
+            ConnectionGuard connections, EdgeCounters counters) {
         this.stack = stack;
         this.providers = providers;
         this.responses = responses;
         this.connections = connections;
+        this.counters = counters;
     }
 
     /** Creates the stack and binds every listener; requests are refused until {@link #start} is called. */
     public static SipEdge bind(SipSettings settings, TransportLimits limits, LocalAddresses local,
             SipFactories factories, Optional<KeyManager> tlsKeys) throws SipException {
         SipStackImpl stack = (SipStackImpl) createStack(settings, limits, tlsKeys);
-        ((AdmittingNetworkLayer) stack.getNetworkLayer()).admitWith(new DatagramAdmission(limits, System::nanoTime));
+        DatagramAdmission datagrams = new DatagramAdmission(limits, System::nanoTime);
+        ((AdmittingNetworkLayer) stack.getNetworkLayer()).admitWith(datagrams);
         ConnectionGuard connections = new ConnectionGuard(limits, System::nanoTime);
         stack.setMessageProcessorFactory(new GuardedProcessorFactory(connections, settings.maxMessageBytes()));
         stack.sipMessageValves.add(connections);
@@ -113,7 +117,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
             connections.close();
             throw new SipException("cannot listen: " + e.getMessage(), e);
         }
-        return new SipEdge(stack, providers, new Responses(factories), connections);
+        return new SipEdge(stack, providers, new Responses(factories), connections,
+                new EdgeCounters(datagrams.dropped(), connections.requestsDropped()));
     }
 
     private static SipStack createStack(SipSettings settings, TransportLimits limits, Optional<KeyManager> tlsKeys)
@@ -191,6 +196,23 @@ public final class SipEdge implements SipListener, AutoCloseable {
             throw new SipException("listener already set", e);
         }
         stack.start();
+        started = true;
+    }
+
+    /** Whether every listener is bound and requests reach the router (readiness). */
+    public boolean serving() {
+        return started;
+    }
+
+    /** What the edge took in since start. */
+    public EdgeCounters counters() {
+        return counters;
+    }
+
+    /** Server and client transactions the stack holds now. */
+    public int transactionsInFlight() {
+        SipStackImpl impl = (SipStackImpl) stack;
+        return impl.getServerTransactionTableSize() + impl.getClientTransactionTableSize();
     }
 
     @Override
@@ -198,6 +220,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         Request request = event.getRequest();
         SipProvider provider = (SipProvider) event.getSource();
         Flow source = flowOf(request);
+        counters.requestReceived(request.getMethod());
         try {
             if (Request.ACK.equals(request.getMethod())) {
                 if (router.route(request, source) instanceof Outcome.Forward forward) {
@@ -276,6 +299,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
     public void processResponse(ResponseEvent event) {
         // the packet's source, not its Via: where the answering device really is (its media comes from there)
         InetAddress from = ((SIPMessage) event.getResponse()).getRemoteAddress();
+        counters.responseReceived(event.getResponse().getStatusCode());
         forwarder.onResponse(event.getClientTransaction(), event.getResponse(), (SipProvider) event.getSource(),
                 Optional.ofNullable(from));
     }

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,8 @@ final class SourceThrottle {
     private static final long REPORT_NANOS = 60_000_000_000L;
 
     private final int perSecond;
+    /** Every refusal since start (the admin listener's flood drops), not only those reported. */
+    private final LongAdder refusedTotal = new LongAdder();
     private final Map<Source, Throttle> sources = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Source, Throttle> eldest) {
@@ -83,6 +86,7 @@ final class SourceThrottle {
     synchronized boolean refused(InetAddress source, String transport, long nowNanos) {
         Throttle throttle = throttle(source, nowNanos);
         throttle.refused++;
+        refusedTotal.increment();
         if (nowNanos - throttle.reportedNanos >= REPORT_NANOS) {
             log.warn("flood-throttle source={} transport={} dropped={}", throttle.example.getHostAddress(),
                     transport, throttle.refused);
@@ -90,6 +94,10 @@ final class SourceThrottle {
             throttle.reportedNanos = nowNanos;
         }
         return throttle.answers.tryTake(1, nowNanos);
+    }
+
+    LongAdder refusedTotal() {
+        return refusedTotal;
     }
 
     private Throttle throttle(InetAddress source, long nowNanos) {

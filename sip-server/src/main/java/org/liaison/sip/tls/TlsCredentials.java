@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -118,6 +119,11 @@ public final class TlsCredentials {
     /** Presents the current certificate chain; give it to an {@code SSLContext} of a server. */
     public X509ExtendedKeyManager keyManager() {
         return keyManager;
+    }
+
+    /** When the certificate presented now stops being valid (after a renewal on disk, the new one's). */
+    public Instant notAfter() {
+        return keyManager.certificate().getNotAfter().toInstant();
     }
 
     /** {@code data.dir/ca.pem} for clients to trust; empty when the admin gave the certificate. */

@@ -260,6 +260,8 @@ public final class TestServer implements AutoCloseable {
                 httpPort = FreePorts.udpAndTcp();
             }
             p.put("http.port", Integer.toString(httpPort));
+            // off unless a test asks for it: the shipped 9090 is one port for every test server
+            p.put("admin.port", "0");
             if (provisioning) {
                 p.put("http.public-url", "https://127.0.0.1:" + httpPort);
             }
@@ -280,6 +282,7 @@ public final class TestServer implements AutoCloseable {
             p.put("sip.address", "127.0.0.1");
             p.put("sip.tls.port", Integer.toString(tlsPort));
             p.put("http.port", Integer.toString(httpPort));
+            p.put("admin.port", "0");
             p.put("relay.port-min", Integer.toString(relayPorts));
             p.put("relay.port-max", Integer.toString(relayPorts + SHIPPED_RELAY_PORTS - 1));
             p.put("data.dir", root.resolve("data").toString());

@@ -1,0 +1,35 @@
+package org.liaison.sip.config;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * The admin listener (issue 14): {@code /metrics} for Prometheus, {@code /health/live} and
+ * {@code /health/ready}, the status page. Plain HTTP with no authentication, so it listens on
+ * loopback unless the admin says twice that it should not.
+ *
+ * @param address {@code admin.address}, default 127.0.0.1
+ * @param port    {@code admin.port}, default 9090; 0 = no admin listener
+ */
+public record AdminSettings(InetAddress address, int port) {
+    public static final int DEFAULT_PORT = 9090;
+
+    static AdminSettings from(ConfigReader r) throws ConfigException {
+        InetAddress address = r.address("admin.address", "127.0.0.1");
+        int port = r.port("admin.port", DEFAULT_PORT);
+        // what it serves is readable by anyone who reaches it and unencrypted: an address copied from
+        // sip.address by mistake must not publish it (the admin firewalls or proxies it first)
+        boolean nonLoopback = r.bool("admin.allow-non-loopback", false);
+        if (!address.isLoopbackAddress() && !nonLoopback) {
+            throw r.problem("admin.address", address.getHostAddress()
+                    + " is not a loopback address: the admin listener is plain HTTP without authentication; "
+                    + "set admin.allow-non-loopback = true to serve it there anyway");
+        }
+        return new AdminSettings(address, port);
+    }
+
+    /** Where {@code bin/liaison status} and a local Prometheus reach the listener. */
+    public InetSocketAddress socketAddress() {
+        return new InetSocketAddress(address, port);
+    }
+}
