@@ -19,7 +19,7 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
 public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, UsersSettings users, AuthSettings auth,
         ClientCompatibility compatibility, RegistrarSettings registrar, ProxySettings proxy,
         MessagingSettings messaging, RelaySettings relay, HttpSettings http, TlsSettings tls, MediaSettings media,
-        TransportLimits limits, ClusterSettings cluster) {
+        TransportLimits limits, ClusterSettings cluster, PresenceSettings presence) {
 
     public static final String FILE_NAME = "liaison.properties";
 
@@ -41,9 +41,10 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         ClusterSettings cluster = ClusterSettings.from(r);
         MediaSettings media = MediaSettings.from(r, cluster, relay);
         TransportLimits limits = TransportLimits.from(r);
+        PresenceSettings presence = PresenceSettings.from(r);
         r.rejectUnknownKeys();
         return new LiaisonConfig(configDir, sip, dataDir, users, auth, compatibility, registrar, proxy, messaging,
-                relay, http, tls, media, limits, cluster);
+                relay, http, tls, media, limits, cluster, presence);
     }
 
     private static PropertiesConfiguration read(Path file) throws ConfigException {

@@ -1,0 +1,203 @@
+package org.liaison.sip.presence;
+
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.sip.InvalidArgumentException;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.EventHeader;
+import javax.sip.header.ExpiresHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.liaison.provisioning.Account;
+import org.liaison.provisioning.AccountDirectory;
+import org.liaison.provisioning.directory.Directory;
+import org.liaison.provisioning.directory.DirectoryEntry;
+import org.liaison.sip.config.PresenceSettings;
+import org.liaison.sip.message.Flow;
+import org.liaison.sip.message.Outcome;
+import org.liaison.sip.message.Responses;
+import org.liaison.sip.message.SipFactories;
+
+/**
+ * SUBSCRIBE with {@code Event: presence} (RFC 3856, RFC 6665): the server is every user's presence
+ * agent. Decides and answers; the {@link PresenceServer} sends the NOTIFYs once the answer is out.
+ * Who may watch whom follows the directory: a person the subscriber does not see in it is refused
+ * with 403.
+ */
+public final class PresenceHandler {
+    /** RFC 3856 §6.4: a SUBSCRIBE without Expires asks for an hour. */
+    private static final int DEFAULT_EXPIRES_SECONDS = 3600;
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final PresenceServer server;
+    private final PresenceSettings settings;
+    private final AccountDirectory accounts;
+    private final Supplier<Directory> directory;
+    private final SipFactories sip;
+    private final Responses responses;
+    private final NotifyRequests notifies;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    /** {@code directory}: the directory being served now (who may see whom). */
+    public PresenceHandler(PresenceServer server, PresenceSettings settings, AccountDirectory accounts,
+            Supplier<Directory> directory, SipFactories sip, Clock clock) {
+        this.server = server;
+        this.settings = settings;
+        this.accounts = accounts;
+        this.directory = directory;
+        this.sip = sip;
+        this.responses = new Responses(sip);
+        this.notifies = new NotifyRequests(sip);
+        this.clock = clock;
+    }
+
+    /** Whether {@code request}, out of any dialog, is for the presence agent: SUBSCRIBE for the presence event. */
+    public boolean handles(Request request) {
+        EventHeader event = (EventHeader) request.getHeader(EventHeader.NAME);
+        return Request.SUBSCRIBE.equals(request.getMethod()) && event != null
+                && NotifyRequests.EVENT.equalsIgnoreCase(event.getEventType());
+    }
+
+    /** {@code request} from {@code caller}, authenticated, sending as itself to our domain, over {@code source}. */
+    public Outcome handle(Request request, SipURI requestUri, Account caller, Flow source) {
+        Optional<Account> watched = Optional.ofNullable(requestUri.getUser())
+                .flatMap(user -> accounts.resolve(user.toLowerCase(Locale.ROOT)));
+        if (watched.isEmpty()) {
+            return refuse(request, Response.NOT_FOUND, null);
+        }
+        if (!sees(caller.username(), watched.get().username())) {
+            // RFC 3856 §6.6: the presentity's policy decides; ours is the directory's visibility
+            return refuse(request, Response.FORBIDDEN, "Not in your directory");
+        }
+        return subscribe(request, caller.username(), List.of(watched.get().username()), source);
+    }
+
+    /**
+     * A SUBSCRIBE in one of our subscriptions' dialogs (a refresh, or Expires 0 to end it, RFC 6665
+     * §4.1.2.2, §4.1.2.3); empty for any other request, which the router routes as before. Our To
+     * tag, 128 random bits, is what proves the dialog.
+     */
+    public Optional<Outcome> inDialog(Request request, Flow source) {
+        if (!Request.SUBSCRIBE.equals(request.getMethod())) {
+            return Optional.empty();
+        }
+        Optional<Subscription> found = server.find(dialogOf(request, ((ToHeader) request.getHeader(ToHeader.NAME))
+                .getTag()));
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Subscription s = found.get();
+        int expires = requestedExpires(request);
+        if (expires == 0) {
+            return Optional.of(new Outcome.Respond(ok(request, s, 0), () -> server.unsubscribed(s)));
+        }
+        if (expires < settings.minExpires().toSeconds()) {
+            return Optional.of(intervalTooBrief(request));
+        }
+        int granted = grant(expires);
+        synchronized (s) {
+            s.expiresAt = clock.instant().plusSeconds(granted);
+            s.flow = source;
+            remoteTarget(request).ifPresent(target -> s.remoteTarget = target);
+        }
+        return Optional.of(new Outcome.Respond(ok(request, s, granted), () -> server.subscribed(s)));
+    }
+
+    private Outcome subscribe(Request request, String subscriber, List<String> watched, Flow source) {
+        int expires = requestedExpires(request);
+        if (expires > 0 && expires < settings.minExpires().toSeconds()) {
+            return intervalTooBrief(request);
+        }
+        var target = remoteTarget(request);
+        String subscriberTag = ((FromHeader) request.getHeader(FromHeader.NAME)).getTag();
+        if (target.isEmpty() || subscriberTag == null) {
+            return refuse(request, Response.BAD_REQUEST, "SUBSCRIBE needs a Contact and a From tag");
+        }
+        byte[] tag = new byte[16];
+        random.nextBytes(tag);
+        EventHeader event = (EventHeader) request.getHeader(EventHeader.NAME);
+        Subscription s = new Subscription(dialogOf(request, HEX.formatHex(tag)), subscriber,
+                ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().toString(),
+                ((ToHeader) request.getHeader(ToHeader.NAME)).getAddress().toString(),
+                Optional.ofNullable(event.getEventId()), false, watched);
+        int granted = expires == 0 ? 0 : grant(expires);
+        s.remoteTarget = target.get();
+        s.flow = source;
+        s.expiresAt = clock.instant().plusSeconds(granted);
+        if (granted == 0) {
+            // a fetch (RFC 6665 §4.4.3): one NOTIFY of the current state, nothing kept
+            return new Outcome.Respond(ok(request, s, 0), () -> server.unsubscribed(s));
+        }
+        if (!server.add(s)) {
+            return refuse(request, Response.FORBIDDEN, "Too many subscriptions");
+        }
+        return new Outcome.Respond(ok(request, s, granted), () -> server.subscribed(s));
+    }
+
+    /** Whether {@code viewer} sees the person {@code username} in the directory. */
+    private boolean sees(String viewer, String username) {
+        return directory.get().visibleTo(viewer).entries().stream()
+                .anyMatch(e -> e.kind() == DirectoryEntry.Kind.PERSON && e.id().equals(username));
+    }
+
+    /** RFC 6665 §4.2.1.1: 200, never 202, with our To tag, the Expires granted and our Contact (the dialog's target). */
+    private Response ok(Request request, Subscription s, int granted) {
+        Response ok = responses.create(request, Response.OK);
+        try {
+            ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(s.id.ourTag());
+            ok.addHeader(sip.headers().createExpiresHeader(granted));
+            ok.addHeader(sip.headers().createContactHeader(notifies.contact(s.flow)));
+        } catch (ParseException | InvalidArgumentException e) {
+            throw new IllegalStateException("cannot answer a SUBSCRIBE", e);
+        }
+        return ok;
+    }
+
+    /** RFC 6665 §4.2.1.1, RFC 3261 §21.4.18: 423 with the shortest interval we take. */
+    private Outcome intervalTooBrief(Request request) {
+        Response brief = responses.create(request, Response.INTERVAL_TOO_BRIEF);
+        try {
+            brief.addHeader(sip.headers().createMinExpiresHeader((int) settings.minExpires().toSeconds()));
+        } catch (InvalidArgumentException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Outcome.Respond(brief);
+    }
+
+    private Outcome refuse(Request request, int status, String reason) {
+        return new Outcome.Respond(responses.create(request, status, reason));
+    }
+
+    /** RFC 6665 §4.2.1.1: the notifier may shorten what was asked, never lengthen it. */
+    private int grant(int requested) {
+        return (int) Math.min(requested, settings.maxExpires().toSeconds());
+    }
+
+    private static int requestedExpires(Request request) {
+        ExpiresHeader expires = request.getExpires();
+        return expires == null ? DEFAULT_EXPIRES_SECONDS : expires.getExpires();
+    }
+
+    private static Optional<URI> remoteTarget(Request request) {
+        ContactHeader contact = (ContactHeader) request.getHeader(ContactHeader.NAME);
+        return contact == null || contact.getAddress() == null ? Optional.empty()
+                : Optional.of((URI) contact.getAddress().getURI().clone());
+    }
+
+    private static Subscription.DialogId dialogOf(Request request, String ourTag) {
+        return new Subscription.DialogId(((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId(),
+                ((FromHeader) request.getHeader(FromHeader.NAME)).getTag(), ourTag);
+    }
+}

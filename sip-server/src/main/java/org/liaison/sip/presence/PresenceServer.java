@@ -1,0 +1,211 @@
+package org.liaison.sip.presence;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sip.message.Request;
+import org.liaison.sip.cluster.SharedStateUnavailable;
+import org.liaison.sip.config.PresenceSettings;
+import org.liaison.sip.message.SipFactories;
+import org.liaison.sip.message.Target;
+import org.liaison.sip.proxy.Originator;
+import org.liaison.sip.registrar.LocationService;
+import org.liaison.sip.registrar.TargetResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The notifier side of presence (RFC 6665 §4.2.2): keeps this node's subscriptions, notices when what
+ * a watched user shows changes, and sends each subscription its NOTIFYs, in its dialog, through the
+ * proxy's {@link Originator}, at most one per {@code presence.notify-interval-ms} (RFC 6665
+ * §4.2.2.1) and never two at once (RFC 6665 §4.1.2.4: they must arrive in order).
+ */
+public final class PresenceServer {
+    private static final Logger LOG = LoggerFactory.getLogger(PresenceServer.class);
+
+    private final PresenceSettings settings;
+    private final Subscriptions subscriptions = new Subscriptions();
+    private final PresentityStates states;
+    private final TargetResolver targets;
+    private final Originator originator;
+    private final NotifyRequests notifies;
+    private final ScheduledExecutorService timers;
+    private final Clock clock;
+    /** The document last seen for each watched user: a change is a difference from it. */
+    private final Map<String, String> known = new ConcurrentHashMap<>();
+
+    public PresenceServer(PresenceSettings settings, LocationService locations, CallsInProgress calls,
+            TargetResolver targets, Originator originator, ScheduledExecutorService timers, SipFactories sip,
+            String domain, Clock clock) {
+        this.settings = settings;
+        this.states = new PresentityStates(locations, calls, domain);
+        this.targets = targets;
+        this.originator = originator;
+        this.notifies = new NotifyRequests(sip);
+        this.timers = timers;
+        this.clock = clock;
+    }
+
+    /**
+     * Something {@code user} shows may have changed (a device registered or left, a call began or
+     * ended): their watchers are notified when it did.
+     */
+    public void changed(String user) {
+        if (subscriptions.watching(user).isEmpty()) {
+            return;
+        }
+        String now = states.document(user);
+        if (!now.equals(known.put(user, now))) {
+            subscriptions.watching(user).forEach(this::notifyChange);
+        }
+    }
+
+    /**
+     * Run every few seconds: ends expired subscriptions (RFC 6665 §4.2.2: a last NOTIFY, reason
+     * timeout) and looks again at every watched user, for the changes nobody reports (a registration
+     * that expired, one made through another node of a cluster).
+     */
+    public void sweep() {
+        Instant now = clock.instant();
+        for (Subscription s : subscriptions.all()) {
+            synchronized (s) {
+                if (!s.expiresAt.isAfter(now)) {
+                    end(s, "terminated;reason=timeout");
+                }
+            }
+        }
+        Set<String> watched = subscriptions.watchedUsers();
+        known.keySet().retainAll(watched);
+        try {
+            watched.forEach(this::changed);
+        } catch (SharedStateUnavailable e) {
+            LOG.debug("presence not looked at this time: {}", e.getMessage());
+        }
+    }
+
+    /** Takes {@code s} unless its subscriber holds {@code presence.max-subscriptions-per-user} already. */
+    boolean add(Subscription s) {
+        return subscriptions.add(s, settings.maxSubscriptionsPerUser());
+    }
+
+    Optional<Subscription> find(Subscription.DialogId id) {
+        return subscriptions.find(id);
+    }
+
+    /** The NOTIFY that follows a SUBSCRIBE's 200 (RFC 6665 §4.2.1.2): the whole current state. */
+    void subscribed(Subscription s) {
+        synchronized (s) {
+            if (!s.terminated) {
+                send(s, active(s), true);
+            }
+        }
+    }
+
+    /** Ends {@code s} (an unsubscription or a fetch, RFC 6665 §4.2.1.4) with a last NOTIFY of the current state. */
+    void unsubscribed(Subscription s) {
+        synchronized (s) {
+            end(s, "terminated");
+        }
+    }
+
+    /** Held: the last NOTIFY of {@code s}, telling {@code state}; nothing more is sent in its dialog. */
+    private void end(Subscription s, String state) {
+        subscriptions.remove(s);
+        if (!s.terminated) {
+            s.terminated = true;
+            if (s.scheduled != null) {
+                s.scheduled.cancel(false);
+            }
+            send(s, state, true);
+        }
+    }
+
+    /** A watched user changed: NOTIFY now, or once the interval since the last one has passed. */
+    private void notifyChange(Subscription s) {
+        synchronized (s) {
+            if (s.terminated) {
+                return;
+            }
+            if (s.inFlight || s.scheduled != null) {
+                s.changedSinceSent = true;
+                return;
+            }
+            Duration wait = Duration.between(clock.instant(), s.lastSentAt.plus(settings.notifyInterval()));
+            if (wait.isNegative() || wait.isZero()) {
+                send(s, active(s), false);
+                return;
+            }
+            s.scheduled = timers.schedule(() -> {
+                synchronized (s) {
+                    s.scheduled = null;
+                    if (!s.terminated && !s.inFlight) {
+                        send(s, active(s), false);
+                    } else {
+                        s.changedSinceSent = true;
+                    }
+                }
+            }, wait.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private String active(Subscription s) {
+        long left = Math.max(0, Duration.between(clock.instant(), s.expiresAt).toSeconds());
+        return "active;expires=" + left;
+    }
+
+    /** Held: sends the NOTIFY of {@code s}; {@code full} even when nothing changed since the last one. */
+    private void send(Subscription s, String state, boolean full) {
+        String user = s.watched.get(0);
+        String document = states.document(user);
+        if (!full && document.equals(s.sent.get(user))) {
+            return;
+        }
+        Optional<Target> target = targets.dialogPeer(s.remoteTarget, s.flow);
+        if (target.isEmpty()) {
+            LOG.debug("subscription {} of {} ends: its contact may not be sent to", s.id, s.subscriber);
+            subscriptions.remove(s);
+            s.terminated = true;
+            return;
+        }
+        s.sent.put(user, document);
+        Request notify = notifies.next(s, state, PidfDocument.CONTENT_TYPE, document);
+        s.inFlight = true;
+        s.changedSinceSent = false;
+        s.lastSentAt = clock.instant();
+        originator.originate(notify, target.get(), status -> answered(s, status));
+    }
+
+    /**
+     * The subscriber's final answer to a NOTIFY. A failure (481: it no longer knows the dialog; 408:
+     * it did not answer) ends the subscription (RFC 6665 §4.2.2); the subscriber subscribes again.
+     */
+    private void answered(Subscription s, int status) {
+        synchronized (s) {
+            s.inFlight = false;
+            if (status >= 300) {
+                LOG.debug("subscription {} of {} ends: its NOTIFY got {}", s.id, s.subscriber, status);
+                subscriptions.remove(s);
+                s.terminated = true;
+                if (s.scheduled != null) {
+                    s.scheduled.cancel(false);
+                }
+                return;
+            }
+            if (s.changedSinceSent && !s.terminated) {
+                s.changedSinceSent = false;
+                notifyChange(s);
+            }
+        }
+    }
+
+    /** Subscriptions held on this node. */
+    public int count() {
+        return subscriptions.count();
+    }
+}
