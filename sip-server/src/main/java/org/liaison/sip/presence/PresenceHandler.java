@@ -14,7 +14,6 @@ import javax.sip.address.URI;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.EventHeader;
-import javax.sip.header.ExpiresHeader;
 import javax.sip.header.FromHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
@@ -26,26 +25,23 @@ import org.liaison.provisioning.directory.DirectoryEntry;
 import org.liaison.sip.config.PresenceSettings;
 import org.liaison.sip.message.Flow;
 import org.liaison.sip.message.Outcome;
-import org.liaison.sip.message.Responses;
 import org.liaison.sip.message.SipFactories;
 
 /**
- * SUBSCRIBE with {@code Event: presence} (RFC 3856, RFC 6665): the server is every user's presence
- * agent. Decides and answers; the {@link PresenceServer} sends the NOTIFYs once the answer is out.
- * Who may watch whom follows the directory: a person the subscriber does not see in it is refused
- * with 403.
+ * SUBSCRIBE and PUBLISH with {@code Event: presence} (RFC 3856, RFC 6665, RFC 3903): the server is
+ * every user's presence agent. Decides and answers; the {@link PresenceServer} sends the NOTIFYs once
+ * the answer is out. Who may watch whom follows the directory: a person the subscriber does not see
+ * in it is refused with 403.
  */
 public final class PresenceHandler {
-    /** RFC 3856 §6.4: a SUBSCRIBE without Expires asks for an hour. */
-    private static final int DEFAULT_EXPIRES_SECONDS = 3600;
     private static final HexFormat HEX = HexFormat.of();
 
     private final PresenceServer server;
-    private final PresenceSettings settings;
+    private final PresenceAnswers answers;
+    private final PublicationHandler publications;
     private final AccountDirectory accounts;
     private final Supplier<Directory> directory;
     private final SipFactories sip;
-    private final Responses responses;
     private final NotifyRequests notifies;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
@@ -54,20 +50,20 @@ public final class PresenceHandler {
     public PresenceHandler(PresenceServer server, PresenceSettings settings, AccountDirectory accounts,
             Supplier<Directory> directory, SipFactories sip, Clock clock) {
         this.server = server;
-        this.settings = settings;
+        this.answers = new PresenceAnswers(settings, sip);
+        this.publications = new PublicationHandler(server, answers, sip);
         this.accounts = accounts;
         this.directory = directory;
         this.sip = sip;
-        this.responses = new Responses(sip);
         this.notifies = new NotifyRequests(sip);
         this.clock = clock;
     }
 
-    /** Whether {@code request}, out of any dialog, is for the presence agent: SUBSCRIBE for the presence event. */
+    /** Whether {@code request}, out of any dialog, is for the presence agent: SUBSCRIBE or PUBLISH of presence. */
     public boolean handles(Request request) {
         EventHeader event = (EventHeader) request.getHeader(EventHeader.NAME);
-        return Request.SUBSCRIBE.equals(request.getMethod()) && event != null
-                && NotifyRequests.EVENT.equalsIgnoreCase(event.getEventType());
+        return (Request.SUBSCRIBE.equals(request.getMethod()) || Request.PUBLISH.equals(request.getMethod()))
+                && event != null && NotifyRequests.EVENT.equalsIgnoreCase(event.getEventType());
     }
 
     /** {@code request} from {@code caller}, authenticated, sending as itself to our domain, over {@code source}. */
@@ -75,11 +71,14 @@ public final class PresenceHandler {
         Optional<Account> watched = Optional.ofNullable(requestUri.getUser())
                 .flatMap(user -> accounts.resolve(user.toLowerCase(Locale.ROOT)));
         if (watched.isEmpty()) {
-            return refuse(request, Response.NOT_FOUND, null);
+            return answers.refuse(request, Response.NOT_FOUND, null);
+        }
+        if (Request.PUBLISH.equals(request.getMethod())) {
+            return publications.publish(request, watched.get(), caller);
         }
         if (!sees(caller.username(), watched.get().username())) {
             // RFC 3856 §6.6: the presentity's policy decides; ours is the directory's visibility
-            return refuse(request, Response.FORBIDDEN, "Not in your directory");
+            return answers.refuse(request, Response.FORBIDDEN, "Not in your directory");
         }
         return subscribe(request, caller.username(), List.of(watched.get().username()), source);
     }
@@ -99,14 +98,14 @@ public final class PresenceHandler {
             return Optional.empty();
         }
         Subscription s = found.get();
-        int expires = requestedExpires(request);
+        int expires = PresenceAnswers.requestedExpires(request);
         if (expires == 0) {
             return Optional.of(new Outcome.Respond(ok(request, s, 0), () -> server.unsubscribed(s)));
         }
-        if (expires < settings.minExpires().toSeconds()) {
-            return Optional.of(intervalTooBrief(request));
+        if (answers.tooBrief(expires)) {
+            return Optional.of(answers.intervalTooBrief(request));
         }
-        int granted = grant(expires);
+        int granted = answers.grant(expires);
         synchronized (s) {
             s.expiresAt = clock.instant().plusSeconds(granted);
             s.flow = source;
@@ -116,14 +115,14 @@ public final class PresenceHandler {
     }
 
     private Outcome subscribe(Request request, String subscriber, List<String> watched, Flow source) {
-        int expires = requestedExpires(request);
-        if (expires > 0 && expires < settings.minExpires().toSeconds()) {
-            return intervalTooBrief(request);
+        int expires = PresenceAnswers.requestedExpires(request);
+        if (answers.tooBrief(expires)) {
+            return answers.intervalTooBrief(request);
         }
-        var target = remoteTarget(request);
+        Optional<URI> target = remoteTarget(request);
         String subscriberTag = ((FromHeader) request.getHeader(FromHeader.NAME)).getTag();
         if (target.isEmpty() || subscriberTag == null) {
-            return refuse(request, Response.BAD_REQUEST, "SUBSCRIBE needs a Contact and a From tag");
+            return answers.refuse(request, Response.BAD_REQUEST, "SUBSCRIBE needs a Contact and a From tag");
         }
         byte[] tag = new byte[16];
         random.nextBytes(tag);
@@ -132,7 +131,7 @@ public final class PresenceHandler {
                 ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().toString(),
                 ((ToHeader) request.getHeader(ToHeader.NAME)).getAddress().toString(),
                 Optional.ofNullable(event.getEventId()), false, watched);
-        int granted = expires == 0 ? 0 : grant(expires);
+        int granted = answers.grant(expires);
         s.remoteTarget = target.get();
         s.flow = source;
         s.expiresAt = clock.instant().plusSeconds(granted);
@@ -141,7 +140,7 @@ public final class PresenceHandler {
             return new Outcome.Respond(ok(request, s, 0), () -> server.unsubscribed(s));
         }
         if (!server.add(s)) {
-            return refuse(request, Response.FORBIDDEN, "Too many subscriptions");
+            return answers.refuse(request, Response.FORBIDDEN, "Too many subscriptions");
         }
         return new Outcome.Respond(ok(request, s, granted), () -> server.subscribed(s));
     }
@@ -154,7 +153,7 @@ public final class PresenceHandler {
 
     /** RFC 6665 §4.2.1.1: 200, never 202, with our To tag, the Expires granted and our Contact (the dialog's target). */
     private Response ok(Request request, Subscription s, int granted) {
-        Response ok = responses.create(request, Response.OK);
+        Response ok = answers.response(request, Response.OK);
         try {
             ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(s.id.ourTag());
             ok.addHeader(sip.headers().createExpiresHeader(granted));
@@ -163,31 +162,6 @@ public final class PresenceHandler {
             throw new IllegalStateException("cannot answer a SUBSCRIBE", e);
         }
         return ok;
-    }
-
-    /** RFC 6665 §4.2.1.1, RFC 3261 §21.4.18: 423 with the shortest interval we take. */
-    private Outcome intervalTooBrief(Request request) {
-        Response brief = responses.create(request, Response.INTERVAL_TOO_BRIEF);
-        try {
-            brief.addHeader(sip.headers().createMinExpiresHeader((int) settings.minExpires().toSeconds()));
-        } catch (InvalidArgumentException e) {
-            throw new IllegalStateException(e);
-        }
-        return new Outcome.Respond(brief);
-    }
-
-    private Outcome refuse(Request request, int status, String reason) {
-        return new Outcome.Respond(responses.create(request, status, reason));
-    }
-
-    /** RFC 6665 §4.2.1.1: the notifier may shorten what was asked, never lengthen it. */
-    private int grant(int requested) {
-        return (int) Math.min(requested, settings.maxExpires().toSeconds());
-    }
-
-    private static int requestedExpires(Request request) {
-        ExpiresHeader expires = request.getExpires();
-        return expires == null ? DEFAULT_EXPIRES_SECONDS : expires.getExpires();
     }
 
     private static Optional<URI> remoteTarget(Request request) {

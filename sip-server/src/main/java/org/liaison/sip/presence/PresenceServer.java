@@ -31,6 +31,7 @@ public final class PresenceServer {
 
     private final PresenceSettings settings;
     private final Subscriptions subscriptions = new Subscriptions();
+    private final Publications publications;
     private final PresentityStates states;
     private final TargetResolver targets;
     private final Originator originator;
@@ -44,7 +45,8 @@ public final class PresenceServer {
             TargetResolver targets, Originator originator, ScheduledExecutorService timers, SipFactories sip,
             String domain, Clock clock) {
         this.settings = settings;
-        this.states = new PresentityStates(locations, calls, domain);
+        this.publications = new Publications(clock);
+        this.states = new PresentityStates(locations, calls, publications, domain);
         this.targets = targets;
         this.originator = originator;
         this.notifies = new NotifyRequests(sip);
@@ -68,8 +70,9 @@ public final class PresenceServer {
 
     /**
      * Run every few seconds: ends expired subscriptions (RFC 6665 §4.2.2: a last NOTIFY, reason
-     * timeout) and looks again at every watched user, for the changes nobody reports (a registration
-     * that expired, one made through another node of a cluster).
+     * timeout), drops expired publications, and looks again at every watched user, for the changes
+     * nobody reports (a registration or publication that expired, a registration made through another
+     * node of a cluster).
      */
     public void sweep() {
         Instant now = clock.instant();
@@ -80,6 +83,7 @@ public final class PresenceServer {
                 }
             }
         }
+        publications.purgeExpired();
         Set<String> watched = subscriptions.watchedUsers();
         known.keySet().retainAll(watched);
         try {
@@ -92,6 +96,10 @@ public final class PresenceServer {
     /** Takes {@code s} unless its subscriber holds {@code presence.max-subscriptions-per-user} already. */
     boolean add(Subscription s) {
         return subscriptions.add(s, settings.maxSubscriptionsPerUser());
+    }
+
+    Publications publications() {
+        return publications;
     }
 
     Optional<Subscription> find(Subscription.DialogId id) {

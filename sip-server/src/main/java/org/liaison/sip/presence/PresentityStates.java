@@ -5,18 +5,20 @@ import org.liaison.sip.registrar.Binding;
 import org.liaison.sip.registrar.LocationService;
 
 /**
- * The presence document of a user (a presentity, RFC 3856 §2) as subscribers get it: what the
- * server knows from the registrations (shared by every node of a cluster) and the calls this node
- * carries.
+ * The presence document of a user (a presentity, RFC 3856 §2) as subscribers get it: what their
+ * devices published, and what the server knows from the registrations (shared by every node of a
+ * cluster) and the calls this node carries.
  */
 final class PresentityStates {
     private final LocationService locations;
     private final CallsInProgress calls;
+    private final Publications publications;
     private final String domain;
 
-    PresentityStates(LocationService locations, CallsInProgress calls, String domain) {
+    PresentityStates(LocationService locations, CallsInProgress calls, Publications publications, String domain) {
         this.locations = locations;
         this.calls = calls;
+        this.publications = publications;
         this.domain = domain;
     }
 
@@ -24,15 +26,17 @@ final class PresentityStates {
         return "sip:" + user + "@" + domain;
     }
 
+    /**
+     * What the user's devices published while it is valid (RFC 3903), else what the server knows. With
+     * no registered device the user is offline whatever was published: a phone that lost its network
+     * cannot withdraw its publication, and a watcher must not call someone who cannot answer.
+     */
     String document(String user) {
-        return PidfDocument.derived(aor(user), availability(user));
-    }
-
-    private Availability availability(String user) {
         List<Binding> devices = locations.lookup(user);
         if (devices.isEmpty()) {
-            return Availability.OFFLINE;
+            return PidfDocument.derived(aor(user), Availability.OFFLINE);
         }
-        return calls.inCall(user) ? Availability.ON_THE_PHONE : Availability.AVAILABLE;
+        return publications.current(user).orElseGet(() -> PidfDocument.derived(aor(user),
+                calls.inCall(user) ? Availability.ON_THE_PHONE : Availability.AVAILABLE));
     }
 }

@@ -38,7 +38,7 @@ public final class RequestRouter {
     private static final Logger LOG = LoggerFactory.getLogger(RequestRouter.class);
     private static final List<String> ALLOW = List.of(Request.INVITE, Request.ACK, Request.CANCEL, Request.BYE,
             Request.OPTIONS, Request.REGISTER, Request.MESSAGE, Request.INFO, Request.UPDATE, Request.PRACK,
-            Request.REFER, Request.SUBSCRIBE, Request.NOTIFY);
+            Request.REFER, Request.SUBSCRIBE, Request.NOTIFY, Request.PUBLISH);
 
     private final LocalAddresses local;
     private final RequestAuthenticator authenticator;
