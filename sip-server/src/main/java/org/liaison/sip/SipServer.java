@@ -242,7 +242,7 @@ public final class SipServer implements AutoCloseable {
                     new MessageHandler(local, accounts, targets, offline, groups, factories),
                     new ForwardingHandler(local, targets, factories),
                     new PresenceHandler(presence, config.presence(), accounts,
-                            new CurrentDirectory(accounts::current, local.domain())::get, factories, clock),
+                            new CurrentDirectory(accounts::current, local.domain())::get, factories, local.domain(), clock),
                     config.proxy().foreignDomains(), config.tls().required(), factories);
             OfflineStore store = messages;
             timers.scheduleWithFixedDelay(() -> {

@@ -1,15 +1,8 @@
 package org.liaison.sip.presence;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.xml.sax.SAXException;
-import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * PIDF documents (RFC 3863) with the RPID activities Linphone reads (RFC 4480): the ones the server
@@ -36,32 +29,17 @@ final class PidfDocument {
     }
 
     /**
-     * Why {@code body} is not a PIDF document (well-formed XML whose root is {@code presence} in the
-     * PIDF namespace, RFC 3863 §4.1), or empty when it is. No DTD is read: a document may not make the
-     * server fetch or expand anything.
+     * Why {@code body} is not a PIDF document (well-formed XML without DTD whose root is
+     * {@code presence} in the PIDF namespace, RFC 3863 §4.1), or empty when it is.
      */
     static Optional<String> problemWith(byte[] body) {
-        try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            factory.setNamespaceAware(true);
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setExpandEntityReferences(false);
-            var builder = factory.newDocumentBuilder();
-            builder.setErrorHandler(new DefaultHandler()); // fatal errors throw, nothing printed
-            Element root = builder.parse(new ByteArrayInputStream(body)).getDocumentElement();
-            if (!"presence".equals(root.getLocalName()) || !PIDF_NAMESPACE.equals(root.getNamespaceURI())) {
-                return Optional.of("Not a PIDF presence document");
-            }
-            return Optional.empty();
-        } catch (SAXException | IOException e) {
+        Optional<Element> root = SafeXml.parse(body).map(Document::getDocumentElement);
+        if (root.isEmpty()) {
             return Optional.of("Malformed PIDF document");
-        } catch (ParserConfigurationException e) {
-            throw new IllegalStateException(e);
         }
-    }
-
-    static String text(byte[] body) {
-        return new String(body, StandardCharsets.UTF_8);
+        if (!"presence".equals(root.get().getLocalName()) || !PIDF_NAMESPACE.equals(root.get().getNamespaceURI())) {
+            return Optional.of("Not a PIDF presence document");
+        }
+        return Optional.empty();
     }
 }

@@ -3,10 +3,12 @@ package org.liaison.sip.presence;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import javax.sip.InvalidArgumentException;
 import javax.sip.address.SipURI;
@@ -15,6 +17,7 @@ import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.EventHeader;
 import javax.sip.header.FromHeader;
+import javax.sip.header.SupportedHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -35,6 +38,7 @@ import org.liaison.sip.message.SipFactories;
  */
 public final class PresenceHandler {
     private static final HexFormat HEX = HexFormat.of();
+    private static final String EVENTLIST = "eventlist";
 
     private final PresenceServer server;
     private final PresenceAnswers answers;
@@ -44,11 +48,12 @@ public final class PresenceHandler {
     private final SipFactories sip;
     private final NotifyRequests notifies;
     private final Clock clock;
+    private final String domain;
     private final SecureRandom random = new SecureRandom();
 
     /** {@code directory}: the directory being served now (who may see whom). */
     public PresenceHandler(PresenceServer server, PresenceSettings settings, AccountDirectory accounts,
-            Supplier<Directory> directory, SipFactories sip, Clock clock) {
+            Supplier<Directory> directory, SipFactories sip, String domain, Clock clock) {
         this.server = server;
         this.answers = new PresenceAnswers(settings, sip);
         this.publications = new PublicationHandler(server, answers, sip);
@@ -57,6 +62,7 @@ public final class PresenceHandler {
         this.sip = sip;
         this.notifies = new NotifyRequests(sip);
         this.clock = clock;
+        this.domain = domain;
     }
 
     /** Whether {@code request}, out of any dialog, is for the presence agent: SUBSCRIBE or PUBLISH of presence. */
@@ -68,6 +74,10 @@ public final class PresenceHandler {
 
     /** {@code request} from {@code caller}, authenticated, sending as itself to our domain, over {@code source}. */
     public Outcome handle(Request request, SipURI requestUri, Account caller, Flow source) {
+        if (Request.SUBSCRIBE.equals(request.getMethod())
+                && ListNotifications.LIST_USER.equalsIgnoreCase(requestUri.getUser())) {
+            return subscribeToList(request, caller, source);
+        }
         Optional<Account> watched = Optional.ofNullable(requestUri.getUser())
                 .flatMap(user -> accounts.resolve(user.toLowerCase(Locale.ROOT)));
         if (watched.isEmpty()) {
@@ -80,7 +90,60 @@ public final class PresenceHandler {
             // RFC 3856 §6.6: the presentity's policy decides; ours is the directory's visibility
             return answers.refuse(request, Response.FORBIDDEN, "Not in your directory");
         }
-        return subscribe(request, caller.username(), List.of(watched.get().username()), source);
+        return subscribe(request, caller.username(), List.of(watched.get().username()), false, source);
+    }
+
+    /**
+     * A list subscription (RFC 4662) to {@code sip:rls@DOMAIN}: every person the subscriber sees in
+     * the directory (themselves left out) or, when the SUBSCRIBE carries a resource list (liblinphone's
+     * friend list, RFC 5367), those of its entries the subscriber sees. The subscriber must support
+     * {@code eventlist} (RFC 4662 §5.2: else 421).
+     */
+    private Outcome subscribeToList(Request request, Account caller, Flow source) {
+        if (!supportsEventlist(request)) {
+            Response required = answers.response(request, Response.EXTENSION_REQUIRED);
+            try {
+                required.addHeader(sip.headers().createRequireHeader(EVENTLIST));
+            } catch (ParseException e) {
+                throw new IllegalStateException(e);
+            }
+            return new Outcome.Respond(required);
+        }
+        List<String> members = directory.get().visibleTo(caller.username()).entries().stream()
+                .filter(e -> e.kind() == DirectoryEntry.Kind.PERSON && !e.id().equals(caller.username()))
+                .map(DirectoryEntry::id).toList();
+        byte[] body = request.getRawContent();
+        Optional<Set<String>> wanted = body == null || body.length == 0 ? Optional.empty()
+                : ResourceList.uris(body).map(this::usernamesOf);
+        if (wanted.isPresent()) {
+            members = members.stream().filter(wanted.get()::contains).toList();
+        }
+        return subscribe(request, caller.username(), members, true, source);
+    }
+
+    /** The usernames of our accounts that {@code uris} name (by username or extension), ours only. */
+    private Set<String> usernamesOf(Set<String> uris) {
+        Set<String> users = new HashSet<>();
+        for (String uri : uris) {
+            try {
+                if (sip.addresses().createURI(uri) instanceof SipURI named && named.getUser() != null
+                        && named.getHost().equalsIgnoreCase(domain)) {
+                    accounts.resolve(named.getUser().toLowerCase(Locale.ROOT)).ifPresent(a -> users.add(a.username()));
+                }
+            } catch (ParseException e) {
+                // an entry that is no URI names nobody
+            }
+        }
+        return users;
+    }
+
+    private static boolean supportsEventlist(Request request) {
+        for (var it = request.getHeaders(SupportedHeader.NAME); it.hasNext(); ) {
+            if (EVENTLIST.equalsIgnoreCase(((SupportedHeader) it.next()).getOptionTag())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -114,7 +177,7 @@ public final class PresenceHandler {
         return Optional.of(new Outcome.Respond(ok(request, s, granted), () -> server.subscribed(s)));
     }
 
-    private Outcome subscribe(Request request, String subscriber, List<String> watched, Flow source) {
+    private Outcome subscribe(Request request, String subscriber, List<String> watched, boolean list, Flow source) {
         int expires = PresenceAnswers.requestedExpires(request);
         if (answers.tooBrief(expires)) {
             return answers.intervalTooBrief(request);
@@ -130,7 +193,7 @@ public final class PresenceHandler {
         Subscription s = new Subscription(dialogOf(request, HEX.formatHex(tag)), subscriber,
                 ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().toString(),
                 ((ToHeader) request.getHeader(ToHeader.NAME)).getAddress().toString(),
-                Optional.ofNullable(event.getEventId()), false, watched);
+                Optional.ofNullable(event.getEventId()), list, watched);
         int granted = answers.grant(expires);
         s.remoteTarget = target.get();
         s.flow = source;
@@ -158,6 +221,9 @@ public final class PresenceHandler {
             ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(s.id.ourTag());
             ok.addHeader(sip.headers().createExpiresHeader(granted));
             ok.addHeader(sip.headers().createContactHeader(notifies.contact(s.flow)));
+            if (s.list) {
+                ok.addHeader(sip.headers().createRequireHeader(EVENTLIST)); // RFC 4662 §5.2
+            }
         } catch (ParseException | InvalidArgumentException e) {
             throw new IllegalStateException("cannot answer a SUBSCRIBE", e);
         }

@@ -3,6 +3,7 @@ package org.liaison.sip.presence;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -36,6 +37,7 @@ public final class PresenceServer {
     private final TargetResolver targets;
     private final Originator originator;
     private final NotifyRequests notifies;
+    private final ListNotifications lists;
     private final ScheduledExecutorService timers;
     private final Clock clock;
     /** The document last seen for each watched user: a change is a difference from it. */
@@ -50,6 +52,7 @@ public final class PresenceServer {
         this.targets = targets;
         this.originator = originator;
         this.notifies = new NotifyRequests(sip);
+        this.lists = new ListNotifications(domain);
         this.timers = timers;
         this.clock = clock;
     }
@@ -60,6 +63,7 @@ public final class PresenceServer {
      */
     public void changed(String user) {
         if (subscriptions.watching(user).isEmpty()) {
+            known.remove(user); // nobody watches: what it shows now is looked at afresh when someone does
             return;
         }
         String now = states.document(user);
@@ -167,11 +171,21 @@ public final class PresenceServer {
         return "active;expires=" + left;
     }
 
-    /** Held: sends the NOTIFY of {@code s}; {@code full} even when nothing changed since the last one. */
+    /**
+     * Held: sends the NOTIFY of {@code s}: with {@code full}, the state of everything it watches (even
+     * unchanged); otherwise what changed since the last one (a list: only those resources, RFC 4662
+     * §5.2), or nothing when nothing did.
+     */
     private void send(Subscription s, String state, boolean full) {
-        String user = s.watched.get(0);
-        String document = states.document(user);
-        if (!full && document.equals(s.sent.get(user))) {
+        Map<String, String> documents = new LinkedHashMap<>();
+        for (String user : s.watched) {
+            // a single subscription's first NOTIFY looks afresh; a list's takes the known states (thousands)
+            String document = full && !s.list ? states.document(user) : documentOf(user);
+            if (full || !document.equals(s.sent.get(user))) {
+                documents.put(user, document);
+            }
+        }
+        if (documents.isEmpty() && !full) {
             return;
         }
         Optional<Target> target = targets.dialogPeer(s.remoteTarget, s.flow);
@@ -181,12 +195,19 @@ public final class PresenceServer {
             s.terminated = true;
             return;
         }
-        s.sent.put(user, document);
-        Request notify = notifies.next(s, state, PidfDocument.CONTENT_TYPE, document);
+        s.sent.putAll(documents);
+        ListNotifications.Body body = s.list ? lists.body(s.version++, full, documents)
+                : new ListNotifications.Body(PidfDocument.CONTENT_TYPE, documents.values().iterator().next());
+        Request notify = notifies.next(s, state, body.contentType(), body.text());
         s.inFlight = true;
         s.changedSinceSent = false;
         s.lastSentAt = clock.instant();
         originator.originate(notify, target.get(), status -> answered(s, status));
+    }
+
+    /** What {@code user} shows, as last seen (computed now when nobody looked yet). */
+    private String documentOf(String user) {
+        return known.computeIfAbsent(user, states::document);
     }
 
     /**

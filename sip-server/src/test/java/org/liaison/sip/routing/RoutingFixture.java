@@ -119,7 +119,7 @@ final class RoutingFixture implements AutoCloseable {
         presence = new PresenceHandler(new PresenceServer(presenceSettings, locations,
                 new CallsInProgress(local, accounts, Duration.ofHours(24), clock), targets,
                 (request, target, onFinal) -> originated.add(request), null, SIP, DOMAIN, clock), presenceSettings,
-                accounts, () -> Directory.of(accounts, DOMAIN), SIP, clock);
+                accounts, () -> Directory.of(accounts, DOMAIN), SIP, DOMAIN, clock);
     }
 
     Account account(String username) {
