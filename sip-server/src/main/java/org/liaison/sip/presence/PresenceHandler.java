@@ -214,7 +214,7 @@ public final class PresenceHandler {
                 .anyMatch(e -> e.kind() == DirectoryEntry.Kind.PERSON && e.id().equals(username));
     }
 
-    /** RFC 6665 §4.2.1.1: 200, never 202, with our To tag, the Expires granted and our Contact (the dialog's target). */
+    /** RFC 6665 §4.2.1.1: 200, never 202, with our To tag, the Expires granted and our Contact (the remote target). */
     private Response ok(Request request, Subscription s, int granted) {
         Response ok = answers.response(request, Response.OK);
         try {
