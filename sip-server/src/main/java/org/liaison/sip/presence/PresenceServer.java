@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -68,7 +69,7 @@ public final class PresenceServer {
         }
         String now = states.document(user);
         if (!now.equals(known.put(user, now))) {
-            subscriptions.watching(user).forEach(this::notifyChange);
+            subscriptions.watching(user).forEach(s -> notifyChange(s, user));
         }
     }
 
@@ -138,32 +139,30 @@ public final class PresenceServer {
         }
     }
 
-    /** A watched user changed: NOTIFY now, or once the interval since the last one has passed. */
-    private void notifyChange(Subscription s) {
+    /** {@code user}, watched by {@code s}, changed: NOTIFY now, or once the interval since the last one has passed. */
+    private void notifyChange(Subscription s, String user) {
         synchronized (s) {
-            if (s.terminated) {
-                return;
-            }
-            if (s.inFlight || s.scheduled != null) {
-                s.changedSinceSent = true;
-                return;
-            }
-            Duration wait = Duration.between(clock.instant(), s.lastSentAt.plus(settings.notifyInterval()));
-            if (wait.isNegative() || wait.isZero()) {
-                send(s, active(s), false);
-                return;
-            }
-            s.scheduled = timers.schedule(() -> {
-                synchronized (s) {
-                    s.scheduled = null;
-                    if (!s.terminated && !s.inFlight) {
-                        send(s, active(s), false);
-                    } else {
-                        s.changedSinceSent = true;
-                    }
-                }
-            }, wait.toMillis(), TimeUnit.MILLISECONDS);
+            s.changed.add(user);
+            notifyPending(s);
         }
+    }
+
+    /** Held: sends what changed now, or schedules it (one NOTIFY in flight, one per interval). */
+    private void notifyPending(Subscription s) {
+        if (s.terminated || s.inFlight || s.scheduled != null) {
+            return; // the answer to the NOTIFY in flight, or the timer, sends what changed meanwhile
+        }
+        Duration wait = Duration.between(clock.instant(), s.lastSentAt.plus(settings.notifyInterval()));
+        if (wait.isNegative() || wait.isZero()) {
+            send(s, active(s), false);
+            return;
+        }
+        s.scheduled = timers.schedule(() -> {
+            synchronized (s) {
+                s.scheduled = null;
+                notifyPending(s);
+            }
+        }, wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private String active(Subscription s) {
@@ -178,7 +177,7 @@ public final class PresenceServer {
      */
     private void send(Subscription s, String state, boolean full) {
         Map<String, String> documents = new LinkedHashMap<>();
-        for (String user : s.watched) {
+        for (String user : full ? s.watched : List.copyOf(s.changed)) {
             // a single subscription's first NOTIFY looks afresh; a list's takes the known states (thousands)
             String document = full && !s.list ? states.document(user) : documentOf(user);
             if (full || !document.equals(s.sent.get(user))) {
@@ -186,6 +185,7 @@ public final class PresenceServer {
             }
         }
         if (documents.isEmpty() && !full) {
+            s.changed.clear();
             return;
         }
         Optional<Target> target = targets.dialogPeer(s.remoteTarget, s.flow);
@@ -200,7 +200,7 @@ public final class PresenceServer {
                 : new ListNotifications.Body(PidfDocument.CONTENT_TYPE, documents.values().iterator().next());
         Request notify = notifies.next(s, state, body.contentType(), body.text());
         s.inFlight = true;
-        s.changedSinceSent = false;
+        s.changed.clear();
         s.lastSentAt = clock.instant();
         originator.originate(notify, target.get(), status -> answered(s, status));
     }
@@ -226,9 +226,8 @@ public final class PresenceServer {
                 }
                 return;
             }
-            if (s.changedSinceSent && !s.terminated) {
-                s.changedSinceSent = false;
-                notifyChange(s);
+            if (!s.changed.isEmpty()) {
+                notifyPending(s);
             }
         }
     }

@@ -2,9 +2,11 @@ package org.liaison.sip.presence;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import javax.sip.address.URI;
 import org.liaison.sip.message.Flow;
@@ -29,7 +31,7 @@ final class Subscription {
     /** A list subscription (RFC 4662): the directory the subscriber sees, rather than one person. */
     final boolean list;
     /** The usernames watched: one person, or every person of the list. */
-    List<String> watched;
+    final List<String> watched;
     /** The remote target (RFC 3261 §12.2.2), refreshed by each SUBSCRIBE, and the flow it came over. */
     URI remoteTarget;
     Flow flow;
@@ -40,7 +42,8 @@ final class Subscription {
     /** RLMI version (RFC 4662 §5.2): increases with each list notification. */
     int version;
     boolean inFlight;
-    boolean changedSinceSent;
+    /** The watched users who changed since the last NOTIFY: what the next partial one looks at. */
+    final Set<String> changed = new HashSet<>();
     Instant lastSentAt = Instant.EPOCH;
     ScheduledFuture<?> scheduled;
     boolean terminated;

@@ -40,15 +40,6 @@ final class Subscriptions {
         return true;
     }
 
-    /** A list subscription now watches {@code watched} (the directory changed, RFC 4662 §5.5). */
-    synchronized void rewatch(Subscription s, List<String> watched) {
-        unindex(s, s.watched);
-        s.watched = List.copyOf(watched);
-        if (byDialog.containsKey(s.id)) {
-            index(s, s.watched);
-        }
-    }
-
     synchronized List<Subscription> watching(String user) {
         return new ArrayList<>(byWatched.getOrDefault(user, Set.of()));
     }
