@@ -66,6 +66,23 @@ class PresenceProtocolTest {
     }
 
     @Test
+    void aColleagueHiddenSinceIsNoLongerWatchedTheRefreshGets403AndAStatelessTerminatedNotify() throws Exception {
+        Subscriber watcher = new Subscriber(alice, "alice-secret");
+        assertEquals(200, watcher.subscribe(BOB, 600).status());
+        watcher.awaitNotify();
+        java.nio.file.Path users = liaison.server().usersFile();
+        java.nio.file.Files.writeString(users, java.nio.file.Files.readString(users)
+                .replace("bob Test,1002,staff", "bob Test,1002,board"));
+        await(() -> liaison.server().server().accounts().byUsername("bob").orElseThrow().groups().contains("board"));
+
+        assertEquals(403, watcher.refresh(600).status());
+        SipText last = watcher.awaitNotify();
+        assertEquals("terminated;reason=rejected", last.header("subscription-state").orElseThrow().replace(" ", ""));
+        assertEquals("", last.body(), "the state of someone the watcher may no longer see");
+        assertEquals(0, liaison.server().server().presence().count());
+    }
+
+    @Test
     void subscribeBelowTheMinimumGets423WithMinExpires() throws Exception {
         SipText brief = new Subscriber(alice, "alice-secret").subscribe(BOB, 10);
         assertEquals(423, brief.status());

@@ -26,18 +26,21 @@ final class NotifyRequests {
 
     /**
      * The next NOTIFY of {@code s} (its CSeq taken), telling {@code state} (e.g. {@code active;expires=600},
-     * {@code terminated;reason=timeout}) with {@code body} of {@code contentType}. Called holding {@code s}.
+     * {@code terminated;reason=timeout}) with {@code body} of {@code contentType}, or no body when
+     * {@code contentType} is null. Called holding {@code s}.
      */
     Request next(Subscription s, String state, String contentType, String body) {
         try {
             FromHeader from = sip.headers().createFromHeader(address(s.resourceAddress), s.id.ourTag());
             ToHeader to = sip.headers().createToHeader(address(s.subscriberAddress), s.id.subscriberTag());
-            ContentTypeHeader type = (ContentTypeHeader) sip.headers().createHeader(ContentTypeHeader.NAME,
-                    contentType);
             Request notify = sip.messages().createRequest(s.remoteTarget, Request.NOTIFY,
                     sip.headers().createCallIdHeader(s.id.callId()),
                     sip.headers().createCSeqHeader(++s.cseq, Request.NOTIFY), from, to, new ArrayList<>(),
-                    sip.headers().createMaxForwardsHeader(70), type, body.getBytes(StandardCharsets.UTF_8));
+                    sip.headers().createMaxForwardsHeader(70));
+            if (contentType != null) {
+                notify.setContent(body.getBytes(StandardCharsets.UTF_8),
+                        (ContentTypeHeader) sip.headers().createHeader(ContentTypeHeader.NAME, contentType));
+            }
             EventHeader event = sip.headers().createEventHeader(EVENT);
             if (s.eventId.isPresent()) {
                 event.setEventId(s.eventId.get());

@@ -149,7 +149,8 @@ public final class PresenceHandler {
     /**
      * A SUBSCRIBE in one of our subscriptions' dialogs (a refresh, or Expires 0 to end it, RFC 6665
      * §4.1.2.2, §4.1.2.3); empty for any other request, which the router routes as before. Our To
-     * tag, 128 random bits, is what proves the dialog.
+     * tag, 128 random bits, is what proves the dialog. A refresh is checked against the directory
+     * again: someone hidden since is no longer watched.
      */
     public Optional<Outcome> inDialog(Request request, Flow source) {
         if (!Request.SUBSCRIBE.equals(request.getMethod())) {
@@ -161,6 +162,11 @@ public final class PresenceHandler {
             return Optional.empty();
         }
         Subscription s = found.get();
+        if (!s.list && !sees(s.subscriber, s.watched.get(0))) {
+            // the directory changed since: the subscription ends (RFC 6665 §4.2.2, reason rejected)
+            return Optional.of(new Outcome.Respond(answers.response(request, Response.FORBIDDEN),
+                    () -> server.rejected(s)));
+        }
         int expires = PresenceAnswers.requestedExpires(request);
         if (expires == 0) {
             return Optional.of(new Outcome.Respond(ok(request, s, 0), () -> server.unsubscribed(s)));

@@ -127,16 +127,35 @@ public final class PresenceServer {
         }
     }
 
+    /** Ends {@code s}, which its subscriber may no longer hold (RFC 6665 §4.2.2: reason rejected). */
+    void rejected(Subscription s) {
+        synchronized (s) {
+            if (stop(s)) {
+                // no state in it: the subscriber may no longer see it
+                targets.dialogPeer(s.remoteTarget, s.flow).ifPresent(target -> originator.originate(
+                        notifies.next(s, "terminated;reason=rejected", null, null), target, status -> { }));
+            }
+        }
+    }
+
     /** Held: the last NOTIFY of {@code s}, telling {@code state}; nothing more is sent in its dialog. */
     private void end(Subscription s, String state) {
-        subscriptions.remove(s);
-        if (!s.terminated) {
-            s.terminated = true;
-            if (s.scheduled != null) {
-                s.scheduled.cancel(false);
-            }
+        if (stop(s)) {
             send(s, state, true);
         }
+    }
+
+    /** Held: removes {@code s} and stops its timer; whether it was still going. */
+    private boolean stop(Subscription s) {
+        subscriptions.remove(s);
+        if (s.terminated) {
+            return false;
+        }
+        s.terminated = true;
+        if (s.scheduled != null) {
+            s.scheduled.cancel(false);
+        }
+        return true;
     }
 
     /** {@code user}, watched by {@code s}, changed: NOTIFY now, or once the interval since the last one has passed. */
@@ -191,8 +210,7 @@ public final class PresenceServer {
         Optional<Target> target = targets.dialogPeer(s.remoteTarget, s.flow);
         if (target.isEmpty()) {
             LOG.debug("subscription {} of {} ends: its contact may not be sent to", s.id, s.subscriber);
-            subscriptions.remove(s);
-            s.terminated = true;
+            stop(s);
             return;
         }
         s.sent.putAll(documents);
@@ -219,11 +237,7 @@ public final class PresenceServer {
             s.inFlight = false;
             if (status >= 300) {
                 LOG.debug("subscription {} of {} ends: its NOTIFY got {}", s.id, s.subscriber, status);
-                subscriptions.remove(s);
-                s.terminated = true;
-                if (s.scheduled != null) {
-                    s.scheduled.cancel(false);
-                }
+                stop(s);
                 return;
             }
             if (!s.changed.isEmpty()) {
