@@ -21,6 +21,8 @@ import org.liaison.provisioning.Account;
 import org.liaison.provisioning.AccountDirectory;
 import org.liaison.sip.message.LocalAddresses;
 import org.liaison.sip.proxy.CallWatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The calls this node's proxy carries, by Call-ID, with our users on each side: up at the first 2xx
@@ -28,6 +30,8 @@ import org.liaison.sip.proxy.CallWatcher;
  * no longer than {@code proxy.dialog-max-hours}, after which its Record-Route stops working anyway.
  */
 public final class CallsInProgress implements CallWatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(CallsInProgress.class);
+
     private record Call(Set<String> users, Instant since) {
     }
 
@@ -57,7 +61,7 @@ public final class CallsInProgress implements CallWatcher {
                 .flatMap(Optional::stream).collect(Collectors.toUnmodifiableSet());
         // a forked INVITE may draw several 2xx: the call is up once
         if (!users.isEmpty() && calls.putIfAbsent(callId(invite), new Call(users, clock.instant())) == null) {
-            users.forEach(onChange);
+            tell(users);
         }
     }
 
@@ -65,7 +69,16 @@ public final class CallsInProgress implements CallWatcher {
     public void ended(Request bye) {
         Call call = calls.remove(callId(bye));
         if (call != null) {
-            call.users().forEach(onChange);
+            tell(call.users());
+        }
+    }
+
+    /** Presence must never break the call it watches: the forwarder calls this holding the transaction. */
+    private void tell(Set<String> users) {
+        try {
+            users.forEach(onChange);
+        } catch (RuntimeException e) {
+            LOG.warn("presence not told of a call of {}: {}", users, e.toString());
         }
     }
 

@@ -60,9 +60,18 @@ public final class PresenceServer {
 
     /**
      * Something {@code user} shows may have changed (a device registered or left, a call began or
-     * ended): their watchers are notified when it did.
+     * ended): their watchers are notified when it did. Called on the proxy's and the registrar's
+     * paths: shared state out of reach (cluster mode) is left to the next sweep, never thrown there.
      */
     public void changed(String user) {
+        try {
+            look(user);
+        } catch (SharedStateUnavailable e) {
+            LOG.debug("presence of {} not looked at now: {}", user, e.getMessage());
+        }
+    }
+
+    private void look(String user) {
         if (subscriptions.watching(user).isEmpty()) {
             known.remove(user); // nobody watches: what it shows now is looked at afresh when someone does
             return;
@@ -80,21 +89,24 @@ public final class PresenceServer {
      * node of a cluster).
      */
     public void sweep() {
-        Instant now = clock.instant();
-        for (Subscription s : subscriptions.all()) {
-            synchronized (s) {
-                if (!s.expiresAt.isAfter(now)) {
-                    end(s, "terminated;reason=timeout");
+        try {
+            Instant now = clock.instant();
+            for (Subscription s : subscriptions.all()) {
+                synchronized (s) {
+                    if (!s.expiresAt.isAfter(now)) {
+                        end(s, "terminated;reason=timeout");
+                    }
                 }
             }
-        }
-        publications.purgeExpired();
-        Set<String> watched = subscriptions.watchedUsers();
-        known.keySet().retainAll(watched);
-        try {
-            watched.forEach(this::changed);
+            publications.purgeExpired();
+            Set<String> watched = subscriptions.watchedUsers();
+            known.keySet().retainAll(watched);
+            watched.forEach(this::look);
         } catch (SharedStateUnavailable e) {
             LOG.debug("presence not looked at this time: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            // the next sweep catches up; a periodic task that throws is never run again
+            LOG.warn("presence sweep failed: {}", e.toString());
         }
     }
 
@@ -111,11 +123,19 @@ public final class PresenceServer {
         return subscriptions.find(id);
     }
 
-    /** The NOTIFY that follows a SUBSCRIBE's 200 (RFC 6665 §4.2.1.2): the whole current state. */
+    /**
+     * The NOTIFY that follows a SUBSCRIBE's 200 (RFC 6665 §4.2.1.2): the whole current state. With the
+     * shared registrations out of reach (cluster mode) it is not sent; the subscription stays, and
+     * the subscriber's refresh brings its state.
+     */
     void subscribed(Subscription s) {
         synchronized (s) {
             if (!s.terminated) {
-                send(s, active(s), true);
+                try {
+                    send(s, active(s), true);
+                } catch (SharedStateUnavailable e) {
+                    LOG.debug("first NOTIFY of subscription {} not sent: {}", s.id, e.getMessage());
+                }
             }
         }
     }
