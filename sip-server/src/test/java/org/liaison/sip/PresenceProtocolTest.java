@@ -3,8 +3,12 @@ package org.liaison.sip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.liaison.sip.testing.Calls;
@@ -70,8 +74,8 @@ class PresenceProtocolTest {
         Subscriber watcher = new Subscriber(alice, "alice-secret");
         assertEquals(200, watcher.subscribe(BOB, 600).status());
         watcher.awaitNotify();
-        java.nio.file.Path users = liaison.server().usersFile();
-        java.nio.file.Files.writeString(users, java.nio.file.Files.readString(users)
+        Path users = liaison.server().usersFile();
+        Files.writeString(users, Files.readString(users)
                 .replace("bob Test,1002,staff", "bob Test,1002,board"));
         await(() -> liaison.server().server().accounts().byUsername("bob").orElseThrow().groups().contains("board"));
 
@@ -186,7 +190,7 @@ class PresenceProtocolTest {
         return Long.parseLong(cseq.substring(0, cseq.indexOf(' ')));
     }
 
-    private static void await(java.util.function.BooleanSupplier condition) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(condition::getAsBoolean);
+    private static void await(BooleanSupplier condition) {
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(condition::getAsBoolean);
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -123,7 +124,7 @@ class NotifyFanOutBenchmarkTest {
     /** Every subscriber watches the whole directory; their first (full) NOTIFY is taken as sent. */
     private void subscribeEveryone(PresenceServer server) throws Exception {
         List<String> directory = new ArrayList<>();
-        Map<String, String> offline = new java.util.HashMap<>();
+        Map<String, String> offline = new HashMap<>();
         for (int i = 0; i < DIRECTORY; i++) {
             directory.add("user" + i);
             // one string per person, shared by every subscription, as the server's last-seen documents are
