@@ -87,6 +87,16 @@ class PresenceProtocolTest {
     }
 
     @Test
+    void subscribeAcceptingOnlyAnotherFormatGets406NamingPidf() throws Exception {
+        SipText refused = new Subscriber(alice, "alice-secret").subscribe(BOB, 600,
+                "Accept: application/xpidf+xml\r\n", null, null);
+        assertEquals(406, refused.status());
+        assertEquals("application/pidf+xml", refused.header("accept").orElseThrow());
+        assertEquals(200, new Subscriber(alice, "alice-secret").subscribe(BOB, 600,
+                "Accept: application/xpidf+xml, application/pidf+xml\r\n", null, null).status());
+    }
+
+    @Test
     void subscribeBelowTheMinimumGets423WithMinExpires() throws Exception {
         SipText brief = new Subscriber(alice, "alice-secret").subscribe(BOB, 10);
         assertEquals(423, brief.status());

@@ -77,6 +77,12 @@ class ResourceListProtocolTest {
     }
 
     @Test
+    void aListSubscriberThatCannotReadMultipartGets406() throws Exception {
+        assertEquals(406, new Subscriber(alice, "alice-secret").subscribe(LIST, 600,
+                "Supported: eventlist\r\nAccept: application/pidf+xml\r\n", null, null).status());
+    }
+
+    @Test
     void aListSubscriberThatDoesNotSupportEventlistGets421() throws Exception {
         SipText refused = new Subscriber(alice, "alice-secret").subscribe(LIST, 600);
         assertEquals(421, refused.status());

@@ -1,6 +1,9 @@
 package org.liaison.sip.presence;
 
+import java.text.ParseException;
+import java.util.ListIterator;
 import javax.sip.InvalidArgumentException;
+import javax.sip.header.AcceptHeader;
 import javax.sip.header.ExpiresHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -48,6 +51,43 @@ final class PresenceAnswers {
             throw new IllegalStateException(e);
         }
         return new Outcome.Respond(brief);
+    }
+
+    /**
+     * Whether {@code request} accepts {@code type}/{@code subType}: no Accept header means the
+     * event's default (RFC 6665 §4.1.2.1, PIDF for presence, RFC 3856 §6.7), else one entry must
+     * match, wildcards included.
+     */
+    static boolean accepts(Request request, String type, String subType) {
+        ListIterator<?> accepts = request.getHeaders(AcceptHeader.NAME);
+        if (!accepts.hasNext()) {
+            return true;
+        }
+        while (accepts.hasNext()) {
+            AcceptHeader accept = (AcceptHeader) accepts.next();
+            String t = accept.getContentType();
+            String st = accept.getContentSubType();
+            boolean subTypeMatches = "*".equals(st) || subType.equalsIgnoreCase(st);
+            if (t == null || "*".equals(t) || t.equalsIgnoreCase(type) && subTypeMatches) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** RFC 6665 §4.2.1.1, RFC 3261 §21.4.7: 406 naming what we send. */
+    Outcome notAcceptable(Request request, String... types) {
+        Response refused = responses.create(request, Response.NOT_ACCEPTABLE);
+        try {
+            for (String type : types) {
+                int slash = type.indexOf('/');
+                refused.addHeader(sip.headers().createAcceptHeader(type.substring(0, slash),
+                        type.substring(slash + 1)));
+            }
+        } catch (ParseException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Outcome.Respond(refused);
     }
 
     Outcome refuse(Request request, int status, String reason) {

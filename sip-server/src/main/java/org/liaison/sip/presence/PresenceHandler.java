@@ -86,6 +86,10 @@ public final class PresenceHandler {
         if (Request.PUBLISH.equals(request.getMethod())) {
             return publications.publish(request, watched.get(), caller);
         }
+        if (Request.SUBSCRIBE.equals(request.getMethod())
+                && !PresenceAnswers.accepts(request, "application", "pidf+xml")) {
+            return answers.notAcceptable(request, PidfDocument.CONTENT_TYPE);
+        }
         if (!sees(caller.username(), watched.get().username())) {
             // RFC 3856 §6.6: the presentity's policy decides; ours is the directory's visibility
             return answers.refuse(request, Response.FORBIDDEN, "Not in your directory");
@@ -108,6 +112,10 @@ public final class PresenceHandler {
                 throw new IllegalStateException(e);
             }
             return new Outcome.Respond(required);
+        }
+        if (!PresenceAnswers.accepts(request, "multipart", "related")) {
+            return answers.notAcceptable(request, "multipart/related", "application/rlmi+xml",
+                    PidfDocument.CONTENT_TYPE);
         }
         List<String> members = directory.get().visibleTo(caller.username()).entries().stream()
                 .filter(e -> e.kind() == DirectoryEntry.Kind.PERSON && !e.id().equals(caller.username()))
