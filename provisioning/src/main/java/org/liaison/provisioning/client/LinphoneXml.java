@@ -26,8 +26,6 @@ import org.liaison.provisioning.DigestAlgorithm;
 public final class LinphoneXml {
     public static final String NAMESPACE = "http://www.linphone.org/xsds/lpconfig.xsd";
     private static final int REGISTER_EXPIRES_SECONDS = 3600;
-    /** The user part of the server's presence list, {@code sip:rls@DOMAIN} (sip-server's presence package). */
-    private static final String RLS_USER = "rls";
     private static final List<DigestAlgorithm> CREDENTIAL_ORDER = List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
 
     private final String domain;
@@ -47,9 +45,6 @@ public final class LinphoneXml {
         media.put("default_proxy", "0");
         media.put("media_encryption", "srtp");
         media.put("media_encryption_mandatory", "1");
-        // liblinphone's FriendList::getRlsAddressWithCoreFallback reads [sip] rls_uri: one list SUBSCRIBE
-        // (RFC 4662) shows the presence of every contact instead of one SUBSCRIBE per friend
-        media.put("rls_uri", sip.scheme() + ":" + RLS_USER + "@" + domain);
         sections.put("sip", media);
         sections.put("proxy_0", proxy(account));
         int index = 0;
@@ -78,8 +73,7 @@ public final class LinphoneXml {
         proxy.put("reg_expires", Integer.toString(REGISTER_EXPIRES_SECONDS));
         proxy.put("reg_sendregister", "1");
         proxy.put("realm", domain);
-        // the server takes PUBLISH (RFC 3903): a status the user sets reaches colleagues
-        proxy.put("publish", "1");
+        proxy.put("publish", "0");
         proxy.put("dial_escape_plus", "0");
         return proxy;
     }

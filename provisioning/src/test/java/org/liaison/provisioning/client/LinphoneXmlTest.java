@@ -94,14 +94,6 @@ class LinphoneXmlTest {
     }
 
     @Test
-    void presenceIsPublishedAndTheDirectoryIsWatchedThroughTheServersList() throws Exception {
-        Map<String, Map<String, String>> sections = parse(xml.render(alice));
-        assertEquals("sips:rls@" + DOMAIN, sections.get("sip").get("rls_uri"),
-                "liblinphone's [sip] rls_uri: one list subscription for every contact");
-        assertEquals("1", sections.get("proxy_0").get("publish"));
-    }
-
-    @Test
     void withoutTlsTheIdentityIsSipOverTheGivenTransportAndIpv6IsBracketed() throws Exception {
         LinphoneXml plain = new LinphoneXml(DOMAIN, new SipEndpoint("2001:db8::1", 5060, "tcp"),
                 new ClientUrls(URI.create("https://sip.example.org:8443")));

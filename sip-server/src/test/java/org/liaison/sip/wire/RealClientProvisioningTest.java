@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,31 +88,5 @@ class RealClientProvisioningTest {
         assertTrue(client.awaitLog("Set misc\\|config-uri = https://127\\.0\\.0\\.1:" + server.httpPort()
                 + "/config/alice", Duration.ZERO), () -> "no refetch of the configuration\n" + client.logs());
         assertEquals(1, server.server().locations().lookup("alice").size());
-    }
-
-    /**
-     * The provisioning XML's {@code [sip] rls_uri}: liblinphone watches its whole friend list (the
-     * directory's vCards) with one list SUBSCRIBE (RFC 4662) and reads the server's multipart NOTIFY.
-     */
-    @Test
-    void aProvisionedLinphonecWatchesTheDirectoryThroughTheServersListSubscription() throws Exception {
-        try (Linphonec bob = Linphonec.start(root, "bob", new SipAccount("bob", "bob-secret", TestServer.DOMAIN,
-                server.host(), server.tlsPort(), Optional.of(server.dataDir().resolve("ca.pem"))), false)) {
-            assertTrue(bob.awaitRegistered(REGISTRATION), bob::logs);
-            String token = new EnrolmentTokens(server.dataDir(), Duration.ofHours(1), Clock.systemUTC())
-                    .issue("alice").token();
-            client = Linphonec.provisioned(root, "alice", "https://127.0.0.1:" + server.httpPort() + "/p/" + token,
-                    server.dataDir().resolve("ca.pem"));
-            assertEquals("Ok", client.awaitRegistration(REGISTRATION), client::logs);
-            assertTrue(client.awaitLog("SUBSCRIBE sips?:rls@" + TestServer.DOMAIN, REGISTRATION),
-                    () -> "no list subscription\n" + client.logs());
-            // the server's NOTIFY (alice's own SUBSCRIBE and PUBLISH carry neither): the RLMI root naming bob,
-            // and bob's state as the server tells it (bob publishes nothing)
-            assertTrue(client.awaitLog("<resource uri=\"sip:bob@" + TestServer.DOMAIN + "\"", REGISTRATION),
-                    () -> "no list NOTIFY naming bob\n" + client.logs());
-            assertTrue(client.awaitLog("<tuple id=\"t1\"><status><basic>open</basic>", REGISTRATION),
-                    () -> "bob not seen available\n" + client.logs());
-            assertFalse(client.log().contains("<resource uri=\"sip:alice@"), "alice watches herself");
-        }
     }
 }
