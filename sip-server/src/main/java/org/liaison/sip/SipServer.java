@@ -28,6 +28,7 @@ import org.liaison.provisioning.AccountChanges;
 import org.liaison.provisioning.UsersFileException;
 import org.liaison.provisioning.WatchedAccountDirectory;
 import org.liaison.provisioning.client.SipEndpoint;
+import org.liaison.provisioning.directory.CurrentDirectory;
 import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
 import org.liaison.provisioning.files.FileSharingSettings;
 import org.liaison.provisioning.http.ProvisioningService;
@@ -53,6 +54,9 @@ import org.liaison.sip.messaging.GroupMessaging;
 import org.liaison.sip.messaging.OfflineMessaging;
 import org.liaison.sip.messaging.RegisteredDevices;
 import org.liaison.sip.messaging.SipDeviceMessenger;
+import org.liaison.sip.presence.CallsInProgress;
+import org.liaison.sip.presence.PresenceHandler;
+import org.liaison.sip.presence.PresenceServer;
 import org.liaison.sip.proxy.Forwarder;
 import org.liaison.sip.proxy.HandoffToken;
 import org.liaison.sip.proxy.RouteToken;
@@ -83,6 +87,8 @@ public final class SipServer implements AutoCloseable {
     private static final long EXPIRY_SWEEP_SECONDS = 10;
     private static final long METRICS_SECONDS = 60;
     private static final long RELAYED_CALLS_SWEEP_SECONDS = 60;
+    /** How soon watchers see a registration expire (or one made through another node of a cluster). */
+    private static final long PRESENCE_SWEEP_SECONDS = 5;
 
     /**
      * Opens the media relay the configuration asks for; tests give a fake one. {@code placements}: in cluster mode,
@@ -111,14 +117,16 @@ public final class SipServer implements AutoCloseable {
     private final AcmeCertificates acme;
     /** The admin listener (metrics, health, status page); null when admin.port is 0. */
     private final AdminService admin;
+    private final PresenceServer presence;
 
     private SipServer(WatchedAccountDirectory accounts, StateStores stores, OfflineStore messages,
             ScheduledExecutorService timers, SipEdge edge, Optional<TlsCredentials> tls, MediaRelay relay,
             MediaAnchor media, ProvisioningService provisioning, AcmeCertificates acme, DataDirLock lock,
-            AdminService admin) {
+            AdminService admin, PresenceServer presence) {
         this.lock = lock;
         this.acme = acme;
         this.admin = admin;
+        this.presence = presence;
         this.tls = tls;
         this.provisioning = provisioning;
         this.accounts = accounts;
@@ -188,6 +196,7 @@ public final class SipServer implements AutoCloseable {
         SipEdge edge = null;
         MediaRelay relay = null;
         MediaAnchor media;
+        PresenceServer presence;
         ProvisioningService provisioning = null;
         AcmeCertificates acme = null;
         try {
@@ -217,9 +226,13 @@ public final class SipServer implements AutoCloseable {
                         .map(redis -> new RedisRelayPlacements(redis, config.proxy().dialogMaxAge())));
             }
             media = new MediaAnchor(Optional.ofNullable(relay), config.media(), config.cluster().clustered());
+            CallsInProgress calls = new CallsInProgress(local, accounts, config.proxy().dialogMaxAge(), clock);
             Forwarder forwarder = new Forwarder(factories, local, edge.providers(), routeToken, handoffToken, timers,
                     config.proxy().inviteTimeout(), im.deviceAnswer(), media, config.proxy().destinations(),
-                    nodes::isNode);
+                    nodes::isNode, calls);
+            presence = new PresenceServer(config.presence(), locations, calls, targets,
+                    forwarder.originator(), timers, factories, local.domain(), clock);
+            calls.onChange(presence::changed);
             MessagingMetrics metrics = new MessagingMetrics();
             MessageDelivery delivery = new MessageDelivery(messages, stores.deliveryLeases(timers),
                     new RegisteredDevices(locations),
@@ -236,10 +249,15 @@ public final class SipServer implements AutoCloseable {
                     new NodeHandoff(nodes.self(), handoffToken, locations, targets, factories, local.domain()),
                     new InDialogHandler(local, routeToken, handoffToken, targets, media, config.proxy(), config.tls().required(),
                             factories),
-                    new RegisterHandler(local, config.proxy(), registrar, offline::deviceRegistered, factories),
+                    new RegisterHandler(local, config.proxy(), registrar, user -> {
+                        offline.deviceRegistered(user);
+                        presence.changed(user);
+                    }, factories),
                     new InviteHandler(local, accounts, targets, media, factories),
                     new MessageHandler(local, accounts, targets, offline, groups, factories),
                     new ForwardingHandler(local, targets, factories),
+                    new PresenceHandler(presence, config.presence(), accounts,
+                            new CurrentDirectory(accounts::current, local.domain())::get, factories, local.domain(), clock),
                     config.proxy().foreignDomains(), config.tls().required(), factories);
             OfflineStore store = messages;
             timers.scheduleWithFixedDelay(() -> {
@@ -256,6 +274,8 @@ public final class SipServer implements AutoCloseable {
             }, METRICS_SECONDS, METRICS_SECONDS, TimeUnit.SECONDS);
             timers.scheduleWithFixedDelay(() -> sweepExpiredBindings(locations), EXPIRY_SWEEP_SECONDS,
                     EXPIRY_SWEEP_SECONDS, TimeUnit.SECONDS);
+            timers.scheduleWithFixedDelay(presence::sweep, PRESENCE_SWEEP_SECONDS, PRESENCE_SWEEP_SECONDS,
+                    TimeUnit.SECONDS);
             if (relay != null) {
                 timers.scheduleWithFixedDelay(media::forgetCallsTheRelayEnded, RELAYED_CALLS_SWEEP_SECONDS,
                         RELAYED_CALLS_SWEEP_SECONDS, TimeUnit.SECONDS);
@@ -284,7 +304,7 @@ public final class SipServer implements AutoCloseable {
                 config.sip().domain(), config.sip().addresses(), config.sip().udpPort(), config.sip().tcpPort(),
                 config.sip().tlsPort(), accounts.all().size(), locations.count());
         return new SipServer(accounts, stores, messages, timers, edge, tls, relay, media, provisioning, acme, lock,
-                admin);
+                admin, presence);
     }
 
     /** Provisioned clients register over TLS when there is a TLS listener, else over TCP, else UDP. */
@@ -367,6 +387,11 @@ public final class SipServer implements AutoCloseable {
     /** Which calls go through the media relay. */
     public MediaAnchor media() {
         return media;
+    }
+
+    /** The subscriptions to presence this node holds. */
+    public PresenceServer presence() {
+        return presence;
     }
 
     public WatchedAccountDirectory accounts() {

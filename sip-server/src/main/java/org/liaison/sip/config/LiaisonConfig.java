@@ -20,7 +20,7 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         ClientCompatibility compatibility, RegistrarSettings registrar, ProxySettings proxy,
         MessagingSettings messaging, RelaySettings relay, HttpSettings http, TlsSettings tls, MediaSettings media,
         TransportLimits limits, ClusterSettings cluster, LogSettings log,
-        AdminSettings admin) {
+        AdminSettings admin, PresenceSettings presence) {
 
     public static final String FILE_NAME = "liaison.properties";
 
@@ -44,9 +44,11 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         TransportLimits limits = TransportLimits.from(r);
         LogSettings log = LogSettings.from(r);
         AdminSettings admin = AdminSettings.from(r);
+        PresenceSettings presence = PresenceSettings.from(r);
         r.rejectUnknownKeys();
         return new LiaisonConfig(configDir, sip, dataDir, users, auth, compatibility, registrar, proxy, messaging,
-                relay, http, tls, media, limits, cluster, log, admin);
+                relay, http, tls, media, limits, cluster, log, admin,
+                presence);
     }
 
     private static PropertiesConfiguration read(Path file) throws ConfigException {

@@ -19,6 +19,7 @@ import javax.sip.SipException;
 import javax.sip.SipProvider;
 import javax.sip.address.Hop;
 import javax.sip.header.CallIdHeader;
+import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -56,15 +57,19 @@ public final class Forwarder {
     private final Duration deviceAnswerTimeout;
     private final MediaAnchor media;
     private final DeviceSource deviceSource;
+    private final CallWatcher calls;
     /** INVITEs still open to CANCEL, by their top Via branch and Call-ID (RFC 3261 §9.2). */
     private final Map<String, ProxyTransaction> cancellable = new ConcurrentHashMap<>();
     private final AtomicLong branchCounter = new AtomicLong();
 
-    /** {@code clusterNodes}: the hops that are nodes of this server's cluster (none on one machine). */
+    /**
+     * {@code clusterNodes}: the hops that are nodes of this server's cluster (none on one machine); {@code calls}:
+     * told when a call is answered and when its BYE passes.
+     */
     public Forwarder(SipFactories sip, LocalAddresses local, Map<InetAddress, SipProvider> providers,
             RouteToken routeToken, HandoffToken handoffToken, ScheduledExecutorService timers, Duration timerC,
             Duration deviceAnswerTimeout, MediaAnchor media, DestinationPolicy destinations,
-            Predicate<Hop> clusterNodes) {
+            Predicate<Hop> clusterNodes, CallWatcher calls) {
         this.egress = new Egress(sip, local, providers, destinations, clusterNodes, handoffToken);
         this.copies = new RequestCopies(sip, local, routeToken, handoffToken, egress);
         this.originator = new RequestOriginator(egress, copies);
@@ -74,6 +79,7 @@ public final class Forwarder {
         this.deviceAnswerTimeout = deviceAnswerTimeout;
         this.media = media;
         this.deviceSource = new DeviceSource(sip, clusterNodes);
+        this.calls = calls;
     }
 
     /** Where requests the server itself originates are sent from (message delivery). */
@@ -84,6 +90,9 @@ public final class Forwarder {
     /** Forwards statefully: the server transaction gets the responses of every branch. */
     public void forward(ServerTransaction server, Outcome.Forward forward, Flow source) {
         Request request = forward.request();
+        if (Request.BYE.equals(request.getMethod())) {
+            calls.ended(request);
+        }
         ProxyTransaction tx = new ProxyTransaction(server, request, cancelKey(request), forward.whenUnreachable(),
                 forward.anchorsMedia());
         if (tx.isInvite()) {
@@ -207,6 +216,9 @@ public final class Forwarder {
             stopTimerC(branch);
             if (status < 300) {
                 relayUpstream(tx, response);
+                if (tx.isInvite() && ((ToHeader) tx.request.getHeader(ToHeader.NAME)).getTag() == null) {
+                    calls.answered(tx.request);
+                }
                 tx.answered = true;
                 cancelOthers(tx);
             } else if (status >= 600) {

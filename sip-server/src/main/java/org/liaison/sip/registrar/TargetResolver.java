@@ -215,14 +215,12 @@ public final class TargetResolver {
         if (b.isOwnedByAnotherNode(nodes.self())) {
             return throughOwningNode(b);
         }
-        Flow flow = b.flow();
-        InetAddress address = IpLiteral.parse(flow.remoteAddress());
-        if (address == null || !destinations.allows(address)) {
+        if (!allowsFlow(b.flow())) {
             return Optional.empty();
         }
         try {
             URI contact = sip.addresses().createURI(b.contactUri());
-            Hop hop = b.path().isEmpty() ? deviceHop(contact, flow)
+            Hop hop = b.path().isEmpty() ? deviceHop(contact, b.flow())
                     : hopOf((SipURI) sip.addresses().createAddress(b.path().get(0)).getURI());
             // the Path's first hop (an edge proxy) is a destination like any other
             return destinations.allowsHost(hop.getHost()) ? Optional.of(new Target(contact, hop, b.path()))
@@ -230,6 +228,26 @@ public final class TargetResolver {
         } catch (ParseException | ClassCastException e) {
             return Optional.empty(); // a binding we stored ourselves no longer parses: skip it
         }
+    }
+
+    /**
+     * The target that reaches the other party of a dialog the server itself is in (a presence
+     * subscriber): its remote target (the Contact of its request), sent where {@link #deviceHop} says
+     * for the flow that request came over, as for a registered device; empty when the server may not
+     * send there ({@code security.allowed-destinations}).
+     */
+    public Optional<Target> dialogPeer(URI remoteTarget, Flow flow) {
+        if (!allowsFlow(flow)) {
+            return Optional.empty();
+        }
+        Hop hop = deviceHop(remoteTarget, flow);
+        return destinations.allowsHost(hop.getHost()) ? Optional.of(new Target(remoteTarget, hop, List.of()))
+                : Optional.empty();
+    }
+
+    private boolean allowsFlow(Flow flow) {
+        InetAddress address = IpLiteral.parse(flow.remoteAddress());
+        return address != null && destinations.allows(address);
     }
 
     /**

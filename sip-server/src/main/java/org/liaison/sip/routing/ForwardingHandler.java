@@ -10,8 +10,9 @@ import org.liaison.sip.registrar.TargetResolver;
 import org.liaison.sip.registrar.TargetResolver.Resolution;
 
 /**
- * Any other request to a user from an authenticated sender (OPTIONS, SUBSCRIBE, REFER, NOTIFY,
- * INFO, ... outside a dialog): forked to every device as it is. A ring group takes calls and a
+ * Any other request to a user from an authenticated sender (OPTIONS, SUBSCRIBE to events other than
+ * presence, which the server answers itself, REFER, NOTIFY, INFO, ... outside a dialog): forked to
+ * every device as it is. A ring group takes calls and a
  * group chat takes messages, nothing else: 404.
  */
 public final class ForwardingHandler {

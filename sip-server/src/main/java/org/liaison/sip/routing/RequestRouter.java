@@ -20,6 +20,7 @@ import org.liaison.sip.message.LocalAddresses;
 import org.liaison.sip.message.Outcome;
 import org.liaison.sip.message.Responses;
 import org.liaison.sip.message.SipFactories;
+import org.liaison.sip.presence.PresenceHandler;
 import org.liaison.sip.proxy.IdentityAssertion;
 import org.liaison.sip.proxy.LoopDetector;
 import org.slf4j.Logger;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Every request's path through the server, read top to bottom (in the spirit of Kamailio's
  * request_route): sanity checks, our own Route entries, requests another node of the cluster hands
- * us, in-dialog requests, requests to the server itself, authentication, then one handler per method: REGISTER, INVITE, MESSAGE, and plain
+ * us, in-dialog requests, requests to the server itself, authentication, then one handler per method: REGISTER, INVITE, MESSAGE, presence SUBSCRIBE, and plain
  * forwarding for the rest. CANCEL never gets here: {@code SipEdge} hands it to the Forwarder, which
  * answers it hop by hop (RFC 3261 §16.10). The router and its handlers decide; the edge and the
  * forwarder send.
@@ -37,7 +38,7 @@ public final class RequestRouter {
     private static final Logger LOG = LoggerFactory.getLogger(RequestRouter.class);
     private static final List<String> ALLOW = List.of(Request.INVITE, Request.ACK, Request.CANCEL, Request.BYE,
             Request.OPTIONS, Request.REGISTER, Request.MESSAGE, Request.INFO, Request.UPDATE, Request.PRACK,
-            Request.REFER, Request.SUBSCRIBE, Request.NOTIFY);
+            Request.REFER, Request.SUBSCRIBE, Request.NOTIFY, Request.PUBLISH);
 
     private final LocalAddresses local;
     private final RequestAuthenticator authenticator;
@@ -47,6 +48,7 @@ public final class RequestRouter {
     private final InviteHandler invites;
     private final MessageHandler messages;
     private final ForwardingHandler others;
+    private final PresenceHandler presence;
     private final LoopDetector loops;
     private final IdentityAssertion identity;
     private final Set<String> foreignDomains;
@@ -61,7 +63,7 @@ public final class RequestRouter {
      */
     public RequestRouter(LocalAddresses local, RequestAuthenticator authenticator, NodeHandoff handoffs,
             InDialogHandler inDialog, RegisterHandler registrations, InviteHandler invites, MessageHandler messages, ForwardingHandler others,
-            Set<String> foreignDomains, boolean tlsRequired, SipFactories sip) {
+            PresenceHandler presence, Set<String> foreignDomains, boolean tlsRequired, SipFactories sip) {
         this.local = local;
         this.authenticator = authenticator;
         this.handoffs = handoffs;
@@ -70,6 +72,7 @@ public final class RequestRouter {
         this.invites = invites;
         this.messages = messages;
         this.others = others;
+        this.presence = presence;
         this.loops = new LoopDetector(local);
         this.identity = new IdentityAssertion(sip, local.domain());
         this.foreignDomains = Set.copyOf(foreignDomains);
@@ -119,6 +122,11 @@ public final class RequestRouter {
             return handedOver.get();
         }
         if (isInDialog(request)) {
+            // a SUBSCRIBE refreshing a subscription the server holds itself (RFC 6665 §4.1.2.2)
+            Optional<Outcome> refresh = presence.inDialog(request, source);
+            if (refresh.isPresent()) {
+                return refresh.get();
+            }
             if (!routes.consumed() && Request.OPTIONS.equals(method) && isForThisServer(request)) {
                 return options(request);
             }
@@ -164,7 +172,8 @@ public final class RequestRouter {
         return switch (method) {
             case Request.INVITE -> invites.invite(request, requestUri, caller, source);
             case Request.MESSAGE -> messages.message(request, requestUri, caller);
-            default -> others.forward(request, requestUri);
+            default -> presence.handles(request) ? presence.handle(request, requestUri, caller, source)
+                    : others.forward(request, requestUri);
         };
     }
 

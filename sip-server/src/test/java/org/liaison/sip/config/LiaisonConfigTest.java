@@ -135,6 +135,20 @@ class LiaisonConfigTest {
     }
 
     @Test
+    void presenceSettingsHaveOfficeDefaultsAndAMaximumBelowTheMinimumIsRefusedNamingTheKey() throws Exception {
+        write("");
+        assertEquals(new PresenceSettings(Duration.ofSeconds(60), Duration.ofSeconds(3600), 500,
+                Duration.ofMillis(2000)), LiaisonConfig.load(dir).presence());
+        write("presence.min-expires-seconds = 600\npresence.max-expires-seconds = 300\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+        assertTrue(e.getMessage().endsWith("presence.max-expires-seconds: must not be below"
+                + " presence.min-expires-seconds"), e.getMessage());
+        write("presence.max-subscriptions-per-user = 0\n");
+        e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+        assertTrue(e.getMessage().contains("presence.max-subscriptions-per-user"), e.getMessage());
+    }
+
+    @Test
     void relayServersAreIpAndPortPairs() throws Exception {
         write("relay.servers = 192.0.2.7:2223, [2001:db8::7]:2224\n");
         assertEquals(List.of(new InetSocketAddress("192.0.2.7", 2223), new InetSocketAddress("2001:db8::7", 2224)),

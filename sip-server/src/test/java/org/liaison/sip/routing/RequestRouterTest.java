@@ -47,7 +47,7 @@ class RequestRouterTest {
                 new RegisterHandler(f.local, f.proxy, f.registrar, user -> { }, SIP),
                 new InviteHandler(f.local, f.accounts, f.targets, f.media, SIP),
                 new MessageHandler(f.local, f.accounts, f.targets, f.offline, f.groups, SIP),
-                new ForwardingHandler(f.local, f.targets, SIP), f.proxy.foreignDomains(), false, SIP);
+                new ForwardingHandler(f.local, f.targets, SIP), f.presence, f.proxy.foreignDomains(), false, SIP);
     }
 
     @AfterEach

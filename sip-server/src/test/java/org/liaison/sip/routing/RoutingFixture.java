@@ -28,6 +28,7 @@ import org.liaison.provisioning.Account;
 import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.DigestAlgorithm;
 import org.liaison.provisioning.UsersFile;
+import org.liaison.provisioning.directory.Directory;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.config.AddressRange;
 import org.liaison.sip.config.AuthSettings;
@@ -35,10 +36,14 @@ import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.config.MediaSettings;
 import org.liaison.sip.config.MediaSettings.Encryption;
 import org.liaison.sip.config.MediaSettings.RelayPolicy;
+import org.liaison.sip.config.PresenceSettings;
 import org.liaison.sip.config.ProxySettings;
 import org.liaison.sip.config.RegistrarSettings;
 import org.liaison.sip.media.MediaAnchor;
 import org.liaison.sip.message.Flow;
+import org.liaison.sip.presence.CallsInProgress;
+import org.liaison.sip.presence.PresenceHandler;
+import org.liaison.sip.presence.PresenceServer;
 import org.liaison.sip.message.LocalAddresses;
 import org.liaison.sip.message.Outcome;
 import org.liaison.sip.message.SipFactories;
@@ -76,6 +81,7 @@ final class RoutingFixture implements AutoCloseable {
     final List<Request> originated = new CopyOnWriteArrayList<>();
     final OfflineMessaging offline;
     final GroupMessaging groups;
+    final PresenceHandler presence;
 
     RoutingFixture(Path dir) throws Exception {
         Path users = dir.resolve("users.csv");
@@ -109,6 +115,12 @@ final class RoutingFixture implements AutoCloseable {
         offline = new OfflineMessaging(keeping, policy, new org.liaison.sip.message.Responses(SIP));
         groups = new GroupMessaging(accounts, new GroupFanOut(keeping, metrics),
                 new org.liaison.sip.message.Responses(SIP), DOMAIN, metrics, policy);
+        PresenceSettings presenceSettings = new PresenceSettings(Duration.ofMinutes(1), Duration.ofHours(1), 500,
+                Duration.ofSeconds(2));
+        presence = new PresenceHandler(new PresenceServer(presenceSettings, locations,
+                new CallsInProgress(local, accounts, Duration.ofHours(24), clock), targets,
+                (request, target, onFinal) -> originated.add(request), null, SIP, DOMAIN, clock), presenceSettings,
+                accounts, () -> Directory.of(accounts, DOMAIN), SIP, DOMAIN, clock);
     }
 
     Account account(String username) {
