@@ -172,6 +172,11 @@ class NotifyFanOutBenchmarkTest {
         }
 
         @Override
+        public Optional<Binding> findOthersByContact(String contactUri, String aor) {
+            return Optional.empty();
+        }
+
+        @Override
         public List<Binding> update(String aor, UnaryOperator<List<Binding>> change) {
             throw new UnsupportedOperationException();
         }
