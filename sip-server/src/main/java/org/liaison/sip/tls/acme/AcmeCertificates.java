@@ -87,7 +87,7 @@ public final class AcmeCertificates implements AutoCloseable {
         this(settings, tls, dataDir, challenges, clock, firstRetry, Optional.empty(), "");
     }
 
-    /** As one machine's, sharing with the other nodes of a cluster through {@code shared}; {@code node} names this one. */
+    /** As one machine's, sharing with the other nodes of a cluster through {@code shared}; {@code node} is this one. */
     AcmeCertificates(AcmeSettings settings, TlsCredentials tls, Path dataDir, Http01Listener challenges, Clock clock,
             Duration firstRetry, Optional<SharedAcmeState> shared, String node) {
         this.shared = shared;

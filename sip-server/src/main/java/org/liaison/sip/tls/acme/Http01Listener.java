@@ -77,7 +77,7 @@ final class Http01Listener implements AutoCloseable {
         return open(addresses, port, httpsBase, Optional.empty());
     }
 
-    /** As {@link #open(List, int, URI)}, answering also the tokens the other nodes of a cluster publish in {@code shared}. */
+    /** As {@link #open(List, int, URI)}, answering also the tokens that other nodes publish in {@code shared}. */
     static Http01Listener open(List<InetAddress> addresses, int port, URI httpsBase,
             Optional<SharedAcmeState> shared) {
         Http01Listener listener = new Http01Listener(httpsBase, shared);
