@@ -288,7 +288,8 @@ public final class SipServer implements AutoCloseable {
             if (tls.isPresent() && config.tls().acme().enabled()) {
                 // after the listeners: the private CA serves them until the first order succeeds (issue 15)
                 acme = AcmeCertificates.start(config.tls().acme(), tls.get(), dataDir, config.sip().addresses(),
-                        config.http().publicUrl(), clock);
+                        config.http().publicUrl(), clock, stores.acmeState(),
+                        config.cluster().nodeUri().orElse(""));
             }
             if (admin != null) {
                 admin.serving(new ServerFigures(edge, locations, accounts, digest.counters(), media,

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import org.liaison.im.DeliveryLeases;
 import org.liaison.im.FileOfflineStore;
@@ -21,6 +22,7 @@ import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.cluster.RedisAuthFailures;
 import org.liaison.sip.cluster.RedisEnrolmentTokens;
 import org.liaison.sip.cluster.RedisNonceCounts;
+import org.liaison.sip.cluster.RedisAcmeState;
 import org.liaison.sip.cluster.RedisTlsIdentity;
 import org.liaison.sip.cluster.SharedSecrets;
 import org.liaison.sip.cluster.SharedStateHealth;
@@ -37,6 +39,7 @@ import org.liaison.sip.registrar.LocationService;
 import org.liaison.sip.registrar.RedisLocationService;
 import org.liaison.sip.tls.CertificateProblem;
 import org.liaison.sip.tls.TlsCredentials;
+import org.liaison.sip.tls.acme.SharedAcmeState;
 
 /**
  * Where this process keeps the state a cluster shares (issue 10): in data.dir when it serves the
@@ -124,6 +127,11 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
         }
         return TlsCredentials.openShared(config.tls(), sip.domain(), sip.addresses(), config.cluster().tlsNames(),
                 new RedisTlsIdentity(redis), dataDir, clock);
+    }
+
+    /** ACME's account key and certificate: this node's alone in data.dir on one machine, the cluster's in Redis. */
+    Optional<SharedAcmeState> acmeState() {
+        return Optional.ofNullable(redis).map(RedisAcmeState::new);
     }
 
     /** Enrolment tokens, each spent once across the cluster: in data.dir on one machine, in Redis otherwise. */

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,15 +20,24 @@ import java.util.regex.Pattern;
  * @param caFile       {@code sip.tls.acme.ca-file}: a PEM to trust the ACME server's own HTTPS certificate by,
  *                     for a private ACME CA (step-ca, pebble); empty = the JDK's trusted roots
  * @param httpPort     {@code sip.tls.acme.http-port}: the HTTP-01 challenge listener (RFC 8555 §8.3)
+ * @param clusterPoll  {@code sip.tls.acme.cluster-poll-interval-ms}: in a cluster, how often a node checks for a
+ *                     certificate another node ordered, and whether the lease of a node ordering has been given up
  */
 public record AcmeSettings(Optional<URI> directoryUrl, String email, List<String> names, Optional<Path> caFile,
-        int httpPort) {
+        int httpPort, Duration clusterPoll) {
+    static final long DEFAULT_CLUSTER_POLL_MS = 30_000;
     /** A DNS name of letters, digits and hyphens (RFC 1123 §2.1); HTTP-01 cannot prove a wildcard. */
     private static final Pattern HOST_NAME = Pattern.compile(
             "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
     public AcmeSettings {
         names = List.copyOf(names);
+    }
+
+    /** With the default cluster poll interval. */
+    public AcmeSettings(Optional<URI> directoryUrl, String email, List<String> names, Optional<Path> caFile,
+            int httpPort) {
+        this(directoryUrl, email, names, caFile, httpPort, Duration.ofMillis(DEFAULT_CLUSTER_POLL_MS));
     }
 
     /** ACME is on: a directory URL is configured. */
@@ -58,8 +68,10 @@ public record AcmeSettings(Optional<URI> directoryUrl, String email, List<String
         }
         String caFile = r.string("sip.tls.acme.ca-file", "");
         int httpPort = r.port("sip.tls.acme.http-port", 80);
+        Duration clusterPoll = r.millis("sip.tls.acme.cluster-poll-interval-ms", DEFAULT_CLUSTER_POLL_MS, 100,
+                3_600_000);
         if (url.isEmpty()) {
-            return new AcmeSettings(Optional.empty(), email, names, Optional.empty(), httpPort);
+            return new AcmeSettings(Optional.empty(), email, names, Optional.empty(), httpPort, clusterPoll);
         }
         if (httpPort == 0) {
             throw r.problem("sip.tls.acme.http-port", "is 0, but the ACME CA proves the names over HTTP-01 on it");
@@ -71,7 +83,7 @@ public record AcmeSettings(Optional<URI> directoryUrl, String email, List<String
         if (ca.isPresent() && !Files.isReadable(ca.get())) {
             throw r.problem("sip.tls.acme.ca-file", ca.get() + " is not a readable file");
         }
-        return new AcmeSettings(Optional.of(directory(r, url)), email, names, ca, httpPort);
+        return new AcmeSettings(Optional.of(directory(r, url)), email, names, ca, httpPort, clusterPoll);
     }
 
     private static URI directory(ConfigReader r, String text) throws ConfigException {

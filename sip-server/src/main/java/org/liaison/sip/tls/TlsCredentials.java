@@ -96,8 +96,15 @@ public final class TlsCredentials {
      */
     public void install(List<X509Certificate> chain, PrivateKey key, Path chainFile, Path keyFile)
             throws CertificateProblem, IOException {
-        ServerIdentity identity = ServerIdentity.parse(PemFiles.text(chain.toArray()) + PemFiles.text(key), chainFile,
-                clock);
+        installPem(PemFiles.text(chain.toArray()) + PemFiles.text(key), chainFile, keyFile);
+    }
+
+    /**
+     * As {@link #install}, for the chain and key as one PEM text (the server's certificate first, then its key), as
+     * another node of a cluster shares them.
+     */
+    public void installPem(String pemText, Path chainFile, Path keyFile) throws CertificateProblem, IOException {
+        ServerIdentity identity = ServerIdentity.parse(pemText, chainFile, clock);
         PemFiles.writeText(keyFile, PemFiles.OWNER_ONLY, PemFiles.text(identity.key()));
         PemFiles.writeText(chainFile, PemFiles.OWNER_ONLY, PemFiles.text(identity.chain().toArray()));
         serve(chainFile, keyFile);

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ class AcmeSettingsTest {
         AcmeSettings acme = LiaisonConfig.load(Path.of("..", "conf")).tls().acme();
         assertFalse(acme.enabled());
         assertEquals(80, acme.httpPort());
+        assertEquals(Duration.ofSeconds(30), acme.clusterPoll(), "a cluster's nodes look for a new certificate");
         assertEquals(List.of("liaison.local"), acme.names(), "sip.domain, also http.public-url's host by default");
     }
 
@@ -64,6 +66,8 @@ class AcmeSettingsTest {
         assertProblem("sip.tls.acme.http-port: is 0");
         write(ON + "sip.tls.acme.email = mailto:it\n");
         assertProblem("sip.tls.acme.email: \"mailto:it\" is not an e-mail address");
+        write(ON + "sip.tls.acme.cluster-poll-interval-ms = 10\n");
+        assertProblem("sip.tls.acme.cluster-poll-interval-ms");
     }
 
     private void assertProblem(String expected) {

@@ -123,6 +123,25 @@ public final class Pebble implements AutoCloseable {
         return Files.writeString(dir.resolve("root.pem"), root.body());
     }
 
+    /**
+     * From now on its DNS answers {@code ipv4} for every name, so its HTTP-01 requests go to that address (another
+     * node of a cluster than 127.0.0.1, say).
+     */
+    public void answerNamesWith(String ipv4) throws IOException, InterruptedException {
+        HttpResponse<String> set = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + dnsManagementPort + "/set-default-ipv4"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"ip\":\"" + ipv4 + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (set.statusCode() != 200) {
+            throw new IOException("pebble-challtestsrv's /set-default-ipv4 answered " + set.statusCode());
+        }
+    }
+
+    /** How many orders pebble accepted (each logged as it is added). */
+    public long orders() {
+        return log().lines().filter(line -> line.contains("Added order")).count();
+    }
+
     /** What pebble logged, for a failing test's message. */
     public String log() {
         return running.isEmpty() ? "(not started)" : running.get(running.size() - 1).outputText();

@@ -20,9 +20,11 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.liaison.sip.config.AcmeSettings;
 import org.liaison.sip.config.IpLiteral;
@@ -41,6 +43,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Kept in {@code data.dir/acme/} (0700): {@code account-key.pem} (EC P-256, made on first use),
  * {@code certificate.pem} (the chain) and {@code certificate-key.pem} (a new EC P-256 key per order), all 0600.
+ *
+ * <p>In a cluster (issue 15 item 2) the account key and the certificate are kept in a {@link SharedAcmeState} too:
+ * a node serves the shared certificate from its start, orders only when it is missing or due and only while it holds
+ * the {@link OrderingLease}, publishes what it got, and the others, checking its version every
+ * {@code sip.tls.acme.cluster-poll-interval-ms}, swap it in. Polling rather than pub/sub: a node that was away from
+ * Redis when a certificate was published would miss the message, and one GET per interval costs nothing. Redis away:
+ * the node keeps serving what it has, and its next attempt is the usual backoff's.
  */
 public final class AcmeCertificates implements AutoCloseable {
     static final String DIRECTORY = "acme";
@@ -59,6 +68,9 @@ public final class AcmeCertificates implements AutoCloseable {
     private final Http01Listener challenges;
     private final Clock clock;
     private final Duration firstRetry;
+    private final Optional<SharedAcmeState> shared;
+    /** This node's name as the holder of the {@link OrderingLease}. */
+    private final String node;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "acme");
         thread.setDaemon(true);
@@ -66,9 +78,20 @@ public final class AcmeCertificates implements AutoCloseable {
     });
     private Duration nextRetry;
     private volatile String lastFailure;
+    /** The shared certificate's version served here: 0 = none (the worker thread's). */
+    private long sharedVersion;
+    private ScheduledFuture<?> nextRenewal;
 
     AcmeCertificates(AcmeSettings settings, TlsCredentials tls, Path dataDir, Http01Listener challenges, Clock clock,
             Duration firstRetry) {
+        this(settings, tls, dataDir, challenges, clock, firstRetry, Optional.empty(), "");
+    }
+
+    /** As one machine's, sharing with the other nodes of a cluster through {@code shared}; {@code node} is this one. */
+    AcmeCertificates(AcmeSettings settings, TlsCredentials tls, Path dataDir, Http01Listener challenges, Clock clock,
+            Duration firstRetry, Optional<SharedAcmeState> shared, String node) {
+        this.shared = shared;
+        this.node = node;
         this.settings = settings;
         this.tls = tls;
         this.directory = dataDir.resolve(DIRECTORY);
@@ -82,13 +105,15 @@ public final class AcmeCertificates implements AutoCloseable {
      * Starts keeping {@code tls}'s certificate from the CA of {@code settings}: presents the one kept in data.dir
      * now if it is still valid and names every configured name, and orders one in the background when there is
      * none, or it is due. The HTTP-01 listener runs on {@code addresses}, redirecting other requests to
-     * {@code httpsUrl}.
+     * {@code httpsUrl}. In a cluster, {@code shared} is what its nodes share and {@code node} names this one.
      */
     public static AcmeCertificates start(AcmeSettings settings, TlsCredentials tls, Path dataDir,
-            List<InetAddress> addresses, URI httpsUrl, Clock clock) throws IOException {
+            List<InetAddress> addresses, URI httpsUrl, Clock clock, Optional<SharedAcmeState> shared, String node)
+            throws IOException {
         Http01Listener challenges = Http01Listener.open(addresses, settings.httpPort(),
-                URI.create("https://" + httpsUrl.getRawAuthority()));
-        AcmeCertificates acme = new AcmeCertificates(settings, tls, dataDir, challenges, clock, FIRST_RETRY);
+                URI.create("https://" + httpsUrl.getRawAuthority()), shared);
+        AcmeCertificates acme = new AcmeCertificates(settings, tls, dataDir, challenges, clock, FIRST_RETRY, shared,
+                node);
         try {
             acme.begin();
         } catch (IOException | RuntimeException e) {
@@ -116,7 +141,10 @@ public final class AcmeCertificates implements AutoCloseable {
         }
     }
 
-    /** The kept certificate if usable, and the first order (now, or when the kept one is due). */
+    /**
+     * The kept certificate if usable (in a cluster: the shared one, else this node's copy), and the first order
+     * (now, or when the kept one is due).
+     */
     void begin() throws IOException {
         Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
@@ -131,26 +159,71 @@ public final class AcmeCertificates implements AutoCloseable {
                 LOG.warn("acme: the kept certificate is not usable ({}); ordering a new one", e.getMessage());
             }
         }
-        schedule(Duration.between(clock.instant(), due));
+        if (!servesSharedNow()) {
+            schedule(Duration.between(clock.instant(), due));
+        }
         worker.scheduleAtFixedRate(this::warnIfExpiring, 1, Duration.ofDays(1).toMinutes(), TimeUnit.MINUTES);
+        if (shared.isPresent()) {
+            long poll = settings.clusterPoll().toMillis();
+            worker.scheduleWithFixedDelay(this::followShared, poll, poll, TimeUnit.MILLISECONDS);
+        }
     }
 
+    /**
+     * At start, on this thread before the worker runs anything: a node of a cluster serves the shared certificate at
+     * once, and orders none of its own while it is good. Whether it does.
+     */
+    private boolean servesSharedNow() {
+        try {
+            return servesSharedUntilDue();
+        } catch (IOException | CertificateProblem e) {
+            LOG.warn("acme: cannot serve the cluster's certificate ({}); the renewal tries again", e.getMessage());
+            return false;
+        }
+    }
+
+    /** The next renewal after {@code delay}, in place of the one scheduled before. */
     private void schedule(Duration delay) {
-        worker.schedule(this::renew, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+        if (nextRenewal != null) {
+            nextRenewal.cancel(false);
+        }
+        nextRenewal = worker.schedule(this::renew, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
     }
 
-    /** One order; on success the next at two thirds of the new lifetime, on failure a retry after the backoff. */
+    /**
+     * One order (in a cluster: unless another node's certificate is shared meanwhile, and only under the lease); on
+     * success the next at two thirds of the new lifetime, on failure a retry after the backoff.
+     */
     private void renew() {
         try {
-            KeyPair domainKey = EcKeyPairs.newPair();
-            List<X509Certificate> chain = new AcmeOrder(settings, challenges).order(accountKey(), domainKey);
-            tls.install(chain, domainKey.getPrivate(), directory.resolve(CERTIFICATE),
-                    directory.resolve(CERTIFICATE_KEY));
+            Optional<OrderingLease> lease = Optional.empty();
+            if (shared.isPresent()) {
+                if (servesSharedUntilDue()) {
+                    return;
+                }
+                lease = OrderingLease.take(shared.get(), node);
+                if (lease.isEmpty()) {
+                    LOG.info("acme: another node is ordering the certificate for {}; looking again in {} ms",
+                            settings.names(), settings.clusterPoll().toMillis());
+                    schedule(settings.clusterPoll());
+                    return;
+                }
+            }
+            X509Certificate issued;
+            try {
+                // the lease is ours: a certificate published just before we took it is served, not ordered again
+                if (lease.isPresent() && servesSharedUntilDue()) {
+                    return;
+                }
+                issued = order();
+            } finally {
+                lease.ifPresent(OrderingLease::close);
+            }
             lastFailure = null;
             nextRetry = firstRetry;
-            Instant renewal = renewalTime(chain.get(0));
+            Instant renewal = renewalTime(issued);
             LOG.info("acme: certificate for {} issued by {}, serving on SIP TLS and HTTPS; renewal at {}",
-                    settings.names(), chain.get(0).getIssuerX500Principal().getName(), renewal);
+                    settings.names(), issued.getIssuerX500Principal().getName(), renewal);
             schedule(Duration.between(clock.instant(), renewal));
         } catch (AcmeOrder.Failed | CertificateProblem | IOException | RuntimeException e) {
             // ours name their cause in the message; a RuntimeException (a bug, or acme4j's) needs its class too
@@ -162,6 +235,69 @@ public final class AcmeCertificates implements AutoCloseable {
                     : nextRetry.multipliedBy(2);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // closing
+        }
+    }
+
+    /** Orders, installs and (in a cluster, still holding the lease) shares a new certificate; the server's own. */
+    private X509Certificate order() throws AcmeOrder.Failed, CertificateProblem, IOException, InterruptedException {
+        KeyPair domainKey = EcKeyPairs.newPair();
+        List<X509Certificate> chain = new AcmeOrder(settings, challenges).order(accountKey(), domainKey);
+        Path chainFile = directory.resolve(CERTIFICATE);
+        Path keyFile = directory.resolve(CERTIFICATE_KEY);
+        tls.install(chain, domainKey.getPrivate(), chainFile, keyFile);
+        if (shared.isPresent()) {
+            long version = shared.get().publishCertificate(node, Files.readString(chainFile)
+                    + Files.readString(keyFile));
+            if (version == 0) {
+                LOG.warn("acme: the lease for ordering passed to another node during the order: this node serves"
+                        + " its certificate, the others that node's");
+            }
+            sharedVersion = version;
+        }
+        return chain.get(0);
+    }
+
+    /**
+     * In a cluster: serves the shared certificate if it is new here, and, when it names every configured name and is
+     * not yet due, schedules its renewal and answers true (nothing to order now).
+     */
+    private boolean servesSharedUntilDue() throws IOException, CertificateProblem {
+        if (shared.isEmpty()) {
+            return false;
+        }
+        long version = shared.get().certificateVersion();
+        if (version == 0) {
+            return false;
+        }
+        if (version != sharedVersion) {
+            Optional<String> pemText = shared.get().certificate();
+            if (pemText.isEmpty()) {
+                return false;
+            }
+            tls.installPem(pemText.get(), directory.resolve(CERTIFICATE), directory.resolve(CERTIFICATE_KEY));
+            sharedVersion = version;
+            lastFailure = null;
+            nextRetry = firstRetry;
+            LOG.info("acme: serving the cluster's certificate (version {}) on SIP TLS and HTTPS", version);
+        }
+        X509Certificate served = tls.certificate();
+        Instant due = renewalTime(served);
+        if (!namesEvery(served, settings.names()) || !due.isAfter(clock.instant())) {
+            return false;
+        }
+        schedule(Duration.between(clock.instant(), due));
+        return true;
+    }
+
+    /** Every poll interval in a cluster: a certificate another node published is swapped in without restart. */
+    private void followShared() {
+        try {
+            servesSharedUntilDue();
+        } catch (IOException | CertificateProblem e) {
+            // Redis away: its outage is the renewal's to report, once per attempt; this poll just tries again
+            LOG.debug("acme: cannot follow the cluster's certificate now: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("acme: cannot follow the cluster's certificate: {}", e.toString()); // and the next poll runs
         }
     }
 
@@ -182,9 +318,20 @@ public final class AcmeCertificates implements AutoCloseable {
                 + served.getNotAfter().toInstant();
     }
 
-    /** The account's key: made on first use and kept, since the CA knows the account by it (RFC 8555 §7.3). */
+    /**
+     * The account's key: made on first use and kept, since the CA knows the account by it (RFC 8555 §7.3); in a
+     * cluster one for all nodes, the first node's (its data.dir key if it had one: its account carries over).
+     */
     private KeyPair accountKey() throws IOException {
         Path file = directory.resolve(ACCOUNT_KEY);
+        if (shared.isPresent()) {
+            Optional<String> kept = shared.get().accountKey();
+            if (kept.isEmpty()) {
+                KeyPair own = Files.exists(file) ? EcKeyPairs.read(file) : EcKeyPairs.newPair();
+                kept = Optional.of(shared.get().keepAccountKey(EcKeyPairs.text(own)));
+            }
+            return EcKeyPairs.parse(kept.get(), "the cluster's ACME account key");
+        }
         if (Files.exists(file)) {
             return EcKeyPairs.read(file);
         }

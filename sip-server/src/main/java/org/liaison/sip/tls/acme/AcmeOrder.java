@@ -105,14 +105,23 @@ final class AcmeOrder {
         String name = authorization.getIdentifier().getValue();
         Http01Challenge challenge = authorization.findChallenge(Http01Challenge.class).orElseThrow(
                 () -> new Failed("the CA offers no HTTP-01 challenge for " + name));
-        challenges.publish(challenge.getToken(), challenge.getAuthorization());
         try {
+            publish(challenge);
             challenge.trigger();
             if (challenge.waitForCompletion(PATIENCE) != Status.VALID) {
                 throw new Failed("validation of " + name + " failed: " + problem(challenge.getError()));
             }
         } finally {
             challenges.withdraw(challenge.getToken());
+        }
+    }
+
+    /** Publishes the challenge's answer, or says why the other nodes of the cluster could not be told. */
+    private void publish(Http01Challenge challenge) throws Failed {
+        try {
+            challenges.publish(challenge.getToken(), challenge.getAuthorization());
+        } catch (IOException e) {
+            throw new Failed("cannot share the HTTP-01 token with the other nodes: " + e.getMessage());
         }
     }
 

@@ -40,9 +40,14 @@ final class EcKeyPairs {
 
     /** The pair in {@code file}, written by {@link #write}. */
     static KeyPair read(Path file) throws IOException {
+        return parse(Files.readString(file, StandardCharsets.US_ASCII), file.toString());
+    }
+
+    /** The pair in {@code pemText} (as {@link #text} makes it); {@code where} names its origin in errors. */
+    static KeyPair parse(String pemText, String where) throws IOException {
         byte[] privateKey = null;
         byte[] publicKey = null;
-        Matcher block = PEM.matcher(Files.readString(file, StandardCharsets.US_ASCII));
+        Matcher block = PEM.matcher(pemText);
         while (block.find()) {
             byte[] der = Base64.getMimeDecoder().decode(block.group(2));
             if (block.group(1).equals("PRIVATE KEY")) {
@@ -52,21 +57,25 @@ final class EcKeyPairs {
             }
         }
         if (privateKey == null || publicKey == null) {
-            throw new IOException(file + ": holds no PEM PRIVATE KEY and PUBLIC KEY");
+            throw new IOException(where + ": holds no PEM PRIVATE KEY and PUBLIC KEY");
         }
         try {
             KeyFactory ec = KeyFactory.getInstance("EC");
             return new KeyPair(ec.generatePublic(new X509EncodedKeySpec(publicKey)),
                     ec.generatePrivate(new PKCS8EncodedKeySpec(privateKey)));
         } catch (GeneralSecurityException e) {
-            throw new IOException(file + ": not an EC key pair (" + e.getMessage() + ")", e);
+            throw new IOException(where + ": not an EC key pair (" + e.getMessage() + ")", e);
         }
     }
 
     /** Writes {@code pair} to {@code file}, owner-only from its first byte. */
     static void write(KeyPair pair, Path file) throws IOException {
-        PemFiles.writeText(file, PemFiles.OWNER_ONLY, pem("PRIVATE KEY", pair.getPrivate().getEncoded())
-                + pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+        PemFiles.writeText(file, PemFiles.OWNER_ONLY, text(pair));
+    }
+
+    /** {@code pair} as PEM text: the private key, then the public key. */
+    static String text(KeyPair pair) {
+        return pem("PRIVATE KEY", pair.getPrivate().getEncoded()) + pem("PUBLIC KEY", pair.getPublic().getEncoded());
     }
 
     private static String pem(String type, byte[] der) {

@@ -22,13 +22,16 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -42,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * Nothing else is served over plain HTTP: provisioning carries credentials. Port 80 faces the internet: one request
  * per connection, small header limits, and a connection that sends nothing for {@link #READ_TIMEOUT_SECONDS} is
  * closed, so slow clients cannot hold it.
+ *
+ * <p>In a cluster the CA's request may reach any node (DNS round robin, a load balancer on port 80), so the tokens
+ * are published in the {@link SharedAcmeState} too, with a TTL, and a token not under way here is looked up there.
  */
 final class Http01Listener implements AutoCloseable {
     static final String CHALLENGE_PATH = "/.well-known/acme-challenge/";
@@ -49,14 +55,18 @@ final class Http01Listener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Http01Listener.class);
     /** RFC 8555 §8.3: the token is base64url. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,256}");
+    /** How long another node answers a token published here: the order's patience, twice, then it is stale. */
+    static final Duration SHARED_TOKEN_TERM = Duration.ofMinutes(5);
 
     private final Map<String, String> keyAuthorizations = new ConcurrentHashMap<>();
     private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final List<Channel> listeners = new ArrayList<>();
     private final URI httpsBase;
+    private final Optional<SharedAcmeState> shared;
 
-    private Http01Listener(URI httpsBase) {
+    private Http01Listener(URI httpsBase, Optional<SharedAcmeState> shared) {
         this.httpsBase = httpsBase;
+        this.shared = shared;
     }
 
     /**
@@ -64,7 +74,13 @@ final class Http01Listener implements AutoCloseable {
      * capability to) is logged, once, with what to do, and the others serve.
      */
     static Http01Listener open(List<InetAddress> addresses, int port, URI httpsBase) {
-        Http01Listener listener = new Http01Listener(httpsBase);
+        return open(addresses, port, httpsBase, Optional.empty());
+    }
+
+    /** As {@link #open(List, int, URI)}, answering also the tokens that other nodes publish in {@code shared}. */
+    static Http01Listener open(List<InetAddress> addresses, int port, URI httpsBase,
+            Optional<SharedAcmeState> shared) {
+        Http01Listener listener = new Http01Listener(httpsBase, shared);
         ChannelHandler answers = listener.new Answers();
         ServerBootstrap bootstrap = new ServerBootstrap().group(listener.loop).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -87,13 +103,44 @@ final class Http01Listener implements AutoCloseable {
         return listener;
     }
 
-    /** Answers the CA's request for {@code token} with {@code keyAuthorization} until {@link #withdraw}. */
-    void publish(String token, String keyAuthorization) {
+    /**
+     * Answers the CA's request for {@code token} with {@code keyAuthorization} until {@link #withdraw}, on every node.
+     *
+     * @throws IOException when the other nodes cannot be told (the CA may ask any of them)
+     */
+    void publish(String token, String keyAuthorization) throws IOException {
         keyAuthorizations.put(token, keyAuthorization);
+        if (shared.isPresent()) {
+            shared.get().publishChallenge(token, keyAuthorization, SHARED_TOKEN_TERM);
+        }
     }
 
     void withdraw(String token) {
         keyAuthorizations.remove(token);
+        try {
+            if (shared.isPresent()) {
+                shared.get().withdrawChallenge(token);
+            }
+        } catch (IOException e) {
+            LOG.debug("acme: HTTP-01 token {} stays shared until its TTL: {}", token, e.getMessage());
+        }
+    }
+
+    /** The key authorization for {@code token}: under way on this node, or on another node of the cluster. */
+    private String keyAuthorization(String token) {
+        String here = keyAuthorizations.get(token);
+        if (here != null || shared.isEmpty()) {
+            return here;
+        }
+        try {
+            Optional<String> elsewhere = shared.get().challenge(token);
+            elsewhere.ifPresent(answer -> LOG.info("acme: answered the CA's HTTP-01 request for token {} published"
+                    + " by another node", token));
+            return elsewhere.orElse(null);
+        } catch (IOException e) {
+            LOG.debug("acme: cannot look HTTP-01 token {} up in the cluster: {}", token, e.getMessage());
+            return null; // the CA retries, and the ordering node retries with backoff
+        }
     }
 
     /** One answer per connection, then close: the CA and redirected browsers need no more. */
@@ -120,7 +167,7 @@ final class Http01Listener implements AutoCloseable {
         }
         if (path.startsWith(CHALLENGE_PATH)) {
             String token = path.substring(CHALLENGE_PATH.length());
-            String answer = TOKEN.matcher(token).matches() ? keyAuthorizations.get(token) : null;
+            String answer = TOKEN.matcher(token).matches() ? keyAuthorization(token) : null;
             if (answer == null) {
                 return response(HttpResponseStatus.NOT_FOUND);
             }

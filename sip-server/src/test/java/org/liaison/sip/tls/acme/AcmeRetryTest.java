@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.Duration;
@@ -84,6 +87,33 @@ class AcmeRetryTest {
             acme.warnIfExpiring();
             assertTrue(log.has(Level.WARN, "(13 days left) and renewing it fails: the ACME directory"),
                     () -> log.warnings().toString());
+        }
+    }
+
+    @Test
+    void theClustersRedisAwayLeavesTheCertificateServingAndRetriesWithTheBackoffInOneLineEach() throws Exception {
+        SharedAcmeState away = (SharedAcmeState) Proxy.newProxyInstance(SharedAcmeState.class.getClassLoader(),
+                new Class<?>[] {SharedAcmeState.class}, (proxy, method, args) -> {
+                    throw new IOException("cluster.redis-uri redis://127.0.0.1:9: cannot reach Redis: refused");
+                });
+        AcmeSettings settings = new AcmeSettings(Optional.of(URI.create("https://127.0.0.1:9/dir")), "",
+                List.of("liaison.test"), Optional.empty(), 1);
+        List<InetAddress> loopback = List.of(InetAddress.getByName("127.0.0.1"));
+        TlsCredentials tls = TlsCredentials.open(new TlsSettings(Optional.empty(), Optional.empty(), false),
+                "liaison.test", loopback, root.resolve("data"), Clock.systemUTC());
+        X509Certificate serving = tls.certificate();
+        try (CapturedLog log = CapturedLog.start();
+                Http01Listener challenges = Http01Listener.open(List.of(), 1, URI.create("https://liaison.test"));
+                AcmeCertificates acme = new AcmeCertificates(settings, tls, root.resolve("data"), challenges,
+                        Clock.systemUTC(), FIRST_RETRY, Optional.of(away), "sip:127.0.0.1")) {
+            acme.begin();
+            String line = "acme: no certificate for [liaison.test]: cluster.redis-uri redis://127.0.0.1:9: cannot"
+                    + " reach Redis: refused; the certificate of ";
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.has(Level.WARN, line)
+                    && log.has(Level.WARN, "next attempt in 2s"));
+            assertEquals(serving, tls.certificate(), "what it had keeps serving");
+            assertTrue(log.warnings().stream().filter(w -> w.contains("acme: no certificate")).allMatch(
+                    w -> w.contains(line)), () -> log.warnings().toString());
         }
     }
 }
