@@ -151,8 +151,9 @@ sip.address = $LIP
 sip.udp.port = $2
 sip.tcp.port = 0
 data.dir = $OUT/data$3
-# HTTPS off: the nodes share an address, and provisioning is not what is measured
+# HTTPS and the admin listener off: the nodes share an address, and neither is what is measured
 http.port = 0
+admin.port = 0
 # sipp 3.6 answers MD5 challenges only
 auth.algorithms = MD5
 # the load comes from one address: the failure limiter must not be what is measured
