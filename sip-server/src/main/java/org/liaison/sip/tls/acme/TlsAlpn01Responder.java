@@ -13,9 +13,11 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslProtocols;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -102,8 +104,11 @@ public final class TlsAlpn01Responder {
         }
     }
 
-    /** What answers this ClientHello: a challenge's context, or null for the service's own. */
-    private Future<SslContext> answer(ClientHello hello) {
+    /**
+     * What answers this ClientHello: a challenge's context, or null for the service's own; completed on
+     * {@code loop}, the connection's event loop, which then changes its pipeline.
+     */
+    private Future<SslContext> answer(ClientHello hello, EventExecutor loop) {
         if (!hello.protocols().contains(TlsAlpn01Challenge.ACME_TLS_1_PROTOCOL)) {
             return ImmediateEventExecutor.INSTANCE.newSucceededFuture(null);
         }
@@ -113,15 +118,21 @@ public final class TlsAlpn01Responder {
             return ImmediateEventExecutor.INSTANCE.newSucceededFuture(here);
         }
         // Redis is a network call: not on the event loop; only for a configured name, so at most one key per name
-        return GlobalEventExecutor.INSTANCE.submit(() -> {
-            Optional<String> keyAuthorization = shared.get().challenge(SHARED_PREFIX + hello.serverName());
-            if (keyAuthorization.isEmpty()) {
-                return null;
+        Promise<SslContext> answer = loop.newPromise();
+        GlobalEventExecutor.INSTANCE.execute(() -> {
+            try {
+                Optional<String> keyAuthorization = shared.get().challenge(SHARED_PREFIX + hello.serverName());
+                if (keyAuthorization.isPresent()) {
+                    LOG.info("acme: answering the CA's TLS-ALPN-01 handshake for {} published by another node",
+                            hello.serverName());
+                }
+                answer.setSuccess(keyAuthorization.isEmpty() ? null
+                        : challengeContext(identifier, keyAuthorization.get()));
+            } catch (IOException | RuntimeException e) {
+                answer.setFailure(e);
             }
-            LOG.info("acme: answering the CA's TLS-ALPN-01 handshake for {} published by another node",
-                    hello.serverName());
-            return challengeContext(identifier, keyAuthorization.get());
         });
+        return answer;
     }
 
     /** RFC 8737 §3: a self-signed certificate naming only the identifier, with SHA-256 of the key authorization. */
@@ -169,7 +180,7 @@ public final class TlsAlpn01Responder {
         protected Future<SslContext> lookup(ChannelHandlerContext ctx, ByteBuf clientHello) {
             // null: not a TLS handshake at all; the service's handler refuses it
             return clientHello == null ? ImmediateEventExecutor.INSTANCE.newSucceededFuture(null)
-                    : answer(ClientHello.read(clientHello));
+                    : answer(ClientHello.read(clientHello), ctx.executor());
         }
 
         @Override

@@ -15,6 +15,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -24,7 +25,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,8 +47,18 @@ class TlsAlpn01ResponderTest {
     private static final String ACME_IDENTIFIER_OID = "1.3.6.1.5.5.7.1.31";
     private static final String KEY_AUTHORIZATION = "token-abc.thumbprint-xyz";
 
-    private final TlsAlpn01Responder responder = new TlsAlpn01Responder(List.of("liaison.test", "other.test"),
-            Optional.empty());
+    /** The challenges a cluster's nodes share (Redis's part of {@link SharedAcmeState}, in a map). */
+    private final Map<String, String> sharedChallenges = new ConcurrentHashMap<>();
+    private final SharedAcmeState shared = (SharedAcmeState) Proxy.newProxyInstance(
+            SharedAcmeState.class.getClassLoader(), new Class<?>[] {SharedAcmeState.class}, (proxy, method, args) ->
+                    switch (method.getName()) {
+                        case "publishChallenge" -> sharedChallenges.put((String) args[0], (String) args[1]);
+                        case "withdrawChallenge" -> sharedChallenges.remove((String) args[0]);
+                        case "challenge" -> Optional.ofNullable(sharedChallenges.get((String) args[0]));
+                        default -> throw new UnsupportedOperationException(method.getName());
+                    });
+    private final List<String> names = List.of("liaison.test", "other.test");
+    private final TlsAlpn01Responder responder = new TlsAlpn01Responder(names, Optional.of(shared));
     private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private X509Certificate normal;
     private int port;
@@ -117,6 +130,19 @@ class TlsAlpn01ResponderTest {
         try (SSLSocket late = TlsClients.presenting("liaison.test", List.of(ACME_TLS_1, "http/1.1"), port)) {
             assertEquals(normal, late.getSession().getPeerCertificates()[0]);
         }
+    }
+
+    @Test
+    void inAClusterTheNodeTheCaReachesAnswersAChallengeAnotherNodePublished() throws Exception {
+        TlsAlpn01Responder ordering = new TlsAlpn01Responder(names, Optional.of(shared));
+        ordering.present(Identifier.dns("other.test"), KEY_AUTHORIZATION);
+        try (SSLSocket ca = TlsClients.presenting("other.test", List.of(ACME_TLS_1), port)) {
+            X509Certificate challenge = (X509Certificate) ca.getSession().getPeerCertificates()[0];
+            assertEquals(ACME_TLS_1, ca.getApplicationProtocol());
+            assertTrue(challenge.getCriticalExtensionOIDs().contains(ACME_IDENTIFIER_OID), challenge::toString);
+        }
+        ordering.withdraw(Identifier.dns("other.test"));
+        assertTrue(sharedChallenges.isEmpty(), sharedChallenges::toString);
     }
 
     @Test
