@@ -49,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * or no challenge for its name) is left to the service's own TLS handler, untouched: same certificate, same ALPN.
  *
  * <p>{@link #newHandler()} goes in front of the service's {@link SslHandler}: it reads the ClientHello's bytes,
- * since under TLS 1.2 the JDK's engine chooses its certificate before it asks an ALPN selector ({@link ClientHello}). The server's
- * key manager, which every other handshake of the server goes through, is not involved.
+ * since under TLS 1.2 the JDK's engine chooses its certificate before it asks an ALPN selector
+ * ({@link ClientHello}). The server's key manager, which every other handshake of the server goes through, is not
+ * involved.
  *
  * <p>In a cluster the CA may connect to any node, so a challenge is published in the {@link SharedAcmeState} too and
  * a node with none under way for a name looks there (off the event loop), only for the configured names.
