@@ -1,5 +1,6 @@
 package org.liaison.sip;
 
+import io.netty.channel.ChannelHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sip.SipException;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.OfflineStoreSettings;
@@ -75,6 +77,7 @@ import org.liaison.sip.routing.RequestRouter;
 import org.liaison.sip.tls.CertificateProblem;
 import org.liaison.sip.tls.TlsCredentials;
 import org.liaison.sip.tls.acme.AcmeCertificates;
+import org.liaison.sip.tls.acme.TlsAlpn01Responder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -281,15 +284,19 @@ public final class SipServer implements AutoCloseable {
                         RELAYED_CALLS_SWEEP_SECONDS, TimeUnit.SECONDS);
             }
             edge.start(router, forwarder);
+            // RFC 8737: an ACME CA's TLS-ALPN-01 handshakes are answered on the HTTPS service
+            Optional<TlsAlpn01Responder> tlsAlpn01 = tls.isPresent() && config.tls().acme().answersTlsAlpn01()
+                    ? Optional.of(new TlsAlpn01Responder(config.tls().acme().names(), stores.acmeState()))
+                    : Optional.empty();
             if (config.http().port() != 0) {
                 provisioning = startProvisioning(config, accounts, tls.orElseThrow(),
-                        stores.enrolmentTokens(dataDir, config.http().tokenTtl(), clock), dataDir, clock);
+                        stores.enrolmentTokens(dataDir, config.http().tokenTtl(), clock), dataDir, clock, tlsAlpn01);
             }
             if (tls.isPresent() && config.tls().acme().enabled()) {
                 // after the listeners: the private CA serves them until the first order succeeds (issue 15)
                 acme = AcmeCertificates.start(config.tls().acme(), tls.get(), dataDir, config.sip().addresses(),
                         config.http().publicUrl(), clock, stores.acmeState(),
-                        config.cluster().nodeUri().orElse(""));
+                        config.cluster().nodeUri().orElse(""), tlsAlpn01);
             }
             if (admin != null) {
                 admin.serving(new ServerFigures(edge, locations, accounts, digest.counters(), media,
@@ -310,8 +317,8 @@ public final class SipServer implements AutoCloseable {
 
     /** Provisioned clients register over TLS when there is a TLS listener, else over TCP, else UDP. */
     private static ProvisioningService startProvisioning(LiaisonConfig config, WatchedAccountDirectory accounts,
-            TlsCredentials tls, EnrolmentTokenStore tokens, Path dataDir, Clock clock)
-            throws IOException, UsersFileException {
+            TlsCredentials tls, EnrolmentTokenStore tokens, Path dataDir, Clock clock,
+            Optional<TlsAlpn01Responder> tlsAlpn01) throws IOException, UsersFileException {
         SipSettings sip = config.sip();
         String host = sip.addresses().get(0).getHostAddress();
         SipEndpoint endpoint = sip.tlsPort() != 0 ? new SipEndpoint(host, sip.tlsPort(), "tls")
@@ -325,7 +332,8 @@ public final class SipServer implements AutoCloseable {
                 new FileSharingSettings(dataDir.resolve("files"), http.files().maxBytes(), http.files().expiry(),
                         http.files().quotaPerUserBytes())), sip.domain(),
                 accounts::current, endpoint,
-                tls.keyManager(), caPem, tokens, clock);
+                tls.keyManager(), caPem, tokens, clock,
+                tlsAlpn01.<Supplier<ChannelHandler>>map(responder -> responder::newHandler));
     }
 
     /**

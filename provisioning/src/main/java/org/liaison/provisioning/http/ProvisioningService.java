@@ -2,6 +2,7 @@ package org.liaison.provisioning.http;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -75,6 +76,18 @@ public final class ProvisioningService implements AutoCloseable {
             Supplier<AccountSnapshot> accounts,
             SipEndpoint sip, X509KeyManager keys, Optional<String> caPem, EnrolmentTokenStore tokens, Clock clock)
             throws IOException, UsersFileException {
+        return start(settings, domain, accounts, sip, keys, caPem, tokens, clock, Optional.empty());
+    }
+
+    /**
+     * As above; {@code helloReader} makes, for each connection, a handler placed before the TLS handler: it sees the
+     * ClientHello first and may put a TLS handler of its own in the service's place (an ACME CA's TLS-ALPN-01
+     * validation, RFC 8737), then removes itself.
+     */
+    public static ProvisioningService start(ProvisioningSettings settings, String domain,
+            Supplier<AccountSnapshot> accounts, SipEndpoint sip, X509KeyManager keys, Optional<String> caPem,
+            EnrolmentTokenStore tokens, Clock clock, Optional<Supplier<ChannelHandler>> helloReader)
+            throws IOException, UsersFileException {
         SslContext tls = SslContextBuilder.forServer(keys)
                 .protocols(SslProtocols.TLS_v1_3, SslProtocols.TLS_v1_2)
                 .ciphers(settings.tlsCipherSuites())
@@ -99,7 +112,7 @@ public final class ProvisioningService implements AutoCloseable {
                 .group(loop)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 128)
-                .childHandler(new HttpsInitializer(tls,
+                .childHandler(new HttpsInitializer(tls, helloReader,
                         new ConnectionLimit(ProvisioningSettings.MAX_CONNECTIONS), routes, routeThreads));
         List<Channel> listeners = new ArrayList<>();
         ProvisioningService service = new ProvisioningService(loop, routeThreads, listeners, routes.counters());

@@ -39,7 +39,26 @@ class AcmeSettingsTest {
         Files.writeString(dir.resolve("acme-ca.pem"), "");
         AcmeSettings acme = LiaisonConfig.load(dir).tls().acme();
         assertEquals(new AcmeSettings(Optional.of(URI.create("https://acme.example.net/directory")), "it@example.org",
-                List.of("example.org", "phones.example.org"), Optional.of(dir.resolve("acme-ca.pem")), 80), acme);
+                List.of("example.org", "phones.example.org"), Optional.of(dir.resolve("acme-ca.pem")), 80,
+                Duration.ofSeconds(30), List.of("http-01", "tls-alpn-01")), acme);
+    }
+
+    @Test
+    void bothChallengesAreTriedByDefaultAsCaddyDoesAndTlsAlpn01NeedsTheHttpsService() throws Exception {
+        write(ON + "sip.tls.acme.challenge = TLS-ALPN-01\nsip.tls.acme.http-port = 0\n");
+        AcmeSettings alpnOnly = LiaisonConfig.load(dir).tls().acme();
+        assertEquals(List.of("tls-alpn-01"), alpnOnly.challenges(), "no port 80 needed");
+        assertTrue(alpnOnly.answersTlsAlpn01());
+        write(ON + "http.port = 0\n");
+        assertEquals(List.of("http-01"), LiaisonConfig.load(dir).tls().acme().challenges(),
+                "no HTTPS service: HTTP-01 alone by default");
+        write(ON + "http.port = 0\nsip.tls.acme.challenge = tls-alpn-01\n");
+        assertProblem("sip.tls.acme.challenge: names tls-alpn-01, which is answered on the HTTPS service, but http.port"
+                + " is 0");
+        write(ON + "sip.tls.acme.challenge = dns-01\n");
+        assertProblem("sip.tls.acme.challenge: \"dns-01\" is not http-01 or tls-alpn-01");
+        write("http.port = 0\nsip.tls.acme.challenge = tls-alpn-01\n");
+        assertFalse(LiaisonConfig.load(dir).tls().acme().answersTlsAlpn01(), "ACME off: nothing to refuse");
     }
 
     @Test

@@ -7,10 +7,15 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /** Client-side TLS for tests: trust exactly one CA certificate, as a client given ca.pem would. */
 public final class TlsClients {
@@ -31,6 +36,40 @@ public final class TlsClients {
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         socket.setSSLParameters(parameters);
         return socket;
+    }
+
+    /**
+     * A handshake with {@code 127.0.0.1:port} asking for {@code serverName} (SNI) and offering {@code protocols}
+     * (ALPN, none when empty), the certificate taken as it comes: for tests of what a server presents to whom.
+     */
+    public static SSLSocket presenting(String serverName, List<String> protocols, int port) throws IOException {
+        try {
+            SSLContext anything = SSLContext.getInstance("TLS");
+            anything.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            SSLSocket socket = (SSLSocket) anything.getSocketFactory().createSocket("127.0.0.1", port);
+            socket.setSoTimeout(5000);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setServerNames(List.of(new SNIHostName(serverName)));
+            parameters.setApplicationProtocols(protocols.toArray(new String[0]));
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            return socket;
+        } catch (GeneralSecurityException e) {
+            throw new IOException(e);
+        }
     }
 
     public static SSLContext trusting(Path caPem) throws IOException {

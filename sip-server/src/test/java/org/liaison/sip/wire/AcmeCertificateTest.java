@@ -2,7 +2,9 @@ package org.liaison.sip.wire;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.liaison.sip.config.AcmeSettings;
 import org.liaison.sip.config.LiaisonConfig;
 import org.liaison.sip.testing.CapturedLog;
+import org.liaison.sip.testing.FreePorts;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TlsClients;
 import org.liaison.sip.tls.acme.AcmeCertificates;
@@ -32,9 +35,11 @@ import org.liaison.sip.tls.acme.AcmeCertificates;
  * Issue 15 against Debian's pebble, validating for real over HTTP-01 on loopback: the server orders its certificate
  * in the background, serves it on the SIP TLS port and the HTTPS port (checked as a client trusting only pebble's
  * root, names checked), renews it at two thirds of its lifetime without a restart, says why in one line when the CA
- * refuses a name, and linphonec registers over TLS trusting nothing but pebble's root.
+ * refuses a name, and linphonec registers over TLS trusting nothing but pebble's root; and over TLS-ALPN-01 on the
+ * HTTPS port alone.
  */
 class AcmeCertificateTest {
+    private static final String ACME_IDENTIFIER_OID = "1.3.6.1.5.5.7.1.31";
     /** Short-lived certificates (pebble's certificateValidityPeriod): renewal due 10 s after issue. */
     private static final long VALIDITY_SECONDS = 15;
     private static final Duration ISSUED = Duration.ofSeconds(30);
@@ -137,6 +142,41 @@ class AcmeCertificateTest {
                 Optional.of(pebbleRoot));
         try (Linphonec phone = Linphonec.start(root, "alice", alice, false)) {
             assertTrue(phone.awaitRegistered(Duration.ofSeconds(15)), phone::logs);
+        }
+    }
+
+    /**
+     * TLS-ALPN-01 (RFC 8737): pebble's handshakes go to the HTTPS port and its HTTP-01 requests to a port nobody
+     * listens on, so the certificate was proved on the HTTPS port alone; with no challenge under way, a client
+     * offering {@code acme-tls/1} gets that certificate, not a challenge's.
+     */
+    @Test
+    void anOrderProvedOverTlsAlpn01OnTheHttpsPortServesThePebbleCertificateOnBothPorts() throws Exception {
+        int httpsPort = FreePorts.udpAndTcp();
+        pebble = Pebble.prepare(root.resolve("pebble"), 3600, List.of(), httpsPort).start();
+        int notPebblesHttpPort = FreePorts.udpAndTcp();
+        while (notPebblesHttpPort == httpsPort || notPebblesHttpPort == pebble.httpPort()) {
+            notPebblesHttpPort = FreePorts.udpAndTcp();
+        }
+        server = serverOrderingFrom(pebble, "http.port", Integer.toString(httpsPort),
+                "http.public-url", "https://127.0.0.1:" + httpsPort,
+                "sip.tls.acme.http-port", Integer.toString(notPebblesHttpPort),
+                "sip.tls.acme.challenge", "tls-alpn-01");
+        SSLContext pebbleRoot = TlsClients.trusting(pebble.root());
+
+        X509Certificate https = await().atMost(ISSUED).ignoreExceptions()
+                .until(() -> served(pebbleRoot, server.httpPort()), c -> true);
+        assertEquals(https, served(pebbleRoot, server.tlsPort()), "the SIP TLS port presents it too");
+        assertTrue(https.getSubjectAlternativeNames().stream().anyMatch(n -> n.get(1).equals(TestServer.DOMAIN)),
+                () -> "names sip.domain: " + https);
+        assertFalse(pebble.log().contains("Attempting to validate w/ HTTP"), pebble::log);
+
+        // no challenge under way now: acme-tls/1 offered for a configured name gets the served certificate
+        try (SSLSocket prober = TlsClients.presenting(TestServer.DOMAIN, List.of("acme-tls/1"), server.httpPort())) {
+            X509Certificate presented = (X509Certificate) prober.getSession().getPeerCertificates()[0];
+            assertEquals(https, presented);
+            assertNull(presented.getExtensionValue(ACME_IDENTIFIER_OID));
+            assertFalse("acme-tls/1".equals(prober.getApplicationProtocol()));
         }
     }
 

@@ -55,6 +55,12 @@ public final class Pebble implements AutoCloseable {
      */
     public static Pebble prepare(Path dir, long validitySeconds, List<String> refused) throws IOException,
             InterruptedException {
+        return prepare(dir, validitySeconds, refused, FreePorts.udpAndTcp());
+    }
+
+    /** As {@link #prepare(Path, long, List)}, its TLS-ALPN-01 handshakes (RFC 8737) made to {@code tlsPort}. */
+    public static Pebble prepare(Path dir, long validitySeconds, List<String> refused, int tlsPort)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Pebble pebble = new Pebble(dir, FreePorts.udpAndTcp(), FreePorts.udpAndTcp(), FreePorts.udpAndTcp(),
                 FreePorts.udpAndTcp(), FreePorts.udpAndTcp());
@@ -65,7 +71,7 @@ public final class Pebble implements AutoCloseable {
                 + "\"listenAddress\": \"127.0.0.1:" + pebble.acmePort + "\","
                 + "\"managementListenAddress\": \"127.0.0.1:" + pebble.managementPort + "\","
                 + "\"certificate\": \"cert.pem\", \"privateKey\": \"key.pem\","
-                + "\"httpPort\": " + pebble.httpPort + ", \"tlsPort\": " + FreePorts.udpAndTcp() + ","
+                + "\"httpPort\": " + pebble.httpPort + ", \"tlsPort\": " + tlsPort + ","
                 + "\"ocspResponderURL\": \"\", \"externalAccountBindingRequired\": false,"
                 + "\"certificateValidityPeriod\": " + validitySeconds + ","
                 + "\"domainBlocklist\": [" + refused.stream().map(n -> "\"" + n + "\"").collect(Collectors.joining(","))

@@ -15,7 +15,9 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
@@ -69,6 +71,8 @@ public final class AcmeCertificates implements AutoCloseable {
     private final Clock clock;
     private final Duration firstRetry;
     private final Optional<SharedAcmeState> shared;
+    /** Answers TLS-ALPN-01 on the HTTPS service, when {@code sip.tls.acme.challenge} names it. */
+    private final Optional<TlsAlpn01Responder> tlsAlpn01;
     /** This node's name as the holder of the {@link OrderingLease}. */
     private final String node;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -77,6 +81,8 @@ public final class AcmeCertificates implements AutoCloseable {
         return thread;
     });
     private Duration nextRetry;
+    /** Attempts failed in a row (the worker thread's): each starts with the next of the challenge types. */
+    private int failures;
     private volatile String lastFailure;
     /** The shared certificate's version served here: 0 = none (the worker thread's). */
     private long sharedVersion;
@@ -84,13 +90,15 @@ public final class AcmeCertificates implements AutoCloseable {
 
     AcmeCertificates(AcmeSettings settings, TlsCredentials tls, Path dataDir, Http01Listener challenges, Clock clock,
             Duration firstRetry) {
-        this(settings, tls, dataDir, challenges, clock, firstRetry, Optional.empty(), "");
+        this(settings, tls, dataDir, challenges, clock, firstRetry, Optional.empty(), "", Optional.empty());
     }
 
     /** As one machine's, sharing with the other nodes of a cluster through {@code shared}; {@code node} is this one. */
     AcmeCertificates(AcmeSettings settings, TlsCredentials tls, Path dataDir, Http01Listener challenges, Clock clock,
-            Duration firstRetry, Optional<SharedAcmeState> shared, String node) {
+            Duration firstRetry, Optional<SharedAcmeState> shared, String node,
+            Optional<TlsAlpn01Responder> tlsAlpn01) {
         this.shared = shared;
+        this.tlsAlpn01 = tlsAlpn01;
         this.node = node;
         this.settings = settings;
         this.tls = tls;
@@ -105,15 +113,16 @@ public final class AcmeCertificates implements AutoCloseable {
      * Starts keeping {@code tls}'s certificate from the CA of {@code settings}: presents the one kept in data.dir
      * now if it is still valid and names every configured name, and orders one in the background when there is
      * none, or it is due. The HTTP-01 listener runs on {@code addresses}, redirecting other requests to
-     * {@code httpsUrl}. In a cluster, {@code shared} is what its nodes share and {@code node} names this one.
+     * {@code httpsUrl} (none when its port is 0). In a cluster, {@code shared} is what its nodes share and
+     * {@code node} names this one. {@code tlsAlpn01} is the HTTPS service's, when it answers TLS-ALPN-01.
      */
     public static AcmeCertificates start(AcmeSettings settings, TlsCredentials tls, Path dataDir,
-            List<InetAddress> addresses, URI httpsUrl, Clock clock, Optional<SharedAcmeState> shared, String node)
-            throws IOException {
-        Http01Listener challenges = Http01Listener.open(addresses, settings.httpPort(),
-                URI.create("https://" + httpsUrl.getRawAuthority()), shared);
+            List<InetAddress> addresses, URI httpsUrl, Clock clock, Optional<SharedAcmeState> shared, String node,
+            Optional<TlsAlpn01Responder> tlsAlpn01) throws IOException {
+        Http01Listener challenges = Http01Listener.open(settings.httpPort() == 0 ? List.of() : addresses,
+                settings.httpPort(), URI.create("https://" + httpsUrl.getRawAuthority()), shared);
         AcmeCertificates acme = new AcmeCertificates(settings, tls, dataDir, challenges, clock, FIRST_RETRY, shared,
-                node);
+                node, tlsAlpn01);
         try {
             acme.begin();
         } catch (IOException | RuntimeException e) {
@@ -221,6 +230,7 @@ public final class AcmeCertificates implements AutoCloseable {
             }
             lastFailure = null;
             nextRetry = firstRetry;
+            failures = 0;
             Instant renewal = renewalTime(issued);
             LOG.info("acme: certificate for {} issued by {}, serving on SIP TLS and HTTPS; renewal at {}",
                     settings.names(), issued.getIssuerX500Principal().getName(), renewal);
@@ -231,6 +241,7 @@ public final class AcmeCertificates implements AutoCloseable {
             LOG.warn("acme: no certificate for {}: {}; {} keeps serving, next attempt in {}s", settings.names(),
                     lastFailure, serving(), Math.max(1, nextRetry.toSeconds()));
             schedule(nextRetry);
+            failures++;
             nextRetry = nextRetry.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY
                     : nextRetry.multipliedBy(2);
         } catch (InterruptedException e) {
@@ -241,7 +252,8 @@ public final class AcmeCertificates implements AutoCloseable {
     /** Orders, installs and (in a cluster, still holding the lease) shares a new certificate; the server's own. */
     private X509Certificate order() throws AcmeOrder.Failed, CertificateProblem, IOException, InterruptedException {
         KeyPair domainKey = EcKeyPairs.newPair();
-        List<X509Certificate> chain = new AcmeOrder(settings, challenges).order(accountKey(), domainKey);
+        List<X509Certificate> chain = new AcmeOrder(settings, challenges, tlsAlpn01, challengeTypes())
+                .order(accountKey(), domainKey);
         Path chainFile = directory.resolve(CERTIFICATE);
         Path keyFile = directory.resolve(CERTIFICATE_KEY);
         tls.install(chain, domainKey.getPrivate(), chainFile, keyFile);
@@ -255,6 +267,16 @@ public final class AcmeCertificates implements AutoCloseable {
             sharedVersion = version;
         }
         return chain.get(0);
+    }
+
+    /**
+     * The challenge types in order for this attempt: as configured, turned by one for each failed attempt before it,
+     * so a name that cannot be proved one way (port 80 closed) is tried the other way next, as Caddy does.
+     */
+    private List<String> challengeTypes() {
+        List<String> types = new ArrayList<>(settings.challenges());
+        Collections.rotate(types, -(failures % types.size()));
+        return types;
     }
 
     /**

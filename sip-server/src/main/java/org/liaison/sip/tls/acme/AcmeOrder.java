@@ -32,7 +32,9 @@ import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.Problem;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
+import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 import org.shredzone.acme4j.connector.HttpConnector;
 import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.exception.AcmeException;
@@ -42,7 +44,8 @@ import org.shredzone.acme4j.provider.GenericAcmeProvider;
 
 /**
  * One certificate order, RFC 8555 §7.4 from start to end: the account (made on first use, found by its key after),
- * a new order for the names, each authorization proved over HTTP-01 through the {@link Http01Listener}, the
+ * a new order for the names, each authorization proved over HTTP-01 through the {@link Http01Listener} or over
+ * TLS-ALPN-01 through the {@link TlsAlpn01Responder} (the first of {@code challenges} the CA offers), the
  * finalization with a CSR for {@code domainKey}, the chain downloaded.
  */
 final class AcmeOrder {
@@ -59,10 +62,16 @@ final class AcmeOrder {
     }
 
     private final AcmeSettings settings;
-    private final Http01Listener challenges;
+    private final Http01Listener http01;
+    private final Optional<TlsAlpn01Responder> tlsAlpn01;
+    private final List<String> challenges;
 
-    AcmeOrder(AcmeSettings settings, Http01Listener challenges) {
+    /** {@code challenges}: the challenge types to prove the names by, in order of preference. */
+    AcmeOrder(AcmeSettings settings, Http01Listener http01, Optional<TlsAlpn01Responder> tlsAlpn01,
+            List<String> challenges) {
         this.settings = settings;
+        this.http01 = http01;
+        this.tlsAlpn01 = tlsAlpn01;
         this.challenges = challenges;
     }
 
@@ -97,31 +106,65 @@ final class AcmeOrder {
         }
     }
 
-    /** RFC 8555 §8.3: the CA fetches the token's key authorization from each name, on port 80. */
+    /** The first of {@code challenges} the CA offers for the authorization's name, proved. */
     private void prove(Authorization authorization) throws AcmeException, Failed, InterruptedException {
         if (authorization.getStatus() == Status.VALID) {
             return; // proved recently, for an earlier order
         }
         String name = authorization.getIdentifier().getValue();
-        Http01Challenge challenge = authorization.findChallenge(Http01Challenge.class).orElseThrow(
-                () -> new Failed("the CA offers no HTTP-01 challenge for " + name));
-        try {
-            publish(challenge);
-            challenge.trigger();
-            if (challenge.waitForCompletion(PATIENCE) != Status.VALID) {
-                throw new Failed("validation of " + name + " failed: " + problem(challenge.getError()));
+        for (String type : challenges) {
+            if (type.equals(AcmeSettings.TLS_ALPN_01) && tlsAlpn01.isPresent()) {
+                Optional<TlsAlpn01Challenge> challenge = authorization.findChallenge(TlsAlpn01Challenge.class);
+                if (challenge.isPresent()) {
+                    proveTlsAlpn01(authorization.getIdentifier(), challenge.get());
+                    return;
+                }
+            } else if (type.equals(AcmeSettings.HTTP_01)) {
+                Optional<Http01Challenge> challenge = authorization.findChallenge(Http01Challenge.class);
+                if (challenge.isPresent()) {
+                    proveHttp01(name, challenge.get());
+                    return;
+                }
             }
+        }
+        throw new Failed("the CA offers none of the challenges " + challenges + " for " + name);
+    }
+
+    /** RFC 8555 §8.3: the CA fetches the token's key authorization from each name, on port 80. */
+    private void proveHttp01(String name, Http01Challenge challenge) throws AcmeException, Failed,
+            InterruptedException {
+        try {
+            try {
+                http01.publish(challenge.getToken(), challenge.getAuthorization());
+            } catch (IOException e) {
+                throw new Failed("cannot share the HTTP-01 token with the other nodes: " + e.getMessage());
+            }
+            validate(name, challenge);
         } finally {
-            challenges.withdraw(challenge.getToken());
+            http01.withdraw(challenge.getToken());
         }
     }
 
-    /** Publishes the challenge's answer, or says why the other nodes of the cluster could not be told. */
-    private void publish(Http01Challenge challenge) throws Failed {
+    /** RFC 8737 §3: the CA makes a TLS handshake with the name on port 443, offering only acme-tls/1. */
+    private void proveTlsAlpn01(Identifier identifier, TlsAlpn01Challenge challenge) throws AcmeException, Failed,
+            InterruptedException {
         try {
-            challenges.publish(challenge.getToken(), challenge.getAuthorization());
-        } catch (IOException e) {
-            throw new Failed("cannot share the HTTP-01 token with the other nodes: " + e.getMessage());
+            try {
+                tlsAlpn01.get().present(identifier, challenge.getAuthorization());
+            } catch (IOException e) {
+                throw new Failed("cannot answer TLS-ALPN-01 for " + identifier.getValue() + ": " + e.getMessage());
+            }
+            validate(identifier.getValue() + " over TLS-ALPN-01", challenge);
+        } finally {
+            tlsAlpn01.get().withdraw(identifier);
+        }
+    }
+
+    private static void validate(String what, Challenge challenge) throws AcmeException, Failed,
+            InterruptedException {
+        challenge.trigger();
+        if (challenge.waitForCompletion(PATIENCE) != Status.VALID) {
+            throw new Failed("validation of " + what + " failed: " + problem(challenge.getError()));
         }
     }
 

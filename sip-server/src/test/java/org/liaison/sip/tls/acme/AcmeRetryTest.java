@@ -105,7 +105,7 @@ class AcmeRetryTest {
         try (CapturedLog log = CapturedLog.start();
                 Http01Listener challenges = Http01Listener.open(List.of(), 1, URI.create("https://liaison.test"));
                 AcmeCertificates acme = new AcmeCertificates(settings, tls, root.resolve("data"), challenges,
-                        Clock.systemUTC(), FIRST_RETRY, Optional.of(away), "sip:127.0.0.1")) {
+                        Clock.systemUTC(), FIRST_RETRY, Optional.of(away), "sip:127.0.0.1", Optional.empty())) {
             acme.begin();
             String line = "acme: no certificate for [liaison.test]: cluster.redis-uri redis://127.0.0.1:9: cannot"
                     + " reach Redis: refused; the certificate of ";
