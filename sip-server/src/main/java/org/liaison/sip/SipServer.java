@@ -301,7 +301,8 @@ public final class SipServer implements AutoCloseable {
             if (admin != null) {
                 admin.serving(new ServerFigures(edge, locations, accounts, digest.counters(), media,
                         Optional.ofNullable(relay), metrics, messages, tls, Optional.ofNullable(stores.redis()),
-                        Optional.ofNullable(provisioning).map(ProvisioningService::counters)));
+                        Optional.ofNullable(provisioning).map(ProvisioningService::counters),
+                        Optional.ofNullable(acme)));
             }
         } catch (IOException | UsersFileException | SipException | RuntimeException e) {
             closeQuietly(acme, provisioning, edge, relay, accounts, messages, stores.locationStore(), stores.redis());

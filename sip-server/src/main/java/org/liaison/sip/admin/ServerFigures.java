@@ -12,6 +12,7 @@ import org.liaison.sip.edge.SipEdge;
 import org.liaison.sip.media.MediaAnchor;
 import org.liaison.sip.registrar.LocationService;
 import org.liaison.sip.tls.TlsCredentials;
+import org.liaison.sip.tls.acme.AcmeCertificates;
 
 /**
  * Where a running server's figures are read from: the parts {@code SipServer} wired, each asked at
@@ -23,5 +24,5 @@ import org.liaison.sip.tls.TlsCredentials;
 public record ServerFigures(SipEdge edge, LocationService locations, WatchedAccountDirectory accounts,
         AuthCounters auth, MediaAnchor media, Optional<MediaRelay> relay, MessagingMetrics messaging,
         OfflineStore messages, Optional<TlsCredentials> tls, Optional<ClusterRedis> redis,
-        Optional<ProvisioningCounters> provisioning) {
+        Optional<ProvisioningCounters> provisioning, Optional<AcmeCertificates> acme) {
 }

@@ -65,6 +65,9 @@ final class ServerMetrics {
         server.tls().ifPresent(tls -> m.gauge("liaison_tls_certificate_expiry_timestamp_seconds",
                 "When the TLS certificate presented now expires (Unix time)",
                 () -> tls.notAfter().getEpochSecond()));
+        server.acme().ifPresent(acme -> m.counter("liaison_acme_failed_orders",
+                "ACME orders and renewals that failed (each logged with its cause; the certificate in use keeps serving)",
+                acme::failedOrders));
     }
 
     private void sip(EdgeCounters edge) {

@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.liaison.sip.config.AcmeSettings;
 import org.liaison.sip.config.IpLiteral;
 import org.liaison.sip.tls.CertificateProblem;
@@ -84,6 +85,8 @@ public final class AcmeCertificates implements AutoCloseable {
     /** Attempts failed in a row (the worker thread's): each starts with the next of the challenge types. */
     private int failures;
     private volatile String lastFailure;
+    /** Orders (or renewals) that failed since start, for the admin listener's metrics. */
+    private final AtomicLong failedOrders = new AtomicLong();
     /** The shared certificate's version served here: 0 = none (the worker thread's). */
     private long sharedVersion;
     private ScheduledFuture<?> nextRenewal;
@@ -242,6 +245,7 @@ public final class AcmeCertificates implements AutoCloseable {
                     lastFailure, serving(), Math.max(1, nextRetry.toSeconds()));
             schedule(nextRetry);
             failures++;
+            failedOrders.incrementAndGet();
             nextRetry = nextRetry.multipliedBy(2).compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY
                     : nextRetry.multipliedBy(2);
         } catch (InterruptedException e) {
@@ -387,6 +391,11 @@ public final class AcmeCertificates implements AutoCloseable {
     private static String canonical(String name) {
         InetAddress address = IpLiteral.parse(name);
         return address != null ? address.getHostAddress() : name.toLowerCase(Locale.ROOT);
+    }
+
+    /** How many orders or renewals failed since start (each logged with its cause). */
+    public long failedOrders() {
+        return failedOrders.get();
     }
 
     @Override

@@ -55,6 +55,7 @@ class AcmeRetryTest {
                         "is unreachable: cannot connect") && log.has(Level.WARN, "next attempt in 1s"));
                 assertTrue(tls.certificate().getIssuerX500Principal().getName().contains("Liaison private CA"),
                         "the private CA serves meanwhile");
+                assertTrue(acme.failedOrders() >= 1, "the failure shows in the admin listener's metrics");
 
                 pebble.start();
                 await().atMost(Duration.ofSeconds(40)).until(() -> tls.certificate().getIssuerX500Principal()
