@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,6 +19,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -82,6 +86,8 @@ class AcmeCertificateTest {
                 .until(() -> served(pebbleRoot, server.tlsPort()), c -> true);
         X509Certificate https = served(pebbleRoot, server.httpPort());
         assertEquals(sip, https, "the SIP TLS port and the HTTPS port present the same ACME certificate");
+        assertEquals("0 (ok)", opensslVerify(pebble.root(), server.tlsPort()), "openssl s_client, SIP TLS port");
+        assertEquals("0 (ok)", opensslVerify(pebble.root(), server.httpPort()), "openssl s_client, HTTPS port");
         assertTrue(sip.getSubjectAlternativeNames().stream().anyMatch(n -> n.get(1).equals(TestServer.DOMAIN)),
                 () -> "names sip.domain: " + sip);
         Path kept = server.dataDir().resolve("acme");
@@ -178,6 +184,19 @@ class AcmeCertificateTest {
             assertNull(presented.getExtensionValue(ACME_IDENTIFIER_OID));
             assertFalse("acme-tls/1".equals(prober.getApplicationProtocol()));
         }
+    }
+
+    /** What {@code openssl s_client} says of the chain {@code port} presents, trusting {@code root} only, for 127.0.0.1. */
+    private static String opensslVerify(Path root, int port) throws Exception {
+        Process client = new ProcessBuilder(Tools.require("openssl").toString(), "s_client", "-connect",
+                "127.0.0.1:" + port, "-CAfile", root.toString(), "-verify_ip", "127.0.0.1", "-verify_return_error")
+                .redirectErrorStream(true).start();
+        client.getOutputStream().close(); // no request: s_client ends after the handshake
+        String said = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(client.waitFor(20, TimeUnit.SECONDS), said);
+        Matcher code = Pattern.compile("Verify return code: (.+)").matcher(said);
+        assertTrue(code.find(), said);
+        return code.group(1).trim();
     }
 
     /** The certificate {@code port} presents to a client trusting {@code trust} and checking the name 127.0.0.1. */
