@@ -3,17 +3,11 @@ package org.liaison.sip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.liaison.im.redis.RedisServer;
+import org.liaison.im.redis.RedisPerClass;
 import org.liaison.sip.testing.LiaisonServer;
 import org.liaison.sip.testing.LiaisonServer.Agent;
 import org.liaison.sip.testing.Subscriber;
@@ -27,30 +21,11 @@ import org.liaison.sip.testing.TestUa;
 class ClusterPresenceTest {
     private static final String BOB = "sip:bob@" + TestServer.DOMAIN;
 
-    @TempDir
-    static Path redisDir;
-    private static RedisServer redis;
-
+    @RegisterExtension
+    static final RedisPerClass redis = RedisPerClass.durable();
     @RegisterExtension
     final LiaisonServer liaison = LiaisonServer.started(node(redis.uri()));
     @Agent TestUa alice;
-
-    @BeforeAll
-    static void startRedis() throws IOException {
-        redis = RedisServer.durable(redisDir);
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @AfterEach
-    void leaveNoRegistrationForTheNextTest() throws IOException {
-        assertEquals("+OK", redis.command("FLUSHALL"));
-    }
 
     private static TestServer.Builder node(String redisUri) {
         return TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
