@@ -331,7 +331,7 @@ public final class SipServer implements AutoCloseable {
         return ProvisioningService.start(new ProvisioningSettings(sip.addresses(), http.port(), http.publicUrl(),
                 http.tokenTtl(), http.devicesFile(), http.phoneTemplates(), SipEdge.TLS_CIPHER_SUITES,
                 new FileSharingSettings(dataDir.resolve("files"), http.files().maxBytes(), http.files().expiry(),
-                        http.files().quotaPerUserBytes())), sip.domain(),
+                        http.files().quotaPerUserBytes(), config.cluster().clustered())), sip.domain(),
                 accounts::current, endpoint,
                 tls.keyManager(), caPem, tokens, clock,
                 tlsAlpn01.<Supplier<ChannelHandler>>map(responder -> responder::newHandler));

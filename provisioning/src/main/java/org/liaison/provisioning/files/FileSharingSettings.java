@@ -11,8 +11,11 @@ import java.util.Objects;
  * @param maxBytes          the largest file accepted ({@code files.max-bytes})
  * @param expiry            how long a download link works ({@code files.expiry-days})
  * @param quotaPerUserBytes the bytes of live files one user may have at once ({@code files.quota-per-user-bytes})
+ * @param sharedByNodes     whether other nodes of a cluster may keep files in {@code directory} too (cluster mode:
+ *                          the admin mounts one directory there on every node so that any node serves any link)
  */
-public record FileSharingSettings(Path directory, long maxBytes, Duration expiry, long quotaPerUserBytes) {
+public record FileSharingSettings(Path directory, long maxBytes, Duration expiry, long quotaPerUserBytes,
+        boolean sharedByNodes) {
     public FileSharingSettings {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(expiry, "expiry");

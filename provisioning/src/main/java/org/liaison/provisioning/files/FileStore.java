@@ -31,11 +31,19 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #sweep()} deletes the bytes of expired files and keeps their metadata for
  * {@link #REMEMBER_EXPIRED} more, so an old link is answered 410 (gone) rather than 404 for that long.
  * Uploads in progress are written by the HTTP side into {@link #incoming()}, emptied at start.
+ *
+ * <p>In a cluster the directory may be one that every node mounts ({@link FileSharingSettings#sharedByNodes()}):
+ * a link made through one node is then found through any other, whose own list of files does not know it
+ * yet, by reading its metadata from the directory. Another node may be writing there at any moment, so what
+ * looks half-written (an upload in {@code incoming/}, bytes without metadata) is deleted only once it has not
+ * changed for {@link #ABANDONED_AFTER}, and the quota and the sweep first read the metadata other nodes wrote.
  */
 public final class FileStore {
     private static final Logger log = LoggerFactory.getLogger(FileStore.class);
     /** How long the metadata of an expired file is kept to answer 410 for its link. */
     public static final Duration REMEMBER_EXPIRED = Duration.ofDays(30);
+    /** No upload in progress leaves its partial file unwritten that long (the HTTP side times out idle uploads). */
+    static final Duration ABANDONED_AFTER = Duration.ofHours(1);
     static final String DEFAULT_TYPE = "application/octet-stream";
     private static final int MAX_NAME_CHARS = 255;
     /** type "/" subtype, then parameters (liblinphone sends e.g. {@code audio/wav;voice-recording=yes}). */
@@ -58,14 +66,27 @@ public final class FileStore {
         FileStore store = new FileStore(settings, clock);
         createPrivateDirectory(settings.directory());
         createPrivateDirectory(store.incoming);
-        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(store.incoming)) {
-            for (Path leftover : leftovers) {
-                Files.deleteIfExists(leftover); // an upload cut by a stop or a crash: never answered 200
-            }
-        }
+        store.deleteAbandonedUploads();
         store.load();
         store.sweep();
         return store;
+    }
+
+    /** Uploads cut by a stop or a crash, never answered 200; on a shared directory, only those long untouched. */
+    private void deleteAbandonedUploads() throws IOException {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(incoming)) {
+            for (Path leftover : leftovers) {
+                if (abandoned(leftover)) {
+                    Files.deleteIfExists(leftover);
+                }
+            }
+        }
+    }
+
+    /** Whether a file that looks half-written is no one's write in progress: ours never is at start. */
+    private boolean abandoned(Path file) throws IOException {
+        return !settings.sharedByNodes() || Files.getLastModifiedTime(file).toInstant()
+                .isBefore(clock.instant().minus(ABANDONED_AFTER));
     }
 
     public FileSharingSettings settings() {
@@ -79,6 +100,7 @@ public final class FileStore {
 
     /** Bytes {@code owner} may still upload: the quota less their files whose links still work. */
     public synchronized long quotaLeft(String owner) {
+        readOtherNodesFiles();
         Instant now = clock.instant();
         long used = files.values().stream()
                 .filter(f -> f.owner().equals(owner) && now.isBefore(f.until()))
@@ -129,6 +151,9 @@ public final class FileStore {
             return new FileLookup.Unknown();
         }
         StoredFile file = files.get(FileToken.storageName(token));
+        if (file == null && settings.sharedByNodes()) {
+            file = readIfKeptByAnotherNode(FileToken.storageName(token));
+        }
         if (file == null) {
             return new FileLookup.Unknown();
         }
@@ -146,6 +171,7 @@ public final class FileStore {
      * @return how many files' bytes were deleted
      */
     public synchronized int sweep() {
+        readOtherNodesFiles();
         Instant now = clock.instant();
         int deleted = 0;
         for (StoredFile file : Map.copyOf(files).values()) {
@@ -187,9 +213,24 @@ public final class FileStore {
     }
 
     private void load() throws IOException {
+        readMetadataNotKnown();
+        try (DirectoryStream<Path> datas = Files.newDirectoryStream(settings.directory(), "*.data")) {
+            for (Path data : datas) {
+                if (!files.containsKey(data.getFileName().toString().replace(".data", "")) && abandoned(data)) {
+                    Files.deleteIfExists(data); // moved in, then a crash before its metadata: never answered 200
+                }
+            }
+        }
+    }
+
+    /** Adds the files of the directory this store does not know yet: at start all, later those of other nodes. */
+    private void readMetadataNotKnown() throws IOException {
         try (DirectoryStream<Path> metas = Files.newDirectoryStream(settings.directory(), "*.meta")) {
             for (Path meta : metas) {
                 String storageName = meta.getFileName().toString().replace(".meta", "");
+                if (files.containsKey(storageName)) {
+                    continue;
+                }
                 try {
                     files.put(storageName, readMetadata(storageName, meta));
                 } catch (IOException | RuntimeException e) {
@@ -197,12 +238,36 @@ public final class FileStore {
                 }
             }
         }
-        try (DirectoryStream<Path> datas = Files.newDirectoryStream(settings.directory(), "*.data")) {
-            for (Path data : datas) {
-                if (!files.containsKey(data.getFileName().toString().replace(".data", ""))) {
-                    Files.delete(data); // moved in, then a crash before its metadata: never answered 200
-                }
-            }
+    }
+
+    /**
+     * On a directory other nodes share, what they kept since (the quota counts every node's uploads), and what a
+     * node that stopped mid-upload left behind.
+     */
+    private void readOtherNodesFiles() {
+        if (!settings.sharedByNodes()) {
+            return;
+        }
+        try {
+            load();
+            deleteAbandonedUploads();
+        } catch (IOException e) {
+            log.warn("cannot read the shared files directory {}: {}", settings.directory(), e.toString());
+        }
+    }
+
+    private StoredFile readIfKeptByAnotherNode(String storageName) {
+        Path meta = metaPath(storageName);
+        if (!Files.isRegularFile(meta)) {
+            return null;
+        }
+        try {
+            StoredFile file = readMetadata(storageName, meta);
+            files.put(storageName, file);
+            return file;
+        } catch (IOException | RuntimeException e) {
+            log.warn("ignoring the unreadable shared file metadata {}: {}", meta, e.toString());
+            return null;
         }
     }
 

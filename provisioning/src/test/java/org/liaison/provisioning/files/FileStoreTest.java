@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,7 @@ class FileStoreTest {
     Path dir;
 
     private FileSharingSettings settings() {
-        return new FileSharingSettings(dir.resolve("files"), 1000, Duration.ofDays(30), 5000);
+        return new FileSharingSettings(dir.resolve("files"), 1000, Duration.ofDays(30), 5000, false);
     }
 
     @Test
@@ -53,7 +54,7 @@ class FileStoreTest {
 
     @Test
     void aFileOverTheQuotaLeftIsNotKept() throws Exception {
-        FileStore store = FileStore.open(new FileSharingSettings(dir.resolve("files"), 1000, Duration.ofDays(1), 1500),
+        FileStore store = FileStore.open(new FileSharingSettings(dir.resolve("files"), 1000, Duration.ofDays(1), 1500, false),
                 NOW);
         assertTrue(store.keep("bob", Files.write(store.incoming().resolve("a"), new byte[1000]), "a", "x/y")
                 .isPresent());
@@ -80,5 +81,45 @@ class FileStoreTest {
         assertTrue(FileToken.wellFormed(token));
         assertFalse(FileToken.wellFormed(token + "A"));
         assertFalse(FileToken.wellFormed("../" + token.substring(3)));
+    }
+
+    private FileSharingSettings sharedByNodes(long quota) {
+        return new FileSharingSettings(dir.resolve("shared"), 1000, Duration.ofDays(30), quota, true);
+    }
+
+    /** A cluster whose nodes mount one directory: a link made through one node works through the other at once. */
+    @Test
+    void onADirectoryNodesShareALinkMadeThroughOneNodeIsFoundThroughTheOtherAndCountsAgainstTheQuota()
+            throws Exception {
+        FileStore nodeA = FileStore.open(sharedByNodes(1500), NOW);
+        FileStore nodeB = FileStore.open(sharedByNodes(1500), NOW);
+
+        FileStore.Kept kept = nodeA.keep("alice", Files.write(nodeA.incoming().resolve("up"), new byte[1000]),
+                "photo.jpg", "image/jpeg").orElseThrow();
+
+        FileLookup.Found found = assertInstanceOf(FileLookup.Found.class, nodeB.find(kept.token()));
+        assertEquals(kept.file(), found.file());
+        assertEquals(500, nodeB.quotaLeft("alice"), "the upload through the other node counts");
+        assertInstanceOf(FileLookup.Unknown.class, nodeB.find(FileToken.create()));
+    }
+
+    /** Another node's upload in progress, or its bytes just moved in before their metadata, are not a leftover. */
+    @Test
+    void onADirectoryNodesShareOnlyLongUntouchedLeftoversAreDeleted() throws Exception {
+        FileStore nodeA = FileStore.open(sharedByNodes(5000), NOW);
+        Path arriving = Files.write(nodeA.incoming().resolve("FUp_arriving"), new byte[10]);
+        Path justMovedIn = Files.write(sharedByNodes(5000).directory().resolve("ab".repeat(32) + ".data"),
+                new byte[10]);
+        Path abandoned = Files.write(nodeA.incoming().resolve("FUp_abandoned"), new byte[10]);
+        Files.setLastModifiedTime(arriving, FileTime.from(NOW.instant().minusSeconds(60)));
+        Files.setLastModifiedTime(justMovedIn, FileTime.from(NOW.instant().minusSeconds(60)));
+        Files.setLastModifiedTime(abandoned, FileTime.from(NOW.instant().minus(FileStore.ABANDONED_AFTER)
+                .minusSeconds(1)));
+
+        FileStore.open(sharedByNodes(5000), NOW); // node B starts
+
+        assertTrue(Files.exists(arriving));
+        assertTrue(Files.exists(justMovedIn));
+        assertFalse(Files.exists(abandoned));
     }
 }

@@ -71,7 +71,7 @@ class FileSharingTest {
         service = ProvisioningService.start(
                 new ProvisioningSettings(List.of(TestCertificate.loopback()), 0, URI.create("https://127.0.0.1:8443"),
                         Duration.ofHours(72), configDir.resolve("devices.csv"), configDir.resolve("phones"),
-                        TestCertificate.CIPHER_SUITES, new FileSharingSettings(files, MAX_BYTES, EXPIRY, QUOTA_BYTES)),
+                        TestCertificate.CIPHER_SUITES, new FileSharingSettings(files, MAX_BYTES, EXPIRY, QUOTA_BYTES, false)),
                 TestAccounts.DOMAIN, () -> accounts, new SipEndpoint("127.0.0.1", 5061, "tls"),
                 certificate.keyManager(), Optional.empty(),
                 new EnrolmentTokens(dataDir, Duration.ofHours(72), clock), clock);
@@ -216,12 +216,12 @@ class FileSharingTest {
 
         clock.advance(EXPIRY);
         assertEquals(410, client.download(path).statusCode(), "the link ends at until");
-        FileStore.open(new FileSharingSettings(files, MAX_BYTES, EXPIRY, QUOTA_BYTES), clock); // sweeps
+        FileStore.open(new FileSharingSettings(files, MAX_BYTES, EXPIRY, QUOTA_BYTES, false), clock); // sweeps
         assertEquals(List.of(), storedData(), "the sweep deleted the file");
         assertEquals(410, client.download(path).statusCode(), "its record still answers 410");
 
         clock.advance(FileStore.REMEMBER_EXPIRED);
-        FileStore restarted = FileStore.open(new FileSharingSettings(files, MAX_BYTES, EXPIRY, QUOTA_BYTES), clock);
+        FileStore restarted = FileStore.open(new FileSharingSettings(files, MAX_BYTES, EXPIRY, QUOTA_BYTES, false), clock);
         assertEquals("Unknown", restarted.find(path.substring("/files/".length())).getClass().getSimpleName());
     }
 

@@ -51,7 +51,7 @@ class ProvisioningServiceTest {
                 new ProvisioningSettings(List.of(TestCertificate.loopback()), 0, URI.create("https://127.0.0.1:8443"),
                         TTL, configDir.resolve("devices.csv"), SHIPPED_PHONE_TEMPLATES, TestCertificate.CIPHER_SUITES,
                         new FileSharingSettings(dataDir.resolve("files"), 100_000_000, Duration.ofDays(30),
-                                1L << 30)),
+                                1L << 30, false)),
                 TestAccounts.DOMAIN, () -> accounts, new SipEndpoint("127.0.0.1", 5061, "tls"),
                 certificate.keyManager(), Optional.of(certificate.pem()),
                 new EnrolmentTokens(dataDir, TTL, Clock.systemUTC()), Clock.systemUTC());
