@@ -237,10 +237,10 @@ public final class SipEdge implements SipListener, AutoCloseable {
             Outcome outcome = router.route(request, source);
             if (outcome instanceof Outcome.Respond r && r.stateless()) {
                 provider.sendResponse(r.response());
-                r.afterSent().run();
+                sent(r);
             } else if (outcome instanceof Outcome.Respond r) {
                 serverTransaction(event, provider).sendResponse(r.response());
-                r.afterSent().run();
+                sent(r);
             } else if (outcome instanceof Outcome.Later later) {
                 // the transaction exists before the answer is decided, so retransmissions meanwhile are absorbed
                 ServerTransaction server = serverTransaction(event, provider);
@@ -269,14 +269,21 @@ public final class SipEdge implements SipListener, AutoCloseable {
         try {
             if (failure != null) {
                 LOG.warn("cannot answer {}: {}", request.getMethod(), failure.toString());
-                server.sendResponse(responses.create(request, Response.SERVER_INTERNAL_ERROR));
+                Response error = responses.create(request, Response.SERVER_INTERNAL_ERROR);
+                server.sendResponse(error);
+                counters.responsesSent().sent(error);
                 return;
             }
             server.sendResponse(answer.response());
-            answer.afterSent().run();
+            sent(answer);
         } catch (SipException | InvalidArgumentException | RuntimeException e) {
             LOG.debug("cannot send the answer to {}: {}", request.getMethod(), e.toString());
         }
+    }
+
+    private void sent(Outcome.Respond answer) {
+        counters.responsesSent().sent(answer.response());
+        answer.afterSent().run();
     }
 
     private static ServerTransaction serverTransaction(RequestEvent event, SipProvider provider) throws SipException {
@@ -289,7 +296,9 @@ public final class SipEdge implements SipListener, AutoCloseable {
             return;
         }
         try {
-            provider.sendResponse(responses.create(request, status));
+            Response response = responses.create(request, status);
+            provider.sendResponse(response);
+            counters.responsesSent().sent(response);
         } catch (SipException | RuntimeException e) {
             LOG.debug("cannot send {}: {}", status, e.toString());
         }
