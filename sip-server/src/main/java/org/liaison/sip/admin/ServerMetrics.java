@@ -10,6 +10,7 @@ import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.liaison.im.messaging.MessagingMetrics;
+import org.liaison.media.MediaRelay;
 import org.liaison.media.RelayLoad;
 import org.liaison.provisioning.http.ProvisioningCounters;
 import org.liaison.sip.auth.AuthFailureStore;
@@ -89,6 +90,11 @@ final class ServerMetrics {
                 .filter(account -> !server.locations().lookup(account.username()).isEmpty()).count();
     }
 
+    /** Registers the metrics of a relay run alone ({@code liaison relay}): the same names as in the server. */
+    static void registerRelay(PrometheusRegistry registry, MediaRelay relay) {
+        new ServerMetrics(registry).relay(relay::load);
+    }
+
     private void sip(EdgeCounters edge) {
         labelled("liaison_sip_requests_received", "SIP requests received, by method", "method",
                 EdgeCounters.METHODS, edge::requestsReceived);
@@ -147,13 +153,15 @@ final class ServerMetrics {
     /** A counter with one series per value of {@code label}, each read by {@code value}. */
     private void labelled(String name, String help, String label, List<String> values,
             Function<String, Long> value) {
-        labelled(name, help, List.of(label), values.stream().map(List::of).toList(), series -> value.apply(series.get(0)));
+        labelled(name, help, List.of(label), values.stream().map(List::of).toList(),
+                series -> value.apply(series.get(0)));
     }
 
     /** A counter with one series per list of label values in {@code series} (in the order of {@code labels}). */
     private void labelled(String name, String help, List<String> labels, List<List<String>> series,
             Function<List<String>, Long> value) {
-        CounterWithCallback.builder().name(name).help(help).labelNames(labels.toArray(String[]::new)).callback(callback -> {
+        String[] labelNames = labels.toArray(String[]::new);
+        CounterWithCallback.builder().name(name).help(help).labelNames(labelNames).callback(callback -> {
             for (List<String> values : series) {
                 read(name, () -> value.apply(values), read -> callback.call(read, values.toArray(String[]::new)));
             }

@@ -15,14 +15,23 @@ public record AdminSettings(InetAddress address, int port) {
     public static final int DEFAULT_PORT = 9090;
 
     static AdminSettings from(ConfigReader r) throws ConfigException {
-        InetAddress address = r.address("admin.address", "127.0.0.1");
-        int port = r.port("admin.port", DEFAULT_PORT);
+        return listener(r, "admin.address", "admin.port", DEFAULT_PORT);
+    }
+
+    /**
+     * A listener of this kind at {@code addressKey}:{@code portKey} (default 127.0.0.1:{@code defaultPort}): the
+     * admin listener, or the standalone relay's metrics listener ({@code relay.metrics-*}).
+     */
+    static AdminSettings listener(ConfigReader r, String addressKey, String portKey, int defaultPort)
+            throws ConfigException {
+        InetAddress address = r.address(addressKey, "127.0.0.1");
+        int port = r.port(portKey, defaultPort);
         // what it serves is readable by anyone who reaches it and unencrypted: an address copied from
         // sip.address by mistake must not publish it (the admin firewalls or proxies it first)
         boolean nonLoopback = r.bool("admin.allow-non-loopback", false);
         if (!address.isLoopbackAddress() && !nonLoopback) {
-            throw r.problem("admin.address", address.getHostAddress()
-                    + " is not a loopback address: the admin listener is plain HTTP without authentication; "
+            throw r.problem(addressKey, address.getHostAddress()
+                    + " is not a loopback address: the listener is plain HTTP without authentication; "
                     + "set admin.allow-non-loopback = true to serve it there anyway");
         }
         return new AdminSettings(address, port);
