@@ -24,7 +24,7 @@ import org.liaison.sip.tls.acme.AcmeCertificates;
  * @param provisioning empty when http.port is 0
  */
 public record ServerFigures(SipEdge edge, LocationService locations, WatchedAccountDirectory accounts,
-        AuthCounters auth, MediaAnchor media, CallsInProgress calls, Optional<MediaRelay> relay, MessagingMetrics messaging,
-        OfflineStore messages, Optional<TlsCredentials> tls, Optional<ClusterRedis> redis,
+        AuthCounters auth, MediaAnchor media, CallsInProgress calls, Optional<MediaRelay> relay,
+        MessagingMetrics messaging, OfflineStore messages, Optional<TlsCredentials> tls, Optional<ClusterRedis> redis,
         Optional<ProvisioningCounters> provisioning, Optional<AcmeCertificates> acme) {
 }

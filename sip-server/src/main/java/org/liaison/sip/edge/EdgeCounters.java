@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the edge took in and sent since start, read by the admin listener: requests by method,
- * responses received by status class, responses sent by method and status class, and messages the flood guards dropped by transport. A count is one
+ * responses received by status class, responses sent by method and status class
+ * ({@link ResponsesSent}), and messages the flood guards dropped by transport. A count is one
  * {@link LongAdder} increment on the SIP thread; the maps are fixed at construction (a method we do
  * not know counts as {@code OTHER}), so nothing a client sends adds a series.
  */
@@ -21,11 +22,12 @@ public final class EdgeCounters {
     private final Map<String, LongAdder> responses = adders(STATUS_CLASSES);
     private final LongAdder datagramsDropped;
     private final LongAdder streamRequestsDropped;
-    private final ResponsesSent responsesSent = new ResponsesSent();
+    private final ResponsesSent responsesSent;
 
-    EdgeCounters(LongAdder datagramsDropped, LongAdder streamRequestsDropped) {
+    EdgeCounters(LongAdder datagramsDropped, LongAdder streamRequestsDropped, ResponsesSent responsesSent) {
         this.datagramsDropped = datagramsDropped;
         this.streamRequestsDropped = streamRequestsDropped;
+        this.responsesSent = responsesSent;
     }
 
     private static Map<String, LongAdder> adders(List<String> names) {

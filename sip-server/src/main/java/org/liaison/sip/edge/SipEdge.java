@@ -88,9 +88,11 @@ public final class SipEdge implements SipListener, AutoCloseable {
             SipFactories factories, Optional<KeyManager> tlsKeys) throws SipException {
         SipStackImpl stack = (SipStackImpl) createStack(settings, limits, tlsKeys);
         DatagramAdmission datagrams = new DatagramAdmission(limits, System::nanoTime);
-        ((AdmittingNetworkLayer) stack.getNetworkLayer()).admitWith(datagrams);
+        ResponsesSent sent = new ResponsesSent();
+        ((AdmittingNetworkLayer) stack.getNetworkLayer()).admitWith(datagrams, sent);
         ConnectionGuard connections = new ConnectionGuard(limits, System::nanoTime);
-        stack.setMessageProcessorFactory(new GuardedProcessorFactory(connections, settings.maxMessageBytes()));
+        stack.setMessageProcessorFactory(new GuardedProcessorFactory(connections,
+                () -> new StreamFraming(settings.maxMessageBytes(), sent)));
         stack.sipMessageValves.add(connections);
         Map<InetAddress, SipProvider> providers = new HashMap<>();
         try {
@@ -118,7 +120,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
             throw new SipException("cannot listen: " + e.getMessage(), e);
         }
         return new SipEdge(stack, providers, new Responses(factories), connections,
-                new EdgeCounters(datagrams.dropped(), connections.requestsDropped()));
+                new EdgeCounters(datagrams.dropped(), connections.requestsDropped(), sent));
     }
 
     private static SipStack createStack(SipSettings settings, TransportLimits limits, Optional<KeyManager> tlsKeys)

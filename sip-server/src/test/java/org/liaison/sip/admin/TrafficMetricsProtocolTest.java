@@ -7,8 +7,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +62,23 @@ class TrafficMetricsProtocolTest {
             assertEquals(1, delta(before, after, SENT, "BYE", "2xx"));
             assertEquals(1, delta(before, after, SENT, "CANCEL", "4xx"));
             assertEquals(0, delta(before, after, SENT, "REGISTER", "2xx"));
+        }
+    }
+
+    /** Refused by the edge before any parser or transaction saw them, over UDP and over TCP: answered, so counted. */
+    @Test
+    void refusalsOfMalformedRequestsAreCountedAsResponsesSent() throws Exception {
+        try (TestUa overUdp = new TestUa("alice", fixture.server());
+                TestUa overTcp = new TestUa("alice", fixture.server(), true)) {
+            String before = scrape(fixture.adminPort());
+            for (TestUa ua : new TestUa[] {overUdp, overTcp}) {
+                // RFC 4475 §3.1.2.19-like: a single-value header twice
+                ua.send(ua.optionsRequest().replace("Max-Forwards: 70\r\n",
+                        "Max-Forwards: 70\r\nMax-Forwards: 69\r\n"));
+                assertEquals(400, ua.awaitResponse("OPTIONS", 200).status());
+            }
+            String after = scrape(fixture.adminPort());
+            assertEquals(2, delta(before, after, SENT, "OPTIONS", "4xx"));
         }
     }
 
@@ -138,13 +153,8 @@ class TrafficMetricsProtocolTest {
         return response.body();
     }
 
-    /** The sample {@code series} (a name, with its labels as exposed when it has some). */
-    static double value(String metrics, String series) {
-        Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
-        if (!sample.find()) {
-            throw new AssertionError("no sample " + series + " in\n" + metrics);
-        }
-        return Double.parseDouble(sample.group(1));
+    private static double value(String metrics, String series) {
+        return PrometheusParser.sample(metrics, series);
     }
 
     /** How much the series of {@code name} with this method and class moved between two scrapes. */
