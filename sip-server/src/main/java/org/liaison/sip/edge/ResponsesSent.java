@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sip.header.CSeqHeader;
 import javax.sip.message.Response;
 
 /**
@@ -37,7 +38,9 @@ public final class ResponsesSent {
 
     /** Counts {@code response}, sent now. */
     public void sent(Response response) {
-        counted(((SIPResponse) response).getCSeq().getMethod(), response.getStatusCode());
+        // never null for a message the stack parsed or built, but a count must not fail a response already sent
+        CSeqHeader cseq = ((SIPResponse) response).getCSeq();
+        counted(cseq == null ? null : cseq.getMethod(), response.getStatusCode());
     }
 
     /**
