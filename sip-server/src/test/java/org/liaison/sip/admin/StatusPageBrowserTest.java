@@ -93,7 +93,7 @@ class StatusPageBrowserTest {
     }
 
     private void takeScreenshot(Path file) throws Exception {
-        browser("--screenshot=" + file, "--window-size=1200,760");
+        browser("--screenshot=" + file, "--window-size=1200,900");
         assertTrue(Files.size(file) > 0);
     }
 
