@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,6 +75,19 @@ class RelayProcessTest {
     void metricsPortZeroServesNoMetrics() throws Exception {
         try (RelayProcess relay = RelayProcess.start(settings(0))) {
             assertEquals(Optional.empty(), relay.metricsPort());
+        }
+    }
+
+    /** A relay host where something else has the port: refused naming the key, nothing left open. */
+    @Test
+    void aTakenMetricsPortIsRefusedNamingTheKeyAndLeavesNothingOpen() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            RelaySettings settings = settings(taken.getLocalPort());
+            IOException refused = assertThrows(IOException.class, () -> RelayProcess.start(settings));
+            assertTrue(refused.getMessage().contains("relay.metrics-port " + taken.getLocalPort()),
+                    refused.getMessage());
+            // the ng server started before the metrics listener was closed again: its port can be bound
+            new DatagramSocket(settings.control()).close();
         }
     }
 

@@ -66,8 +66,8 @@ public final class AdminService implements AutoCloseable {
             throw new IOException("interrupted while binding the admin port", e);
         } catch (Exception e) { // Netty's sync() rethrows the bind's own BindException, checked or not
             service.close();
-            throw new IOException("cannot listen on admin.address " + settings.address().getHostAddress()
-                    + " admin.port " + settings.port() + ": " + e.getMessage(), e);
+            throw new IOException("cannot listen on " + settings.addressKey() + " " + settings.address().getHostAddress()
+                    + " " + settings.portKey() + " " + settings.port() + ": " + e.getMessage(), e);
         }
         LOG.info("admin listener on http://{}:{}/ (metrics, health, status page)",
                 settings.address().getHostAddress(), service.port());

@@ -8,11 +8,19 @@ import java.net.InetSocketAddress;
  * {@code /health/ready}, the status page. Plain HTTP with no authentication, so it listens on
  * loopback unless the admin says twice that it should not.
  *
- * @param address {@code admin.address}, default 127.0.0.1
- * @param port    {@code admin.port}, default 9090; 0 = no admin listener
+ * @param address    {@code admin.address}, default 127.0.0.1
+ * @param port       {@code admin.port}, default 9090; 0 = no admin listener
+ * @param addressKey the key the address was read from, named by errors: {@code admin.address}, or
+ *                   {@code relay.metrics-address} for the standalone relay's listener
+ * @param portKey    likewise the port's: {@code admin.port} or {@code relay.metrics-port}
  */
-public record AdminSettings(InetAddress address, int port) {
+public record AdminSettings(InetAddress address, int port, String addressKey, String portKey) {
     public static final int DEFAULT_PORT = 9090;
+
+    /** The admin listener's: {@code admin.address}, {@code admin.port}. */
+    public AdminSettings(InetAddress address, int port) {
+        this(address, port, "admin.address", "admin.port");
+    }
 
     static AdminSettings from(ConfigReader r) throws ConfigException {
         return listener(r, "admin.address", "admin.port", DEFAULT_PORT);
@@ -34,7 +42,7 @@ public record AdminSettings(InetAddress address, int port) {
                     + " is not a loopback address: the listener is plain HTTP without authentication; "
                     + "set admin.allow-non-loopback = true to serve it there anyway");
         }
-        return new AdminSettings(address, port);
+        return new AdminSettings(address, port, addressKey, portKey);
     }
 
     /** Where {@code bin/liaison status} and a local Prometheus reach the listener. */
