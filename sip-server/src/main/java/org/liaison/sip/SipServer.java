@@ -232,7 +232,7 @@ public final class SipServer implements AutoCloseable {
             CallsInProgress calls = new CallsInProgress(local, accounts, config.proxy().dialogMaxAge(), clock);
             Forwarder forwarder = new Forwarder(factories, local, edge.providers(), routeToken, handoffToken, timers,
                     config.proxy().inviteTimeout(), im.deviceAnswer(), media, config.proxy().destinations(),
-                    nodes::isNode, calls);
+                    nodes::isNode, calls, edge.counters().responsesSent()::sent);
             presence = new PresenceServer(config.presence(), locations, calls, targets,
                     forwarder.originator(), timers, factories, local.domain(), clock);
             calls.onChange(presence::changed);
@@ -299,7 +299,7 @@ public final class SipServer implements AutoCloseable {
                         config.cluster().nodeUri().orElse(""), tlsAlpn01);
             }
             if (admin != null) {
-                admin.serving(new ServerFigures(edge, locations, accounts, digest.counters(), media,
+                admin.serving(new ServerFigures(edge, locations, accounts, digest.counters(), media, calls,
                         Optional.ofNullable(relay), metrics, messages, tls, Optional.ofNullable(stores.redis()),
                         Optional.ofNullable(provisioning).map(ProvisioningService::counters),
                         Optional.ofNullable(acme)));

@@ -11,9 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.liaison.im.redis.RedisNotDurable;
-import org.liaison.media.MediaRelay;
-import org.liaison.media.ng.NgControlServer;
-import org.liaison.media.relay.RelaySessions;
 import org.liaison.provisioning.Account;
 import org.liaison.provisioning.AccountSnapshot;
 import org.liaison.provisioning.Credentials;
@@ -42,7 +39,8 @@ import sun.misc.Signal;
 /**
  * {@code bin/liaison}: {@code serve [--config DIR]} runs the server in the foreground until SIGTERM
  * or SIGINT; {@code relay [--config DIR]} runs only the media relay, controlled over ng on
- * {@code relay.control-address:relay.control-port}, likewise;
+ * {@code relay.control-address:relay.control-port}, with its metrics on {@code relay.metrics-port}
+ * ({@link RelayProcess}), likewise;
  * {@code passwd USER [--config DIR]} stores a new password as HA1 values in users.csv;
  * {@code users VERB ...} adds, removes, lists, disables, enables and bulk-imports users
  * ({@link UsersCommand}); {@code onboarding USER|--all OUTDIR [--config DIR]} writes enrolment QR
@@ -133,8 +131,7 @@ public final class SipServerMain {
             return 2;
         }
         CountDownLatch stop = stopOnSignal();
-        try (MediaRelay relay = RelaySessions.start(settings.toRelayConfig());
-                NgControlServer control = NgControlServer.start(relay, settings.control())) {
+        try (RelayProcess relay = RelayProcess.start(settings)) {
             stop.await();
         }
         return 0;

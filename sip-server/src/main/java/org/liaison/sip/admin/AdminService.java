@@ -14,7 +14,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.liaison.media.MediaRelay;
 import org.liaison.sip.config.AdminSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,8 +66,8 @@ public final class AdminService implements AutoCloseable {
             throw new IOException("interrupted while binding the admin port", e);
         } catch (Exception e) { // Netty's sync() rethrows the bind's own BindException, checked or not
             service.close();
-            throw new IOException("cannot listen on admin.address " + settings.address().getHostAddress()
-                    + " admin.port " + settings.port() + ": " + e.getMessage(), e);
+            throw new IOException("cannot listen on " + settings.addressKey() + " " + settings.address().getHostAddress()
+                    + " " + settings.portKey() + " " + settings.port() + ": " + e.getMessage(), e);
         }
         LOG.info("admin listener on http://{}:{}/ (metrics, health, status page)",
                 settings.address().getHostAddress(), service.port());
@@ -76,6 +78,20 @@ public final class AdminService implements AutoCloseable {
     public void serving(ServerFigures server) {
         ServerMetrics.register(registry, server);
         readiness.checkFrom(Readiness.of(server));
+        startSampling();
+    }
+
+    /**
+     * {@code liaison relay} is up: the metrics of {@code relay} alone (the liaison_relay_* names the server's
+     * admin listener gives an in-process relay) are read from now on, and ready means the relay answers.
+     */
+    public void servingRelay(MediaRelay relay) {
+        ServerMetrics.registerRelay(registry, relay);
+        readiness.checkFrom(List.of(new Readiness.Check("media relay", relay::reachable)));
+        startSampling();
+    }
+
+    private void startSampling() {
         long period = StatusHistory.SAMPLE_PERIOD.toMillis();
         routeThread.scheduleAtFixedRate(this::sample, 0, period, TimeUnit.MILLISECONDS);
     }

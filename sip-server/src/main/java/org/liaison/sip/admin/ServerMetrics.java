@@ -10,9 +10,12 @@ import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.liaison.im.messaging.MessagingMetrics;
+import org.liaison.media.MediaRelay;
 import org.liaison.media.RelayLoad;
 import org.liaison.provisioning.http.ProvisioningCounters;
+import org.liaison.sip.auth.AuthFailureStore;
 import org.liaison.sip.edge.EdgeCounters;
+import org.liaison.sip.edge.ResponsesSent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,8 @@ final class ServerMetrics {
         m.gauge("liaison_registered_devices", "Devices registered now (live bindings)",
                 () -> server.locations().count());
         m.gauge("liaison_users", "Accounts in users.csv", () -> server.accounts().current().all().size());
+        m.gauge("liaison_registered_users", "Users with at least one device registered now",
+                () -> registeredUsers(server));
         m.sip(server.edge().counters());
         m.gauge("liaison_sip_transactions", "SIP transactions (server and client) in flight",
                 () -> server.edge().transactionsInFlight());
@@ -45,14 +50,19 @@ final class ServerMetrics {
                 () -> server.auth().blocks());
         m.counter("liaison_auth_refused", "Requests refused unchecked while their origin was blocked",
                 () -> server.auth().refused());
+        // a store that cannot count its blocks cheaply (the cluster's Redis) has no such gauge rather than an empty one
+        server.auth().active().ifPresent(active -> m.labelledGauge("liaison_auth_blocks_active",
+                "Guessing-defence blocks and slowdowns in force now, by what they hold back (a source and username"
+                        + " pair, a whole source, a username)", "kind", AuthFailureStore.ActiveBlocks.KINDS,
+                kind -> server.auth().active().orElseThrow().of(kind)));
         m.labelled("liaison_flood_drops", "Requests and datagrams dropped by the per-source flood throttle",
                 "transport", List.of("udp", "stream"), transport -> "udp".equals(transport)
                         ? server.edge().counters().datagramsDropped()
                         : server.edge().counters().streamRequestsDropped());
-        m.gauge("liaison_calls_in_progress", "Calls relayed through this node now, ringing ones included",
-                () -> server.media().callsInProgress());
-        m.counter("liaison_calls_set_up", "Calls this node set up through the media relay",
-                () -> server.media().callsSetUp());
+        m.gauge("liaison_calls_in_progress", "Calls this node's proxy carries now (answered, not yet hung up),"
+                + " whether their media is relayed or not", () -> server.calls().count());
+        m.counter("liaison_calls_set_up", "Calls this node's proxy saw answered, whether their media is relayed or not",
+                () -> server.calls().answeredSinceStart());
         // a relay over ng reports no load here (its process has its own figures): no empty metrics for it
         server.relay().filter(relay -> relay.load().isPresent()).ifPresent(relay -> m.relay(relay::load));
         m.messages(server.messaging()::counts, server);
@@ -70,11 +80,30 @@ final class ServerMetrics {
                 acme::failedOrders));
     }
 
+    /**
+     * Accounts with a live binding: one lookup per account, in memory on one machine; in a cluster from this
+     * node's copy of the bindings, kept right by Redis's change messages, so only accounts changed since the
+     * last scrape are read from Redis. The cluster's figure either way.
+     */
+    private static long registeredUsers(ServerFigures server) {
+        return server.accounts().current().all().stream()
+                .filter(account -> !server.locations().lookup(account.username()).isEmpty()).count();
+    }
+
+    /** Registers the metrics of a relay run alone ({@code liaison relay}): the same names as in the server. */
+    static void registerRelay(PrometheusRegistry registry, MediaRelay relay) {
+        new ServerMetrics(registry).relay(relay::load);
+    }
+
     private void sip(EdgeCounters edge) {
         labelled("liaison_sip_requests_received", "SIP requests received, by method", "method",
                 EdgeCounters.METHODS, edge::requestsReceived);
         labelled("liaison_sip_responses_received", "SIP responses received from devices and peers, by status class",
                 "class", EdgeCounters.STATUS_CLASSES, edge::responsesReceived);
+        ResponsesSent sent = edge.responsesSent();
+        labelled("liaison_sip_responses_sent", "SIP responses sent, its own and relayed ones, by the method they answer"
+                + " and status class (retransmissions not counted)", List.of("method", "class"), ResponsesSent.series(),
+                series -> sent.count(series.get(0), series.get(1)));
     }
 
     private void relay(Supplier<Optional<RelayLoad>> load) {
@@ -106,6 +135,16 @@ final class ServerMetrics {
                 .register(registry);
     }
 
+    /** A gauge with one series per value of {@code label}, each read by {@code value}. */
+    private void labelledGauge(String name, String help, String label, List<String> values,
+            Function<String, Integer> value) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames(label).callback(callback -> {
+            for (String v : values) {
+                read(name, () -> value.apply(v), read -> callback.call(read, v));
+            }
+        }).register(registry);
+    }
+
     private void counter(String name, String help, DoubleSupplier value) {
         CounterWithCallback.builder().name(name).help(help).callback(callback -> read(name, value, callback::call))
                 .register(registry);
@@ -114,9 +153,17 @@ final class ServerMetrics {
     /** A counter with one series per value of {@code label}, each read by {@code value}. */
     private void labelled(String name, String help, String label, List<String> values,
             Function<String, Long> value) {
-        CounterWithCallback.builder().name(name).help(help).labelNames(label).callback(callback -> {
-            for (String v : values) {
-                read(name, () -> value.apply(v), read -> callback.call(read, v));
+        labelled(name, help, List.of(label), values.stream().map(List::of).toList(),
+                series -> value.apply(series.get(0)));
+    }
+
+    /** A counter with one series per list of label values in {@code series} (in the order of {@code labels}). */
+    private void labelled(String name, String help, List<String> labels, List<List<String>> series,
+            Function<List<String>, Long> value) {
+        String[] labelNames = labels.toArray(String[]::new);
+        CounterWithCallback.builder().name(name).help(help).labelNames(labelNames).callback(callback -> {
+            for (List<String> values : series) {
+                read(name, () -> value.apply(values), read -> callback.call(read, values.toArray(String[]::new)));
             }
         }).register(registry);
     }

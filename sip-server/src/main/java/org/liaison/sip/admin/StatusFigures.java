@@ -21,13 +21,15 @@ public final class StatusFigures {
     public static List<Figure> of(Map<String, Double> values, Instant now) {
         List<Figure> figures = new ArrayList<>();
         figures.add(new Figure("Devices registered", whole(values, "liaison_registered_devices")));
+        figures.add(new Figure("Users registered", whole(values, "liaison_registered_users")));
         figures.add(new Figure("Calls now", whole(values, "liaison_calls_in_progress")));
         figures.add(new Figure("Messages queued", whole(values, "liaison_messages_queued")));
         figures.add(new Figure("Relay load", values.containsKey("liaison_relay_streams")
                 ? whole(values, "liaison_relay_streams") + " streams, " + whole(values, "liaison_relay_ports_free")
                         + " ports free"
                 : "not in this process"));
-        figures.add(new Figure("Auth blocks", whole(values, "liaison_auth_blocks_total") + " started, "
+        figures.add(new Figure("Auth blocks", whole(values, "liaison_auth_blocks_active") + " in force, "
+                + whole(values, "liaison_auth_blocks_total") + " started, "
                 + whole(values, "liaison_auth_refused_total") + " requests refused"));
         Double expiry = values.get("liaison_tls_certificate_expiry_timestamp_seconds");
         figures.add(new Figure("Certificate days left", expiry == null ? "no TLS"

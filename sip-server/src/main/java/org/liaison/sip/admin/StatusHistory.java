@@ -26,7 +26,8 @@ final class StatusHistory {
             new Series("Messages accepted /s", "liaison_messages_accepted_total", true),
             new Series("Relay packets forwarded /s", "liaison_relay_packets_forwarded_total", true),
             new Series("Relay packets dropped /s", "liaison_relay_packets_dropped_total", true),
-            new Series("Auth requests refused /s", "liaison_auth_refused_total", true));
+            new Series("Auth requests refused /s", "liaison_auth_refused_total", true),
+            new Series("Auth blocks in force", "liaison_auth_blocks_active", false));
 
     /** One sample: when, and each series' raw value (NaN when its metric was not there). */
     record Sample(long epochMillis, double[] values) {

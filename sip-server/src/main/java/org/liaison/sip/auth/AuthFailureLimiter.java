@@ -62,7 +62,7 @@ final class AuthFailureLimiter {
     private final AuthSettings settings;
     private final AuthFailureStore store;
     private final long blockSeconds;
-    private final AuthCounters counters = new AuthCounters();
+    private final AuthCounters counters;
 
     /** One machine: the counts in this process's memory. */
     AuthFailureLimiter(AuthSettings settings, Clock clock) {
@@ -74,6 +74,7 @@ final class AuthFailureLimiter {
         this.settings = settings;
         this.store = store;
         this.blockSeconds = settings.blockDuration().toSeconds();
+        this.counters = new AuthCounters(() -> store.activeBlocks(clock.millis()));
     }
 
     /**

@@ -1,5 +1,8 @@
 package org.liaison.sip.auth;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
  * Where the guessing defence keeps its failure counts, blocks, slowdowns and trusted devices ({@link
  * AuthFailureLimiter} decides what they mean and logs): in this process on one machine ({@link MemoryAuthFailures}),
@@ -44,6 +47,36 @@ public interface AuthFailureStore {
 
     /** Trusts {@code attempt}'s device marks with its source and user, for {@link #TRUST_MILLIS}. */
     void recordSuccess(AuthAttempt attempt, long nowMillis);
+
+    /**
+     * The blocks and slowdowns in force at {@code nowMillis} (for monitoring); empty from a store that cannot count
+     * them without walking its whole key space.
+     */
+    default Optional<ActiveBlocks> activeBlocks(long nowMillis) {
+        return Optional.empty();
+    }
+
+    /**
+     * Blocks and slowdowns in force, by what they hold back.
+     *
+     * @param pairs   (source, username) pairs blocked ({@code auth.max-failures-per-source-user})
+     * @param sources whole sources blocked (spraying or volume)
+     * @param users   usernames slowed down ({@code auth.max-failures-per-user})
+     */
+    record ActiveBlocks(int pairs, int sources, int users) {
+        /** The kinds, as the metric's label values. */
+        public static final List<String> KINDS = List.of("pair", "source", "user");
+
+        /** The count of {@code kind}, one of {@link #KINDS}. */
+        public int of(String kind) {
+            return switch (kind) {
+                case "pair" -> pairs;
+                case "source" -> sources;
+                case "user" -> users;
+                default -> throw new IllegalArgumentException("no block kind " + kind);
+            };
+        }
+    }
 
     /**
      * What a failure started, for the log.

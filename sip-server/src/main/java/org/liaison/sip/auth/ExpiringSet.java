@@ -39,6 +39,12 @@ final class ExpiringSet<K> {
         return expiry == null ? 0 : Math.max(0, expiry - nowMillis);
     }
 
+    /** How many keys are in the set at {@code nowMillis}. */
+    int size(long nowMillis) {
+        dropExpired(nowMillis);
+        return expiresAt.size();
+    }
+
     void remove(K key) {
         expiresAt.remove(key);
     }

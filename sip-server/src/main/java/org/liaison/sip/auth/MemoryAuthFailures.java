@@ -1,5 +1,6 @@
 package org.liaison.sip.auth;
 
+import java.util.Optional;
 import org.liaison.sip.config.AuthSettings;
 
 /**
@@ -105,6 +106,11 @@ final class MemoryAuthFailures implements AuthFailureStore {
         SourceBlock sourceBlock = volume ? SourceBlock.TOO_MANY_FAILURES
                 : spraying ? SourceBlock.TOO_MANY_USERNAMES : SourceBlock.NONE;
         return new FailureVerdict(pairCount, pairBlocked, sourceBlock, userSlowed);
+    }
+
+    @Override
+    public synchronized Optional<ActiveBlocks> activeBlocks(long now) {
+        return Optional.of(new ActiveBlocks(blockedPairs.size(now), blockedSources.size(now), slowedUsers.size(now)));
     }
 
     @Override

@@ -64,6 +64,12 @@ final class Tarpit<K> {
         s.endsAt = nowMillis + lifetimeMillis;
     }
 
+    /** How many keys are slowed down at {@code nowMillis}. */
+    int size(long nowMillis) {
+        slowed.values().removeIf(s -> s.endsAt <= nowMillis);
+        return slowed.size();
+    }
+
     /** How long until {@code key}'s password may be checked again; 0 when now, or when it is not slowed. */
     long millisUntilTurn(K key, long nowMillis) {
         return isSlowed(key, nowMillis) ? Math.max(0, slowed.get(key).nextTurnAt - nowMillis) : 0;

@@ -12,12 +12,15 @@ import org.liaison.media.RelayConfig;
  * The media relay's keys ({@code relay.*}, and the {@code media.*} keys bounding what SDP may ask
  * of it), validated at startup and converted into the relay module's own {@link RelayConfig} (the
  * relay does not read liaison.properties). {@code control} is where {@code liaison relay} serves
- * ng (port 0 = off). {@code destinations}: where media may go, this server's own sockets never;
- * {@code maxStreamsPerSdp}: media streams one call may have relayed.
+ * ng (port 0 = off), {@code metrics} where it serves its own /metrics (port 0 = off; a relay in the
+ * server's process is on the admin listener instead). {@code destinations}: where media may go,
+ * this server's own sockets never; {@code maxStreamsPerSdp}: media streams one call may have relayed.
  */
 public record RelaySettings(InetAddress address, int portMin, int portMax, InetSocketAddress control,
         List<InetSocketAddress> servers, Duration idleTimeout, Duration learningWindow,
-        MediaDestinationPolicy destinations, int maxStreamsPerSdp) {
+        MediaDestinationPolicy destinations, int maxStreamsPerSdp, AdminSettings metrics) {
+    /** {@code relay.metrics-port}: beside the admin listener's 9090, so both run on one host as shipped. */
+    public static final int DEFAULT_METRICS_PORT = 9091;
 
     /** {@code sip} and {@code http}: the server's own sockets, which SDP may never point media at. */
     static RelaySettings from(ConfigReader r, SipSettings sip, HttpSettings http) throws ConfigException {
@@ -44,7 +47,10 @@ public record RelaySettings(InetAddress address, int portMin, int portMax, InetS
         MediaDestinationPolicy destinations = destinations(r, ownAddresses(sip, address, control),
                 ownSockets(sip, http, control));
         int maxStreams = r.integer("media.max-streams-per-sdp", 8, 1, 256);
-        return new RelaySettings(address, min, max, control, servers, idle, learning, destinations, maxStreams);
+        AdminSettings metrics = AdminSettings.listener(r, "relay.metrics-address", "relay.metrics-port",
+                DEFAULT_METRICS_PORT);
+        return new RelaySettings(address, min, max, control, servers, idle, learning, destinations, maxStreams,
+                metrics);
     }
 
     /** The relay module's settings. */

@@ -22,10 +22,13 @@ final class AdmittingDatagramSocket extends DatagramSocket {
     private static final byte[] BAD_REQUEST_WITH_DETAIL = "SIP/2.0 400 Bad Request (".getBytes(StandardCharsets.US_ASCII);
 
     private final DatagramAdmission admission;
+    private final ResponsesSent sent;
 
-    AdmittingDatagramSocket(InetSocketAddress bindTo, DatagramAdmission admission) throws SocketException {
+    AdmittingDatagramSocket(InetSocketAddress bindTo, DatagramAdmission admission, ResponsesSent sent)
+            throws SocketException {
         super(bindTo);
         this.admission = admission;
+        this.sent = sent;
     }
 
     /**
@@ -62,6 +65,7 @@ final class AdmittingDatagramSocket extends DatagramSocket {
                 answer.isPresent() ? "answered " + v.status : "dropped");
         if (answer.isPresent()) {
             super.send(new DatagramPacket(answer.get(), answer.get().length, packet.getSocketAddress()));
+            sent.refused(answer.get());
         }
         return false;
     }
@@ -74,9 +78,14 @@ final class AdmittingDatagramSocket extends DatagramSocket {
      */
     @Override
     public void send(DatagramPacket packet) throws IOException {
+        boolean automatic = AutomaticBadRequest.isOne(packet);
         DatagramPacket clean = AutomaticBadRequest.clean(packet);
         if (clean != null) {
             super.send(clean);
+            if (automatic) {
+                int from = clean.getOffset();
+                sent.refused(Arrays.copyOfRange(clean.getData(), from, from + clean.getLength()));
+            }
         }
     }
 }

@@ -22,12 +22,15 @@ import javax.net.ssl.SSLSocket;
 public final class AdmittingNetworkLayer implements NetworkLayer {
     private final NetworkLayer plain = DefaultNetworkLayer.SINGLETON;
     private volatile DatagramAdmission admission;
+    private volatile ResponsesSent sent;
 
     /** Called by the stack, which finds this class by name. */
     public AdmittingNetworkLayer() {
     }
 
-    void admitWith(DatagramAdmission admission) {
+    /** {@code sent}: told of each datagram the edge refuses with an answer. */
+    void admitWith(DatagramAdmission admission, ResponsesSent sent) {
+        this.sent = sent;
         this.admission = admission;
     }
 
@@ -36,7 +39,7 @@ public final class AdmittingNetworkLayer implements NetworkLayer {
         if (admission == null) {
             throw new SocketException("UDP listening point created before its admission policy was set");
         }
-        return new AdmittingDatagramSocket(new InetSocketAddress(laddr, port), admission);
+        return new AdmittingDatagramSocket(new InetSocketAddress(laddr, port), admission, sent);
     }
 
     @Override

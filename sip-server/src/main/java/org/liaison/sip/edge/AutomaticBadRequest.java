@@ -40,12 +40,17 @@ final class AutomaticBadRequest {
         return StatelessRefusal.to(StrictSyntax.headerLines(headers), 400, "Bad Request").orElse(null);
     }
 
+    /** Whether {@code packet} holds the stack's automatic 400. */
+    static boolean isOne(DatagramPacket packet) {
+        return startsWithPrefix(packet.getData(), packet.getOffset(), packet.getLength());
+    }
+
     /**
      * {@code packet} itself, or carrying the clean 400 when it held the stack's automatic one; null
      * when that cannot be answered cleanly.
      */
     static DatagramPacket clean(DatagramPacket packet) {
-        if (startsWithPrefix(packet.getData(), packet.getOffset(), packet.getLength())) {
+        if (isOne(packet)) {
             int from = packet.getOffset();
             byte[] clean = clean(Arrays.copyOfRange(packet.getData(), from, from + packet.getLength()));
             if (clean == null) {

@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What the edge took in since start, read by the admin listener: requests by method, responses by
- * status class, and messages the flood guards dropped by transport. A count is one
+ * What the edge took in and sent since start, read by the admin listener: requests by method,
+ * responses received by status class, responses sent by method and status class
+ * ({@link ResponsesSent}), and messages the flood guards dropped by transport. A count is one
  * {@link LongAdder} increment on the SIP thread; the maps are fixed at construction (a method we do
  * not know counts as {@code OTHER}), so nothing a client sends adds a series.
  */
@@ -21,10 +22,12 @@ public final class EdgeCounters {
     private final Map<String, LongAdder> responses = adders(STATUS_CLASSES);
     private final LongAdder datagramsDropped;
     private final LongAdder streamRequestsDropped;
+    private final ResponsesSent responsesSent;
 
-    EdgeCounters(LongAdder datagramsDropped, LongAdder streamRequestsDropped) {
+    EdgeCounters(LongAdder datagramsDropped, LongAdder streamRequestsDropped, ResponsesSent responsesSent) {
         this.datagramsDropped = datagramsDropped;
         this.streamRequestsDropped = streamRequestsDropped;
+        this.responsesSent = responsesSent;
     }
 
     private static Map<String, LongAdder> adders(List<String> names) {
@@ -52,6 +55,11 @@ public final class EdgeCounters {
     /** Responses received from devices and peers since start, by status class ({@link #STATUS_CLASSES}). */
     public long responsesReceived(String statusClass) {
         return responses.get(statusClass).sum();
+    }
+
+    /** Responses sent since start, by method and status class. */
+    public ResponsesSent responsesSent() {
+        return responsesSent;
     }
 
     /** Datagrams the per-source throttle or the byte budget dropped before parsing. */

@@ -14,11 +14,11 @@ import java.nio.channels.SocketChannel;
 final class FramedTcpChannel extends NioTcpMessageChannel {
     private final StreamFraming framing;
 
-    FramedTcpChannel(NioTcpMessageProcessor processor, SocketChannel socket, int maxMessageBytes)
+    FramedTcpChannel(NioTcpMessageProcessor processor, SocketChannel socket, StreamFraming framing)
             throws IOException {
         super(processor, socket);
         this.messageProcessor = processor;
-        this.framing = new StreamFraming(maxMessageBytes);
+        this.framing = framing;
     }
 
     @Override

@@ -15,10 +15,10 @@ import java.nio.channels.SocketChannel;
 final class FramedTlsChannel extends NioTlsMessageChannel {
     private final StreamFraming framing;
 
-    FramedTlsChannel(NioTcpMessageProcessor processor, SocketChannel socket, int maxMessageBytes)
+    FramedTlsChannel(NioTcpMessageProcessor processor, SocketChannel socket, StreamFraming framing)
             throws IOException {
         super(processor, socket);
-        this.framing = new StreamFraming(maxMessageBytes);
+        this.framing = framing;
     }
 
     @Override

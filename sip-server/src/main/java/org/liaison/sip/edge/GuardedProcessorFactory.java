@@ -6,6 +6,7 @@ import gov.nist.javax.sip.stack.SIPTransactionStack;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * JAIN-SIP's NIO processors, with TCP's and TLS's accepted connections reported to the
@@ -14,11 +15,12 @@ import java.util.Locale;
  */
 final class GuardedProcessorFactory extends NioMessageProcessorFactory {
     private final ConnectionGuard guard;
-    private final int maxMessageBytes;
+    private final Supplier<StreamFraming> framing;
 
-    GuardedProcessorFactory(ConnectionGuard guard, int maxMessageBytes) {
+    /** {@code framing}: a new {@link StreamFraming} for each connection. */
+    GuardedProcessorFactory(ConnectionGuard guard, Supplier<StreamFraming> framing) {
         this.guard = guard;
-        this.maxMessageBytes = maxMessageBytes;
+        this.framing = framing;
     }
 
     @Override
@@ -26,10 +28,10 @@ final class GuardedProcessorFactory extends NioMessageProcessorFactory {
             String transport) throws IOException {
         String name = transport.toLowerCase(Locale.ROOT);
         if ("tcp".equals(name)) {
-            return new GuardedTcpProcessor(address, stack, port, guard, maxMessageBytes);
+            return new GuardedTcpProcessor(address, stack, port, guard, framing);
         }
         if ("tls".equals(name)) {
-            return new GuardedTlsProcessor(address, stack, port, guard, maxMessageBytes);
+            return new GuardedTlsProcessor(address, stack, port, guard, framing);
         }
         return super.createMessageProcessor(stack, address, port, transport);
     }

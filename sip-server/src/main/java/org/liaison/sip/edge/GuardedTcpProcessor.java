@@ -6,6 +6,7 @@ import gov.nist.javax.sip.stack.SIPTransactionStack;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
+import java.util.function.Supplier;
 
 /**
  * JAIN-SIP's NIO TCP processor, with accepted connections read through a {@link FramedTcpChannel}
@@ -13,19 +14,19 @@ import java.nio.channels.SocketChannel;
  */
 final class GuardedTcpProcessor extends NioTcpMessageProcessor {
     private final ConnectionGuard guard;
-    private final int maxMessageBytes;
+    private final Supplier<StreamFraming> framing;
 
     GuardedTcpProcessor(InetAddress address, SIPTransactionStack stack, int port, ConnectionGuard guard,
-            int maxMessageBytes) {
+            Supplier<StreamFraming> framing) {
         super(address, stack, port);
         this.guard = guard;
-        this.maxMessageBytes = maxMessageBytes;
+        this.framing = framing;
     }
 
     /** Called by the stack for each connection it accepts; as the stack's own, but with our channel. */
     @Override
     public NioTcpMessageChannel createMessageChannel(NioTcpMessageProcessor processor, SocketChannel socket)
             throws IOException {
-        return guard.channelFor(nioHandler, socket, () -> new FramedTcpChannel(processor, socket, maxMessageBytes));
+        return guard.channelFor(nioHandler, socket, () -> new FramedTcpChannel(processor, socket, framing.get()));
     }
 }

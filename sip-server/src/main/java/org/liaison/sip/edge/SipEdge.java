@@ -88,9 +88,11 @@ public final class SipEdge implements SipListener, AutoCloseable {
             SipFactories factories, Optional<KeyManager> tlsKeys) throws SipException {
         SipStackImpl stack = (SipStackImpl) createStack(settings, limits, tlsKeys);
         DatagramAdmission datagrams = new DatagramAdmission(limits, System::nanoTime);
-        ((AdmittingNetworkLayer) stack.getNetworkLayer()).admitWith(datagrams);
+        ResponsesSent sent = new ResponsesSent();
+        ((AdmittingNetworkLayer) stack.getNetworkLayer()).admitWith(datagrams, sent);
         ConnectionGuard connections = new ConnectionGuard(limits, System::nanoTime);
-        stack.setMessageProcessorFactory(new GuardedProcessorFactory(connections, settings.maxMessageBytes()));
+        stack.setMessageProcessorFactory(new GuardedProcessorFactory(connections,
+                () -> new StreamFraming(settings.maxMessageBytes(), sent)));
         stack.sipMessageValves.add(connections);
         Map<InetAddress, SipProvider> providers = new HashMap<>();
         try {
@@ -118,7 +120,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
             throw new SipException("cannot listen: " + e.getMessage(), e);
         }
         return new SipEdge(stack, providers, new Responses(factories), connections,
-                new EdgeCounters(datagrams.dropped(), connections.requestsDropped()));
+                new EdgeCounters(datagrams.dropped(), connections.requestsDropped(), sent));
     }
 
     private static SipStack createStack(SipSettings settings, TransportLimits limits, Optional<KeyManager> tlsKeys)
@@ -237,10 +239,10 @@ public final class SipEdge implements SipListener, AutoCloseable {
             Outcome outcome = router.route(request, source);
             if (outcome instanceof Outcome.Respond r && r.stateless()) {
                 provider.sendResponse(r.response());
-                r.afterSent().run();
+                sent(r);
             } else if (outcome instanceof Outcome.Respond r) {
                 serverTransaction(event, provider).sendResponse(r.response());
-                r.afterSent().run();
+                sent(r);
             } else if (outcome instanceof Outcome.Later later) {
                 // the transaction exists before the answer is decided, so retransmissions meanwhile are absorbed
                 ServerTransaction server = serverTransaction(event, provider);
@@ -269,14 +271,21 @@ public final class SipEdge implements SipListener, AutoCloseable {
         try {
             if (failure != null) {
                 LOG.warn("cannot answer {}: {}", request.getMethod(), failure.toString());
-                server.sendResponse(responses.create(request, Response.SERVER_INTERNAL_ERROR));
+                Response error = responses.create(request, Response.SERVER_INTERNAL_ERROR);
+                server.sendResponse(error);
+                counters.responsesSent().sent(error);
                 return;
             }
             server.sendResponse(answer.response());
-            answer.afterSent().run();
+            sent(answer);
         } catch (SipException | InvalidArgumentException | RuntimeException e) {
             LOG.debug("cannot send the answer to {}: {}", request.getMethod(), e.toString());
         }
+    }
+
+    private void sent(Outcome.Respond answer) {
+        counters.responsesSent().sent(answer.response());
+        answer.afterSent().run();
     }
 
     private static ServerTransaction serverTransaction(RequestEvent event, SipProvider provider) throws SipException {
@@ -289,7 +298,9 @@ public final class SipEdge implements SipListener, AutoCloseable {
             return;
         }
         try {
-            provider.sendResponse(responses.create(request, status));
+            Response response = responses.create(request, status);
+            provider.sendResponse(response);
+            counters.responsesSent().sent(response);
         } catch (SipException | RuntimeException e) {
             LOG.debug("cannot send {}: {}", status, e.toString());
         }

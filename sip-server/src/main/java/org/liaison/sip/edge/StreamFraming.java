@@ -35,6 +35,7 @@ final class StreamFraming {
     }
 
     private final int maxMessageBytes;
+    private final ResponsesSent sent;
     private final StringBuilder line = new StringBuilder();
     private final ByteArrayOutputStream headerBlock = new ByteArrayOutputStream();
     private final ByteArrayOutputStream admitted = new ByteArrayOutputStream();
@@ -45,8 +46,10 @@ final class StreamFraming {
     private long bodyLeft;
     private boolean bodyAdmitted;
 
-    StreamFraming(int maxMessageBytes) {
+    /** {@code sent}: told of each refusal answered. */
+    StreamFraming(int maxMessageBytes, ResponsesSent sent) {
         this.maxMessageBytes = maxMessageBytes;
+        this.sent = sent;
     }
 
     /**
@@ -65,6 +68,7 @@ final class StreamFraming {
         for (byte[] answer : answers) {
             try {
                 reply.send(answer);
+                sent.refused(answer);
             } catch (IOException e) {
                 log.debug("could not answer {}: {}", connection.getPeerAddress(), e.toString());
             }

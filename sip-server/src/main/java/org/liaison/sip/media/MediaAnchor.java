@@ -299,16 +299,6 @@ public final class MediaAnchor {
         return calls.callIds();
     }
 
-    /** Calls relayed through this node now, ringing ones included. */
-    public int callsInProgress() {
-        return calls.size();
-    }
-
-    /** Calls this node set up through the relay since start. */
-    public long callsSetUp() {
-        return calls.opened();
-    }
-
     /** Relayed calls {@code user} has now (for tests and monitoring). */
     public int relayedCallsOf(String user) {
         return calls.of(user);

@@ -3,7 +3,6 @@ package org.liaison.sip.media;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 
 /**
@@ -14,7 +13,6 @@ import java.util.function.BiConsumer;
 final class RelayedCalls {
     private final Map<String, RelayedCall> calls = new ConcurrentHashMap<>();
     private final RelayedCallsPerUser perUser;
-    private final LongAdder opened = new LongAdder();
 
     RelayedCalls(int maxPerUser) {
         this.perUser = new RelayedCallsPerUser(maxPerUser);
@@ -37,7 +35,6 @@ final class RelayedCalls {
         RelayedCall fresh = new RelayedCall(caller);
         call = calls.putIfAbsent(callId, fresh);
         if (call == null) {
-            opened.increment();
             return fresh;
         }
         perUser.release(caller); // another thread counted the same call first
@@ -64,15 +61,6 @@ final class RelayedCalls {
 
     Set<String> callIds() {
         return Set.copyOf(calls.keySet());
-    }
-
-    int size() {
-        return calls.size();
-    }
-
-    /** Calls this node set up since start (not those adopted from another node). */
-    long opened() {
-        return opened.sum();
     }
 
     int maxPerUser() {

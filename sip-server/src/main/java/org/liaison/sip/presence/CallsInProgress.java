@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -40,6 +41,7 @@ public final class CallsInProgress implements CallWatcher {
     private final Duration maxAge;
     private final Clock clock;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
+    private final LongAdder answered = new LongAdder();
     private volatile Consumer<String> onChange = user -> { };
 
     public CallsInProgress(LocalAddresses local, AccountDirectory accounts, Duration maxAge, Clock clock) {
@@ -61,6 +63,7 @@ public final class CallsInProgress implements CallWatcher {
                 .flatMap(Optional::stream).collect(Collectors.toUnmodifiableSet());
         // a forked INVITE may draw several 2xx: the call is up once
         if (!users.isEmpty() && calls.putIfAbsent(callId(invite), new Call(users, clock.instant())) == null) {
+            answered.increment();
             tell(users);
         }
     }
@@ -84,9 +87,24 @@ public final class CallsInProgress implements CallWatcher {
 
     /** Whether {@code user} is in a call this node carries. */
     boolean inCall(String user) {
+        forgetOldCalls();
+        return calls.values().stream().anyMatch(c -> c.users().contains(user));
+    }
+
+    /** The calls this node carries now, relayed or not (monitoring). */
+    public int count() {
+        forgetOldCalls();
+        return calls.size();
+    }
+
+    /** The calls this node's proxy saw answered since start, relayed or not (monitoring). */
+    public long answeredSinceStart() {
+        return answered.sum();
+    }
+
+    private void forgetOldCalls() {
         Instant oldest = clock.instant().minus(maxAge);
         calls.values().removeIf(c -> c.since().isBefore(oldest));
-        return calls.values().stream().anyMatch(c -> c.users().contains(user));
     }
 
     /** The username of one of our accounts named by {@code uri} (by name or extension). */

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import javax.sip.ClientTransaction;
 import javax.sip.InvalidArgumentException;
@@ -58,18 +59,19 @@ public final class Forwarder {
     private final MediaAnchor media;
     private final DeviceSource deviceSource;
     private final CallWatcher calls;
+    private final Consumer<Response> sent;
     /** INVITEs still open to CANCEL, by their top Via branch and Call-ID (RFC 3261 §9.2). */
     private final Map<String, ProxyTransaction> cancellable = new ConcurrentHashMap<>();
     private final AtomicLong branchCounter = new AtomicLong();
 
     /**
      * {@code clusterNodes}: the hops that are nodes of this server's cluster (none on one machine); {@code calls}:
-     * told when a call is answered and when its BYE passes.
+     * told when a call is answered and when its BYE passes; {@code sent}: told of each response sent upstream.
      */
     public Forwarder(SipFactories sip, LocalAddresses local, Map<InetAddress, SipProvider> providers,
             RouteToken routeToken, HandoffToken handoffToken, ScheduledExecutorService timers, Duration timerC,
             Duration deviceAnswerTimeout, MediaAnchor media, DestinationPolicy destinations,
-            Predicate<Hop> clusterNodes, CallWatcher calls) {
+            Predicate<Hop> clusterNodes, CallWatcher calls, Consumer<Response> sent) {
         this.egress = new Egress(sip, local, providers, destinations, clusterNodes, handoffToken);
         this.copies = new RequestCopies(sip, local, routeToken, handoffToken, egress);
         this.originator = new RequestOriginator(egress, copies);
@@ -80,6 +82,7 @@ public final class Forwarder {
         this.media = media;
         this.deviceSource = new DeviceSource(sip, clusterNodes);
         this.calls = calls;
+        this.sent = sent;
     }
 
     /** Where requests the server itself originates are sent from (message delivery). */
@@ -158,11 +161,10 @@ public final class Forwarder {
     public void cancel(ServerTransaction cancelServer, Request cancel) {
         ProxyTransaction tx = cancellable.get(cancelKey(cancel));
         try {
-            if (tx == null) {
-                cancelServer.sendResponse(responses.create(cancel, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST));
-                return;
-            }
-            cancelServer.sendResponse(responses.create(cancel, Response.OK));
+            Response answer = responses.create(cancel, tx == null ? Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST
+                    : Response.OK);
+            cancelServer.sendResponse(answer);
+            sent.accept(answer);
         } catch (SipException | InvalidArgumentException e) {
             LOG.debug("cannot answer CANCEL: {}", e.toString());
         }
@@ -378,6 +380,7 @@ public final class Forwarder {
     private void respondUpstream(ProxyTransaction tx, Response response) {
         try {
             tx.server.sendResponse(response);
+            sent.accept(response);
         } catch (SipException | InvalidArgumentException | RuntimeException e) {
             LOG.debug("cannot send {} upstream: {}", response.getStatusCode(), e.toString());
         }
@@ -398,6 +401,7 @@ public final class Forwarder {
         media.onRetransmission(upstream);
         try {
             receivedOn.sendResponse(upstream);
+            sent.accept(upstream);
         } catch (SipException e) {
             LOG.debug("cannot forward a stray {}: {}", response.getStatusCode(), e.toString());
         }

@@ -123,6 +123,8 @@ class AdminProtocolTest {
         String printed = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
         assertTrue(printed.matches("(?s).*Devices registered\\s+1\\n.*"), printed);
+        assertTrue(printed.matches("(?s).*Users registered\\s+1\\n.*"), printed);
+        assertTrue(printed.matches("(?s).*Auth blocks\\s+0 in force, 0 started, 0 requests refused\\n.*"), printed);
         assertTrue(printed.matches("(?s).*Calls now\\s+0\\n.*"), printed);
         assertTrue(printed.matches("(?s).*Relay load\\s+0 streams, " + AdminFixture.RELAY_PORTS + " ports free\\n.*"),
                 printed);

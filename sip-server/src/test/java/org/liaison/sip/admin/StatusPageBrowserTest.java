@@ -57,6 +57,7 @@ class StatusPageBrowserTest {
 
         String dom = browser("--dump-dom");
         assertEquals("2", figure(dom, "Devices registered"), dom);
+        assertEquals("2", figure(dom, "Users registered"), dom);
         assertEquals("1", figure(dom, "Messages queued"), dom);
         assertEquals("0", figure(dom, "Calls now"), dom);
         assertEquals("0 streams, " + AdminFixture.RELAY_PORTS + " ports free", figure(dom, "Relay load"), dom);
@@ -92,7 +93,7 @@ class StatusPageBrowserTest {
     }
 
     private void takeScreenshot(Path file) throws Exception {
-        browser("--screenshot=" + file, "--window-size=1200,760");
+        browser("--screenshot=" + file, "--window-size=1200,900");
         assertTrue(Files.size(file) > 0);
     }
 

@@ -26,7 +26,7 @@ class StreamFramingTest {
         String keepAlive = "\r\n\r\n";
         byte[] stream = (good + bad + keepAlive + good).getBytes(StandardCharsets.ISO_8859_1);
         for (int chunk : new int[] {1, 7, 64, stream.length}) {
-            StreamFraming framing = new StreamFraming(4096);
+            StreamFraming framing = new StreamFraming(4096, new ResponsesSent());
             List<String> answers = new ArrayList<>();
             ByteArrayOutputStream parsed = new ByteArrayOutputStream();
             for (int i = 0; i < stream.length; i += chunk) {

@@ -262,6 +262,8 @@ public final class TestServer implements AutoCloseable {
             p.put("http.port", Integer.toString(httpPort));
             // off unless a test asks for it: the shipped 9090 is one port for every test server
             p.put("admin.port", "0");
+            // likewise the shipped 9091 of a relay run alone (liaison relay with this configuration)
+            p.put("relay.metrics-port", "0");
             if (provisioning) {
                 p.put("http.public-url", "https://127.0.0.1:" + httpPort);
             }
@@ -283,6 +285,7 @@ public final class TestServer implements AutoCloseable {
             p.put("sip.tls.port", Integer.toString(tlsPort));
             p.put("http.port", Integer.toString(httpPort));
             p.put("admin.port", "0");
+            p.put("relay.metrics-port", "0");
             p.put("relay.port-min", Integer.toString(relayPorts));
             p.put("relay.port-max", Integer.toString(relayPorts + SHIPPED_RELAY_PORTS - 1));
             p.put("data.dir", root.resolve("data").toString());
