@@ -28,7 +28,7 @@
 #   WARMUP [1]   runs at the first rate of each test before measuring, listed as "warmupN" (the JVM compiles the
 #                hot paths during the first seconds; that run is listed as "warmup", not judged)
 #   N_USERS [2000]  N_CALLEES [50]  OUT [a new temporary directory]  SIPP_BUF [4194304]
-#   TARGET [both when kamailio is installed, else liaison] | liaison | kamailio
+#   TARGET [both when kamailio is installed and REDIS_URI is empty, else liaison] | liaison | kamailio
 #          both: Liaison and Kamailio run side by side on their own ports; every run is made
 #                against each in turn (warm-ups, then per rate and repeat: Liaison, Kamailio), so
 #                both see the same machine at nearly the same moment, and the medians table gives
@@ -46,7 +46,7 @@
 #   NODES [1] | 2      with REDIS_URI, a second Liaison node on another port sharing the Redis: the register
 #                      load is split between the nodes (each sipp half the rate, half the users) and the
 #                      callees register on the second node, so every call and message crosses nodes
-#   COUNT_PIDS         more processes whose CPU is added to the server's (the Redis)
+#   COUNT_PIDS         more processes whose CPU is added to Liaison's (the Redis)
 #
 # Needs: sipp (Debian: sip-tester), a JDK 17 and Maven (bin/liaison builds on first use), ss.
 # Every sipp run is bounded by -m, -timeout and timeout(1); every process started is stopped on exit.
@@ -69,7 +69,8 @@ N_USERS="${N_USERS:-2000}"
 N_CALLEES="${N_CALLEES:-50}"
 SIPP_BUF="${SIPP_BUF:-4194304}"
 if [ -z "${TARGET:-}" ]; then
-  if command -v kamailio >/dev/null; then TARGET=both; else TARGET=liaison; fi
+  # cluster mode (REDIS_URI) is Liaison's alone
+  if command -v kamailio >/dev/null && [ -z "${REDIS_URI:-}" ]; then TARGET=both; else TARGET=liaison; fi
 fi
 case "$TARGET" in
   both) TARGETS="liaison kamailio" ;;
@@ -231,7 +232,7 @@ LIAISON_NODE_PORTS=$NODE_PORTS
 use_target() {
   CUR=$1
   case "$1" in
-    liaison) SERVER_PID=$LIAISON_PID PORT=$LIAISON_PORT NODE_PORTS=$LIAISON_NODE_PORTS COUNTED_NODE_PIDS=${OTHER_NODE_PIDS:-} ;;
+    liaison) SERVER_PID=$LIAISON_PID PORT=$LIAISON_PORT NODE_PORTS=$LIAISON_NODE_PORTS COUNTED_NODE_PIDS="${OTHER_NODE_PIDS:-} ${COUNT_PIDS:-}" ;;
     kamailio) SERVER_PID=$KAMAILIO_PID PORT=$KAM_PORT NODE_PORTS=$KAM_PORT COUNTED_NODE_PIDS="" ;;
   esac
   CALLEE_PORT=${NODE_PORTS##* }
@@ -241,7 +242,7 @@ use_target() {
 # other nodes and COUNT_PIDS, in seconds
 server_cpu() {
   local total=0 pid
-  for pid in $SERVER_PID $(pgrep -P "$SERVER_PID" 2>/dev/null || true) ${COUNTED_NODE_PIDS:-} ${COUNT_PIDS:-}; do
+  for pid in $SERVER_PID $(pgrep -P "$SERVER_PID" 2>/dev/null || true) ${COUNTED_NODE_PIDS:-}; do
     [ -r "/proc/$pid/stat" ] || continue
     total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13 + $14 + $15}')))
   done
@@ -294,7 +295,7 @@ stop_uas() {
 }
 
 RESULTS="$OUT/results.tsv"
-printf 'target\ttest\trate\trun\tachieved\tok\tfailed\tcpu_s\tcpu_per_1000\tp50_ms\tp99_ms\tverdict\tload1\n' >"$RESULTS"
+printf 'test\trate\trun\tachieved\tok\tfailed\tcpu_s\tcpu_per_1000\tp50_ms\tp99_ms\tverdict\tload1\ttarget\n' >"$RESULTS"
 
 # run_once TEST RATE RUN : one fixed-rate run against the current target; prints PASS or FAIL
 run_once() {
@@ -345,8 +346,9 @@ run_once() {
   local verdict=PASS
   { [ "$rc" = 0 ] && [ "$failed" = 0 ] && [ "$lost" = 0 ]; } || verdict=FAIL
   local load1; load1=$(cut -d' ' -f1 /proc/loadavg)
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$CUR" "$test" "$rate" "$run" "$achieved" "$ok" \
-      "$((failed + lost))" "$cpu" "$per1000" "$p50" "$p99" "$verdict" "$load1" >>"$RESULTS"
+  # columns appended, never reordered: bench-cluster.sh reads this file by position
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$test" "$rate" "$run" "$achieved" "$ok" \
+      "$((failed + lost))" "$cpu" "$per1000" "$p50" "$p99" "$verdict" "$load1" "$CUR" >>"$RESULTS"
   log "$CUR $test rate=$rate run=$run ok=$ok failed=$((failed + lost)) achieved=$achieved/s srvCPU=${cpu}s (${per1000}/1000) p50=${p50}ms p99=${p99}ms sipp=$rc load=$load1 -> $verdict"
   echo "$verdict"
 }
@@ -396,8 +398,8 @@ fixed_rate_figures() {
       for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
       return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
-    $1 == g && $2 == t && $3 == r && $4 ~ /^[0-9]+$/ {
-      n++; c[n] = $9 + 0; p[n] = $10 + 0; q[n] = $11 + 0; if ($12 == "PASS") ok++
+    $13 == g && $1 == t && $2 == r && $3 ~ /^[0-9]+$/ {
+      n++; c[n] = $8 + 0; p[n] = $9 + 0; q[n] = $10 + 0; if ($11 == "PASS") ok++
     }
     END {
       if (!n) { print "–\t–\t–"; exit }
@@ -431,13 +433,13 @@ echo "Load average (1/5/15 min) before: $LOAD_BEFORE, after: $LOAD_AFTER (the lo
 echo
 echo "| target | test | target/s | run | achieved/s | ok | failed | server CPU-s | CPU-s per 1000 | p50 ms | p99 ms | verdict | load |"
 echo "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|"
-tail -n +2 "$RESULTS" | awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13}'
+tail -n +2 "$RESULTS" | awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $13,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12}'
 echo
 echo "Medians of the fixed-rate runs (warm-up and step-up runs left out); ratio = Liaison / Kamailio CPU per 1000:"
 echo
 echo "| test | rate/s | Liaison CPU-s per 1000 | Kamailio CPU-s per 1000 | ratio | Liaison p50 / p99 ms | Kamailio p50 / p99 ms | passed L / K |"
 echo "|---|---:|---|---|---:|---:|---:|---|"
-tail -n +2 "$RESULTS" | awk -F'\t' '$4 ~ /^[0-9]+$/ {print $2 "\t" $3}' | sort -u -k1,1 -k2,2n | while IFS=$'\t' read -r t r; do
+tail -n +2 "$RESULTS" | awk -F'\t' '$3 ~ /^[0-9]+$/ {print $1 "\t" $2}' | sort -u -k1,1 -k2,2n | while IFS=$'\t' read -r t r; do
   IFS=$'\t' read -r lc lp lok < <(fixed_rate_figures liaison "$t" "$r")
   IFS=$'\t' read -r kc kp kok < <(fixed_rate_figures kamailio "$t" "$r")
   ratio=$(awk -v a="${lc%% *}" -v b="${kc%% *}" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "–" }')
