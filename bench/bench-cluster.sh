@@ -53,7 +53,7 @@ bench() {
   local name=$1; shift
   rcli flushall >/dev/null
   log "configuration $name"
-  env "$@" OUT="$OUT/$name" "$HERE/bench-sip.sh" >"$OUT/$name.md" 2>"$OUT/$name.log" || die "$name failed: $OUT/$name.log"
+  env TARGET=liaison "$@" OUT="$OUT/$name" "$HERE/bench-sip.sh" >"$OUT/$name.md" 2>"$OUT/$name.log" || die "$name failed: $OUT/$name.log"
 }
 if [ "$CPU_RUNS" = 1 ]; then
   bench files
@@ -94,7 +94,7 @@ if [ "$MEM_REGISTRATIONS" -gt 0 ]; then
   rcli flushall >/dev/null
   before=$(rcli info memory | awk -F: '/^used_memory:/ {print $2}' | tr -d '\r')
   duration=$(( (MEM_REGISTRATIONS + MEM_RATE - 1) / MEM_RATE ))
-  env REDIS_URI="$REDIS_URI" COUNT_PIDS="$REDIS_PID" OUT="$OUT/memory" TESTS=register REG_RATES="$MEM_RATE" \
+  env TARGET=liaison REDIS_URI="$REDIS_URI" COUNT_PIDS="$REDIS_PID" OUT="$OUT/memory" TESTS=register REG_RATES="$MEM_RATE" \
       DURATION="$duration" REPEAT=1 WARMUP=0 N_USERS=$((MEM_REGISTRATIONS + 50)) N_CALLEES=50 \
       "$HERE/bench-sip.sh" >"$OUT/memory.md" 2>"$OUT/memory.log" || die "memory run failed: $OUT/memory.log"
   after=$(rcli info memory | awk -F: '/^used_memory:/ {print $2}' | tr -d '\r')

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# SIP load benchmark of Liaison (or Kamailio, for comparison) with SIPp, on 127.0.0.1 only.
+# SIP load benchmark of Liaison against Kamailio with SIPp, both in one invocation, on 127.0.0.1 only.
 #
-#   bench/bench-sip.sh                         # defaults below; prints a markdown table
+#   bench/bench-sip.sh                         # defaults below; prints markdown tables and the ratio
 #   REG_RATES="100" CALL_RATES="10" DURATION=5 STEP_UP=0 bench/bench-sip.sh    # a short smoke run
 #
 # It starts the server itself (bin/liaison serve --config <generated dir>) with N_USERS users
@@ -28,9 +28,16 @@
 #   WARMUP [1]   runs at the first rate of each test before measuring, listed as "warmupN" (the JVM compiles the
 #                hot paths during the first seconds; that run is listed as "warmup", not judged)
 #   N_USERS [2000]  N_CALLEES [50]  OUT [a new temporary directory]  SIPP_BUF [4194304]
-#   TARGET [liaison] | kamailio: the same load against Kamailio, started by
-#                      KAMAILIO_RUN (a script like /work/shared/bench/kamailio/run-kamailio.sh
-#                      that takes a users.csv of username,password,domain and prints KAMAILIO_PID=)
+#   TARGET [both when kamailio is installed and REDIS_URI is empty, else liaison] | liaison | kamailio
+#          both: Liaison and Kamailio run side by side on their own ports; every run is made
+#                against each in turn (warm-ups, then per rate and repeat: Liaison, Kamailio), so
+#                both see the same machine at nearly the same moment, and the medians table gives
+#                the ratio Liaison / Kamailio. The machine's load average is recorded with every run.
+#          Kamailio is started from bench/kamailio/kamailio.cfg by bench/kamailio/start-kamailio.sh
+#          (Debian: kamailio kamailio-sqlite-modules sqlite3) with KAM_CHILDREN [nproc] UDP workers,
+#          or by KAMAILIO_RUN, a script that takes a users.csv of username,password,domain, reads
+#          KAM_PORT and prints KAMAILIO_PID=. message-offline runs against Liaison only (Kamailio
+#          has no store).
 #   LIAISON_JAVA_OPTS  passed to the JVM by bin/liaison
 #   EXTRA_PROPERTIES   lines appended to the generated liaison.properties (e.g. "sip.worker-threads = 2")
 #   MEDIA_RELAY [never] media.relay of the server: "always" has every call take relay ports (no media flows)
@@ -39,7 +46,7 @@
 #   NODES [1] | 2      with REDIS_URI, a second Liaison node on another port sharing the Redis: the register
 #                      load is split between the nodes (each sipp half the rate, half the users) and the
 #                      callees register on the second node, so every call and message crosses nodes
-#   COUNT_PIDS         more processes whose CPU is added to the server's (the Redis)
+#   COUNT_PIDS         more processes whose CPU is added to Liaison's (the Redis)
 #
 # Needs: sipp (Debian: sip-tester), a JDK 17 and Maven (bin/liaison builds on first use), ss.
 # Every sipp run is bounded by -m, -timeout and timeout(1); every process started is stopped on exit.
@@ -61,7 +68,15 @@ CALL_HOLD_MS="${CALL_HOLD_MS:-1000}"
 N_USERS="${N_USERS:-2000}"
 N_CALLEES="${N_CALLEES:-50}"
 SIPP_BUF="${SIPP_BUF:-4194304}"
-TARGET="${TARGET:-liaison}"
+if [ -z "${TARGET:-}" ]; then
+  # cluster mode (REDIS_URI) is Liaison's alone
+  if command -v kamailio >/dev/null && [ -z "${REDIS_URI:-}" ]; then TARGET=both; else TARGET=liaison; fi
+fi
+case "$TARGET" in
+  both) TARGETS="liaison kamailio" ;;
+  liaison | kamailio) TARGETS=$TARGET ;;
+  *) echo "TARGET must be both, liaison or kamailio" >&2; exit 1 ;;
+esac
 OUT="${OUT:-$(mktemp -d -t liaison-bench.XXXXXX)}"
 DOMAIN=bench.local
 LIP=127.0.0.1
@@ -76,13 +91,13 @@ command -v ss >/dev/null || die "ss is not installed (Debian: iproute2)"
 mkdir -p "$OUT"
 
 # ---------------------------------------------------------------- processes we started
-SERVER_PID="" UAS_PID=""
+SERVER_PID="" UAS_PID="" LIAISON_PID="" KAMAILIO_PID=""
 cleanup() {
   local pid
-  for pid in $UAS_PID $SERVER_PID ${OTHER_NODE_PIDS:-}; do
+  for pid in $UAS_PID $LIAISON_PID $KAMAILIO_PID ${OTHER_NODE_PIDS:-}; do
     kill "$pid" 2>/dev/null || true
   done
-  for pid in $UAS_PID $SERVER_PID ${OTHER_NODE_PIDS:-}; do
+  for pid in $UAS_PID $LIAISON_PID $KAMAILIO_PID ${OTHER_NODE_PIDS:-}; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   done
@@ -105,7 +120,8 @@ free_port() {   # a port free for UDP and TCP, even, with port+2 free too (sipp'
 PORT="${PORT:-$(free_port)}"; RESERVED_PORTS=" $PORT $((PORT + 1)) $((PORT + 2)) "
 # each assignment in the main shell, so RESERVED_PORTS grows
 reserve() { local p; p=$(free_port); RESERVED_PORTS="$RESERVED_PORTS$p $((p + 1)) $((p + 2)) "; printf -v "$1" %s "$p"; }
-reserve UAC_PORT1; reserve UAC_PORT2; reserve UAS_PORT
+reserve UAC_PORT1; reserve UAC_PORT2; reserve UAS_PORT; reserve KAM_PORT
+LIAISON_PORT=$PORT
 sipp_opts() {   # sipp_opts SIP_PORT : local sockets of one sipp, all on loopback
   local m; m=$(free_port)
   echo "-i $LIP -p $1 -mi $LIP -mp $m -ci $LIP -cp $((m + 1)) -buff_size $SIPP_BUF -nostdin"
@@ -183,7 +199,7 @@ start_liaison() {
     write_users "$conf"; write_properties "$conf" "$port" "$n"
     "$ROOT/bin/liaison" serve --config "$conf" >"$OUT/server$n.log" 2>&1 &
     pid=$!   # bin/liaison execs java: this is the JVM
-    if [ -z "$SERVER_PID" ]; then SERVER_PID=$pid; else OTHER_NODE_PIDS="$OTHER_NODE_PIDS $pid"; fi
+    if [ -z "$LIAISON_PID" ]; then LIAISON_PID=$pid; else OTHER_NODE_PIDS="$OTHER_NODE_PIDS $pid"; fi
     await_serving "$pid" "$OUT/server$n.log"
   done
 }
@@ -199,17 +215,34 @@ await_serving() {   # await_serving PID LOG
 }
 
 start_kamailio() {
-  local run="${KAMAILIO_RUN:?TARGET=kamailio needs KAMAILIO_RUN (see the header)}" line
-  line=$(KAM_PORT="$PORT" "$run" "$USERS_PLAIN" | tail -1)
-  SERVER_PID=$(echo "$line" | sed -n 's/.*KAMAILIO_PID=\([0-9]*\).*/\1/p')
-  [ -n "$SERVER_PID" ] || die "kamailio did not start: $line"
+  local line
+  [ "${NODES:-1}" = 1 ] || die "NODES=2 is a Liaison cluster: use TARGET=liaison"
+  if [ -n "${KAMAILIO_RUN:-}" ]; then
+    line=$(KAM_PORT="$KAM_PORT" "$KAMAILIO_RUN" "$USERS_PLAIN" | tail -1)
+  else
+    command -v kamailio >/dev/null || die "kamailio is not installed (Debian: apt-get install kamailio kamailio-sqlite-modules)"
+    line=$("$HERE/kamailio/start-kamailio.sh" "$USERS_PLAIN" "$KAM_PORT" "$OUT/kamailio" "${KAM_CHILDREN:-$(nproc)}" | tail -1)
+  fi
+  KAMAILIO_PID=$(echo "$line" | sed -n 's/.*KAMAILIO_PID=\([0-9]*\).*/\1/p')
+  [ -n "$KAMAILIO_PID" ] || die "kamailio did not start: $line"
+}
+
+# use_target liaison|kamailio : what the helpers below load and measure from now on
+LIAISON_NODE_PORTS=$NODE_PORTS
+use_target() {
+  CUR=$1
+  case "$1" in
+    liaison) SERVER_PID=$LIAISON_PID PORT=$LIAISON_PORT NODE_PORTS=$LIAISON_NODE_PORTS COUNTED_NODE_PIDS="${OTHER_NODE_PIDS:-} ${COUNT_PIDS:-}" ;;
+    kamailio) SERVER_PID=$KAMAILIO_PID PORT=$KAM_PORT NODE_PORTS=$KAM_PORT COUNTED_NODE_PIDS="" ;;
+  esac
+  CALLEE_PORT=${NODE_PORTS##* }
 }
 
 # utime+stime of the server, all threads (and reaped children: Kamailio forks workers), plus the
 # other nodes and COUNT_PIDS, in seconds
 server_cpu() {
   local total=0 pid
-  for pid in $SERVER_PID $(pgrep -P "$SERVER_PID" 2>/dev/null || true) ${OTHER_NODE_PIDS:-} ${COUNT_PIDS:-}; do
+  for pid in $SERVER_PID $(pgrep -P "$SERVER_PID" 2>/dev/null || true) ${COUNTED_NODE_PIDS:-}; do
     [ -r "/proc/$pid/stat" ] || continue
     total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13 + $14 + $15}')))
   done
@@ -234,13 +267,13 @@ rtt_summary() {  # rtt_summary DIR : "achieved_rate p50 p99" from RTD 1 samples 
 }
 
 register_callees() {
-  local d="$OUT/callee-registration"; mkdir -p "$d"
+  local d="$OUT/$CUR-callee-registration"; mkdir -p "$d"
   (cd "$d" && timeout 60 sipp "$LIP:$CALLEE_PORT" -sf "$SCEN/register.xml" -inf "$OUT/callees.csv" $(sipp_opts "$UAS_PORT") \
       -r 100 -m "$N_CALLEES" -timeout 30s -timeout_error -trace_stat -stf stat.csv -trace_err -error_file err.log \
       >sipp.out 2>&1) || true
   local ok; ok=$(stat_value "$d/stat.csv" 'SuccessfulCall(C)')
   [ "${ok:-0}" = "$N_CALLEES" ] || die "only ${ok:-0}/$N_CALLEES callees registered (see $d)"
-  log "registered $N_CALLEES callees from the UAS port $UAS_PORT at $LIP:$CALLEE_PORT"
+  log "registered $N_CALLEES callees from the UAS port $UAS_PORT at $CUR $LIP:$CALLEE_PORT"
 }
 
 start_uas() {    # start_uas DIR SCENARIO : the callees' sipp, until stop_uas
@@ -262,11 +295,11 @@ stop_uas() {
 }
 
 RESULTS="$OUT/results.tsv"
-printf 'test\trate\trun\tachieved\tok\tfailed\tcpu_s\tcpu_per_1000\tp50_ms\tp99_ms\tverdict\n' >"$RESULTS"
+printf 'test\trate\trun\tachieved\tok\tfailed\tcpu_s\tcpu_per_1000\tp50_ms\tp99_ms\tverdict\tload1\ttarget\n' >"$RESULTS"
 
-# run_once TEST RATE RUN : one fixed-rate run; prints PASS or FAIL
+# run_once TEST RATE RUN : one fixed-rate run against the current target; prints PASS or FAIL
 run_once() {
-  local test=$1 rate=$2 run=$3 d="$OUT/$1-r$2-$3" scen inj extra=()
+  local test=$1 rate=$2 run=$3 d="$OUT/$CUR-$1-r$2-$3" scen inj extra=()
   mkdir -p "$d"
   local count; count=$(awk -v r="$rate" -v d="$DURATION" 'BEGIN {printf "%d", r * d + 0.5}')
   case "$test" in
@@ -312,68 +345,113 @@ run_once() {
   per1000=$(awk -v c="$cpu" -v n="$ok" 'BEGIN { if (n > 0) printf "%.3f", c * 1000 / n; else print "nan" }')
   local verdict=PASS
   { [ "$rc" = 0 ] && [ "$failed" = 0 ] && [ "$lost" = 0 ]; } || verdict=FAIL
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$test" "$rate" "$run" "$achieved" "$ok" \
-      "$((failed + lost))" "$cpu" "$per1000" "$p50" "$p99" "$verdict" >>"$RESULTS"
-  log "$test rate=$rate run=$run ok=$ok failed=$((failed + lost)) achieved=$achieved/s srvCPU=${cpu}s (${per1000}/1000) p50=${p50}ms p99=${p99}ms sipp=$rc -> $verdict"
+  local load1; load1=$(cut -d' ' -f1 /proc/loadavg)
+  # columns appended, never reordered: bench-cluster.sh reads this file by position
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$test" "$rate" "$run" "$achieved" "$ok" \
+      "$((failed + lost))" "$cpu" "$per1000" "$p50" "$p99" "$verdict" "$load1" "$CUR" >>"$RESULTS"
+  log "$CUR $test rate=$rate run=$run ok=$ok failed=$((failed + lost)) achieved=$achieved/s srvCPU=${cpu}s (${per1000}/1000) p50=${p50}ms p99=${p99}ms sipp=$rc load=$load1 -> $verdict"
   echo "$verdict"
 }
 
-# search TEST "RATES" : fixed rates, then step up / bisect to the highest rate with 0 failures
+# test_targets TEST : the targets TEST runs against (message-offline needs a store: Liaison only)
+test_targets() {
+  if [ "$1" = message-offline ]; then case " $TARGETS " in *" liaison "*) echo liaison ;; esac
+  else echo "$TARGETS"; fi
+}
+
+# search TEST "RATES" : fixed rates, the targets alternating within every rate and repeat, then
+# per target step up / bisect to the highest rate with 0 failures
 search() {
-  local test=$1 rates=$2 r i v best="" first_fail=""
-  for w in $(seq 1 "$WARMUP"); do run_once "$test" "${rates%% *}" "warmup$w" >/dev/null; done
-  for r in $rates; do
-    local all=PASS
-    for i in $(seq "$REPEAT"); do v=$(run_once "$test" "$r" "$i"); [ "$v" = PASS ] || all=FAIL; done
-    if [ "$all" = PASS ]; then best=$r; elif [ -z "$first_fail" ]; then first_fail=$r; fi
+  local test=$1 rates=$2 targets r i t w
+  local -A best=() first_fail=() all=()
+  targets=$(test_targets "$test")
+  [ -n "$targets" ] || { log "$test runs against Liaison only: skipped"; return; }
+  for w in $(seq 1 "$WARMUP"); do
+    for t in $targets; do use_target "$t"; run_once "$test" "${rates%% *}" "warmup$w" >/dev/null; done
   done
-  if [ "$STEP_UP" = 1 ] && [ -n "$best" ]; then
-    local hi="" lowest_fail
-    [ -n "$first_fail" ] && [ "$first_fail" -gt "$best" ] && hi=$first_fail
-    read -r best lowest_fail < <(step_search run_once "$test" "$best" "$hi")
-    [ "$lowest_fail" = none ] || first_fail=$lowest_fail
-  fi
-  printf '%s\t%s\t%s\n' "$test" "${best:-none}" "${first_fail:-none}" >>"$OUT/max.tsv"
+  for r in $rates; do
+    for t in $targets; do all[$t]=PASS; done
+    for i in $(seq "$REPEAT"); do
+      for t in $targets; do use_target "$t"; [ "$(run_once "$test" "$r" "$i")" = PASS ] || all[$t]=FAIL; done
+    done
+    for t in $targets; do
+      if [ "${all[$t]}" = PASS ]; then best[$t]=$r; elif [ -z "${first_fail[$t]:-}" ]; then first_fail[$t]=$r; fi
+    done
+  done
+  for t in $targets; do
+    use_target "$t"
+    local b=${best[$t]:-} ff=${first_fail[$t]:-} hi="" lowest_fail
+    if [ "$STEP_UP" = 1 ] && [ -n "$b" ]; then
+      [ -n "$ff" ] && [ "$ff" -gt "$b" ] && hi=$ff
+      read -r b lowest_fail < <(step_search run_once "$test" "$b" "$hi")
+      [ "$lowest_fail" = none ] || ff=$lowest_fail
+    fi
+    printf '%s\t%s\t%s\t%s\n' "$t" "$test" "${b:-none}" "${ff:-none}" >>"$OUT/max.tsv"
+  done
+}
+
+# fixed_rate_figures TARGET TEST RATE : "CPU-median [min..max]<TAB>p50 / p99<TAB>passed/runs" of the
+# target's fixed-rate runs (medians), or dashes when it made none
+fixed_rate_figures() {
+  tail -n +2 "$RESULTS" | awk -F'\t' -v g="$1" -v t="$2" -v r="$3" '
+    function median(a, n,   i, j, x) {
+      for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
+      return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    $13 == g && $1 == t && $2 == r && $3 ~ /^[0-9]+$/ {
+      n++; c[n] = $8 + 0; p[n] = $9 + 0; q[n] = $10 + 0; if ($11 == "PASS") ok++
+    }
+    END {
+      if (!n) { print "–\t–\t–"; exit }
+      m = median(c, n); lo = c[1]; hi = c[n]
+      printf "%.3f [%.3f..%.3f]\t%s / %s\t%d/%d\n", m, lo, hi, median(p, n), median(q, n), ok, n
+    }'
 }
 
 # ---------------------------------------------------------------- main
-case "$TARGET" in
-  liaison) start_liaison ;;
-  kamailio) start_kamailio ;;
-  *) die "TARGET must be liaison or kamailio" ;;
-esac
-log "target $TARGET on $LIP:$PORT (pid $SERVER_PID), $N_USERS users, tests [$TESTS], ${DURATION}s per run, out $OUT"
+for t in $TARGETS; do
+  case "$t" in liaison) start_liaison ;; kamailio) start_kamailio ;; esac
+done
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+log "targets [$TARGETS] on $LIP (liaison :$LIAISON_PORT pid ${LIAISON_PID:-–}, kamailio :$KAM_PORT pid ${KAMAILIO_PID:-–}), $N_USERS users, tests [$TESTS], ${DURATION}s per run, load $LOAD_BEFORE, out $OUT"
 : >"$OUT/max.tsv"
 for t in $TESTS; do
   case "$t" in
     register) search register "$REG_RATES" ;;
-    call) register_callees; search call "$CALL_RATES" ;;
-    message) register_callees; search message "$MSG_RATES" ;;
+    call | message)
+      for x in $(test_targets "$t"); do use_target "$x"; register_callees; done
+      if [ "$t" = call ]; then search call "$CALL_RATES"; else search message "$MSG_RATES"; fi ;;
     message-offline) search message-offline "$OFFLINE_RATES" ;;
     *) die "unknown test $t" ;;
   esac
 done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
-echo "## SIP benchmark: $TARGET, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, ${DURATION}s per run, call hold ${CALL_HOLD_MS} ms"
+echo "## SIP benchmark: $TARGETS, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, ${DURATION}s per run, call hold ${CALL_HOLD_MS} ms"
 echo
-echo "| test | target/s | run | achieved/s | ok | failed | server CPU-s | CPU-s per 1000 | p50 ms | p99 ms | verdict |"
-echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"
-tail -n +2 "$RESULTS" | awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11}'
+echo "Load average (1/5/15 min) before: $LOAD_BEFORE, after: $LOAD_AFTER (the load column: 1 min, at the end of each run)."
 echo
-echo "Medians of the fixed-rate runs (warm-up and step-up runs left out):"
+echo "| target | test | target/s | run | achieved/s | ok | failed | server CPU-s | CPU-s per 1000 | p50 ms | p99 ms | verdict | load |"
+echo "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|"
+tail -n +2 "$RESULTS" | awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $13,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12}'
 echo
-echo "| test | rate/s | runs | passed | CPU-s per 1000 (median [min..max]) | p50 ms | p99 ms |"
-echo "|---|---:|---:|---:|---|---:|---:|"
+echo "Medians of the fixed-rate runs (warm-up and step-up runs left out); ratio = Liaison / Kamailio CPU per 1000:"
+echo
+echo "| test | rate/s | Liaison CPU-s per 1000 | Kamailio CPU-s per 1000 | ratio | Liaison p50 / p99 ms | Kamailio p50 / p99 ms | passed L / K |"
+echo "|---|---:|---|---|---:|---:|---:|---|"
 tail -n +2 "$RESULTS" | awk -F'\t' '$3 ~ /^[0-9]+$/ {print $1 "\t" $2}' | sort -u -k1,1 -k2,2n | while IFS=$'\t' read -r t r; do
-  rows=$(tail -n +2 "$RESULTS" | awk -F'\t' -v t="$t" -v r="$r" '$1 == t && $2 == r && $3 ~ /^[0-9]+$/')
-  n=$(echo "$rows" | wc -l); passed=$(echo "$rows" | awk -F'\t' '$11 == "PASS"' | wc -l)
-  med() { echo "$rows" | cut -f"$1" | sort -g | awk '{v[NR] = $1} END {m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%s", m}'; }
-  range=$(echo "$rows" | cut -f8 | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "[%s..%s]", lo, hi}')
-  echo "| $t | $r | $n | $passed | $(med 8) $range | $(med 9) | $(med 10) |"
+  IFS=$'\t' read -r lc lp lok < <(fixed_rate_figures liaison "$t" "$r")
+  IFS=$'\t' read -r kc kp kok < <(fixed_rate_figures kamailio "$t" "$r")
+  ratio=$(awk -v a="${lc%% *}" -v b="${kc%% *}" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "–" }')
+  echo "| $t | $r | $lc | $kc | $ratio | $lp | $kp | $lok / $kok |"
 done
 echo
-echo "| test | highest rate with 0 failures | lowest failing rate seen |"
-echo "|---|---:|---:|"
-awk -F'\t' '{printf "| %s | %s | %s |\n", $1, $2, $3}' "$OUT/max.tsv"
+echo "| test | Liaison: highest rate with 0 failures (lowest failing) | Kamailio: same | ratio |"
+echo "|---|---:|---:|---:|"
+awk -F'\t' '{ hi[$2 "\t" $1] = $3; lo[$2 "\t" $1] = $4; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
+  END { for (i = 1; i <= n; i++) { t = order[i]; l = hi[t "\tliaison"]; k = hi[t "\tkamailio"]
+          r = (l + 0 > 0 && k + 0 > 0) ? sprintf("%.2f", l / k) : "–"
+          printf "| %s | %s (%s) | %s (%s) | %s |\n", t, l == "" ? "–" : l, lo[t "\tliaison"] == "" ? "–" : lo[t "\tliaison"],
+                 k == "" ? "–" : k, lo[t "\tkamailio"] == "" ? "–" : lo[t "\tkamailio"], r } }' "$OUT/max.tsv"
 echo
-echo "raw sipp files and server log: $OUT"
+echo "raw sipp files and server logs: $OUT"

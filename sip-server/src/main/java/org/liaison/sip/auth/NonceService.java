@@ -43,6 +43,11 @@ final class NonceService {
     private final SecureRandom random;
     private final SecretKeySpec secret;
     private final NonceCountStore counts;
+    /**
+     * One keyed HMAC per thread (a Mac is not thread-safe; doFinal resets it for the next nonce): looking the
+     * algorithm up and keying it for every nonce cost more than the HMAC itself (issue 12, docs/BENCHMARKS.md).
+     */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::keyedMac);
 
     NonceService(String realm, Duration lifetime, Clock clock, SecureRandom random, NonceCountStore counts) {
         this(realm, lifetime, clock, random, drawnSecret(random), counts);
@@ -80,10 +85,11 @@ final class NonceService {
 
     NonceStatus validate(String nonce) {
         OptionalLong issuedAt = issuedAt(nonce);
-        if (issuedAt.isEmpty()) {
-            return NonceStatus.INVALID;
-        }
-        long age = clock.millis() - issuedAt.getAsLong();
+        return issuedAt.isEmpty() ? NonceStatus.INVALID : statusAt(issuedAt.getAsLong());
+    }
+
+    private NonceStatus statusAt(long issuedAt) {
+        long age = clock.millis() - issuedAt;
         return age >= 0 && age <= lifetime.toMillis() ? NonceStatus.VALID : NonceStatus.STALE;
     }
 
@@ -93,10 +99,11 @@ final class NonceService {
      * a request that repeats a nonce-count is a replay (RFC 7616 §3.4 "nc", §5.5).
      */
     boolean acceptCount(String nonce, long nc) {
-        if (validate(nonce) != NonceStatus.VALID) {
+        OptionalLong issuedAt = issuedAt(nonce);
+        if (issuedAt.isEmpty() || statusAt(issuedAt.getAsLong()) != NonceStatus.VALID) {
             return false;
         }
-        return counts.advance(nonce, issuedAt(nonce).orElseThrow(), nc, clock.millis() - lifetime.toMillis());
+        return counts.advance(nonce, issuedAt.getAsLong(), nc, clock.millis() - lifetime.toMillis());
     }
 
     /** The issue time of one of our nonces; empty for anything this server instance did not make. */
@@ -120,11 +127,16 @@ final class NonceService {
 
     /** HMAC over the signed part and the realm, so a nonce made for one realm is worthless in another. */
     private byte[] mac(byte[] buffer) {
+        Mac mac = macs.get();
+        mac.update(buffer, 0, SIGNED_BYTES);
+        return mac.doFinal(realm);
+    }
+
+    private Mac keyedMac() {
         try {
-            Mac mac = Mac.getInstance(MAC_ALGORITHM); // Mac is not thread-safe; one per call is cheap
+            Mac mac = Mac.getInstance(MAC_ALGORITHM);
             mac.init(secret);
-            mac.update(buffer, 0, SIGNED_BYTES);
-            return mac.doFinal(realm);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(MAC_ALGORITHM + " is required by every Java runtime", e);
         }

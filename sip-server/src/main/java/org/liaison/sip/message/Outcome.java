@@ -12,7 +12,8 @@ public sealed interface Outcome {
      * Answer the request with this response, then run {@code afterSent} (e.g. deliver stored messages). When
      * {@code stateless}, the response is sent without a server transaction: nothing is kept and nothing is
      * retransmitted, so a request from a forged source draws exactly one answer (a challenge, or the refusal of a
-     * request that proved nothing yet). A retransmitted request is simply answered again.
+     * request that proved nothing yet), and the registrar's answers. A retransmitted request is simply answered
+     * again (a retransmitted REGISTER: challenged again, its nonce-count being spent).
      */
     record Respond(Response response, Runnable afterSent, boolean stateless) implements Outcome {
         public Respond(Response response, Runnable afterSent) {

@@ -56,11 +56,18 @@ public final class RegisterHandler {
         return Optional.empty();
     }
 
-    /** {@code register} authenticated as {@code user}, which came over {@code source}. */
+    /**
+     * {@code register} authenticated as {@code user}, which came over {@code source}. The answer is sent without a
+     * server transaction, as Kamailio's registrar sends it (sl_send_reply): a REGISTER is answered at once with a
+     * final response, so a transaction would only keep state and a 32 s timer (Timer J, RFC 3261 §17.2.2) per
+     * registration to answer a retransmission. A retransmission instead reaches the authenticator again, whose
+     * nonce-count it repeats: it gets a 401 with stale=TRUE and the client registers with a fresh nonce (RFC 7616
+     * §3.4, §3.5). Measured in docs/BENCHMARKS.md (issue 12).
+     */
     public Outcome register(Request register, String user, Flow source) {
         Response response = registrar.register(register, user, source);
         // stored messages go out once the device has its 200 (RFC 3428 store and forward)
         Runnable registered = response.getStatusCode() == Response.OK ? () -> onRegistered.accept(user) : () -> { };
-        return new Outcome.Respond(response, registered);
+        return new Outcome.Respond(response, registered, true);
     }
 }

@@ -9,8 +9,6 @@ import static org.liaison.sip.routing.RoutingFixture.status;
 
 import java.nio.file.Path;
 import java.text.ParseException;
-import java.time.Clock;
-import java.util.List;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.liaison.provisioning.DigestAlgorithm;
 import org.liaison.sip.message.Flow;
 import org.liaison.sip.message.Outcome;
-import org.liaison.sip.proxy.HandoffToken;
 import org.liaison.sip.proxy.LoopDetector;
 
 /**
@@ -41,13 +38,7 @@ class RequestRouterTest {
     @BeforeEach
     void build() throws Exception {
         f = new RoutingFixture(dir);
-        router = new RequestRouter(f.local, new RequestAuthenticator(f.digest, SIP, DOMAIN, List.of()),
-                new NodeHandoff("", HandoffToken.unshared(Clock.systemUTC()), f.locations, f.targets, SIP, DOMAIN),
-                new InDialogHandler(f.local, f.routeToken, HandoffToken.unshared(Clock.systemUTC()), f.targets, f.media, f.proxy, false, SIP),
-                new RegisterHandler(f.local, f.proxy, f.registrar, user -> { }, SIP),
-                new InviteHandler(f.local, f.accounts, f.targets, f.media, SIP),
-                new MessageHandler(f.local, f.accounts, f.targets, f.offline, f.groups, SIP),
-                new ForwardingHandler(f.local, f.targets, SIP), f.presence, f.proxy.foreignDomains(), false, SIP);
+        router = f.router();
     }
 
     @AfterEach

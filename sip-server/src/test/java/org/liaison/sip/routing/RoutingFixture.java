@@ -51,6 +51,7 @@ import org.liaison.sip.messaging.GroupMessaging;
 import org.liaison.sip.messaging.OfflineMessaging;
 import org.liaison.sip.messaging.RegisteredDevices;
 import org.liaison.sip.messaging.SipDeviceMessenger;
+import org.liaison.sip.proxy.HandoffToken;
 import org.liaison.sip.proxy.RouteToken;
 import org.liaison.sip.registrar.ClusterNodes;
 import org.liaison.sip.registrar.EmbeddedLocationService;
@@ -121,6 +122,18 @@ final class RoutingFixture implements AutoCloseable {
                 new CallsInProgress(local, accounts, Duration.ofHours(24), clock), targets,
                 (request, target, onFinal) -> originated.add(request), null, SIP, DOMAIN, clock), presenceSettings,
                 accounts, () -> Directory.of(accounts, DOMAIN), SIP, DOMAIN, clock);
+    }
+
+    /** The router as the server wires it, over this fixture's stores, on UDP (no TLS required). */
+    RequestRouter router() {
+        return new RequestRouter(local, new RequestAuthenticator(digest, SIP, DOMAIN, List.of()),
+                new NodeHandoff("", HandoffToken.unshared(Clock.systemUTC()), locations, targets, SIP, DOMAIN),
+                new InDialogHandler(local, routeToken, HandoffToken.unshared(Clock.systemUTC()), targets, media, proxy,
+                        false, SIP),
+                new RegisterHandler(local, proxy, registrar, user -> { }, SIP),
+                new InviteHandler(local, accounts, targets, media, SIP),
+                new MessageHandler(local, accounts, targets, offline, groups, SIP),
+                new ForwardingHandler(local, targets, SIP), presence, proxy.foreignDomains(), false, SIP);
     }
 
     Account account(String username) {
