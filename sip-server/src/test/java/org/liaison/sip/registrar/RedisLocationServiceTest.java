@@ -7,12 +7,7 @@ import static org.liaison.sip.registrar.LocationServiceContract.IN_AN_HOUR;
 import static org.liaison.sip.registrar.TestBindings.contact;
 import static org.liaison.sip.registrar.TestBindings.device;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.Socket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -176,33 +171,11 @@ class RedisLocationServiceTest implements LocationServiceContract {
                 current -> List.of(contact("alice", uri, Instant.now().plusSeconds(3600))));
         Binding refreshed = contact("alice", uri, Instant.now().plusSeconds(7200));
 
-        List<String> sent = commandsSentDuring(() -> assertEquals(List.of(refreshed),
+        List<String> sent = redis.commandsSentDuring(() -> assertEquals(List.of(refreshed),
                 a.updateClaiming("alice", List.of(uri), binding -> true, current -> List.of(refreshed)).stored()));
 
         assertEquals(1, sent.size(), "one script: " + sent);
         assertTrue(sent.get(0).contains("\"EVALSHA\""), sent.get(0));
-    }
-
-    /** The commands clients sent while {@code action} ran, from MONITOR: not those scripts ran, not MONITOR's own. */
-    private static List<String> commandsSentDuring(Runnable action) throws IOException {
-        URI uri = URI.create(redis.uri());
-        try (Socket monitor = new Socket(uri.getHost(), uri.getPort())) {
-            monitor.setSoTimeout(5000);
-            monitor.getOutputStream().write("MONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
-            BufferedReader lines = new BufferedReader(new InputStreamReader(monitor.getInputStream(),
-                    StandardCharsets.US_ASCII));
-            assertEquals("+OK", lines.readLine());
-            action.run();
-            String marker = "end-of-" + UUID.randomUUID();
-            redis.command("ECHO", marker);
-            List<String> sent = new ArrayList<>();
-            for (String line = lines.readLine(); !line.contains(marker); line = lines.readLine()) {
-                if (!line.contains(" lua] ")) {
-                    sent.add(line);
-                }
-            }
-            return sent;
-        }
     }
 
     /** Two users claiming one Contact from two flows through two nodes at the same moment: one of them gets it. */
