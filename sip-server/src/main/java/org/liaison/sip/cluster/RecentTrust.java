@@ -29,12 +29,14 @@ final class RecentTrust extends RedisPubSubAdapter<String, byte[]> implements Re
     static final String DISTRUST_CHANNEL = "liaison:auth-distrusted";
     /** Bounds memory (one entry per device and pair, about 200 bytes): beyond it, nothing more is noted. */
     private static final int MAX_PAIRS = 200_000;
+    private static final long SWEEP_INTERVAL_MILLIS = 60_000;
 
     /** By trust key (one per source and user): the device's marks, joined, to when their trust stops being recent. */
     private final ConcurrentHashMap<String, Map<String, Long>> recentUntil = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
     private volatile boolean subscribed;
+    private volatile long nextSweepAt;
 
     /**
      * Waits until Redis has confirmed the subscription (lettuce tells its listeners just after the SUBSCRIBE command
@@ -66,7 +68,7 @@ final class RecentTrust extends RedisPubSubAdapter<String, byte[]> implements Re
     /** Notes that the device's trust is recent until {@code until}, as read from Redis after {@code generation}. */
     void note(String trustKey, String marks, long until, long generation, long now) {
         if (!subscribed || recentUntil.size() >= MAX_PAIRS && !sweep(now)) {
-            return;
+            return; // full of live notes: this device's checks go to Redis, as without notes
         }
         recentUntil.compute(trustKey, (key, devices) -> {
             Map<String, Long> noted = devices == null ? new HashMap<>() : new HashMap<>(devices);
@@ -85,8 +87,12 @@ final class RecentTrust extends RedisPubSubAdapter<String, byte[]> implements Re
         recentUntil.remove(trustKey);
     }
 
-    /** Forgets what is no longer recent; whether that made room. */
+    /** Forgets what is no longer recent, at most once a minute (it reads every note); whether there is room. */
     private boolean sweep(long now) {
+        if (now < nextSweepAt) {
+            return false;
+        }
+        nextSweepAt = now + SWEEP_INTERVAL_MILLIS;
         recentUntil.replaceAll((key, devices) -> Map.copyOf(withoutPast(devices, now)));
         recentUntil.values().removeIf(Map::isEmpty);
         return recentUntil.size() < MAX_PAIRS;
