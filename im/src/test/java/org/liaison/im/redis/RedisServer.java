@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -163,6 +164,28 @@ public final class RedisServer implements AutoCloseable {
                 throw new IOException("connection closed");
             }
             return answer;
+        }
+    }
+
+    /**
+     * The commands clients sent while {@code action} ran, as MONITOR lines: not those scripts ran (MONITOR tells them
+     * apart), not MONITOR's own. To count a store's round trips.
+     */
+    public List<String> commandsSentDuring(Runnable action) throws IOException {
+        try (Socket monitor = connect()) {
+            send(monitor, "MONITOR");
+            BufferedReader lines = reader(monitor);
+            Assertions.assertEquals("+OK", lines.readLine());
+            action.run();
+            String marker = "end-of-" + UUID.randomUUID();
+            command("ECHO", marker);
+            List<String> sent = new ArrayList<>();
+            for (String line = lines.readLine(); !line.contains(marker); line = lines.readLine()) {
+                if (!line.contains(" lua] ")) {
+                    sent.add(line);
+                }
+            }
+            return sent;
         }
     }
 

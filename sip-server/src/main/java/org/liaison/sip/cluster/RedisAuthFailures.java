@@ -1,10 +1,15 @@
 package org.liaison.sip.cluster;
 
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.pubsub.RedisPubSubListener;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.liaison.sip.auth.AuthAttempt;
 import org.liaison.sip.auth.AuthFailureStore;
 import org.liaison.sip.config.AuthSettings;
@@ -52,16 +57,19 @@ public final class RedisAuthFailures implements AuthFailureStore {
 
     /**
      * ARGV[2] the device's identity ('' for none), ARGV[3] the trust's lifetime minus its refresh period, ARGV[4..]
-     * its marks. Returns {ms to wait (0 = check now), 1 when every mark was trusted within the refresh period}.
+     * its marks. Returns {ms to wait (0 = check now), 1 when every mark was trusted within the refresh period, the
+     * time at which the first of them stops being so}.
      */
     private static final String REFUSAL = COMMON + """
-            local trusted, recent = false, #ARGV >= 4
+            local trusted, recent, earliest = false, #ARGV >= 4, nil
             for i = 4, #ARGV do
               local at = redis.call('HGET', KEYS[5], ARGV[i])
               if at ~= false and tonumber(at) > now then trusted = true end
               if at == false or tonumber(at) <= now + tonumber(ARGV[3]) then recent = false end
+              if at ~= false and (earliest == nil or tonumber(at) < earliest) then earliest = tonumber(at) end
             end
-            if trusted then return {0, recent and 1 or 0} end
+            if trusted and recent then return {0, 1, earliest - tonumber(ARGV[3])} end
+            if trusted then return {0, 0} end
             local pairWait = 0
             local blockLeft = left(KEYS[2])
             if blockLeft > 0 then
@@ -95,7 +103,9 @@ public final class RedisAuthFailures implements AuthFailureStore {
               redis.call('HSET', key, 'delay', delay, 'next', now + delay, 'ends', now + block)
               redis.call('PEXPIRE', key, block)
             end
-            for i = 11, #ARGV do redis.call('HDEL', KEYS[5], ARGV[i]) end
+            local distrusted = 0
+            for i = 11, #ARGV do distrusted = distrusted + redis.call('HDEL', KEYS[5], ARGV[i]) end
+            if distrusted > 0 then redis.call('PUBLISH', 'liaison:auth-distrusted', KEYS[5]) end
             if ARGV[2] ~= '' then
               local life = math.max(window, block)
               redis.call('HSET', KEYS[3], ARGV[2], now + life)
@@ -137,21 +147,50 @@ public final class RedisAuthFailures implements AuthFailureStore {
             return 1
             """;
 
+    private static final Duration SUBSCRIPTION_TIMEOUT = Duration.ofSeconds(2);
+
     private final ClusterRedis redis;
     private final AuthSettings settings;
+    private final RecentTrust recentTrust = new RecentTrust();
 
+    /**
+     * The counts in {@code redis}, with this node subscribed to the ends of trusts (the subscription is closed with
+     * {@code redis}'s client).
+     */
     public RedisAuthFailures(ClusterRedis redis, AuthSettings settings) {
         this.redis = redis;
         this.settings = settings;
+        StatefulRedisPubSubConnection<String, byte[]> distrusts = redis.connectPubSub();
+        try {
+            // the note hears both the messages and the connection dropping (two overloads of addListener)
+            distrusts.addListener((RedisPubSubListener<String, byte[]>) recentTrust);
+            distrusts.addListener((RedisConnectionStateListener) recentTrust);
+            distrusts.sync().subscribe(RecentTrust.DISTRUST_CHANNEL);
+            recentTrust.awaitSubscribed(SUBSCRIPTION_TIMEOUT); // if not yet, nothing is noted until it is
+        } catch (RedisException e) {
+            distrusts.close();
+            throw redis.health().unavailable("subscribe to " + RecentTrust.DISTRUST_CHANNEL, e);
+        }
     }
 
+    /** A device this node saw trusted recently is admitted without a round trip ({@link RecentTrust}). */
     @Override
     public Check check(AuthAttempt attempt, long nowMillis) {
+        String trustKey = trustKey(attempt);
+        String marks = marks(attempt);
+        if (recentTrust.isRecent(trustKey, marks, nowMillis)) {
+            return new Check(0, true);
+        }
+        long generation = recentTrust.generation();
         List<String> args = new ArrayList<>(List.of(Long.toString(nowMillis), attempt.identity().orElse(""),
                 Long.toString(TRUST_MILLIS - TRUST_REFRESH_MILLIS)));
         args.addAll(attempt.marks());
         List<Long> check = run("check an authentication's block", REFUSAL, ScriptOutputType.MULTI, attempt, args);
-        return new Check(check.get(0), check.get(1) == 1);
+        boolean recent = check.get(1) == 1;
+        if (recent) {
+            recentTrust.note(trustKey, marks, check.get(2), generation, nowMillis);
+        }
+        return new Check(check.get(0), recent);
     }
 
     @Override
@@ -162,6 +201,7 @@ public final class RedisAuthFailures implements AuthFailureStore {
                 Integer.toString(settings.maxFailuresPerSource()), Integer.toString(settings.maxFailuresPerUser()),
                 Long.toString(FIRST_DELAY_MILLIS), Long.toString(MAX_DELAY_MILLIS)));
         args.addAll(attempt.marks());
+        recentTrust.drop(trustKey(attempt)); // at once here; the other nodes when the script publishes it
         List<Long> verdict = run("count an authentication failure", FAILURE, ScriptOutputType.MULTI, attempt, args);
         return new FailureVerdict(verdict.get(0).intValue(), verdict.get(1) == 1,
                 SourceBlock.values()[verdict.get(2).intValue()], verdict.get(3) == 1);
@@ -172,9 +212,11 @@ public final class RedisAuthFailures implements AuthFailureStore {
         if (attempt.marks().isEmpty()) {
             return; // nothing to trust: no round trip
         }
+        long generation = recentTrust.generation();
         List<String> args = new ArrayList<>(List.of(Long.toString(nowMillis), Long.toString(TRUST_MILLIS)));
         args.addAll(attempt.marks());
         run("trust a device", SUCCESS, ScriptOutputType.INTEGER, attempt, args);
+        recentTrust.note(trustKey(attempt), marks(attempt), nowMillis + TRUST_REFRESH_MILLIS, generation, nowMillis);
     }
 
     private <T> T run(String what, String script, ScriptOutputType type, AuthAttempt attempt, List<String> args) {
@@ -193,9 +235,19 @@ public final class RedisAuthFailures implements AuthFailureStore {
     private static String[] keys(AuthAttempt attempt) {
         String pair = attempt.source() + " " + attempt.user();
         return new String[] {PREFIX + "pair-failures:" + pair, PREFIX + "pair-block:" + pair,
-            PREFIX + "failed-devices:" + pair, PREFIX + "pair-slow:" + pair, PREFIX + "trusted:" + pair,
+            PREFIX + "failed-devices:" + pair, PREFIX + "pair-slow:" + pair, trustKey(attempt),
             PREFIX + "source-failures:" + attempt.source(), PREFIX + "source-usernames:" + attempt.source(),
             PREFIX + "source-block:" + attempt.source(), PREFIX + "user-failures:" + attempt.user(),
             PREFIX + "user-slow:" + attempt.user()};
+    }
+
+    /** The hash of the pair's trusted devices (KEYS[5] of every script), also what names the pair on the channel. */
+    private static String trustKey(AuthAttempt attempt) {
+        return PREFIX + "trusted:" + attempt.source() + " " + attempt.user();
+    }
+
+    /** The device's marks as one string, the same whatever the order of the set. */
+    private static String marks(AuthAttempt attempt) {
+        return attempt.marks().stream().sorted().collect(Collectors.joining("\n"));
     }
 }

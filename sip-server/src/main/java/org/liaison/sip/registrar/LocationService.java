@@ -2,6 +2,7 @@ package org.liaison.sip.registrar;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -51,6 +52,33 @@ public interface LocationService {
      * @throws java.io.UncheckedIOException if the change could not be persisted; nothing changed
      */
     List<Binding> update(String aor, UnaryOperator<List<Binding>> change);
+
+    /**
+     * As {@link #update}, unless another address-of-record has a live binding at one of {@code contactUris} (found as
+     * {@link #findOthersByContact} finds it) that {@code taken} accepts: then nothing is written and that binding is
+     * returned in {@link Claim#takenBy}. The registrar's "one device, one user" rule: a store shared by several nodes
+     * checks it in the same atomic step as the write (and the same round trip), so two users cannot claim one Contact
+     * at once through two nodes; this default checks first, then updates.
+     */
+    default Claim updateClaiming(String aor, List<String> contactUris, Predicate<Binding> taken,
+            UnaryOperator<List<Binding>> change) {
+        for (String contactUri : contactUris) {
+            Optional<Binding> other = findOthersByContact(contactUri, aor).filter(taken);
+            if (other.isPresent()) {
+                return new Claim(List.of(), other);
+            }
+        }
+        return new Claim(update(aor, change), Optional.empty());
+    }
+
+    /**
+     * What {@link #updateClaiming} did.
+     *
+     * @param stored  what was stored (as {@link #update} returns it); empty when refused
+     * @param takenBy the other user's binding that refused the claim; empty when the change was applied
+     */
+    record Claim(List<Binding> stored, Optional<Binding> takenBy) {
+    }
 
     /** Forgets every binding of {@code aor}, e.g. because the user was deleted from users.csv. */
     void removeAll(String aor);

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.liaison.sip.cluster.ClusterRedis;
@@ -59,30 +61,45 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
     private static final int STRIPES = 64;
     private static final int MAX_ATTEMPTS = 50;
     private static final byte[] ABSENT = new byte[0];
+    /** The first element of what {@link #COMPARE_AND_SET} returns. */
+    private static final Long WRITTEN = 1L;
+    private static final Long CLAIMED_BY_OTHERS = 2L;
     /**
-     * KEYS: the list, the expiries, then the contact sets to leave, then those to join. ARGV: the
-     * list read (empty = none), the new list (empty = remove), its TTL in ms, the AoR, the channel,
-     * the numbers of expiries to remove and to add, then those members, then (score, member)
-     * pairs, then one TTL in ms per contact set joined.
+     * KEYS: the list, the expiries, then the contact sets to leave, then those to join, then those claimed (whose
+     * other members refuse the write). ARGV: the list read (empty = none), the new list (empty = remove), its TTL in
+     * ms, the AoR, the channel, the numbers of expiries to remove and to add, of contact sets left, of contact sets
+     * claimed and of other AoRs already found harmless there, then those AoRs, then the expiries removed, then
+     * (score, member) pairs, then one TTL in ms per contact set joined. Returns {1} when written, {0} when the list
+     * was not the one read, {2, AOR...} (nothing written) when other AoRs are in a claimed set: the caller decides.
      */
     private static final String COMPARE_AND_SET = """
             local current = redis.call('GET', KEYS[1]) or ''
-            if current ~= ARGV[1] then return 0 end
+            if current ~= ARGV[1] then return {0} end
+            local removed, added, left = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+            local claimed, harmless = tonumber(ARGV[9]), tonumber(ARGV[10])
+            local a = 11
+            local known = {[ARGV[4]] = true}
+            for i = 1, harmless do known[ARGV[a]] = true; a = a + 1 end
+            local others = {2}
+            for k = #KEYS - claimed + 1, #KEYS do
+              for _, aor in ipairs(redis.call('SMEMBERS', KEYS[k])) do
+                if not known[aor] then known[aor] = true; others[#others + 1] = aor end
+              end
+            end
+            if #others > 1 then return others end
             if ARGV[2] == '' then redis.call('DEL', KEYS[1])
             else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
-            local removed, added, left = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-            local a = 9
             for i = 1, removed do redis.call('ZREM', KEYS[2], ARGV[a]); a = a + 1 end
             for i = 1, added do redis.call('ZADD', KEYS[2], ARGV[a], ARGV[a + 1]); a = a + 2 end
             for k = 3, 2 + left do redis.call('SREM', KEYS[k], ARGV[4]) end
-            for k = 3 + left, #KEYS do
+            for k = 3 + left, #KEYS - claimed do
               redis.call('SADD', KEYS[k], ARGV[4])
               redis.call('PEXPIRE', KEYS[k], ARGV[a], 'NX')
               redis.call('PEXPIRE', KEYS[k], ARGV[a], 'GT')
               a = a + 1
             end
             redis.call('PUBLISH', ARGV[5], ARGV[4])
-            return 1
+            return {1}
             """;
 
     private final ClusterRedis shared;
@@ -170,42 +187,82 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
 
     @Override
     public List<Binding> update(String aor, UnaryOperator<List<Binding>> change) {
+        return updateClaiming(aor, List.of(), binding -> false, change).stored();
+    }
+
+    /**
+     * The claim is checked by the compare-and-set script itself (the contact sets claimed are read there): no round
+     * trip before the write, and no other node's write between the check and this one. Only when another AoR is in
+     * a claimed set does this node read its bindings to decide, then try again with that AoR found harmless.
+     */
+    @Override
+    public Claim updateClaiming(String aor, List<String> contactUris, Predicate<Binding> taken,
+            UnaryOperator<List<Binding>> change) {
         Objects.requireNonNull(aor, "aor");
+        List<String> claimed = contactUris.stream().map(ContactUris::normalized).flatMap(Optional::stream).distinct()
+                .toList();
+        Set<String> harmless = new TreeSet<>();
         synchronized (stripes[Math.floorMod(aor.hashCode(), STRIPES)]) {
+            // the cached record first (a re-REGISTER's is usually current): one round trip less when it is, and a
+            // compare-and-set that fails when it is not
+            SubscribedBindingCache.Entry read = readThroughCache(aor);
             for (int attempt = 1; ; attempt++) {
-                // the cached record first (a re-REGISTER's contact check has just read it): one round trip less
-                // when it is current, and a compare-and-set that fails when it is not
-                SubscribedBindingCache.Entry read = attempt == 1 ? readThroughCache(aor) : read(aor);
                 List<Binding> stored = read.bindings();
                 Instant now = clock.instant();
                 List<Binding> current = BindingLists.live(stored, now);
                 List<Binding> changed = change.apply(current);
                 if (changed == current) {
-                    return current;
+                    // nothing to write, so no script to check the claim in: checked as the interface's default does
+                    Optional<Binding> other = contactUris.stream()
+                            .flatMap(contactUri -> findOthersByContact(contactUri, aor).filter(taken).stream()).findFirst();
+                    return new Claim(other.isPresent() ? List.of() : current, other);
                 }
                 List<Binding> result = List.copyOf(changed);
                 BindingLists.requireConsistent(aor, result);
                 byte[] record = result.isEmpty() ? ABSENT : BindingCodec.encode(aor, result);
                 long mark = cache.mark(aor);
                 cache.expectOwnMessage(aor);
-                boolean written;
+                List<Object> outcome;
                 try {
-                    written = compareAndSet(aor, read.record(), stored, record, result, now);
+                    outcome = compareAndSet(aor, read.record(), stored, record, result, now, claimed, harmless);
                 } catch (RuntimeException unknownOutcome) {
                     cache.ownWriteFailed(aor); // if it was written after all, its message drops the AoR: safe
                     throw unknownOutcome;
                 }
-                if (written) {
+                if (WRITTEN.equals(outcome.get(0))) {
                     cache.wrote(aor, new SubscribedBindingCache.Entry(record, result), mark);
-                    return result;
+                    return new Claim(result, Optional.empty());
                 }
                 cache.ownWriteFailed(aor);
+                if (CLAIMED_BY_OTHERS.equals(outcome.get(0))) {
+                    List<String> others = outcome.subList(1, outcome.size()).stream()
+                            .map(other -> new String((byte[]) other, StandardCharsets.UTF_8)).sorted().toList();
+                    Optional<Binding> other = others.stream().flatMap(o -> takenFrom(o, claimed, now, taken).stream())
+                            .findFirst();
+                    if (other.isPresent()) {
+                        return new Claim(List.of(), other);
+                    }
+                    harmless.addAll(others);
+                } else {
+                    read = read(aor);
+                }
                 if (attempt == MAX_ATTEMPTS) {
                     throw new UncheckedIOException(new IOException("the bindings of " + aor + " changed under "
                             + MAX_ATTEMPTS + " attempts in a row to update them"));
                 }
             }
         }
+    }
+
+    /**
+     * {@code other}'s live binding at one of the {@code claimed} contacts that {@code taken} accepts, read from Redis
+     * rather than this node's cache: it was just found in the index, maybe registered through another node a moment
+     * ago, before its change message reached this one.
+     */
+    private Optional<Binding> takenFrom(String other, List<String> claimed, Instant now, Predicate<Binding> taken) {
+        List<Binding> bindings = BindingLists.live(read(other).bindings(), now);
+        return claimed.stream().flatMap(contact -> BindingLists.withContact(bindings, contact).stream()).filter(taken)
+                .findFirst();
     }
 
     @Override
@@ -267,8 +324,8 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         return List.copyOf(decoded.bindings());
     }
 
-    private boolean compareAndSet(String aor, byte[] read, List<Binding> stored, byte[] record, List<Binding> result,
-            Instant now) {
+    private List<Object> compareAndSet(String aor, byte[] read, List<Binding> stored, byte[] record,
+            List<Binding> result, Instant now, List<String> claimed, Set<String> harmless) {
         Map<String, Binding> before = byExpiryMember(stored);
         Map<String, Binding> after = byExpiryMember(result);
         Map<String, Long> joined = new LinkedHashMap<>();
@@ -283,6 +340,7 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         List<String> keys = new ArrayList<>(List.of(BINDINGS_KEY + aor, EXPIRIES_KEY));
         keys.addAll(left);
         keys.addAll(joined.keySet());
+        claimed.forEach(contact -> keys.add(CONTACT_KEY + contact));
         List<byte[]> args = new ArrayList<>();
         args.add(read);
         args.add(record);
@@ -292,6 +350,9 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         args.add(text(removed.size()));
         args.add(text(after.size()));
         args.add(text(left.size()));
+        args.add(text(claimed.size()));
+        args.add(text(harmless.size()));
+        harmless.forEach(other -> args.add(text(other)));
         removed.forEach(member -> args.add(text(member)));
         after.forEach((member, binding) -> {
             args.add(text(binding.expiresAt().toEpochMilli()));
@@ -299,9 +360,8 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         });
         joined.values().forEach(ttl -> args.add(text(ttl)));
         try {
-            Long written = shared.runScript(COMPARE_AND_SET, ScriptOutputType.INTEGER, keys.toArray(String[]::new),
+            return shared.runScript(COMPARE_AND_SET, ScriptOutputType.MULTI, keys.toArray(String[]::new),
                     args.toArray(byte[][]::new));
-            return written == 1L;
         } catch (RedisException e) {
             throw health.unavailable("persist the bindings of " + aor, e);
         }

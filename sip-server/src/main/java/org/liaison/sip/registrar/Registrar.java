@@ -21,6 +21,7 @@ import java.util.TimeZone;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import javax.sip.InvalidArgumentException;
 import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
@@ -140,20 +141,22 @@ public final class Registrar {
             if (contacts.size() != 1 || expires == null || expires.getExpires() != 0) {
                 throw new BadRequest("Contact: * needs Expires: 0 and no other Contact");
             }
-            return apply(request, user, current -> BindingUpdate.removeAll(current, callId, cseq), now);
+            return apply(request, user, List.of(), binding -> false,
+                    current -> BindingUpdate.removeAll(current, callId, cseq), now);
         }
         if (contacts.isEmpty()) {
             return ok(request, user, locations.lookup(user), now); // a query: step 8 alone
         }
         List<String> path = values(request, PATH);
         List<Binding> requested = new ArrayList<>();
+        List<String> claimed = new ArrayList<>();
         for (ContactHeader contact : contacts) {
             int seconds = expiresSeconds(contact, expires);
             if (seconds > 0 && seconds < settings.minExpiresSeconds()) {
                 return intervalTooBrief(request); // step 7
             }
-            if (seconds > 0 && isAnotherUsersDevice(contact.getAddress().getURI().toString(), user, flow)) {
-                return respond(request, Response.FORBIDDEN, "Contact registered by another user");
+            if (seconds > 0) {
+                claimed.add(contact.getAddress().getURI().toString());
             }
             Instant expiresAt = now.plusSeconds(Math.min(seconds, settings.maxExpiresSeconds()));
             Optional<String> instance = instanceId(contact);
@@ -161,36 +164,40 @@ public final class Registrar {
                     instance, instance.isPresent() ? regId(contact) : OptionalInt.empty(), callId, cseq, expiresAt,
                     path, flow, now, node));
         }
-        return apply(request, user,
+        return apply(request, user, claimed, otherFlowThan(flow),
                 current -> BindingUpdate.apply(current, requested, settings.maxContactsPerUser(), now), now);
     }
 
     /**
-     * A Contact URI another user has bound from another flow: refused, or requests meant for that
-     * device (in-dialog ones find their binding by Contact) could be taken by this user. One device
-     * registering several accounts does so over one flow (a multi-line phone's one socket), so it
-     * keeps working.
+     * Another user's binding at a Contact URI this user claims is refused when it came over another flow, or requests
+     * meant for that device (in-dialog ones find their binding by Contact) could be taken by this user. One device
+     * registering several accounts does so over one flow (a multi-line phone's one socket), so it keeps working.
      */
-    private boolean isAnotherUsersDevice(String contactUri, String user, Flow flow) {
-        return locations.findOthersByContact(contactUri, user)
-                .filter(b -> !b.flow().transport().equals(flow.transport())
-                        || !b.flow().remoteAddress().equals(flow.remoteAddress())
-                        || b.flow().remotePort() != flow.remotePort())
-                .isPresent();
+    private static Predicate<Binding> otherFlowThan(Flow flow) {
+        return b -> !b.flow().transport().equals(flow.transport())
+                || !b.flow().remoteAddress().equals(flow.remoteAddress())
+                || b.flow().remotePort() != flow.remotePort();
     }
 
-    /** Runs {@code decision} atomically against the AoR's current bindings and answers its verdict. */
-    private Response apply(Request request, String user, Function<List<Binding>, BindingUpdate.Result> decision,
-            Instant now) {
+    /**
+     * Runs {@code decision} atomically against the AoR's current bindings and answers its verdict, unless another
+     * user's binding that {@code taken} accepts is at one of the {@code claimed} Contact URIs.
+     */
+    private Response apply(Request request, String user, List<String> claimed, Predicate<Binding> taken,
+            Function<List<Binding>, BindingUpdate.Result> decision, Instant now) {
         // A store may run the change more than once (optimistic retries); the last run decides.
         AtomicReference<BindingUpdate.Result> outcome = new AtomicReference<>();
         List<Binding> stored;
         try {
-            stored = locations.update(user, current -> {
+            LocationService.Claim claim = locations.updateClaiming(user, claimed, taken, current -> {
                 BindingUpdate.Result result = decision.apply(current);
                 outcome.set(result);
                 return result.verdict() == BindingUpdate.Verdict.ACCEPTED ? result.bindings() : current;
             });
+            if (claim.takenBy().isPresent()) {
+                return respond(request, Response.FORBIDDEN, "Contact registered by another user");
+            }
+            stored = claim.stored();
         } catch (SharedStateUnavailable e) {
             // the cluster's Redis is away: the router answers 503 with Retry-After, the outage is logged once
             throw e;

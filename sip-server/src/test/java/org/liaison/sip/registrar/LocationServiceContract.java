@@ -200,6 +200,62 @@ interface LocationServiceContract {
     }
 
     @Test
+    default void aClaimOfAContactAnotherUserHoldsIsRefusedAndWritesNothing() {
+        LocationService locations = locations();
+        Binding zoes = contact("zoe", "sip:desk@192.0.2.7:5060", IN_AN_HOUR);
+        locations.update("zoe", current -> List.of(zoes));
+
+        LocationService.Claim claim = locations.updateClaiming("alice", List.of("sip:desk@192.0.2.7;transport=udp"),
+                binding -> true, current -> List.of(contact("alice", "sip:desk@192.0.2.7", IN_AN_HOUR)));
+
+        assertEquals(Optional.of(zoes), claim.takenBy());
+        assertEquals(List.of(), locations.lookup("alice"));
+        assertEquals(Optional.of(zoes), locations.findByContact("sip:desk@192.0.2.7"), "zoe keeps her device");
+        assertEquals(1, locations.count());
+    }
+
+    @Test
+    default void aClaimStandsWhenTheOtherUsersBindingIsNotTakenOrHasExpired() {
+        MutableClock clock = new MutableClock(START);
+        LocationService locations = emptyLocationService(clock);
+        String desk = "sip:desk@192.0.2.7";
+        locations.update("zoe", current -> List.of(contact("zoe", desk, START.plusSeconds(60))));
+        Binding alices = contact("alice", desk, IN_AN_HOUR);
+
+        LocationService.Claim harmless = locations.updateClaiming("alice", List.of(desk),
+                binding -> !binding.aor().equals("zoe"), current -> List.of(alices));
+        assertEquals(new LocationService.Claim(List.of(alices), Optional.empty()), harmless, "e.g. the same flow");
+
+        clock.advance(Duration.ofSeconds(60));
+        Binding bobs = contact("bob", desk, IN_AN_HOUR);
+        LocationService.Claim afterZoe = locations.updateClaiming("bob", List.of(desk),
+                binding -> !binding.aor().equals("alice"), current -> List.of(bobs));
+        assertEquals(new LocationService.Claim(List.of(bobs), Optional.empty()), afterZoe, "zoe's binding expired");
+    }
+
+    @Test
+    default void aClaimOfOnesOwnContactIsNoConflictEvenWhenNothingChanges() {
+        LocationService locations = locations();
+        Binding alices = contact("alice", "sip:alice@192.0.2.1", IN_AN_HOUR);
+        locations.update("alice", current -> List.of(alices));
+
+        assertEquals(new LocationService.Claim(List.of(alices), Optional.empty()),
+                locations.updateClaiming("alice", List.of("sip:alice@192.0.2.1"), binding -> true, current -> current));
+        assertEquals(new LocationService.Claim(List.of(alices), Optional.empty()), locations.updateClaiming("alice",
+                List.of("sip:alice@192.0.2.1"), binding -> true, current -> List.of(alices)));
+    }
+
+    @Test
+    default void aClaimThatChangesNothingIsStillRefusedOnAnotherUsersContact() {
+        LocationService locations = locations();
+        Binding zoes = contact("zoe", "sip:desk@192.0.2.7", IN_AN_HOUR);
+        locations.update("zoe", current -> List.of(zoes));
+
+        assertEquals(Optional.of(zoes), locations.updateClaiming("alice", List.of("sip:desk@192.0.2.7"),
+                binding -> true, current -> current).takenBy());
+    }
+
+    @Test
     default void findByContactTreatsAMissingPortAs5060() {
         LocationService locations = locations();
         Binding binding = contact("alice", "sip:alice@192.0.2.1", IN_AN_HOUR);

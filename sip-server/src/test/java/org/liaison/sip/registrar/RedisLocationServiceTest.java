@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,6 +157,57 @@ class RedisLocationServiceTest implements LocationServiceContract {
         assertEquals(2 * each, a.count());
         await().atMost(PROPAGATION).until(() -> a.lookup("shared").size() == 2 * each
                 && b.lookup("shared").size() == 2 * each);
+    }
+
+    /**
+     * The registrar's "one device, one user" check costs no round trip of its own: a re-REGISTER sends Redis one
+     * script, which reads the Contact index and writes (MONITOR shows what clients send apart from what scripts run).
+     */
+    @Test
+    void aReRegistrationChecksItsClaimAndWritesInOneRoundTrip() throws IOException {
+        RedisLocationService a = node(Clock.systemUTC());
+        String uri = "sip:alice@192.0.2.1:5072";
+        a.updateClaiming("alice", List.of(uri), binding -> true,
+                current -> List.of(contact("alice", uri, Instant.now().plusSeconds(3600))));
+        Binding refreshed = contact("alice", uri, Instant.now().plusSeconds(7200));
+
+        List<String> sent = redis.commandsSentDuring(() -> assertEquals(List.of(refreshed),
+                a.updateClaiming("alice", List.of(uri), binding -> true, current -> List.of(refreshed)).stored()));
+
+        assertEquals(1, sent.size(), "one script: " + sent);
+        assertTrue(sent.get(0).contains("\"EVALSHA\""), sent.get(0));
+    }
+
+    /** Two users claiming one Contact from two flows through two nodes at the same moment: one of them gets it. */
+    @Test
+    void twoNodesCannotGiveOneContactToTwoUsersAtOnce() throws Exception {
+        RedisLocationService a = node(Clock.systemUTC());
+        RedisLocationService b = node(Clock.systemUTC());
+        Instant later = Instant.now().plusSeconds(3600);
+        int rounds = 40;
+        for (int i = 0; i < rounds; i++) {
+            String uri = "sip:desk@192.0.2.9:" + (20000 + i);
+            CountDownLatch start = new CountDownLatch(1);
+            CompletableFuture<LocationService.Claim> zoe = CompletableFuture.supplyAsync(() -> {
+                awaitLatch(start);
+                return b.updateClaiming("zoe", List.of(uri), binding -> true,
+                        current -> append(current, contact("zoe", uri, later)));
+            });
+            start.countDown();
+            LocationService.Claim alice = a.updateClaiming("alice", List.of(uri), binding -> true,
+                    current -> append(current, contact("alice", uri, later)));
+            boolean zoeGotIt = zoe.get(10, TimeUnit.SECONDS).takenBy().isEmpty();
+            assertTrue(alice.takenBy().isEmpty() != zoeGotIt, "exactly one of them holds " + uri);
+        }
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
