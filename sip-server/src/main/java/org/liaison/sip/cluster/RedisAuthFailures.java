@@ -1,14 +1,17 @@
 package org.liaison.sip.cluster;
 
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.liaison.sip.auth.AuthAttempt;
 import org.liaison.sip.auth.AuthFailureStore;
@@ -32,6 +35,13 @@ import org.liaison.sip.config.AuthSettings;
  */
 public final class RedisAuthFailures implements AuthFailureStore {
     private static final String PREFIX = "liaison:auth:";
+    /**
+     * KEYS[11..13]: for pairs blocked, sources blocked and usernames slowed, each block's key scored by when it ends
+     * (trimmed of past ones whenever one is added, and gone once the last has ended, as every block ends within
+     * {@code auth.block-seconds} of the last one added), so that monitoring counts them without scanning the key space.
+     */
+    private static final String[] BLOCK_ENDS = {PREFIX + "blocks-ending:pair", PREFIX + "blocks-ending:source",
+        PREFIX + "blocks-ending:user"};
 
     /** What every script starts with: KEYS as {@link #keys}, ARGV[1] the time now (ms); readers of the keys. */
     private static final String COMMON = """
@@ -103,6 +113,11 @@ public final class RedisAuthFailures implements AuthFailureStore {
               redis.call('HSET', key, 'delay', delay, 'next', now + delay, 'ends', now + block)
               redis.call('PEXPIRE', key, block)
             end
+            local function ending(index, key, ends)
+              redis.call('ZADD', KEYS[index], ends, key)
+              redis.call('ZREMRANGEBYSCORE', KEYS[index], '-inf', now)
+              redis.call('PEXPIRE', KEYS[index], block)
+            end
             local distrusted = 0
             for i = 11, #ARGV do distrusted = distrusted + redis.call('HDEL', KEYS[5], ARGV[i]) end
             if distrusted > 0 then redis.call('PUBLISH', 'liaison:auth-distrusted', KEYS[5]) end
@@ -119,6 +134,7 @@ public final class RedisAuthFailures implements AuthFailureStore {
               redis.call('DEL', KEYS[1])
               if not wasBlocked then startSlow(KEYS[4], 0) end
               redis.call('SET', KEYS[2], now + block, 'PX', block)
+              ending(11, KEYS[2], now + block)
               pairBlocked = 1
             end
             local spraying = pairCount == 1 and record(KEYS[7], maxUsernames) >= maxUsernames
@@ -127,14 +143,17 @@ public final class RedisAuthFailures implements AuthFailureStore {
             if spraying or volume then
               redis.call('DEL', KEYS[6], KEYS[7])
               redis.call('SET', KEYS[8], now + block, 'PX', block)
+              ending(12, KEYS[8], now + block)
               if volume then sourceBlock = 2 else sourceBlock = 1 end
             end
             local userSlowed = 0
             if slowed(KEYS[10]) then
               slowFailed(KEYS[10])
+              ending(13, KEYS[10], now + block)
             elseif record(KEYS[9], maxUser) >= maxUser then
               redis.call('DEL', KEYS[9])
               startSlow(KEYS[10], firstDelay)
+              ending(13, KEYS[10], now + block)
               userSlowed = 1
             end
             return {pairCount, pairBlocked, sourceBlock, userSlowed}
@@ -231,6 +250,27 @@ public final class RedisAuthFailures implements AuthFailureStore {
         }
     }
 
+    /**
+     * The blocks in force, counted in the sorted sets of block ends by kind that the failure script keeps (three
+     * commands, for a scrape: every node reports the cluster's figure).
+     */
+    @Override
+    public Optional<ActiveBlocks> activeBlocks(long nowMillis) {
+        try {
+            RedisCommands<String, byte[]> commands = redis.commands();
+            Range<Long> inForce = Range.from(Range.Boundary.excluding(nowMillis), Range.Boundary.unbounded());
+            int[] counts = new int[BLOCK_ENDS.length];
+            for (int i = 0; i < BLOCK_ENDS.length; i++) {
+                counts[i] = Math.toIntExact(commands.zcount(BLOCK_ENDS[i], inForce));
+            }
+            redis.health().reachable();
+            return Optional.of(new ActiveBlocks(counts[0], counts[1], counts[2]));
+        } catch (RedisException e) {
+            redis.health().unavailable("count the blocks in force", e);
+            return Optional.empty();
+        }
+    }
+
     /** The keys every script is given, in this order (a script uses those it needs). */
     private static String[] keys(AuthAttempt attempt) {
         String pair = attempt.source() + " " + attempt.user();
@@ -238,7 +278,7 @@ public final class RedisAuthFailures implements AuthFailureStore {
             PREFIX + "failed-devices:" + pair, PREFIX + "pair-slow:" + pair, trustKey(attempt),
             PREFIX + "source-failures:" + attempt.source(), PREFIX + "source-usernames:" + attempt.source(),
             PREFIX + "source-block:" + attempt.source(), PREFIX + "user-failures:" + attempt.user(),
-            PREFIX + "user-slow:" + attempt.user()};
+            PREFIX + "user-slow:" + attempt.user(), BLOCK_ENDS[0], BLOCK_ENDS[1], BLOCK_ENDS[2]};
     }
 
     /** The hash of the pair's trusted devices (KEYS[5] of every script), also what names the pair on the channel. */

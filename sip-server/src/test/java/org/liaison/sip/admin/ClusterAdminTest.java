@@ -97,7 +97,7 @@ class ClusterAdminTest {
             other.stop();
         }
         String metrics = scrape(adminPort);
-        assertFalse(metrics.contains("liaison_auth_blocks_active"), metrics);
+        assertTrue(metrics.contains("\nliaison_auth_blocks_active{kind=\"pair\"} 0.0\n"), metrics);
         assertTrue(metrics.contains("\nliaison_auth_blocks_total 0.0\n"), metrics);
     }
 

@@ -232,4 +232,30 @@ public abstract class AuthFailureStoreContract {
         assertTrue(line.startsWith("auth-block source=198.51.100.7 user=x3%20source%3D192.0.2.10%0Aauth-block"), line);
         assertFalse(line.contains(" source=192.0.2.10"), line);
     }
+
+    /** What monitoring shows as blocks in force (issue 14): each kind counted while it holds, none once it ended. */
+    @Test
+    public void theBlocksInForceAreCountedByKindUntilTheyEnd() throws Exception {
+        AuthFailureStore store = newStore(SETTINGS);
+        long now = clock.millis();
+        for (int i = 0; i < 3; i++) { // auth.max-failures-per-source-user
+            store.recordFailure(attempt("198.51.100.7", "alice"), now);
+        }
+        for (String username : List.of("u1", "u2", "u3", "u4")) { // auth.max-usernames-per-source
+            store.recordFailure(attempt("203.0.113.9", username), now);
+        }
+        for (String source : List.of("192.0.2.21", "192.0.2.22", "192.0.2.23")) { // auth.max-failures-per-user: 5
+            store.recordFailure(attempt(source, "carol"), now);
+            store.recordFailure(attempt(source, "carol"), now);
+        }
+
+        assertEquals(Optional.of(new AuthFailureStore.ActiveBlocks(1, 1, 1)), store.activeBlocks(now + 1));
+        assertEquals(Optional.of(new AuthFailureStore.ActiveBlocks(0, 0, 0)),
+                store.activeBlocks(now + BLOCK.toMillis() + 1));
+    }
+
+    private static AuthAttempt attempt(String source, String user) {
+        String mark = "flow:UDP:40000";
+        return new AuthAttempt(source, user, Set.of(mark), Optional.of(mark));
+    }
 }

@@ -162,7 +162,8 @@ class RedisAuthFailuresTest extends AuthFailureStoreContract {
         List<String> keys = node.commands().keys("liaison:auth:*");
         long longest = Math.max(AuthFailureStore.TRUST_MILLIS,
                 Math.max(SETTINGS.failureWindow().toMillis(), SETTINGS.blockDuration().toMillis()));
-        assertEquals(7, keys.size(), "pair block and slowdown, failed device, trust, source and user counts: " + keys);
+        assertEquals(8, keys.size(),
+                "pair block and slowdown, failed device, trust, source and user counts, blocks ending: " + keys);
         for (String key : keys) {
             long ttl = node.commands().pttl(key);
             assertTrue(ttl > 0 && ttl <= longest, key + " PTTL " + ttl);
