@@ -18,6 +18,7 @@ final class GuardedTcpProcessor extends NioTcpMessageProcessor {
     GuardedTcpProcessor(InetAddress address, SIPTransactionStack stack, int port, ConnectionGuard guard,
             int maxMessageBytes) {
         super(address, stack, port);
+        this.nioHandler = new ConnectionTable(stack, this);
         this.guard = guard;
         this.maxMessageBytes = maxMessageBytes;
     }

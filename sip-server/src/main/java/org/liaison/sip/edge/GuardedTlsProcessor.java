@@ -21,6 +21,7 @@ final class GuardedTlsProcessor extends NioTlsMessageProcessor {
     GuardedTlsProcessor(InetAddress address, SIPTransactionStack stack, int port, ConnectionGuard guard,
             int maxMessageBytes) {
         super(address, stack, port);
+        this.nioHandler = new ConnectionTable(stack, this);
         this.guard = guard;
         this.maxMessageBytes = maxMessageBytes;
     }
