@@ -1,6 +1,7 @@
 package org.liaison.sip.edge;
 
 import gov.nist.javax.sip.stack.HandshakeCompletedListenerImpl;
+import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.NIOHandler;
 import gov.nist.javax.sip.stack.NioTcpMessageChannel;
 import gov.nist.javax.sip.stack.NioTcpMessageProcessor;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.util.Optional;
 
 /**
  * The NIO processor's table of connections by peer ({@code address:port}), with the two sends the
@@ -45,13 +47,53 @@ final class ConnectionTable extends NIOHandler {
         this.processor = processor;
     }
 
-    /** Called by a new outbound channel: the open connection to that peer, or a new one, kept here. */
+    /** What owns a table: the TCP and TLS processors. */
+    interface Owner {
+        ConnectionTable connections();
+    }
+
+    /**
+     * The channel of the open connection with {@code address:port}, whoever opened it; empty when there is none.
+     * What a request to a {@link org.liaison.sip.message.ConnectionHop} is sent on.
+     */
+    Optional<MessageChannel> openChannel(InetAddress address, int port) {
+        SocketChannel known = getSocket(makeKey(address, port));
+        if (known == null || !known.isOpen() || !known.isConnected()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(getMessageChannel(known));
+    }
+
+    /** Makes a new outbound channel. */
+    interface ChannelMaker {
+        MessageChannel make() throws IOException;
+    }
+
+    /**
+     * The channel for a request to {@code address:port}: the open connection's when there is one (RFC 3261 §18.1.1:
+     * reuse it; also one the peer opened, whose channel the stack may no longer have cached by peer), otherwise
+     * {@code newChannel}'s, which connects.
+     */
+    MessageChannel reuseOr(InetAddress address, int port, ChannelMaker newChannel) throws IOException {
+        Optional<MessageChannel> open = openChannel(address, port);
+        return open.isPresent() ? open.get() : newChannel.make();
+    }
+
+    /**
+     * Called by a new outbound channel: the open connection to that peer, or a new one, kept here. Never a
+     * connection the peer opened: that one has its channel already, and a second channel on it would start a TLS
+     * client handshake inside the peer's session.
+     */
     @Override
     public SocketChannel createOrReuseSocket(InetAddress address, int port) throws IOException {
         if (stopped) {
             return null;
         }
-        return connectionTo(address, port, true).socket();
+        SocketChannel socket = connectionTo(address, port, true).socket();
+        if (getMessageChannel(socket) instanceof PeerOpenedChannel) {
+            throw new IOException("the connection from " + makeKey(address, port) + " has its own channel");
+        }
+        return socket;
     }
 
     /** Every send of a channel: over the peer's open connection, queued for the selector thread. */
