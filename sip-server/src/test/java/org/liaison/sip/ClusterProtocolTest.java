@@ -33,6 +33,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.liaison.provisioning.enrolment.Redemption;
 import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.cluster.RedisEnrolmentTokens;
@@ -47,7 +49,12 @@ import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
 
-/** The server in cluster mode (cluster.redis-uri set): registrations live in a real redis-server. */
+/**
+ * The server in cluster mode (cluster.redis-uri set): registrations live in a real redis-server. With each transport
+ * a node URI may name.
+ */
+@ParameterizedClass(name = "node URIs with transport={0}")
+@ValueSource(strings = {"udp", "tcp"})
 class ClusterProtocolTest {
     private static final String DOMAIN = TestServer.DOMAIN;
     private static final String BINDINGS_OF_BOB = "liaison:reg:bob";
@@ -56,10 +63,17 @@ class ClusterProtocolTest {
     static Path redisDir;
     private static RedisServer redis;
 
+    /** The transport of the nodes' {@code cluster.node-uri}. */
+    private final String nodeTransport;
     @RegisterExtension
-    final LiaisonServer liaison = LiaisonServer.started(node(redis.uri()));
+    final LiaisonServer liaison;
     @Agent TestUa alice;
     @Agent TestUa bob;
+
+    ClusterProtocolTest(String nodeTransport) {
+        this.nodeTransport = nodeTransport;
+        this.liaison = LiaisonServer.started(node(redis.uri()));
+    }
 
     @BeforeAll
     static void startRedis() throws IOException {
@@ -82,9 +96,10 @@ class ClusterProtocolTest {
         assertEquals("+OK", redis.command("FLUSHALL"));
     }
 
-    private static TestServer.Builder node(String redisUri) {
+    private TestServer.Builder node(String redisUri) {
         return TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .property("cluster.redis-uri", redisUri).property("cluster.node-uri", "sip:127.0.0.1;transport=udp");
+                .property("cluster.redis-uri", redisUri)
+                .property("cluster.node-uri", "sip:127.0.0.1;transport=" + nodeTransport);
     }
 
     @Test

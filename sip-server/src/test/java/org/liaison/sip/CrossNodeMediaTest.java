@@ -16,6 +16,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.liaison.im.redis.RedisPerClass;
 import org.liaison.media.ng.NgMediaRelay;
 import org.liaison.sip.testing.CapturedLog;
@@ -33,13 +36,19 @@ import org.liaison.sip.testing.TestUa;
  * re-INVITE from either side, and one BYE ends the call on the relay and its record in Redis.
  *
  * <p>The phones sit on 127.0.0.5-8, apart from the nodes' 127.0.0.1: a node tells another node's requests by their
- * source address.
+ * source address. Nodes talk over each transport a node URI may name.
  */
+@ParameterizedClass(name = "node URIs with transport={0}")
+@ValueSource(strings = {"udp", "tcp"})
 class CrossNodeMediaTest {
     private static final String BOB = "sip:bob@" + TestServer.DOMAIN;
     private static final String SDP_TYPE = "Content-Type: application/sdp\r\n";
     private static final String ALICE_HOST = "127.0.0.5";
     private static final String BOB_HOST = "127.0.0.6";
+
+    /** The transport of both nodes' {@code cluster.node-uri}. */
+    @Parameter
+    String nodeTransport;
 
     @RegisterExtension
     static final RedisPerClass redis = RedisPerClass.durable();
@@ -64,7 +73,7 @@ class CrossNodeMediaTest {
     }
 
     private TestServer.Builder node(StandaloneRelay relay) {
-        return CrossNodeProtocolTest.node(redis.uri()).property("media.relay", "always")
+        return CrossNodeProtocolTest.node(redis.uri(), nodeTransport).property("media.relay", "always")
                 .property("media.encryption", "optional").property("relay.servers", relay.servers());
     }
 

@@ -17,6 +17,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.liaison.im.redis.RedisServer;
 import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.cluster.SharedSecrets;
@@ -32,8 +35,11 @@ import org.liaison.sip.testing.TestUa;
  * Two nodes sharing one real redis-server (issue 10, item 2): bob's flow ends on node A (his TCP connection, or a
  * NAT's pinhole), alice uses node B. Whatever B resolves from Redis, it must reach bob through A, which alone holds
  * that flow; in-dialog requests and CANCEL follow the Record-Route of both nodes, both ways. And node A, which takes
- * a handed-over request without credentials, is no open relay to a stranger who names it in a Route.
+ * a handed-over request without credentials, is no open relay to a stranger who names it in a Route. All of it with
+ * the nodes talking over each transport a node URI may name.
  */
+@ParameterizedClass(name = "node URIs with transport={0}")
+@ValueSource(strings = {"udp", "tcp"})
 public class CrossNodeProtocolTest {
     private static final String DOMAIN = TestServer.DOMAIN;
     private static final SipFactories SIP = SipFactories.create();
@@ -42,6 +48,10 @@ public class CrossNodeProtocolTest {
     @TempDir
     static Path redisDir;
     private static RedisServer redis;
+
+    /** The transport of both nodes' {@code cluster.node-uri}. */
+    @Parameter
+    String nodeTransport;
 
     @RegisterExtension
     final LiaisonServer liaison = LiaisonServer.notStarted();
@@ -63,18 +73,21 @@ public class CrossNodeProtocolTest {
         }
     }
 
-    /** Node URIs with explicit ports: both nodes listen on 127.0.0.1, so only the port tells them apart. */
-    public static TestServer.Builder node(String redisUri) {
+    /**
+     * Node URIs with explicit ports: both nodes listen on 127.0.0.1, so only the port tells them apart. {@code
+     * nodeTransport}: udp or tcp.
+     */
+    public static TestServer.Builder node(String redisUri, String nodeTransport) {
         return TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
                 .user("carol", "carol-secret", "1003")
                 .property("cluster.redis-uri", redisUri)
-                .property("cluster.node-uri", "sip:127.0.0.1:" + TestServer.SIP_PORT + ";transport=udp");
+                .property("cluster.node-uri", "sip:127.0.0.1:" + TestServer.SIP_PORT + ";transport=" + nodeTransport);
     }
 
     @BeforeEach
     void startTwoNodes() throws Exception {
-        nodeA = liaison.start(node(redis.uri()));
-        nodeB = liaison.own(node(redis.uri()).start(liaison.directory().resolve("node-b")));
+        nodeA = liaison.start(node(redis.uri(), nodeTransport));
+        nodeB = liaison.own(node(redis.uri(), nodeTransport).start(liaison.directory().resolve("node-b")));
         bob = liaison.own(new TestUa("bob", nodeA, true));
         alice = liaison.own(new TestUa("alice", nodeB));
         stranger = liaison.own(TestUa.fromAddress("alice", nodeA, "127.0.0.9"));
@@ -201,7 +214,7 @@ public class CrossNodeProtocolTest {
     private TestServer[] tlsNodes() throws Exception {
         TestServer[] nodes = new TestServer[2];
         for (int i = 0; i < nodes.length; i++) {
-            nodes[i] = liaison.own(node(redis.uri()).withTls().property("sip.tls.required", "true")
+            nodes[i] = liaison.own(node(redis.uri(), nodeTransport).withTls().property("sip.tls.required", "true")
                     .start(liaison.directory().resolve("tls-" + i)));
         }
         return nodes;
@@ -269,8 +282,8 @@ public class CrossNodeProtocolTest {
         assertTrue(received.header("via").orElseThrow().contains(":" + nodeA.port()), received.toString());
     }
 
-    private static String nodeUri(TestServer node) {
-        return "sip:127.0.0.1:" + node.port() + ";transport=udp";
+    private String nodeUri(TestServer node) {
+        return "sip:127.0.0.1:" + node.port() + ";transport=" + nodeTransport;
     }
 
     /** Tokens made with the cluster's key, as any node makes them. */

@@ -45,6 +45,9 @@ public final class LinphoneXml {
         media.put("default_proxy", "0");
         media.put("media_encryption", "srtp");
         media.put("media_encryption_mandatory", "1");
+        // the directory as one list subscription (RFC 4662) to the server's RLS, instead of one per person;
+        // liblinphone reads [sip] rls_uri (FriendList::getRlsAddressWithCoreFallback), default Flexisip's
+        media.put("rls_uri", "sip:rls@" + domain);
         sections.put("sip", media);
         sections.put("proxy_0", proxy(account));
         int index = 0;
@@ -73,7 +76,8 @@ public final class LinphoneXml {
         proxy.put("reg_expires", Integer.toString(REGISTER_EXPIRES_SECONDS));
         proxy.put("reg_sendregister", "1");
         proxy.put("realm", domain);
-        proxy.put("publish", "0");
+        // the user's own presence (RFC 3903 PUBLISH), which the list shows the others
+        proxy.put("publish", "1");
         proxy.put("dial_escape_plus", "0");
         return proxy;
     }

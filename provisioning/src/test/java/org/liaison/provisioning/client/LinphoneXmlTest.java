@@ -70,6 +70,13 @@ class LinphoneXmlTest {
     }
 
     @Test
+    void thePhoneWatchesTheDirectoryAsOneListAndPublishesItsOwnPresence() throws Exception {
+        Map<String, Map<String, String>> sections = parse(xml.render(alice));
+        assertEquals("sip:rls@" + DOMAIN, sections.get("sip").get("rls_uri"));
+        assertEquals("1", sections.get("proxy_0").get("publish"));
+    }
+
+    @Test
     void credentialsAreHa1PerAlgorithmSha256FirstAndNeverTheClearPassword() throws Exception {
         String text = xml.render(alice);
         Map<String, Map<String, String>> sections = parse(text);

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * @param redisUri where the shared state lives, in one of lettuce's URI forms ({@code redis://},
  *                 {@code rediss://}, {@code redis-sentinel://}); empty = one machine
  * @param nodeUri  the SIP URI at which the other nodes reach this one
- *                 ({@code sip:10.0.0.11:5060;transport=udp}); present exactly when redisUri is
+ *                 ({@code sip:10.0.0.11:5060;transport=udp} or {@code ;transport=tcp}); present exactly when redisUri is
  * @param tlsNames host names and addresses, lower case, that the cluster's shared TLS certificate names besides
  *                 sip.domain and each node's own (every node's names, listed before the first node starts, so that
  *                 the shared CA's name constraints cover them all); empty on one machine
@@ -90,11 +90,11 @@ public record ClusterSettings(Optional<String> redisUri, Optional<String> nodeUr
                     + " (e.g. sip:10.0.0.11:5060;transport=udp)");
         }
         Matcher transport = NODE_TRANSPORT.matcher(node.toLowerCase(Locale.ROOT));
-        if (node.toLowerCase(Locale.ROOT).startsWith("sips:") || transport.find() && !transport.group(1).equals("udp")) {
-            // measured: CrossNodeProtocolTest with transport=tcp node URIs gets no INVITE across (JAIN-SIP's NIO
-            // channel opens a second socket to a node it is connected to and drops the request)
-            throw r.problem(NODE_URI, ConfigReader.quoted(node) + ": nodes talk over UDP only for now"
-                    + " (over TCP or TLS requests between nodes are lost); use sip:ADDRESS:PORT;transport=udp");
+        if (node.toLowerCase(Locale.ROOT).startsWith("sips:")
+                || transport.find() && !transport.group(1).equals("udp") && !transport.group(1).equals("tcp")) {
+            // TLS between nodes is untested: a node's TLS client trusts the JVM's CAs, not the cluster's own CA
+            throw r.problem(NODE_URI, ConfigReader.quoted(node) + ": nodes talk over UDP or TCP"
+                    + " (sip:ADDRESS:PORT;transport=udp or ;transport=tcp), not TLS");
         }
         return new ClusterSettings(Optional.of(redis), Optional.of(node), tlsNames);
     }

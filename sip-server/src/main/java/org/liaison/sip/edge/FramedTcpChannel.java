@@ -11,7 +11,7 @@ import java.nio.channels.SocketChannel;
  * largest message, or sends headers without end, is closed instead of parsed; a malformed message
  * ({@link StrictSyntax}) is answered or dropped and never parsed.
  */
-final class FramedTcpChannel extends NioTcpMessageChannel {
+final class FramedTcpChannel extends NioTcpMessageChannel implements PeerOpenedChannel {
     private final StreamFraming framing;
 
     FramedTcpChannel(NioTcpMessageProcessor processor, SocketChannel socket, StreamFraming framing)

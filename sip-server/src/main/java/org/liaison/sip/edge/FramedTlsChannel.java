@@ -12,7 +12,7 @@ import java.nio.channels.SocketChannel;
  * a Content-Length claims. {@code addBytes} here still carries ciphertext; the hook is
  * {@code addPlaintextBytes}, called by the channel's SSL state machine.
  */
-final class FramedTlsChannel extends NioTlsMessageChannel {
+final class FramedTlsChannel extends NioTlsMessageChannel implements PeerOpenedChannel {
     private final StreamFraming framing;
 
     FramedTlsChannel(NioTcpMessageProcessor processor, SocketChannel socket, StreamFraming framing)

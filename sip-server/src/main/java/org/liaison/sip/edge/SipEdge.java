@@ -162,7 +162,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(4 << 20));
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", Integer.toString(4 << 20));
         // built directly, not through SipFactory, so that the TLS listener gets our key manager
-        return tlsKeys.isPresent() ? new TlsSipStack(p, tlsKeys.get()) : new SipStackImpl(p);
+        return tlsKeys.isPresent() ? new TlsSipStack(p, tlsKeys.get()) : new ConnectionReusingStack(p);
     }
 
     /**

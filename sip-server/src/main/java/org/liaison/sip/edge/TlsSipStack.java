@@ -1,7 +1,6 @@
 package org.liaison.sip.edge;
 
 import gov.nist.core.net.SecurityManagerProvider;
-import gov.nist.javax.sip.SipStackImpl;
 import java.util.Properties;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.TrustManager;
@@ -13,7 +12,7 @@ import javax.sip.PeerUnavailableException;
  * manager) cannot travel that way; the provider is set here, after construction and before any
  * listening point (whose TLS context reads it) exists.
  */
-final class TlsSipStack extends SipStackImpl {
+final class TlsSipStack extends ConnectionReusingStack {
     TlsSipStack(Properties properties, KeyManager keys) throws PeerUnavailableException {
         super(withPlaceholderProvider(properties));
         this.securityManagerProvider = new TlsKeySource(keys);

@@ -62,6 +62,9 @@ final class ListNotifications {
                 .append("Content-Transfer-Encoding: binary\r\n")
                 .append("Content-ID: <").append(cid).append(">\r\n")
                 .append("Content-Type: ").append(type).append(";charset=\"UTF-8\"\r\n\r\n")
-                .append(content).append(content.endsWith("\n") ? "" : "\r\n");
+                // the CRLF before the next "--boundary" belongs to the delimiter (RFC 2046 §5.1.1), whatever the
+                // content ends with: after a bare LF (a PIDF document) belle-sip finds no delimiter and liblinphone
+                // 5.1 crashed on the NOTIFY
+                .append(content).append("\r\n");
     }
 }

@@ -16,6 +16,7 @@ import org.liaison.provisioning.AccountDirectory;
 import org.liaison.provisioning.Group;
 import org.liaison.sip.config.DestinationPolicy;
 import org.liaison.sip.config.IpLiteral;
+import org.liaison.sip.message.ConnectionHop;
 import org.liaison.sip.message.Flow;
 import org.liaison.sip.message.LocalAddresses;
 import org.liaison.sip.message.SipFactories;
@@ -280,8 +281,11 @@ public final class TargetResolver {
      * other address (a private one behind NAT, or a scanner's 1.1.1.1) is never sent to.
      */
     private static Hop deviceHop(URI contact, Flow flow) {
+        if (!"UDP".equals(flow.transport())) {
+            return new ConnectionHop(flow.remoteAddress(), flow.remotePort(), flow.transport());
+        }
         Hop viaFlow = new HopImpl(flow.remoteAddress(), flow.remotePort(), flow.transport());
-        if (!"UDP".equals(flow.transport()) || !(contact instanceof SipURI sipContact)) {
+        if (!(contact instanceof SipURI sipContact)) {
             return viaFlow;
         }
         InetAddress contactAddress = IpLiteral.parse(sipContact.getHost());

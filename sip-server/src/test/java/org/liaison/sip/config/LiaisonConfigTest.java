@@ -59,6 +59,10 @@ class LiaisonConfigTest {
             assertEquals(java.util.Optional.of("sip:10.0.0.11:5060;transport=udp"), cluster.nodeUri());
             assertEquals(java.util.List.of(), cluster.tlsNames(), "by default");
         }
+        write("cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:10.0.0.11:5060;transport=tcp\n"
+                + "relay.servers = 10.0.0.21:2223\n");
+        assertEquals(java.util.Optional.of("sip:10.0.0.11:5060;transport=tcp"), LiaisonConfig.load(dir).cluster().nodeUri(),
+                "issue 10's own example: nodes over TCP");
         write("cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:10.0.0.11\n"
                 + "cluster.tls-names = Node2.Example.org, 10.0.0.12, 2001:db8::12\nrelay.servers = 10.0.0.21:2223\n");
         assertEquals(java.util.List.of("node2.example.org", "10.0.0.12", "2001:db8::12"),
@@ -77,10 +81,10 @@ class LiaisonConfigTest {
                 "cluster.node-uri: \"http://10.0.0.11\" is not a sip: or sips: URI of a host"},
             {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:alice@",
                 "cluster.node-uri: \"sip:alice@\" is not a sip: or sips: URI of a host"},
-            {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:10.0.0.11:5060;transport=tcp",
-                "cluster.node-uri: \"sip:10.0.0.11:5060;transport=tcp\": nodes talk over UDP only for now"},
+            {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:10.0.0.11:5061;transport=tls",
+                "cluster.node-uri: \"sip:10.0.0.11:5061;transport=tls\": nodes talk over UDP or TCP"},
             {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sips:10.0.0.11:5061",
-                "cluster.node-uri: \"sips:10.0.0.11:5061\": nodes talk over UDP only for now"},
+                "cluster.node-uri: \"sips:10.0.0.11:5061\": nodes talk over UDP or TCP"},
             {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:node-a.example.org:5060",
                 "cluster.node-uri: \"sip:node-a.example.org:5060\" names a host, not an IP address"},
             {"cluster.redis-uri = redis-sentinel://:hunter2@10.0.0.5:26379\ncluster.node-uri = sip:10.0.0.11",

@@ -69,6 +69,15 @@ public final class TestUa implements AutoCloseable {
                 TlsClients.trusting(server.dataDir().resolve("ca.pem"))));
     }
 
+    /**
+     * As {@link #overTls}, from a port a test may listen on too (SO_REUSEPORT), also while this UA's connection or its
+     * TIME_WAIT holds it: to see whether anything connects to a phone's source port.
+     */
+    public static TestUa overTlsFromASharedPort(String user, TestServer server) throws IOException {
+        return new TestUa(user, server, Wire.Tcp.tls(new InetSocketAddress(server.host(), server.tlsPort()),
+                TlsClients.trusting(server.dataDir().resolve("ca.pem")), true));
+    }
+
     /** The negotiated TLS session; null unless over TLS. */
     public SSLSession tlsSession() {
         return wire instanceof Wire.Tcp stream ? stream.session() : null;

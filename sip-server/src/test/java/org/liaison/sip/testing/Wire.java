@@ -113,7 +113,7 @@ sealed interface Wire extends AutoCloseable {
 
         /** From {@code local}: another loopback address (127.0.0.x) is another source to the server. */
         Tcp(InetSocketAddress server, InetAddress local) throws IOException {
-            this(connect(server, local), "TCP");
+            this(connect(server, local, false), "TCP");
         }
 
         private Tcp(Socket socket, String name) throws IOException {
@@ -124,7 +124,12 @@ sealed interface Wire extends AutoCloseable {
 
         /** A TLS connection, the handshake done, trusting what {@code tls} trusts. */
         static Tcp tls(InetSocketAddress server, SSLContext tls) throws IOException {
-            Socket plain = connect(server, loopbackLike(server));
+            return tls(server, tls, false);
+        }
+
+        /** {@code sharedPort}: a test may listen on the connection's port, even while the connection holds it. */
+        static Tcp tls(InetSocketAddress server, SSLContext tls, boolean sharedPort) throws IOException {
+            Socket plain = connect(server, loopbackLike(server), sharedPort);
             SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain,
                     server.getAddress().getHostAddress(), server.getPort(), true);
             socket.setSoTimeout(5000);
@@ -132,8 +137,12 @@ sealed interface Wire extends AutoCloseable {
             return new Tcp(socket, "TLS");
         }
 
-        private static Socket connect(InetSocketAddress server, InetAddress local) throws IOException {
+        private static Socket connect(InetSocketAddress server, InetAddress local, boolean sharedPort)
+                throws IOException {
             Socket socket = new Socket();
+            if (sharedPort) {
+                socket.setOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
+            }
             socket.bind(new InetSocketAddress(local, 0));
             socket.connect(server, 2000);
             return socket;

@@ -77,7 +77,7 @@ class ClusterRealClientCallTest {
     }
 
     private static TestServer.Builder node(StandaloneRelay relay, String address) {
-        return CrossNodeProtocolTest.node(redis.uri()).property("sip.address", address)
+        return CrossNodeProtocolTest.node(redis.uri(), "udp").property("sip.address", address)
                 .property("cluster.node-uri", "sip:" + address + ":" + TestServer.SIP_PORT + ";transport=udp")
                 .property("media.relay", "always").property("media.encryption", "mandatory")
                 .property("relay.servers", relay.servers());

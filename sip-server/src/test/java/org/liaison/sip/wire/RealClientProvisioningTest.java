@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.liaison.provisioning.enrolment.EnrolmentTokens;
 import org.liaison.sip.testing.TestServer;
+import org.liaison.sip.testing.TestUa;
 
 /**
  * A linphonec that knows only its enrolment link ({@code [misc] config-uri}) and the CA to trust:
@@ -88,5 +90,32 @@ class RealClientProvisioningTest {
         assertTrue(client.awaitLog("Set misc\\|config-uri = https://127\\.0\\.0\\.1:" + server.httpPort()
                 + "/config/alice", Duration.ZERO), () -> "no refetch of the configuration\n" + client.logs());
         assertEquals(1, server.server().locations().lookup("alice").size());
+    }
+
+    /**
+     * The directory as one list, as a provisioned Linphone watches it ({@code [sip] rls_uri}, {@code publish=1}):
+     * one SUBSCRIBE over TLS, the phone's GRUU as Contact, and the list NOTIFY over its connection. The phone stays
+     * up and is reached right after (linphonec 5.1 once crashed on the NOTIFY, and the server then looped opening
+     * connections to its ephemeral port while other phones went unanswered).
+     */
+    @Test
+    void aProvisionedLinphonecGetsTheDirectoryListNotifyOverTlsAndIsStillReachedAfterIt() throws Exception {
+        String token = new EnrolmentTokens(server.dataDir(), Duration.ofHours(1), Clock.systemUTC())
+                .issue("alice").token();
+        client = Linphonec.provisioned(root, "alice", "https://127.0.0.1:" + server.httpPort() + "/p/" + token,
+                server.dataDir().resolve("ca.pem"));
+        assertEquals("Ok", client.awaitRegistration(REGISTRATION), client::logs);
+        assertTrue(client.linphonerc().contains("rls_uri=sip:rls@" + TestServer.DOMAIN), client::linphonerc);
+
+        // the list NOTIFY (RFC 4662: multipart/related, the RLMI root first) reached linphonec
+        assertTrue(client.awaitLog("Content-Type: application/rlmi\\+xml", Duration.ofSeconds(30)),
+                () -> "linphonec got no list NOTIFY\n" + client.logs());
+
+        try (TestUa bob = TestUa.overTls("bob", server)) {
+            String message = bob.messageRequest("sip:alice@" + TestServer.DOMAIN, UUID.randomUUID().toString(),
+                    "text/plain", "are you there?");
+            assertEquals(200, bob.sendWithAuth(message, "bob-secret").status(), "answered by alice's linphonec\n"
+                    + client.logs());
+        }
     }
 }
