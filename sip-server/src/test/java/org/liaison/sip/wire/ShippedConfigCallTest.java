@@ -69,9 +69,11 @@ class ShippedConfigCallTest {
             }
         }
         assertEquals(shipped.stringPropertyNames(), tested.stringPropertyNames());
-        // admin.port: 0 (off) in tests, where many servers run at once and 9090 may be anyone's
+        // admin.port and relay.metrics-port: 0 (off) in tests, where many servers run at once and 9090/9091 may be
+        // anyone's
         assertEquals(Set.of("sip.address", "sip.tls.port", "http.port", "relay.port-min", "relay.port-max", "data.dir",
-                "security.allowed-destinations", "media.allowed-destinations", "admin.port"), changed);
+                "security.allowed-destinations", "media.allowed-destinations", "admin.port", "relay.metrics-port"),
+                changed);
     }
 
     static Stream<Arguments> pairs() {
