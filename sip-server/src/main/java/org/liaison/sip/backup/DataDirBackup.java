@@ -6,20 +6,23 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.liaison.sip.registrar.EmbeddedLocationService;
@@ -114,11 +117,43 @@ public final class DataDirBackup {
         return new BackupManifest(created, dataDir.toString(), written);
     }
 
-    /** Regular files of data.dir (through symbolic links: a files/ directory on another disk is data too), sorted. */
+    /**
+     * Regular files of data.dir (through symbolic links: a files/ directory on another disk is data too), sorted.
+     * A file renamed or deleted between the directory read and its attributes (a message's temp file renamed into
+     * place, a delivered message deleted) is a write of the running server, not an error: it is left out.
+     */
     private List<Path> filesToCopy() throws IOException {
-        try (Stream<Path> walk = Files.walk(dataDir, FileVisitOption.FOLLOW_LINKS)) {
-            return walk.filter(Files::isRegularFile).map(dataDir::relativize).filter(this::isData).sorted().toList();
+        List<Path> files = new ArrayList<>();
+        Files.walkFileTree(dataDir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                        Path relative = dataDir.relativize(file);
+                        if (attributes.isRegularFile() && isData(relative)) {
+                            files.add(relative);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                        return goneSinceListed(e);
+                    }
+
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
+                        return e == null ? FileVisitResult.CONTINUE : goneSinceListed(e);
+                    }
+                });
+        files.sort(null);
+        return files;
+    }
+
+    private static FileVisitResult goneSinceListed(IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+            return FileVisitResult.CONTINUE;
         }
+        throw e;
     }
 
     private boolean isData(Path relative) {
