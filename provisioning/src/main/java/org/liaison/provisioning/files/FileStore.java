@@ -171,7 +171,7 @@ public final class FileStore {
      * @return how many files' bytes were deleted
      */
     public synchronized int sweep() {
-        readOtherNodesFiles();
+        deleteOtherNodesLeftovers();
         Instant now = clock.instant();
         int deleted = 0;
         for (StoredFile file : Map.copyOf(files).values()) {
@@ -240,19 +240,26 @@ public final class FileStore {
         }
     }
 
-    /**
-     * On a directory other nodes share, what they kept since (the quota counts every node's uploads), and what a
-     * node that stopped mid-upload left behind.
-     */
+    /** On a directory other nodes share, the files they kept since: the quota counts every node's uploads. */
     private void readOtherNodesFiles() {
-        if (!settings.sharedByNodes()) {
-            return;
+        if (settings.sharedByNodes()) {
+            try {
+                readMetadataNotKnown();
+            } catch (IOException e) {
+                log.warn("cannot read the shared files directory {}: {}", settings.directory(), e.toString());
+            }
         }
-        try {
-            load();
-            deleteAbandonedUploads();
-        } catch (IOException e) {
-            log.warn("cannot read the shared files directory {}: {}", settings.directory(), e.toString());
+    }
+
+    /** Hourly on a directory other nodes share: what a node that stopped mid-upload left behind. */
+    private void deleteOtherNodesLeftovers() {
+        if (settings.sharedByNodes()) {
+            try {
+                load();
+                deleteAbandonedUploads();
+            } catch (IOException e) {
+                log.warn("cannot clean the shared files directory {}: {}", settings.directory(), e.toString());
+            }
         }
     }
 
