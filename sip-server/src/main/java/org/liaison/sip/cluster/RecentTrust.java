@@ -1,16 +1,9 @@
 package org.liaison.sip.cluster;
 
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * before a drop, and notes its result just after, would keep an ended trust: every drop moves a generation, and
  * {@link #note} takes back what it noted if the generation moved since the read began.
  */
-final class RecentTrust extends RedisPubSubAdapter<String, byte[]> implements RedisConnectionStateListener {
+final class RecentTrust extends SubscribedCopy {
     /** Where {@code RedisAuthFailures}'s failure script publishes (the name is written in its Lua text). */
     static final String DISTRUST_CHANNEL = "liaison:auth-distrusted";
     /** Bounds memory (one entry per device and pair, about 200 bytes): beyond it, nothing more is noted. */
@@ -34,26 +27,11 @@ final class RecentTrust extends RedisPubSubAdapter<String, byte[]> implements Re
     /** By trust key (one per source and user): the device's marks, joined, to when their trust stops being recent. */
     private final ConcurrentHashMap<String, Map<String, Long>> recentUntil = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
-    private final CountDownLatch firstSubscription = new CountDownLatch(1);
-    private volatile boolean subscribed;
     private volatile long nextSweepAt;
-
-    /**
-     * Waits until Redis has confirmed the subscription (lettuce tells its listeners just after the SUBSCRIBE command
-     * returns), so that the first checks are noted too; false when it did not within {@code timeout}.
-     */
-    boolean awaitSubscribed(Duration timeout) {
-        try {
-            return firstSubscription.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 
     /** Whether the device with {@code marks} was noted as recently trusted under {@code trustKey} at {@code now}. */
     boolean isRecent(String trustKey, String marks, long now) {
-        if (!subscribed) {
+        if (!live()) {
             return false;
         }
         Long until = recentUntil.getOrDefault(trustKey, Map.of()).get(marks);
@@ -67,7 +45,7 @@ final class RecentTrust extends RedisPubSubAdapter<String, byte[]> implements Re
 
     /** Notes that the device's trust is recent until {@code until}, as read from Redis after {@code generation}. */
     void note(String trustKey, String marks, long until, long generation, long now) {
-        if (!subscribed || recentUntil.size() >= MAX_PAIRS && !sweep(now)) {
+        if (!live() || recentUntil.size() >= MAX_PAIRS && !sweep(now)) {
             return; // full of live notes: this device's checks go to Redis, as without notes
         }
         recentUntil.compute(trustKey, (key, devices) -> {
@@ -76,7 +54,7 @@ final class RecentTrust extends RedisPubSubAdapter<String, byte[]> implements Re
             return Map.copyOf(noted);
         });
         // a drop between the read and the note above must win
-        if (this.generation.get() != generation || !subscribed) {
+        if (this.generation.get() != generation || !live()) {
             drop(trustKey);
         }
     }
@@ -104,7 +82,8 @@ final class RecentTrust extends RedisPubSubAdapter<String, byte[]> implements Re
         return left;
     }
 
-    private void dropAll() {
+    @Override
+    protected void dropAll() {
         generation.incrementAndGet();
         recentUntil.clear();
     }
@@ -112,25 +91,5 @@ final class RecentTrust extends RedisPubSubAdapter<String, byte[]> implements Re
     @Override
     public void message(String channel, byte[] trustKey) {
         drop(new String(trustKey, StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public void subscribed(String channel, long count) {
-        dropAll();
-        subscribed = true;
-        firstSubscription.countDown();
-    }
-
-    @Override
-    public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
-        // not trusted yet: lettuce resubscribes next, and subscribed() says when that is confirmed
-        subscribed = false;
-        dropAll();
-    }
-
-    @Override
-    public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-        subscribed = false;
-        dropAll();
     }
 }

@@ -1,15 +1,12 @@
 package org.liaison.sip.registrar;
 
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Predicate;
+import org.liaison.sip.cluster.SubscribedCopy;
 
 /**
  * This node's copy of the binding lists it has read from Redis or written there, kept right by the channel on which
@@ -34,7 +31,7 @@ import java.util.function.Predicate;
  * over drops the entry, which errs on the safe side. Messages are lost only with the connection, which clears
  * the counts with everything else.
  */
-final class SubscribedBindingCache extends RedisPubSubAdapter<String, byte[]> implements RedisConnectionStateListener {
+final class SubscribedBindingCache extends SubscribedCopy {
     private static final int STRIPES = 1024;
 
     /** A binding list as read: the stored record (what a compare-and-set expects to find) and its bindings. */
@@ -44,11 +41,10 @@ final class SubscribedBindingCache extends RedisPubSubAdapter<String, byte[]> im
     private final ConcurrentHashMap<String, Entry> byAor = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> ownMessagesDue = new ConcurrentHashMap<>();
     private final AtomicLongArray marks = new AtomicLongArray(STRIPES);
-    private volatile boolean subscribed;
 
     /** The cached list of {@code aor}, expired bindings included; empty when not cached. */
     Optional<Entry> get(String aor) {
-        return subscribed ? Optional.ofNullable(byAor.get(aor)) : Optional.empty();
+        return live() ? Optional.ofNullable(byAor.get(aor)) : Optional.empty();
     }
 
     /** Taken before reading or writing {@code aor} in Redis, handed to {@link #put} or {@link #wrote}. */
@@ -58,12 +54,12 @@ final class SubscribedBindingCache extends RedisPubSubAdapter<String, byte[]> im
 
     /** Caches what was read from Redis after {@code mark}, unless something was dropped since. */
     void put(String aor, Entry read, long mark) {
-        if (!subscribed) {
+        if (!live()) {
             return;
         }
         byAor.put(aor, read);
         // a drop between the read and the put above must win
-        if (mark(aor) != mark || !subscribed) {
+        if (mark(aor) != mark || !live()) {
             byAor.remove(aor, read);
         }
     }
@@ -79,12 +75,12 @@ final class SubscribedBindingCache extends RedisPubSubAdapter<String, byte[]> im
      */
     void wrote(String aor, Entry written, long mark) {
         long now = marks.incrementAndGet(stripe(aor));
-        if (!subscribed || now != mark + 1) {
+        if (!live() || now != mark + 1) {
             byAor.remove(aor);
             return;
         }
         byAor.put(aor, written);
-        if (mark(aor) != now || !subscribed) {
+        if (mark(aor) != now || !live()) {
             byAor.remove(aor, written);
         }
     }
@@ -107,7 +103,8 @@ final class SubscribedBindingCache extends RedisPubSubAdapter<String, byte[]> im
         byAor.values().removeIf(entry -> expired.test(entry.bindings()));
     }
 
-    private void dropAll() {
+    @Override
+    protected void dropAll() {
         for (int i = 0; i < STRIPES; i++) {
             marks.incrementAndGet(i);
         }
@@ -134,24 +131,5 @@ final class SubscribedBindingCache extends RedisPubSubAdapter<String, byte[]> im
         if (!consumeOwnMessage(aor)) {
             drop(aor);
         }
-    }
-
-    @Override
-    public void subscribed(String channel, long count) {
-        dropAll();
-        subscribed = true;
-    }
-
-    @Override
-    public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
-        // not trusted yet: lettuce resubscribes next, and subscribed() says when that is confirmed
-        subscribed = false;
-        dropAll();
-    }
-
-    @Override
-    public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-        subscribed = false;
-        dropAll();
     }
 }
