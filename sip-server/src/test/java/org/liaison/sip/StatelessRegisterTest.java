@@ -25,6 +25,9 @@ class StatelessRegisterTest {
      * per retransmitted request, and this test retransmits once). */
     private static final Duration LISTEN = Duration.ofSeconds(2);
 
+    /** RFC 3261's T1: a UDP client's first retransmission interval. */
+    private static final Duration T1 = Duration.ofMillis(500);
+
     @TempDir
     Path root;
 
@@ -37,18 +40,42 @@ class StatelessRegisterTest {
             assertEquals(401, exchange.first().status());
             assertEquals(200, alice.awaitResponse("REGISTER", 200).status());
 
-            alice.send(exchange.retry()); // the same datagram again: what a client sends when the 200 is lost
-            SipText again = alice.awaitResponse("REGISTER", 200);
+            // the same datagram again, as a client whose 200 was lost resends it on Timer E (T1, then 2*T1, ...);
+            // the stack drops a copy that arrives while the original is still in the listener, so a resend that
+            // follows the 200 at once may go unanswered, exactly as on a real network where the next one comes
+            int sent = 0;
+            SipText again = null;
+            for (Duration wait = T1; again == null && sent < 4; wait = wait.multipliedBy(2)) {
+                alice.send(exchange.retry());
+                sent++;
+                again = answerWithin(alice, wait);
+            }
+            assertTrue(again != null, "no answer to " + sent + " retransmissions");
             assertEquals(401, again.status(), "the retransmission was answered from a transaction: " + again);
             assertEquals("true",
                     TestUa.param(again.header("www-authenticate").orElseThrow(), "stale").toLowerCase());
-            assertTrue(alice.receivesNothing(SipText::isResponse, LISTEN), "more than one answer to one datagram");
+            for (int late = 1; late < sent; late++) { // an earlier copy may still be answered, never with a 200
+                SipText extra = answerWithin(alice, LISTEN);
+                if (extra == null) {
+                    break;
+                }
+                assertEquals(401, extra.status(), "a retransmission was answered from a transaction: " + extra);
+            }
+            assertTrue(alice.receivesNothing(SipText::isResponse, LISTEN), "more answers than datagrams sent");
 
             String fresh = alice.answering(register, again, "alice-secret");
             alice.send(fresh);
             SipText ok = alice.awaitResponse("REGISTER", 200);
             assertEquals(200, ok.status());
             assertEquals(1, ok.all("contact").size(), "one device, one binding: " + ok);
+        }
+    }
+
+    private static SipText answerWithin(TestUa ua, Duration wait) throws Exception {
+        try {
+            return ua.await(m -> m.isResponse() && m.cseqMethod().equals("REGISTER"), wait);
+        } catch (AssertionError none) {
+            return null;
         }
     }
 }
