@@ -21,11 +21,14 @@ public final class EdgeCounters {
     private final Map<String, LongAdder> requests = adders(METHODS);
     private final Map<String, LongAdder> responses = adders(STATUS_CLASSES);
     private final LongAdder datagramsDropped;
+    private final LongAdder datagramsExpired;
     private final LongAdder streamRequestsDropped;
     private final ResponsesSent responsesSent;
 
-    EdgeCounters(LongAdder datagramsDropped, LongAdder streamRequestsDropped, ResponsesSent responsesSent) {
+    EdgeCounters(LongAdder datagramsDropped, LongAdder datagramsExpired, LongAdder streamRequestsDropped,
+            ResponsesSent responsesSent) {
         this.datagramsDropped = datagramsDropped;
+        this.datagramsExpired = datagramsExpired;
         this.streamRequestsDropped = streamRequestsDropped;
         this.responsesSent = responsesSent;
     }
@@ -65,6 +68,11 @@ public final class EdgeCounters {
     /** Datagrams the per-source throttle or the byte budget dropped before parsing. */
     public long datagramsDropped() {
         return datagramsDropped.sum();
+    }
+
+    /** Datagrams dropped unparsed because they waited too long for a worker (overload: see DatagramProcessor). */
+    public long datagramsExpired() {
+        return datagramsExpired.sum();
     }
 
     /** Requests over TCP and TLS the per-source throttle dropped. */

@@ -4,23 +4,33 @@ import gov.nist.javax.sip.stack.MessageProcessor;
 import gov.nist.javax.sip.stack.NioMessageProcessorFactory;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
  * JAIN-SIP's NIO processors, with TCP's and TLS's accepted connections reported to the
- * {@link ConnectionGuard}. Extends the NIO factory on purpose: the stack
- * checks for it to pick its NIO paths.
+ * {@link ConnectionGuard}, and UDP's datagrams queued by a {@link DatagramProcessor}. Extends the NIO factory on
+ * purpose: the stack checks for it to pick its NIO paths.
  */
 final class GuardedProcessorFactory extends NioMessageProcessorFactory {
     private final ConnectionGuard guard;
     private final Supplier<StreamFraming> framing;
+    private final int udpWorkers;
+    private final LongAdder datagramsExpired;
 
-    /** {@code framing}: a new {@link StreamFraming} for each connection. */
-    GuardedProcessorFactory(ConnectionGuard guard, Supplier<StreamFraming> framing) {
+    /**
+     * {@code framing}: a new {@link StreamFraming} for each connection; {@code udpWorkers} threads parse and route
+     * each UDP listener's datagrams, and {@code datagramsExpired} counts those that waited too long for one.
+     */
+    GuardedProcessorFactory(ConnectionGuard guard, Supplier<StreamFraming> framing, int udpWorkers,
+            LongAdder datagramsExpired) {
         this.guard = guard;
         this.framing = framing;
+        this.udpWorkers = udpWorkers;
+        this.datagramsExpired = datagramsExpired;
     }
 
     @Override
@@ -33,6 +43,25 @@ final class GuardedProcessorFactory extends NioMessageProcessorFactory {
         if ("tls".equals(name)) {
             return new GuardedTlsProcessor(address, stack, port, guard, framing);
         }
+        if ("udp".equals(name)) {
+            DatagramProcessor udp = new DatagramProcessor(address, stack, port, udpWorkers, datagramsExpired);
+            sendFromListeningSockets(stack);
+            return udp;
+        }
         return super.createMessageProcessor(stack, address, port, transport);
+    }
+
+    /**
+     * What the NIO factory sets when it makes a UDP processor, and nothing else can: the stack then sends over UDP
+     * from the listener's own socket (as RFC 3581 clients behind NAT need) instead of a new socket per message.
+     */
+    private static void sendFromListeningSockets(SIPTransactionStack stack) throws IOException {
+        try {
+            Field udpFlag = SIPTransactionStack.class.getDeclaredField("udpFlag");
+            udpFlag.setAccessible(true);
+            udpFlag.setBoolean(stack, true);
+        } catch (ReflectiveOperationException e) {
+            throw new IOException("this JAIN-SIP has no udpFlag to set: " + e, e);
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TooManyListenersException;
+import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.KeyManager;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
@@ -62,8 +63,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
             "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
     private static final long TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
-    /** With the stack's 2 s sweep, nothing waits in the UDP queue much longer than 4 s. */
-    private static final long QUEUED_DATAGRAM_MAX_AGE_MS = 2000;
+    /** With the stack's 2 s sweep, no stream message waits for a worker much longer than 4 s. */
+    private static final long QUEUED_STREAM_MESSAGE_MAX_AGE_MS = 2000;
 
     private final SipStack stack;
     private final Map<InetAddress, SipProvider> providers;
@@ -91,8 +92,9 @@ public final class SipEdge implements SipListener, AutoCloseable {
         ResponsesSent sent = new ResponsesSent();
         ((AdmittingNetworkLayer) stack.getNetworkLayer()).admitWith(datagrams, sent);
         ConnectionGuard connections = new ConnectionGuard(limits, System::nanoTime);
+        LongAdder datagramsExpired = new LongAdder();
         stack.setMessageProcessorFactory(new GuardedProcessorFactory(connections,
-                () -> new StreamFraming(settings.maxMessageBytes(), sent)));
+                () -> new StreamFraming(settings.maxMessageBytes(), sent), settings.workerThreads(), datagramsExpired));
         stack.sipMessageValves.add(connections);
         Map<InetAddress, SipProvider> providers = new HashMap<>();
         try {
@@ -120,7 +122,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
             throw new SipException("cannot listen: " + e.getMessage(), e);
         }
         return new SipEdge(stack, providers, new Responses(factories), connections,
-                new EdgeCounters(datagrams.dropped(), connections.requestsDropped(), sent));
+                new EdgeCounters(datagrams.dropped(), datagramsExpired, connections.requestsDropped(), sent));
     }
 
     private static SipStack createStack(SipSettings settings, TransportLimits limits, Optional<KeyManager> tlsKeys)
@@ -151,10 +153,11 @@ public final class SipEdge implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "100000");
         p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "100000");
         p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(limits.connections()));
-        // floods: datagrams are admitted per source before the stack queues them (AdmittingNetworkLayer),
-        // and a datagram still queued after this long is dropped unparsed (its sender has retransmitted)
+        // floods: datagrams are admitted per source before the stack queues them (AdmittingNetworkLayer);
+        // a datagram that waited too long is dropped by DatagramProcessor's queue, a TCP/TLS message still
+        // waiting for a worker after this long by the stack's own audit
         p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", AdmittingNetworkLayer.class.getName());
-        p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", Long.toString(QUEUED_DATAGRAM_MAX_AGE_MS));
+        p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", Long.toString(QUEUED_STREAM_MESSAGE_MAX_AGE_MS));
         // a broken header is treated alike over TCP and UDP (JAIN-SIP's TCP parser drops it silently)
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", StreamParserFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.REJECT_STRAY_RESPONSES", "false");
