@@ -17,7 +17,8 @@ import org.liaison.sip.wire.SoftPhone.Kind;
  * Presence seen by a real client: linphonec watches a colleague (a friend, subscribed to by
  * liblinphone itself). A colleague who publishes nothing shows what the server knows: available while
  * registered, on the phone during a call, offline once it quits. A colleague whose liblinphone
- * publishes (RFC 3903) shows what it published, relayed in the server's NOTIFYs, offline once it quits.
+ * publishes (RFC 3903) shows what it published, relayed in the server's NOTIFYs, on the phone during a
+ * call when it published only "online", offline once it quits.
  *
  * <p>What liblinphone 5.1 publishes (captured from its PUBLISH): "online" is basic open with its own
  * {@code <pidfonline:online/>}; "busy" (its consolidated presence, the Linphone apps' busy) is basic open
@@ -77,6 +78,30 @@ class RealClientPresenceTest {
         assertTrue(bob.quit(NOTICE), bob::logs);
         assertTrue(showsInTurn(alice, "Online", "Away", "Online", "Offline"), () -> "bob never showed offline\n"
                 + alice.logs());
+    }
+
+    @Test
+    void linphonecThatPublishesOnlineShowsOnThePhoneDuringACallThenOfflineWhenItQuits() throws Exception {
+        Linphonec bob = clients.registeredPublishing("bob", true);
+        Linphonec alice = (Linphonec) clients.registered(Kind.LINPHONEC, "alice", false, null);
+
+        alice.command("friend add bob " + BOB);
+        assertTrue(alice.awaitLog("<pidfonline:online/>", NOTICE), () -> "bob's publication never reached alice\n"
+                + alice.logs() + bob.logs());
+        assertTrue(showsInTurn(alice, "Online"), alice::logs);
+
+        // bob's linphonec publishes nothing new for a call: the server knows better than "online"
+        alice.call(BOB);
+        assertTrue(bob.awaitCallConnected(NOTICE), () -> alice.logs() + bob.logs());
+        assertTrue(showsInTurn(alice, "Online", "On the phone"), () -> "bob never showed on the phone\n"
+                + alice.logs());
+        alice.hangUp();
+        assertTrue(bob.awaitCallEnded(NOTICE), bob::logs);
+        assertTrue(showsInTurn(alice, "Online", "On the phone", "Online"), alice::logs);
+
+        assertTrue(bob.quit(NOTICE), bob::logs);
+        assertTrue(showsInTurn(alice, "Online", "On the phone", "Online", "Offline"),
+                () -> "bob never showed offline\n" + alice.logs());
     }
 
     /** {@code watcher} printed bob's status as each of {@code statuses} in turn (linphonec's friend lines). */
