@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.LiaisonServer;
 import org.liaison.sip.testing.LiaisonServer.Agent;
 import org.liaison.sip.testing.SipText;
@@ -25,6 +26,11 @@ class PublishProtocolTest {
             + "<basic>open</basic></status></tuple><dm:person id=\"b1\"><rpid:activities><rpid:busy/>"
             + "</rpid:activities></dm:person></presence>";
     private static final String AWAY = BUSY.replace("<rpid:busy/>", "<rpid:away/>");
+    /** What liblinphone 5.1 publishes at start, its user having chosen nothing (captured from its PUBLISH). */
+    private static final String LINPHONE_ONLINE = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            + "<presence xmlns:pidfonline=\"http://www.linphone.org/xsds/pidfonline.xsd\" entity=\"" + BOB + "\""
+            + " xmlns=\"urn:ietf:params:xml:ns:pidf\"><tuple id=\"pf.b-1\"><status><basic>open</basic>"
+            + "<pidfonline:online/></status><contact priority=\"0.8\">" + BOB + "</contact></tuple></presence>";
 
     @RegisterExtension
     final LiaisonServer liaison = LiaisonServer.started(TestServer.builder().user("alice", "alice-secret", "1001")
@@ -68,6 +74,39 @@ class PublishProtocolTest {
         assertEquals(200, publish(bob, BOB, modified.header("sip-etag").orElseThrow(), 0, null).status());
         SipText derived = watcher.awaitNotify();
         assertTrue(derived.body().contains("<basic>open</basic>") && !derived.body().contains("away"), derived.body());
+    }
+
+    @Test
+    void aPublishedAvailableGivesWayToOnThePhoneDuringACallAndComesBackAfter() throws Exception {
+        assertEquals(200, publish(bob, BOB, null, 600, LINPHONE_ONLINE).status());
+        assertEquals(200, bob.register("bob-secret", "").status());
+        Subscriber watcher = new Subscriber(alice, "alice-secret");
+        assertEquals(200, watcher.subscribe(BOB, 600).status());
+        assertTrue(watcher.awaitNotify().body().contains("<pidfonline:online/>"));
+        assertEquals(200, alice.register("alice-secret", "").status());
+
+        Calls.sendAuthenticated(alice, "alice-secret", BOB, "call-" + UUID.randomUUID(), Calls.SDP);
+        SipText ok = Calls.answer(alice, bob, bob.awaitRequest("INVITE"), "callee");
+        SipText inCall = watcher.awaitNotify();
+        assertTrue(inCall.body().contains("<rpid:on-the-phone/>") && !inCall.body().contains("pidfonline"),
+                inCall.body());
+
+        assertEquals(200, Calls.hangUp(alice, bob, ok));
+        assertTrue(watcher.awaitNotify().body().contains("<pidfonline:online/>"));
+    }
+
+    @Test
+    void aPublishedBusyStaysDuringACall() throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
+        assertEquals(200, alice.register("alice-secret", "").status());
+        assertEquals(200, publish(bob, BOB, null, 600, BUSY).status());
+        Calls.sendAuthenticated(alice, "alice-secret", BOB, "call-" + UUID.randomUUID(), Calls.SDP);
+        Calls.answer(alice, bob, bob.awaitRequest("INVITE"), "callee");
+
+        Subscriber watcher = new Subscriber(alice, "alice-secret");
+        assertEquals(200, watcher.subscribe(BOB, 600).status());
+        SipText notify = watcher.awaitNotify();
+        assertTrue(notify.body().contains("<rpid:busy/>") && !notify.body().contains("on-the-phone"), notify.body());
     }
 
     @Test

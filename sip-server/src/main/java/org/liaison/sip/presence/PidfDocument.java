@@ -1,8 +1,12 @@
 package org.liaison.sip.presence;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * PIDF documents (RFC 3863) with the RPID activities Linphone reads (RFC 4480): the ones the server
@@ -11,6 +15,9 @@ import org.w3c.dom.Element;
 final class PidfDocument {
     static final String CONTENT_TYPE = "application/pidf+xml";
     private static final String PIDF_NAMESPACE = "urn:ietf:params:xml:ns:pidf";
+    private static final String RPID_NAMESPACE = "urn:ietf:params:xml:ns:pidf:rpid";
+    /** liblinphone's mark of "online" in a tuple's status, beside {@code basic} (linphone.org/xsds/pidfonline.xsd). */
+    private static final String LINPHONE_ONLINE_NAMESPACE = "http://www.linphone.org/xsds/pidfonline.xsd";
 
     private PidfDocument() {
     }
@@ -41,5 +48,31 @@ final class PidfDocument {
             return Optional.of("Not a PIDF presence document");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether {@code document} says no more than "available", as liblinphone reads it
+     * ({@code PresenceModel::isOnline}): its own {@code <pidfonline:online/>}, or a tuple open (RFC 3863
+     * §4.1.4) and no RPID activity (RFC 4480 §3.2). What Linphone publishes by itself while its user
+     * chose nothing; a busy, away or offline the user chose says more.
+     */
+    static boolean saysAvailable(String document) {
+        Optional<Document> parsed = SafeXml.parse(document.getBytes(StandardCharsets.UTF_8));
+        if (parsed.isEmpty()) {
+            return false;
+        }
+        Document pidf = parsed.get();
+        if (pidf.getElementsByTagNameNS(LINPHONE_ONLINE_NAMESPACE, "online").getLength() > 0) {
+            return true;
+        }
+        boolean open = elements(pidf.getElementsByTagNameNS(PIDF_NAMESPACE, "basic"))
+                .anyMatch(basic -> "open".equals(basic.getTextContent().strip()));
+        boolean activity = elements(pidf.getElementsByTagNameNS(RPID_NAMESPACE, "activities"))
+                .anyMatch(activities -> activities.getElementsByTagNameNS("*", "*").getLength() > 0);
+        return open && !activity;
+    }
+
+    private static Stream<Element> elements(NodeList nodes) {
+        return IntStream.range(0, nodes.getLength()).mapToObj(i -> (Element) nodes.item(i));
     }
 }

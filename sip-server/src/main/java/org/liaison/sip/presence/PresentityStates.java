@@ -29,14 +29,19 @@ final class PresentityStates {
     /**
      * What the user's devices published while it is valid (RFC 3903), else what the server knows. With
      * no registered device the user is offline whatever was published: a phone that lost its network
-     * cannot withdraw its publication, and a watcher must not call someone who cannot answer.
+     * cannot withdraw its publication, and a watcher must not call someone who cannot answer. In a call,
+     * a publication that says only "available" gives way to on the phone: Linphone publishes "online" at
+     * start and nothing for a call, so a watcher would call someone already talking; busy, away or offline
+     * (appear offline) the user chose stay as published.
      */
     String document(String user) {
         List<Binding> devices = locations.lookup(user);
         if (devices.isEmpty()) {
             return PidfDocument.derived(aor(user), Availability.OFFLINE);
         }
-        return publications.current(user).orElseGet(() -> PidfDocument.derived(aor(user),
-                calls.inCall(user) ? Availability.ON_THE_PHONE : Availability.AVAILABLE));
+        boolean inCall = calls.inCall(user);
+        return publications.current(user).filter(published -> !(inCall && PidfDocument.saysAvailable(published)))
+                .orElseGet(() -> PidfDocument.derived(aor(user),
+                        inCall ? Availability.ON_THE_PHONE : Availability.AVAILABLE));
     }
 }

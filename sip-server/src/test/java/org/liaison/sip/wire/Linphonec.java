@@ -2,6 +2,7 @@ package org.liaison.sip.wire;
 
 import org.liaison.sip.testing.LogFiles;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,9 +56,42 @@ final class Linphonec implements SoftPhone {
      */
     static Linphonec start(Path parent, String name, SipAccount account, boolean autoAnswer, String mediaEncryption)
             throws IOException {
+        return start(parent, name, account, autoAnswer, mediaEncryption, false);
+    }
+
+    /**
+     * Starts linphonec as {@link #start(Path, String, SipAccount, boolean)} does, publishing its own
+     * presence (RFC 3903 PUBLISH from its account, {@code publish=1}) as the {@code status} command sets it.
+     */
+    static Linphonec publishing(Path parent, String name, SipAccount account, boolean autoAnswer) throws IOException {
+        return start(parent, name, account, autoAnswer, account.tlsCa().isPresent() ? "srtp" : "none", true);
+    }
+
+    private static Linphonec start(Path parent, String name, SipAccount account, boolean autoAnswer,
+            String mediaEncryption, boolean publishes) throws IOException {
         int sipPort = FreePorts.udpAndTcp();
         int rtp = UdpPorts.freeBlock(20);
-        return launch(parent, name, account, linphonerc(account, sipPort, rtp, mediaEncryption), sipPort, autoAnswer);
+        return launch(parent, name, account, linphonerc(account, sipPort, rtp, mediaEncryption, publishes), sipPort,
+                autoAnswer);
+    }
+
+    /**
+     * liblinphone as {@link #publishing} starts it, behind a console that has the command linphonec 5.1
+     * lost: {@code status online|busy|do-not-disturb|offline} sets the presence liblinphone publishes
+     * ({@code linphone_core_set_consolidated_presence}); {@code quit} stops it as linphonec's does. It
+     * registers and publishes (logged as linphonec logs); it neither calls nor chats.
+     */
+    static Linphonec withStatusCommand(Path parent, String name, SipAccount account) throws IOException {
+        Path console;
+        try {
+            console = Path.of(Linphonec.class.getResource("/linphone/linphonec-status.py").toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        int sipPort = FreePorts.udpAndTcp();
+        String linphonerc = linphonerc(account, sipPort, UdpPorts.freeBlock(20), "none", true);
+        return launch(List.of(Tools.require("python3").toString(), console.toString()), parent, name, account,
+                linphonerc, sipPort, false);
     }
 
     /**
@@ -100,14 +134,20 @@ final class Linphonec implements SoftPhone {
     /** Runs linphonec on {@code linphonerc} in {@code parent/name}; {@code autoAnswer} adds {@code -a}. */
     private static Linphonec launch(Path parent, String name, SipAccount account, String linphonerc, int sipPort,
             boolean autoAnswer) throws IOException {
-        Path binary = Tools.require("linphonec");
+        return launch(List.of(Tools.require("linphonec").toString()), parent, name, account, linphonerc, sipPort,
+                autoAnswer);
+    }
+
+    /** Runs {@code program} with linphonec's options on {@code linphonerc} in {@code parent/name}. */
+    private static Linphonec launch(List<String> program, Path parent, String name, SipAccount account,
+            String linphonerc, int sipPort, boolean autoAnswer) throws IOException {
         Path dir = Files.createDirectories(parent.resolve(name));
         Path home = dir.resolve("home");
         Files.createDirectories(home.resolve(".local/share/linphone"));
         Path config = dir.resolve("linphonerc");
         Files.writeString(config, linphonerc);
-        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "-c", config.toString(),
-                "-d", "6", "-l", dir.resolve("log").toString()));
+        List<String> cmd = new ArrayList<>(program);
+        cmd.addAll(List.of("-c", config.toString(), "-d", "6", "-l", dir.resolve("log").toString()));
         if (autoAnswer) {
             cmd.add("-a");
         }
@@ -121,7 +161,7 @@ final class Linphonec implements SoftPhone {
         return LogFiles.read(dir.resolve("linphonerc"));
     }
 
-    private static String linphonerc(SipAccount a, int sipPort, int rtp, String mediaEncryption) {
+    private static String linphonerc(SipAccount a, int sipPort, int rtp, String mediaEncryption, boolean publishes) {
         boolean secure = a.tlsCa().isPresent();
         String server = a.serverHost() + ':' + a.serverPort() + ";transport=" + a.transport();
         StringBuilder rc = new StringBuilder();
@@ -149,7 +189,9 @@ final class Linphonec implements SoftPhone {
                 .append("reg_proxy=<sip:").append(server).append(">\n")
                 .append("reg_route=<sip:").append(server).append(";lr>\n")
                 .append("reg_identity=").append(a.aor()).append('\n')
-                .append("reg_expires=300\nreg_sendregister=1\npublish=0\ndial_escape_plus=0\n")
+                .append("reg_expires=300\nreg_sendregister=1\n")
+                .append("publish=").append(publishes ? 1 : 0).append('\n')
+                .append("dial_escape_plus=0\n")
                 .append("[auth_info_0]\n")
                 .append("username=").append(a.user()).append('\n')
                 .append("passwd=").append(a.password()).append('\n');

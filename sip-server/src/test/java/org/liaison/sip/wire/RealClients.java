@@ -26,7 +26,28 @@ final class RealClients {
      * {@code chatPeer}: whom it chats with (baresip can chat with one peer only), or null.
      */
     SoftPhone registered(SoftPhone.Kind kind, String user, boolean answers, String chatPeer) throws IOException {
-        SoftPhone phone = started(kind, account(user, user + "-secret"), answers, chatPeer);
+        return registered(started(kind, account(user, user + "-secret"), answers, chatPeer));
+    }
+
+    /**
+     * A linphonec of {@code user}, registered, that publishes its own presence (RFC 3903) whenever its
+     * {@code status} command changes it; {@code answers}: it answers calls by itself.
+     */
+    Linphonec registeredPublishing(String user, boolean answers) throws IOException {
+        return registered(liaison.own(Linphonec.publishing(liaison.directory(), user, account(user, user + "-secret"),
+                answers)));
+    }
+
+    /**
+     * liblinphone for {@code user}, registered and publishing, with the {@code status busy} (etc.)
+     * command linphonec 5.1 lacks ({@link Linphonec#withStatusCommand}).
+     */
+    Linphonec registeredWithStatusCommand(String user) throws IOException {
+        return registered(liaison.own(Linphonec.withStatusCommand(liaison.directory(), user,
+                account(user, user + "-secret"))));
+    }
+
+    private static <P extends SoftPhone> P registered(P phone) {
         assertTrue(phone.awaitRegistered(REGISTRATION), phone::logs);
         return phone;
     }
