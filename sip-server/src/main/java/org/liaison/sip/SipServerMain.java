@@ -29,6 +29,7 @@ import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.cluster.RedisUnreachable;
 import org.liaison.sip.config.ConfigException;
 import org.liaison.sip.config.LiaisonConfig;
+import org.liaison.sip.warmup.WarmUp;
 import org.liaison.sip.config.RelaySettings;
 import org.liaison.sip.logging.LogFormat;
 import org.liaison.sip.service.ServiceInstall;
@@ -118,6 +119,9 @@ public final class SipServerMain {
 
     private static int serve(LiaisonConfig config) throws Exception {
         CountDownLatch stop = stopOnSignal();
+        if (!config.sip().warmUp().isZero()) {
+            WarmUp.run(config.sip().warmUp(), SipServer::start);
+        }
         try (SipServer server = SipServer.start(config)) {
             stop.await();
         }

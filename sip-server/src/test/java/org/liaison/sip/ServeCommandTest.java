@@ -160,6 +160,9 @@ class ServeCommandTest {
             assertEquals("TLSv1.3", tls.getSession().getProtocol());
         }
         assertTrue(output().contains("(udp 0, tcp 0, tls " + tlsPort + ")"), output());
+        // the JIT warmed on a throwaway server first, whose own lines are held back
+        assertTrue(output().matches("(?s).*warm-up: [1-9][0-9]* exchanges with a throwaway server.*"), output());
+        assertTrue(!output().contains("warm-up.invalid"), output());
         assertTrue(output().contains("provisioning over https on [/127.0.0.1, /0:0:0:0:0:0:0:1] port " + httpPort),
                 output());
     }

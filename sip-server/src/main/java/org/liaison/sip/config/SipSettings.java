@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param workerThreads   threads that run the SIP logic
  * @param maxMessageBytes the largest SIP message accepted on a stream transport
  * @param tcpIdleTimeout  an idle TCP connection is closed after this
+ * @param warmUp          how long {@code bin/liaison serve} warms the JIT on a throwaway server before it listens;
+ *                        zero = start cold
  */
 public record SipSettings(String domain, List<InetAddress> addresses, int udpPort, int tcpPort, int tlsPort,
-        int workerThreads, int maxMessageBytes, Duration tcpIdleTimeout) {
+        int workerThreads, int maxMessageBytes, Duration tcpIdleTimeout, Duration warmUp) {
     public SipSettings {
         Objects.requireNonNull(domain, "domain");
         addresses = List.copyOf(addresses);
@@ -55,6 +57,7 @@ public record SipSettings(String domain, List<InetAddress> addresses, int udpPor
         int threads = r.integer("sip.worker-threads", 8, 1, 256);
         int maxBytes = r.integer("sip.max-message-bytes", 65536, 4096, 1 << 20);
         Duration idle = r.seconds("sip.tcp-idle-timeout-seconds", 600, 10, 86400);
-        return new SipSettings(domain, addresses, udp, tcp, tls, threads, maxBytes, idle);
+        Duration warmUp = r.seconds("sip.warm-up-seconds", 5, 0, 60);
+        return new SipSettings(domain, addresses, udp, tcp, tls, threads, maxBytes, idle, warmUp);
     }
 }

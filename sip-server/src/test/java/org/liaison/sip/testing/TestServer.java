@@ -264,6 +264,9 @@ public final class TestServer implements AutoCloseable {
             p.put("admin.port", "0");
             // likewise the shipped 9091 of a relay run alone (liaison relay with this configuration)
             p.put("relay.metrics-port", "0");
+            // bin/liaison serve's JIT warm-up (a few seconds per start; ServeCommandTest's shipped-configuration run
+            // and WarmUpTest cover it): many tests start server processes, and an in-process server never warms up
+            p.put("sip.warm-up-seconds", "0");
             if (provisioning) {
                 p.put("http.public-url", "https://127.0.0.1:" + httpPort);
             }
