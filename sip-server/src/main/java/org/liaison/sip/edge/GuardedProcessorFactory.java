@@ -16,11 +16,16 @@ import java.util.function.Supplier;
 final class GuardedProcessorFactory extends NioMessageProcessorFactory {
     private final ConnectionGuard guard;
     private final Supplier<StreamFraming> framing;
+    private final PeerTrust trust;
 
-    /** {@code framing}: a new {@link StreamFraming} for each connection. */
-    GuardedProcessorFactory(ConnectionGuard guard, Supplier<StreamFraming> framing) {
+    /**
+     * {@code framing}: a new {@link StreamFraming} for each connection; {@code trust}: what the TLS connections this
+     * server opens check.
+     */
+    GuardedProcessorFactory(ConnectionGuard guard, Supplier<StreamFraming> framing, PeerTrust trust) {
         this.guard = guard;
         this.framing = framing;
+        this.trust = trust;
     }
 
     @Override
@@ -31,7 +36,7 @@ final class GuardedProcessorFactory extends NioMessageProcessorFactory {
             return new GuardedTcpProcessor(address, stack, port, guard, framing);
         }
         if ("tls".equals(name)) {
-            return new GuardedTlsProcessor(address, stack, port, guard, framing);
+            return new GuardedTlsProcessor(address, stack, port, guard, framing, trust);
         }
         return super.createMessageProcessor(stack, address, port, transport);
     }
