@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,12 +18,11 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.liaison.im.redis.RedisPerClass;
 import org.liaison.sip.config.TlsSettings;
+import org.liaison.sip.testing.LiaisonServer;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -40,33 +38,20 @@ class ClusterNodeTlsTest {
     @RegisterExtension
     static final RedisPerClass redis = RedisPerClass.durable();
 
-    @TempDir
-    Path root;
-    private final List<AutoCloseable> opened = new ArrayList<>();
-
-    @AfterEach
-    void closeEverything() throws Exception {
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T own(T closeable) {
-        opened.add(closeable);
-        return closeable;
-    }
+    @RegisterExtension
+    final LiaisonServer liaison = LiaisonServer.notStarted();
 
     private TestServer node(String name, String nodeUri) throws Exception {
-        return own(CrossNodeProtocolTest.node(redis.uri(), "tls").property("cluster.node-uri", nodeUri)
-                .start(root.resolve(name)));
+        return liaison.own(CrossNodeProtocolTest.node(redis.uri(), "tls").property("cluster.node-uri", nodeUri)
+                .start(liaison.directory().resolve(name)));
     }
 
     @Test
     void aMessageCrossesNodesWhoseUrisAreSips() throws Exception {
         TestServer nodeA = node("a", "sips:127.0.0.1:" + TestServer.TLS_PORT);
         TestServer nodeB = node("b", "sips:127.0.0.1:" + TestServer.TLS_PORT);
-        TestUa bob = own(new TestUa("bob", nodeA, true));
-        TestUa alice = own(new TestUa("alice", nodeB));
+        TestUa bob = liaison.own(new TestUa("bob", nodeA, true));
+        TestUa alice = liaison.own(new TestUa("alice", nodeB));
         assertEquals(200, bob.register("bob-secret", "").status());
 
         String message = alice.messageRequest("sip:bob@" + TestServer.DOMAIN, UUID.randomUUID().toString(),
@@ -90,11 +75,11 @@ class ClusterNodeTlsTest {
     void aListenerAtANodesAddressWithAnotherCasCertificateGetsNothing() throws Exception {
         TestServer nodeA = node("a", "sip:127.0.0.1:" + TestServer.TLS_PORT + ";transport=tls");
         TestServer nodeB = node("b", "sip:127.0.0.1:" + TestServer.TLS_PORT + ";transport=tls");
-        TestUa bob = own(new TestUa("bob", nodeA, true));
-        TestUa alice = own(new TestUa("alice", nodeB));
+        TestUa bob = liaison.own(new TestUa("bob", nodeA, true));
+        TestUa alice = liaison.own(new TestUa("alice", nodeB));
         assertEquals(200, bob.register("bob-secret", "").status());
         nodeA.stop();
-        Impostor impostor = own(new Impostor(nodeA.tlsPort(), root.resolve("impostor")));
+        Impostor impostor = liaison.own(new Impostor(nodeA.tlsPort(), liaison.directory().resolve("impostor")));
 
         String message = alice.messageRequest("sip:bob@" + TestServer.DOMAIN, UUID.randomUUID().toString(),
                 "text/plain", "for bob only");

@@ -7,6 +7,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -14,6 +15,8 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which server certificates this server accepts on a TLS connection it opens itself. To another node of its cluster
@@ -25,6 +28,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * only. A peer that fails gets no byte of the request: the handshake ends before it is sent.
  */
 public final class NodeCertificates {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeCertificates.class);
     private final X509ExtendedTrustManager jvm;
     private final Optional<X509ExtendedTrustManager> cluster;
     private final Predicate<InetSocketAddress> isNode;
@@ -38,7 +42,7 @@ public final class NodeCertificates {
         this.domain = domain.toLowerCase(Locale.ROOT);
     }
 
-    /** One machine, or nodes that talk over UDP or TCP: the JVM's CAs for every peer. */
+    /** One machine (or a node without a TLS listener): the JVM's CAs for every peer. */
     public static NodeCertificates jvmOnly() {
         return new NodeCertificates(trusting(null), Optional.empty(), peer -> false, "");
     }
@@ -50,18 +54,21 @@ public final class NodeCertificates {
      */
     public static NodeCertificates forCluster(TlsCredentials credentials, String domain,
             Predicate<InetSocketAddress> isNode) throws CertificateProblem {
-        KeyStore anchors;
+        List<X509Certificate> own = credentials.clusterAnchors();
+        if (own.isEmpty()) {
+            // the admin's chain ends below a CA the JVM trusts: so do the other nodes'
+            return new NodeCertificates(trusting(null), Optional.empty(), isNode, domain);
+        }
         try {
-            anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
             anchors.load(null, null);
-            int i = 0;
-            for (X509Certificate anchor : credentials.clusterAnchors()) {
-                anchors.setCertificateEntry("cluster-" + i++, anchor);
+            for (int i = 0; i < own.size(); i++) {
+                anchors.setCertificateEntry("cluster-" + i, own.get(i));
             }
+            return new NodeCertificates(trusting(null), Optional.of(trusting(anchors)), isNode, domain);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("an empty key store in memory refused a certificate", e);
         }
-        return new NodeCertificates(trusting(null), Optional.of(trusting(anchors)), isNode, domain);
     }
 
     /**
@@ -70,13 +77,24 @@ public final class NodeCertificates {
      */
     public void checkServer(X509Certificate[] chain, String authType, SSLEngine engine, InetSocketAddress peer)
             throws CertificateException {
-        if (peer == null || cluster.isEmpty() || !isNode.test(peer)) {
+        if (peer == null || !isNode.test(peer)) {
             jvm.checkServerTrusted(chain, authType, engine);
             return;
         }
+        try {
+            checkNode(chain, authType, engine, peer);
+        } catch (CertificateException e) {
+            // nothing is sent to it; the request fails as if the node were down
+            LOG.warn("refused the TLS certificate of the node at {}: {}", peer, e.getMessage());
+            throw e;
+        }
+    }
+
+    private void checkNode(X509Certificate[] chain, String authType, SSLEngine engine, InetSocketAddress peer)
+            throws CertificateException {
         InetAddress node = peer.getAddress();
         ServerNames names = ServerNames.in(chain[0]);
-        if (passes(cluster.get(), chain, authType, engine)) {
+        if (cluster.isPresent() && passes(cluster.get(), chain, authType, engine)) {
             if (!names.addresses().contains(node)) {
                 throw new CertificateException("the certificate from the cluster's CA presented by the node at "
                         + peer + " does not name " + node.getHostAddress() + " (list every node's address in"
