@@ -34,7 +34,8 @@ public final class NodeCertificates {
     private final Predicate<InetSocketAddress> isNode;
     private final String domain;
 
-    private NodeCertificates(X509ExtendedTrustManager jvm, Optional<X509ExtendedTrustManager> cluster,
+    /** {@code jvm}: the JVM's CAs (a test's own, standing for them); {@code cluster}: the cluster's CA, if any. */
+    NodeCertificates(X509ExtendedTrustManager jvm, Optional<X509ExtendedTrustManager> cluster,
             Predicate<InetSocketAddress> isNode, String domain) {
         this.jvm = jvm;
         this.cluster = cluster;
@@ -120,7 +121,7 @@ public final class NodeCertificates {
     }
 
     /** The PKIX trust manager of {@code anchors}; null = the JVM's CAs. */
-    private static X509ExtendedTrustManager trusting(KeyStore anchors) {
+    static X509ExtendedTrustManager trusting(KeyStore anchors) {
         try {
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(anchors);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -66,6 +67,30 @@ class NodeCertificatesTest {
         X509Certificate[] impostor = chainOf(credentials("impostor"));
 
         assertThrows(CertificateException.class, () -> nodes.checkServer(impostor, "UNKNOWN", null, NODE));
+    }
+
+    /** ACME: the nodes present a publicly trusted certificate for the domain, which names no node address. */
+    @Test
+    void aNodeWithACertificateFromACaTheJvmTrustsMustNameTheDomainOrItsAddress() throws Exception {
+        ServerNames domain = ServerNames.of(DOMAIN, "", List.of());
+        ServerNames elsewhere = ServerNames.of("elsewhere.example.net", "", List.of());
+        PrivateCa publicCa = PrivateCa.openOrCreate(root.resolve("public"), domain.plus(elsewhere), Clock.systemUTC());
+        KeyStore jvmCas = KeyStore.getInstance(KeyStore.getDefaultType());
+        jvmCas.load(null, null);
+        jvmCas.setCertificateEntry("public", PemFiles.readCertificates(publicCa.certificateFile()).get(0));
+        NodeCertificates acme = new NodeCertificates(NodeCertificates.trusting(jvmCas), Optional.empty(),
+                Set.of(NODE)::contains, DOMAIN);
+
+        assertDoesNotThrow(() -> acme.checkServer(chain(publicCa.issue(domain)), "UNKNOWN", null, NODE));
+        assertThrows(CertificateException.class,
+                () -> acme.checkServer(chain(publicCa.issue(elsewhere)), "UNKNOWN", null, NODE),
+                "a public certificate for another site");
+        assertDoesNotThrow(() -> acme.checkServer(chain(publicCa.issue(elsewhere)), "UNKNOWN", null, FOREIGN),
+                "a foreign domain's certificate: the JVM's CAs alone, as before");
+    }
+
+    private static X509Certificate[] chain(ServerIdentity identity) {
+        return identity.chain().toArray(new X509Certificate[0]);
     }
 
     /** Phones and foreign domains: the JVM's CAs, as without a cluster; the cluster's CA vouches for nodes only. */
