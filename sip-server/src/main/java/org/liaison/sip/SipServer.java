@@ -75,6 +75,7 @@ import org.liaison.sip.routing.RegisterHandler;
 import org.liaison.sip.routing.RequestAuthenticator;
 import org.liaison.sip.routing.RequestRouter;
 import org.liaison.sip.tls.CertificateProblem;
+import org.liaison.sip.tls.NodeCertificates;
 import org.liaison.sip.tls.TlsCredentials;
 import org.liaison.sip.tls.acme.AcmeCertificates;
 import org.liaison.sip.tls.acme.TlsAlpn01Responder;
@@ -173,6 +174,18 @@ public final class SipServer implements AutoCloseable {
         }
     }
 
+    /**
+     * What the TLS connections this node opens check: in a cluster, another node's certificate may come from the
+     * cluster's CA (sips: and transport=tls node URIs); anyone else's must come from a CA the JVM trusts.
+     */
+    private static NodeCertificates outgoingTls(Optional<TlsCredentials> tls, LiaisonConfig config, ClusterNodes nodes)
+            throws CertificateProblem {
+        if (tls.isEmpty() || !config.cluster().clustered()) {
+            return NodeCertificates.jvmOnly();
+        }
+        return NodeCertificates.forCluster(tls.get(), config.sip().domain(), nodes::isNode);
+    }
+
     private static SipServer start(LiaisonConfig config, RelayOpener relays, Path dataDir, DataDirLock lock,
             AdminService admin) throws IOException, UsersFileException, SipException, CertificateProblem {
         Clock clock = Clock.systemUTC();
@@ -214,9 +227,10 @@ public final class SipServer implements AutoCloseable {
             SipSettings sip = config.sip();
             LocalAddresses local = new LocalAddresses(sip.domain(), sip.addresses(), sip.udpPort(), sip.tcpPort(),
                     sip.tlsPort());
-            edge = SipEdge.bind(config.sip(), config.limits(), local, factories, tls.map(TlsCredentials::keyManager));
-            DigestAuthenticator digest = stores.digestAuthenticator(config.auth(), accounts, clock);
             ClusterNodes nodes = stores.clusterNodes(config.cluster(), factories);
+            edge = SipEdge.bind(config.sip(), config.limits(), local, factories, tls.map(TlsCredentials::keyManager),
+                    outgoingTls(tls, config, nodes)::checkServer);
+            DigestAuthenticator digest = stores.digestAuthenticator(config.auth(), accounts, clock);
             Registrar registrar = new Registrar(config.registrar(), locations, factories.messages(),
                     factories.headers(), factories.addresses(), clock, nodes.self());
             RouteToken routeToken = stores.routeToken(dataDir, clock, config.proxy().dialogMaxAge());

@@ -39,7 +39,7 @@ import org.liaison.sip.testing.TestUa;
  * the nodes talking over each transport a node URI may name.
  */
 @ParameterizedClass(name = "node URIs with transport={0}")
-@ValueSource(strings = {"udp", "tcp"})
+@ValueSource(strings = {"udp", "tcp", "tls"})
 public class CrossNodeProtocolTest {
     private static final String DOMAIN = TestServer.DOMAIN;
     private static final SipFactories SIP = SipFactories.create();
@@ -75,13 +75,16 @@ public class CrossNodeProtocolTest {
 
     /**
      * Node URIs with explicit ports: both nodes listen on 127.0.0.1, so only the port tells them apart. {@code
-     * nodeTransport}: udp or tcp.
+     * nodeTransport}: udp, tcp, or tls (the node's TLS listener, its certificate from the cluster's CA in Redis).
      */
     public static TestServer.Builder node(String redisUri, String nodeTransport) {
-        return TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .user("carol", "carol-secret", "1003")
-                .property("cluster.redis-uri", redisUri)
-                .property("cluster.node-uri", "sip:127.0.0.1:" + TestServer.SIP_PORT + ";transport=" + nodeTransport);
+        TestServer.Builder node = TestServer.builder().user("alice", "alice-secret", "1001")
+                .user("bob", "bob-secret", "1002").user("carol", "carol-secret", "1003")
+                .property("cluster.redis-uri", redisUri);
+        if (nodeTransport.equals("tls")) {
+            return node.withTls().property("cluster.node-uri", "sip:127.0.0.1:" + TestServer.TLS_PORT + ";transport=tls");
+        }
+        return node.property("cluster.node-uri", "sip:127.0.0.1:" + TestServer.SIP_PORT + ";transport=" + nodeTransport);
     }
 
     @BeforeEach
@@ -283,7 +286,8 @@ public class CrossNodeProtocolTest {
     }
 
     private String nodeUri(TestServer node) {
-        return "sip:127.0.0.1:" + node.port() + ";transport=" + nodeTransport;
+        return "sip:127.0.0.1:" + (nodeTransport.equals("tls") ? node.tlsPort() : node.port()) + ";transport="
+                + nodeTransport;
     }
 
     /** Tokens made with the cluster's key, as any node makes them. */

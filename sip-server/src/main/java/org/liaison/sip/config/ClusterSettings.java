@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * @param redisUri where the shared state lives, in one of lettuce's URI forms ({@code redis://},
  *                 {@code rediss://}, {@code redis-sentinel://}); empty = one machine
  * @param nodeUri  the SIP URI at which the other nodes reach this one
- *                 ({@code sip:10.0.0.11:5060;transport=udp} or {@code ;transport=tcp}); present exactly when redisUri is
+ *                 ({@code sip:10.0.0.11:5060;transport=udp}, {@code ;transport=tcp}, {@code ;transport=tls} or
+ *                 {@code sips:10.0.0.11:5061}, a TLS one at this node's sip.tls.port); present exactly when redisUri is
  * @param tlsNames host names and addresses, lower case, that the cluster's shared TLS certificate names besides
  *                 sip.domain and each node's own (every node's names, listed before the first node starts, so that
  *                 the shared CA's name constraints cover them all); empty on one machine
@@ -28,7 +29,7 @@ public record ClusterSettings(Optional<String> redisUri, Optional<String> nodeUr
     private static final Pattern TLS_NAME = Pattern.compile(
             "([a-z0-9]([a-z0-9-]*[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|[0-9a-f:.]*:[0-9a-f:.]*");
     private static final Pattern SIP_NODE_URI = Pattern.compile(
-            "sips?:(\\[[0-9a-f:.]+\\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:[0-9]{1,5})?(;[^;\\s]+)*");
+            "sips?:(\\[[0-9a-f:.]+\\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(?::([0-9]{1,5}))?(;[^;\\s]+)*");
     private static final Pattern NODE_TRANSPORT = Pattern.compile(";transport=([^;?]*)");
 
     public ClusterSettings {
@@ -50,8 +51,8 @@ public record ClusterSettings(Optional<String> redisUri, Optional<String> nodeUr
         return redisUri.isPresent();
     }
 
-    /** The {@code cluster.*} keys. */
-    static ClusterSettings from(ConfigReader r) throws ConfigException {
+    /** The {@code cluster.*} keys; {@code tlsPort} is sip.tls.port (0: no TLS listener), which a TLS node URI names. */
+    static ClusterSettings from(ConfigReader r, int tlsPort) throws ConfigException {
         String redis = r.string(REDIS_URI, "");
         String node = r.string(NODE_URI, "");
         List<String> tlsNames = r.list(TLS_NAMES, "", "a host name or an IP address",
@@ -89,13 +90,31 @@ public record ClusterSettings(Optional<String> redisUri, Optional<String> nodeUr
             throw r.problem(NODE_URI, ConfigReader.quoted(node) + " names a host, not an IP address"
                     + " (e.g. sip:10.0.0.11:5060;transport=udp)");
         }
-        Matcher transport = NODE_TRANSPORT.matcher(node.toLowerCase(Locale.ROOT));
-        if (node.toLowerCase(Locale.ROOT).startsWith("sips:")
-                || transport.find() && !transport.group(1).equals("udp") && !transport.group(1).equals("tcp")) {
-            // TLS between nodes is untested: a node's TLS client trusts the JVM's CAs, not the cluster's own CA
-            throw r.problem(NODE_URI, ConfigReader.quoted(node) + ": nodes talk over UDP or TCP"
-                    + " (sip:ADDRESS:PORT;transport=udp or ;transport=tcp), not TLS");
-        }
+        checkTransport(r, node, uri.group(3), tlsPort);
         return new ClusterSettings(Optional.of(redis), Optional.of(node), tlsNames);
+    }
+
+    /**
+     * udp, tcp or tls; over TLS ({@code sips:} or {@code ;transport=tls}) the port (5061 when left out, RFC 3263 §4.2)
+     * must be this node's own TLS listener, which presents the certificate the other nodes check.
+     */
+    private static void checkTransport(ConfigReader r, String node, String port, int tlsPort) throws ConfigException {
+        String lower = node.toLowerCase(Locale.ROOT);
+        Matcher transport = NODE_TRANSPORT.matcher(lower);
+        String named = transport.find() ? transport.group(1) : "";
+        boolean secure = lower.startsWith("sips:");
+        if (!named.isEmpty() && !named.equals("udp") && !named.equals("tcp") && !named.equals("tls")
+                || secure && !named.isEmpty() && !named.equals("tls")) {
+            throw r.problem(NODE_URI, ConfigReader.quoted(node) + ": nodes talk over udp, tcp or tls"
+                    + " (sip:ADDRESS:PORT;transport=udp, ;transport=tcp, ;transport=tls, or sips:ADDRESS:PORT)");
+        }
+        if (!secure && !named.equals("tls")) {
+            return;
+        }
+        int uriPort = port == null ? 5061 : Integer.parseInt(port);
+        if (tlsPort == 0 || uriPort != tlsPort) {
+            throw r.problem(NODE_URI, ConfigReader.quoted(node) + " is a TLS URI, so its port must be this node's"
+                    + " sip.tls.port (" + (tlsPort == 0 ? "0: no TLS listener" : tlsPort) + ")");
+        }
     }
 }

@@ -39,7 +39,7 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         HttpSettings http = HttpSettings.from(r, sip.domain(), configDir);
         RelaySettings relay = RelaySettings.from(r, sip, http);
         TlsSettings tls = TlsSettings.from(r, configDir, sip.tlsPort(), sip.domain(), http);
-        ClusterSettings cluster = ClusterSettings.from(r);
+        ClusterSettings cluster = ClusterSettings.from(r, sip.tlsPort());
         MediaSettings media = MediaSettings.from(r, cluster, relay);
         TransportLimits limits = TransportLimits.from(r);
         LogSettings log = LogSettings.from(r);

@@ -20,17 +20,20 @@ final class GuardedProcessorFactory extends NioMessageProcessorFactory {
     private final Supplier<StreamFraming> framing;
     private final int udpWorkers;
     private final LongAdder datagramsExpired;
+    private final PeerTrust trust;
 
     /**
      * {@code framing}: a new {@link StreamFraming} for each connection; {@code udpWorkers} threads parse and route
-     * each UDP listener's datagrams, and {@code datagramsExpired} counts those that waited too long for one.
+     * each UDP listener's datagrams, and {@code datagramsExpired} counts those that waited too long for one;
+     * {@code trust}: what the TLS connections this server opens check.
      */
     GuardedProcessorFactory(ConnectionGuard guard, Supplier<StreamFraming> framing, int udpWorkers,
-            LongAdder datagramsExpired) {
+            LongAdder datagramsExpired, PeerTrust trust) {
         this.guard = guard;
         this.framing = framing;
         this.udpWorkers = udpWorkers;
         this.datagramsExpired = datagramsExpired;
+        this.trust = trust;
     }
 
     @Override
@@ -41,7 +44,7 @@ final class GuardedProcessorFactory extends NioMessageProcessorFactory {
             return new GuardedTcpProcessor(address, stack, port, guard, framing);
         }
         if ("tls".equals(name)) {
-            return new GuardedTlsProcessor(address, stack, port, guard, framing);
+            return new GuardedTlsProcessor(address, stack, port, guard, framing, trust);
         }
         if ("udp".equals(name)) {
             DatagramProcessor udp = new DatagramProcessor(address, stack, port, udpWorkers, datagramsExpired);

@@ -20,13 +20,15 @@ import java.util.function.Supplier;
 final class GuardedTlsProcessor extends NioTlsMessageProcessor implements ConnectionTable.Owner {
     private final ConnectionGuard guard;
     private final Supplier<StreamFraming> framing;
+    private final PeerTrust trust;
 
     GuardedTlsProcessor(InetAddress address, SIPTransactionStack stack, int port, ConnectionGuard guard,
-            Supplier<StreamFraming> framing) {
+            Supplier<StreamFraming> framing, PeerTrust trust) {
         super(address, stack, port);
         this.nioHandler = new ConnectionTable(stack, this);
         this.guard = guard;
         this.framing = framing;
+        this.trust = trust;
     }
 
     @Override
@@ -36,13 +38,28 @@ final class GuardedTlsProcessor extends NioTlsMessageProcessor implements Connec
 
     @Override
     public MessageChannel createMessageChannel(HostPort target) throws IOException {
-        return connections().reuseOr(target.getInetAddress(), target.getPort(),
-                () -> super.createMessageChannel(target));
+        return createMessageChannel(target.getInetAddress(), target.getPort());
     }
 
     @Override
     public MessageChannel createMessageChannel(InetAddress address, int port) throws IOException {
-        return connections().reuseOr(address, port, () -> super.createMessageChannel(address, port));
+        return connections().reuseOr(address, port, () -> outboundChannel(address, port));
+    }
+
+    /**
+     * As the stack's own (one channel per peer, kept in its table), but an {@link OutboundTlsChannel}, whose
+     * handshake checks the peer's certificate as {@link PeerTrust} says. Synchronized on the processor as the
+     * stack's own: two sends to a new peer make one channel.
+     */
+    private synchronized MessageChannel outboundChannel(InetAddress address, int port) throws IOException {
+        String key = MessageChannel.getKey(address, port, getTransport());
+        MessageChannel known = messageChannels.get(key);
+        if (known != null) {
+            return known;
+        }
+        OutboundTlsChannel made = new OutboundTlsChannel(address, port, sipStack, this, trust);
+        messageChannels.put(key, made);
+        return made;
     }
 
     /** Called by the stack for each connection it accepts; as the stack's own, but with our channel. */

@@ -84,17 +84,23 @@ public final class SipEdge implements SipListener, AutoCloseable {
         this.counters = counters;
     }
 
-    /** Creates the stack and binds every listener; requests are refused until {@link #start} is called. */
+    /**
+     * Creates the stack and binds every listener; requests are refused until {@link #start} is called.
+     * {@code outgoingTls} checks the certificate of each server the stack connects to over TLS.
+     */
     public static SipEdge bind(SipSettings settings, TransportLimits limits, LocalAddresses local,
-            SipFactories factories, Optional<KeyManager> tlsKeys) throws SipException {
-        SipStackImpl stack = (SipStackImpl) createStack(settings, limits, tlsKeys);
+            SipFactories factories, Optional<KeyManager> tlsKeys, ServerCertificateCheck outgoingTls)
+            throws SipException {
+        PeerTrust peerTrust = new PeerTrust(outgoingTls);
+        SipStackImpl stack = (SipStackImpl) createStack(settings, limits, tlsKeys, peerTrust);
         DatagramAdmission datagrams = new DatagramAdmission(limits, System::nanoTime);
         ResponsesSent sent = new ResponsesSent();
         ((AdmittingNetworkLayer) stack.getNetworkLayer()).admitWith(datagrams, sent);
         ConnectionGuard connections = new ConnectionGuard(limits, System::nanoTime);
         LongAdder datagramsExpired = new LongAdder();
         stack.setMessageProcessorFactory(new GuardedProcessorFactory(connections,
-                () -> new StreamFraming(settings.maxMessageBytes(), sent), settings.workerThreads(), datagramsExpired));
+                () -> new StreamFraming(settings.maxMessageBytes(), sent), settings.workerThreads(), datagramsExpired,
+                peerTrust));
         stack.sipMessageValves.add(connections);
         Map<InetAddress, SipProvider> providers = new HashMap<>();
         try {
@@ -125,8 +131,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
                 new EdgeCounters(datagrams.dropped(), datagramsExpired, connections.requestsDropped(), sent));
     }
 
-    private static SipStack createStack(SipSettings settings, TransportLimits limits, Optional<KeyManager> tlsKeys)
-            throws PeerUnavailableException {
+    private static SipStack createStack(SipSettings settings, TransportLimits limits, Optional<KeyManager> tlsKeys,
+            PeerTrust peerTrust) throws PeerUnavailableException {
         Properties p = new Properties();
         if (tlsKeys.isPresent()) {
             tlsProperties(p);
@@ -165,7 +171,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(4 << 20));
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", Integer.toString(4 << 20));
         // built directly, not through SipFactory, so that the TLS listener gets our key manager
-        return tlsKeys.isPresent() ? new TlsSipStack(p, tlsKeys.get()) : new ConnectionReusingStack(p);
+        return tlsKeys.isPresent() ? new TlsSipStack(p, tlsKeys.get(), peerTrust) : new ConnectionReusingStack(p);
     }
 
     /**

@@ -14,9 +14,12 @@ import javax.net.ssl.TrustManagerFactory;
  */
 final class TlsKeySource implements SecurityManagerProvider {
     private final KeyManager keyManager;
+    private final PeerTrust clientTrust;
 
-    TlsKeySource(KeyManager keyManager) {
+    /** {@code clientTrust}: what the connections the stack opens itself check. */
+    TlsKeySource(KeyManager keyManager, PeerTrust clientTrust) {
         this.keyManager = keyManager;
+        this.clientTrust = clientTrust;
     }
 
     @Override
@@ -30,11 +33,15 @@ final class TlsKeySource implements SecurityManagerProvider {
     }
 
     /**
-     * The JDK's trust store, for connections the stack opens itself (to a foreign domain): the peer's
-     * chain must lead to a public CA. Clients are not asked for certificates (TLS_CLIENT_AUTH_TYPE).
+     * For connections the stack opens itself ({@code client}), the {@link PeerTrust}: a foreign domain's chain must
+     * lead to a CA the JVM trusts, another node's to the cluster's CA as well. For the listener, the JDK's trust
+     * store, unused: clients are not asked for certificates (TLS_CLIENT_AUTH_TYPE).
      */
     @Override
     public TrustManager[] getTrustManagers(boolean client) {
+        if (client) {
+            return new TrustManager[] {clientTrust};
+        }
         try {
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init((KeyStore) null);

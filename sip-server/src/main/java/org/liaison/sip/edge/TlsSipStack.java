@@ -7,15 +7,15 @@ import javax.net.ssl.TrustManager;
 import javax.sip.PeerUnavailableException;
 
 /**
- * The JAIN-SIP stack with the server's own TLS key material. The stack only takes a security
+ * The JAIN-SIP stack with the server's own TLS key material, and the trust of the connections it opens. The stack only takes a security
  * provider by class name and passes it a copy of its properties, so an object (the reloading key
  * manager) cannot travel that way; the provider is set here, after construction and before any
  * listening point (whose TLS context reads it) exists.
  */
 final class TlsSipStack extends ConnectionReusingStack {
-    TlsSipStack(Properties properties, KeyManager keys) throws PeerUnavailableException {
+    TlsSipStack(Properties properties, KeyManager keys, PeerTrust clientTrust) throws PeerUnavailableException {
         super(withPlaceholderProvider(properties));
-        this.securityManagerProvider = new TlsKeySource(keys);
+        this.securityManagerProvider = new TlsKeySource(keys, clientTrust);
     }
 
     /** Keeps the stack from building its default provider, which logs warnings about keystores we do not use. */

@@ -4,6 +4,7 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.HashSet;
@@ -92,7 +93,13 @@ public final class ClusterNodes {
 
     /** Whether {@code hop} (an IP literal and port) is a node of this cluster, this one included. */
     public boolean isNode(Hop hop) {
-        NodeAddress wanted = new NodeAddress(IpLiteral.parse(hop.getHost()), hop.getPort());
+        InetAddress address = IpLiteral.parse(hop.getHost());
+        return address != null && isNode(new InetSocketAddress(address, hop.getPort()));
+    }
+
+    /** Whether a node of this cluster listens at {@code listener} (the peer of a connection this node opened). */
+    public boolean isNode(InetSocketAddress listener) {
+        NodeAddress wanted = new NodeAddress(listener.getAddress(), listener.getPort());
         return wanted.address() != null && knows(node -> node.equals(wanted));
     }
 

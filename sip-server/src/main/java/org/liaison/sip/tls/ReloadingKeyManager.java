@@ -78,6 +78,11 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
         return refreshed().identity().certificate();
     }
 
+    /** The chain presented now, the certificate first. */
+    List<X509Certificate> chain() {
+        return refreshed().identity().chain();
+    }
+
     private Loaded refreshed() {
         Instant now = clock.instant();
         if (now.isBefore(nextCheck)) {

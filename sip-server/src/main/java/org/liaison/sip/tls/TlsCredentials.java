@@ -133,6 +133,25 @@ public final class TlsCredentials {
         return keyManager.certificate().getNotAfter().toInstant();
     }
 
+    /**
+     * What the certificate of another node of this cluster may chain up to besides the JVM's CAs: the private CA that
+     * issued the shared certificate ({@code data.dir/ca.pem}), or the self-signed certificate that ends the admin's
+     * chain (their own CA's, or the certificate itself). Neither when the chain presented now ends below a public CA
+     * (an ACME certificate): the JVM's CAs vouch for that one.
+     */
+    public List<X509Certificate> clusterAnchors() throws CertificateProblem {
+        List<X509Certificate> anchors = new java.util.ArrayList<>();
+        if (caCertificate.isPresent()) {
+            anchors.addAll(PemFiles.readCertificates(caCertificate.get()));
+        }
+        List<X509Certificate> chain = keyManager.chain();
+        X509Certificate top = chain.get(chain.size() - 1);
+        if (top.getSubjectX500Principal().equals(top.getIssuerX500Principal()) && !anchors.contains(top)) {
+            anchors.add(top);
+        }
+        return List.copyOf(anchors);
+    }
+
     /** {@code data.dir/ca.pem} for clients to trust; empty when the admin gave the certificate. */
     public Optional<Path> caCertificate() {
         return caCertificate;

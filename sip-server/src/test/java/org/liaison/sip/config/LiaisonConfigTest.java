@@ -63,6 +63,13 @@ class LiaisonConfigTest {
                 + "relay.servers = 10.0.0.21:2223\n");
         assertEquals(java.util.Optional.of("sip:10.0.0.11:5060;transport=tcp"), LiaisonConfig.load(dir).cluster().nodeUri(),
                 "issue 10's own example: nodes over TCP");
+        for (String tls : new String[] {"sips:10.0.0.11:5061", "sip:10.0.0.11:5061;transport=tls", "sips:10.0.0.11",
+            "sips:10.0.0.11:5061;transport=tls"}) {
+            write("cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = " + tls + "\nsip.tls.port = 5061\n"
+                    + "relay.servers = 10.0.0.21:2223\n");
+            assertEquals(java.util.Optional.of(tls), LiaisonConfig.load(dir).cluster().nodeUri(),
+                    "nodes over TLS, at the node's own TLS listener");
+        }
         write("cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:10.0.0.11\n"
                 + "cluster.tls-names = Node2.Example.org, 10.0.0.12, 2001:db8::12\nrelay.servers = 10.0.0.21:2223\n");
         assertEquals(java.util.List.of("node2.example.org", "10.0.0.12", "2001:db8::12"),
@@ -81,10 +88,21 @@ class LiaisonConfigTest {
                 "cluster.node-uri: \"http://10.0.0.11\" is not a sip: or sips: URI of a host"},
             {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:alice@",
                 "cluster.node-uri: \"sip:alice@\" is not a sip: or sips: URI of a host"},
+            // over TLS the node's own listener answers the other nodes, presenting the certificate they check
             {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:10.0.0.11:5061;transport=tls",
-                "cluster.node-uri: \"sip:10.0.0.11:5061;transport=tls\": nodes talk over UDP or TCP"},
-            {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sips:10.0.0.11:5061",
-                "cluster.node-uri: \"sips:10.0.0.11:5061\": nodes talk over UDP or TCP"},
+                "cluster.node-uri: \"sip:10.0.0.11:5061;transport=tls\" is a TLS URI, so its port must be this"
+                + " node's sip.tls.port (0: no TLS listener)"},
+            {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sips:10.0.0.11:5071\nsip.tls.port = 5061",
+                "cluster.node-uri: \"sips:10.0.0.11:5071\" is a TLS URI, so its port must be this node's"
+                + " sip.tls.port (5061)"},
+            {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sips:10.0.0.11\nsip.tls.port = 5071",
+                "cluster.node-uri: \"sips:10.0.0.11\" is a TLS URI, so its port must be this node's sip.tls.port"
+                + " (5071)"},
+            {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sips:10.0.0.11:5061;transport=tcp\n"
+                + "sip.tls.port = 5061", "cluster.node-uri: \"sips:10.0.0.11:5061;transport=tcp\": nodes talk over"
+                + " udp, tcp or tls"},
+            {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:10.0.0.11:5060;transport=sctp",
+                "cluster.node-uri: \"sip:10.0.0.11:5060;transport=sctp\": nodes talk over udp, tcp or tls"},
             {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:node-a.example.org:5060",
                 "cluster.node-uri: \"sip:node-a.example.org:5060\" names a host, not an IP address"},
             {"cluster.redis-uri = redis-sentinel://:hunter2@10.0.0.5:26379\ncluster.node-uri = sip:10.0.0.11",

@@ -165,6 +165,8 @@ public final class TestServer implements AutoCloseable {
 
     /** In a {@link Builder#property property} value: the SIP port the builder chose (UDP and TCP). */
     public static final String SIP_PORT = "{sip-port}";
+    /** In a {@link Builder#property property} value: the TLS port the builder chose ({@link Builder#withTls}). */
+    public static final String TLS_PORT = "{tls-port}";
 
     public static final class Builder {
         private final List<String> users = new ArrayList<>();
@@ -272,7 +274,8 @@ public final class TestServer implements AutoCloseable {
             }
             p.putAll(overrides);
             // a value may name the SIP port chosen here, e.g. cluster.node-uri = sip:127.0.0.1:{sip-port}
-            p.replaceAll((key, value) -> value.replace(SIP_PORT, Integer.toString(port)));
+            String tlsPort = p.getOrDefault("sip.tls.port", "0");
+            p.replaceAll((key, value) -> value.replace(SIP_PORT, Integer.toString(port)).replace(TLS_PORT, tlsPort));
             return new TestServer(root, port, p, users, files, relay, false);
         }
 

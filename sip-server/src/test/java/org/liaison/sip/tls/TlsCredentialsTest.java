@@ -120,6 +120,25 @@ class TlsCredentialsTest {
         assertTrue(Files.notExists(dataDir.resolve("ca.pem")), "made a CA although the admin gave a certificate");
     }
 
+    /** What another node's certificate may chain up to over TLS between nodes, besides the JVM's CAs. */
+    @Test
+    void theOtherNodesChainUpToTheServersOwnCaOrToTheSelfSignedCertificateEndingTheAdminsChain() throws Exception {
+        TlsCredentials ownCa = openOwnCa();
+        assertEquals(List.of(readCertificate(dataDir.resolve("ca.pem"))), ownCa.clusterAnchors());
+
+        AdminFiles admin = adminFiles("admin", clock);
+        List<X509Certificate> chain = PemFiles.readCertificates(admin.chain());
+        assertEquals(List.of(chain.get(chain.size() - 1)),
+                TlsCredentials.open(admin.settings(), "example.org", List.of(), dataDir.resolve("a"), clock)
+                        .clusterAnchors(), "the admin's CA, which ends the chain file");
+
+        Path leafOnly = dataDir.resolve("leaf-only.pem");
+        Files.writeString(leafOnly, PemFiles.text(chain.get(0)));
+        TlsSettings belowAnotherCa = new TlsSettings(Optional.of(leafOnly), Optional.of(admin.key()), false);
+        assertEquals(List.of(), TlsCredentials.open(belowAnotherCa, "example.org", List.of(), dataDir.resolve("b"),
+                clock).clusterAnchors(), "a chain ending below a CA it does not carry: the JVM's CAs must vouch");
+    }
+
     @Test
     void anExpiredCertificateStopsStartupNamingTheFile() throws Exception {
         AdminFiles admin = adminFiles("old", new MutableClock(START.minus(Duration.ofDays(400))));
