@@ -44,6 +44,8 @@ public final class WarmUp {
      * message to disk, which would make the warm-up wait on the disk instead of running the code.
      */
     private static final Path MEMORY = Path.of("/dev/shm");
+    /** Then the process id: whose a directory left by a killed start is. */
+    static final String DIRECTORY_PREFIX = "liaison-warm-up-";
 
     private WarmUp() {
     }
@@ -76,8 +78,9 @@ public final class WarmUp {
     private static Attempt attempt(ServerStarter servers, long deadline) {
         Path dir = null;
         try {
+            String prefix = DIRECTORY_PREFIX + ProcessHandle.current().pid() + "-";
             dir = Files.isDirectory(MEMORY) && Files.isWritable(MEMORY)
-                    ? Files.createTempDirectory(MEMORY, "liaison-warm-up") : Files.createTempDirectory("liaison-warm-up");
+                    ? Files.createTempDirectory(MEMORY, prefix) : Files.createTempDirectory(prefix);
             byte[] secret = new byte[12];
             new SecureRandom().nextBytes(secret);
             String password = HexFormat.of().formatHex(secret);
