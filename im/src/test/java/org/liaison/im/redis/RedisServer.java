@@ -210,11 +210,18 @@ public final class RedisServer implements AutoCloseable {
         return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
     }
 
+    /** Above the ephemeral range, in this test JVM's slice ({@link ForkPorts}). */
+    private static final ForkPorts PORTS = new ForkPorts(61_000, 65_000);
+
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = PORTS.nextBlock(1);
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // someone else's: the next one
+            }
         }
+        throw new UncheckedIOException(new IOException("no free TCP port for Redis on loopback"));
     }
 }

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * JAIN-SIP's UDP message processor with two changes to how datagrams wait for a worker.
  *
- * <p>A datagram that waited longer than {@link #MAX_WAIT_NANOS} is dropped when a worker reaches it. Its sender
+ * <p>Under a backlog, a datagram that waited longer than {@link #MAX_WAIT_NANOS} is dropped when a worker reaches it
+ * ({@link FreshDatagramQueue}). Its sender
  * retransmits a request after T1 (500 ms, RFC 3261 §17.1.1.2), so an answer later than that crosses the
  * retransmission, which is then answered again: under load (a cold JIT, a registration storm after a restart) the
  * work per request multiplies and the server never catches up. The stack's own audit (CONGESTION_CONTROL_TIMEOUT)
@@ -39,16 +40,25 @@ final class DatagramProcessor extends UDPMessageProcessor {
         super(address, stack, port);
         this.workers = workers;
         this.messageQueue = new FreshDatagramQueue(MAX_WAIT_NANOS, System::nanoTime, expired);
+        this.messageChannels = new LinkedList<>();
     }
 
+    /**
+     * Starts the workers here, before the receive thread, not in it as the stack does: a {@link #stop} right after
+     * (another listener failed to bind) otherwise walks the worker list while that thread is still filling it.
+     */
     @Override
-    public void run() {
-        messageChannels = new LinkedList<>();
+    public void start() throws IOException {
         for (int i = 0; i < workers; i++) {
             // the stack's own worker, which takes from messageQueue; subclassed only to reach its constructor
             messageChannels.add(new UDPMessageChannel(sipStack, this, "liaison-UDPMessageChannelThread-" + i) {
             });
         }
+        super.start();
+    }
+
+    @Override
+    public void run() {
         byte[] buffer = new byte[LARGEST_DATAGRAM];
         while (isRunning) {
             DatagramPacket packet = new DatagramPacket(buffer, buffer.length);

@@ -7,11 +7,18 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * The queue between a UDP listener and JAIN-SIP's workers, which hands a worker only datagrams that waited at most
- * {@code maxWaitNanos} (their reception time read from {@code clock}); the older ones are dropped and counted.
- * Why: {@link DatagramProcessor}.
+ * The queue between a UDP listener and JAIN-SIP's workers, which, while a backlog of at least {@link #BACKLOG}
+ * datagrams waits, hands a worker only datagrams that waited at most {@code maxWaitNanos} (their reception time read
+ * from {@code clock}); the older ones are dropped and counted. Why: {@link DatagramProcessor}.
  */
 final class FreshDatagramQueue extends LinkedBlockingQueue<DatagramQueuedMessageDispatch> {
+    /**
+     * Below this many datagrams still waiting, even a late one is handed out: the wait came from a CPU busy with
+     * something else (a collection, a JIT burst, other processes), not from more requests than the workers can take,
+     * and such a short queue drains as soon as the CPU is back; dropping would only cost a retransmission.
+     */
+    static final int BACKLOG = 64;
+
     private final long maxWaitNanos;
     private final transient LongSupplier clock;
     private final transient LongAdder expired;
@@ -45,7 +52,7 @@ final class FreshDatagramQueue extends LinkedBlockingQueue<DatagramQueuedMessage
     }
 
     private boolean fresh(DatagramQueuedMessageDispatch queued) {
-        if (clock.getAsLong() - queued.getReceptionTime() <= maxWaitNanos) {
+        if (size() < BACKLOG || clock.getAsLong() - queued.getReceptionTime() <= maxWaitNanos) {
             return true;
         }
         expired.increment();

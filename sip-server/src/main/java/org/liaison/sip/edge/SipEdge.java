@@ -123,7 +123,11 @@ public final class SipEdge implements SipListener, AutoCloseable {
                 }
             }
         } catch (InvalidArgumentException | TransportNotSupportedException | ObjectInUseException e) {
-            stack.stop();
+            try {
+                stack.stop();
+            } catch (RuntimeException stopping) {
+                e.addSuppressed(stopping); // what failed to bind is what the admin needs to read
+            }
             connections.close();
             throw new SipException("cannot listen: " + e.getMessage(), e);
         }

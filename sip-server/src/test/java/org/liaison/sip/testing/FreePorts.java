@@ -5,9 +5,16 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import org.liaison.im.redis.ForkPorts;
 
-/** Ports free on loopback for both UDP and TCP at the time of asking. */
+/**
+ * Ports free on loopback for both UDP and TCP at the time of asking, from this test JVM's slice of 10000-19999
+ * ({@link ForkPorts}): never one the kernel hands to an outgoing connection meanwhile, never one the other test JVM
+ * is about to bind.
+ */
 public final class FreePorts {
+    private static final ForkPorts PORTS = new ForkPorts(10_000, 20_000);
+
     private FreePorts() {
     }
 
@@ -21,12 +28,10 @@ public final class FreePorts {
      */
     public static int udpAndTcpRun(int count) throws IOException {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
-                int first = udp.getLocalPort();
-                if (first + count - 1 <= 65535 && tcpFree(loopback, first) && allFree(loopback, first + 1, count - 1)) {
-                    return first;
-                }
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int first = PORTS.nextBlock(count);
+            if (allFree(loopback, first, count)) {
+                return first;
             }
         }
         throw new IOException("no run of " + count + " ports free for both UDP and TCP on 127.0.0.1");

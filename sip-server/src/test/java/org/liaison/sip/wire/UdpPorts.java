@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
+import org.liaison.im.redis.ForkPorts;
 
 /**
  * Loopback UDP ports for the programs under test: blocks of consecutive free ports (RTP ranges,
@@ -18,12 +18,11 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class UdpPorts {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    /** Above the usual RTP ranges and below Linux's ephemeral range (32768+ is avoided on purpose). */
-    private static final int LOW = 20000;
-    private static final int HIGH = 32000;
-
-    /** Where the next block starts; random at first, so concurrent test JVMs rarely begin at the same place. */
-    private static int next = ThreadLocalRandom.current().nextInt(LOW, HIGH) & ~1;
+    /**
+     * Above the usual RTP ranges and below Linux's ephemeral range (32768+ is avoided on purpose), this test JVM's
+     * slice of it ({@link ForkPorts}).
+     */
+    private static final ForkPorts BLOCKS = new ForkPorts(20_000, 32_000);
 
     private UdpPorts() {
     }
@@ -35,11 +34,7 @@ public final class UdpPorts {
      */
     public static synchronized int freeBlock(int count) throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
-            if (next + count > HIGH) {
-                next = LOW;
-            }
-            int base = next;
-            next += count + (count & 1); // even, as RTP likes
+            int base = BLOCKS.nextBlock(count + 1) + 1 & ~1; // even, as RTP likes
             if (allFree(base, count)) {
                 return base;
             }
