@@ -68,9 +68,17 @@ final class StrictSyntax {
         while (start + 1 < length && message[start] == '\r' && message[start + 1] == '\n') {
             start += 2; // RFC 3261 §7.5: CRLF before the start line is ignored (and alone, a keep-alive)
         }
-        if (start >= length || isBlank(message, start, length)) {
-            return Optional.empty();
+        if (start >= length || isBlank(message, start, length) || WellFormedScan.accepts(message, start, length)) {
+            return Optional.empty(); // the common case, vouched for without a String or a Matcher
         }
+        return exactCheck(message, start, length);
+    }
+
+    /**
+     * The first violation in {@code message[start..length)}, which starts with its start line: the
+     * whole grammar, on Strings and regexes, for what {@link WellFormedScan} does not vouch for.
+     */
+    static Optional<Violation> exactCheck(byte[] message, int start, int length) {
         String text = new String(message, start, length - start, StandardCharsets.ISO_8859_1);
         int end = text.indexOf("\r\n\r\n");
         if (end < 0) {
