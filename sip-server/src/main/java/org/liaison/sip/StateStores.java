@@ -19,6 +19,7 @@ import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
 import org.liaison.provisioning.enrolment.EnrolmentTokens;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.cluster.ClusterRedis;
+import org.liaison.sip.cluster.KnownEmptyQueues;
 import org.liaison.sip.cluster.RedisAuthFailures;
 import org.liaison.sip.cluster.RedisEnrolmentTokens;
 import org.liaison.sip.cluster.RedisNonceCounts;
@@ -146,11 +147,12 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
 
     /**
      * The offline store: files in data.dir on one machine; in cluster mode Redis, which must persist every write (a
-     * 202 means the message is on disk), through the node's connection.
+     * 202 means the message is on disk), through the node's connection, with this node's note of the users who have
+     * nothing waiting (kept right by a subscription), so that a REGISTER checks theirs without a round trip.
      */
     OfflineStore offlineStore(Path dataDir, OfflineStoreSettings settings, Clock clock) throws IOException {
         return redis == null ? FileOfflineStore.open(dataDir, settings, clock)
-                : RedisOfflineStore.open(sharedWithIm(), settings, clock);
+                : RedisOfflineStore.open(sharedWithIm(), settings, clock, KnownEmptyQueues.subscribed(redis));
     }
 
     /**

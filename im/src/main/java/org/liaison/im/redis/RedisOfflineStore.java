@@ -62,12 +62,14 @@ public final class RedisOfflineStore implements OfflineStore {
     private final RedisCommands<String, byte[]> redis;
     private final OfflineStoreSettings settings;
     private final Clock clock;
+    private final EmptyQueues emptyQueues;
 
-    private RedisOfflineStore(SharedRedis shared, OfflineStoreSettings settings, Clock clock) {
+    private RedisOfflineStore(SharedRedis shared, OfflineStoreSettings settings, Clock clock, EmptyQueues emptyQueues) {
         this.shared = shared;
         this.redis = shared.commands();
         this.settings = settings;
         this.clock = clock;
+        this.emptyQueues = emptyQueues;
     }
 
     /**
@@ -77,10 +79,20 @@ public final class RedisOfflineStore implements OfflineStore {
      *                         (one line saying what to set)
      */
     public static RedisOfflineStore open(SharedRedis redis, OfflineStoreSettings settings, Clock clock) {
+        return open(redis, settings, clock, EmptyQueues.NONE);
+    }
+
+    /**
+     * As {@link #open(SharedRedis, OfflineStoreSettings, Clock)}, answering {@link #holdsFor} from
+     * {@code emptyQueues} when it knows, and telling it of every recipient this node stores for.
+     */
+    public static RedisOfflineStore open(SharedRedis redis, OfflineStoreSettings settings, Clock clock,
+            EmptyQueues emptyQueues) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(emptyQueues, "emptyQueues");
         RedisDurability.check(redis.commands(), redis.where());
-        RedisOfflineStore store = new RedisOfflineStore(redis, settings, clock);
+        RedisOfflineStore store = new RedisOfflineStore(redis, settings, clock, emptyQueues);
         log.info("Offline store in Redis ({}) opened with {} messages", redis.where(), store.count());
         return store;
     }
@@ -94,8 +106,14 @@ public final class RedisOfflineStore implements OfflineStore {
         List<byte[]> args = args(message.recipient(), now.toEpochMilli(), expiresAt.toEpochMilli(),
                 settings.maxMessagesPerUser(), settings.maxMessagesPerSenderPerUser(), settings.maxMessagesPerSender(),
                 message.origin());
-        List<byte[]> result = shared.call(() -> STORE.run(redis, ScriptOutputType.MULTI,
-                withContent(args, message, body, now, expiresAt)));
+        List<byte[]> result;
+        try {
+            result = shared.call(() -> STORE.run(redis, ScriptOutputType.MULTI,
+                    withContent(args, message, body, now, expiresAt)));
+        } finally {
+            // at once, before the caller hands the message out here; a failed call may have stored it all the same
+            emptyQueues.filled(message.recipient());
+        }
         switch (text(result.get(0))) {
             case "OK" -> {
                 return new StoredMessage(text(result.get(1)), message.recipient(), message.sender(), message.callId(),
@@ -121,8 +139,13 @@ public final class RedisOfflineStore implements OfflineStore {
         args.add(bytes(post.recipient()));
         withContent(args, post, body, now, expiresAt);
         distinct.forEach(member -> args.add(bytes(member)));
-        List<byte[]> result = shared.call(() -> STORE_FOR_MEMBERS.run(redis, ScriptOutputType.MULTI,
-                args.toArray(byte[][]::new)));
+        List<byte[]> result;
+        try {
+            result = shared.call(() -> STORE_FOR_MEMBERS.run(redis, ScriptOutputType.MULTI,
+                    args.toArray(byte[][]::new)));
+        } finally {
+            distinct.forEach(emptyQueues::filled);
+        }
         switch (text(result.get(0))) {
             case "OK" -> {
                 List<String> kept = new ArrayList<>();
@@ -154,11 +177,22 @@ public final class RedisOfflineStore implements OfflineStore {
         return pending;
     }
 
-    /** One EXISTS of the recipient's queue ({@code common.lua}'s {@code queue(r)}): Redis deletes an emptied zset. */
+    /**
+     * Nothing to ask when the recipient is known to have nothing waiting ({@link EmptyQueues}: most REGISTERs);
+     * else one EXISTS of its queue ({@code common.lua}'s {@code queue(r)}): Redis deletes an emptied zset.
+     */
     @Override
     public boolean holdsFor(String recipient) {
         requireRecipient(recipient);
-        return shared.call(() -> redis.exists(QUEUE_KEY + recipient)) > 0;
+        if (emptyQueues.knownEmpty(recipient)) {
+            return false;
+        }
+        long mark = emptyQueues.mark(recipient);
+        boolean holds = shared.call(() -> redis.exists(QUEUE_KEY + recipient)) > 0;
+        if (!holds) {
+            emptyQueues.empty(recipient, mark);
+        }
+        return holds;
     }
 
     @Override

@@ -5,7 +5,8 @@
  * set). Each operation is one Lua script (Redis runs it atomically; the keys are listed in
  * {@code common.lua}); {@link org.liaison.im.redis.RedisDurability} refuses a Redis that does not
  * put every write on disk before answering. {@link org.liaison.im.redis.RedisDeliveryLeases}: one
- * delivery per device across the nodes. Both use the node's one connection, handed in as a
+ * delivery per device across the nodes. {@link org.liaison.im.redis.EmptyQueues}: what the node knows of users
+ * with nothing waiting (sip-server keeps it right by a subscription). Both stores use the node's one connection, handed in as a
  * {@link org.liaison.im.redis.SharedRedis}. Depends on {@code org.liaison.im} only; nothing there
  * depends on it.
  */

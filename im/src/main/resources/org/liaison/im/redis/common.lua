@@ -16,8 +16,11 @@
 --   P..'last-id'            string the last id handed out, so ids never go backwards
 --   P..'lease:'<r>':'<d>    string the token of the one delivery to r's device d (RedisDeliveryLeases),
 --                                  with a TTL; r is a user name, which holds no ':' (RFC 3261 §25.1)
+-- Channel P..'filled' (EmptyQueues.FILLED_CHANNEL): r, each time r's queue is added to, so that no node
+-- keeps believing r has nothing waiting.
 local P = 'liaison:im:'
 local EXPIRY, SENDERS, COUNT, LAST_ID = P .. 'expiry', P .. 'senders', P .. 'count', P .. 'last-id'
+local FILLED = P .. 'filled'
 
 local function message(id) return P .. 'msg:' .. id end
 local function owed(id) return P .. 'owed:' .. id end
@@ -70,8 +73,10 @@ local function next_id(now)
   return id
 end
 
+-- The one place a queue is added to (a message, each member of a group post): it says so on FILLED.
 local function add_entry(r, id, expires_at, origin)
   redis.call('ZADD', queue(r), 0, id)
+  redis.call('PUBLISH', FILLED, r)
   redis.call('ZADD', expiries(r), expires_at, id)
   redis.call('HINCRBY', origins(r), origin, 1)
   redis.call('INCR', COUNT)

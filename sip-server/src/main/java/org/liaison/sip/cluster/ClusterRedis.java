@@ -2,6 +2,7 @@ package org.liaison.sip.cluster;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
@@ -11,6 +12,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.util.Map;
@@ -93,6 +95,26 @@ public final class ClusterRedis implements AutoCloseable {
     /** A new connection for SUBSCRIBE (a subscribed connection can do nothing else); the caller closes it. */
     public StatefulRedisPubSubConnection<String, byte[]> connectPubSub() {
         return client.connectPubSub(CODEC);
+    }
+
+    /**
+     * Subscribes {@code copy} to {@code channel} on a connection of its own, the copy hearing both the messages and
+     * the connection dropping; the caller may close the connection, else it closes with this client.
+     *
+     * @throws SharedStateUnavailable when Redis does not take the subscription
+     */
+    public StatefulRedisPubSubConnection<String, byte[]> subscribe(SubscribedCopy copy, String channel) {
+        StatefulRedisPubSubConnection<String, byte[]> subscription = connectPubSub();
+        try {
+            // two overloads of addListener
+            subscription.addListener((RedisPubSubListener<String, byte[]>) copy);
+            subscription.addListener((RedisConnectionStateListener) copy);
+            subscription.sync().subscribe(channel);
+            return subscription;
+        } catch (RedisException e) {
+            subscription.close();
+            throw health.unavailable("subscribe to " + channel, e);
+        }
     }
 
     /** Whether Redis is reachable; the stores report their failures and successes to it. */

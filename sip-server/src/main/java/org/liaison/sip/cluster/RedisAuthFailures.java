@@ -1,12 +1,9 @@
 package org.liaison.sip.cluster;
 
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.pubsub.RedisPubSubListener;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -179,17 +176,8 @@ public final class RedisAuthFailures implements AuthFailureStore {
     public RedisAuthFailures(ClusterRedis redis, AuthSettings settings) {
         this.redis = redis;
         this.settings = settings;
-        StatefulRedisPubSubConnection<String, byte[]> distrusts = redis.connectPubSub();
-        try {
-            // the note hears both the messages and the connection dropping (two overloads of addListener)
-            distrusts.addListener((RedisPubSubListener<String, byte[]>) recentTrust);
-            distrusts.addListener((RedisConnectionStateListener) recentTrust);
-            distrusts.sync().subscribe(RecentTrust.DISTRUST_CHANNEL);
-            recentTrust.awaitSubscribed(SUBSCRIPTION_TIMEOUT); // if not yet, nothing is noted until it is
-        } catch (RedisException e) {
-            distrusts.close();
-            throw redis.health().unavailable("subscribe to " + RecentTrust.DISTRUST_CHANNEL, e);
-        }
+        redis.subscribe(recentTrust, RecentTrust.DISTRUST_CHANNEL);
+        recentTrust.awaitSubscribed(SUBSCRIPTION_TIMEOUT); // if not yet, nothing is noted until it is
     }
 
     /** A device this node saw trusted recently is admitted without a round trip ({@link RecentTrust}). */

@@ -6,8 +6,10 @@
  * share (route token, nonces), {@link org.liaison.sip.cluster.RedisEnrolmentTokens} the provisioning
  * module's enrolment tokens, {@link org.liaison.sip.cluster.RedisNonceCounts} the digest replay table of
  * {@code auth}, {@link org.liaison.sip.cluster.RedisAuthFailures} its guessing defence's counts and blocks,
+ * {@link org.liaison.sip.cluster.KnownEmptyQueues} the users im's store has nothing waiting for,
  * {@link org.liaison.sip.cluster.RedisTlsIdentity} and {@link org.liaison.sip.cluster.RedisAcmeState} the TLS
  * identity and ACME's certificate every node serves. Of sip-server's packages it depends on {@code auth},
- * {@code tls} and {@code tls.acme} (the interfaces of those stores) and {@code config} (their settings).
+ * {@code tls} and {@code tls.acme} (the interfaces of those stores) and {@code config} (their settings); of im,
+ * on the {@code EmptyQueues} port.
  */
 package org.liaison.sip.cluster;

@@ -1,11 +1,9 @@
 package org.liaison.sip.registrar;
 
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -126,17 +124,7 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
     /** The bindings kept in {@code redis}, with this node subscribed to their changes; closing unsubscribes. */
     public static RedisLocationService open(ClusterRedis redis, Clock clock) {
         SubscribedBindingCache cache = new SubscribedBindingCache();
-        StatefulRedisPubSubConnection<String, byte[]> changes = redis.connectPubSub();
-        try {
-            // the cache hears both the messages and the connection dropping (two overloads of addListener)
-            changes.addListener((RedisPubSubListener<String, byte[]>) cache);
-            changes.addListener((RedisConnectionStateListener) cache);
-            changes.sync().subscribe(CHANGED_CHANNEL);
-        } catch (RedisException e) {
-            changes.close();
-            throw redis.health().unavailable("subscribe to " + CHANGED_CHANNEL, e);
-        }
-        return new RedisLocationService(redis, changes, cache, clock);
+        return new RedisLocationService(redis, redis.subscribe(cache, CHANGED_CHANNEL), cache, clock);
     }
 
     @Override
