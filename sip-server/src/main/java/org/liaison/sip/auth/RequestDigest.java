@@ -4,10 +4,10 @@ import org.liaison.provisioning.DigestAlgorithm;
 
 /**
  * Computes the request-digest a client should have sent. An interface so that tests can observe that an unknown user
- * costs the same work as a known one.
+ * costs the same work as a known one; public for {@link #response}, which the warm-up's phones answer challenges with.
  */
 @FunctionalInterface
-interface RequestDigest {
+public interface RequestDigest {
 
     /** The request-digest for {@code credentials}, given the account's HA1 and the request's method. */
     String compute(DigestAlgorithm algorithm, String ha1, String method, DigestResponse credentials);

@@ -63,10 +63,10 @@ final class WellFormedScan {
 
     /** RFC 3261 §7.1 and §7.2: the CR ending a well-formed start line, or -1. */
     private static int startLineEnd(byte[] m, int from, int length) {
-        if (startsWith(m, from, length, "SIP/")) {
+        if (startsWith(m, from, length, "SIP/", false)) {
             // Status-Line: SIP/2.0 SP 3DIGIT SP Reason-Phrase (a class 1-6 code, as the exact check wants)
             int p = from + 8;
-            return p + 4 <= length && startsWith(m, from, length, "SIP/2.0 ") && m[p] >= '1' && m[p] <= '6'
+            return p + 4 <= length && startsWith(m, from, length, "SIP/2.0 ", false) && m[p] >= '1' && m[p] <= '6'
                     && isDigit(m[p + 1]) && isDigit(m[p + 2]) && m[p + 3] == ' ' ? lineEnd(m, p + 4, length) : -1;
         }
         int methodEnd = tokenEnd(m, from, length);
@@ -80,7 +80,7 @@ final class WellFormedScan {
         }
         int version = uriEnd + 1;
         if (uriEnd >= length || m[uriEnd] != ' ' || !requestUriValid(m, uri, uriEnd)
-                || !startsWithIgnoreCase(m, version, length, "SIP/2.0")) {
+                || !startsWith(m, version, length, "SIP/2.0", true)) {
             return -1;
         }
         int cr = version + 7;
@@ -128,7 +128,7 @@ final class WellFormedScan {
         int p = from;
         while (true) {
             p = skipSpace(m, p, to);
-            if (!startsWithIgnoreCase(m, p, to, "SIP")) {
+            if (!startsWith(m, p, to, "SIP", true)) {
                 return false;
             }
             p = skipSpace(m, p + 3, to);
@@ -136,7 +136,7 @@ final class WellFormedScan {
                 return false;
             }
             p = skipSpace(m, p + 1, to);
-            if (!startsWith(m, p, to, "2.0")) {
+            if (!startsWith(m, p, to, "2.0", false)) {
                 return false;
             }
             p = skipSpace(m, p + 3, to);
@@ -241,27 +241,15 @@ final class WellFormedScan {
         return true;
     }
 
-    private static boolean startsWith(byte[] m, int from, int to, String prefix) {
-        if (to - from < prefix.length()) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length(); i++) {
-            if (m[from + i] != prefix.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** {@code prefix} is upper-case letters, digits and punctuation. */
-    private static boolean startsWithIgnoreCase(byte[] m, int from, int to, String prefix) {
+    /** {@code prefix} is upper-case letters, digits and punctuation; {@code anyCase}: letters match in either case. */
+    private static boolean startsWith(byte[] m, int from, int to, String prefix, boolean anyCase) {
         if (to - from < prefix.length()) {
             return false;
         }
         for (int i = 0; i < prefix.length(); i++) {
             byte b = m[from + i];
             char c = prefix.charAt(i);
-            if (b != c && !(isLetter(b) && (b & ~0x20) == c)) {
+            if (b != c && !(anyCase && isLetter(b) && (b & ~0x20) == c)) {
                 return false;
             }
         }

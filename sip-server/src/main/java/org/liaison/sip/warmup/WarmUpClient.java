@@ -8,14 +8,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.liaison.provisioning.DigestAlgorithm;
+import org.liaison.sip.auth.RequestDigest;
 
 /**
  * The phone of {@link WarmUp}: one UDP socket on loopback that registers (answering the digest challenge, MD5 as
@@ -147,21 +146,13 @@ final class WarmUpClient implements Closeable {
     private String authorization(String header, Map<String, String> challenge, String method, String uri, int count) {
         String nc = String.format("%08x", count);
         String cnonce = "warm-up-" + sequence;
-        String ha1 = md5(user + ":" + challenge.get("realm") + ":" + password);
-        String ha2 = md5(method + ":" + uri);
-        String response = md5(ha1 + ":" + challenge.get("nonce") + ":" + nc + ":" + cnonce + ":auth:" + ha2);
-        return header + ": Digest username=\"" + user + "\",realm=\"" + challenge.get("realm") + "\",nonce=\""
+        String realm = challenge.get("realm");
+        String response = RequestDigest.response(DigestAlgorithm.MD5, DigestAlgorithm.MD5.ha1(user, realm, password),
+                challenge.get("nonce"), nc, cnonce, "auth", method, uri);
+        return header + ": Digest username=\"" + user + "\",realm=\"" + realm + "\",nonce=\""
                 + challenge.get("nonce") + "\",uri=\"" + uri + "\",response=\"" + response
                 + "\",algorithm=MD5,cnonce=\"" + cnonce + "\",qop=auth,nc=" + nc
                 + (challenge.containsKey("opaque") ? ",opaque=\"" + challenge.get("opaque") + "\"" : "") + "\r\n";
-    }
-
-    private static String md5(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is in every JDK", e);
-        }
     }
 
     private void send(String text) throws IOException {
