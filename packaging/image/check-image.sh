@@ -3,7 +3,7 @@
 # layout): its config runs as a non-root user, with /var/lib/liaison as a volume and the jlink'd
 # runtime as entrypoint. With --run (as root, no container runtime needed) it also unpacks the layers
 # and starts the server from them with chroot as that user, until it logs that it serves.
-# usage: check-image.sh [--run] [IMAGE.tar]
+# usage: check-image.sh [--run] [IMAGE.tar]   (ImageTest runs it in `mvn test` when .ci/run built the image)
 set -euo pipefail
 RUN=no
 if [ "${1:-}" = "--run" ]; then RUN=yes; shift; fi
@@ -48,9 +48,12 @@ mkdir -p "$WORK/rootfs"
 while read -r layer; do tar --warning=no-unknown-keyword -xzf "$layer" -C "$WORK/rootfs"; done < "$WORK/layers"
 mkdir -p "$WORK/rootfs/proc"
 mount --bind /proc "$WORK/rootfs/proc"
-# the shipped configuration on free ports, so the check can run beside anything else
-sed -i -e 's/^sip.udp.port.*//; s/^sip.tcp.port.*//; s/^sip.tls.port.*//; s/^http.port.*//' "$WORK/rootfs/etc/liaison/liaison.properties"
-printf 'sip.udp.port = 25060\nsip.tcp.port = 25060\nsip.tls.port = 25061\nhttp.port = 28443\n' >> "$WORK/rootfs/etc/liaison/liaison.properties"
+# the shipped configuration (SIP over TLS only) on other ports (IMAGE_TLS_PORT, IMAGE_HTTPS_PORT,
+# IMAGE_ADMIN_PORT), so the check can run beside anything else
+sed -i -e 's/^sip.tls.port.*//; s/^http.port.*//; s/^admin.port.*//' "$WORK/rootfs/etc/liaison/liaison.properties"
+printf 'sip.tls.port = %s\nhttp.port = %s\nadmin.port = %s\n' \
+    "${IMAGE_TLS_PORT:-25061}" "${IMAGE_HTTPS_PORT:-28443}" "${IMAGE_ADMIN_PORT:-29090}" \
+    >> "$WORK/rootfs/etc/liaison/liaison.properties"
 mapfile -d '' -t COMMAND < "$WORK/command"
 touch "$WORK/server.log"
 # chroot execs the JVM, so $! is the server's own process
