@@ -171,7 +171,12 @@ public final class SipEdge implements SipListener, AutoCloseable {
         // a broken header is treated alike over TCP and UDP (JAIN-SIP's TCP parser drops it silently)
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", StreamParserFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.REJECT_STRAY_RESPONSES", "false");
-        p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        // A finished transaction drops its messages without keeping their bytes: "Normal" (what AGGRESSIVE_CLEANUP
+        // selects) encodes each request when its transaction completes and parses it again when the transaction is
+        // cleaned up (SIPServerTransactionImpl.cleanUp, SIPClientTransactionImpl.cleanUpOnTerminated): 40 % of all
+        // parsing under MESSAGE load (docs/BENCHMARKS.md, 2026-12-06 afternoon). Nothing here
+        // reads a transaction's request after it ended (the proxy keeps what it needs), so nothing needs the bytes.
+        p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "Aggressive");
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(4 << 20));
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", Integer.toString(4 << 20));
         // built directly, not through SipFactory, so that the TLS listener gets our key manager
