@@ -12,7 +12,9 @@
 # Each configuration runs bench/bench-sip.sh with TESTS="register message" (see its header: MD5
 # digest, 2,000 users, per-source limits raised for the single load address); the two-node run
 # splits the REGISTER load between the nodes and registers the MESSAGE recipients on the second
-# node, so every message crosses nodes. Between configurations Redis is emptied (FLUSHALL).
+# node, so every message crosses nodes. A fourth configuration (two-nodes-spread, message only; SPREAD=0
+# skips it) also sends half the messages through the second node, where their callees are: half cross,
+# as with phones spread evenly over two nodes. Between configurations Redis is emptied (FLUSHALL).
 #
 # Environment (defaults in brackets): REG_RATES ["500 1000"]  MSG_RATES ["200 500"]  DURATION [15]
 #   REPEAT [3]  WARMUP [2]  MEM_REGISTRATIONS [100000] (0 = skip the memory measurement; registered
@@ -59,6 +61,8 @@ if [ "$CPU_RUNS" = 1 ]; then
   bench files
   bench redis REDIS_URI="$REDIS_URI" COUNT_PIDS="$REDIS_PID"
   bench two-nodes REDIS_URI="$REDIS_URI" COUNT_PIDS="$REDIS_PID" NODES=2
+  [ "${SPREAD:-1}" = 0 ] || bench two-nodes-spread REDIS_URI="$REDIS_URI" COUNT_PIDS="$REDIS_PID" NODES=2 \
+      TESTS=message MESSAGE_SENDERS=all
 fi
 
 # median CONFIGURATION TEST RATE : the median CPU-s per 1000 of the measured runs, and how many failed
@@ -75,16 +79,19 @@ echo
 echo "CPU-s per 1000 transactions, every serving process counted (the node(s), and redis-server with"
 echo "appendfsync always in the Redis configurations); medians of $REPEAT runs after $WARMUP warm-up runs."
 echo
-echo "| test | rate/s | files | Redis, one node | ratio | Redis, two nodes | ratio | failed runs (files/one/two) |"
-echo "|---|---:|---:|---:|---:|---:|---:|---|"
+echo "| test | rate/s | files | Redis, one node | ratio | Redis, two nodes | ratio | two nodes, half cross | ratio | failed runs (files/one/two/half) |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 for t in register message; do
   rates=$REG_RATES; [ "$t" = register ] || rates=$MSG_RATES
   for r in $rates; do
     read -r f ff < <(median files "$t" "$r")
     read -r o of < <(median redis "$t" "$r")
     read -r w wf < <(median two-nodes "$t" "$r")
-    awk -v t="$t" -v r="$r" -v f="$f" -v o="$o" -v w="$w" -v x="$ff/$of/$wf" \
-      'BEGIN { printf "| %s | %s | %s | %s | %.2f | %s | %.2f | %s |\n", t, r, f, o, (f > 0 ? o / f : 0), w, (f > 0 ? w / f : 0), x }'
+    h=- hf=-
+    [ "$t" != message ] || [ ! -f "$OUT/two-nodes-spread/results.tsv" ] || read -r h hf < <(median two-nodes-spread "$t" "$r")
+    awk -v t="$t" -v r="$r" -v f="$f" -v o="$o" -v w="$w" -v h="$h" -v x="$ff/$of/$wf/$hf" \
+      'BEGIN { printf "| %s | %s | %s | %s | %.2f | %s | %.2f | %s | %s | %s |\n", t, r, f, o, (f > 0 ? o / f : 0), w, (f > 0 ? w / f : 0),
+               h, (h == "-" ? "-" : sprintf("%.2f", (f > 0 ? h / f : 0))), x }'
   done
 done
 echo
@@ -104,4 +111,4 @@ if [ "$MEM_REGISTRATIONS" -gt 0 ]; then
        "(target: under 2,048)."
   echo
 fi
-echo "Per configuration: $OUT/{files,redis,two-nodes}.md; sipp files and logs under $OUT."
+echo "Per configuration: $OUT/{files,redis,two-nodes,two-nodes-spread}.md; sipp files and logs under $OUT."

@@ -46,6 +46,9 @@
 #   NODES [1] | 2      with REDIS_URI, a second Liaison node on another port sharing the Redis: the register
 #                      load is split between the nodes (each sipp half the rate, half the users) and the
 #                      callees register on the second node, so every call and message crosses nodes
+#   MESSAGE_SENDERS [first] | all   with NODES=2: all = the message load is split between the nodes as the
+#                      register load is, so the half sent through the second node reaches its callees there
+#                      (half the messages cross, as with phones spread evenly over two nodes by DNS SRV)
 #   COUNT_PIDS         more processes whose CPU is added to Liaison's (the Redis)
 #
 # Needs: sipp (Debian: sip-tester), a JDK 17 and Maven (bin/liaison builds on first use), ss.
@@ -313,7 +316,11 @@ run_once() {
   esac
   # the load's sipp processes: one, or (register on two nodes) one per node with half the users and rate
   local c0 c1 rc=0 pids=() n=0 port
-  local ports=$PORT; [ "$test" != register ] || ports=$NODE_PORTS
+  local ports=$PORT
+  case "$test" in
+    register) ports=$NODE_PORTS ;;
+    message) [ "${MESSAGE_SENDERS:-first}" != all ] || ports=$NODE_PORTS ;;
+  esac
   local shares; shares=$(echo "$ports" | wc -w)
   c0=$(server_cpu)
   for port in $ports; do
