@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,12 +26,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.liaison.provisioning.enrolment.Redemption;
@@ -44,7 +39,7 @@ import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.FreePorts;
 import org.liaison.sip.testing.LiaisonServer;
 import org.liaison.sip.testing.LiaisonServer.Agent;
-import org.liaison.im.redis.RedisServer;
+import org.liaison.im.redis.RedisPerClass;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
 import org.liaison.sip.testing.TestUa;
@@ -59,9 +54,9 @@ class ClusterProtocolTest {
     private static final String DOMAIN = TestServer.DOMAIN;
     private static final String BINDINGS_OF_BOB = "liaison:reg:bob";
 
-    @TempDir
-    static Path redisDir;
-    private static RedisServer redis;
+    /** Emptied before each test, before its first node starts and writes the cluster's shared secrets. */
+    @RegisterExtension
+    static final RedisPerClass redis = RedisPerClass.durable();
 
     /** The transport of the nodes' {@code cluster.node-uri}. */
     private final String nodeTransport;
@@ -73,27 +68,6 @@ class ClusterProtocolTest {
     ClusterProtocolTest(String nodeTransport) {
         this.nodeTransport = nodeTransport;
         this.liaison = LiaisonServer.started(node(redis.uri()));
-    }
-
-    @BeforeAll
-    static void startRedis() throws IOException {
-        redis = RedisServer.durable(redisDir);
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    /**
-     * After each test, not before: a node writes the cluster's shared secrets when it starts, which happens before
-     * any {@code @BeforeEach}, and a second node started by the test must find them.
-     */
-    @AfterEach
-    void leaveNoRegistrationForTheNextTest() throws IOException {
-        assertEquals("+OK", redis.command("FLUSHALL"));
     }
 
     private TestServer.Builder node(String redisUri) {
@@ -259,7 +233,7 @@ class ClusterProtocolTest {
         assertEquals(200, bob.register("bob-secret", "").status());
         List<String> warnings;
         try (CapturedLog log = CapturedLog.start()) {
-            redis.close();
+            redis.server().close();
 
             // RFC 3261 §21.5.4, §20.33: not 500; the phone tries again later, or another node at once
             assertRetryLater(bob.register("bob-secret", ""));
@@ -269,7 +243,7 @@ class ClusterProtocolTest {
             assertRetryLater(alice.sendWithAuth(alice.messageRequest("sip:bob@" + DOMAIN, UUID.randomUUID().toString(),
                     "text/plain", "while away"), "alice-secret"));
 
-            redis.startAgain();
+            redis.server().startAgain();
             await("the node to reconnect to Redis").atMost(Duration.ofSeconds(40))
                     .until(() -> bob.register("bob-secret", "").status() == 200);
             assertEquals(":1", redis.command("EXISTS", BINDINGS_OF_BOB));

@@ -3,24 +3,18 @@ package org.liaison.sip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import javax.sip.message.Request;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.liaison.im.redis.RedisServer;
+import org.liaison.im.redis.RedisPerClass;
 import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.cluster.SharedSecrets;
 import org.liaison.sip.message.SipFactories;
@@ -45,9 +39,8 @@ public class CrossNodeProtocolTest {
     private static final SipFactories SIP = SipFactories.create();
     private static final Duration QUIET = Duration.ofSeconds(1);
 
-    @TempDir
-    static Path redisDir;
-    private static RedisServer redis;
+    @RegisterExtension
+    static final RedisPerClass redis = RedisPerClass.durable();
 
     /** The transport of both nodes' {@code cluster.node-uri}. */
     @Parameter
@@ -60,18 +53,6 @@ public class CrossNodeProtocolTest {
     private TestUa bob;
     private TestUa alice;
     private TestUa stranger;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.durable(redisDir);
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     /**
      * Node URIs with explicit ports: both nodes listen on 127.0.0.1, so only the port tells them apart. {@code
@@ -94,11 +75,6 @@ public class CrossNodeProtocolTest {
         bob = liaison.own(new TestUa("bob", nodeA, true));
         alice = liaison.own(new TestUa("alice", nodeB));
         stranger = liaison.own(TestUa.fromAddress("alice", nodeA, "127.0.0.9"));
-    }
-
-    @AfterEach
-    void leaveNothingForTheNextTest() throws IOException {
-        assertEquals("+OK", redis.command("FLUSHALL"));
     }
 
     @Test

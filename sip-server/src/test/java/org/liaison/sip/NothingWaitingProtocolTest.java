@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.liaison.im.redis.RedisServer;
+import org.liaison.im.redis.RedisPerClass;
 import org.liaison.sip.testing.LiaisonServer;
 import org.liaison.sip.testing.SipText;
 import org.liaison.sip.testing.TestServer;
@@ -27,36 +22,18 @@ import org.liaison.sip.testing.TestUa;
 class NothingWaitingProtocolTest {
     private static final String DOMAIN = TestServer.DOMAIN;
 
-    @TempDir
-    static Path redisDir;
-    private static RedisServer redis;
+    @RegisterExtension
+    static final RedisPerClass redis = RedisPerClass.durable();
 
     @RegisterExtension
     final LiaisonServer liaison = LiaisonServer.notStarted();
     private TestServer nodeA;
     private TestServer nodeB;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.durable(redisDir);
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
     @BeforeEach
     void startTwoNodes() throws Exception {
         nodeA = liaison.start(CrossNodeProtocolTest.node(redis.uri(), "udp"));
         nodeB = liaison.own(CrossNodeProtocolTest.node(redis.uri(), "udp").start(liaison.directory().resolve("node-b")));
-    }
-
-    @AfterEach
-    void leaveNothingForTheNextTest() throws IOException {
-        assertEquals("+OK", redis.command("FLUSHALL"));
     }
 
     /**
@@ -70,7 +47,7 @@ class NothingWaitingProtocolTest {
         assertEquals(200, bob.register("bob-secret", "").status());
         assertEquals(200, bob.register("bob-secret", "").status());
 
-        List<String> sent = redis.commandsSentDuring(() -> {
+        List<String> sent = redis.server().commandsSentDuring(() -> {
             try {
                 assertEquals(200, bob.register("bob-secret", "").status());
                 assertEquals(200, bob.register("bob-secret", "").status());

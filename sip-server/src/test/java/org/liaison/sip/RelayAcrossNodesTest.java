@@ -7,22 +7,16 @@ import static org.liaison.sip.StandaloneRelay.mediaPort;
 import static org.liaison.sip.StandaloneRelay.phone;
 import static org.liaison.sip.StandaloneRelay.sdp;
 
-import java.io.IOException;
 import java.net.DatagramSocket;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.liaison.im.redis.RedisServer;
+import org.liaison.im.redis.RedisPerClass;
 import org.liaison.media.ng.NgMediaRelay;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.LiaisonServer;
@@ -43,9 +37,8 @@ class RelayAcrossNodesTest {
     private static final String ALICE_HOST = "127.0.0.3";
     private static final String BOB_HOST = "127.0.0.4";
 
-    @TempDir
-    static Path redisDir;
-    private static RedisServer redis;
+    @RegisterExtension
+    static final RedisPerClass redis = RedisPerClass.durable();
 
     @RegisterExtension
     final LiaisonServer liaison = LiaisonServer.notStarted();
@@ -54,18 +47,6 @@ class RelayAcrossNodesTest {
     private StandaloneRelay relay;
     /** The relay as the nodes drive it: over ng, without any node's record of where calls are. */
     private NgMediaRelay relayOverNg;
-
-    @BeforeAll
-    static void startRedis() throws IOException {
-        redis = RedisServer.durable(redisDir);
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     /** The relay host runs {@code bin/liaison relay}: the relay and its ng server, from its own configuration. */
     @BeforeEach
@@ -76,12 +57,6 @@ class RelayAcrossNodesTest {
         alice = liaison.own(TestUa.fromAddress("alice", liaison.server(), ALICE_HOST));
         bob = liaison.own(TestUa.fromAddress("bob", liaison.server(), BOB_HOST));
         assertEquals(200, bob.register("bob-secret", "").status());
-    }
-
-    /** After each test: a node writes the cluster's shared secrets when it starts. */
-    @AfterEach
-    void forgetTheCluster() throws IOException {
-        assertEquals("+OK", redis.command("FLUSHALL"));
     }
 
     private TestServer.Builder node() {

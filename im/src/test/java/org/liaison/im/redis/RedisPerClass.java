@@ -32,6 +32,11 @@ public class RedisPerClass implements BeforeAllCallback, BeforeEachCallback, Aft
         return new RedisPerClass(List.of("--appendonly", "yes", "--appendfsync", "always"));
     }
 
+    /** One that keeps everything in memory, for tests that never restart it. */
+    public static RedisPerClass inMemory() {
+        return new RedisPerClass(List.of("--appendonly", "no"));
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         dir = Files.createTempDirectory("liaison-redis");

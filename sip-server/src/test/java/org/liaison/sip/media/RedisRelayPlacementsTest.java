@@ -4,18 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.liaison.im.redis.RedisServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.liaison.im.redis.RedisPerClass;
 import org.liaison.media.MediaRelayException;
 import org.liaison.sip.cluster.ClusterRedis;
 
@@ -25,22 +21,20 @@ class RedisRelayPlacementsTest {
     private static final InetSocketAddress RELAY_2 = new InetSocketAddress("2001:db8::22", 2223);
     private static final Duration DIALOG_MAX = Duration.ofHours(24);
 
-    @TempDir
-    static Path redisDir;
-    private static RedisServer redis;
+    @RegisterExtension
+    static final RedisPerClass redis = RedisPerClass.inMemory();
     private static ClusterRedis nodeA;
     private static ClusterRedis nodeB;
 
     @BeforeAll
     static void start() throws Exception {
-        redis = RedisServer.start(redisDir, List.of("--appendonly", "no"));
         nodeA = ClusterRedis.connect(redis.uri());
         nodeB = ClusterRedis.connect(redis.uri());
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {nodeA, nodeB, redis}) {
+        for (AutoCloseable c : new AutoCloseable[] {nodeA, nodeB}) {
             try {
                 if (c != null) {
                     c.close();
@@ -49,11 +43,6 @@ class RedisRelayPlacementsTest {
                 throw new IllegalStateException(e);
             }
         }
-    }
-
-    @AfterEach
-    void flush() throws IOException {
-        assertEquals("+OK", redis.command("FLUSHALL"));
     }
 
     @Test

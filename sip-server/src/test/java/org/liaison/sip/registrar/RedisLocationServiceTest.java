@@ -3,12 +3,10 @@ package org.liaison.sip.registrar;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.liaison.sip.registrar.LocationServiceContract.IN_AN_HOUR;
 import static org.liaison.sip.registrar.TestBindings.contact;
 import static org.liaison.sip.registrar.TestBindings.device;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,16 +18,13 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.message.Flow;
 import org.liaison.im.MutableClock;
-import org.liaison.im.redis.RedisServer;
+import org.liaison.im.redis.RedisPerClass;
 
 /**
  * The location service contract on a real redis-server, and what only a shared store can show: two
@@ -38,27 +33,9 @@ import org.liaison.im.redis.RedisServer;
 class RedisLocationServiceTest implements LocationServiceContract {
     private static final Duration PROPAGATION = Duration.ofSeconds(5);
 
-    @TempDir
-    static Path redisDir;
-    private static RedisServer redis;
+    @RegisterExtension
+    static final RedisPerClass redis = RedisPerClass.inMemory();
     private final List<AutoCloseable> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() throws IOException {
-        redis = RedisServer.start(redisDir, List.of("--appendonly", "no"));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @BeforeEach
-    void emptyRedis() throws IOException {
-        assertEquals("+OK", redis.command("FLUSHALL"));
-    }
 
     @AfterEach
     void closeNodes() throws Exception {
@@ -171,7 +148,7 @@ class RedisLocationServiceTest implements LocationServiceContract {
                 current -> List.of(contact("alice", uri, Instant.now().plusSeconds(3600))));
         Binding refreshed = contact("alice", uri, Instant.now().plusSeconds(7200));
 
-        List<String> sent = redis.commandsSentDuring(() -> assertEquals(List.of(refreshed),
+        List<String> sent = redis.server().commandsSentDuring(() -> assertEquals(List.of(refreshed),
                 a.updateClaiming("alice", List.of(uri), binding -> true, current -> List.of(refreshed)).stored()));
 
         assertEquals(1, sent.size(), "one script: " + sent);
@@ -276,14 +253,14 @@ class RedisLocationServiceTest implements LocationServiceContract {
     void tenThousandRegistrationsTakeUnderTwoKilobytesEachInRedis() throws IOException {
         RedisLocationService a = node(Clock.systemUTC());
         Instant later = Instant.now().plusSeconds(3600);
-        long before = redis.usedMemory();
+        long before = redis.server().usedMemory();
         int registrations = 10_000;
         for (int i = 0; i < registrations; i++) {
             String user = "user" + i;
             Binding binding = linphone(user, i, later);
             a.update(user, current -> List.of(binding));
         }
-        long bytesEach = (redis.usedMemory() - before) / registrations;
+        long bytesEach = (redis.server().usedMemory() - before) / registrations;
         System.out.println("Redis used_memory per registration (10,000 Linphone-like devices): " + bytesEach + " bytes");
         assertEquals(registrations, a.count());
         assertTrue(bytesEach < 2048, bytesEach + " bytes per registration");
