@@ -113,7 +113,7 @@ class EdgeMessageParserTest {
         byte[] alphabet = bytes(" \t\r\n:;,\"[]@?\\/.<>=0123456789SIPsipvVfFtTlLmMiIcCkK\u0000\u0007\u007f\u0080\u00e2\u0084\u00aa\u00ff-_~!");
         Random random = new Random(4475);
         int parsed = 0;
-        for (int round = 0; round < 8_000; round++) {
+        for (int round = 0; round < 5_000; round++) {
             byte[] mutant = WellFormedScanTest.mutate(seeds.get(random.nextInt(seeds.size())), random, alphabet);
             if (random.nextBoolean()) {
                 int at = random.nextInt(mutant.length);
@@ -121,7 +121,7 @@ class EdgeMessageParserTest {
             }
             parsed += assertSameParse(mutant) ? 1 : 0;
         }
-        assertTrue(parsed > 2_500, "the mutations exercise successful parses: " + parsed);
+        assertTrue(parsed > 1_500, "the mutations exercise successful parses: " + parsed);
     }
 
     /** Whether the stock parser made a message of it, with no listener. */
