@@ -17,7 +17,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -29,14 +28,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 2)
+// the JIT needs about 20 s of these parses to settle on a shared, loaded machine
+@Warmup(iterations = 15, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class MessageParserBenchmark {
     @Param({"stock", "edge"})
     public String parser;
 
-    private final ThreadCpuMeter cpu = new ThreadCpuMeter("ns", 1);
     private StringMsgParser messageParser;
 
     @Setup(Level.Trial)
@@ -45,32 +44,22 @@ public class MessageParserBenchmark {
         messageParser = parser.equals("stock") ? new StringMsgParser() : new EdgeMessageParser(null);
     }
 
-    @Setup(Level.Iteration)
-    public void iterationStarts() {
-        cpu.iterationStarts();
-    }
-
-    @TearDown(Level.Iteration)
-    public void iterationEnds() {
-        cpu.iterationEnds();
+    @Benchmark
+    public SIPMessage register(ThreadCpuMeter cpu) throws ParseException {
+        return parse(cpu, StrictSyntaxBenchmark.REGISTER);
     }
 
     @Benchmark
-    public SIPMessage register() throws ParseException {
-        return parse(StrictSyntaxBenchmark.REGISTER);
+    public SIPMessage message(ThreadCpuMeter cpu) throws ParseException {
+        return parse(cpu, StrictSyntaxBenchmark.MESSAGE);
     }
 
     @Benchmark
-    public SIPMessage message() throws ParseException {
-        return parse(StrictSyntaxBenchmark.MESSAGE);
+    public SIPMessage ok(ThreadCpuMeter cpu) throws ParseException {
+        return parse(cpu, StrictSyntaxBenchmark.OK_FROM_CALLEE);
     }
 
-    @Benchmark
-    public SIPMessage ok() throws ParseException {
-        return parse(StrictSyntaxBenchmark.OK_FROM_CALLEE);
-    }
-
-    private SIPMessage parse(byte[] datagram) throws ParseException {
+    private SIPMessage parse(ThreadCpuMeter cpu, byte[] datagram) throws ParseException {
         cpu.count();
         return messageParser.parseSIPMessage(datagram, true, false, null);
     }

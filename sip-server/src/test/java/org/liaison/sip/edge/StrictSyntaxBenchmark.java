@@ -7,14 +7,11 @@ import org.liaison.sip.testing.ThreadCpuMeter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -52,27 +49,15 @@ public class StrictSyntaxBenchmark {
             + "From: <sip:u0017@bench.local>;tag=5321m17\r\nTo: <sip:u1999@bench.local>;tag=29976SIPpTag0117\r\n"
             + "Call-ID: 17-5321@127.0.0.1\r\nCSeq: 2 MESSAGE\r\nContent-Length: 0\r\n\r\n");
 
-    private final ThreadCpuMeter cpu = new ThreadCpuMeter("ns", 1);
-
-    @Setup(Level.Iteration)
-    public void iterationStarts() {
-        cpu.iterationStarts();
-    }
-
-    @TearDown(Level.Iteration)
-    public void iterationEnds() {
-        cpu.iterationEnds();
-    }
-
     @Benchmark
-    public Optional<StrictSyntax.Violation> register() {
+    public Optional<StrictSyntax.Violation> register(ThreadCpuMeter cpu) {
         cpu.count();
         return StrictSyntax.check(REGISTER, REGISTER.length);
     }
 
     /** The MESSAGE with credentials and the callee's 200 to its proxied copy: the two datagrams per MESSAGE that carry text. */
     @Benchmark
-    public boolean message() {
+    public boolean message(ThreadCpuMeter cpu) {
         cpu.count();
         return StrictSyntax.check(MESSAGE, MESSAGE.length).isEmpty() & StrictSyntax.check(OK_FROM_CALLEE, OK_FROM_CALLEE.length).isEmpty();
     }

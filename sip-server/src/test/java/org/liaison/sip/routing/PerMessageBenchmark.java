@@ -57,8 +57,6 @@ public class PerMessageBenchmark {
     private RoutingFixture fixture;
     private RequestRouter router;
     private long cseq;
-    private final ThreadCpuMeter cpu = new ThreadCpuMeter("us", 1000);
-
     @Setup(Level.Trial)
     public void start() throws Exception {
         dir = Files.createTempDirectory("per-message-benchmark");
@@ -75,19 +73,9 @@ public class PerMessageBenchmark {
         }
     }
 
-    @Setup(Level.Iteration)
-    public void iterationStarts() {
-        cpu.iterationStarts();
-    }
-
-    @TearDown(Level.Iteration)
-    public void iterationEnds() {
-        cpu.iterationEnds();
-    }
-
     /** REGISTER → 401, REGISTER with credentials → 200 (a refresh of alice's one binding). */
     @Benchmark
-    public byte[] register() throws ParseException {
+    public byte[] register(ThreadCpuMeter cpu) throws ParseException {
         cpu.count();
         long n = ++cseq;
         Response challenge = answer(registerText(n, ""));
@@ -105,7 +93,7 @@ public class PerMessageBenchmark {
      * 200 relayed back are not in it.
      */
     @Benchmark
-    public byte[] message() throws Exception {
+    public byte[] message(ThreadCpuMeter cpu) throws Exception {
         cpu.count();
         long n = ++cseq;
         Response challenge = answer(messageText(n, ""));
@@ -124,7 +112,7 @@ public class PerMessageBenchmark {
 
     /** What {@link #register} spends as the client: two requests written, one nonce read, its MD5s. */
     @Benchmark
-    public int clientOnly() {
+    public int clientOnly(ThreadCpuMeter cpu) {
         cpu.count();
         long n = ++cseq;
         String nonce = "B1x2v3y4z5a6b7c8d9e0f1g2h3i4j5k6l7m8n9o0p1q2r3s4";
