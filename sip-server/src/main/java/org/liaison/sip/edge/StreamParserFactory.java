@@ -12,9 +12,7 @@ import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.parser.MessageParser;
 import gov.nist.javax.sip.parser.MessageParserFactory;
 import gov.nist.javax.sip.parser.ParseExceptionListener;
-import gov.nist.javax.sip.parser.StringMsgParser;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
-import java.text.ParseException;
 import java.util.Set;
 
 /**
@@ -24,7 +22,8 @@ import java.util.Set;
  * and sets any other broken header aside ({@link SIPMessage#getUnrecognizedHeaders()}); its NIO
  * TCP parser passes no listener, and the parser then drops every broken header without a word (an
  * unparsable Contact turns a REGISTER into a query). Here a missing listener is replaced by one
- * doing what the UDP one does, so the router sees broken headers whichever way they came.
+ * doing what the UDP one does, so the router sees broken headers whichever way they came. The parser is
+ * {@link EdgeMessageParser}: the stock one, finding each header's parser without reflection.
  */
 public final class StreamParserFactory implements MessageParserFactory {
     private static final Set<Class<?>> MANDATORY = Set.of(From.class, To.class, CSeq.class, Via.class,
@@ -43,12 +42,6 @@ public final class StreamParserFactory implements MessageParserFactory {
 
     @Override
     public MessageParser createMessageParser(SIPTransactionStack stack) {
-        return new StringMsgParser() {
-            @Override
-            public SIPMessage parseSIPMessage(byte[] message, boolean readBody, boolean strict,
-                    ParseExceptionListener listener) throws ParseException {
-                return super.parseSIPMessage(message, readBody, strict, listener != null ? listener : LIKE_UDP);
-            }
-        };
+        return new EdgeMessageParser(LIKE_UDP);
     }
 }

@@ -110,7 +110,7 @@ class WellFormedScanTest {
     }
 
     /** One to three insertions, deletions or replacements, mostly in the header block. */
-    private static byte[] mutate(byte[] seed, Random random, byte[] alphabet) {
+    static byte[] mutate(byte[] seed, Random random, byte[] alphabet) {
         byte[] result = seed;
         for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
             int at = random.nextInt(result.length + 1);

@@ -4,8 +4,6 @@ import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.parser.StringMsgParser;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +15,7 @@ import javax.sip.message.Response;
 import org.liaison.provisioning.DigestAlgorithm;
 import org.liaison.sip.message.Outcome;
 import org.liaison.sip.message.Target;
+import org.liaison.sip.testing.ThreadCpuMeter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -52,17 +51,12 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PerMessageBenchmark {
     private static final DigestAlgorithm MD5 = DigestAlgorithm.MD5;
     private static final String CNONCE = "c0ffee";
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final String ALICE_HA1 = MD5.ha1("alice", RoutingFixture.DOMAIN, "alice-secret");
 
     private Path dir;
     private RoutingFixture fixture;
     private RequestRouter router;
     private long cseq;
-    private long operations;
-    private long cpuAtStart;
-    private long operationsAtStart;
-
     @Setup(Level.Trial)
     public void start() throws Exception {
         dir = Files.createTempDirectory("per-message-benchmark");
@@ -79,25 +73,10 @@ public class PerMessageBenchmark {
         }
     }
 
-    @Setup(Level.Iteration)
-    public void iterationStarts() {
-        cpuAtStart = THREADS.getCurrentThreadCpuTime();
-        operationsAtStart = operations;
-    }
-
-    @TearDown(Level.Iteration)
-    public void iterationEnds() {
-        long done = operations - operationsAtStart;
-        if (done > 0) {
-            System.out.printf("  thread CPU %.1f us/op over %d ops%n",
-                    (THREADS.getCurrentThreadCpuTime() - cpuAtStart) / 1000.0 / done, done);
-        }
-    }
-
     /** REGISTER → 401, REGISTER with credentials → 200 (a refresh of alice's one binding). */
     @Benchmark
-    public byte[] register() throws ParseException {
-        operations++;
+    public byte[] register(ThreadCpuMeter cpu) throws ParseException {
+        cpu.count();
         long n = ++cseq;
         Response challenge = answer(registerText(n, ""));
         String authorization = "Authorization: " + credentials(challenge, "WWW-Authenticate", Request.REGISTER,
@@ -114,8 +93,8 @@ public class PerMessageBenchmark {
      * 200 relayed back are not in it.
      */
     @Benchmark
-    public byte[] message() throws Exception {
-        operations++;
+    public byte[] message(ThreadCpuMeter cpu) throws Exception {
+        cpu.count();
         long n = ++cseq;
         Response challenge = answer(messageText(n, ""));
         String authorization = "Proxy-Authorization: " + credentials(challenge, "Proxy-Authenticate",
@@ -133,8 +112,8 @@ public class PerMessageBenchmark {
 
     /** What {@link #register} spends as the client: two requests written, one nonce read, its MD5s. */
     @Benchmark
-    public int clientOnly() {
-        operations++;
+    public int clientOnly(ThreadCpuMeter cpu) {
+        cpu.count();
         long n = ++cseq;
         String nonce = "B1x2v3y4z5a6b7c8d9e0f1g2h3i4j5k6l7m8n9o0p1q2r3s4";
         String response = MD5.hash(ALICE_HA1 + ":" + nonce + ":00000001:" + CNONCE + ":auth:"
