@@ -1,9 +1,9 @@
 package org.liaison.sip.registrar;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Which address-of-records have a binding whose Contact URI normalises to a given
@@ -17,9 +17,6 @@ final class ContactIndex {
 
     /** Records that {@code aor}'s bindings changed from {@code before} to {@code after}. */
     void replace(String aor, List<Binding> before, List<Binding> after) {
-        if (sameContactUris(before, after)) {
-            return; // a refresh: nothing to re-index, and no Contact to normalise twice (issue 12)
-        }
         Set<String> old = contacts(before);
         Set<String> now = contacts(after);
         for (String contact : old) {
@@ -47,23 +44,6 @@ final class ContactIndex {
     }
 
     private static Set<String> contacts(List<Binding> bindings) {
-        Set<String> contacts = new HashSet<>();
-        for (Binding binding : bindings) {
-            contacts.add(ContactUris.normalize(binding.contactUri()));
-        }
-        return contacts;
-    }
-
-    /** The same Contact URIs in the same order: then they normalise to the same set. */
-    private static boolean sameContactUris(List<Binding> before, List<Binding> after) {
-        if (before.size() != after.size()) {
-            return false;
-        }
-        for (int i = 0; i < before.size(); i++) {
-            if (!before.get(i).contactUri().equals(after.get(i).contactUri())) {
-                return false;
-            }
-        }
-        return true;
+        return bindings.stream().map(binding -> ContactUris.normalize(binding.contactUri())).collect(Collectors.toSet());
     }
 }
