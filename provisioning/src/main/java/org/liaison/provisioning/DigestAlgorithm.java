@@ -20,6 +20,11 @@ public enum DigestAlgorithm {
     private final String token;
     private final String jcaName;
     private final String storagePrefix;
+    /**
+     * One MessageDigest per thread (not thread-safe; digest() resets it): looking the algorithm up for each hash cost
+     * about as much as the hash itself, twice per authenticated request (issue 12, docs/BENCHMARKS.md).
+     */
+    private final ThreadLocal<MessageDigest> digests = ThreadLocal.withInitial(this::newDigest);
 
     DigestAlgorithm(String token, String jcaName, String storagePrefix) {
         this.token = token;
@@ -44,8 +49,12 @@ public enum DigestAlgorithm {
 
     /** Lower-case hex digest of {@code bytes}. */
     String hash(byte[] bytes) {
+        return HexFormat.of().formatHex(digests.get().digest(bytes));
+    }
+
+    private MessageDigest newDigest() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance(jcaName).digest(bytes));
+            return MessageDigest.getInstance(jcaName);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(jcaName + " is required by every Java runtime", e);
         }

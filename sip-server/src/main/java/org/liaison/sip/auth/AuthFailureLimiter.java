@@ -87,21 +87,24 @@ final class AuthFailureLimiter {
 
     /** As {@link #refusal}, with what {@link #recordSuccess(Origin, String, Admission)} needs to know. */
     Admission check(Origin origin, String username) {
-        AuthFailureStore.Check check = store.check(attempt(origin, username), clock.millis());
+        AuthAttempt attempt = attempt(origin, username);
+        AuthFailureStore.Check check = store.check(attempt, clock.millis());
         if (check.waitMillis() > 0) {
             counters.refusedWhileBlocked();
         }
-        return new Admission(check.waitMillis() > 0 ? Optional.of(Duration.ofMillis(check.waitMillis()))
+        return new Admission(attempt, check.waitMillis() > 0 ? Optional.of(Duration.ofMillis(check.waitMillis()))
                 : Optional.empty(), check.trustedRecently());
     }
 
     /**
      * Whether a request's password may be checked now.
      *
+     * @param attempt         the attempt as the store keys it, kept so that a success is recorded without building
+     *                        it again (issue 12: one lower-casing, one address text, one set of marks per request)
      * @param refusal         how long it must wait; empty = check it now
      * @param trustedRecently the device's trust needs no refreshing if it authenticates
      */
-    record Admission(Optional<Duration> refusal, boolean trustedRecently) {
+    record Admission(AuthAttempt attempt, Optional<Duration> refusal, boolean trustedRecently) {
     }
 
     /** Counts a failed authentication; logs when it starts a block or a slowdown. */
@@ -133,10 +136,13 @@ final class AuthFailureLimiter {
         store.recordSuccess(attempt(origin, username), clock.millis());
     }
 
-    /** As {@link #recordSuccess(Origin, String)}, skipped when the device's trust was refreshed recently. */
-    void recordSuccess(Origin origin, String username, Admission admitted) {
+    /**
+     * As {@link #recordSuccess(Origin, String)} for the attempt {@link #check} admitted, skipped when the device's
+     * trust was refreshed recently.
+     */
+    void recordSuccess(Admission admitted) {
         if (!admitted.trustedRecently()) {
-            recordSuccess(origin, username);
+            store.recordSuccess(admitted.attempt(), clock.millis());
         }
     }
 

@@ -158,14 +158,13 @@ public final class DigestAuthenticator {
         }
         // Only now that the digest is right: stale=TRUE tells the client its password is right and only the nonce
         // must be renewed (RFC 2617 §3.2.1), so it must never answer a wrong one.
-        NonceStatus status = nonces.validate(credentials.nonce());
-        if (status != NonceStatus.VALID || !nonces.acceptCount(credentials.nonce(), nc.getAsLong())) {
+        Optional<String> notAccepted = nonces.refuseCount(credentials.nonce(), nc.getAsLong());
+        if (notAccepted.isPresent()) {
             log.debug("auth-stale source={} user={} nonce={}", origin.address().getHostAddress(),
-                    LogSafe.token(username),
-                    status == NonceStatus.VALID ? "replayed-or-forgotten" : status.name().toLowerCase(Locale.ROOT));
+                    LogSafe.token(username), notAccepted.get());
             return new AuthResult.Stale();
         }
-        limiter.recordSuccess(origin, username, admission);
+        limiter.recordSuccess(admission);
         return new AuthResult.Authenticated(account.get());
     }
 
@@ -176,12 +175,17 @@ public final class DigestAuthenticator {
 
     /** The nonce-count as a number, when it is 8 hex digits and not zero (counting starts at 1, RFC 7616 §3.4). */
     private static OptionalLong nonceCount(DigestResponse credentials) {
-        return credentials.nc()
-                .filter(nc -> nc.length() == NC_DIGITS && nc.chars().allMatch(c -> HEX_DIGITS.indexOf(c) >= 0))
-                .map(nc -> Long.parseLong(nc, 16))
-                .filter(n -> n > 0)
-                .map(OptionalLong::of)
-                .orElse(OptionalLong.empty());
+        String nc = credentials.nc().orElse("");
+        if (nc.length() != NC_DIGITS) {
+            return OptionalLong.empty();
+        }
+        for (int i = 0; i < NC_DIGITS; i++) {
+            if (HEX_DIGITS.indexOf(nc.charAt(i)) < 0) {
+                return OptionalLong.empty();
+            }
+        }
+        long count = Long.parseLong(nc, 16);
+        return count > 0 ? OptionalLong.of(count) : OptionalLong.empty();
     }
 
     /**

@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import javax.crypto.Mac;
@@ -99,11 +101,21 @@ final class NonceService {
      * a request that repeats a nonce-count is a replay (RFC 7616 §3.4 "nc", §5.5).
      */
     boolean acceptCount(String nonce, long nc) {
+        return refuseCount(nonce, nc).isEmpty();
+    }
+
+    /**
+     * As {@link #acceptCount}, decoding the nonce and checking its HMAC once per request (issue 12): empty when the
+     * count is accepted, else why not, for the log: {@code invalid}, {@code stale} or {@code replayed-or-forgotten}.
+     */
+    Optional<String> refuseCount(String nonce, long nc) {
         OptionalLong issuedAt = issuedAt(nonce);
-        if (issuedAt.isEmpty() || statusAt(issuedAt.getAsLong()) != NonceStatus.VALID) {
-            return false;
+        NonceStatus status = issuedAt.isEmpty() ? NonceStatus.INVALID : statusAt(issuedAt.getAsLong());
+        if (status != NonceStatus.VALID) {
+            return Optional.of(status.name().toLowerCase(Locale.ROOT));
         }
-        return counts.advance(nonce, issuedAt.getAsLong(), nc, clock.millis() - lifetime.toMillis());
+        return counts.advance(nonce, issuedAt.getAsLong(), nc, clock.millis() - lifetime.toMillis()) ? Optional.empty()
+                : Optional.of("replayed-or-forgotten");
     }
 
     /** The issue time of one of our nonces; empty for anything this server instance did not make. */

@@ -3,7 +3,6 @@ package org.liaison.sip.auth;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -35,13 +34,24 @@ public record Origin(InetAddress address, Set<String> device) {
      * from the same port in turn (a NAT reusing a mapping, two softphones set to one port), never with one instance.
      */
     Optional<String> identity() {
-        for (String kind : List.of(INSTANCE, CONTACT, FLOW)) {
-            Optional<String> mark = device.stream().filter(m -> m.startsWith(kind)).findFirst();
-            if (mark.isPresent()) {
-                return mark;
+        // one pass, no streams: asked on every authenticated request (issue 12)
+        String instance = null;
+        String contact = null;
+        String flow = null;
+        String other = null;
+        for (String mark : device) {
+            if (mark.startsWith(INSTANCE)) {
+                instance = instance == null ? mark : instance;
+            } else if (mark.startsWith(CONTACT)) {
+                contact = contact == null ? mark : contact;
+            } else if (mark.startsWith(FLOW)) {
+                flow = flow == null ? mark : flow;
+            } else if (other == null) {
+                other = mark;
             }
         }
-        return device.stream().findFirst();
+        return Optional.ofNullable(instance != null ? instance : contact != null ? contact : flow != null ? flow
+                : other);
     }
 
     /**

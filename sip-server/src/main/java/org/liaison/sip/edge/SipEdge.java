@@ -361,7 +361,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
      */
     private static Flow flowOf(Request request) {
         SIPRequest r = (SIPRequest) request;
-        String transport = ((MessageChannel) r.getMessageChannel()).getTransport().toUpperCase(java.util.Locale.ROOT);
+        String transport = ((MessageChannel) r.getMessageChannel()).getTransport(); // Flow upper-cases it
         return new Flow(transport, r.getRemoteAddress().getHostAddress(), r.getRemotePort(),
                 r.getLocalAddress().getHostAddress(), r.getLocalPort());
     }

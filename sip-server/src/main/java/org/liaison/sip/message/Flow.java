@@ -1,8 +1,8 @@
 package org.liaison.sip.message;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Where a REGISTER really came from: the transport and the two socket addresses it travelled
@@ -19,17 +19,28 @@ import java.util.Set;
  * @param localPort     our port the request arrived on
  */
 public record Flow(String transport, String remoteAddress, int remotePort, String localAddress, int localPort) {
-    private static final Set<String> TRANSPORTS = Set.of("UDP", "TCP", "TLS");
+    private static final List<String> TRANSPORTS = List.of("UDP", "TCP", "TLS");
 
     public Flow {
-        transport = Objects.requireNonNull(transport, "transport").toUpperCase(Locale.ROOT);
-        if (!TRANSPORTS.contains(transport)) {
-            throw new IllegalArgumentException("transport must be one of " + TRANSPORTS + ": " + transport);
-        }
+        transport = known(Objects.requireNonNull(transport, "transport"));
         Objects.requireNonNull(remoteAddress, "remoteAddress");
         Objects.requireNonNull(localAddress, "localAddress");
         requirePort(remotePort, "remotePort");
         requirePort(localPort, "localPort");
+    }
+
+    /**
+     * The upper-case constant for {@code transport}, compared ignoring case: a flow is made for every request, and
+     * upper-casing a new string each time cost more than the rest of the record (issue 12).
+     */
+    private static String known(String transport) {
+        for (String known : TRANSPORTS) {
+            if (known.equalsIgnoreCase(transport)) {
+                return known;
+            }
+        }
+        throw new IllegalArgumentException("transport must be one of " + TRANSPORTS + ": "
+                + transport.toUpperCase(Locale.ROOT));
     }
 
     private static void requirePort(int port, String name) {

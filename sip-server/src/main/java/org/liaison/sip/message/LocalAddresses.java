@@ -80,8 +80,13 @@ public final class LocalAddresses {
 
     /** The listener to send on for a transport and address family. */
     public Optional<Listener> listenerFor(String transport, boolean ipv6) {
-        String t = transport.toUpperCase(Locale.ROOT);
-        return listeners.stream().filter(l -> l.transport().equals(t) && l.isIpv6() == ipv6).findFirst();
+        // a loop, not a stream over an upper-cased copy: asked for every request forwarded (issue 12)
+        for (Listener l : listeners) {
+            if (l.isIpv6() == ipv6 && l.transport().equalsIgnoreCase(transport)) {
+                return Optional.of(l);
+            }
+        }
+        return Optional.empty();
     }
 
     /** A host as compared with our own: lower case, an IPv6 literal without brackets and in its canonical form. */

@@ -20,6 +20,8 @@ import org.liaison.sip.message.LocalAddresses;
 public final class LoopDetector {
     /** Every branch we create starts with this, after the RFC 3261 magic cookie. */
     public static final String BRANCH_MARK = "z9hG4bK-lia";
+    /** One SHA-256 per thread: a provider lookup per forwarded request cost as much as the hash (issue 12). */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(LoopDetector::sha256);
 
     private final LocalAddresses local;
 
@@ -36,9 +38,13 @@ public final class LoopDetector {
         key.append('|').append(from == null ? "" : from.getTag())
                 .append('|').append(callId == null ? "" : callId.getCallId())
                 .append('|').append(cseq == null ? "" : Long.toString(cseq.getSeqNumber()));
+        byte[] hash = SHA_256.get().digest(key.toString().getBytes(StandardCharsets.UTF_8));
+        return BRANCH_MARK + HexFormat.of().formatHex(hash, 0, 6) + ".";
+    }
+
+    private static MessageDigest sha256() {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
-            return BRANCH_MARK + HexFormat.of().formatHex(hash, 0, 6) + ".";
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
         }

@@ -4,8 +4,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * RFC 3261 §10.3 steps 6 and 7 as a pure function from an AoR's current bindings and one
@@ -39,15 +37,16 @@ final class BindingUpdate {
         Map<String, Binding> after = new LinkedHashMap<>(before);
         boolean newDevice = false;
         for (Binding wanted : requested) {
-            Binding existing = before.get(wanted.key());
+            String key = wanted.key(); // a normalised Contact URI: computed once per binding
+            Binding existing = before.get(key);
             if (existing != null && isStale(wanted, existing)) {
                 return Result.refused(Verdict.OUT_OF_ORDER);
             }
             if (wanted.isExpired(now)) {
-                after.remove(wanted.key());
+                after.remove(key);
             } else {
                 boolean refresh = existing != null && existing.callId().equals(wanted.callId());
-                after.put(wanted.key(), refresh ? keepRegisteredAt(wanted, existing.registeredAt()) : wanted);
+                after.put(key, refresh ? keepRegisteredAt(wanted, existing.registeredAt()) : wanted);
                 newDevice |= existing == null;
             }
         }
@@ -76,9 +75,13 @@ final class BindingUpdate {
         return existing.callId().equals(wanted.callId()) && wanted.cseq() <= existing.cseq();
     }
 
+    /** The last binding of each key, in the order the keys first appear. */
     private static Map<String, Binding> byKey(List<Binding> bindings) {
-        return bindings.stream().collect(Collectors.toMap(Binding::key, Function.identity(),
-                (first, second) -> second, LinkedHashMap::new));
+        Map<String, Binding> byKey = new LinkedHashMap<>();
+        for (Binding binding : bindings) {
+            byKey.put(binding.key(), binding);
+        }
+        return byKey;
     }
 
     private static Binding keepRegisteredAt(Binding b, Instant registeredAt) {

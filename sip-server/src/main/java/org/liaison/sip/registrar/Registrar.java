@@ -74,6 +74,8 @@ public final class Registrar {
     private static final String INSTANCE_PARAM = "+sip.instance";
     private static final String REG_ID_PARAM = "reg-id";
     private static final String PATH = "Path";
+    /** Shared by the Date headers of every 200 (RFC 3261 §20.17: GMT); only read, never changed. */
+    private static final TimeZone GMT = TimeZone.getTimeZone("GMT");
 
     private final RegistrarSettings settings;
     private final LocationService locations;
@@ -380,7 +382,7 @@ public final class Registrar {
     }
 
     private static Calendar calendar(Instant instant) {
-        Calendar calendar = new GregorianCalendar(TimeZone.getTimeZone("GMT"), Locale.ROOT);
+        Calendar calendar = new GregorianCalendar(GMT, Locale.ROOT);
         calendar.setTimeInMillis(instant.toEpochMilli());
         return calendar;
     }

@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.Locale;
@@ -81,16 +80,16 @@ public final class RequestAuthenticator {
      * a device is recognised by its REGISTER's Contact and by its MESSAGE's flow alike.
      */
     private static Origin originOf(Request request, InetAddress address, Flow flow) {
-        Set<String> device = new HashSet<>();
-        device.add(Origin.FLOW + flow.transport() + ":" + flow.remotePort());
-        if (request.getHeader(ContactHeader.NAME) instanceof ContactHeader contact && contact.getAddress() != null) {
-            device.add(Origin.CONTACT + contact.getAddress().getURI());
-            String instance = contact.getParameter(INSTANCE);
-            if (instance != null) {
-                device.add(Origin.INSTANCE + instance);
-            }
+        // immutable sets from the start, so Origin and AuthAttempt keep them without copying (issue 12); the marks'
+        // prefixes differ, so Set.of never sees a duplicate
+        String flowMark = Origin.FLOW + flow.transport() + ":" + flow.remotePort();
+        if (!(request.getHeader(ContactHeader.NAME) instanceof ContactHeader contact) || contact.getAddress() == null) {
+            return new Origin(address, Set.of(flowMark));
         }
-        return new Origin(address, device);
+        String contactMark = Origin.CONTACT + contact.getAddress().getURI();
+        String instance = contact.getParameter(INSTANCE);
+        return new Origin(address, instance == null ? Set.of(flowMark, contactMark)
+                : Set.of(flowMark, contactMark, Origin.INSTANCE + instance));
     }
 
     /**
