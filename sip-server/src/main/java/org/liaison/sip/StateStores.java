@@ -113,7 +113,7 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
         }
         return new DigestAuthenticator(settings, accounts, clock,
                 new SharedSecrets(redis).secret(NONCE_SECRET, DigestAuthenticator.NONCE_SECRET_BYTES),
-                new RedisNonceCounts(redis), new RedisAuthFailures(redis, settings));
+                RedisNonceCounts.open(redis), new RedisAuthFailures(redis, settings));
     }
 
     /**

@@ -9,7 +9,10 @@ public interface NonceCountStore {
     /**
      * Accepts nonce-count {@code nc} for an authentic, unexpired nonce issued at {@code issuedAtMillis} if it is
      * above every count accepted for that nonce so far, and records it. {@code freshSinceMillis} is the issue time
-     * below which nonces have expired: nothing about an older nonce needs remembering.
+     * below which nonces have expired: nothing about an older nonce needs remembering. False too, and nothing
+     * recorded, for a nonce whose counts the store may have forgotten (issued before a watermark in
+     * {@link NonceCounts}, before the table's start in the cluster's after a Redis restart): the caller answers it
+     * as a replay, 401 stale=true, and the client retries with a fresh nonce (RFC 7616 §3.3).
      *
      * @throws java.io.UncheckedIOException when the store cannot be reached
      */

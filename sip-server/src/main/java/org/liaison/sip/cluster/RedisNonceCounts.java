@@ -10,34 +10,82 @@ import org.liaison.sip.auth.NonceCountStore;
  * with that nonce, expiring when the nonce does (so, unlike the bounded table of one process, it needs no watermark:
  * Redis forgets a nonce only once it is refused as expired anyway). One Lua script compares and sets, so a request
  * replayed to two nodes at once is accepted by one of them at most.
+ *
+ * <p>The table lives in Redis's memory only: the script writes with {@code redis.set_repl(redis.REPL_NONE)}, so an
+ * authenticated request costs Redis no AOF write and no fsync ({@code appendfsync always}, which the message store
+ * requires, made that most of Redis's work per request: docs/BENCHMARKS.md). What a Redis restart or a failover to a
+ * replica loses is the table, so the table carries its start, {@value #SINCE}: the Redis process that keeps it (its
+ * {@code run_id}) and Redis's clock when that process first kept it. A nonce issued before that start is refused
+ * (the client gets 401 stale=true and retries with a fresh nonce, RFC 7616 §3.3), so no (nonce, nc) accepted before
+ * the loss is accepted again. The process is part of the mark because a snapshot (an AOF rewrite, an RDB save, a
+ * replica's full sync) copies the mark and the table as they were then; a new process finds the copy and starts
+ * anew instead of trusting a table that misses what was accepted after the snapshot.
  */
 public final class RedisNonceCounts implements NonceCountStore {
     private static final String PREFIX = "liaison:nc:";
-    /** KEYS[1] the nonce; ARGV[1] the nonce-count, ARGV[2] the ms until the nonce expires. 1 when accepted. */
-    private static final String ADVANCE = """
-            local highest = redis.call('GET', KEYS[1])
+    /** Not under {@link #PREFIX}: no nonce can name it. */
+    static final String SINCE = "liaison:nc-since";
+    /**
+     * KEYS[1] {@value #SINCE}. Leaves {@code since}, the epoch ms from which this Redis process holds every count
+     * accepted: the mark's when this process wrote it, Redis's clock now otherwise. Writes replicate nowhere.
+     */
+    private static final String TABLE_START = """
+            redis.set_repl(redis.REPL_NONE)
+            local process = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
+            local mark = redis.call('GET', KEYS[1])
+            local since = mark and string.match(mark, '^' .. process .. ' (%d+)$')
+            if not since then
+                local now = redis.call('TIME')
+                since = now[1] .. string.format('%03d', math.floor(tonumber(now[2]) / 1000))
+                redis.call('SET', KEYS[1], process .. ' ' .. since)
+            end
+            """;
+    private static final String OPEN = TABLE_START + "return 1";
+    /**
+     * KEYS[2] the nonce; ARGV[1] the nonce-count, ARGV[2] the ms until the nonce expires, ARGV[3] its issue time.
+     * 1 when accepted, 0 for a count not above the highest, -1 for a nonce issued before the table's start.
+     */
+    private static final String ADVANCE = TABLE_START + """
+            if tonumber(ARGV[3]) < tonumber(since) then return -1 end
+            local highest = redis.call('GET', KEYS[2])
             if highest and tonumber(ARGV[1]) <= tonumber(highest) then return 0 end
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
             return 1
             """;
 
     private final ClusterRedis redis;
 
-    public RedisNonceCounts(ClusterRedis redis) {
+    private RedisNonceCounts(ClusterRedis redis) {
         this.redis = redis;
+    }
+
+    /**
+     * The table, started now if this Redis process has not started it yet: a node does this when it starts, before
+     * it issues a nonce, so a new cluster's first challenges are not refused as issued before the table.
+     *
+     * @throws SharedStateUnavailable when Redis does not answer
+     */
+    public static RedisNonceCounts open(ClusterRedis redis) {
+        RedisNonceCounts table = new RedisNonceCounts(redis);
+        table.run("start the nonce-count table", OPEN, new String[] {SINCE});
+        return table;
     }
 
     @Override
     public boolean advance(String nonce, long issuedAtMillis, long nc, long freshSinceMillis) {
         // the nonce expires when freshSince passes its issue time; at least 1 ms, which PX requires
         long untilExpiry = Math.max(1, issuedAtMillis - freshSinceMillis);
+        // a nonce from before the table's start (-1) is refused like a replay: both get 401 stale=true
+        return run("check a nonce-count", ADVANCE, new String[] {SINCE, PREFIX + nonce}, bytes(Long.toString(nc)),
+                bytes(Long.toString(untilExpiry)), bytes(Long.toString(issuedAtMillis))) == 1;
+    }
+
+    private Long run(String what, String script, String[] keys, byte[]... values) {
         try {
-            Long accepted = redis.runScript(ADVANCE, ScriptOutputType.INTEGER, new String[] {PREFIX + nonce},
-                    bytes(Long.toString(nc)), bytes(Long.toString(untilExpiry)));
-            return accepted == 1;
+            return redis.runScript(script, ScriptOutputType.INTEGER, keys, values);
         } catch (RedisException e) {
             // the router answers it 503 with Retry-After, and the outage is logged once
-            throw redis.health().unavailable("check a nonce-count", e);
+            throw redis.health().unavailable(what, e);
         }
     }
 
