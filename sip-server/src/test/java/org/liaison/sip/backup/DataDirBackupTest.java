@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32;
@@ -43,6 +44,10 @@ import org.liaison.sip.testing.TestUa;
 @Timeout(120)
 class DataDirBackupTest {
     private static final String LOCK = "liaison.lock";
+    private static final int BEFORE_BACKUP = 30;
+    /** Stays under the shipped per-sender cap for one recipient (100) and, all together, the recipient's (1000). */
+    private static final int SENDERS = 9;
+    private static final int PER_SENDER = 99;
 
     @TempDir
     Path root;
@@ -56,13 +61,16 @@ class DataDirBackupTest {
                 TestUa carol = new TestUa("carol", server)) {
             assertEquals(200, carol.register("carol-secret", "").status());
             AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch backupStarts = new CountDownLatch(1);
             List<Throwable> failures = new CopyOnWriteArrayList<>();
-            Thread sender = new Thread(() -> storeUntil(server, stop, acknowledged, failures), "alice-sends");
+            Thread sender = new Thread(() -> storeUntil(server, backupStarts, stop, acknowledged, failures),
+                    "senders-store");
             sender.start();
             try {
                 await("messages stored before the backup").atMost(Duration.ofSeconds(30))
-                        .until(() -> acknowledged.size() >= 30 || !failures.isEmpty());
+                        .until(() -> acknowledged.size() >= BEFORE_BACKUP || !failures.isEmpty());
                 acknowledgedBeforeBackup = Set.copyOf(acknowledged);
+                backupStarts.countDown();
                 DataDirBackup.write(server.dataDir(), backup, LOCK, Clock.systemUTC());
                 int duringBackup = acknowledged.size() - acknowledgedBeforeBackup.size();
                 await("a message stored after the backup, so it ran under load").atMost(Duration.ofSeconds(10))
@@ -70,6 +78,7 @@ class DataDirBackupTest {
                                 || !failures.isEmpty());
             } finally {
                 stop.set(true);
+                backupStarts.countDown();
                 sender.join(10_000);
             }
             assertTrue(failures.isEmpty(), "storing messages failed: " + failures);
@@ -90,26 +99,52 @@ class DataDirBackupTest {
         }
     }
 
-    private static void storeUntil(TestServer server, AtomicBoolean stop, List<String> acknowledged,
-            List<Throwable> failures) {
-        try (TestUa alice = new TestUa("alice", server)) {
-            while (!stop.get()) {
-                String callId = UUID.randomUUID().toString();
-                int status = alice.sendWithAuth(alice.messageRequest("sip:bob@" + TestServer.DOMAIN, callId,
-                        "text/plain", "message " + callId), "alice-secret").status();
-                if (status != 202) {
-                    throw new AssertionError("MESSAGE to offline bob answered " + status);
+    /**
+     * Stores {@link #BEFORE_BACKUP} messages for offline bob, waits for the backup to start, then stores until told
+     * to stop. The shipped im.max-queued-per-sender-per-user (100) bounds what one sender may leave waiting for bob,
+     * and a loaded machine stores hundreds while the backup runs, so the senders take turns, each staying under it.
+     */
+    private static void storeUntil(TestServer server, CountDownLatch backupStarts, AtomicBoolean stop,
+            List<String> acknowledged, List<Throwable> failures) {
+        try {
+            for (int s = 0; s < SENDERS && !stop.get(); s++) {
+                try (TestUa sender = new TestUa(sender(s), server)) {
+                    for (int sent = 0; sent < PER_SENDER && !stop.get(); sent++) {
+                        if (acknowledged.size() == BEFORE_BACKUP) {
+                            backupStarts.await();
+                        }
+                        String callId = UUID.randomUUID().toString();
+                        int status = sender.sendWithAuth(sender.messageRequest("sip:bob@" + TestServer.DOMAIN, callId,
+                                "text/plain", "message " + callId), sender(s) + "-secret").status();
+                        if (status != 202) {
+                            throw new AssertionError("MESSAGE from " + sender(s) + " to offline bob answered " + status);
+                        }
+                        acknowledged.add(callId);
+                    }
                 }
-                acknowledged.add(callId);
+            }
+            if (!stop.get()) {
+                throw new AssertionError(acknowledged.size() + " messages stored and the backup still ran");
             }
         } catch (IOException | RuntimeException | AssertionError e) {
+            failures.add(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             failures.add(e);
         }
     }
 
+    private static String sender(int s) {
+        return "sender" + s;
+    }
+
     private static TestServer.Builder users() {
-        return TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
+        TestServer.Builder users = TestServer.builder().user("bob", "bob-secret", "1002")
                 .user("carol", "carol-secret", "1003");
+        for (int s = 0; s < SENDERS; s++) {
+            users.user(sender(s), sender(s) + "-secret", String.valueOf(2000 + s));
+        }
+        return users;
     }
 
     @Test
