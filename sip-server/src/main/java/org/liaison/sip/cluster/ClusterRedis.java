@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class ClusterRedis implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRedis.class);
     private static final long COMMAND_TIMEOUT_MS = 2000;
+    private static final long SUBSCRIPTION_WAIT_MS = 2000;
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final RedisClient client;
@@ -99,7 +100,9 @@ public final class ClusterRedis implements AutoCloseable {
 
     /**
      * Subscribes {@code copy} to {@code channel} on a connection of its own, the copy hearing both the messages and
-     * the connection dropping; the caller may close the connection, else it closes with this client.
+     * the connection dropping; the caller may close the connection, else it closes with this client. Returns once
+     * the copy is live (lettuce tells it just after SUBSCRIBE returns), so that what the caller does next is kept in
+     * it; after {@value #SUBSCRIPTION_WAIT_MS} ms without that, returns anyway and the copy keeps nothing until then.
      *
      * @throws SharedStateUnavailable when Redis does not take the subscription
      */
@@ -110,6 +113,7 @@ public final class ClusterRedis implements AutoCloseable {
             subscription.addListener((RedisPubSubListener<String, byte[]>) copy);
             subscription.addListener((RedisConnectionStateListener) copy);
             subscription.sync().subscribe(channel);
+            copy.awaitSubscribed(Duration.ofMillis(SUBSCRIPTION_WAIT_MS));
             return subscription;
         } catch (RedisException e) {
             subscription.close();

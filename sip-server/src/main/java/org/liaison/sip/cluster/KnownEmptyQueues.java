@@ -1,7 +1,6 @@
 package org.liaison.sip.cluster;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +23,6 @@ public final class KnownEmptyQueues extends SubscribedCopy implements EmptyQueue
     private static final int STRIPES = 1024;
     /** Bounds memory (about 100 bytes a user): beyond it, one user is forgotten for each one noted. */
     static final int MAX_USERS = 100_000;
-    private static final Duration SUBSCRIPTION_TIMEOUT = Duration.ofSeconds(2);
 
     private final Set<String> empty = ConcurrentHashMap.newKeySet();
     private final AtomicLongArray marks = new AtomicLongArray(STRIPES);
@@ -36,7 +34,6 @@ public final class KnownEmptyQueues extends SubscribedCopy implements EmptyQueue
     public static KnownEmptyQueues subscribed(ClusterRedis redis) {
         KnownEmptyQueues known = new KnownEmptyQueues();
         redis.subscribe(known, EmptyQueues.FILLED_CHANNEL);
-        known.awaitSubscribed(SUBSCRIPTION_TIMEOUT); // if not yet, nothing is noted until it is
         return known;
     }
 

@@ -5,7 +5,6 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -163,8 +162,6 @@ public final class RedisAuthFailures implements AuthFailureStore {
             return 1
             """;
 
-    private static final Duration SUBSCRIPTION_TIMEOUT = Duration.ofSeconds(2);
-
     private final ClusterRedis redis;
     private final AuthSettings settings;
     private final RecentTrust recentTrust = new RecentTrust();
@@ -177,7 +174,6 @@ public final class RedisAuthFailures implements AuthFailureStore {
         this.redis = redis;
         this.settings = settings;
         redis.subscribe(recentTrust, RecentTrust.DISTRUST_CHANNEL);
-        recentTrust.awaitSubscribed(SUBSCRIPTION_TIMEOUT); // if not yet, nothing is noted until it is
     }
 
     /** A device this node saw trusted recently is admitted without a round trip ({@link RecentTrust}). */

@@ -30,7 +30,7 @@ public abstract class SubscribedCopy extends RedisPubSubAdapter<String, byte[]> 
      * Waits until Redis has confirmed the subscription (lettuce tells its listeners just after the SUBSCRIBE command
      * returns), so that the first lookups are kept too; false when it did not within {@code timeout}.
      */
-    public final boolean awaitSubscribed(Duration timeout) {
+    final boolean awaitSubscribed(Duration timeout) {
         try {
             return firstSubscription.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
