@@ -17,7 +17,8 @@
 # as with phones spread evenly over two nodes. Between configurations Redis is emptied (FLUSHALL).
 #
 # Environment (defaults in brackets): REG_RATES ["500 1000"]  MSG_RATES ["200 500"]  DURATION [15]
-#   REPEAT [3]  WARMUP [2]  MEM_REGISTRATIONS [100000] (0 = skip the memory measurement; registered
+#   REPEAT [3]  WARMUP [8] (a node on Redis reaches its steady cost later than one on files: 60-120 s of
+#   load at 400/s, measured 2026-12-06; 8 runs of 15 s cover it)  MEM_REGISTRATIONS [100000] (0 = skip the memory measurement; registered
 #   at MEM_RATE [400]/s)  CPU_RUNS [1] (0 = only the memory measurement)  OUT [a new temporary directory]; the rest is passed to bench-sip.sh.
 #
 # Needs: redis-server and redis-cli (Debian: redis-server, redis-tools), sipp, a JDK 17 and Maven.
@@ -25,7 +26,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$HERE/common.sh"
 export REG_RATES="${REG_RATES:-500 1000}" MSG_RATES="${MSG_RATES:-200 500}" DURATION="${DURATION:-15}"
-export REPEAT="${REPEAT:-3}" WARMUP="${WARMUP:-2}" STEP_UP=0 TESTS="register message"
+export REPEAT="${REPEAT:-3}" WARMUP="${WARMUP:-8}" STEP_UP=0 TESTS="register message"
 MEM_REGISTRATIONS="${MEM_REGISTRATIONS:-100000}"
 MEM_RATE="${MEM_RATE:-400}"
 CPU_RUNS="${CPU_RUNS:-1}"
