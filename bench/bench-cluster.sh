@@ -17,9 +17,11 @@
 # as with phones spread evenly over two nodes. Between configurations Redis is emptied (FLUSHALL).
 #
 # Environment (defaults in brackets): REG_RATES ["500 1000"]  MSG_RATES ["200 500"]  DURATION [15]
-#   REPEAT [3]  WARMUP [8] (a node on Redis reaches its steady cost later than one on files: 60-120 s of
-#   load at 400/s, measured 2026-12-06; 8 runs of 15 s cover it)  MEM_REGISTRATIONS [100000] (0 = skip the memory measurement; registered
-#   at MEM_RATE [400]/s)  CPU_RUNS [1] (0 = only the memory measurement)  OUT [a new temporary directory]; the rest is passed to bench-sip.sh.
+#   REPEAT [3]  WARMUP [8] (a node on Redis reaches its steady cost later than one on files: after 60-120 s
+#   of load at 400/s, measured 2026-12-06; 8 runs of 15 s cover it)
+#   MEM_REGISTRATIONS [100000] (0 = skip the memory measurement; registered at MEM_RATE [400]/s)
+#   CPU_RUNS [1] (0 = only the memory measurement)  OUT [a new temporary directory]; the rest is passed to
+#   bench-sip.sh.
 #
 # Needs: redis-server and redis-cli (Debian: redis-server, redis-tools), sipp, a JDK 17 and Maven.
 set -euo pipefail
