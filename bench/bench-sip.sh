@@ -50,6 +50,10 @@
 #                      register load is, so the half sent through the second node reaches its callees there
 #                      (half the messages cross, as with phones spread evenly over two nodes by DNS SRV)
 #   COUNT_PIDS         more processes whose CPU is added to Liaison's (the Redis)
+#   THREADS [0] | 1    also split every run's CPU by thread (JAIN-SIP's workers, the receive loop, lettuce's event
+#                      loops, GC, JIT; one line per other process: Redis, Kamailio's workers), in µs per
+#                      transaction from /proc/PID/task, and print the medians of the fixed-rate runs: where a
+#                      configuration's extra CPU goes, without a profiler perturbing it
 #
 # Needs: sipp (Debian: sip-tester), a JDK 17 and Maven (bin/liaison builds on first use), ss.
 # Every sipp run is bounded by -m, -timeout and timeout(1); every process started is stopped on exit.
@@ -252,6 +256,23 @@ server_cpu() {
   awk -v t="$total" -v h="$CLK_TCK" 'BEGIN {printf "%.3f", t / h}'
 }
 
+# thread_ticks : "PROCESS:THREAD-GROUP<TAB>utime+stime ticks" per thread of the counted processes, thread names
+# without their trailing number (the 8 "liaison-UDPMessageChannelThread-N" are one group)
+thread_ticks() {
+  local pid name
+  for pid in $SERVER_PID $(pgrep -P "$SERVER_PID" 2>/dev/null || true) ${COUNTED_NODE_PIDS:-}; do
+    name=$(cat "/proc/$pid/comm" 2>/dev/null) || continue
+    cat /proc/"$pid"/task/*/stat 2>/dev/null | sed -E 's/^[0-9]+ \((.*)\) [A-Za-z] (.*)$/\1\t\2/' |
+      awk -F'\t' -v p="$name" '{ t = $1; sub(/[-_#: ]*[0-9]+$/, "", t); split($2, f, " "); print p ":" t "\t" f[11] + f[12] }'
+  done
+}
+
+# thread_costs BEFORE AFTER TRANSACTIONS : "GROUP<TAB>µs per transaction" for each group alive at the end (0 when idle)
+thread_costs() {
+  awk -F'\t' -v n="$3" -v hz="$CLK_TCK" 'NR == FNR { b[$1] += $2; next } { a[$1] += $2 }
+    END { if (n > 0) for (g in a) if (a[g] >= b[g]) printf "%s\t%.1f\n", g, (a[g] - b[g]) * 1e6 / hz / n }' "$1" "$2"
+}
+
 # ---------------------------------------------------------------- sipp helpers
 stat_value() {   # stat_value STAT.CSV COLUMN : the column of the last line
   awk -F';' -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i } END { if (k) print $k }' "$1"
@@ -322,6 +343,7 @@ run_once() {
     message) [ "${MESSAGE_SENDERS:-first}" != all ] || ports=$NODE_PORTS ;;
   esac
   local shares; shares=$(echo "$ports" | wc -w)
+  [ "${THREADS:-0}" = 0 ] || thread_ticks >"$d/threads-before.tsv"
   c0=$(server_cpu)
   for port in $ports; do
     n=$((n + 1))
@@ -338,6 +360,7 @@ run_once() {
   done
   for pid in "${pids[@]}"; do wait "$pid" || rc=$?; done
   c1=$(server_cpu)
+  [ "${THREADS:-0}" = 0 ] || thread_ticks >"$d/threads-after.tsv"
   case "$test" in call | message) stop_uas ;; esac
   local ok=0 failed=0 v s f
   for v in $(seq "$shares"); do
@@ -352,6 +375,10 @@ run_once() {
   per1000=$(awk -v c="$cpu" -v n="$ok" 'BEGIN { if (n > 0) printf "%.3f", c * 1000 / n; else print "nan" }')
   local verdict=PASS
   { [ "$rc" = 0 ] && [ "$failed" = 0 ] && [ "$lost" = 0 ]; } || verdict=FAIL
+  if [ "${THREADS:-0}" != 0 ]; then
+    thread_costs "$d/threads-before.tsv" "$d/threads-after.tsv" "$ok" |
+      awk -F'\t' -v pre="$CUR\t$test\t$rate\t$run" '{ print pre "\t" $0 }' >>"$OUT/threads.tsv"
+  fi
   local load1; load1=$(cut -d' ' -f1 /proc/loadavg)
   # columns appended, never reordered: bench-cluster.sh reads this file by position
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$test" "$rate" "$run" "$achieved" "$ok" \
@@ -460,5 +487,17 @@ awk -F'\t' '{ hi[$2 "\t" $1] = $3; lo[$2 "\t" $1] = $4; if (!($2 in seen)) { see
           r = (l + 0 > 0 && k + 0 > 0) ? sprintf("%.2f", l / k) : "–"
           printf "| %s | %s (%s) | %s (%s) | %s |\n", t, l == "" ? "–" : l, lo[t "\tliaison"] == "" ? "–" : lo[t "\tliaison"],
                  k == "" ? "–" : k, lo[t "\tkamailio"] == "" ? "–" : lo[t "\tkamailio"], r } }' "$OUT/max.tsv"
+if [ "${THREADS:-0}" != 0 ] && [ -s "$OUT/threads.tsv" ]; then
+  echo
+  echo "CPU by thread, µs per transaction, medians of the fixed-rate runs (groups under 1 µs left out):"
+  echo
+  echo "| target | test | rate/s | process:thread group | µs per transaction | runs |"
+  echo "|---|---|---:|---|---:|---:|"
+  awk -F'\t' '$4 ~ /^[0-9]+$/ { print $1 "\t" $2 "\t" $3 "\t" $5 "\t" $6 }' "$OUT/threads.tsv" | sort -t$'\t' -k1,4 -k5,5n |
+    awk -F'\t' 'function flush() { if (n) { m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+                   if (m >= 1) printf "| %s | %s | %s | %s | %.1f | %d |\n", a[1], a[2], a[3], a[4], m, n } }
+      { k = $1 "\t" $2 "\t" $3 "\t" $4; if (k != key) { flush(); key = k; n = 0; split(k, a, "\t") } v[++n] = $5 }
+      END { flush() }'
+fi
 echo
 echo "raw sipp files and server logs: $OUT"
