@@ -424,14 +424,17 @@ search() {
   done
 }
 
-# fixed_rate_figures TARGET TEST RATE : "CPU-median [min..max]<TAB>p50 / p99<TAB>passed/runs" of the
-# target's fixed-rate runs (medians), or dashes when it made none
-fixed_rate_figures() {
-  tail -n +2 "$RESULTS" | awk -F'\t' -v g="$1" -v t="$2" -v r="$3" '
+# median(A, N) for the report's awk programs: sorts A[1..N] in place (the runs of one rate: a few) and returns its median
+AWK_MEDIAN='
     function median(a, n,   i, j, x) {
       for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
       return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-    }
+    }'
+
+# fixed_rate_figures TARGET TEST RATE : "CPU-median [min..max]<TAB>p50 / p99<TAB>passed/runs" of the
+# target's fixed-rate runs (medians), or dashes when it made none
+fixed_rate_figures() {
+  tail -n +2 "$RESULTS" | awk -F'\t' -v g="$1" -v t="$2" -v r="$3" "$AWK_MEDIAN"'
     $13 == g && $1 == t && $2 == r && $3 ~ /^[0-9]+$/ {
       n++; c[n] = $8 + 0; p[n] = $9 + 0; q[n] = $10 + 0; if ($11 == "PASS") ok++
     }
@@ -493,11 +496,10 @@ if [ "${THREADS:-0}" != 0 ] && [ -s "$OUT/threads.tsv" ]; then
   echo
   echo "| target | test | rate/s | process:thread group | µs per transaction | runs |"
   echo "|---|---|---:|---|---:|---:|"
-  awk -F'\t' '$4 ~ /^[0-9]+$/ { print $1 "\t" $2 "\t" $3 "\t" $5 "\t" $6 }' "$OUT/threads.tsv" | sort -t$'\t' -k1,4 -k5,5n |
-    awk -F'\t' 'function flush() { if (n) { m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-                   if (m >= 1) printf "| %s | %s | %s | %s | %.1f | %d |\n", a[1], a[2], a[3], a[4], m, n } }
-      { k = $1 "\t" $2 "\t" $3 "\t" $4; if (k != key) { flush(); key = k; n = 0; split(k, a, "\t") } v[++n] = $5 }
-      END { flush() }'
+  sort -t$'\t' -k1,3 -k5,5 "$OUT/threads.tsv" | awk -F'\t' "$AWK_MEDIAN"'
+    function flush(   m) { if (n && (m = median(v, n)) >= 1) printf "| %s | %s | %s | %s | %.1f | %d |\n", a[1], a[2], a[3], a[4], m, n }
+    $4 ~ /^[0-9]+$/ { k = $1 "\t" $2 "\t" $3 "\t" $5; if (k != key) { flush(); key = k; n = 0; split(k, a, "\t") } v[++n] = $6 }
+    END { flush() }'
 fi
 echo
 echo "raw sipp files and server logs: $OUT"
