@@ -178,6 +178,30 @@ class ClusterProtocolTest {
                 "the replayed MESSAGE reached bob");
     }
 
+    /**
+     * The REGISTER's nonce-count is recorded in the registrar's own Redis script (issue 10): a phone's captured
+     * de-REGISTER, replayed through another node after the phone registered again with a new Call-ID, would remove
+     * its registration (RFC 3261 §10.3 step 7 orders CSeqs within one Call-ID only). It is refused as stale instead.
+     */
+    @Test
+    void aRegisterAcceptedByOneNodeCannotBeReplayedThroughAnother() throws Exception {
+        TestServer nodeB = liaison.own(node(redis.uri()).start(liaison.directory().resolve("node-b")));
+        assertEquals(200, alice.register("alice-secret", "").status());
+        TestUa.Challenged leaving = alice.sendAnsweringChallenge(alice.registerRequest(UUID.randomUUID().toString(),
+                0, ""), "alice-secret");
+        assertEquals(200, alice.awaitResponse("REGISTER", 200).status());
+        assertEquals(":0", redis.command("EXISTS", "liaison:reg:alice"));
+        assertEquals(200, alice.register("alice-secret", "").status(), "the phone restarts: a new Call-ID");
+
+        TestUa replayer = liaison.own(new TestUa("alice", nodeB));
+        replayer.send(leaving.retry());
+
+        SipText answer = replayer.awaitResponse("REGISTER", 200);
+        assertEquals(401, answer.status(), answer.toString());
+        assertTrue(answer.header("www-authenticate").orElseThrow().contains("stale=TRUE"), answer.toString());
+        assertEquals(":1", redis.command("EXISTS", "liaison:reg:alice"), "alice is still registered");
+    }
+
     @Test
     void anEnrolmentLinkSpentThroughOneNodeIsRefusedByAnother() throws Exception {
         TestServer nodeA = liaison.own(node(redis.uri()).withTls().withProvisioning()

@@ -47,6 +47,8 @@ public final class DigestAuthenticator {
     private final RequestDigest digest;
     private final String opaque;
     private final Map<DigestAlgorithm, String> standInHa1 = new EnumMap<>(DigestAlgorithm.class);
+    /** The replay table is the cluster's, in Redis: recording a count is a round trip. */
+    private final boolean countsShared;
 
     /** The length of the secret that signs nonces. */
     public static final int NONCE_SECRET_BYTES = NonceService.SECRET_BYTES;
@@ -85,6 +87,7 @@ public final class DigestAuthenticator {
                 : new NonceService(settings.realm(), settings.nonceLifetime(), clock, random, nonceSecret.get(),
                         nonceCounts);
         this.limiter = limiter;
+        this.countsShared = nonceSecret.isPresent();
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         // RFC 7616 §3.3: the client returns opaque unchanged. We send one so clients that expect it find it, but rely
@@ -131,6 +134,19 @@ public final class DigestAuthenticator {
      * replays.
      */
     public AuthResult verify(String method, DigestResponse credentials, Origin origin) {
+        return verify(method, credentials, origin, false);
+    }
+
+    /**
+     * As {@link #verify}, except that when the replay table is the cluster's an authentic request's nonce-count is
+     * left to the caller ({@link AuthResult.CountPending}), to be recorded in the same Redis script as the request's
+     * own write. On one machine the table is in memory and the count is recorded at once, as {@link #verify} does.
+     */
+    public AuthResult verifyLeavingCount(String method, DigestResponse credentials, Origin origin) {
+        return verify(method, credentials, origin, countsShared);
+    }
+
+    private AuthResult verify(String method, DigestResponse credentials, Origin origin, boolean leaveCount) {
         String username = credentials.username();
         AuthFailureLimiter.Admission admission = limiter.check(origin, username);
         Optional<Duration> refused = admission.refusal();
@@ -157,15 +173,30 @@ public final class DigestAuthenticator {
             return reject(origin, username, "credentials");
         }
         // Only now that the digest is right: stale=TRUE tells the client its password is right and only the nonce
-        // must be renewed (RFC 2617 §3.2.1), so it must never answer a wrong one.
-        Optional<String> notAccepted = nonces.refuseCount(credentials.nonce(), nc.getAsLong());
-        if (notAccepted.isPresent()) {
-            log.debug("auth-stale source={} user={} nonce={}", origin.address().getHostAddress(),
-                    LogSafe.token(username), notAccepted.get());
-            return new AuthResult.Stale();
+        // must be renewed (RFC 2617 §3.2.1), so it must never answer a wrong one. The success counts for the
+        // guessing defence only once the count is recorded: a replayed request must not earn the trust of a device.
+        Optional<PendingCount> pending = nonces.use(credentials.nonce(), nc.getAsLong(),
+                () -> limiter.recordSuccess(admission));
+        if (pending.isEmpty()) {
+            return stale(origin, username, nonces.validate(credentials.nonce()).name().toLowerCase(Locale.ROOT));
         }
-        limiter.recordSuccess(admission);
+        if (leaveCount) {
+            return new AuthResult.CountPending(account.get(), pending.get());
+        }
+        if (!pending.get().record()) {
+            return stale(origin, username, "replayed-or-forgotten");
+        }
         return new AuthResult.Authenticated(account.get());
+    }
+
+    /**
+     * A right digest whose nonce cannot be used: expired, from before a restart, or its count replayed or forgotten.
+     * {@code why} is logged, never told to the client.
+     */
+    private static AuthResult stale(Origin origin, String username, String why) {
+        log.debug("auth-stale source={} user={} nonce={}", origin.address().getHostAddress(), LogSafe.token(username),
+                why);
+        return new AuthResult.Stale();
     }
 
     /** An algorithm we offer; one we do not (MD5-sess, or MD5 when only SHA-256 is configured) is refused. */

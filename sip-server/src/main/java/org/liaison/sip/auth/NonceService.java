@@ -26,7 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
  * the server starts, so a restart turns every outstanding nonce {@link NonceStatus#INVALID}; the nodes of a cluster
  * share one (kept in Redis), so a nonce issued by one node is valid on every other.
  *
- * <p>Nonce-counts are the one thing remembered: {@link #acceptCount} lets a nonce authenticate a request only with a
+ * <p>Nonce-counts are the one thing remembered: a {@link PendingCount} lets a nonce authenticate a request only with a
  * nonce-count above every one it was used with before, in a {@link NonceCountStore}: {@link NonceCounts} (see it for
  * the bound and its rule) on one machine, the cluster's table in Redis otherwise.
  */
@@ -101,21 +101,21 @@ final class NonceService {
      * a request that repeats a nonce-count is a replay (RFC 7616 §3.4 "nc", §5.5).
      */
     boolean acceptCount(String nonce, long nc) {
-        return refuseCount(nonce, nc).isEmpty();
+        return use(nonce, nc, () -> { }).map(PendingCount::record).orElse(false);
     }
 
     /**
-     * As {@link #acceptCount}, decoding the nonce and checking its HMAC once per request (issue 12): empty when the
-     * count is accepted, else why not, for the log: {@code invalid}, {@code stale} or {@code replayed-or-forgotten}.
+     * {@code nonce} used with nonce-count {@code nc}, the count still to be recorded, when the nonce is ours and
+     * {@link NonceStatus#VALID} (decoding it and checking its HMAC once per request, issue 12); empty otherwise, and
+     * {@link #validate} says why. {@code onSuccess} runs when {@link PendingCount#record} completes the success.
      */
-    Optional<String> refuseCount(String nonce, long nc) {
+    Optional<PendingCount> use(String nonce, long nc, Runnable onSuccess) {
         OptionalLong issuedAt = issuedAt(nonce);
-        NonceStatus status = issuedAt.isEmpty() ? NonceStatus.INVALID : statusAt(issuedAt.getAsLong());
-        if (status != NonceStatus.VALID) {
-            return Optional.of(status.name().toLowerCase(Locale.ROOT));
+        if (issuedAt.isEmpty() || statusAt(issuedAt.getAsLong()) != NonceStatus.VALID) {
+            return Optional.empty();
         }
-        return counts.advance(nonce, issuedAt.getAsLong(), nc, clock.millis() - lifetime.toMillis()) ? Optional.empty()
-                : Optional.of("replayed-or-forgotten");
+        return Optional.of(new PendingCount(counts, nonce, issuedAt.getAsLong(), nc,
+                clock.millis() - lifetime.toMillis(), onSuccess));
     }
 
     /** The issue time of one of our nonces; empty for anything this server instance did not make. */

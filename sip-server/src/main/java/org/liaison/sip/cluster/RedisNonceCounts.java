@@ -3,6 +3,7 @@ package org.liaison.sip.cluster;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.liaison.sip.auth.NonceCountStore;
 
 /**
@@ -26,32 +27,40 @@ public final class RedisNonceCounts implements NonceCountStore {
     /** Not under {@link #PREFIX}: no nonce can name it. */
     static final String SINCE = "liaison:nc-since";
     /**
-     * KEYS[1] {@value #SINCE}. Leaves {@code since}, the epoch ms from which this Redis process holds every count
-     * accepted: the mark's when this process wrote it, Redis's clock now otherwise. Writes replicate nowhere.
+     * Lua functions for the scripts that use the table. {@code table_start(since_key)} returns {@code since}, the
+     * epoch ms from which this Redis process holds every count accepted: the mark's when this process wrote it, Redis's
+     * clock now otherwise. {@code advance_count(since_key, nonce_key, nc, ms_until_expiry, issued_at)} returns 1 when
+     * the count is accepted (and records it), 0 for a count not above the highest, -1 for a nonce issued before the
+     * table's start. Neither replicates its writes, nor puts them in the AOF.
      */
-    private static final String TABLE_START = """
-            redis.set_repl(redis.REPL_NONE)
-            local process = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
-            local mark = redis.call('GET', KEYS[1])
-            local since = mark and string.match(mark, '^' .. process .. ' (%d+)$')
-            if not since then
+    public static final String FUNCTIONS = """
+            local function table_start(since_key)
+              redis.set_repl(redis.REPL_NONE)
+              local process = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
+              local mark = redis.call('GET', since_key)
+              local since = mark and string.match(mark, '^' .. process .. ' (%d+)$')
+              if not since then
                 local now = redis.call('TIME')
                 since = now[1] .. string.format('%03d', math.floor(tonumber(now[2]) / 1000))
-                redis.call('SET', KEYS[1], process .. ' ' .. since)
+                redis.call('SET', since_key, process .. ' ' .. since)
+              end
+              redis.set_repl(redis.REPL_ALL)
+              return since
+            end
+            local function advance_count(since_key, nonce_key, nc, ttl, issued)
+              if tonumber(issued) < tonumber(table_start(since_key)) then return -1 end
+              local highest = redis.call('GET', nonce_key)
+              if highest and tonumber(nc) <= tonumber(highest) then return 0 end
+              redis.set_repl(redis.REPL_NONE)
+              redis.call('SET', nonce_key, nc, 'PX', ttl)
+              redis.set_repl(redis.REPL_ALL)
+              return 1
             end
             """;
-    private static final String OPEN = TABLE_START + "return 1";
-    /**
-     * KEYS[2] the nonce; ARGV[1] the nonce-count, ARGV[2] the ms until the nonce expires, ARGV[3] its issue time.
-     * 1 when accepted, 0 for a count not above the highest, -1 for a nonce issued before the table's start.
-     */
-    private static final String ADVANCE = TABLE_START + """
-            if tonumber(ARGV[3]) < tonumber(since) then return -1 end
-            local highest = redis.call('GET', KEYS[2])
-            if highest and tonumber(ARGV[1]) <= tonumber(highest) then return 0 end
-            redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
-            return 1
-            """;
+    private static final String OPEN = FUNCTIONS + "table_start(KEYS[1]) return 1";
+    /** KEYS and ARGV: {@link #keys} and {@link #arguments}. */
+    private static final String ADVANCE = FUNCTIONS
+            + "return advance_count(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3])";
 
     private final ClusterRedis redis;
 
@@ -73,11 +82,22 @@ public final class RedisNonceCounts implements NonceCountStore {
 
     @Override
     public boolean advance(String nonce, long issuedAtMillis, long nc, long freshSinceMillis) {
+        // a nonce from before the table's start (-1) is refused like a replay: both get 401 stale=true
+        return run("check a nonce-count", ADVANCE, keys(nonce).toArray(String[]::new),
+                arguments(issuedAtMillis, nc, freshSinceMillis).toArray(byte[][]::new)) == 1;
+    }
+
+    /** The keys {@code advance_count} is called with for {@code nonce}: the table's start, then the nonce's count. */
+    public static List<String> keys(String nonce) {
+        return List.of(SINCE, PREFIX + nonce);
+    }
+
+    /** The arguments {@code advance_count} is called with after its keys, as {@link #advance} takes them. */
+    public static List<byte[]> arguments(long issuedAtMillis, long nc, long freshSinceMillis) {
         // the nonce expires when freshSince passes its issue time; at least 1 ms, which PX requires
         long untilExpiry = Math.max(1, issuedAtMillis - freshSinceMillis);
-        // a nonce from before the table's start (-1) is refused like a replay: both get 401 stale=true
-        return run("check a nonce-count", ADVANCE, new String[] {SINCE, PREFIX + nonce}, bytes(Long.toString(nc)),
-                bytes(Long.toString(untilExpiry)), bytes(Long.toString(issuedAtMillis))) == 1;
+        return List.of(bytes(Long.toString(nc)), bytes(Long.toString(untilExpiry)),
+                bytes(Long.toString(issuedAtMillis)));
     }
 
     private Long run(String what, String script, String[] keys, byte[]... values) {

@@ -161,9 +161,11 @@ public final class RequestRouter {
         if (check instanceof RequestAuthenticator.Check.Challenge c) {
             return Outcome.Respond.withoutTransaction(c.response());
         }
-        Account caller = ((RequestAuthenticator.Check.Passed) check).account();
+        RequestAuthenticator.Check.Passed passed = (RequestAuthenticator.Check.Passed) check;
+        Account caller = passed.account();
         if (Request.REGISTER.equals(method)) {
-            return registrations.register(request, caller.username(), source);
+            return registrations.register(request, caller.username(), source, passed.count(),
+                    () -> authenticator.staleChallenge(request));
         }
         Optional<Outcome> refused = refuseCaller(request, requestUri, caller);
         if (refused.isPresent()) {
