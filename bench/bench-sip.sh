@@ -6,7 +6,12 @@
 #
 # It starts the server itself (bin/liaison serve --config <generated dir>) with N_USERS users
 # u0000.. of domain bench.local and UDP on 127.0.0.1, then runs, for each test in TESTS:
-#   register  REGISTER -> 401 -> REGISTER (MD5 digest) -> 200, one user per sipp call
+#   register  REGISTER -> 401 -> REGISTER (MD5 digest) -> 200, one user per sipp call: a new
+#             registration each time (a new Call-ID, as a phone that restarted)
+#   refresh   the same exchange as a running phone's refresh: its own Call-ID, a CSeq above the last
+#             run's (sipp -base_cseq from the clock). The first warm-up run registers every user; later
+#             runs only refresh, so every REGISTER of a run must be another user's: N_USERS must be at
+#             least rate x DURATION + N_CALLEES (checked)
 #   call      INVITE -> 407 -> ACK, INVITE (digest) -> 180/200 -> ACK, hold CALL_HOLD_MS, BYE -> 200,
 #             to N_CALLEES users registered from one sipp UAS (the server sends to the flow a
 #             binding came from, so they register from the UAS's own port)
@@ -21,7 +26,8 @@
 # challenge; sipp measures in whole milliseconds and includes its own scheduling).
 #
 # Environment (defaults in brackets):
-#   TESTS ["register call"], also "message" and "message-offline"  REG_RATES ["200 500 1000"]
+#   TESTS ["register call"], also "refresh", "message" and "message-offline"  REG_RATES ["200 500 1000"]
+#                (refresh runs at REG_RATES too)
 #   CALL_RATES ["20 50 100"]  MSG_RATES ["200 500 1000"]  OFFLINE_RATES ["50 100 200"]
 #   DURATION [10] seconds per run, capped at 300    REPEAT [1] runs per fixed rate
 #   STEP_UP [1]  STEP_FACTOR [1.5]  STEP_MAX [4]    CALL_HOLD_MS [1000]
@@ -328,6 +334,8 @@ run_once() {
   local count; count=$(awk -v r="$rate" -v d="$DURATION" 'BEGIN {printf "%d", r * d + 0.5}')
   case "$test" in
     register) scen=register.xml inj="$OUT/registrants.csv" ;;
+    refresh) refresh_fits "$rate" || { echo FAIL; return; }
+             scen=register-refresh.xml inj="$OUT/registrants.csv" extra=(-base_cseq "$(date +%s)") ;;
     # a multi-worker proxy (Kamailio's UDP workers, JAIN-SIP's thread pool) may relay a 180 after the
     # 200 (legal on UDP): the caller must ignore such a stray provisional instead of aborting the call
     call) scen=call-uac.xml inj="$OUT/callers.csv" extra=(-d "$CALL_HOLD_MS" -default_behaviors all,-abortunexp)
@@ -339,7 +347,7 @@ run_once() {
   local c0 c1 rc=0 pids=() n=0 port
   local ports=$PORT
   case "$test" in
-    register) ports=$NODE_PORTS ;;
+    register | refresh) ports=$NODE_PORTS ;;
     message) [ "${MESSAGE_SENDERS:-first}" != all ] || ports=$NODE_PORTS ;;
   esac
   local shares; shares=$(echo "$ports" | wc -w)
@@ -352,8 +360,10 @@ run_once() {
     local share_rate share_count uac_var="UAC_PORT$n"; local uac_port=${!uac_var}
     share_rate=$(awk -v r="$rate" -v k="$shares" 'BEGIN {printf "%g", r / k}')
     share_count=$(( (count + shares - n) / shares ))
+    # refresh: a user's Call-ID is the same in every run (call N of share n is always the same user)
+    local cid=(); [ "$test" != refresh ] || cid=(-cid_str "refresh-$n-%u@$DOMAIN")
     (cd "$d" && exec timeout $((DURATION + 45)) sipp "$LIP:$port" -sf "$SCEN/$scen" -inf "$part" \
-        $(sipp_opts "$uac_port") "${extra[@]}" -r "$share_rate" -m "$share_count" \
+        $(sipp_opts "$uac_port") "${extra[@]}" "${cid[@]}" -r "$share_rate" -m "$share_count" \
         -timeout $((DURATION + 35))s -timeout_error -recv_timeout 10000 -trace_stat -stf "stat$n.csv" -fd 1 \
         -trace_rtt -rtt_freq 1 -trace_err -error_file "err$n.log" -max_log_size 5000000 >"sipp$n.out" 2>&1) &
     pids+=($!)
@@ -385,6 +395,13 @@ run_once() {
       "$((failed + lost))" "$cpu" "$per1000" "$p50" "$p99" "$verdict" "$load1" "$CUR" >>"$RESULTS"
   log "$CUR $test rate=$rate run=$run ok=$ok failed=$((failed + lost)) achieved=$achieved/s srvCPU=${cpu}s (${per1000}/1000) p50=${p50}ms p99=${p99}ms sipp=$rc load=$load1 -> $verdict"
   echo "$verdict"
+}
+
+# refresh_fits RATE : whether each REGISTER of a refresh run at RATE can be another user's (a user
+# coming twice in one run would repeat the run's CSeq and be refused as out of order); logs why not
+refresh_fits() {
+  local count; count=$(awk -v r="$1" -v d="$DURATION" 'BEGIN {printf "%d", r * d + 0.5}')
+  [ "$count" -le "$NCALLERS" ] || { log "refresh at $1/s for ${DURATION}s needs N_USERS >= $((count + N_CALLEES))"; return 1; }
 }
 
 # test_targets TEST : the targets TEST runs against (message-offline needs a store: Liaison only)
@@ -455,6 +472,9 @@ log "targets [$TARGETS] on $LIP (liaison :$LIAISON_PORT pid ${LIAISON_PID:-–},
 for t in $TESTS; do
   case "$t" in
     register) search register "$REG_RATES" ;;
+    refresh)
+      for r in $REG_RATES; do refresh_fits "$r" || die "raise N_USERS or lower REG_RATES or DURATION"; done
+      search refresh "$REG_RATES" ;;
     call | message)
       for x in $(test_targets "$t"); do use_target "$x"; register_callees; done
       if [ "$t" = call ]; then search call "$CALL_RATES"; else search message "$MSG_RATES"; fi ;;
