@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Iterator;
 import org.apache.commons.configuration2.PropertiesConfiguration;
 import org.apache.commons.configuration2.convert.DisabledListDelimiterHandler;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -62,6 +63,22 @@ public record LiaisonConfig(Path configDir, SipSettings sip, Path dataDir, Users
         } catch (IOException | ConfigurationException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
+        rejectRepeatedKeys(config, file);
         return config;
+    }
+
+    /**
+     * A key set twice is refused: Commons Configuration keeps both values and the settings read the first, so an
+     * override appended at the end of the file (the usual way to change a copied file) would be silently ignored.
+     */
+    private static void rejectRepeatedKeys(PropertiesConfiguration config, Path file) throws ConfigException {
+        for (Iterator<String> keys = config.getKeys(); keys.hasNext(); ) {
+            String key = keys.next();
+            int times = config.getList(key).size();
+            if (times > 1) {
+                throw ConfigException.forKey(file.toString(), key, "set " + times
+                        + " times; keep one line (the first one would be used, the others ignored)");
+            }
+        }
     }
 }

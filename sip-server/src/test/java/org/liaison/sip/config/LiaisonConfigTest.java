@@ -125,6 +125,15 @@ class LiaisonConfigTest {
         }
     }
 
+    /** An override appended to a copied file must not be ignored in silence: the first value would win. */
+    @Test
+    void aKeySetTwiceIsRefusedNamingIt() throws Exception {
+        write("sip.tls.port = 5061\nsip.udp.port = 5060\nsip.tls.port = 5071\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> LiaisonConfig.load(dir));
+        assertEquals(dir.resolve("liaison.properties") + ": sip.tls.port: set 2 times; keep one line (the first one "
+                + "would be used, the others ignored)", e.getMessage());
+    }
+
     @Test
     void aClusterNodeWithoutRelaysStartsWhenItRelaysNothing() throws Exception {
         write("cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:10.0.0.11\nmedia.relay = never\n");
