@@ -327,11 +327,16 @@ stop_uas() {
 RESULTS="$OUT/results.tsv"
 printf 'test\trate\trun\tachieved\tok\tfailed\tcpu_s\tcpu_per_1000\tp50_ms\tp99_ms\tverdict\tload1\ttarget\n' >"$RESULTS"
 
+# transactions_per_run RATE : how many sipp calls a run at RATE makes (-m)
+transactions_per_run() {
+  awk -v r="$1" -v d="$DURATION" 'BEGIN {printf "%d", r * d + 0.5}'
+}
+
 # run_once TEST RATE RUN : one fixed-rate run against the current target; prints PASS or FAIL
 run_once() {
   local test=$1 rate=$2 run=$3 d="$OUT/$CUR-$1-r$2-$3" scen inj extra=()
   mkdir -p "$d"
-  local count; count=$(awk -v r="$rate" -v d="$DURATION" 'BEGIN {printf "%d", r * d + 0.5}')
+  local count; count=$(transactions_per_run "$rate")
   case "$test" in
     register) scen=register.xml inj="$OUT/registrants.csv" ;;
     refresh) refresh_fits "$rate" || { echo FAIL; return; }
@@ -400,7 +405,7 @@ run_once() {
 # refresh_fits RATE : whether each REGISTER of a refresh run at RATE can be another user's (a user
 # coming twice in one run would repeat the run's CSeq and be refused as out of order); logs why not
 refresh_fits() {
-  local count; count=$(awk -v r="$1" -v d="$DURATION" 'BEGIN {printf "%d", r * d + 0.5}')
+  local count; count=$(transactions_per_run "$1")
   [ "$count" -le "$NCALLERS" ] || { log "refresh at $1/s for ${DURATION}s needs N_USERS >= $((count + N_CALLEES))"; return 1; }
 }
 

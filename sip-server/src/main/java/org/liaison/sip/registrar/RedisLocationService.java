@@ -201,6 +201,7 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         List<String> claimed = contactUris.stream().map(ContactUris::normalized).flatMap(Optional::stream).distinct()
                 .toList();
         Set<String> harmless = new TreeSet<>();
+        Optional<PendingCount> unrecorded = count.filter(pending -> !pending.isRecorded());
         synchronized (stripes[Math.floorMod(aor.hashCode(), STRIPES)]) {
             // the cached record first (a re-REGISTER's is usually current): one round trip less when it is, and a
             // compare-and-set that fails when it is not
@@ -224,14 +225,14 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
                 List<Object> outcome;
                 try {
                     outcome = compareAndSet(aor, read.record(), stored, record, result, now, claimed, harmless,
-                            count.filter(pending -> !pending.isRecorded()));
+                            unrecorded);
                 } catch (RuntimeException unknownOutcome) {
                     cache.ownWriteFailed(aor); // if it was written after all, its message drops the AoR: safe
                     throw unknownOutcome;
                 }
                 if (WRITTEN.equals(outcome.get(0))) {
                     cache.wrote(aor, new SubscribedBindingCache.Entry(record, result), mark);
-                    count.filter(pending -> !pending.isRecorded()).ifPresent(PendingCount::recordedWithWrite);
+                    unrecorded.ifPresent(PendingCount::recordedWithWrite);
                     return new Claim(result, Optional.empty());
                 }
                 cache.ownWriteFailed(aor);
