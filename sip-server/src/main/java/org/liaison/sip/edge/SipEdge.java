@@ -177,6 +177,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         // parsing under MESSAGE load (docs/BENCHMARKS.md, 2026-12-06 afternoon). Nothing here
         // reads a transaction's request after it ended (the proxy keeps what it needs), so nothing needs the bytes.
         p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "Aggressive");
+        p.setProperty("gov.nist.javax.sip.TIMER_CLASS_NAME", WheelSipTimer.class.getName());
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", Integer.toString(4 << 20));
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", Integer.toString(4 << 20));
         // built directly, not through SipFactory, so that the TLS listener gets our key manager
