@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
  * UDP; every client transaction ticks every 500 ms until its final response, then waits out timer K), so at 1000
  * MESSAGE/s the default timer's binary heap holds ~40,000 tasks, and each insertion and expiry walks ~15 levels of
  * it, touching a task object in memory at each: 9 % of the server's Java samples under MESSAGE load went to
- * {@code TaskQueue.fixDown} and the timer's loop (docs/BENCHMARKS.md, 2026-12-06 23:10). A wheel inserts and
- * expires a task in constant time and forgets a cancelled one at once, where {@code java.util.Timer} keeps it in
- * the heap until its time comes. The cost is precision: a task runs up to one {@link #TICK_MS} late, which no SIP
- * timer notices (the shortest, T1, is 500 ms).
+ * {@code TaskQueue.fixDown} and the timer's loop (docs/BENCHMARKS.md, "timers on a wheel", 2026-12-06 23:03). A
+ * wheel inserts and expires a task in constant time and forgets a cancelled one at once, where
+ * {@code java.util.Timer} keeps it in the heap until its time comes. The cost is precision: a task runs up to one
+ * {@link #TICK_MS} late, which no SIP timer notices (the shortest, T1, is 500 ms).
  *
  * <p>Tasks run one at a time on the wheel's thread, as they do on the default timer's.
  */

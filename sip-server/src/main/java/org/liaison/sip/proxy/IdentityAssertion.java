@@ -31,7 +31,8 @@ public final class IdentityAssertion {
     private final String domain;
     /**
      * Each caller's asserted identity, built (parsed) once and cloned per request: building it from text for each
-     * request was 6 % of the server's samples under MESSAGE load (docs/BENCHMARKS.md, 2026-12-06 23:10).
+     * request was 6 % of the server's samples under MESSAGE load (docs/BENCHMARKS.md, "timers on a wheel",
+     * 2026-12-06 23:03).
      */
     private final Map<Caller, Header> assertedHeaders = new ConcurrentHashMap<>();
 
