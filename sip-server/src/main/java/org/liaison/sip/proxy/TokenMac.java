@@ -19,6 +19,12 @@ import javax.crypto.spec.SecretKeySpec;
 final class TokenMac {
     private final SecretKeySpec key;
     private final int bytes;
+    /**
+     * One keyed HMAC per thread (a Mac is not thread-safe; doFinal resets it for the next token), as NonceService
+     * keeps its own: looking the algorithm up and keying it for each token was ~3 % of the samples under call load
+     * (docs/BENCHMARKS.md, "timers on a wheel", 2026-12-06 23:03).
+     */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::keyedMac);
 
     /** {@code bytes}: how many bytes of the HMAC a token carries. */
     TokenMac(byte[] key, int bytes) {
@@ -42,10 +48,14 @@ final class TokenMac {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot happen: writing to memory", e);
         }
+        return HexFormat.of().formatHex(macs.get().doFinal(input.toByteArray()), 0, bytes);
+    }
+
+    private Mac keyedMac() {
         try {
             Mac hmac = Mac.getInstance("HmacSHA256");
             hmac.init(key);
-            return HexFormat.of().formatHex(hmac.doFinal(input.toByteArray()), 0, bytes);
+            return hmac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is required by every Java runtime", e);
         }
