@@ -85,7 +85,7 @@ public final class WheelSipTimer implements SipTimer {
     private final class Scheduled implements io.netty.util.TimerTask {
         private final SIPStackTimerTask task;
         private final long period;
-        private volatile boolean cancelled;
+        private final AtomicBoolean cancelled = new AtomicBoolean();
         private volatile Timeout next;
 
         Scheduled(SIPStackTimerTask task, long period) {
@@ -100,14 +100,14 @@ public final class WheelSipTimer implements SipTimer {
                 throw new IllegalStateException("the SIP stack's timer is stopped, no task can be scheduled");
             }
             next = wheel.newTimeout(this, delayMs, TimeUnit.MILLISECONDS);
-            if (cancelled) {
+            if (cancelled.get()) {
                 next.cancel(); // cancelled while being armed
             }
         }
 
         @Override
         public void run(Timeout timeout) {
-            if (cancelled) {
+            if (cancelled.get()) {
                 return;
             }
             try {
@@ -115,7 +115,7 @@ public final class WheelSipTimer implements SipTimer {
             } catch (RuntimeException | Error e) {
                 LOG.error("a SIP stack timer task failed", e);
             }
-            if (period > 0 && !cancelled && started.get()) {
+            if (period > 0 && !cancelled.get()) {
                 try {
                     arm(period);
                 } catch (IllegalStateException stopping) {
@@ -124,12 +124,11 @@ public final class WheelSipTimer implements SipTimer {
             }
         }
 
-        /** False when it was cancelled already. */
+        /** False when it was cancelled already: the task is told to clean up once, whoever cancels first. */
         boolean cancel() {
-            if (cancelled) {
+            if (!cancelled.compareAndSet(false, true)) {
                 return false;
             }
-            cancelled = true;
             task.cleanUpBeforeCancel();
             Timeout armed = next;
             if (armed != null) {
