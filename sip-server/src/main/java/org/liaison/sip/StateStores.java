@@ -22,7 +22,6 @@ import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.cluster.KnownEmptyQueues;
 import org.liaison.sip.cluster.RedisAuthFailures;
 import org.liaison.sip.cluster.RedisEnrolmentTokens;
-import org.liaison.sip.cluster.RedisNonceCounts;
 import org.liaison.sip.cluster.RedisAcmeState;
 import org.liaison.sip.cluster.RedisTlsIdentity;
 import org.liaison.sip.cluster.SharedSecrets;
@@ -45,8 +44,8 @@ import org.liaison.sip.tls.acme.SharedAcmeState;
 /**
  * Where this process keeps the state a cluster shares (issue 10): in data.dir when it serves the
  * domain alone, in Redis when {@code cluster.redis-uri} is set. So far: registrations, stored messages and who
- * delivers them, enrolment tokens, the digest replay table, the guessing defence's counts and blocks, the nodes of
- * the cluster, the keys of the Record-Route token, of node handoffs and of digest nonces, and the TLS CA. In Redis
+ * delivers them, enrolment tokens, the guessing defence's counts and blocks, the nodes of the cluster, the keys of
+ * the Record-Route token and of node handoffs, and the TLS CA. In Redis
  * every store uses the node's one connection ({@link ClusterRedis}).
  *
  * @param redis         the shared Redis, {@code null} on one machine; closed after the stores
@@ -55,7 +54,6 @@ import org.liaison.sip.tls.acme.SharedAcmeState;
  */
 record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable locationStore) {
     private static final String ROUTE_TOKEN_SECRET = "route-token";
-    private static final String NONCE_SECRET = "nonce";
     static final String HANDOFF_SECRET = "node-handoff";
 
     /** Connects to Redis (failing with one line naming cluster.redis-uri) or opens the files. */
@@ -103,17 +101,15 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
     }
 
     /**
-     * Digest authentication: nonces signed with a key drawn at start, nonce-counts and the guessing defence's counts
-     * kept in memory on one machine; the cluster's key, replay table and counts otherwise.
+     * Digest authentication: nonces signed with a key drawn at start and their counts in memory, each node its own
+     * (a nonce from another node gets a stale challenge); the guessing defence's counts and blocks in memory on one
+     * machine, the cluster's otherwise.
      */
-    DigestAuthenticator digestAuthenticator(AuthSettings settings, AccountDirectory accounts, Clock clock)
-            throws IOException {
+    DigestAuthenticator digestAuthenticator(AuthSettings settings, AccountDirectory accounts, Clock clock) {
         if (redis == null) {
             return new DigestAuthenticator(settings, accounts, clock);
         }
-        return new DigestAuthenticator(settings, accounts, clock,
-                new SharedSecrets(redis).secret(NONCE_SECRET, DigestAuthenticator.NONCE_SECRET_BYTES),
-                RedisNonceCounts.open(redis), new RedisAuthFailures(redis, settings));
+        return new DigestAuthenticator(settings, accounts, clock, new RedisAuthFailures(redis, settings));
     }
 
     /**

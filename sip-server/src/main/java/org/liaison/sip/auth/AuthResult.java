@@ -7,25 +7,12 @@ import org.liaison.provisioning.Account;
 
 /** What {@link DigestAuthenticator#verify} decided about a request's credentials. */
 public sealed interface AuthResult
-        permits AuthResult.Authenticated, AuthResult.CountPending, AuthResult.Stale, AuthResult.Rejected,
-        AuthResult.Blocked {
+        permits AuthResult.Authenticated, AuthResult.Stale, AuthResult.Rejected, AuthResult.Blocked {
 
     /** The credentials prove that the request comes from {@code account}. */
     record Authenticated(Account account) implements AuthResult {
         public Authenticated {
             Objects.requireNonNull(account, "account");
-        }
-    }
-
-    /**
-     * The digest is right and its nonce is ours and fresh, but its nonce-count is still to be recorded: the request
-     * may take effect only once {@code count} is (see {@link PendingCount}); a count refused then is answered as
-     * {@link Stale}. Only from {@link DigestAuthenticator#verifyLeavingCount} in a cluster.
-     */
-    record CountPending(Account account, PendingCount count) implements AuthResult {
-        public CountPending {
-            Objects.requireNonNull(account, "account");
-            Objects.requireNonNull(count, "count");
         }
     }
 

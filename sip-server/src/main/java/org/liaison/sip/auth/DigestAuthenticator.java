@@ -47,47 +47,41 @@ public final class DigestAuthenticator {
     private final RequestDigest digest;
     private final String opaque;
     private final Map<DigestAlgorithm, String> standInHa1 = new EnumMap<>(DigestAlgorithm.class);
-    /** The replay table is the cluster's, in Redis: recording a count is a round trip. */
-    private final boolean countsShared;
 
-    /** The length of the secret that signs nonces. */
-    public static final int NONCE_SECRET_BYTES = NonceService.SECRET_BYTES;
-
-    /** One machine: nonces are signed with a secret drawn now. */
+    /** One machine: nonces are signed with a secret drawn now, and their counts kept in memory. */
     public DigestAuthenticator(AuthSettings settings, AccountDirectory directory, Clock clock) {
-        this(settings, directory, clock, RequestDigest.RFC_7616, new NonceCounts(MAX_TRACKED_NONCES));
+        this(settings, directory, clock, RequestDigest.RFC_7616, new NonceCounts(MAX_TRACKED_NONCES),
+                new AuthFailureLimiter(settings, clock));
     }
 
     /**
-     * A node of a cluster: nonces are signed with {@code sharedNonceSecret} ({@link #NONCE_SECRET_BYTES} bytes), the
-     * secret every node holds, so a nonce one node issued is valid on the others (no extra challenge round when a
-     * device moves to another node); {@code sharedCounts} is the replay table the nodes share, so a request one node
-     * accepted cannot be replayed through another; {@code sharedFailures} holds the guessing defence's counts and
-     * blocks for every node, so a guesser spreading over the nodes gets the budget of one.
+     * A node of a cluster: its nonces and their counts are its own, as on one machine (a secret drawn at start, the
+     * counts in memory), so an authenticated request costs no Redis round trip for its nonce-count. A nonce issued
+     * by another node (or by this one before a restart) is not ours: a right digest with it gets 401/407 with
+     * stale=TRUE and the phone retries at once with this node's nonce (RFC 7616 §3.3), so a request one node
+     * accepted cannot be replayed through another, and a phone that moves to another node pays one round trip.
+     * {@code sharedFailures} holds the guessing defence's counts and blocks for every node, so a guesser spreading
+     * over the nodes gets the budget of one.
      */
     public DigestAuthenticator(AuthSettings settings, AccountDirectory directory, Clock clock,
-            byte[] sharedNonceSecret, NonceCountStore sharedCounts, AuthFailureStore sharedFailures) {
-        this(settings, directory, clock, RequestDigest.RFC_7616, sharedCounts, Optional.of(sharedNonceSecret),
+            AuthFailureStore sharedFailures) {
+        this(settings, directory, clock, RequestDigest.RFC_7616, new NonceCounts(MAX_TRACKED_NONCES),
                 new AuthFailureLimiter(settings, clock, sharedFailures));
     }
 
     DigestAuthenticator(AuthSettings settings, AccountDirectory directory, Clock clock, RequestDigest digest,
             NonceCounts nonceCounts) {
-        this(settings, directory, clock, digest, nonceCounts, Optional.empty(), new AuthFailureLimiter(settings, clock));
+        this(settings, directory, clock, digest, nonceCounts, new AuthFailureLimiter(settings, clock));
     }
 
     private DigestAuthenticator(AuthSettings settings, AccountDirectory directory, Clock clock, RequestDigest digest,
-            NonceCountStore nonceCounts, Optional<byte[]> nonceSecret, AuthFailureLimiter limiter) {
+            NonceCounts nonceCounts, AuthFailureLimiter limiter) {
         this.settings = settings;
         this.directory = directory;
         this.digest = digest;
         SecureRandom random = new SecureRandom();
-        this.nonces = nonceSecret.isEmpty()
-                ? new NonceService(settings.realm(), settings.nonceLifetime(), clock, random, nonceCounts)
-                : new NonceService(settings.realm(), settings.nonceLifetime(), clock, random, nonceSecret.get(),
-                        nonceCounts);
+        this.nonces = new NonceService(settings.realm(), settings.nonceLifetime(), clock, random, nonceCounts);
         this.limiter = limiter;
-        this.countsShared = nonceSecret.isPresent();
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         // RFC 7616 §3.3: the client returns opaque unchanged. We send one so clients that expect it find it, but rely
@@ -134,19 +128,6 @@ public final class DigestAuthenticator {
      * replays.
      */
     public AuthResult verify(String method, DigestResponse credentials, Origin origin) {
-        return verify(method, credentials, origin, false);
-    }
-
-    /**
-     * As {@link #verify}, except that when the replay table is the cluster's an authentic request's nonce-count is
-     * left to the caller ({@link AuthResult.CountPending}), to be recorded in the same Redis script as the request's
-     * own write. On one machine the table is in memory and the count is recorded at once, as {@link #verify} does.
-     */
-    public AuthResult verifyLeavingCount(String method, DigestResponse credentials, Origin origin) {
-        return verify(method, credentials, origin, countsShared);
-    }
-
-    private AuthResult verify(String method, DigestResponse credentials, Origin origin, boolean leaveCount) {
         String username = credentials.username();
         AuthFailureLimiter.Admission admission = limiter.check(origin, username);
         Optional<Duration> refused = admission.refusal();
@@ -173,30 +154,15 @@ public final class DigestAuthenticator {
             return reject(origin, username, "credentials");
         }
         // Only now that the digest is right: stale=TRUE tells the client its password is right and only the nonce
-        // must be renewed (RFC 2617 §3.2.1), so it must never answer a wrong one. The success counts for the
-        // guessing defence only once the count is recorded: a replayed request must not earn the trust of a device.
-        Optional<PendingCount> pending = nonces.use(credentials.nonce(), nc.getAsLong(),
-                () -> limiter.recordSuccess(admission));
-        if (pending.isEmpty()) {
-            return stale(origin, username, nonces.validate(credentials.nonce()).name().toLowerCase(Locale.ROOT));
+        // must be renewed (RFC 2617 §3.2.1), so it must never answer a wrong one.
+        Optional<String> notAccepted = nonces.refuseCount(credentials.nonce(), nc.getAsLong());
+        if (notAccepted.isPresent()) {
+            log.debug("auth-stale source={} user={} nonce={}", origin.address().getHostAddress(),
+                    LogSafe.token(username), notAccepted.get());
+            return new AuthResult.Stale();
         }
-        if (leaveCount) {
-            return new AuthResult.CountPending(account.get(), pending.get());
-        }
-        if (!pending.get().record()) {
-            return stale(origin, username, "replayed-or-forgotten");
-        }
+        limiter.recordSuccess(admission);
         return new AuthResult.Authenticated(account.get());
-    }
-
-    /**
-     * A right digest whose nonce cannot be used: expired, from before a restart, or its count replayed or forgotten.
-     * {@code why} is logged, never told to the client.
-     */
-    private static AuthResult stale(Origin origin, String username, String why) {
-        log.debug("auth-stale source={} user={} nonce={}", origin.address().getHostAddress(), LogSafe.token(username),
-                why);
-        return new AuthResult.Stale();
     }
 
     /** An algorithm we offer; one we do not (MD5-sess, or MD5 when only SHA-256 is configured) is refused. */

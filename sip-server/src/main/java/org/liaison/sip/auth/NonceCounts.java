@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
  * and then dropped, so it is refused; the client is re-challenged with stale=TRUE and loses one round trip, never its
  * registration. Without the watermark, dropping an entry would let its old requests be replayed.
  */
-final class NonceCounts implements NonceCountStore {
+final class NonceCounts {
     private record Seen(long issuedAtMillis, long highestCount) {
     }
 
@@ -32,8 +32,14 @@ final class NonceCounts implements NonceCountStore {
         this.capacity = capacity;
     }
 
-    @Override
-    public synchronized boolean advance(String nonce, long issuedAtMillis, long nc, long freshSinceMillis) {
+    /**
+     * Accepts nonce-count {@code nc} for an authentic, unexpired nonce issued at {@code issuedAtMillis} if it is
+     * above every count accepted for that nonce so far, and records it. {@code freshSinceMillis} is the issue time
+     * below which nonces have expired: nothing about an older nonce needs remembering. False too, and nothing
+     * recorded, for a nonce whose counts may have been dropped (issued at or before the watermark): the caller answers
+     * it as a replay, 401 stale=true, and the client retries with a fresh nonce (RFC 7616 §3.3).
+     */
+    synchronized boolean advance(String nonce, long issuedAtMillis, long nc, long freshSinceMillis) {
         Seen previous = seen.get(nonce);
         if (previous == null) {
             if (issuedAtMillis <= droppedUpTo) {

@@ -22,17 +22,16 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <pre>nonce = base64url( issued-at ‖ random ‖ HMAC-SHA256(secret, issued-at ‖ random ‖ realm) )</pre>
  *
- * with issued-at in epoch milliseconds (8 bytes) and 16 random bytes. On one machine the 32-byte secret is drawn when
- * the server starts, so a restart turns every outstanding nonce {@link NonceStatus#INVALID}; the nodes of a cluster
- * share one (kept in Redis), so a nonce issued by one node is valid on every other.
+ * with issued-at in epoch milliseconds (8 bytes) and 16 random bytes. The 32-byte secret is drawn when the server
+ * starts, so a restart turns every outstanding nonce {@link NonceStatus#INVALID}, and in a cluster a nonce is valid
+ * only on the node that issued it: the counts that stop its replay are that node's alone.
  *
- * <p>Nonce-counts are the one thing remembered: a {@link PendingCount} lets a nonce authenticate a request only with a
- * nonce-count above every one it was used with before, in a {@link NonceCountStore}: {@link NonceCounts} (see it for
- * the bound and its rule) on one machine, the cluster's table in Redis otherwise.
+ * <p>Nonce-counts are the one thing remembered: {@link #acceptCount} lets a nonce authenticate a request only with a
+ * nonce-count above every one it was used with before, in {@link NonceCounts} (see it for the bound and its rule).
  */
 final class NonceService {
     private static final String MAC_ALGORITHM = "HmacSHA256";
-    static final int SECRET_BYTES = 32;
+    private static final int SECRET_BYTES = 32;
     private static final int RANDOM_BYTES = 16;
     private static final int SIGNED_BYTES = Long.BYTES + RANDOM_BYTES;
     private static final int MAC_BYTES = 32;
@@ -44,35 +43,22 @@ final class NonceService {
     private final Clock clock;
     private final SecureRandom random;
     private final SecretKeySpec secret;
-    private final NonceCountStore counts;
+    private final NonceCounts counts;
     /**
      * One keyed HMAC per thread (a Mac is not thread-safe; doFinal resets it for the next nonce): looking the
      * algorithm up and keying it for every nonce cost more than the HMAC itself (issue 12, docs/BENCHMARKS.md).
      */
     private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::keyedMac);
 
-    NonceService(String realm, Duration lifetime, Clock clock, SecureRandom random, NonceCountStore counts) {
-        this(realm, lifetime, clock, random, drawnSecret(random), counts);
-    }
-
-    /** Nonces signed with {@code secret} ({@link #SECRET_BYTES} bytes), as every node of a cluster signs them. */
-    NonceService(String realm, Duration lifetime, Clock clock, SecureRandom random, byte[] secret,
-            NonceCountStore counts) {
-        if (secret.length != SECRET_BYTES) {
-            throw new IllegalArgumentException("a nonce secret has " + SECRET_BYTES + " bytes, not " + secret.length);
-        }
+    NonceService(String realm, Duration lifetime, Clock clock, SecureRandom random, NonceCounts counts) {
+        byte[] secret = new byte[SECRET_BYTES];
+        random.nextBytes(secret);
         this.realm = realm.getBytes(StandardCharsets.UTF_8);
         this.lifetime = lifetime;
         this.clock = clock;
         this.random = random;
         this.secret = new SecretKeySpec(secret, MAC_ALGORITHM);
         this.counts = counts;
-    }
-
-    private static byte[] drawnSecret(SecureRandom random) {
-        byte[] secret = new byte[SECRET_BYTES];
-        random.nextBytes(secret);
-        return secret;
     }
 
     /** A new nonce, issued now. */
@@ -101,21 +87,21 @@ final class NonceService {
      * a request that repeats a nonce-count is a replay (RFC 7616 §3.4 "nc", §5.5).
      */
     boolean acceptCount(String nonce, long nc) {
-        return use(nonce, nc, () -> { }).map(PendingCount::record).orElse(false);
+        return refuseCount(nonce, nc).isEmpty();
     }
 
     /**
-     * {@code nonce} used with nonce-count {@code nc}, the count still to be recorded, when the nonce is ours and
-     * {@link NonceStatus#VALID} (decoding it and checking its HMAC once per request, issue 12); empty otherwise, and
-     * {@link #validate} says why. {@code onSuccess} runs when {@link PendingCount#record} completes the success.
+     * As {@link #acceptCount}, decoding the nonce and checking its HMAC once per request (issue 12): empty when the
+     * count is accepted, else why not, for the log: {@code invalid}, {@code stale} or {@code replayed-or-forgotten}.
      */
-    Optional<PendingCount> use(String nonce, long nc, Runnable onSuccess) {
+    Optional<String> refuseCount(String nonce, long nc) {
         OptionalLong issuedAt = issuedAt(nonce);
-        if (issuedAt.isEmpty() || statusAt(issuedAt.getAsLong()) != NonceStatus.VALID) {
-            return Optional.empty();
+        NonceStatus status = issuedAt.isEmpty() ? NonceStatus.INVALID : statusAt(issuedAt.getAsLong());
+        if (status != NonceStatus.VALID) {
+            return Optional.of(status.name().toLowerCase(Locale.ROOT));
         }
-        return Optional.of(new PendingCount(counts, nonce, issuedAt.getAsLong(), nc,
-                clock.millis() - lifetime.toMillis(), onSuccess));
+        return counts.advance(nonce, issuedAt.getAsLong(), nc, clock.millis() - lifetime.toMillis()) ? Optional.empty()
+                : Optional.of("replayed-or-forgotten");
     }
 
     /** The issue time of one of our nonces; empty for anything this server instance did not make. */

@@ -4,8 +4,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
-import org.liaison.sip.auth.CountRefused;
-import org.liaison.sip.auth.PendingCount;
 
 /**
  * Where the registrar keeps bindings and the proxy finds them: the location service of RFC 3261
@@ -64,22 +62,6 @@ public interface LocationService {
      */
     default Claim updateClaiming(String aor, List<String> contactUris, Predicate<Binding> taken,
             UnaryOperator<List<Binding>> change) {
-        return updateClaiming(aor, contactUris, taken, Optional.empty(), change);
-    }
-
-    /**
-     * As {@link #updateClaiming(String, List, Predicate, UnaryOperator)} for a request whose nonce-count may still be
-     * unrecorded ({@code count}): a write happens only with the count recorded. A store shared by several nodes
-     * records it in the same atomic step as its write (no round trip of its own), and leaves it pending when it
-     * writes nothing; this default records it first.
-     *
-     * @throws CountRefused when the count is refused (a replay); nothing was written
-     */
-    default Claim updateClaiming(String aor, List<String> contactUris, Predicate<Binding> taken,
-            Optional<PendingCount> count, UnaryOperator<List<Binding>> change) {
-        if (count.isPresent() && !count.get().record()) {
-            throw new CountRefused();
-        }
         for (String contactUri : contactUris) {
             Optional<Binding> other = findOthersByContact(contactUri, aor).filter(taken);
             if (other.isPresent()) {

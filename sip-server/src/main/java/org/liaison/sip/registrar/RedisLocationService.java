@@ -21,10 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
-import org.liaison.sip.auth.CountRefused;
-import org.liaison.sip.auth.PendingCount;
 import org.liaison.sip.cluster.ClusterRedis;
-import org.liaison.sip.cluster.RedisNonceCounts;
 import org.liaison.sip.cluster.SharedStateHealth;
 import org.liaison.sip.cluster.SharedStateUnavailable;
 
@@ -65,44 +62,38 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
     /** The first element of what {@link #COMPARE_AND_SET} returns. */
     private static final Long WRITTEN = 1L;
     private static final Long CLAIMED_BY_OTHERS = 2L;
-    private static final Long COUNT_REFUSED = 3L;
     /**
-     * KEYS: the list, the expiries, then (when a nonce-count is recorded with the write) the two keys of
-     * {@link RedisNonceCounts#keys}, then the contact sets to leave, then those to join, then those claimed (whose
+     * KEYS: the list, the expiries, then the contact sets to leave, then those to join, then those claimed (whose
      * other members refuse the write). ARGV: the list read (empty = none), the new list (empty = remove), its TTL in
      * ms, the AoR, the channel, the numbers of expiries to remove and to add, of contact sets left, of contact sets
-     * claimed and of other AoRs already found harmless there, 1 when a nonce-count is recorded (0 otherwise), then
-     * that count's three {@link RedisNonceCounts#arguments}, then the harmless AoRs, then the expiries removed, then
+     * claimed and of other AoRs already found harmless there, then those AoRs, then the expiries removed, then
      * (score, member) pairs, then one TTL in ms per contact set joined. Returns {1} when written, {0} when the list
-     * was not the one read, {2, AOR...} (nothing written) when other AoRs are in a claimed set: the caller decides;
-     * {3} (nothing written) when the nonce-count is refused.
+     * was not the one read, {2, AOR...} (nothing written) when other AoRs are in a claimed set: the caller decides.
      */
-    private static final String COMPARE_AND_SET = RedisNonceCounts.FUNCTIONS + """
+    private static final String COMPARE_AND_SET = """
             local current = redis.call('GET', KEYS[1]) or ''
             if current ~= ARGV[1] then return {0} end
             local removed, added, left = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-            local claimed, harmless, counted = tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11] == '1'
-            local k, a = 3, 12
-            if counted then k, a = 5, 15 end
+            local claimed, harmless = tonumber(ARGV[9]), tonumber(ARGV[10])
+            local a = 11
             local known = {[ARGV[4]] = true}
             for i = 1, harmless do known[ARGV[a]] = true; a = a + 1 end
             local others = {2}
-            for j = #KEYS - claimed + 1, #KEYS do
-              for _, aor in ipairs(redis.call('SMEMBERS', KEYS[j])) do
+            for k = #KEYS - claimed + 1, #KEYS do
+              for _, aor in ipairs(redis.call('SMEMBERS', KEYS[k])) do
                 if not known[aor] then known[aor] = true; others[#others + 1] = aor end
               end
             end
             if #others > 1 then return others end
-            if counted and advance_count(KEYS[3], KEYS[4], ARGV[12], ARGV[13], ARGV[14]) ~= 1 then return {3} end
             if ARGV[2] == '' then redis.call('DEL', KEYS[1])
             else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
             for i = 1, removed do redis.call('ZREM', KEYS[2], ARGV[a]); a = a + 1 end
             for i = 1, added do redis.call('ZADD', KEYS[2], ARGV[a], ARGV[a + 1]); a = a + 2 end
-            for j = k, k + left - 1 do redis.call('SREM', KEYS[j], ARGV[4]) end
-            for j = k + left, #KEYS - claimed do
-              redis.call('SADD', KEYS[j], ARGV[4])
-              redis.call('PEXPIRE', KEYS[j], ARGV[a], 'NX')
-              redis.call('PEXPIRE', KEYS[j], ARGV[a], 'GT')
+            for k = 3, 2 + left do redis.call('SREM', KEYS[k], ARGV[4]) end
+            for k = 3 + left, #KEYS - claimed do
+              redis.call('SADD', KEYS[k], ARGV[4])
+              redis.call('PEXPIRE', KEYS[k], ARGV[a], 'NX')
+              redis.call('PEXPIRE', KEYS[k], ARGV[a], 'GT')
               a = a + 1
             end
             redis.call('PUBLISH', ARGV[5], ARGV[4])
@@ -188,20 +179,17 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
     }
 
     /**
-     * The claim is checked, and the nonce-count recorded, by the compare-and-set script itself (the contact sets
-     * claimed are read there): no round trip before the write, and no other node's write between the check and this
-     * one. Only when another AoR is in a claimed set does this node read its bindings to decide, then try again with
-     * that AoR found harmless. A count is recorded only by the attempt that writes, so a retry never finds its own
-     * count taken.
+     * The claim is checked by the compare-and-set script itself (the contact sets claimed are read there): no round
+     * trip before the write, and no other node's write between the check and this one. Only when another AoR is in
+     * a claimed set does this node read its bindings to decide, then try again with that AoR found harmless.
      */
     @Override
     public Claim updateClaiming(String aor, List<String> contactUris, Predicate<Binding> taken,
-            Optional<PendingCount> count, UnaryOperator<List<Binding>> change) {
+            UnaryOperator<List<Binding>> change) {
         Objects.requireNonNull(aor, "aor");
         List<String> claimed = contactUris.stream().map(ContactUris::normalized).flatMap(Optional::stream).distinct()
                 .toList();
         Set<String> harmless = new TreeSet<>();
-        Optional<PendingCount> unrecorded = count.filter(pending -> !pending.isRecorded());
         synchronized (stripes[Math.floorMod(aor.hashCode(), STRIPES)]) {
             // the cached record first (a re-REGISTER's is usually current): one round trip less when it is, and a
             // compare-and-set that fails when it is not
@@ -224,21 +212,16 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
                 cache.expectOwnMessage(aor);
                 List<Object> outcome;
                 try {
-                    outcome = compareAndSet(aor, read.record(), stored, record, result, now, claimed, harmless,
-                            unrecorded);
+                    outcome = compareAndSet(aor, read.record(), stored, record, result, now, claimed, harmless);
                 } catch (RuntimeException unknownOutcome) {
                     cache.ownWriteFailed(aor); // if it was written after all, its message drops the AoR: safe
                     throw unknownOutcome;
                 }
                 if (WRITTEN.equals(outcome.get(0))) {
                     cache.wrote(aor, new SubscribedBindingCache.Entry(record, result), mark);
-                    unrecorded.ifPresent(PendingCount::recordedWithWrite);
                     return new Claim(result, Optional.empty());
                 }
                 cache.ownWriteFailed(aor);
-                if (COUNT_REFUSED.equals(outcome.get(0))) {
-                    throw new CountRefused();
-                }
                 if (CLAIMED_BY_OTHERS.equals(outcome.get(0))) {
                     List<String> others = outcome.subList(1, outcome.size()).stream()
                             .map(other -> new String((byte[]) other, StandardCharsets.UTF_8)).sorted().toList();
@@ -330,8 +313,7 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
     }
 
     private List<Object> compareAndSet(String aor, byte[] read, List<Binding> stored, byte[] record,
-            List<Binding> result, Instant now, List<String> claimed, Set<String> harmless,
-            Optional<PendingCount> count) {
+            List<Binding> result, Instant now, List<String> claimed, Set<String> harmless) {
         Map<String, Binding> before = byExpiryMember(stored);
         Map<String, Binding> after = byExpiryMember(result);
         Map<String, Long> joined = new LinkedHashMap<>();
@@ -344,7 +326,6 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         List<String> removed = before.keySet().stream().filter(member -> !after.containsKey(member)).toList();
 
         List<String> keys = new ArrayList<>(List.of(BINDINGS_KEY + aor, EXPIRIES_KEY));
-        count.ifPresent(pending -> keys.addAll(RedisNonceCounts.keys(pending.nonce())));
         keys.addAll(left);
         keys.addAll(joined.keySet());
         claimed.forEach(contact -> keys.add(CONTACT_KEY + contact));
@@ -359,9 +340,6 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         args.add(text(left.size()));
         args.add(text(claimed.size()));
         args.add(text(harmless.size()));
-        args.add(text(count.isPresent() ? 1 : 0));
-        count.ifPresent(pending -> args.addAll(RedisNonceCounts.arguments(pending.issuedAtMillis(), pending.count(),
-                pending.freshSinceMillis())));
         harmless.forEach(other -> args.add(text(other)));
         removed.forEach(member -> args.add(text(member)));
         after.forEach((member, binding) -> {

@@ -38,8 +38,6 @@ import javax.sip.header.ToHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-import org.liaison.sip.auth.CountRefused;
-import org.liaison.sip.auth.PendingCount;
 import org.liaison.sip.cluster.SharedStateUnavailable;
 import org.liaison.sip.config.RegistrarSettings;
 import org.liaison.sip.message.Flow;
@@ -114,25 +112,20 @@ public final class Registrar {
 
     /**
      * Processes a REGISTER from {@code authenticatedUser} that arrived over {@code flow} and
-     * returns the response to send; the location service is updated before this returns. A {@code count} still
-     * pending is recorded with the location service's write, when it writes; when it does not, the count is left
-     * pending for the caller.
-     *
-     * @throws CountRefused when the count is refused with the write (a replay); nothing was written
+     * returns the response to send; the location service is updated before this returns.
      */
-    public Response register(Request request, String authenticatedUser, Flow flow, Optional<PendingCount> count) {
+    public Response register(Request request, String authenticatedUser, Flow flow) {
         if (!Request.REGISTER.equals(request.getMethod())) {
             throw new IllegalArgumentException("not a REGISTER: " + request.getMethod());
         }
         try {
-            return decide(request, authenticatedUser.toLowerCase(Locale.ROOT), flow, count, clock.instant());
+            return decide(request, authenticatedUser.toLowerCase(Locale.ROOT), flow, clock.instant());
         } catch (BadRequest e) {
             return respond(request, Response.BAD_REQUEST, e.getMessage());
         }
     }
 
-    private Response decide(Request request, String user, Flow flow, Optional<PendingCount> count, Instant now)
-            throws BadRequest {
+    private Response decide(Request request, String user, Flow flow, Instant now) throws BadRequest {
         Set<String> unsupported = optionTags(request, RequireHeader.NAME);
         unsupported.removeAll(SUPPORTED);
         if (!unsupported.isEmpty()) {
@@ -150,7 +143,7 @@ public final class Registrar {
             if (contacts.size() != 1 || expires == null || expires.getExpires() != 0) {
                 throw new BadRequest("Contact: * needs Expires: 0 and no other Contact");
             }
-            return apply(request, user, List.of(), binding -> false, count,
+            return apply(request, user, List.of(), binding -> false,
                     current -> BindingUpdate.removeAll(current, callId, cseq), now);
         }
         if (contacts.isEmpty()) {
@@ -173,7 +166,7 @@ public final class Registrar {
                     instance, instance.isPresent() ? regId(contact) : OptionalInt.empty(), callId, cseq, expiresAt,
                     path, flow, now, node));
         }
-        return apply(request, user, claimed, otherFlowThan(flow), count,
+        return apply(request, user, claimed, otherFlowThan(flow),
                 current -> BindingUpdate.apply(current, requested, settings.maxContactsPerUser(), now), now);
     }
 
@@ -193,12 +186,12 @@ public final class Registrar {
      * user's binding that {@code taken} accepts is at one of the {@code claimed} Contact URIs.
      */
     private Response apply(Request request, String user, List<String> claimed, Predicate<Binding> taken,
-            Optional<PendingCount> count, Function<List<Binding>, BindingUpdate.Result> decision, Instant now) {
+            Function<List<Binding>, BindingUpdate.Result> decision, Instant now) {
         // A store may run the change more than once (optimistic retries); the last run decides.
         AtomicReference<BindingUpdate.Result> outcome = new AtomicReference<>();
         List<Binding> stored;
         try {
-            LocationService.Claim claim = locations.updateClaiming(user, claimed, taken, count, current -> {
+            LocationService.Claim claim = locations.updateClaiming(user, claimed, taken, current -> {
                 BindingUpdate.Result result = decision.apply(current);
                 outcome.set(result);
                 return result.verdict() == BindingUpdate.Verdict.ACCEPTED ? result.bindings() : current;

@@ -3,12 +3,9 @@ package org.liaison.sip.routing;
 import java.net.InetAddress;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import javax.sip.address.SipURI;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
-import org.liaison.sip.auth.CountRefused;
-import org.liaison.sip.auth.PendingCount;
 import org.liaison.sip.config.ProxySettings;
 import org.liaison.sip.message.Flow;
 import org.liaison.sip.message.LocalAddresses;
@@ -66,22 +63,9 @@ public final class RegisterHandler {
      * registration to answer a retransmission. A retransmission instead reaches the authenticator again, whose
      * nonce-count it repeats: it gets a 401 with stale=TRUE and the client registers with a fresh nonce (RFC 7616
      * §3.4, §3.5). Measured in docs/BENCHMARKS.md (issue 12).
-     *
-     * <p>A nonce-count still pending ({@code count}, in a cluster) is recorded with the registrar's write, or alone
-     * when the registrar wrote nothing; refused either way, the REGISTER changed nothing and gets
-     * {@code staleChallenge} instead of the registrar's answer.
      */
-    public Outcome register(Request register, String user, Flow source, Optional<PendingCount> count,
-            Supplier<Response> staleChallenge) {
-        Response response;
-        try {
-            response = registrar.register(register, user, source, count);
-        } catch (CountRefused replayed) {
-            return Outcome.Respond.withoutTransaction(staleChallenge.get());
-        }
-        if (!count.map(PendingCount::record).orElse(true)) {
-            return Outcome.Respond.withoutTransaction(staleChallenge.get());
-        }
+    public Outcome register(Request register, String user, Flow source) {
+        Response response = registrar.register(register, user, source);
         // stored messages go out once the device has its 200 (RFC 3428 store and forward)
         Runnable registered = response.getStatusCode() == Response.OK ? () -> onRegistered.accept(user) : () -> { };
         return new Outcome.Respond(response, registered, true);

@@ -22,7 +22,6 @@ import org.liaison.sip.auth.AuthResult;
 import org.liaison.sip.auth.DigestAuthenticator;
 import org.liaison.sip.auth.DigestResponse;
 import org.liaison.sip.auth.Origin;
-import org.liaison.sip.auth.PendingCount;
 import org.liaison.sip.message.Flow;
 import org.liaison.sip.message.Responses;
 import org.liaison.sip.message.SipFactories;
@@ -36,11 +35,7 @@ public final class RequestAuthenticator {
     private static final String INSTANCE = "+sip.instance";
     /** Either the authenticated account, or the response to send instead. */
     sealed interface Check {
-        /**
-         * {@code count}: a REGISTER's nonce-count still to be recorded (in a cluster, with the registrar's write, see
-         * {@link DigestAuthenticator#verifyLeavingCount}); empty when it is recorded.
-         */
-        record Passed(Account account, Optional<PendingCount> count) implements Check {
+        record Passed(Account account) implements Check {
         }
 
         record Challenge(Response response) implements Check {
@@ -70,14 +65,9 @@ public final class RequestAuthenticator {
         if (credentials.isEmpty()) {
             return challenge(request, registrar, false);
         }
-        Origin origin = originOf(request, address, flow);
-        AuthResult result = registrar ? digest.verifyLeavingCount(request.getMethod(), credentials.get(), origin)
-                : digest.verify(request.getMethod(), credentials.get(), origin);
+        AuthResult result = digest.verify(request.getMethod(), credentials.get(), originOf(request, address, flow));
         if (result instanceof AuthResult.Authenticated a) {
-            return new Check.Passed(a.account(), Optional.empty());
-        }
-        if (result instanceof AuthResult.CountPending p) {
-            return new Check.Passed(p.account(), Optional.of(p.count()));
+            return new Check.Passed(a.account());
         }
         if (result instanceof AuthResult.Blocked blocked) {
             return new Check.Challenge(refusal(request, blocked.retryAfter()));
@@ -146,11 +136,6 @@ public final class RequestAuthenticator {
             }
         }
         return Optional.empty();
-    }
-
-    /** The answer to a REGISTER whose nonce-count was refused after {@link Check.Passed}: a stale challenge. */
-    Response staleChallenge(Request register) {
-        return ((Check.Challenge) challenge(register, true, true)).response();
     }
 
     private Check challenge(Request request, boolean registrar, boolean stale) {

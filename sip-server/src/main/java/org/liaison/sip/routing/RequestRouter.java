@@ -161,11 +161,9 @@ public final class RequestRouter {
         if (check instanceof RequestAuthenticator.Check.Challenge c) {
             return Outcome.Respond.withoutTransaction(c.response());
         }
-        RequestAuthenticator.Check.Passed passed = (RequestAuthenticator.Check.Passed) check;
-        Account caller = passed.account();
+        Account caller = ((RequestAuthenticator.Check.Passed) check).account();
         if (Request.REGISTER.equals(method)) {
-            return registrations.register(request, caller.username(), source, passed.count(),
-                    () -> authenticator.staleChallenge(request));
+            return registrations.register(request, caller.username(), source);
         }
         Optional<Outcome> refused = refuseCaller(request, requestUri, caller);
         if (refused.isPresent()) {

@@ -50,21 +50,21 @@ class SharedSecretsTest {
         try (ClusterRedis first = ClusterRedis.connect(redis.uri());
                 ClusterRedis later = ClusterRedis.connect(redis.uri())) {
             byte[] routeKey = new SharedSecrets(first).secret("route-token", 32);
-            byte[] nonceKey = new SharedSecrets(first).secret("nonce", 32);
+            byte[] handoffKey = new SharedSecrets(first).secret("node-handoff", 32);
 
-            assertFalse(Arrays.equals(routeKey, nonceKey));
+            assertFalse(Arrays.equals(routeKey, handoffKey));
             assertArrayEquals(routeKey, new SharedSecrets(later).secret("route-token", 32));
-            assertArrayEquals(nonceKey, new SharedSecrets(later).secret("nonce", 32));
+            assertArrayEquals(handoffKey, new SharedSecrets(later).secret("node-handoff", 32));
         }
     }
 
     @Test
     void aValueOfAnotherLengthIsRefusedNotUsed() throws Exception {
-        assertEquals("+OK", redis.command("SET", "liaison:secret:nonce", "short"));
+        assertEquals("+OK", redis.command("SET", "liaison:secret:node-handoff", "short"));
         try (ClusterRedis node = ClusterRedis.connect(redis.uri())) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> new SharedSecrets(node).secret("nonce", 32));
-            assertEquals("cluster.redis-uri " + node.where() + ": liaison:secret:nonce holds 5 bytes, expected 32;"
+                    () -> new SharedSecrets(node).secret("node-handoff", 32));
+            assertEquals("cluster.redis-uri " + node.where() + ": liaison:secret:node-handoff holds 5 bytes, expected 32;"
                     + " delete it to make a new one", e.getMessage());
         }
     }

@@ -28,8 +28,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.liaison.sip.auth.NonceCountStore;
-import org.liaison.sip.auth.PendingCounts;
 
 class EmbeddedLocationServiceTest implements LocationServiceContract {
     @TempDir
@@ -40,11 +38,6 @@ class EmbeddedLocationServiceTest implements LocationServiceContract {
     @Override
     public LocationService emptyLocationService(MutableClock clock) {
         return open(clock);
-    }
-
-    @Override
-    public NonceCountStore replayTable() {
-        return PendingCounts.memoryTable();
     }
 
     @AfterEach

@@ -2,9 +2,7 @@ package org.liaison.sip.registrar;
 
 import org.liaison.im.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.liaison.sip.registrar.TestBindings.contact;
 import static org.liaison.sip.registrar.TestBindings.device;
 
@@ -13,19 +11,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.liaison.sip.auth.CountRefused;
-import org.liaison.sip.auth.NonceCountStore;
-import org.liaison.sip.auth.PendingCount;
-import org.liaison.sip.auth.PendingCounts;
 
 /**
  * What every {@link LocationService} promises. An implementation's test class implements this
@@ -37,12 +29,6 @@ interface LocationServiceContract {
 
     /** A new, empty location service that reads the time from {@code clock}. */
     LocationService emptyLocationService(MutableClock clock);
-
-    /**
-     * The replay table a node of this store records nonce-counts in: one machine's in memory, a cluster's in the
-     * Redis the store uses, where the store's own write records them.
-     */
-    NonceCountStore replayTable();
 
     private LocationService locations() {
         return emptyLocationService(new MutableClock(START));
@@ -257,52 +243,6 @@ interface LocationServiceContract {
                 locations.updateClaiming("alice", List.of("sip:alice@192.0.2.1"), binding -> true, current -> current));
         assertEquals(new LocationService.Claim(List.of(alices), Optional.empty()), locations.updateClaiming("alice",
                 List.of("sip:alice@192.0.2.1"), binding -> true, current -> List.of(alices)));
-    }
-
-    @Test
-    default void aWriteRecordsItsRequestsNonceCountAndAReplayedCountWritesNothing() {
-        LocationService locations = locations();
-        NonceCountStore table = replayTable();
-        String nonce = "nonce-" + UUID.randomUUID();
-        AtomicInteger trusted = new AtomicInteger();
-        Binding first = contact("alice", "sip:alice@192.0.2.1", IN_AN_HOUR);
-        PendingCount count = PendingCounts.of(table, nonce, 1, trusted::incrementAndGet);
-
-        locations.updateClaiming("alice", List.of(first.contactUri()), binding -> true, Optional.of(count),
-                current -> List.of(first));
-        assertTrue(count.isRecorded());
-        assertTrue(count.record(), "the caller completes the success");
-        assertEquals(1, trusted.get(), "once");
-
-        Binding moved = contact("alice", "sip:alice@192.0.2.9", IN_AN_HOUR);
-        PendingCount replayed = PendingCounts.of(table, nonce, 1, trusted::incrementAndGet);
-        assertThrows(CountRefused.class, () -> locations.updateClaiming("alice", List.of(moved.contactUri()),
-                binding -> true, Optional.of(replayed), current -> List.of(moved)));
-        assertEquals(List.of(first), locations.lookup("alice"), "the replay changed nothing");
-        assertFalse(replayed.isRecorded());
-        assertEquals(1, trusted.get(), "a replay earns no trust");
-
-        PendingCount next = PendingCounts.of(table, nonce, 2, trusted::incrementAndGet);
-        assertEquals(List.of(moved), locations.updateClaiming("alice", List.of(moved.contactUri()), binding -> true,
-                Optional.of(next), current -> List.of(moved)).stored(), "the client's next request, next count");
-        assertTrue(next.record());
-        assertEquals(2, trusted.get());
-    }
-
-    @Test
-    default void aChangeThatWritesNothingLeavesTheCountToRecordOnce() {
-        LocationService locations = locations();
-        NonceCountStore table = replayTable();
-        String nonce = "nonce-" + UUID.randomUUID();
-        Binding alices = contact("alice", "sip:alice@192.0.2.1", IN_AN_HOUR);
-        locations.update("alice", current -> List.of(alices));
-        PendingCount count = PendingCounts.of(table, nonce, 1, () -> { });
-
-        locations.updateClaiming("alice", List.of(alices.contactUri()), binding -> true, Optional.of(count),
-                current -> current);
-
-        assertTrue(count.record(), "recorded by the store, or now by the caller");
-        assertFalse(PendingCounts.of(table, nonce, 1, () -> { }).record(), "and only once");
     }
 
     @Test

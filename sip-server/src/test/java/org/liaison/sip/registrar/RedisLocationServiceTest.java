@@ -2,7 +2,6 @@ package org.liaison.sip.registrar;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.liaison.sip.registrar.TestBindings.contact;
 import static org.liaison.sip.registrar.TestBindings.device;
@@ -22,11 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.liaison.sip.auth.NonceCountStore;
-import org.liaison.sip.auth.PendingCount;
-import org.liaison.sip.auth.PendingCounts;
 import org.liaison.sip.cluster.ClusterRedis;
-import org.liaison.sip.cluster.RedisNonceCounts;
 import org.liaison.sip.message.Flow;
 import org.liaison.im.MutableClock;
 import org.liaison.im.redis.RedisPerClass;
@@ -54,58 +49,17 @@ class RedisLocationServiceTest implements LocationServiceContract {
         return node(clock);
     }
 
-    @Override
-    public NonceCountStore replayTable() {
-        return RedisNonceCounts.open(client());
-    }
-
-    private ClusterRedis client() {
+    /** A node: its own Redis client, connection and subscription, as another process would have. */
+    private RedisLocationService node(Clock clock) {
         try {
             ClusterRedis client = ClusterRedis.connect(redis.uri());
             opened.add(client);
-            return client;
+            RedisLocationService node = RedisLocationService.open(client, clock);
+            opened.add(node);
+            return node;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** A node: its own Redis client, connection and subscription, as another process would have. */
-    private RedisLocationService node(Clock clock) {
-        RedisLocationService node = RedisLocationService.open(client(), clock);
-        opened.add(node);
-        return node;
-    }
-
-    /**
-     * The nonce-count goes into the write's own script, so a write retried because another node changed the AoR
-     * meanwhile must not find its count taken by its own first attempt.
-     */
-    @Test
-    void aWriteRetriedAfterAnotherNodesChangeRecordsItsCountOnce() {
-        RedisLocationService a = node(Clock.systemUTC());
-        RedisLocationService b = node(Clock.systemUTC());
-        NonceCountStore table = replayTable();
-        Instant inAnHour = Instant.now().plusSeconds(3600);
-        Binding desk = contact("alice", "sip:alice@192.0.2.1", inAnHour);
-        Binding mobile = contact("alice", "sip:alice@192.0.2.2", inAnHour);
-        a.update("alice", current -> List.of(desk));
-        String nonce = "nonce-" + UUID.randomUUID();
-        PendingCount count = PendingCounts.of(table, nonce, 1, () -> { });
-        List<List<Binding>> seen = new ArrayList<>();
-
-        List<Binding> stored = a.updateClaiming("alice", List.of(mobile.contactUri()), binding -> true,
-                Optional.of(count), current -> {
-                    seen.add(current);
-                    if (seen.size() == 1) {
-                        b.update("alice", other -> List.of()); // between a's read and a's write
-                    }
-                    return List.of(mobile);
-                }).stored();
-
-        assertEquals(List.of(List.of(desk), List.of()), seen, "a's change ran again on b's list");
-        assertEquals(List.of(mobile), stored);
-        assertTrue(count.isRecorded());
-        assertFalse(PendingCounts.of(table, nonce, 1, () -> { }).record(), "count 1 of the nonce is spent");
     }
 
     @Test

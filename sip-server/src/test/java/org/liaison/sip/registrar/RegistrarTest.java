@@ -72,7 +72,7 @@ class RegistrarTest {
     }
 
     private Response register(String text, String user) {
-        return SipFixtures.reparsed(registrar.register(SipFixtures.request(text), user, NAT_FLOW, Optional.empty()));
+        return SipFixtures.reparsed(registrar.register(SipFixtures.request(text), user, NAT_FLOW));
     }
 
     // --- the two clients we care most about ---------------------------------------------------
@@ -452,7 +452,7 @@ class RegistrarTest {
                 SipFixtures.HEADERS, SipFixtures.ADDRESSES, clock, "");
 
         assertThrows(SharedStateUnavailable.class,
-                () -> overRedis.register(SipFixtures.request(LINPHONE), "alice", NAT_FLOW, Optional.empty()));
+                () -> overRedis.register(SipFixtures.request(LINPHONE), "alice", NAT_FLOW));
         assertEquals(List.of(), locations.lookup("alice"));
     }
 

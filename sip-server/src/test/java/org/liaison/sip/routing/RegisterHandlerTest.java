@@ -3,7 +3,6 @@ package org.liaison.sip.routing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.liaison.sip.routing.RoutingFixture.SIP;
 import static org.liaison.sip.routing.RoutingFixture.request;
@@ -20,9 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.liaison.sip.auth.NonceCountStore;
-import org.liaison.sip.auth.PendingCount;
-import org.liaison.sip.auth.PendingCounts;
 import org.liaison.sip.message.Flow;
 import org.liaison.sip.message.Outcome;
 
@@ -35,14 +31,11 @@ class RegisterHandlerTest {
     RoutingFixture f;
     RegisterHandler registrations;
     final List<String> registered = new CopyOnWriteArrayList<>();
-    /** Stands for the authenticator's stale challenge. */
-    Response stale;
 
     @BeforeEach
     void build() throws Exception {
         f = new RoutingFixture(dir);
         registrations = new RegisterHandler(f.local, f.proxy, f.registrar, registered::add, SIP);
-        stale = SIP.messages().createResponse(Response.UNAUTHORIZED, register("sip:example.org", ""));
     }
 
     @AfterEach
@@ -60,18 +53,6 @@ class RegisterHandlerTest {
     private Optional<Outcome> screen(Request register, String from) throws Exception {
         return registrations.refuseBeforeChallenge(register, (SipURI) register.getRequestURI(),
                 InetAddress.getByName(from));
-    }
-
-    /** {@code register} from alice, authenticated on one machine: its nonce-count recorded already. */
-    private Outcome handled(Request register) {
-        return registrations.register(register, "alice", FROM_PHONE, Optional.empty(), () -> {
-            throw new AssertionError("no stale challenge without a pending count");
-        });
-    }
-
-    /** {@code register} from alice, authenticated in a cluster: its nonce-count {@code count} still pending. */
-    private Outcome handled(Request register, PendingCount count) {
-        return registrations.register(register, "alice", FROM_PHONE, Optional.of(count), () -> stale);
     }
 
     private static void assertStatelessForbidden(Optional<Outcome> refused, String reason) {
@@ -108,7 +89,7 @@ class RegisterHandlerTest {
     @Test
     void acceptedRegisterIsAnswered200AndTheDeviceCountsAsRegisteredOnlyAfterTheAnswer() {
         Outcome.Respond respond = assertInstanceOf(Outcome.Respond.class,
-                handled(register("sip:example.org", "")));
+                registrations.register(register("sip:example.org", ""), "alice", FROM_PHONE));
         assertEquals(Response.OK, respond.response().getStatusCode());
         assertTrue(respond.stateless(), "answered without a transaction, as Kamailio's registrar answers (issue 12)");
         assertEquals(List.of(), registered);
@@ -117,35 +98,13 @@ class RegisterHandlerTest {
         assertEquals(1, f.locations.lookup("alice").size());
     }
 
-    /** A REGISTER replayed with a nonce-count spent already changes nothing, whether the registrar writes or not. */
-    @Test
-    void aReplayedCountGetsTheStaleChallengeAndChangesNothing() throws Exception {
-        NonceCountStore table = PendingCounts.memoryTable();
-        Outcome.Respond first = assertInstanceOf(Outcome.Respond.class,
-                handled(register("sip:example.org", ""), PendingCounts.of(table, "n1", 1, () -> { })));
-        assertEquals(Response.OK, first.response().getStatusCode());
-        f.locations.removeAll("alice");
-
-        Outcome.Respond replayed = assertInstanceOf(Outcome.Respond.class,
-                handled(register("sip:example.org", ""), PendingCounts.of(table, "n1", 1, () -> { })));
-        assertSame(stale, replayed.response());
-        replayed.afterSent().run();
-        assertEquals(List.of(), f.locations.lookup("alice"), "the replay registered nothing");
-        assertEquals(List.of(), registered);
-
-        Request tooShort = register("sip:example.org", "");
-        tooShort.setExpires(SIP.headers().createExpiresHeader(5));
-        assertSame(stale, assertInstanceOf(Outcome.Respond.class,
-                handled(tooShort, PendingCounts.of(table, "n1", 1, () -> { }))).response(), "no write, same answer");
-    }
-
     /** RFC 3261 §10.3 step 7: a too short Expires gets 423, and nothing is delivered. */
     @Test
     void refusedRegisterTellsNoOne() throws Exception {
         Request tooShort = register("sip:example.org", "");
         tooShort.setExpires(SIP.headers().createExpiresHeader(5));
         Outcome.Respond respond = assertInstanceOf(Outcome.Respond.class,
-                handled(tooShort));
+                registrations.register(tooShort, "alice", FROM_PHONE));
         assertEquals(Response.INTERVAL_TOO_BRIEF, respond.response().getStatusCode());
         respond.afterSent().run();
         assertEquals(List.of(), registered);
