@@ -10,9 +10,10 @@
  * <li>Another realm, an algorithm we did not offer, no qop=auth, a malformed nonce-count: {@code Rejected}.</li>
  * <li>A digest that the account's HA1 does not produce, or an unknown username (a stand-in HA1 does the same
  * work): {@code Rejected}. Every {@code Rejected} counts as a failure.</li>
- * <li>The digest is right but the nonce is not one of ours (forged, or from before a restart), has expired, or comes
- * with a nonce-count not above the last one accepted (a replay): {@code Stale}, answered with stale=TRUE. Not a
- * failure: the client proved it knows the password. A forged nonce with a wrong digest stops at step 3.</li>
+ * <li>The digest is right but the nonce is not one of ours (forged, from before a restart, or another cluster
+ * node's), has expired, or comes with a nonce-count not above the last one accepted (a replay): {@code Stale},
+ * answered with stale=TRUE. Not a failure: the client proved it knows the password. A forged nonce with a wrong
+ * digest stops at step 3.</li>
  * <li>Otherwise {@code Authenticated}.</li>
  * </ol>
  *
