@@ -21,7 +21,7 @@ final class TokenMac {
     private final int bytes;
     /**
      * One keyed HMAC per thread (a Mac is not thread-safe; doFinal resets it for the next token), as NonceService
-     * keeps its own: looking the algorithm up and keying it for each token was ~3 % of the samples under call load
+     * keeps its own: looking the algorithm up and keying it for each token was 1.5 % of the samples under call load
      * (docs/BENCHMARKS.md, "timers on a wheel", 2026-12-06 23:03).
      */
     private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::keyedMac);
