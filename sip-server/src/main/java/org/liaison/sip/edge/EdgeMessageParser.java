@@ -15,7 +15,8 @@ import java.text.ParseException;
  * same errors to the same listener), with two differences. A call without a listener gets {@code defaultListener}.
  * Each header line finds its parser through {@link HeaderParserTable} instead of JAIN-SIP's reflective
  * ParserFactory, which issue 12's profile showed costing a sixth of all parsing. And after each message the
- * stack's cache of header names is kept bounded ({@link HeaderNamesBound}).
+ * stack's cache of header names is kept bounded ({@link HeaderNamesBound}), and its parser nesting level far below
+ * zero ({@link ParserNestingLevel}).
  */
 final class EdgeMessageParser extends StringMsgParser {
     private final ParseExceptionListener defaultListener;
@@ -31,6 +32,7 @@ final class EdgeMessageParser extends StringMsgParser {
             return super.parseSIPMessage(message, readBody, strict, listener != null ? listener : defaultListener);
         } finally {
             HeaderNamesBound.trim();
+            ParserNestingLevel.keepFarBelowZero();
         }
     }
 
