@@ -26,7 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
  * starts, so a restart turns every outstanding nonce {@link NonceStatus#INVALID}, and in a cluster a nonce is valid
  * only on the node that issued it: the counts that stop its replay are that node's alone.
  *
- * <p>Nonce-counts are the one thing remembered: {@link #acceptCount} lets a nonce authenticate a request only with a
+ * <p>Nonce-counts are the one thing remembered: {@link #refuseCount} lets a nonce authenticate a request only with a
  * nonce-count above every one it was used with before, in {@link NonceCounts} (see it for the bound and its rule).
  */
 final class NonceService {
@@ -72,31 +72,26 @@ final class NonceService {
     }
 
     NonceStatus validate(String nonce) {
-        OptionalLong issuedAt = issuedAt(nonce);
-        return issuedAt.isEmpty() ? NonceStatus.INVALID : statusAt(issuedAt.getAsLong());
+        return status(issuedAt(nonce));
     }
 
-    private NonceStatus statusAt(long issuedAt) {
-        long age = clock.millis() - issuedAt;
+    private NonceStatus status(OptionalLong issuedAt) {
+        if (issuedAt.isEmpty()) {
+            return NonceStatus.INVALID;
+        }
+        long age = clock.millis() - issuedAt.getAsLong();
         return age >= 0 && age <= lifetime.toMillis() ? NonceStatus.VALID : NonceStatus.STALE;
     }
 
     /**
-     * Records that {@code nonce} authenticated a request with nonce-count {@code nc}. False, and nothing recorded,
-     * unless the nonce is {@link NonceStatus#VALID} and {@code nc} is above every count it was accepted with so far:
-     * a request that repeats a nonce-count is a replay (RFC 7616 §3.4 "nc", §5.5).
-     */
-    boolean acceptCount(String nonce, long nc) {
-        return refuseCount(nonce, nc).isEmpty();
-    }
-
-    /**
-     * As {@link #acceptCount}, decoding the nonce and checking its HMAC once per request (issue 12): empty when the
-     * count is accepted, else why not, for the log: {@code invalid}, {@code stale} or {@code replayed-or-forgotten}.
+     * Records that {@code nonce} authenticated a request with nonce-count {@code nc}, decoding the nonce and checking
+     * its HMAC once per request (issue 12). Empty when accepted; otherwise nothing is recorded and the reason is
+     * given, for the log: {@code invalid}, {@code stale}, or {@code replayed-or-forgotten} when {@code nc} is not
+     * above every count the nonce was accepted with so far (a replay, RFC 7616 §3.4 "nc", §5.5).
      */
     Optional<String> refuseCount(String nonce, long nc) {
         OptionalLong issuedAt = issuedAt(nonce);
-        NonceStatus status = issuedAt.isEmpty() ? NonceStatus.INVALID : statusAt(issuedAt.getAsLong());
+        NonceStatus status = status(issuedAt);
         if (status != NonceStatus.VALID) {
             return Optional.of(status.name().toLowerCase(Locale.ROOT));
         }

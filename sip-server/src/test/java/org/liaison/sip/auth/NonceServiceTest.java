@@ -78,25 +78,25 @@ class NonceServiceTest {
     @Test
     void eachNonceCountMustBeAboveTheLastOneAccepted() {
         String nonce = nonces.issue();
-        assertTrue(nonces.acceptCount(nonce, 1));
-        assertFalse(nonces.acceptCount(nonce, 1), "replayed");
-        assertTrue(nonces.acceptCount(nonce, 3));
-        assertFalse(nonces.acceptCount(nonce, 2), "went backwards");
+        assertTrue(nonces.refuseCount(nonce, 1).isEmpty());
+        assertFalse(nonces.refuseCount(nonce, 1).isEmpty(), "replayed");
+        assertTrue(nonces.refuseCount(nonce, 3).isEmpty());
+        assertFalse(nonces.refuseCount(nonce, 2).isEmpty(), "went backwards");
     }
 
     @Test
     void countsAreKeptPerNonce() {
         String first = nonces.issue();
         String second = nonces.issue();
-        assertTrue(nonces.acceptCount(first, 5));
-        assertTrue(nonces.acceptCount(second, 1));
+        assertTrue(nonces.refuseCount(first, 5).isEmpty());
+        assertTrue(nonces.refuseCount(second, 1).isEmpty());
     }
 
     @Test
     void noCountIsAcceptedForAStaleOrForeignNonce() {
         String nonce = nonces.issue();
-        assertFalse(service("example.org").acceptCount(nonce, 1));
+        assertFalse(service("example.org").refuseCount(nonce, 1).isEmpty());
         clock.advance(LIFETIME.plusSeconds(1));
-        assertFalse(nonces.acceptCount(nonce, 1));
+        assertFalse(nonces.refuseCount(nonce, 1).isEmpty());
     }
 }
