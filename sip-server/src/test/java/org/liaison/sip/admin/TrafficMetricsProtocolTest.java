@@ -43,6 +43,8 @@ class TrafficMetricsProtocolTest {
                 assertEquals(1, delta(beforeRegister, registered, SENT, "REGISTER", "2xx"));
             });
             assertEquals(200, bob.register("bob-secret", "").status());
+            // bob's 200 is counted just after it is sent: the figures below start once it is
+            counted(() -> assertEquals(2, delta(beforeRegister, scrape(fixture.adminPort()), SENT, "REGISTER", "2xx")));
 
             String before = scrape(fixture.adminPort());
             String callId = UUID.randomUUID().toString();
