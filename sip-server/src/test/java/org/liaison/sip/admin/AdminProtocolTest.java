@@ -69,8 +69,8 @@ class AdminProtocolTest {
                     .until(() -> scrape().get("liaison_messages_delivered_total") == 1.0);
 
             String callId = UUID.randomUUID().toString();
-            alice.send(Calls.sendAuthenticated(alice, "alice-secret", "sip:bob@" + TestServer.DOMAIN, callId,
-                    sdp(aliceMedia.getLocalPort())));
+            Calls.sendAuthenticated(alice, "alice-secret", "sip:bob@" + TestServer.DOMAIN, callId,
+                    sdp(aliceMedia.getLocalPort()));
             SipText invite = bob.awaitRequest("INVITE");
             int relayPortForAlice = mediaPort(invite.body());
             bob.respond(invite, 200, "OK", "bobcall", "Content-Type: application/sdp\r\n",

@@ -45,9 +45,9 @@ final class DemoTraffic {
                 DatagramSocket stranger = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             alice.register("alice-secret", "");
             bob.register("bob-secret", "");
-            alice.send(Calls.sendAuthenticated(alice, "alice-secret", "sip:bob@" + server.domain(),
+            Calls.sendAuthenticated(alice, "alice-secret", "sip:bob@" + server.domain(),
                     UUID.randomUUID().toString(),
-                    Calls.SDP.replace("40000", Integer.toString(aliceMedia.getLocalPort()))));
+                    Calls.SDP.replace("40000", Integer.toString(aliceMedia.getLocalPort())));
             SipText invite = bob.awaitRequest("INVITE");
             bob.respond(invite, 200, "OK", "demo", "Content-Type: application/sdp\r\n",
                     Calls.SDP.replace("40000", Integer.toString(bobMedia.getLocalPort())));

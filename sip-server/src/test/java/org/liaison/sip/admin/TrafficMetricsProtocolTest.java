@@ -48,8 +48,8 @@ class TrafficMetricsProtocolTest {
 
             String before = scrape(fixture.adminPort());
             String callId = UUID.randomUUID().toString();
-            alice.send(Calls.sendAuthenticated(alice, "alice-secret", "sip:bob@" + TestServer.DOMAIN, callId,
-                    Calls.SDP));
+            Calls.sendAuthenticated(alice, "alice-secret", "sip:bob@" + TestServer.DOMAIN, callId,
+                    Calls.SDP);
             SipText invite = bob.awaitRequest("INVITE");
             bob.respond(invite, 180, "Ringing", "bobcall", null, null);
             alice.await(m -> m.isResponse() && m.status() == 180, java.time.Duration.ofSeconds(5));
@@ -134,8 +134,8 @@ class TrafficMetricsProtocolTest {
         try (TestUa alice = new TestUa("alice", server); TestUa bob = new TestUa("bob", server)) {
             assertEquals(200, alice.register("alice-secret", "").status());
             assertEquals(200, bob.register("bob-secret", "").status());
-            alice.send(Calls.sendAuthenticated(alice, "alice-secret", "sip:bob@" + TestServer.DOMAIN,
-                    UUID.randomUUID().toString(), Calls.SDP));
+            Calls.sendAuthenticated(alice, "alice-secret", "sip:bob@" + TestServer.DOMAIN,
+                    UUID.randomUUID().toString(), Calls.SDP);
             SipText invite = bob.awaitRequest("INVITE");
             SipText ok = Calls.answer(alice, bob, invite, "bobcall");
             String up = scrape(adminPort);
