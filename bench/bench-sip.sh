@@ -56,7 +56,7 @@
 #                      register load is, so the half sent through the second node reaches its callees there
 #                      (half the messages cross, as with phones spread evenly over two nodes by DNS SRV)
 #   COUNT_PIDS         more processes whose CPU is added to Liaison's (the Redis)
-#   THREADS [0] | 1    also split every run's CPU by thread (JAIN-SIP's workers, the receive loop, lettuce's event
+#   THREADS [0] | 1    also split every run's CPU by thread (JAIN-SIP's UDP workers, which read the socket, lettuce's event
 #                      loops, GC, JIT; one line per other process: Redis, Kamailio's workers), in µs per
 #                      transaction from /proc/PID/task, and print the medians of the fixed-rate runs: where a
 #                      configuration's extra CPU goes, without a profiler perturbing it

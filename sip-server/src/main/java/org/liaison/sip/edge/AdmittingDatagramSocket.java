@@ -31,11 +31,7 @@ final class AdmittingDatagramSocket extends DatagramSocket {
         this.sent = sent;
     }
 
-    /**
-     * Receives the next admitted datagram. The stack hands in a buffer as large as the largest
-     * datagram and queues the packet until a worker parses it; the packet leaves here holding a
-     * buffer of the datagram's own size, so a queue of small datagrams does not keep 64 KB each.
-     */
+    /** Receives the next admitted datagram into {@code packet}, whose buffer is the reading worker's own. */
     @Override
     public void receive(DatagramPacket packet) throws IOException {
         byte[] buffer = packet.getData();
@@ -43,7 +39,6 @@ final class AdmittingDatagramSocket extends DatagramSocket {
             packet.setData(buffer);
             super.receive(packet);
             if (admission.admit(packet.getAddress(), packet.getLength()) && wellFormed(packet)) {
-                packet.setData(Arrays.copyOf(buffer, packet.getLength()));
                 return;
             }
         }

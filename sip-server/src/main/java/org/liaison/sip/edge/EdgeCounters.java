@@ -70,7 +70,7 @@ public final class EdgeCounters {
         return datagramsDropped.sum();
     }
 
-    /** Datagrams dropped unparsed because they waited too long for a worker (overload: see DatagramProcessor). */
+    /** Datagrams dropped unparsed because the workers reading them were too far behind (overload: see DatagramReaders). */
     public long datagramsExpired() {
         return datagramsExpired.sum();
     }

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 /**
  * JAIN-SIP's NIO processors, with TCP's and TLS's accepted connections reported to the
- * {@link ConnectionGuard}, and UDP's datagrams queued by a {@link DatagramProcessor}. Extends the NIO factory on
+ * {@link ConnectionGuard}, and UDP's datagrams read by the stack's workers themselves ({@link DatagramProcessor}). Extends the NIO factory on
  * purpose: the stack checks for it to pick its NIO paths.
  */
 final class GuardedProcessorFactory extends NioMessageProcessorFactory {
@@ -24,7 +24,7 @@ final class GuardedProcessorFactory extends NioMessageProcessorFactory {
 
     /**
      * {@code framing}: a new {@link StreamFraming} for each connection; {@code udpWorkers} threads parse and route
-     * each UDP listener's datagrams, and {@code datagramsExpired} counts those that waited too long for one;
+     * each UDP listener's datagrams, and {@code datagramsExpired} counts those dropped as late;
      * {@code trust}: what the TLS connections this server opens check.
      */
     GuardedProcessorFactory(ConnectionGuard guard, Supplier<StreamFraming> framing, int udpWorkers,

@@ -1,0 +1,188 @@
+package org.liaison.sip.edge;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@link DatagramReaders} on a real loopback socket, with worker threads that take from it as the stack's do. */
+@Timeout(30)
+class DatagramReadersTest {
+    private final AtomicLong clockOffset = new AtomicLong();
+    private final LongAdder expired = new LongAdder();
+    private final List<Thread> workers = new ArrayList<>();
+    private final BlockingQueue<String> taken = new LinkedBlockingQueue<>();
+    private final Map<String, String> takenBy = new ConcurrentHashMap<>();
+    private final List<Throwable> endings = new ArrayList<>();
+    private DatagramSocket socket;
+    private DatagramSocket sender;
+    private DatagramReaders readers;
+
+    @BeforeEach
+    void open() throws IOException {
+        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        sender = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        readers.stop();
+        socket.close();
+        sender.close();
+        for (Thread w : workers) {
+            w.join(5_000);
+        }
+    }
+
+    @Test
+    void oneWorkerReadsAndHandlesEveryDatagramWhileItKeepsUp() throws Exception {
+        start(4, DatagramReaders.EMPTY_AFTER_NANOS, text -> { });
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            sent.add(send("light-" + i));
+            Thread.sleep(5);
+        }
+        assertEquals(sent, takeEach(sent.size()));
+        assertEquals(1, sent.stream().map(takenBy::get).distinct().count(), "read by " + takenBy.values());
+    }
+
+    @Test
+    void whileTheReaderIsHeldAnotherReadsAndOnceItIsFreeOneReadsAgain() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        start(4, DatagramReaders.EMPTY_AFTER_NANOS, text -> {
+            if (text.equals("held")) {
+                awaitQuietly(release);
+            }
+        });
+        send("held");
+        assertEquals("held", taken.poll(5, TimeUnit.SECONDS));
+        send("while-held");
+        assertEquals("while-held", taken.poll(1, TimeUnit.SECONDS), "nobody read while the reader was held");
+        assertNotEquals(takenBy.get("held"), takenBy.get("while-held"));
+        release.countDown();
+
+        Thread.sleep(300); // the readers wait most of these ticks: all but one stop reading
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            sent.add(send("after-" + i));
+            Thread.sleep(5);
+        }
+        assertEquals(sent, takeEach(sent.size()));
+        assertEquals(1, sent.subList(10, 30).stream().map(takenBy::get).distinct().count(),
+                "read by " + takenBy.values());
+    }
+
+    @Test
+    void whileTheReadersAreFarBehindWhatTheyReadIsDroppedUntilTheyFindTheSocketEmpty() throws Exception {
+        // reads slower than 50 ms waited for a datagram; the three queued before the workers start are read at once
+        long emptyAfter = TimeUnit.MILLISECONDS.toNanos(50);
+        readers = new DatagramReaders(socket, 2, () -> System.nanoTime() + clockOffset.get(), emptyAfter, expired);
+        send("stale-1");
+        send("stale-2");
+        send("stale-3");
+        clockOffset.addAndGet(DatagramReaders.MAX_BEHIND_NANOS + TimeUnit.MILLISECONDS.toNanos(50));
+        startWorkers(2, text -> { });
+        await().atMost(Duration.ofSeconds(5)).until(() -> expired.sum() == 3);
+        Thread.sleep(100); // a reader now waits for a datagram: the socket is empty
+        send("fresh");
+        assertEquals("fresh", taken.poll(5, TimeUnit.SECONDS));
+        assertEquals(3, expired.sum());
+    }
+
+    @Test
+    void stoppingEndsEveryWorkerWhetherReadingOrWaitingForItsTurn() throws Exception {
+        start(3, DatagramReaders.EMPTY_AFTER_NANOS, text -> { });
+        send("one");
+        assertEquals("one", taken.poll(5, TimeUnit.SECONDS));
+        readers.stop();
+        socket.close();
+        for (Thread w : workers) {
+            w.join(5_000);
+            assertTrue(!w.isAlive(), w.getName() + " still runs");
+        }
+        synchronized (endings) {
+            assertEquals(3, endings.size());
+            assertTrue(endings.stream().allMatch(InterruptedException.class::isInstance), endings.toString());
+        }
+    }
+
+    private void start(int count, long emptyAfterNanos, Consumer<String> handling) {
+        readers = new DatagramReaders(socket, count, System::nanoTime, emptyAfterNanos, expired);
+        startWorkers(count, handling);
+    }
+
+    /** Threads that take and handle as JAIN-SIP's UDP workers do, until {@code take} throws. */
+    private void startWorkers(int count, Consumer<String> handling) {
+        for (int i = 0; i < count; i++) {
+            Thread w = new Thread(() -> {
+                try {
+                    while (true) {
+                        DatagramQueuedMessageDispatch next = readers.take();
+                        DatagramPacket p = next.packet;
+                        String text = new String(p.getData(), p.getOffset(), p.getLength(), US_ASCII);
+                        takenBy.put(text, Thread.currentThread().getName());
+                        taken.add(text);
+                        handling.accept(text);
+                    }
+                } catch (InterruptedException | RuntimeException e) {
+                    synchronized (endings) {
+                        endings.add(e);
+                    }
+                }
+            }, "worker-" + i);
+            w.setDaemon(true);
+            workers.add(w);
+            w.start();
+        }
+    }
+
+    private String send(String text) throws IOException {
+        byte[] bytes = text.getBytes(US_ASCII);
+        sender.send(new DatagramPacket(bytes, bytes.length, socket.getLocalSocketAddress()));
+        return text;
+    }
+
+    private List<String> takeEach(int count) throws InterruptedException {
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String next = taken.poll(5, TimeUnit.SECONDS);
+            if (next == null) {
+                break;
+            }
+            got.add(next);
+        }
+        return got;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
