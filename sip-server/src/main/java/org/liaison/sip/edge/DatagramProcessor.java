@@ -36,8 +36,13 @@ final class DatagramProcessor extends UDPMessageProcessor {
         }
     }
 
+    /**
+     * Not running first: a worker whose {@code take} is interrupted goes on to handle a null packet unless it sees
+     * the processor stopped.
+     */
     @Override
     public void stop() {
+        isRunning = false;
         readers.stop();
         super.stop();
     }

@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * receive buffer is now the queue, and it tells no datagram's age; but a datagram read now arrived after the last
  * read that found the socket empty. While that read is more than {@link #MAX_BEHIND_NANOS} (half of T1) ago, what
  * is read is dropped unparsed and counted, until a read finds the socket empty again; the retransmissions that follow
- * are served fresh.
+ * are served fresh. A read "found it empty" when it took {@link #EMPTY_AFTER_NANOS} or more; on a CPU so overloaded
+ * that a read of a waiting datagram is preempted that long, it looks the same and the rule does not fire
+ * (docs/architecture.md, overload: the known limit).
  */
 final class DatagramReaders extends LinkedBlockingQueue<DatagramQueuedMessageDispatch> {
     private static final Logger LOG = LoggerFactory.getLogger(DatagramReaders.class);
