@@ -4,6 +4,8 @@ import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -34,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * §17.1.1.2): an answer later than that crosses the retransmission, which is then answered again, so under load (a
  * registration storm after a restart) the work per request multiplies and the server never catches up. The kernel's
  * receive buffer is now the queue, and it tells no datagram's age; but a datagram read now arrived after the last
- * read that found the socket empty. While that read is more than {@link #MAX_BEHIND_NANOS} (half of T1) ago, what
- * is read is dropped unparsed and counted, until a read finds the socket empty again; the retransmissions that follow
- * are served fresh. A read "found it empty" when it took {@link #EMPTY_AFTER_NANOS} or more; on a CPU so overloaded
+ * read that found the socket empty. While that read is more than {@link #MAX_BEHIND_NANOS} (half of T1) ago, the
+ * requests read are dropped unparsed and counted, until a read finds the socket empty again; the retransmissions that
+ * follow are served fresh (responses are not dropped: {@link #isResponse}). A read "found it empty" when it took {@link #EMPTY_AFTER_NANOS} or more; on a CPU so overloaded
  * that a read of a waiting datagram is preempted that long, it looks the same and the rule does not fire
  * (docs/architecture.md, overload: the known limit).
  */
@@ -54,6 +56,7 @@ final class DatagramReaders extends LinkedBlockingQueue<DatagramQueuedMessageDis
     /** ... for this long. */
     static final long SPARE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final int LARGEST_DATAGRAM = 65_535;
+    private static final byte[] RESPONSE_START = "SIP/2.0 ".getBytes(StandardCharsets.US_ASCII);
 
     private final DatagramSocket socket;
     private final int workers;
@@ -74,7 +77,8 @@ final class DatagramReaders extends LinkedBlockingQueue<DatagramQueuedMessageDis
     /** Guarded by {@code roles}. */
     private boolean watched;
     private long tickNanos = MIN_TICK_NANOS;
-    private long lastTick;
+    /** Written under {@code roles}; read without it by a reader deciding whether to weigh. */
+    private volatile long lastTick;
     private long waitedAtLastTick;
     /** Since when the readers have had one too many (0: not so). */
     private long spareSince;
@@ -117,11 +121,29 @@ final class DatagramReaders extends LinkedBlockingQueue<DatagramQueuedMessageDis
         while (true) {
             DatagramPacket packet = new DatagramPacket(me.buffer, me.buffer.length);
             long received = read(me, packet);
-            if (received - lastEmpty <= MAX_BEHIND_NANOS) {
+            weighIfNobodyWatches(received);
+            if (received - lastEmpty <= MAX_BEHIND_NANOS || isResponse(packet)) {
                 return new DatagramQueuedMessageDispatch(packet, received);
             }
             expired.increment();
         }
+    }
+
+    /**
+     * A response is handled even when late: it only ends one of our transactions, while dropping it has the server
+     * retransmit the request and the peer answer again (and a peer that ignores a retransmission it already answered
+     * leaves the request unanswered: a MESSAGE then waits its device answer time and is stored).
+     */
+    private static boolean isResponse(DatagramPacket packet) {
+        byte[] b = packet.getData();
+        int at = packet.getOffset();
+        return packet.getLength() >= RESPONSE_START.length
+                && Arrays.equals(b, at, at + RESPONSE_START.length, RESPONSE_START, 0, RESPONSE_START.length);
+    }
+
+    /** How many workers are to read now; one more steps down after its datagram while more read. */
+    int wantedReaders() {
+        return wanted;
     }
 
     /** Stops the readers: the workers waiting for a turn leave (the socket's closing stops the one reading). */
@@ -196,7 +218,25 @@ final class DatagramReaders extends LinkedBlockingQueue<DatagramQueuedMessageDis
         } finally {
             watched = false;
         }
-        long now = clock.getAsLong();
+        weigh(clock.getAsLong());
+    }
+
+    /**
+     * While every worker reads, none waits to watch, and the readers weigh the last tick themselves, one
+     * {@link #MAX_TICK_NANOS} apart at most; else the readers, once all in, would never be fewer again.
+     */
+    private void weighIfNobodyWatches(long now) {
+        if (readers == workers && now - lastTick >= MAX_TICK_NANOS && roles.tryLock()) {
+            try {
+                weigh(now);
+            } finally {
+                roles.unlock();
+            }
+        }
+    }
+
+    /** How much the readers waited since the last tick, and whether one more or one fewer should read. */
+    private void weigh(long now) {
         long waited = 0;
         for (Worker w : all) {
             waited += w.waitedUntil(now);
