@@ -141,7 +141,7 @@ final class DatagramReaders extends LinkedBlockingQueue<DatagramQueuedMessageDis
                 && Arrays.equals(b, at, at + RESPONSE_START.length, RESPONSE_START, 0, RESPONSE_START.length);
     }
 
-    /** How many workers are to read now; one more steps down after its datagram while more read. */
+    /** How many workers are to read now; readers beyond that step down after their datagram. */
     int wantedReaders() {
         return wanted;
     }
