@@ -59,8 +59,8 @@ final class ServerMetrics {
                 "transport", List.of("udp", "stream"), transport -> "udp".equals(transport)
                         ? server.edge().counters().datagramsDropped()
                         : server.edge().counters().streamRequestsDropped());
-        m.counter("liaison_overload_drops", "UDP requests dropped unparsed while the workers reading them were over"
-                + " half of T1 behind (the server was behind; their senders retransmit)",
+        m.counter("liaison_overload_drops", "UDP requests dropped unparsed because they waited over half of T1 in the"
+                + " socket's queue (the server was behind; their senders retransmit)",
                 () -> server.edge().counters().datagramsExpired());
         m.gauge("liaison_calls_in_progress", "Calls this node's proxy carries now (answered, not yet hung up),"
                 + " whether their media is relayed or not", () -> server.calls().count());

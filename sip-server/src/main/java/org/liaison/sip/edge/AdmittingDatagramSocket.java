@@ -12,10 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The socket of a UDP listening point, as JAIN-SIP's UDP message processor uses it: {@link #receive}
- * returns only datagrams {@link DatagramAdmission} lets through and {@link StrictSyntax} finds well
- * formed, the rest are dropped (or refused) before the stack queues or parses them. Sending is the plain socket's (the stack sends its responses and
- * forwarded requests from this same socket; nothing here touches that path but the one fix below).
+ * The socket of a UDP listening point, as JAIN-SIP's UDP message processor uses it. Its workers read it through
+ * {@link DatagramReaders}, which hands them only the datagrams that {@link #passes} ({@link DatagramAdmission} lets
+ * them through and {@link StrictSyntax} finds them well formed); the rest are dropped (or refused) before the stack
+ * parses them. Sending is the plain socket's (the stack sends its responses and forwarded requests from this same
+ * socket; nothing here touches that path but the one fix below).
  */
 final class AdmittingDatagramSocket extends DatagramSocket {
     private static final Logger log = LoggerFactory.getLogger(AdmittingDatagramSocket.class);
@@ -31,17 +32,9 @@ final class AdmittingDatagramSocket extends DatagramSocket {
         this.sent = sent;
     }
 
-    /** Receives the next admitted datagram into {@code packet}, whose buffer is the reading worker's own. */
-    @Override
-    public void receive(DatagramPacket packet) throws IOException {
-        byte[] buffer = packet.getData();
-        while (true) {
-            packet.setData(buffer);
-            super.receive(packet);
-            if (admission.admit(packet.getAddress(), packet.getLength()) && wellFormed(packet)) {
-                return;
-            }
-        }
+    /** Whether the datagram just read into {@code packet} may go on to the stack. */
+    boolean passes(DatagramPacket packet) throws IOException {
+        return admission.admit(packet.getAddress(), packet.getLength()) && wellFormed(packet);
     }
 
     /**

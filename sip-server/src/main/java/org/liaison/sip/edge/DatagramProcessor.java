@@ -14,21 +14,29 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class DatagramProcessor extends UDPMessageProcessor {
     private final int workers;
+    private final QueueProbe probe;
     private final DatagramReaders readers;
 
+    /** {@code stack}'s network layer must make {@link AdmittingDatagramSocket}s: no datagram may skip their check. */
     DatagramProcessor(InetAddress address, SIPTransactionStack stack, int port, int workers, LongAdder expired)
             throws IOException {
         super(address, stack, port);
         this.workers = workers;
-        this.readers = new DatagramReaders(sock, workers, System::nanoTime, DatagramReaders.EMPTY_AFTER_NANOS, expired);
+        this.probe = new QueueProbe(sock, System::nanoTime, QueueProbe.EVERY_NANOS);
+        this.readers = new DatagramReaders(sock, ((AdmittingDatagramSocket) sock)::passes, probe, workers,
+                System::nanoTime, expired);
         this.messageQueue = readers;
         this.messageChannels = new LinkedList<>();
     }
 
-    /** Starts the workers, and no receive thread (the stack's {@code start} would start one to fill its queue). */
+    /**
+     * Starts the workers and the queue's probe, and no receive thread (the stack's {@code start} would start one to
+     * fill its queue).
+     */
     @Override
     public void start() {
         isRunning = true;
+        probe.start();
         for (int i = 0; i < workers; i++) {
             // the stack's own worker, which takes from messageQueue; subclassed only to reach its constructor
             messageChannels.add(new UDPMessageChannel(sipStack, this, "liaison-UDPMessageChannelThread-" + i) {
@@ -44,6 +52,7 @@ final class DatagramProcessor extends UDPMessageProcessor {
     public void stop() {
         isRunning = false;
         readers.stop();
+        probe.close();
         super.stop();
     }
 }

@@ -35,20 +35,16 @@ import org.slf4j.LoggerFactory;
  * <p><b>No answer later than its retransmission.</b> A client retransmits a request after T1 (500 ms, RFC 3261
  * §17.1.1.2): an answer later than that crosses the retransmission, which is then answered again, so under load (a
  * registration storm after a restart) the work per request multiplies and the server never catches up. The kernel's
- * receive buffer is now the queue, and it tells no datagram's age; but a datagram read now arrived after the last
- * read that found the socket empty. While that read is more than {@link #MAX_BEHIND_NANOS} (half of T1) ago, the
- * requests read are dropped unparsed and counted, until a read finds the socket empty again; the retransmissions that
- * follow are served fresh (responses are not dropped: {@link #isResponse}). A read "found it empty" when it took {@link #EMPTY_AFTER_NANOS} or more; on a CPU so overloaded
- * that a read of a waiting datagram is preempted that long, it looks the same and the rule does not fire
- * (docs/architecture.md, overload: the known limit).
+ * receive buffer is now the queue, and it tells no datagram's age; {@link QueueProbe} bounds it from below. A request
+ * that waited more than {@link #MAX_BEHIND_NANOS} (half of T1) is dropped unparsed and counted; the retransmissions
+ * that follow are served fresh (responses are not dropped: {@link #isResponse}). What is not late goes through the
+ * listener's admission and syntax check ({@link Check}) before the stack sees it.
  */
 final class DatagramReaders extends LinkedBlockingQueue<DatagramQueuedMessageDispatch> {
     private static final Logger LOG = LoggerFactory.getLogger(DatagramReaders.class);
     static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     static final long MAX_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
     static final long MAX_BEHIND_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-    /** A read that took this long waited for a datagram: the socket was empty. One that found one takes a few µs. */
-    static final long EMPTY_AFTER_NANOS = TimeUnit.MICROSECONDS.toNanos(30);
     /** The readers were behind in a tick where they waited less than this share of it. */
     static final double BEHIND = 0.1;
     /** One reader fewer would still have waited this share of the time, ... */
@@ -59,9 +55,10 @@ final class DatagramReaders extends LinkedBlockingQueue<DatagramQueuedMessageDis
     private static final byte[] RESPONSE_START = "SIP/2.0 ".getBytes(StandardCharsets.US_ASCII);
 
     private final DatagramSocket socket;
+    private final Check admitted;
+    private final QueueProbe probe;
     private final int workers;
     private final LongSupplier clock;
-    private final long emptyAfterNanos;
     private final LongAdder expired;
     /** The readers take turns at the socket here, so that a read's duration is the kernel's wait alone. */
     private final ReentrantLock receiving = new ReentrantLock();
@@ -72,7 +69,6 @@ final class DatagramReaders extends LinkedBlockingQueue<DatagramQueuedMessageDis
     /** Written under {@code roles}; read without it for the check each datagram makes. */
     private volatile int readers;
     private volatile int wanted = 1;
-    private volatile long lastEmpty;
     private volatile boolean stopped;
     /** Guarded by {@code roles}. */
     private boolean watched;
@@ -97,21 +93,31 @@ final class DatagramReaders extends LinkedBlockingQueue<DatagramQueuedMessageDis
         }
     }
 
-    /**
-     * {@code workers}: how many threads may read at most; a read that took {@code emptyAfterNanos} found the socket
-     * empty ({@link #EMPTY_AFTER_NANOS}); {@code expired} counts the datagrams dropped as late.
-     */
-    DatagramReaders(DatagramSocket socket, int workers, LongSupplier clock, long emptyAfterNanos, LongAdder expired) {
-        this.socket = socket;
-        this.workers = workers;
-        this.clock = clock;
-        this.emptyAfterNanos = emptyAfterNanos;
-        this.expired = expired;
-        this.lastEmpty = clock.getAsLong();
-        this.lastTick = lastEmpty;
+    /** What a datagram that is not late must pass to reach the stack: the listener's admission and syntax check. */
+    @FunctionalInterface
+    interface Check {
+        boolean passes(DatagramPacket packet) throws IOException;
     }
 
-    /** Reads the next datagram that is not late, after waiting for this worker's turn to read if it has none. */
+    /**
+     * {@code socket} read through {@code admitted}, its waits bounded by {@code probe} (on the same clock);
+     * {@code workers}: how many threads may read at most; {@code expired} counts the requests dropped as late.
+     */
+    DatagramReaders(DatagramSocket socket, Check admitted, QueueProbe probe, int workers, LongSupplier clock,
+            LongAdder expired) {
+        this.socket = socket;
+        this.admitted = admitted;
+        this.probe = probe;
+        this.workers = workers;
+        this.clock = clock;
+        this.expired = expired;
+        this.lastTick = clock.getAsLong();
+    }
+
+    /**
+     * Reads the next datagram that is neither a probe nor late and passes the check, after waiting for this worker's
+     * turn to read if it has none.
+     */
     @Override
     public DatagramQueuedMessageDispatch take() throws InterruptedException {
         Worker me = self.get();
@@ -122,10 +128,27 @@ final class DatagramReaders extends LinkedBlockingQueue<DatagramQueuedMessageDis
             DatagramPacket packet = new DatagramPacket(me.buffer, me.buffer.length);
             long received = read(me, packet);
             weighIfNobodyWatches(received);
-            if (received - lastEmpty <= MAX_BEHIND_NANOS || isResponse(packet)) {
+            if (probe.isProbe(packet)) {
+                continue;
+            }
+            if (probe.waitedAtLeast(received) > MAX_BEHIND_NANOS && !isResponse(packet)) {
+                expired.increment();
+                continue;
+            }
+            if (passes(packet)) {
                 return new DatagramQueuedMessageDispatch(packet, received);
             }
-            expired.increment();
+        }
+    }
+
+    private boolean passes(DatagramPacket packet) {
+        try {
+            return admitted.passes(packet);
+        } catch (IOException e) {
+            // the check answers a malformed request itself: that answer could not be sent
+            LOG.warn("UDP refusal to {} from {} not sent: {}", packet.getSocketAddress(),
+                    socket.getLocalSocketAddress(), e.toString());
+            return false;
         }
     }
 
@@ -163,13 +186,8 @@ final class DatagramReaders extends LinkedBlockingQueue<DatagramQueuedMessageDis
             me.readingSince = began;
             receiving.lockInterruptibly();
             try {
-                long start = clock.getAsLong();
                 socket.receive(packet);
-                long received = clock.getAsLong();
-                if (received - start >= emptyAfterNanos) {
-                    lastEmpty = received;
-                }
-                return received;
+                return clock.getAsLong();
             } catch (IOException e) {
                 if (stopped || socket.isClosed()) {
                     throw new InterruptedException("the UDP listener stopped");

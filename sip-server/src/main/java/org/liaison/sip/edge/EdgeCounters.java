@@ -70,7 +70,7 @@ public final class EdgeCounters {
         return datagramsDropped.sum();
     }
 
-    /** Datagrams dropped unparsed because the workers reading them were too far behind (overload: see DatagramReaders). */
+    /** Requests dropped unparsed because they waited too long in the UDP socket (overload: see DatagramReaders). */
     public long datagramsExpired() {
         return datagramsExpired.sum();
     }

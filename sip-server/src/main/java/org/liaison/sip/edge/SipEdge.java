@@ -164,7 +164,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "100000");
         p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", Integer.toString(limits.connections()));
         // floods: datagrams are admitted per source before the stack queues them (AdmittingNetworkLayer);
-        // a datagram read while the readers are too far behind is dropped by DatagramReaders, a TCP/TLS message still
+        // a request that waited too long in the UDP socket is dropped by DatagramReaders, a TCP/TLS message still
         // waiting for a worker after this long by the stack's own audit
         p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", AdmittingNetworkLayer.class.getName());
         p.setProperty("gov.nist.javax.sip.CONGESTION_CONTROL_TIMEOUT", Long.toString(QUEUED_STREAM_MESSAGE_MAX_AGE_MS));

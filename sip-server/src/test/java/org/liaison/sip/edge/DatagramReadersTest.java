@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,19 +40,23 @@ class DatagramReadersTest {
     private final BlockingQueue<String> taken = new LinkedBlockingQueue<>();
     private final Map<String, String> takenBy = new ConcurrentHashMap<>();
     private final List<Throwable> endings = new ArrayList<>();
+    private final LongSupplier clock = () -> System.nanoTime() + clockOffset.get();
     private DatagramSocket socket;
     private DatagramSocket sender;
+    private QueueProbe probe;
     private DatagramReaders readers;
 
     @BeforeEach
     void open() throws IOException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         sender = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        probe = new QueueProbe(socket, clock, QueueProbe.EVERY_NANOS); // sends only when a test says so or starts it
     }
 
     @AfterEach
     void close() throws InterruptedException {
         readers.stop();
+        probe.close();
         socket.close();
         sender.close();
         for (Thread w : workers) {
@@ -60,7 +66,7 @@ class DatagramReadersTest {
 
     @Test
     void oneWorkerReadsAndHandlesEveryDatagramWhileItKeepsUp() throws Exception {
-        start(4, DatagramReaders.EMPTY_AFTER_NANOS, text -> { });
+        start(4, text -> { });
         List<String> sent = sendSpaced("light-", 40);
         assertEquals(sent, takeEach(sent.size()));
         // a reader kept off the CPU for most of a watch (a busy machine) brings in a second for about 50 ms
@@ -71,7 +77,7 @@ class DatagramReadersTest {
     @Test
     void whileTheReaderIsHeldAnotherReadsAndOnceItIsFreeOneReadsAgainEvenAfterEveryWorkerRead() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        start(2, DatagramReaders.EMPTY_AFTER_NANOS, text -> {
+        start(2, text -> {
             if (text.equals("held")) {
                 awaitQuietly(release);
             }
@@ -94,27 +100,47 @@ class DatagramReadersTest {
     }
 
     @Test
-    void whileTheReadersAreFarBehindTheRequestsTheyReadAreDroppedUntilTheyFindTheSocketEmpty() throws Exception {
-        // reads slower than 50 ms waited for a datagram; the three queued before the workers start are read at once
-        long emptyAfter = TimeUnit.MILLISECONDS.toNanos(50);
-        readers = new DatagramReaders(socket, 2, () -> System.nanoTime() + clockOffset.get(), emptyAfter, expired);
+    void aRequestThatWaitedOverHalfOfT1IsDroppedUnreadAndAResponseIsHandled() throws Exception {
         send("stale-1");
         send("SIP/2.0 200 OK late"); // a response to one of our requests: handled even late
         send("stale-2");
-        send("stale-3");
+        probe.send(); // queued behind them: while it is unread, they waited at least since it was sent
         clockOffset.addAndGet(DatagramReaders.MAX_BEHIND_NANOS + TimeUnit.MILLISECONDS.toNanos(50));
-        startWorkers(2, text -> { });
-        assertEquals("SIP/2.0 200 OK late", taken.poll(5, TimeUnit.SECONDS));
-        await().atMost(Duration.ofSeconds(5)).until(() -> expired.sum() == 3);
-        Thread.sleep(100); // a reader now waits for a datagram: the socket is empty
-        send("fresh");
+        send("behind-the-probe"); // its wait is not known to be long: the probe is read first
+        start(2, text -> { });
+        assertEquals(Set.of("SIP/2.0 200 OK late", "behind-the-probe"), Set.copyOf(takeEach(2)));
+        assertEquals(2, expired.sum());
+        send("next");
+        assertEquals("next", taken.poll(5, TimeUnit.SECONDS), "the probe reached a worker");
+        assertEquals(2, expired.sum());
+    }
+
+    @Test
+    void whileEveryWorkerIsHeldTheProbesQueueBehindTheRequestsAndTellHowLongTheyWaited() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        probe.close();
+        probe = new QueueProbe(socket, clock, TimeUnit.MILLISECONDS.toNanos(5));
+        start(1, text -> {
+            if (text.equals("held")) {
+                awaitQuietly(release);
+            }
+        });
+        send("held");
+        assertEquals("held", taken.poll(5, TimeUnit.SECONDS));
+        send("stale");
+        probe.start(); // every probe it sends is behind "stale"
+        await().atMost(Duration.ofSeconds(5)).until(() -> probe.waitedAtLeast(clock.getAsLong()) > 0);
+        clockOffset.addAndGet(DatagramReaders.MAX_BEHIND_NANOS + TimeUnit.MILLISECONDS.toNanos(50));
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> expired.sum() == 1);
+        send("fresh"); // the probes that followed "stale" were read: nothing unread is old
         assertEquals("fresh", taken.poll(5, TimeUnit.SECONDS));
-        assertEquals(3, expired.sum());
+        assertEquals(1, expired.sum());
     }
 
     @Test
     void stoppingEndsEveryWorkerWhetherReadingOrWaitingForItsTurn() throws Exception {
-        start(3, DatagramReaders.EMPTY_AFTER_NANOS, text -> { });
+        start(3, text -> { });
         send("one");
         assertEquals("one", taken.poll(5, TimeUnit.SECONDS));
         readers.stop();
@@ -129,8 +155,8 @@ class DatagramReadersTest {
         }
     }
 
-    private void start(int count, long emptyAfterNanos, Consumer<String> handling) {
-        readers = new DatagramReaders(socket, count, System::nanoTime, emptyAfterNanos, expired);
+    private void start(int count, Consumer<String> handling) {
+        readers = new DatagramReaders(socket, packet -> true, probe, count, clock, expired);
         startWorkers(count, handling);
     }
 
