@@ -22,11 +22,18 @@ import org.slf4j.LoggerFactory;
  * {@code t} is still unread arrived before {@code t}: it has waited at least {@code now - t}
  * ({@link #waitedAtLeast}). That bound never overstates a wait (a probe the kernel dropped, its buffer full, only
  * understates it until a later probe is read), and it does not depend on how long anything took to run, which on an
- * overloaded CPU says nothing.
+ * overloaded CPU says nothing. Probes that stop arriving altogether (a host firewall that drops the node's own
+ * datagrams to its SIP port) stand for no wait once none has been read for {@link #LOST_AFTER_NANOS}, with one
+ * warning: late requests are then served, never every request dropped.
  */
 final class QueueProbe implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueueProbe.class);
     static final long EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * No probe read for this long while some are unread: they do not arrive. Far longer than the workers take to read
+     * a full receive buffer (4 MiB, ~6,500 datagrams), which dropping late requests unparsed makes quick.
+     */
+    static final long LOST_AFTER_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Probes unread beyond this many (the kernel dropped them, or nothing reads) are forgotten, oldest first. */
     private static final int MAX_UNREAD = 64;
     private static final int TOKEN_LENGTH = 16;
@@ -43,6 +50,8 @@ final class QueueProbe implements AutoCloseable {
     /** Send times of the probes not read yet, oldest first. Guarded by itself. */
     private final ArrayDeque<Long> unread = new ArrayDeque<>();
     private volatile long oldestUnread = NONE;
+    private volatile long lastRead;
+    private boolean warnedLost;
     private volatile Thread sender;
 
     /**
@@ -58,6 +67,7 @@ final class QueueProbe implements AutoCloseable {
         this.socket = new DatagramSocket(new InetSocketAddress(at, 0));
         this.clock = clock;
         this.everyNanos = everyNanos;
+        this.lastRead = clock.getAsLong();
         new SecureRandom().nextBytes(token);
     }
 
@@ -72,6 +82,7 @@ final class QueueProbe implements AutoCloseable {
     /** Sends one probe now. */
     void send() {
         long now = clock.getAsLong();
+        warnIfLost(now);
         synchronized (unread) {
             if (unread.size() == MAX_UNREAD) {
                 unread.pollFirst();
@@ -102,6 +113,7 @@ final class QueueProbe implements AutoCloseable {
         if (!Arrays.equals(b, at, at + TOKEN_LENGTH, token, 0, TOKEN_LENGTH)) {
             return false;
         }
+        lastRead = clock.getAsLong();
         readUpTo(ByteBuffer.wrap(b, at + TOKEN_LENGTH, Long.BYTES).getLong());
         return true;
     }
@@ -109,7 +121,24 @@ final class QueueProbe implements AutoCloseable {
     /** At least how long a datagram read at {@code now} waited in the socket: 0 unless a probe sent after it is unread. */
     long waitedAtLeast(long now) {
         long oldest = oldestUnread;
-        return oldest == NONE ? 0 : Math.max(0, now - oldest);
+        return oldest == NONE || lost(now) ? 0 : Math.max(0, now - oldest);
+    }
+
+    private boolean lost(long now) {
+        return now - lastRead > LOST_AFTER_NANOS;
+    }
+
+    /** Called by the one thread that sends. */
+    private void warnIfLost(long now) {
+        if (oldestUnread != NONE && lost(now) && !warnedLost) {
+            warnedLost = true;
+            LOG.warn("no probe datagram from {} has reached the UDP listener {} for {} s: requests that waited too"
+                    + " long in its queue are no longer dropped; allow this node's own datagrams to its SIP port",
+                    socket.getLocalSocketAddress(), listener, TimeUnit.NANOSECONDS.toSeconds(LOST_AFTER_NANOS));
+        } else if (warnedLost && !lost(now)) {
+            warnedLost = false;
+            LOG.info("probe datagrams reach the UDP listener {} again", listener);
+        }
     }
 
     @Override

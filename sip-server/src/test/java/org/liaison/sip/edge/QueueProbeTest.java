@@ -73,6 +73,20 @@ class QueueProbeTest {
     }
 
     @Test
+    void probesThatStopArrivingStandForNoWaitUntilOneArrivesAgain() throws IOException {
+        probe.send(); // not read for now: as if a host firewall dropped it
+        now.addAndGet(QueueProbe.LOST_AFTER_NANOS);
+        assertEquals(QueueProbe.LOST_AFTER_NANOS, probe.waitedAtLeast(now.get()));
+        now.addAndGet(MS);
+        assertEquals(0, probe.waitedAtLeast(now.get()), "every request would be dropped as late");
+
+        probe.send();
+        assertTrue(probe.isProbe(read()));
+        now.addAndGet(5 * MS);
+        assertEquals(5 * MS, probe.waitedAtLeast(now.get()), "the second probe, unread, counts again");
+    }
+
+    @Test
     void theSameBytesFromAnotherSocketAreNotAProbe() throws IOException {
         probe.send();
         DatagramPacket real = read();
