@@ -43,6 +43,8 @@ final class QueueProbe implements AutoCloseable {
     private static final byte[] LOOPBACK6 = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 
     private final DatagramSocket socket;
+    /** Where the probes come from: the socket's bound address and port. */
+    private final InetSocketAddress from;
     private final InetSocketAddress listener;
     private final LongSupplier clock;
     private final long everyNanos;
@@ -55,8 +57,8 @@ final class QueueProbe implements AutoCloseable {
     private volatile Thread sender;
 
     /**
-     * A probe for the socket {@code listener} (bound); it sends nothing before {@link #start}. A listener bound to
-     * every address is probed on the loopback address of its family.
+     * A probe for the socket {@code listener} (bound), sending every {@code everyNanos} from {@link #start} on. A
+     * listener bound to every address is probed on the loopback address of its family.
      */
     QueueProbe(DatagramSocket listener, LongSupplier clock, long everyNanos) throws IOException {
         InetAddress at = listener.getLocalAddress();
@@ -65,6 +67,7 @@ final class QueueProbe implements AutoCloseable {
         }
         this.listener = new InetSocketAddress(at, listener.getLocalPort());
         this.socket = new DatagramSocket(new InetSocketAddress(at, 0));
+        this.from = new InetSocketAddress(at, socket.getLocalPort());
         this.clock = clock;
         this.everyNanos = everyNanos;
         this.lastRead = clock.getAsLong();
@@ -104,8 +107,8 @@ final class QueueProbe implements AutoCloseable {
 
     /** Whether {@code packet}, just read from the listener, is one of the probes; if so, it and those before it are read. */
     boolean isProbe(DatagramPacket packet) {
-        if (packet.getLength() != LENGTH || packet.getPort() != socket.getLocalPort()
-                || !socket.getLocalAddress().equals(packet.getAddress())) {
+        if (packet.getLength() != LENGTH || packet.getPort() != from.getPort()
+                || !from.getAddress().equals(packet.getAddress())) {
             return false;
         }
         byte[] b = packet.getData();
@@ -134,7 +137,7 @@ final class QueueProbe implements AutoCloseable {
             warnedLost = true;
             LOG.warn("no probe datagram from {} has reached the UDP listener {} for {} s: requests that waited too"
                     + " long in its queue are no longer dropped; allow this node's own datagrams to its SIP port",
-                    socket.getLocalSocketAddress(), listener, TimeUnit.NANOSECONDS.toSeconds(LOST_AFTER_NANOS));
+                    from, listener, TimeUnit.NANOSECONDS.toSeconds(LOST_AFTER_NANOS));
         } else if (warnedLost && !lost(now)) {
             warnedLost = false;
             LOG.info("probe datagrams reach the UDP listener {} again", listener);
