@@ -77,11 +77,7 @@ class DatagramReadersTest {
     @Test
     void whileTheReaderIsHeldAnotherReadsAndOnceItIsFreeOneReadsAgainEvenAfterEveryWorkerRead() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        start(2, text -> {
-            if (text.equals("held")) {
-                awaitQuietly(release);
-            }
-        });
+        start(2, holdingOn("held", release));
         send("held");
         assertEquals("held", taken.poll(5, TimeUnit.SECONDS));
         send("while-held");
@@ -120,11 +116,7 @@ class DatagramReadersTest {
         CountDownLatch release = new CountDownLatch(1);
         probe.close();
         probe = new QueueProbe(socket, clock, TimeUnit.MILLISECONDS.toNanos(5));
-        start(1, text -> {
-            if (text.equals("held")) {
-                awaitQuietly(release);
-            }
-        });
+        start(1, holdingOn("held", release));
         send("held");
         assertEquals("held", taken.poll(5, TimeUnit.SECONDS));
         send("stale");
@@ -211,6 +203,15 @@ class DatagramReadersTest {
             got.add(next);
         }
         return got;
+    }
+
+    /** Handling that keeps the worker which took {@code text} until {@code release} opens. */
+    private static Consumer<String> holdingOn(String text, CountDownLatch release) {
+        return handled -> {
+            if (handled.equals(text)) {
+                awaitQuietly(release);
+            }
+        };
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
