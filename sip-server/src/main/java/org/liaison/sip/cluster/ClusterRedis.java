@@ -2,12 +2,14 @@ package org.liaison.sip.cluster;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -16,8 +18,11 @@ import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,12 +90,39 @@ public final class ClusterRedis implements AutoCloseable {
      * after a restart): a hot-path script of a few KB is not sent with every request.
      */
     public <T> T runScript(String script, ScriptOutputType type, String[] keys, byte[]... values) {
-        RedisCommands<String, byte[]> commands = connection.sync();
         try {
-            return commands.evalsha(digests.computeIfAbsent(script, commands::digest), type, keys, values);
-        } catch (RedisNoScriptException unknownYet) {
-            return commands.eval(script, type, keys, values);
+            return this.<T>runScriptLater(script, type, keys, values).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RedisException redis ? redis : new RedisException(e.getCause());
         }
+    }
+
+    /**
+     * As {@link #runScript}, without waiting: the future completes on lettuce's I/O thread, which must never wait for
+     * Redis itself, and fails with a {@link RedisException} (a timeout after {@value #COMMAND_TIMEOUT_MS} ms too).
+     */
+    public <T> CompletableFuture<T> runScriptLater(String script, ScriptOutputType type, String[] keys,
+            byte[]... values) {
+        RedisAsyncCommands<String, byte[]> commands = connection.async();
+        String sha = digests.computeIfAbsent(script, commands::digest);
+        return commands.<T>evalsha(sha, type, keys, values).toCompletableFuture()
+                .exceptionallyCompose(failure -> unwrapped(failure) instanceof RedisNoScriptException
+                        ? commands.<T>eval(script, type, keys, values).toCompletableFuture()
+                        : CompletableFuture.failedFuture(failure))
+                .orTimeout(COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(asRedisException(unwrapped(failure))));
+    }
+
+    private static Throwable unwrapped(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    private static RedisException asRedisException(Throwable failure) {
+        if (failure instanceof RedisException redis) {
+            return redis;
+        }
+        return failure instanceof TimeoutException ? new RedisCommandTimeoutException(
+                "no answer in " + COMMAND_TIMEOUT_MS + " ms") : new RedisException(failure);
     }
 
     /** A new connection for SUBSCRIBE (a subscribed connection can do nothing else); the caller closes it. */

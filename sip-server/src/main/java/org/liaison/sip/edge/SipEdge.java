@@ -262,10 +262,12 @@ public final class SipEdge implements SipListener, AutoCloseable {
             } else if (outcome instanceof Outcome.Respond r) {
                 serverTransaction(event, provider).sendResponse(r.response());
                 sent(r);
+            } else if (outcome instanceof Outcome.Later later && later.stateless()) {
+                later.answer().whenComplete((r, failure) -> answerLater(provider::sendResponse, request, r, failure));
             } else if (outcome instanceof Outcome.Later later) {
                 // the transaction exists before the answer is decided, so retransmissions meanwhile are absorbed
                 ServerTransaction server = serverTransaction(event, provider);
-                later.answer().whenComplete((r, failure) -> answerLater(server, request, r, failure));
+                later.answer().whenComplete((r, failure) -> answerLater(server::sendResponse, request, r, failure));
             } else if (outcome instanceof Outcome.Forward f) {
                 forwarder.forward(serverTransaction(event, provider), f, source);
             } else if (outcome instanceof Outcome.Drop d) {
@@ -285,17 +287,22 @@ public final class SipEdge implements SipListener, AutoCloseable {
         }
     }
 
+    /** Sends a response: through a server transaction, or the provider (statelessly). */
+    private interface ResponseSender {
+        void send(Response response) throws SipException, InvalidArgumentException;
+    }
+
     /** The answer of an {@link Outcome.Later}, sent from the thread that decided it. */
-    private void answerLater(ServerTransaction server, Request request, Outcome.Respond answer, Throwable failure) {
+    private void answerLater(ResponseSender server, Request request, Outcome.Respond answer, Throwable failure) {
         try {
             if (failure != null) {
                 LOG.warn("cannot answer {}: {}", request.getMethod(), failure.toString());
                 Response error = responses.create(request, Response.SERVER_INTERNAL_ERROR);
-                server.sendResponse(error);
+                server.send(error);
                 counters.responsesSent().sent(error);
                 return;
             }
-            server.sendResponse(answer.response());
+            server.send(answer.response());
             sent(answer);
         } catch (SipException | InvalidArgumentException | RuntimeException e) {
             LOG.debug("cannot send the answer to {}: {}", request.getMethod(), e.toString());

@@ -56,9 +56,18 @@ public sealed interface Outcome {
     /**
      * Answer once {@code answer} completes, on the thread that completes it: work that must
      * finish before the answer but must not hold a SIP worker thread (a group post made durable
-     * before its 202). A failed {@code answer} gets a 500.
+     * before its 202, the bindings of a REGISTER written with others). A failed {@code answer} gets a 500. Unless
+     * {@code stateless}, a server transaction is made at once, which absorbs retransmissions meanwhile.
      */
-    record Later(CompletionStage<Respond> answer) implements Outcome {
+    record Later(CompletionStage<Respond> answer, boolean stateless) implements Outcome {
+        public Later(CompletionStage<Respond> answer) {
+            this(answer, false);
+        }
+
+        /** Answered as {@link Respond#withoutTransaction} is: a retransmission meanwhile is routed again. */
+        public static Later withoutTransaction(CompletionStage<Respond> answer) {
+            return new Later(answer, true);
+        }
     }
 
     /** Nothing to send (an ACK that belongs nowhere, RFC 3261 §16.3). */

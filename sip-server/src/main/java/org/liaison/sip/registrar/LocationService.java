@@ -2,6 +2,8 @@ package org.liaison.sip.registrar;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -69,6 +71,20 @@ public interface LocationService {
             }
         }
         return new Claim(update(aor, change), Optional.empty());
+    }
+
+    /**
+     * As {@link #updateClaiming}, completing once the change is stored, with what {@link #updateClaiming} returns or
+     * throws. A store that writes for several callers at once (the cluster's, which sends the writes of a few ms to
+     * Redis together) holds no caller's thread meanwhile; this default runs {@link #updateClaiming} at once.
+     */
+    default CompletionStage<Claim> updateClaimingLater(String aor, List<String> contactUris, Predicate<Binding> taken,
+            UnaryOperator<List<Binding>> change) {
+        try {
+            return CompletableFuture.completedFuture(updateClaiming(aor, contactUris, taken, change));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**

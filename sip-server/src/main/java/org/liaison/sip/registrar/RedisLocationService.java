@@ -2,7 +2,6 @@ package org.liaison.sip.registrar;
 
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.io.IOException;
@@ -19,6 +18,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.liaison.sip.cluster.ClusterRedis;
@@ -42,9 +46,10 @@ import org.liaison.sip.cluster.SharedStateUnavailable;
  * Java, then one Lua script writes the list and its index entries and publishes the AoR only if
  * the list is still the one read; otherwise read again. A script rather than WATCH/MULTI/EXEC
  * because WATCH binds the whole connection, and this one connection is shared by every thread of
- * the process (lettuce pipelines it); the script is atomic on any connection. Threads of this node
- * take a per-AoR stripe first, so only two nodes racing on one AoR ever retry; the change may
- * then run more than once, which is why it must be pure.
+ * the process (lettuce pipelines it); the script is atomic on any connection. This node's changes
+ * of one AoR wait for each other, so only two nodes racing on one AoR ever retry; the change may
+ * then run more than once, which is why it must be pure. The writes of a few ms go to Redis as
+ * one script call ({@link BindingWriteBatches}), each still its own compare-and-set.
  *
  * <p>Lookups are served from {@link SubscribedBindingCache}, which holds what this node wrote and read,
  * and drops what the other nodes publish on {@value #CHANGED_CHANNEL} that they changed. Every Redis
@@ -56,26 +61,26 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
     static final String BINDINGS_KEY = "liaison:reg:";
     private static final String CONTACT_KEY = "liaison:reg-contact:";
     private static final String EXPIRIES_KEY = "liaison:reg-expiries";
-    private static final int STRIPES = 64;
     private static final int MAX_ATTEMPTS = 50;
     private static final byte[] ABSENT = new byte[0];
     /** The first element of what {@link #COMPARE_AND_SET} returns. */
     private static final Long WRITTEN = 1L;
     private static final Long CLAIMED_BY_OTHERS = 2L;
     /**
-     * KEYS: the list, the expiries, then the contact sets to leave, then those to join, then those claimed (whose
-     * other members refuse the write). ARGV: the list read (empty = none), the new list (empty = remove), its TTL in
-     * ms, the AoR, the channel, the numbers of expiries to remove and to add, of contact sets left, of contact sets
-     * claimed and of other AoRs already found harmless there, then those AoRs, then the expiries removed, then
-     * (score, member) pairs, then one TTL in ms per contact set joined. Returns {1} when written, {0} when the list
-     * was not the one read, {2, AOR...} (nothing written) when other AoRs are in a claimed set: the caller decides.
+     * One write of {@link BindingWriteBatches}. KEYS: the list, the expiries, then the contact sets to leave, then
+     * those to join, then those claimed (whose other members refuse the write). ARGV: the list read (empty = none),
+     * the new list (empty = remove), its TTL in ms, the AoR, the numbers of expiries to remove and to add, of contact
+     * sets left, of contact sets claimed and of other AoRs already found harmless there, then those AoRs, then the
+     * expiries removed, then (score, member) pairs, then one TTL in ms per contact set joined. Returns {1} when
+     * written (and adds the AoR to what the batch publishes), {0} when the list was not the one read, {2, AOR...}
+     * (nothing written) when other AoRs are in a claimed set: the caller decides.
      */
     private static final String COMPARE_AND_SET = """
             local current = redis.call('GET', KEYS[1]) or ''
             if current ~= ARGV[1] then return {0} end
-            local removed, added, left = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-            local claimed, harmless = tonumber(ARGV[9]), tonumber(ARGV[10])
-            local a = 11
+            local removed, added, left = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+            local claimed, harmless = tonumber(ARGV[8]), tonumber(ARGV[9])
+            local a = 10
             local known = {[ARGV[4]] = true}
             for i = 1, harmless do known[ARGV[a]] = true; a = a + 1 end
             local others = {2}
@@ -96,29 +101,27 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
               redis.call('PEXPIRE', KEYS[k], ARGV[a], 'GT')
               a = a + 1
             end
-            redis.call('PUBLISH', ARGV[5], ARGV[4])
+            published[#published + 1] = ARGV[4]
             return {1}
             """;
 
-    private final ClusterRedis shared;
     private final RedisCommands<String, byte[]> redis;
+    private final BindingWriteBatches writes;
     private final SharedStateHealth health;
     private final StatefulRedisPubSubConnection<String, byte[]> changes;
     private final SubscribedBindingCache cache;
     private final Clock clock;
-    private final Object[] stripes = new Object[STRIPES];
+    /** The last change of each AoR this node is making: the next one waits for it. */
+    private final ConcurrentHashMap<String, CompletableFuture<Claim>> inFlight = new ConcurrentHashMap<>();
 
     private RedisLocationService(ClusterRedis shared, StatefulRedisPubSubConnection<String, byte[]> changes,
             SubscribedBindingCache cache, Clock clock) {
-        this.shared = shared;
         this.redis = shared.commands();
+        this.writes = new BindingWriteBatches(shared, COMPARE_AND_SET, CHANGED_CHANNEL);
         this.health = shared.health();
         this.changes = changes;
         this.cache = cache;
         this.clock = clock;
-        for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new Object();
-        }
     }
 
     /** The bindings kept in {@code redis}, with this node subscribed to their changes; closing unsubscribes. */
@@ -178,68 +181,114 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         return updateClaiming(aor, List.of(), binding -> false, change).stored();
     }
 
+    /** As {@link #updateClaimingLater}, waiting for it: up to a batch window ({@link BindingWriteBatches}) more. */
+    @Override
+    public Claim updateClaiming(String aor, List<String> contactUris, Predicate<Binding> taken,
+            UnaryOperator<List<Binding>> change) {
+        try {
+            return updateClaimingLater(aor, contactUris, taken, change).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
     /**
      * The claim is checked by the compare-and-set script itself (the contact sets claimed are read there): no round
      * trip before the write, and no other node's write between the check and this one. Only when another AoR is in
      * a claimed set does this node read its bindings to decide, then try again with that AoR found harmless.
+     *
+     * <p>This node's changes of one AoR run one after another, each from what the one before stored, so they never
+     * race each other: only two nodes racing on one AoR ever retry. The write goes with the next batch
+     * ({@link BindingWriteBatches}); the rest of the first attempt runs on the caller's thread.
      */
     @Override
-    public Claim updateClaiming(String aor, List<String> contactUris, Predicate<Binding> taken,
+    public CompletionStage<Claim> updateClaimingLater(String aor, List<String> contactUris, Predicate<Binding> taken,
             UnaryOperator<List<Binding>> change) {
         Objects.requireNonNull(aor, "aor");
-        List<String> claimed = contactUris.stream().map(ContactUris::normalized).flatMap(Optional::stream).distinct()
-                .toList();
-        Set<String> harmless = new TreeSet<>();
-        synchronized (stripes[Math.floorMod(aor.hashCode(), STRIPES)]) {
-            // the cached record first (a re-REGISTER's is usually current): one round trip less when it is, and a
-            // compare-and-set that fails when it is not
-            SubscribedBindingCache.Entry read = readThroughCache(aor);
-            for (int attempt = 1; ; attempt++) {
-                List<Binding> stored = read.bindings();
-                Instant now = clock.instant();
-                List<Binding> current = BindingLists.live(stored, now);
-                List<Binding> changed = change.apply(current);
-                if (changed == current) {
-                    // nothing to write, so no script to check the claim in: checked as the interface's default does
-                    Optional<Binding> other = contactUris.stream()
-                            .flatMap(contactUri -> findOthersByContact(contactUri, aor).filter(taken).stream()).findFirst();
-                    return new Claim(other.isPresent() ? List.of() : current, other);
-                }
-                List<Binding> result = List.copyOf(changed);
-                BindingLists.requireConsistent(aor, result);
-                byte[] record = result.isEmpty() ? ABSENT : BindingCodec.encode(aor, result);
-                long mark = cache.mark(aor);
-                cache.expectOwnMessage(aor);
-                List<Object> outcome;
-                try {
-                    outcome = compareAndSet(aor, read.record(), stored, record, result, now, claimed, harmless);
-                } catch (RuntimeException unknownOutcome) {
-                    cache.ownWriteFailed(aor); // if it was written after all, its message drops the AoR: safe
-                    throw unknownOutcome;
-                }
-                if (WRITTEN.equals(outcome.get(0))) {
-                    cache.wrote(aor, new SubscribedBindingCache.Entry(record, result), mark);
-                    return new Claim(result, Optional.empty());
-                }
-                cache.ownWriteFailed(aor);
-                if (CLAIMED_BY_OTHERS.equals(outcome.get(0))) {
-                    List<String> others = outcome.subList(1, outcome.size()).stream()
-                            .map(other -> new String((byte[]) other, StandardCharsets.UTF_8)).sorted().toList();
-                    Optional<Binding> other = others.stream().flatMap(o -> takenFrom(o, claimed, now, taken).stream())
-                            .findFirst();
-                    if (other.isPresent()) {
-                        return new Claim(List.of(), other);
-                    }
-                    harmless.addAll(others);
-                } else {
-                    read = read(aor);
-                }
-                if (attempt == MAX_ATTEMPTS) {
-                    throw new UncheckedIOException(new IOException("the bindings of " + aor + " changed under "
-                            + MAX_ATTEMPTS + " attempts in a row to update them"));
-                }
+        Change update = new Change(aor, contactUris.stream().map(ContactUris::normalized).flatMap(Optional::stream)
+                .distinct().toList(), contactUris, taken, change, new TreeSet<>());
+        CompletableFuture<Claim> done = new CompletableFuture<>();
+        CompletableFuture<?> before = inFlight.put(aor, done);
+        Runnable start = () -> {
+            CompletionStage<Claim> attempts;
+            try {
+                // the cached record first (a re-REGISTER's is usually current): one round trip less when it is, and
+                // a compare-and-set that fails when it is not
+                attempts = attempt(update, readThroughCache(aor), 1);
+            } catch (RuntimeException e) {
+                attempts = CompletableFuture.failedFuture(e);
             }
+            attempts.whenComplete((claim, failure) -> {
+                inFlight.remove(aor, done);
+                if (failure != null) {
+                    done.completeExceptionally(failure instanceof CompletionException c ? c.getCause() : failure);
+                } else {
+                    done.complete(claim);
+                }
+            });
+        };
+        if (before == null) {
+            start.run();
+        } else {
+            before.whenComplete((claim, failure) -> start.run());
         }
+        return done;
+    }
+
+    /** One call of {@link #updateClaimingLater}: what it claims ({@code claimed}: normalized), and who was harmless. */
+    private record Change(String aor, List<String> claimed, List<String> contactUris, Predicate<Binding> taken,
+            UnaryOperator<List<Binding>> change, Set<String> harmless) {
+    }
+
+    private CompletionStage<Claim> attempt(Change update, SubscribedBindingCache.Entry read, int attempt) {
+        String aor = update.aor();
+        List<Binding> stored = read.bindings();
+        Instant now = clock.instant();
+        List<Binding> current = BindingLists.live(stored, now);
+        List<Binding> changed = update.change().apply(current);
+        if (changed == current) {
+            // nothing to write, so no script to check the claim in: checked as the interface's default does
+            Optional<Binding> other = update.contactUris().stream()
+                    .flatMap(contactUri -> findOthersByContact(contactUri, aor).filter(update.taken()).stream())
+                    .findFirst();
+            return CompletableFuture.completedFuture(new Claim(other.isPresent() ? List.of() : current, other));
+        }
+        List<Binding> result = List.copyOf(changed);
+        BindingLists.requireConsistent(aor, result);
+        byte[] record = result.isEmpty() ? ABSENT : BindingCodec.encode(aor, result);
+        long mark = cache.mark(aor);
+        cache.expectOwnMessage(aor);
+        return compareAndSet(aor, read.record(), stored, record, result, now, update.claimed(), update.harmless())
+                .handle((outcome, failure) -> {
+                    if (failure != null) {
+                        cache.ownWriteFailed(aor); // if it was written after all, its message drops the AoR: safe
+                        throw health.unavailable("persist the bindings of " + aor,
+                                failure instanceof RuntimeException e ? e : new RedisException(failure));
+                    }
+                    if (WRITTEN.equals(outcome.get(0))) {
+                        cache.wrote(aor, new SubscribedBindingCache.Entry(record, result), mark);
+                        return CompletableFuture.completedFuture(new Claim(result, Optional.empty()));
+                    }
+                    cache.ownWriteFailed(aor);
+                    SubscribedBindingCache.Entry next = read;
+                    if (CLAIMED_BY_OTHERS.equals(outcome.get(0))) {
+                        List<String> others = outcome.subList(1, outcome.size()).stream()
+                                .map(other -> new String((byte[]) other, StandardCharsets.UTF_8)).sorted().toList();
+                        Optional<Binding> other = others.stream()
+                                .flatMap(o -> takenFrom(o, update.claimed(), now, update.taken()).stream()).findFirst();
+                        if (other.isPresent()) {
+                            return CompletableFuture.completedFuture(new Claim(List.of(), other));
+                        }
+                        update.harmless().addAll(others);
+                    } else {
+                        next = read(aor);
+                    }
+                    if (attempt == MAX_ATTEMPTS) {
+                        throw new UncheckedIOException(new IOException("the bindings of " + aor + " changed under "
+                                + MAX_ATTEMPTS + " attempts in a row to update them"));
+                    }
+                    return attempt(update, next, attempt + 1);
+                }).thenCompose(Function.identity());
     }
 
     /**
@@ -284,9 +333,10 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         }
     }
 
-    /** Unsubscribes; the {@link ClusterRedis} belongs to the server. */
+    /** Sends the writes pending, unsubscribes; the {@link ClusterRedis} belongs to the server. */
     @Override
     public void close() {
+        writes.close();
         changes.close();
     }
 
@@ -312,7 +362,7 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         return List.copyOf(decoded.bindings());
     }
 
-    private List<Object> compareAndSet(String aor, byte[] read, List<Binding> stored, byte[] record,
+    private CompletionStage<List<Object>> compareAndSet(String aor, byte[] read, List<Binding> stored, byte[] record,
             List<Binding> result, Instant now, List<String> claimed, Set<String> harmless) {
         Map<String, Binding> before = byExpiryMember(stored);
         Map<String, Binding> after = byExpiryMember(result);
@@ -334,7 +384,6 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         args.add(record);
         args.add(text(result.stream().mapToLong(binding -> millisUntil(binding.expiresAt(), now)).max().orElse(1)));
         args.add(text(aor));
-        args.add(text(CHANGED_CHANNEL));
         args.add(text(removed.size()));
         args.add(text(after.size()));
         args.add(text(left.size()));
@@ -347,12 +396,7 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
             args.add(text(member));
         });
         joined.values().forEach(ttl -> args.add(text(ttl)));
-        try {
-            return shared.runScript(COMPARE_AND_SET, ScriptOutputType.MULTI, keys.toArray(String[]::new),
-                    args.toArray(byte[][]::new));
-        } catch (RedisException e) {
-            throw health.unavailable("persist the bindings of " + aor, e);
-        }
+        return writes.submit(keys, args);
     }
 
     private static Map<String, Binding> byExpiryMember(List<Binding> bindings) {

@@ -18,6 +18,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TimeZone;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -111,28 +114,29 @@ public final class Registrar {
     }
 
     /**
-     * Processes a REGISTER from {@code authenticatedUser} that arrived over {@code flow} and
-     * returns the response to send; the location service is updated before this returns.
+     * Processes a REGISTER from {@code authenticatedUser} that arrived over {@code flow}: the response to send, once
+     * the location service has stored the change. Fails with {@link SharedStateUnavailable} when the cluster's Redis
+     * is out of reach (as this method may also throw, when it is found so before any change is sent).
      */
-    public Response register(Request request, String authenticatedUser, Flow flow) {
+    public CompletionStage<Response> register(Request request, String authenticatedUser, Flow flow) {
         if (!Request.REGISTER.equals(request.getMethod())) {
             throw new IllegalArgumentException("not a REGISTER: " + request.getMethod());
         }
         try {
             return decide(request, authenticatedUser.toLowerCase(Locale.ROOT), flow, clock.instant());
         } catch (BadRequest e) {
-            return respond(request, Response.BAD_REQUEST, e.getMessage());
+            return answer(respond(request, Response.BAD_REQUEST, e.getMessage()));
         }
     }
 
-    private Response decide(Request request, String user, Flow flow, Instant now) throws BadRequest {
+    private CompletionStage<Response> decide(Request request, String user, Flow flow, Instant now) throws BadRequest {
         Set<String> unsupported = optionTags(request, RequireHeader.NAME);
         unsupported.removeAll(SUPPORTED);
         if (!unsupported.isEmpty()) {
-            return badExtension(request, unsupported); // step 2
+            return answer(badExtension(request, unsupported)); // step 2
         }
         if (!isOwnAddressOfRecord(request, user)) {
-            return respond(request, Response.FORBIDDEN, "Not your address-of-record"); // steps 4 and 5
+            return answer(respond(request, Response.FORBIDDEN, "Not your address-of-record")); // steps 4 and 5
         }
         List<ContactHeader> contacts = contacts(request);
         ExpiresHeader expires = request.getExpires();
@@ -147,7 +151,7 @@ public final class Registrar {
                     current -> BindingUpdate.removeAll(current, callId, cseq), now);
         }
         if (contacts.isEmpty()) {
-            return ok(request, user, locations.lookup(user), now); // a query: step 8 alone
+            return answer(ok(request, user, locations.lookup(user), now)); // a query: step 8 alone
         }
         List<String> path = values(request, PATH);
         List<Binding> requested = new ArrayList<>();
@@ -155,7 +159,7 @@ public final class Registrar {
         for (ContactHeader contact : contacts) {
             int seconds = expiresSeconds(contact, expires);
             if (seconds > 0 && seconds < settings.minExpiresSeconds()) {
-                return intervalTooBrief(request); // step 7
+                return answer(intervalTooBrief(request)); // step 7
             }
             if (seconds > 0) {
                 claimed.add(contact.getAddress().getURI().toString());
@@ -168,6 +172,10 @@ public final class Registrar {
         }
         return apply(request, user, claimed, otherFlowThan(flow),
                 current -> BindingUpdate.apply(current, requested, settings.maxContactsPerUser(), now), now);
+    }
+
+    private static CompletionStage<Response> answer(Response response) {
+        return CompletableFuture.completedFuture(response);
     }
 
     /**
@@ -185,33 +193,33 @@ public final class Registrar {
      * Runs {@code decision} atomically against the AoR's current bindings and answers its verdict, unless another
      * user's binding that {@code taken} accepts is at one of the {@code claimed} Contact URIs.
      */
-    private Response apply(Request request, String user, List<String> claimed, Predicate<Binding> taken,
-            Function<List<Binding>, BindingUpdate.Result> decision, Instant now) {
+    private CompletionStage<Response> apply(Request request, String user, List<String> claimed,
+            Predicate<Binding> taken, Function<List<Binding>, BindingUpdate.Result> decision, Instant now) {
         // A store may run the change more than once (optimistic retries); the last run decides.
         AtomicReference<BindingUpdate.Result> outcome = new AtomicReference<>();
-        List<Binding> stored;
-        try {
-            LocationService.Claim claim = locations.updateClaiming(user, claimed, taken, current -> {
-                BindingUpdate.Result result = decision.apply(current);
-                outcome.set(result);
-                return result.verdict() == BindingUpdate.Verdict.ACCEPTED ? result.bindings() : current;
-            });
+        return locations.updateClaimingLater(user, claimed, taken, current -> {
+            BindingUpdate.Result result = decision.apply(current);
+            outcome.set(result);
+            return result.verdict() == BindingUpdate.Verdict.ACCEPTED ? result.bindings() : current;
+        }).handle((claim, failure) -> {
+            Throwable cause = failure instanceof CompletionException wrapped ? wrapped.getCause() : failure;
+            if (cause instanceof UncheckedIOException e && !(e instanceof SharedStateUnavailable)) {
+                log.error("Could not store the bindings of {}", user, e);
+                return respond(request, Response.SERVER_INTERNAL_ERROR, "Location service unavailable");
+            }
+            if (cause != null) {
+                // the cluster's Redis away among them: the register handler answers 503 with Retry-After
+                throw cause instanceof RuntimeException e ? e : new CompletionException(cause);
+            }
             if (claim.takenBy().isPresent()) {
                 return respond(request, Response.FORBIDDEN, "Contact registered by another user");
             }
-            stored = claim.stored();
-        } catch (SharedStateUnavailable e) {
-            // the cluster's Redis is away: the router answers 503 with Retry-After, the outage is logged once
-            throw e;
-        } catch (UncheckedIOException e) {
-            log.error("Could not store the bindings of {}", user, e);
-            return respond(request, Response.SERVER_INTERNAL_ERROR, "Location service unavailable");
-        }
-        return switch (outcome.get().verdict()) {
-            case ACCEPTED -> ok(request, user, stored, now);
-            case OUT_OF_ORDER -> respond(request, Response.SERVER_INTERNAL_ERROR, "Out of order REGISTER");
-            case TOO_MANY_CONTACTS -> respond(request, Response.FORBIDDEN, "Too many registered contacts");
-        };
+            return switch (outcome.get().verdict()) {
+                case ACCEPTED -> ok(request, user, claim.stored(), now);
+                case OUT_OF_ORDER -> respond(request, Response.SERVER_INTERNAL_ERROR, "Out of order REGISTER");
+                case TOO_MANY_CONTACTS -> respond(request, Response.FORBIDDEN, "Too many registered contacts");
+            };
+        });
     }
 
     /**

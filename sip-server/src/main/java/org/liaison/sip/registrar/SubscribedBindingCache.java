@@ -24,8 +24,9 @@ import org.liaison.sip.cluster.SubscribedCopy;
  * mark moved since the read began.
  *
  * <p>This node's own writes are cached as written ({@link #wrote}), so a phone's next REGISTER (or a call to it)
- * reads nothing. Their messages come back on the channel too, carrying only the AoR, so each write announces the
- * message it expects ({@link #expectOwnMessage}) and that many messages of the AoR are not taken as another node's.
+ * reads nothing. Their messages come back on the channel too, naming only the AoR (one line of a batch's message), so
+ * each write announces the message it expects ({@link #expectOwnMessage}) and that many messages of the AoR are not
+ * taken as another node's.
  * Counting is enough because the channel keeps Redis's order: a message consumed in place of the own one can only
  * be of a change Redis ran before this node's (whose compare-and-set then saw it), and the own message it leaves
  * over drops the entry, which errs on the safe side. Messages are lost only with the connection, which clears
@@ -125,11 +126,13 @@ final class SubscribedBindingCache extends SubscribedCopy {
         return Math.floorMod(aor.hashCode(), STRIPES);
     }
 
+    /** A message names the AoRs one batch of writes changed, one per line. */
     @Override
     public void message(String channel, byte[] message) {
-        String aor = new String(message, StandardCharsets.UTF_8);
-        if (!consumeOwnMessage(aor)) {
-            drop(aor);
+        for (String aor : new String(message, StandardCharsets.UTF_8).split("\n")) {
+            if (!consumeOwnMessage(aor)) {
+                drop(aor);
+            }
         }
     }
 }

@@ -55,7 +55,7 @@ final class Refusals {
      * come back by themselves, so the client tries again in a few seconds, or another node (RFC 3263)
      * at once. Without a transaction: an outage must not make the server keep state per request.
      */
-    Outcome sharedStateUnavailable(Request request) {
+    Outcome.Respond sharedStateUnavailable(Request request) {
         Response response = responses.create(request, Response.SERVICE_UNAVAILABLE, "Location service unavailable");
         try {
             response.addHeader(sip.headers().createRetryAfterHeader(SHARED_STATE_RETRY_AFTER_SECONDS));

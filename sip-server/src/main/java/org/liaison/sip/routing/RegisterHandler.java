@@ -2,10 +2,13 @@ package org.liaison.sip.routing;
 
 import java.net.InetAddress;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import javax.sip.address.SipURI;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.liaison.sip.cluster.SharedStateUnavailable;
 import org.liaison.sip.config.ProxySettings;
 import org.liaison.sip.message.Flow;
 import org.liaison.sip.message.LocalAddresses;
@@ -58,14 +61,36 @@ public final class RegisterHandler {
 
     /**
      * {@code register} authenticated as {@code user}, which came over {@code source}. The answer is sent without a
-     * server transaction, as Kamailio's registrar sends it (sl_send_reply): a REGISTER is answered at once with a
-     * final response, so a transaction would only keep state and a 32 s timer (Timer J, RFC 3261 §17.2.2) per
-     * registration to answer a retransmission. A retransmission instead reaches the authenticator again, whose
-     * nonce-count it repeats: it gets a 401 with stale=TRUE and the client registers with a fresh nonce (RFC 7616
-     * §3.4, §3.5). Measured in docs/BENCHMARKS.md (issue 12).
+     * server transaction, as Kamailio's registrar sends it (sl_send_reply): a REGISTER is answered with a final
+     * response as soon as its bindings are stored, so a transaction would only keep state and a 32 s timer (Timer J,
+     * RFC 3261 §17.2.2) per registration to answer a retransmission. A retransmission instead reaches the
+     * authenticator again, whose nonce-count it repeats: it gets a 401 with stale=TRUE and the client registers with
+     * a fresh nonce (RFC 7616 §3.4, §3.5). Measured in docs/BENCHMARKS.md (issue 12). A store that answers later
+     * (the cluster's, which writes the REGISTERs of a few ms together) holds no SIP worker meanwhile.
      */
     public Outcome register(Request register, String user, Flow source) {
-        Response response = registrar.register(register, user, source);
+        CompletableFuture<Response> stored = registrar.register(register, user, source).toCompletableFuture();
+        if (stored.isDone()) {
+            try {
+                return answer(stored.join(), user);
+            } catch (CompletionException e) {
+                // the router answers what a store out of reach gets (503), as for any other request
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
+        return Outcome.Later.withoutTransaction(stored.handle((response, failure) -> {
+            Throwable cause = failure instanceof CompletionException wrapped ? wrapped.getCause() : failure;
+            if (cause instanceof SharedStateUnavailable) {
+                return refusals.sharedStateUnavailable(register);
+            }
+            if (cause != null) {
+                throw new CompletionException(cause);
+            }
+            return answer(response, user);
+        }));
+    }
+
+    private Outcome.Respond answer(Response response, String user) {
         // stored messages go out once the device has its 200 (RFC 3428 store and forward)
         Runnable registered = response.getStatusCode() == Response.OK ? () -> onRegistered.accept(user) : () -> { };
         return new Outcome.Respond(response, registered, true);

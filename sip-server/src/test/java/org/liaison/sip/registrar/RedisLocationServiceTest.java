@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -153,6 +154,52 @@ class RedisLocationServiceTest implements LocationServiceContract {
 
         assertEquals(1, sent.size(), "one script: " + sent);
         assertTrue(sent.get(0).contains("\"EVALSHA\""), sent.get(0));
+    }
+
+    /**
+     * Changes of many AoRs made at once reach Redis as one script call (one fsync under appendfsync always), each
+     * with its own outcome; a second change of one AoR made while its first is pending starts from what the first
+     * stored, reading nothing.
+     */
+    @Test
+    void changesMadeTogetherAreWrittenInOneScriptCallEachWithItsOwnOutcome() throws IOException {
+        RedisLocationService a = node(Clock.systemUTC());
+        RedisLocationService b = node(Clock.systemUTC());
+        Instant later = Instant.now().plusSeconds(3600);
+        int users = 20;
+        for (int i = 0; i < users; i++) {
+            a.lookup("user" + i); // cached as unregistered, so the changes below read nothing first
+            b.lookup("user" + i); // and b must drop them on the batch's one message
+        }
+        a.update("user7", current -> List.of(contact("user7", "sip:desk@192.0.2.7", later)));
+        List<CompletableFuture<LocationService.Claim>> claims = new ArrayList<>();
+        Binding second = contact("user0", "sip:user0@192.0.2.200", later);
+
+        List<String> sent = redis.server().commandsSentDuring(() -> {
+            for (int i = 0; i < users; i++) {
+                String user = "user" + i;
+                String uri = "sip:" + (i == 3 ? "desk" : user) + "@192.0.2." + (i == 3 ? 7 : i);
+                claims.add(a.updateClaimingLater(user, List.of(uri), binding -> true,
+                        current -> append(current, contact(user, uri, later))).toCompletableFuture());
+            }
+            claims.add(a.updateClaimingLater("user0", List.of(), binding -> true, current -> append(current, second))
+                    .toCompletableFuture());
+            claims.forEach(CompletableFuture::join);
+        });
+
+        List<String> scripts = sent.stream().filter(command -> command.contains("\"EVALSHA\"")).toList();
+        // the twenty in one call (two if this thread was held up across the window), then user0's second change
+        assertTrue(scripts.size() >= 2 && scripts.size() <= 3, "script calls: " + scripts.size() + " " + sent);
+        assertEquals(scripts.size() + 1, sent.size(), "the scripts, and the GET of user7 that refuses user3: " + sent);
+        assertEquals(Optional.of(contact("user7", "sip:desk@192.0.2.7", later)), claims.get(3).join().takenBy(),
+                "user3 refused the Contact user7 holds");
+        assertEquals(List.of(contact("user0", "sip:user0@192.0.2.0", later), second),
+                claims.get(users).join().stored());
+        for (int i = 0; i < users; i++) {
+            assertEquals(i == 3 ? 0 : i == 0 || i == 7 ? 2 : 1, a.lookup("user" + i).size(), "user" + i);
+        }
+        await("b to drop every AoR the batches changed").atMost(PROPAGATION).until(() -> b.lookup("user0").size() == 2
+                && IntStream.range(1, users).allMatch(i -> b.lookup("user" + i).equals(a.lookup("user" + i))));
     }
 
     /** Two users claiming one Contact from two flows through two nodes at the same moment: one of them gets it. */

@@ -72,7 +72,8 @@ class RegistrarTest {
     }
 
     private Response register(String text, String user) {
-        return SipFixtures.reparsed(registrar.register(SipFixtures.request(text), user, NAT_FLOW));
+        return SipFixtures.reparsed(
+                registrar.register(SipFixtures.request(text), user, NAT_FLOW).toCompletableFuture().join());
     }
 
     // --- the two clients we care most about ---------------------------------------------------

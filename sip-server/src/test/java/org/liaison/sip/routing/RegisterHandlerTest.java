@@ -1,25 +1,38 @@
 package org.liaison.sip.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.liaison.sip.routing.RoutingFixture.SIP;
 import static org.liaison.sip.routing.RoutingFixture.request;
 
+import io.lettuce.core.RedisException;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import javax.sip.address.SipURI;
+import javax.sip.header.RetryAfterHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liaison.sip.cluster.SharedStateHealth;
+import org.liaison.sip.config.RegistrarSettings;
 import org.liaison.sip.message.Flow;
 import org.liaison.sip.message.Outcome;
+import org.liaison.sip.registrar.Binding;
+import org.liaison.sip.registrar.LocationService;
+import org.liaison.sip.registrar.Registrar;
 
 /** RegisterHandler on REGISTERs written as text: its refusals before a challenge, and the registrar's answer. */
 class RegisterHandlerTest {
@@ -107,5 +120,85 @@ class RegisterHandlerTest {
         assertEquals(Response.INTERVAL_TOO_BRIEF, respond.response().getStatusCode());
         respond.afterSent().run();
         assertEquals(List.of(), registered);
+    }
+    /**
+     * A store that writes later (the cluster's batches): the handler holds no worker, answers without a transaction
+     * once the write completes, and a Redis out of reach then gets the router's 503 with Retry-After.
+     */
+    @Test
+    void aRegisterStoredLaterIsAnsweredStatelesslyWhenStoredAnd503WhenRedisIsAway() {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        Outcome.Later later = assertInstanceOf(Outcome.Later.class,
+                handlerOnStoreWritingWhen(written).register(register("sip:example.org", ""), "alice", FROM_PHONE));
+        assertTrue(later.stateless(), "answered as a REGISTER always is: without a transaction");
+        assertFalse(later.answer().toCompletableFuture().isDone(), "no answer before the write");
+        written.complete(null);
+        Outcome.Respond respond = later.answer().toCompletableFuture().join();
+        assertEquals(Response.OK, respond.response().getStatusCode());
+        assertTrue(respond.stateless());
+        respond.afterSent().run();
+        assertEquals(List.of("alice"), registered);
+
+        CompletableFuture<Void> lost = new CompletableFuture<>();
+        Outcome.Later refused = assertInstanceOf(Outcome.Later.class,
+                handlerOnStoreWritingWhen(lost).register(register("sip:example.org", ""), "alice", FROM_PHONE));
+        lost.completeExceptionally(new SharedStateHealth("redis://127.0.0.1:1").unavailable("persist",
+                new RedisException("connection refused")));
+        Response unavailable = refused.answer().toCompletableFuture().join().response();
+        assertEquals(Response.SERVICE_UNAVAILABLE, unavailable.getStatusCode());
+        assertTrue(unavailable.getHeader(RetryAfterHeader.NAME) != null, "Retry-After: " + unavailable);
+    }
+
+    /** A handler whose registrar's store (the fixture's) makes each change only once {@code written} completes. */
+    private RegisterHandler handlerOnStoreWritingWhen(CompletableFuture<Void> written) {
+        LocationService later = new LocationService() {
+            @Override
+            public CompletionStage<Claim> updateClaimingLater(String aor, List<String> contactUris,
+                    Predicate<Binding> taken, UnaryOperator<List<Binding>> change) {
+                return written.thenApply(done -> updateClaiming(aor, contactUris, taken, change));
+            }
+
+            @Override
+            public List<Binding> lookup(String aor) {
+                return f.locations.lookup(aor);
+            }
+
+            @Override
+            public Optional<Binding> findByInstance(String aor, String instanceId) {
+                return f.locations.findByInstance(aor, instanceId);
+            }
+
+            @Override
+            public Optional<Binding> findByContact(String contactUri) {
+                return f.locations.findByContact(contactUri);
+            }
+
+            @Override
+            public Optional<Binding> findOthersByContact(String contactUri, String aor) {
+                return f.locations.findOthersByContact(contactUri, aor);
+            }
+
+            @Override
+            public List<Binding> update(String aor, UnaryOperator<List<Binding>> change) {
+                return f.locations.update(aor, change);
+            }
+
+            @Override
+            public void removeAll(String aor) {
+                f.locations.removeAll(aor);
+            }
+
+            @Override
+            public int purgeExpired() {
+                return f.locations.purgeExpired();
+            }
+
+            @Override
+            public int count() {
+                return f.locations.count();
+            }
+        };
+        return new RegisterHandler(f.local, f.proxy, new Registrar(RegistrarSettings.defaults(RoutingFixture.DOMAIN),
+                later, SIP.messages(), SIP.headers(), SIP.addresses(), Clock.systemUTC(), ""), registered::add, SIP);
     }
 }

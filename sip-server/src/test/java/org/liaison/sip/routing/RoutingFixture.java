@@ -151,7 +151,8 @@ final class RoutingFixture implements AutoCloseable {
                 + "@example.org>;tag=r\nTo: <sip:" + user + "@example.org>\nCall-ID: reg-" + user + "-"
                 + flow.remotePort() + "\nCSeq: 1 REGISTER\nContact: <" + contact + ">\nExpires: 3600\n"
                 + "Content-Length: 0\n");
-        assertEquals(Response.OK, registrar.register(register, user, flow).getStatusCode());
+        assertEquals(Response.OK,
+                registrar.register(register, user, flow).toCompletableFuture().join().getStatusCode());
     }
 
     static Request request(String text) {
