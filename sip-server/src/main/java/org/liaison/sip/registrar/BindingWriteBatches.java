@@ -81,12 +81,18 @@ final class BindingWriteBatches implements AutoCloseable {
     }
 
     /**
-     * Sends {@code keys} and {@code args} to the write function with the next batch. Completes with its result, or
-     * with a {@link RedisException} when Redis failed or did not answer in time (the write may or may not have
-     * happened).
+     * Sends {@code keys} and {@code args} to the write function with the next batch, or at once, alone, when
+     * {@code retry}: a write retried after another node's change to its AoR must not wait for a window again, or two
+     * nodes changing one AoR in step could each keep losing to the other's next batch. Completes with the write's
+     * result, or with a {@link RedisException} when Redis failed or did not answer in time (the write may or may not
+     * have happened).
      */
-    CompletionStage<List<Object>> submit(List<String> keys, List<byte[]> args) {
+    CompletionStage<List<Object>> submit(List<String> keys, List<byte[]> args, boolean retry) {
         Write write = new Write(keys, args, new CompletableFuture<>());
+        if (retry) {
+            send(List.of(write));
+            return write.done();
+        }
         List<Write> full = null;
         synchronized (this) {
             pending.add(write);

@@ -258,7 +258,8 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
         byte[] record = result.isEmpty() ? ABSENT : BindingCodec.encode(aor, result);
         long mark = cache.mark(aor);
         cache.expectOwnMessage(aor);
-        return compareAndSet(aor, read.record(), stored, record, result, now, update.claimed(), update.harmless())
+        return compareAndSet(aor, read.record(), stored, record, result, now, update.claimed(), update.harmless(),
+                attempt > 1)
                 .handle((outcome, failure) -> {
                     if (failure != null) {
                         cache.ownWriteFailed(aor); // if it was written after all, its message drops the AoR: safe
@@ -363,7 +364,7 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
     }
 
     private CompletionStage<List<Object>> compareAndSet(String aor, byte[] read, List<Binding> stored, byte[] record,
-            List<Binding> result, Instant now, List<String> claimed, Set<String> harmless) {
+            List<Binding> result, Instant now, List<String> claimed, Set<String> harmless, boolean retry) {
         Map<String, Binding> before = byExpiryMember(stored);
         Map<String, Binding> after = byExpiryMember(result);
         Map<String, Long> joined = new LinkedHashMap<>();
@@ -396,7 +397,7 @@ public final class RedisLocationService implements LocationService, AutoCloseabl
             args.add(text(member));
         });
         joined.values().forEach(ttl -> args.add(text(ttl)));
-        return writes.submit(keys, args);
+        return writes.submit(keys, args, retry);
     }
 
     private static Map<String, Binding> byExpiryMember(List<Binding> bindings) {

@@ -2,6 +2,8 @@ package org.liaison.sip.registrar;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.liaison.sip.registrar.TestBindings.contact;
 import static org.liaison.sip.registrar.TestBindings.device;
@@ -17,12 +19,14 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.liaison.sip.cluster.ClusterRedis;
+import org.liaison.sip.cluster.SharedStateUnavailable;
 import org.liaison.sip.message.Flow;
 import org.liaison.im.MutableClock;
 import org.liaison.im.redis.RedisPerClass;
@@ -202,6 +206,28 @@ class RedisLocationServiceTest implements LocationServiceContract {
                 && IntStream.range(1, users).allMatch(i -> b.lookup("user" + i).equals(a.lookup("user" + i))));
     }
 
+    /**
+     * A batch Redis does not answer in time fails each of its writes as {@link SharedStateUnavailable} (the REGISTER's
+     * 503), never as lettuce's own exception; the write may still happen, and when it does the node learns it from
+     * the published message instead of keeping its old copy.
+     */
+    @Test
+    void aBatchRedisDoesNotAnswerInTimeFailsAsSharedStateUnavailableAndLeavesNoStaleCopy() throws IOException {
+        RedisLocationService a = node(Clock.systemUTC());
+        assertEquals(List.of(), a.lookup("alice"), "cached as unregistered");
+        Binding binding = contact("alice", "sip:alice@192.0.2.1", Instant.now().plusSeconds(3600));
+        // scripts wait until the pause ends, after the node's 2 s command timeout
+        assertEquals("+OK", redis.command("CLIENT", "PAUSE", "3500", "WRITE"));
+
+        CompletableFuture<LocationService.Claim> write = a.updateClaimingLater("alice", List.of(), other -> true,
+                current -> List.of(binding)).toCompletableFuture();
+
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> write.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(SharedStateUnavailable.class, failed.getCause());
+        await("the paused write to run and its message to drop the old copy").atMost(PROPAGATION)
+                .until(() -> a.lookup("alice").equals(List.of(binding)));
+    }
+
     /** Two users claiming one Contact from two flows through two nodes at the same moment: one of them gets it. */
     @Test
     void twoNodesCannotGiveOneContactToTwoUsersAtOnce() throws Exception {
@@ -302,11 +328,15 @@ class RedisLocationServiceTest implements LocationServiceContract {
         Instant later = Instant.now().plusSeconds(3600);
         long before = redis.server().usedMemory();
         int registrations = 10_000;
+        List<CompletableFuture<LocationService.Claim>> written = new ArrayList<>();
         for (int i = 0; i < registrations; i++) {
             String user = "user" + i;
             Binding binding = linphone(user, i, later);
-            a.update(user, current -> List.of(binding));
+            // as REGISTERs arrive: in batches, not one window each
+            written.add(a.updateClaimingLater(user, List.of(), other -> true, current -> List.of(binding))
+                    .toCompletableFuture());
         }
+        written.forEach(CompletableFuture::join);
         long bytesEach = (redis.server().usedMemory() - before) / registrations;
         System.out.println("Redis used_memory per registration (10,000 Linphone-like devices): " + bytesEach + " bytes");
         assertEquals(registrations, a.count());
