@@ -1,9 +1,12 @@
 package org.liaison.sip.routing;
 
+import gov.nist.javax.sip.message.SIPRequest;
 import java.net.InetAddress;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import javax.sip.address.SipURI;
 import javax.sip.message.Request;
@@ -25,6 +28,8 @@ public final class RegisterHandler {
     private final Registrar registrar;
     private final Consumer<String> onRegistered;
     private final Refusals refusals;
+    /** The REGISTERs answered once their bindings are stored, not yet answered: {@link #retransmissionKey}s. */
+    private final Set<String> beingStored = ConcurrentHashMap.newKeySet();
 
     /** {@code onRegistered} gets the user once a device of theirs has its 200 (stored messages go out then). */
     public RegisterHandler(LocalAddresses local, ProxySettings proxy, Registrar registrar,
@@ -78,7 +83,10 @@ public final class RegisterHandler {
                 throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
         }
+        String retransmission = retransmissionKey(register, source);
+        beingStored.add(retransmission);
         return Outcome.Later.withoutTransaction(stored.handle((response, failure) -> {
+            beingStored.remove(retransmission);
             Throwable cause = failure instanceof CompletionException wrapped ? wrapped.getCause() : failure;
             if (cause instanceof SharedStateUnavailable) {
                 return refusals.sharedStateUnavailable(register);
@@ -88,6 +96,23 @@ public final class RegisterHandler {
             }
             return answer(response, user);
         }));
+    }
+
+    /**
+     * Whether {@code register} is a retransmission of a REGISTER from {@code source} whose answer waits for its
+     * bindings to be stored: the router drops it unchallenged, since the answer on its way answers it too, and a
+     * challenge (its nonce-count being spent, stale) would make the phone start over and send more. Without a
+     * transaction nothing else absorbs it; a cold or overloaded node whose answers take over T1 (500 ms) would
+     * otherwise feed itself a REGISTER more for each one it is late with.
+     */
+    public boolean isBeingStored(Request register, Flow source) {
+        return !beingStored.isEmpty() && beingStored.contains(retransmissionKey(register, source));
+    }
+
+    /** A request and its retransmissions share the top Via's branch (RFC 3261 §17.2.3), from one source. */
+    private static String retransmissionKey(Request register, Flow source) {
+        return source.transport() + " " + source.remoteAddress() + " " + source.remotePort() + " "
+                + ((SIPRequest) register).getTransactionId();
     }
 
     private Outcome.Respond answer(Response response, String user) {

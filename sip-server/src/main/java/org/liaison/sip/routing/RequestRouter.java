@@ -150,6 +150,9 @@ public final class RequestRouter {
         }
         InetAddress from = IpLiteral.parse(source.remoteAddress());
         if (Request.REGISTER.equals(method)) {
+            if (registrations.isBeingStored(request, source)) {
+                return new Outcome.Drop("retransmission of a REGISTER whose answer is on its way");
+            }
             Optional<Outcome> refused = registrations.refuseBeforeChallenge(request, requestUri, from);
             if (refused.isPresent()) {
                 return refused.get();

@@ -20,6 +20,7 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import javax.sip.address.SipURI;
 import javax.sip.header.RetryAfterHeader;
+import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.junit.jupiter.api.AfterEach;
@@ -126,13 +127,22 @@ class RegisterHandlerTest {
      * once the write completes, and a Redis out of reach then gets the router's 503 with Retry-After.
      */
     @Test
-    void aRegisterStoredLaterIsAnsweredStatelesslyWhenStoredAnd503WhenRedisIsAway() {
+    void aRegisterStoredLaterIsAnsweredStatelesslyWhenStoredAnd503WhenRedisIsAway() throws Exception {
         CompletableFuture<Void> written = new CompletableFuture<>();
-        Outcome.Later later = assertInstanceOf(Outcome.Later.class,
-                handlerOnStoreWritingWhen(written).register(register("sip:example.org", ""), "alice", FROM_PHONE));
+        RegisterHandler handler = handlerOnStoreWritingWhen(written);
+        Request register = register("sip:example.org", "");
+        Outcome.Later later = assertInstanceOf(Outcome.Later.class, handler.register(register, "alice", FROM_PHONE));
         assertTrue(later.stateless(), "answered as a REGISTER always is: without a transaction");
         assertFalse(later.answer().toCompletableFuture().isDone(), "no answer before the write");
+        assertTrue(handler.isBeingStored((Request) register.clone(), FROM_PHONE),
+                "its retransmission meanwhile is dropped, not challenged again");
+        Request next = register("sip:example.org", "");
+        ((ViaHeader) next.getHeader(ViaHeader.NAME)).setBranch("z9hG4bKnext");
+        assertFalse(handler.isBeingStored(next, FROM_PHONE), "the phone's next REGISTER is not a retransmission");
+        assertFalse(handler.isBeingStored(register, new Flow("UDP", "127.0.0.2", 5090, "127.0.0.1", 5060)),
+                "nor the same bytes from another source");
         written.complete(null);
+        assertFalse(handler.isBeingStored(register, FROM_PHONE), "answered: a retransmission now is routed again");
         Outcome.Respond respond = later.answer().toCompletableFuture().join();
         assertEquals(Response.OK, respond.response().getStatusCode());
         assertTrue(respond.stateless());
