@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import javax.sip.message.Request;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +20,7 @@ import org.liaison.sip.cluster.ClusterRedis;
 import org.liaison.sip.cluster.SharedSecrets;
 import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.proxy.HandoffToken;
+import org.liaison.sip.registrar.TargetResolver;
 import org.liaison.sip.testing.Calls;
 import org.liaison.sip.testing.LiaisonServer;
 import org.liaison.sip.testing.SipText;
@@ -111,17 +113,40 @@ public class CrossNodeProtocolTest {
         assertEquals(487, Calls.cancelWhileRinging(alice, bob, invite));
     }
 
+    /** Node A finds bob's binding among his bindings it holds (node B's Route names his AoR): no Contact index read. */
     @Test
     void aMessageFromNodeBReachesBobOverHisTcpConnectionToNodeA() throws Exception {
         assertEquals(200, bob.register("bob-secret", "").status());
         String message = alice.messageRequest("sip:bob@" + DOMAIN, UUID.randomUUID().toString(), "text/plain",
                 "through node a");
-        assertEquals(407, alice.sendAnsweringChallenge(message, "alice-secret").first().status());
 
-        SipText received = bob.awaitRequest("MESSAGE");
-        assertEquals("through node a", received.body());
-        bob.respond(received, 200, "OK", "b", null, null);
-        assertEquals(200, alice.awaitResponse("MESSAGE", 200).status());
+        List<String> sent = redis.server().commandsSentDuring(() -> {
+            try {
+                assertEquals(407, alice.sendAnsweringChallenge(message, "alice-secret").first().status());
+                SipText received = bob.awaitRequest("MESSAGE");
+                assertEquals("through node a", received.body());
+                bob.respond(received, 200, "OK", "b", null, null);
+                assertEquals(200, alice.awaitResponse("MESSAGE", 200).status());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        assertTrue(sent.stream().noneMatch(command -> command.contains("liaison:reg-contact:")),
+                "the Contact index was read: " + sent);
+    }
+
+    /** The AoR a handoff names is where to look first, no more: naming another still reaches the Request-URI's device. */
+    @Test
+    void aHandoffNamingAnotherAddressOfRecordStillReachesTheDeviceItsRequestUriNames() throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
+        String invite = Calls.invite(stranger, bob.contact(), UUID.randomUUID().toString());
+        String token = clusterTokens().tokenFor(parse(invite), nodeUri(nodeA));
+
+        stranger.send(withRoute(invite, token + ";" + TargetResolver.HANDED_FOR_PARAM + "=alice").replace("{auth}", ""));
+
+        SipText received = bob.awaitRequest("INVITE");
+        assertTrue(received.header("via").orElseThrow().contains(":" + nodeA.port()), received.toString());
     }
 
     /** A phone behind NAT: its Contact names a private address, only node A's pinhole (the REGISTER's source) reaches it. */

@@ -40,6 +40,14 @@ public interface LocationService {
     Optional<Binding> findOthersByContact(String contactUri, String aor);
 
     /**
+     * The live binding of {@code aor} at {@code contactUri}: what {@link #findByContact} finds when the AoR is known,
+     * from the AoR's own bindings (a node's cache in a cluster) instead of the Contact index (a Redis round trip).
+     */
+    default Optional<Binding> findInAor(String aor, String contactUri) {
+        return ContactUris.normalized(contactUri).flatMap(wanted -> BindingLists.withContact(lookup(aor), wanted));
+    }
+
+    /**
      * Atomically replaces the bindings of {@code aor} with {@code change} applied to its current
      * live bindings, and returns what was stored. The new list is persisted before this returns.
      *

@@ -27,6 +27,8 @@ import org.liaison.sip.message.Target;
  * (RFC 3261 §16.5), and the flow a device registered from for every request towards it.
  */
 public final class TargetResolver {
+    /** The parameter of a handoff's Route naming the AoR of the binding it is for. */
+    public static final String HANDED_FOR_PARAM = "laor";
     /** Targets to fork to, or the status to answer with. */
     public sealed interface Resolution {
         record Found(List<Target> targets) implements Resolution {
@@ -256,13 +258,17 @@ public final class TargetResolver {
      * that node, loose-routed by {@code <node;lr>} (its handoff token is added as the copy leaves,
      * binding it to that copy) and then the binding's Path, with the device's Contact as
      * Request-URI. The owning node takes the Route naming itself, finds the binding by Contact and
-     * sends on its flow; whether it may reach the device is its own rule to apply.
+     * sends on its flow; whether it may reach the device is its own rule to apply. The Route also names the
+     * binding's AoR ({@value #HANDED_FOR_PARAM}), so that the owning node finds it among the AoR's bindings it holds
+     * rather than in the Contact index in Redis (a round trip per request); a hint, not covered by the token: the
+     * owning node still sends only to its own binding at the Request-URI the token binds.
      */
     private Optional<Target> throughOwningNode(Binding b) {
         try {
             SipURI node = (SipURI) sip.addresses().createURI(b.node());
             SipURI route = (SipURI) node.clone();
             route.setLrParam();
+            route.setParameter(HANDED_FOR_PARAM, b.aor());
             List<String> routes = new ArrayList<>();
             routes.add("<" + route + ">");
             routes.addAll(b.path());

@@ -61,7 +61,7 @@ public final class NodeHandoff {
         boolean ack = Request.ACK.equals(request.getMethod());
         // what follows our Route is the binding's Path, which our own binding gives again below
         request.removeHeader(RouteHeader.NAME);
-        Optional<Target> device = bindingNamed(request.getRequestURI())
+        Optional<Target> device = bindingNamed(request.getRequestURI(), routes.handedFor())
                 .filter(binding -> self.equals(binding.node()))
                 .flatMap(targets::deviceTarget);
         if (device.isEmpty()) {
@@ -75,17 +75,20 @@ public final class NodeHandoff {
     }
 
     /**
-     * The binding a handed-over Request-URI names: a device's Contact (what a new request carries), or its GRUU (the
-     * remote target of a dialog with a device that gave its GRUU as Contact, RFC 5627 §5.3).
+     * The binding a handed-over Request-URI names: a device's Contact (what a new request carries), looked for first
+     * among the bindings of the AoR the sending node named ({@code handedFor}, null when it named none), or its GRUU
+     * (the remote target of a dialog with a device that gave its GRUU as Contact, RFC 5627 §5.3).
      */
-    private Optional<Binding> bindingNamed(URI requestUri) {
+    private Optional<Binding> bindingNamed(URI requestUri, String handedFor) {
         if (requestUri instanceof SipURI uri && uri.getUser() != null) {
             Optional<String> instance = Registrar.instanceFromGruu(uri);
             if (instance.isPresent()) {
                 return locations.findByInstance(uri.getUser().toLowerCase(Locale.ROOT), instance.get());
             }
         }
-        return locations.findByContact(requestUri.toString());
+        Optional<Binding> named = handedFor == null ? Optional.empty()
+                : locations.findInAor(handedFor, requestUri.toString());
+        return named.isPresent() ? named : locations.findByContact(requestUri.toString());
     }
 
     /** A dialog-creating request the sending node record-routed (its Record-Route, on top, carries our route token). */
