@@ -86,9 +86,9 @@ public final class NodeHandoff {
                 return locations.findByInstance(uri.getUser().toLowerCase(Locale.ROOT), instance.get());
             }
         }
-        Optional<Binding> named = handedFor == null ? Optional.empty()
-                : locations.findInAor(handedFor, requestUri.toString());
-        return named.isPresent() ? named : locations.findByContact(requestUri.toString());
+        String contact = requestUri.toString();
+        Optional<Binding> named = handedFor == null ? Optional.empty() : locations.findInAor(handedFor, contact);
+        return named.or(() -> locations.findByContact(contact));
     }
 
     /** A dialog-creating request the sending node record-routed (its Record-Route, on top, carries our route token). */
