@@ -57,7 +57,7 @@ public record SipSettings(String domain, List<InetAddress> addresses, int udpPor
         int threads = r.integer("sip.worker-threads", 8, 1, 256);
         int maxBytes = r.integer("sip.max-message-bytes", 65536, 4096, 1 << 20);
         Duration idle = r.seconds("sip.tcp-idle-timeout-seconds", 600, 10, 86400);
-        Duration warmUp = r.seconds("sip.warm-up-seconds", 5, 0, 60);
+        Duration warmUp = r.seconds("sip.warm-up-seconds", 15, 0, 60);
         return new SipSettings(domain, addresses, udp, tcp, tls, threads, maxBytes, idle, warmUp);
     }
 }
