@@ -286,6 +286,51 @@ public class CrossNodeProtocolTest {
         assertTrue(received.header("via").orElseThrow().contains(":" + nodeA.port()), received.toString());
     }
 
+    /**
+     * A MESSAGE handed over on UDP is passed on without a transaction (RFC 3261 §16.11): node B's client transaction
+     * retransmits it, each copy reaches the device as the same transaction (the same branch), and the device's answer
+     * goes back by its Via, without the note of where a device signalled from that only a node may add.
+     */
+    @Test
+    void aMessageHandedOverOnUdpIsRelayedWithoutATransaction() throws Exception {
+        assertEquals(200, bob.register("bob-secret", "").status());
+        String message = stranger.messageRequest(bob.contact(), UUID.randomUUID().toString(), "text/plain", "hi");
+        String handedOver = withRoute(message, clusterTokens().tokenFor(parse(message), nodeUri(nodeA)))
+                .replace("{auth}", "");
+
+        stranger.send(handedOver);
+        SipText first = bob.awaitRequest("MESSAGE");
+        stranger.send(handedOver);
+        SipText again = bob.awaitRequest("MESSAGE");
+
+        assertTrue(first.header("via").orElseThrow().contains(":" + nodeA.port()), first.toString());
+        assertEquals(first.header("via"), again.header("via"), "the retransmission left node A as another transaction");
+        bob.respond(again, 200, "OK", "b", "Liaison-Signalled-From: 192.0.2.7\r\n", null);
+        SipText answer = stranger.awaitResponse("MESSAGE", 200);
+        assertEquals(200, answer.status());
+        assertTrue(answer.header("liaison-signalled-from").isEmpty(), answer.toString());
+    }
+
+    /**
+     * Over TCP nobody retransmits a handed-over request, so node A keeps a transaction for it and retransmits it
+     * itself to a device on UDP until the device answers.
+     */
+    @Test
+    void aMessageHandedOverOnTcpIsRetransmittedByNodeAToADeviceOnUdp() throws Exception {
+        TestUa carol = liaison.own(new TestUa("carol", nodeA));
+        assertEquals(200, carol.register("carol-secret", "").status());
+        TestUa sender = liaison.own(TestUa.overTcpFromAddress("alice", nodeA, "127.0.0.9"));
+        String message = sender.messageRequest(carol.contact(), UUID.randomUUID().toString(), "text/plain", "hi");
+
+        sender.send(withRoute(message, clusterTokens().tokenFor(parse(message), nodeUri(nodeA))).replace("{auth}", ""));
+        SipText first = carol.awaitRequest("MESSAGE");
+        SipText retransmitted = carol.awaitRequest("MESSAGE");
+
+        assertEquals(first.header("via"), retransmitted.header("via"));
+        carol.respond(retransmitted, 200, "OK", "c", null, null);
+        assertEquals(200, sender.awaitResponse("MESSAGE", 200).status());
+    }
+
     private String nodeUri(TestServer node) {
         return "sip:127.0.0.1:" + (nodeTransport.equals("tls") ? node.tlsPort() : node.port()) + ";transport="
                 + nodeTransport;

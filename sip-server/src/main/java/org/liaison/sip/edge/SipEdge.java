@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.TooManyListenersException;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.KeyManager;
+import javax.sip.ClientTransaction;
 import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
 import javax.sip.InvalidArgumentException;
@@ -216,6 +217,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
         } catch (TooManyListenersException e) {
             throw new SipException("listener already set", e);
         }
+        ((SipStackImpl) stack).sipMessageValves.add(new RelayedResponses(
+                (response, receivedOn) -> onResponse(null, response, receivedOn)));
         stack.start();
         started = true;
     }
@@ -244,8 +247,11 @@ public final class SipEdge implements SipListener, AutoCloseable {
         counters.requestReceived(request.getMethod());
         try {
             if (Request.ACK.equals(request.getMethod())) {
-                if (router.route(request, source) instanceof Outcome.Forward forward) {
-                    forwarder.forwardStateless(forward, source);
+                Outcome outcome = router.route(request, source);
+                if (outcome instanceof Outcome.Forward forward) {
+                    forwarder.forwardStateless(forward.request(), forward.targets().get(0), source);
+                } else if (outcome instanceof Outcome.Relay relay) {
+                    forwarder.forwardStateless(relay.request(), relay.target(), source);
                 }
                 return;
             }
@@ -270,6 +276,10 @@ public final class SipEdge implements SipListener, AutoCloseable {
                 later.answer().whenComplete((r, failure) -> answerLater(server::sendResponse, request, r, failure));
             } else if (outcome instanceof Outcome.Forward f) {
                 forwarder.forward(serverTransaction(event, provider), f, source);
+            } else if (outcome instanceof Outcome.Relay relay) {
+                if (!forwarder.forwardStateless(relay.request(), relay.target(), source)) {
+                    answerStatelessly(provider, request, Response.SERVICE_UNAVAILABLE);
+                }
             } else if (outcome instanceof Outcome.Drop d) {
                 LOG.debug("dropped {}: {}", request.getMethod(), d.why());
             }
@@ -334,11 +344,15 @@ public final class SipEdge implements SipListener, AutoCloseable {
 
     @Override
     public void processResponse(ResponseEvent event) {
+        onResponse(event.getClientTransaction(), event.getResponse(), (SipProvider) event.getSource());
+    }
+
+    /** {@code client}: null for a stray, e.g. a response relayed without a transaction ({@link RelayedResponses}). */
+    private void onResponse(ClientTransaction client, Response response, SipProvider receivedOn) {
         // the packet's source, not its Via: where the answering device really is (its media comes from there)
-        InetAddress from = ((SIPMessage) event.getResponse()).getRemoteAddress();
-        counters.responseReceived(event.getResponse().getStatusCode());
-        forwarder.onResponse(event.getClientTransaction(), event.getResponse(), (SipProvider) event.getSource(),
-                Optional.ofNullable(from));
+        InetAddress from = ((SIPMessage) response).getRemoteAddress();
+        counters.responseReceived(response.getStatusCode());
+        forwarder.onResponse(client, response, receivedOn, Optional.ofNullable(from));
     }
 
     @Override

@@ -54,6 +54,16 @@ public sealed interface Outcome {
     }
 
     /**
+     * Forward the (already adjusted) request to {@code target} without a transaction (RFC 3261 §16.11, Kamailio's
+     * {@code forward()}): nothing is kept, a retransmission is relayed again, and the responses go back by their Via,
+     * as they come. Only for a request whose retransmissions, as long as they matter, are someone else's to make: an
+     * ACK, or a request another node of the cluster handed over on an unreliable hop, whose client transaction on
+     * that node retransmits it until the device answers.
+     */
+    record Relay(Request request, Target target) implements Outcome {
+    }
+
+    /**
      * Answer once {@code answer} completes, on the thread that completes it: work that must
      * finish before the answer but must not hold a SIP worker thread (a group post made durable
      * before its 202, the bindings of a REGISTER written with others). A failed {@code answer} gets a 500. Unless

@@ -32,6 +32,7 @@ import org.liaison.sip.message.LocalAddresses;
 import org.liaison.sip.message.Outcome;
 import org.liaison.sip.message.Responses;
 import org.liaison.sip.message.SipFactories;
+import org.liaison.sip.message.Target;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,22 +139,26 @@ public final class Forwarder {
         }
     }
 
-    /** Forwards without a transaction: the ACK of a 2xx (RFC 3261 §16.11 for stateless forwarding). */
-    public void forwardStateless(Outcome.Forward forward, Flow source) {
-        var target = forward.targets().get(0);
-        Request copy = copies.prepare(forward.request(), target, false, source);
+    /**
+     * Forwards without a transaction ({@link Outcome.Relay}, RFC 3261 §16.11): the branch is derived from the incoming
+     * one ({@link LoopDetector#statelessBranch}), so a retransmission leaves as the same transaction for the next hop,
+     * and the responses come back as strays ({@link #onResponse} with no client transaction), which go upstream by
+     * their Via. False when it could not be sent (no listener for the target's transport, or a destination not
+     * allowed).
+     */
+    public boolean forwardStateless(Request request, Target target, Flow source) {
+        Request copy = copies.prepare(request, target, false, source);
         Optional<LocalAddresses.Listener> out = egress.listenerFor(target.hop());
         if (out.isEmpty()) {
-            return;
+            return false;
         }
         try {
-            ViaHeader incoming = (ViaHeader) forward.request().getHeader(ViaHeader.NAME);
-            String branch = LoopDetector.branchPrefix(forward.request()) + "s" + Integer.toHexString(
-                    incoming == null || incoming.getBranch() == null ? 0 : incoming.getBranch().hashCode());
-            copy.addFirst(egress.via(out.get(), target.hop(), copy, branch));
+            copy.addFirst(egress.via(out.get(), target.hop(), copy, LoopDetector.statelessBranch(request)));
             egress.providerFor(out.get()).sendRequest(copy);
+            return true;
         } catch (SipException | ParseException | InvalidArgumentException e) {
             LOG.debug("stateless forward of {} to {} failed: {}", copy.getMethod(), target.hop(), e.toString());
+            return false;
         }
     }
 
@@ -180,7 +185,8 @@ public final class Forwarder {
     }
 
     /**
-     * A response on one of our client transactions, or a stray 2xx retransmission (client == null);
+     * A response on one of our client transactions, or a stray one (client == null: see {@link
+     * #forwardStrayResponse});
      * {@code from}: the IP address it came from.
      */
     public void onResponse(ClientTransaction client, Response response, SipProvider receivedOn,
@@ -386,7 +392,11 @@ public final class Forwarder {
         }
     }
 
-    /** A 2xx retransmission after the transactions ended (RFC 3261 §16.7 steps 3 and 9). */
+    /**
+     * A response no transaction of ours waits for, sent upstream by its next Via: the answer to a request relayed
+     * statelessly ({@link #forwardStateless}, RFC 3261 §16.11), or a 2xx retransmission after the transactions ended
+     * (§16.7 steps 3 and 9).
+     */
     private void forwardStrayResponse(Response response, SipProvider receivedOn) {
         ViaHeader top = (ViaHeader) response.getHeader(ViaHeader.NAME);
         if (top == null || top.getBranch() == null || !top.getBranch().startsWith(LoopDetector.BRANCH_MARK)) {
@@ -398,6 +408,8 @@ public final class Forwarder {
             return;
         }
         IdentityAssertion.stripClaims(upstream);
+        // only a node notes where a device signalled from (DeviceSource), never the device itself
+        upstream.removeHeader(DeviceSource.HEADER);
         media.onRetransmission(upstream);
         try {
             receivedOn.sendResponse(upstream);

@@ -29,6 +29,27 @@ public final class LoopDetector {
         this.local = local;
     }
 
+    /** What follows the prefix in the branch of a request relayed without a transaction. */
+    private static final char STATELESS = 's';
+    /** {@link #BRANCH_MARK}, 12 hex digits of the hash, and a dot. */
+    private static final int PREFIX_LENGTH = BRANCH_MARK.length() + 13;
+
+    /**
+     * The branch of a copy of {@code request} relayed without a transaction (RFC 3261 §16.11): derived from the
+     * incoming branch, so that each retransmission leaves as the same transaction.
+     */
+    public static String statelessBranch(Request request) {
+        ViaHeader incoming = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        String branch = incoming == null ? null : incoming.getBranch();
+        return branchPrefix(request) + STATELESS + Integer.toHexString(branch == null ? 0 : branch.hashCode());
+    }
+
+    /** Whether {@code branch} is one {@link #statelessBranch} made: no transaction of ours waits for its responses. */
+    public static boolean isStatelessBranch(String branch) {
+        return branch != null && branch.length() > PREFIX_LENGTH && branch.startsWith(BRANCH_MARK)
+                && branch.charAt(PREFIX_LENGTH) == STATELESS;
+    }
+
     /** The branch prefix for requests forwarded from {@code request}; add a unique suffix per branch. */
     public static String branchPrefix(Request request) {
         StringBuilder key = new StringBuilder(request.getRequestURI().toString());

@@ -10,6 +10,7 @@ import javax.sip.header.RouteHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import org.liaison.sip.message.Flow;
 import org.liaison.sip.message.Outcome;
 import org.liaison.sip.message.SipFactories;
 import org.liaison.sip.message.Target;
@@ -54,11 +55,12 @@ public final class NodeHandoff {
      * hand it over with a token that verifies; empty otherwise: the request is then anyone's, and gets what anyone
      * gets (a challenge, a refusal).
      */
-    Optional<Outcome> take(Request request, OurRoutes routes) {
+    Optional<Outcome> take(Request request, OurRoutes routes, Flow source) {
         if (!token.verify(request, routes.handoff(), self)) {
             return Optional.empty();
         }
-        boolean ack = Request.ACK.equals(request.getMethod());
+        String method = request.getMethod();
+        boolean ack = Request.ACK.equals(method);
         // what follows our Route is the binding's Path, which our own binding gives again below
         request.removeHeader(RouteHeader.NAME);
         Optional<Target> device = bindingNamed(request.getRequestURI(), routes.handedFor())
@@ -70,8 +72,24 @@ public final class NodeHandoff {
             return Optional.of(ack ? new Outcome.Drop("handed-over ACK for a device not registered here")
                     : refusals.refuse(request, Response.TEMPORARILY_UNAVAILABLE, "Not registered on this node"));
         }
+        boolean recordRoute = isRecordRouted(request);
+        if (ack || !recordRoute && isRelayedStatelessly(method, source)) {
+            return Optional.of(new Outcome.Relay(request, device.get()));
+        }
         // the sending node took the request from the phone and did its media work, its responses' too
-        return Optional.of(new Outcome.Forward(request, List.of(device.get()), isRecordRouted(request), null, false));
+        return Optional.of(new Outcome.Forward(request, List.of(device.get()), recordRoute, null, false));
+    }
+
+    /**
+     * Whether a handed-over request needs no transaction here: the sending node's client transaction retransmits it
+     * over UDP until the device answers, and we only pass it on, as a stateless proxy does (RFC 3261 §16.11), which
+     * spares this node a server and a client transaction per request (most of a hop's cost). Stateful stay: an
+     * INVITE (its 100 Trying and CANCEL are per hop), a BYE (presence hears of the call's end from the forwarder), a
+     * dialog we record-route, and whatever came over TCP or TLS, which nobody retransmits, so that we retransmit it
+     * to a device on UDP.
+     */
+    private static boolean isRelayedStatelessly(String method, Flow source) {
+        return "UDP".equals(source.transport()) && !Request.INVITE.equals(method) && !Request.BYE.equals(method);
     }
 
     /**

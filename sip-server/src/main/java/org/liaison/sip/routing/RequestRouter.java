@@ -117,7 +117,7 @@ public final class RequestRouter {
         // RFC 3261 §16.4: our own Route entries are consumed here
         OurRoutes routes = OurRoutes.consume(request, local);
         // another node of the cluster hands us a request for a device whose flow ends here (issue 10)
-        Optional<Outcome> handedOver = handoffs.take(request, routes);
+        Optional<Outcome> handedOver = handoffs.take(request, routes, source);
         if (handedOver.isPresent()) {
             return handedOver.get();
         }
