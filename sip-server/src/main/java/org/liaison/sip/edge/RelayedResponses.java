@@ -15,7 +15,7 @@ import org.liaison.sip.proxy.LoopDetector;
  * JAIN-SIP looks for their client transaction. Finding none under the response's key, the stack compares the response
  * with every client transaction it holds ({@code SIPTransactionStack.newSIPServerResponse}): thousands under load, for
  * each relayed response, which doubled the CPU of a node that both relays and forwards statefully
- * (docs/BENCHMARKS.md, 2026-12-07 21:40). Our branch says which responses no transaction waits for
+ * (docs/BENCHMARKS.md, 2026-12-07 21:27). Our branch says which responses no transaction waits for
  * ({@link LoopDetector#isStatelessBranch}), so those skip the search.
  */
 final class RelayedResponses implements SIPMessageValve {
