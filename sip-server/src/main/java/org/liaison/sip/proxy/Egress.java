@@ -1,5 +1,6 @@
 package org.liaison.sip.proxy;
 
+import gov.nist.javax.sip.stack.HopImpl;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.text.ParseException;
@@ -57,6 +58,24 @@ final class Egress {
             return Optional.empty();
         }
         return local.listenerFor(hop.getTransport(), address instanceof Inet6Address);
+    }
+
+    /**
+     * Whether a response no transaction of ours holds (the answer to a relayed request, a 2xx retransmitted after its
+     * transaction ended) may go to {@code next}, the Via it follows back: such a response names its own destination,
+     * and anyone can send us one, so it is held to {@link #listenerFor}'s rule (an allowed destination, or a node).
+     */
+    boolean mayAnswer(ViaHeader next) {
+        String host = next.getReceived() != null ? next.getReceived() : next.getHost();
+        InetAddress address = IpLiteral.parse(host);
+        int port = next.getRPort() > 0 ? next.getRPort() : next.getPort();
+        if (address != null && (destinations.allows(address)
+                || clusterNodes.test(new HopImpl(host, port, next.getTransport())))) {
+            return true;
+        }
+        // DEBUG, not WARN: anyone can send us such a response, and a line each would flood the log
+        LOG.debug("not answering to {}: not an allowed destination", host);
+        return false;
     }
 
     SipProvider providerFor(LocalAddresses.Listener l) {

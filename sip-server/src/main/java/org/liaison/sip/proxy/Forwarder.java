@@ -404,7 +404,7 @@ public final class Forwarder {
         }
         Response upstream = (Response) response.clone();
         upstream.removeFirst(ViaHeader.NAME);
-        if (upstream.getHeader(ViaHeader.NAME) == null) {
+        if (!(upstream.getHeader(ViaHeader.NAME) instanceof ViaHeader next) || !egress.mayAnswer(next)) {
             return;
         }
         IdentityAssertion.stripClaims(upstream);
