@@ -20,6 +20,10 @@ import org.liaison.sip.message.LocalAddresses;
 public final class LoopDetector {
     /** Every branch we create starts with this, after the RFC 3261 magic cookie. */
     public static final String BRANCH_MARK = "z9hG4bK-lia";
+    /** What follows the prefix in the branch of a request relayed without a transaction. */
+    private static final char STATELESS = 's';
+    /** {@link #BRANCH_MARK}, 12 hex digits of the hash, and a dot. */
+    private static final int PREFIX_LENGTH = BRANCH_MARK.length() + 13;
     /** One SHA-256 per thread: a provider lookup per forwarded request cost as much as the hash (issue 12). */
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(LoopDetector::sha256);
 
@@ -28,11 +32,6 @@ public final class LoopDetector {
     public LoopDetector(LocalAddresses local) {
         this.local = local;
     }
-
-    /** What follows the prefix in the branch of a request relayed without a transaction. */
-    private static final char STATELESS = 's';
-    /** {@link #BRANCH_MARK}, 12 hex digits of the hash, and a dot. */
-    private static final int PREFIX_LENGTH = BRANCH_MARK.length() + 13;
 
     /**
      * The branch of a copy of {@code request} relayed without a transaction (RFC 3261 §16.11): derived from the

@@ -83,7 +83,8 @@ public final class NodeHandoff {
     /**
      * Whether a handed-over request needs no transaction here: the sending node's client transaction retransmits it
      * over UDP until the device answers, and we only pass it on, as a stateless proxy does (RFC 3261 §16.11), which
-     * spares this node a server and a client transaction per request (most of a hop's cost). Stateful stay: an
+     * spares this node a server and a client transaction per request, and the young collections their 32 s of timer J
+     * cost (docs/BENCHMARKS.md, 2026-12-07 21:27). Stateful stay: an
      * INVITE (its 100 Trying and CANCEL are per hop), a BYE (presence hears of the call's end from the forwarder), a
      * dialog we record-route, and whatever came over TCP or TLS, which nobody retransmits, so that we retransmit it
      * to a device on UDP.
