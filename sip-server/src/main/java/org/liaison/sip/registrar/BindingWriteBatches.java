@@ -22,14 +22,16 @@ import org.liaison.sip.cluster.ClusterRedis;
  * <p>Why: with {@code appendfsync always} a call's fixed cost (the fsync, the system calls, the script's entry) is
  * most of what a REGISTER costs Redis, about 100 of 125 µs measured on the benchmark machine, and lettuce's own work
  * per call is of the same order; shared by ten writes it falls to a tenth (docs/BENCHMARKS.md, issue 10). The price
- * is up to {@value #WINDOW_MS} ms more before a REGISTER's 200, which no phone notices. Durability is unchanged:
+ * is up to {@value #WINDOW_MS} ms more before a REGISTER's 200, which no phone notices. 20 ms rather than 10: each
+ * node of a cluster sees its share of the rate, and with 10 ms two nodes at 500/s each sent half-size batches and
+ * paid 14-22 % more per REGISTER than with 20 (docs/BENCHMARKS.md, 2026-12-07 23:14). Durability is unchanged:
  * each write's future completes only once Redis answered, after the fsync.
  *
  * <p>Futures complete on this class's own threads (never lettuce's I/O thread, where waiting for Redis would
  * deadlock), in the order the writes were sent; what runs there must not wait for a batch of this class.
  */
 final class BindingWriteBatches implements AutoCloseable {
-    static final long WINDOW_MS = 10;
+    static final long WINDOW_MS = 20;
     static final int MOST = 64;
 
     /**
