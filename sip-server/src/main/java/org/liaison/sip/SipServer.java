@@ -222,7 +222,7 @@ public final class SipServer implements AutoCloseable {
             MessagingSettings im = config.messaging();
             OfflineStoreSettings storeSettings = new OfflineStoreSettings(im.expiry(), im.maxQueuedPerUser(),
                     im.maxMessageBytes(), im.maxQueuedPerSenderPerUser(), im.maxQueuedPerSender());
-            messages = stores.offlineStore(dataDir, storeSettings, clock);
+            messages = stores.offlineStore(dataDir, storeSettings, clock, config.cluster().waitReplicas());
             SipFactories factories = SipFactories.create();
             SipSettings sip = config.sip();
             LocalAddresses local = new LocalAddresses(sip.domain(), sip.addresses(), sip.udpPort(), sip.tcpPort(),

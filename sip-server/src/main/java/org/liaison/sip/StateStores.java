@@ -1,5 +1,6 @@
 package org.liaison.sip;
 
+import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,6 +14,7 @@ import org.liaison.im.OfflineStore;
 import org.liaison.im.OfflineStoreSettings;
 import org.liaison.im.redis.RedisDeliveryLeases;
 import org.liaison.im.redis.RedisOfflineStore;
+import org.liaison.im.redis.ReplicaConfirmation;
 import org.liaison.im.redis.SharedRedis;
 import org.liaison.provisioning.AccountDirectory;
 import org.liaison.provisioning.enrolment.EnrolmentTokenStore;
@@ -40,6 +42,8 @@ import org.liaison.sip.registrar.RedisLocationService;
 import org.liaison.sip.tls.CertificateProblem;
 import org.liaison.sip.tls.TlsCredentials;
 import org.liaison.sip.tls.acme.SharedAcmeState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where this process keeps the state a cluster shares (issue 10): in data.dir when it serves the
@@ -55,6 +59,12 @@ import org.liaison.sip.tls.acme.SharedAcmeState;
 record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable locationStore) {
     private static final String ROUTE_TOKEN_SECRET = "route-token";
     static final String HANDOFF_SECRET = "node-handoff";
+    /**
+     * How long a stored message waits for the replicas of {@code cluster.redis-wait-replicas}: far above a replica's
+     * round trip on a LAN, below the connection's command timeout and a UDP sender's last retransmission.
+     */
+    private static final Duration REPLICA_WAIT = Duration.ofMillis(1000);
+    private static final Logger LOG = LoggerFactory.getLogger(StateStores.class);
 
     /** Connects to Redis (failing with one line naming cluster.redis-uri) or opens the files. */
     static StateStores open(ClusterSettings cluster, Path dataDir, Clock clock) throws IOException {
@@ -144,11 +154,24 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
     /**
      * The offline store: files in data.dir on one machine; in cluster mode Redis, which must persist every write (a
      * 202 means the message is on disk), through the node's connection, with this node's note of the users who have
-     * nothing waiting (kept right by a subscription), so that a REGISTER checks theirs without a round trip.
+     * nothing waiting (kept right by a subscription), so that a REGISTER checks theirs without a round trip. With
+     * {@code cluster.redis-wait-replicas} set, a stored message is also on that many replicas before its 202, written
+     * on a connection of its own ({@link ReplicaConfirmation}).
      */
-    OfflineStore offlineStore(Path dataDir, OfflineStoreSettings settings, Clock clock) throws IOException {
-        return redis == null ? FileOfflineStore.open(dataDir, settings, clock)
-                : RedisOfflineStore.open(sharedWithIm(), settings, clock, KnownEmptyQueues.subscribed(redis));
+    OfflineStore offlineStore(Path dataDir, OfflineStoreSettings settings, Clock clock, int waitReplicas)
+            throws IOException {
+        if (redis == null) {
+            return FileOfflineStore.open(dataDir, settings, clock);
+        }
+        SharedRedis shared = sharedWithIm(redis.commands());
+        ReplicaConfirmation writes = ReplicaConfirmation.none(shared);
+        if (waitReplicas > 0) {
+            redis.connectedReplicas().stream().filter(connected -> connected < waitReplicas).forEach(connected ->
+                    LOG.warn("cluster.redis-wait-replicas is {} but the Redis primary has {} replica(s) connected now:"
+                            + " stored messages get 503 until enough replicas confirm them", waitReplicas, connected));
+            writes = ReplicaConfirmation.of(sharedWithIm(redis.dedicatedCommands()), waitReplicas, REPLICA_WAIT);
+        }
+        return RedisOfflineStore.open(shared, settings, clock, KnownEmptyQueues.subscribed(redis), writes);
     }
 
     /**
@@ -157,13 +180,13 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
      */
     DeliveryLeases deliveryLeases(ScheduledExecutorService timers) {
         return redis == null ? new LocalDeliveryLeases()
-                : new RedisDeliveryLeases(sharedWithIm(), timers, RedisDeliveryLeases.TERM);
+                : new RedisDeliveryLeases(sharedWithIm(redis.commands()), timers, RedisDeliveryLeases.TERM);
     }
 
-    /** The node's connection as im's stores take it (im knows no sip-server); their failures reach its health watch. */
-    private SharedRedis sharedWithIm() {
+    /** A connection of the node's as im's stores take it (im knows no sip-server); their failures reach its health watch. */
+    private SharedRedis sharedWithIm(RedisCommands<String, byte[]> commands) {
         SharedStateHealth health = redis.health();
-        return new SharedRedis(redis.commands(), "cluster.redis-uri " + redis.where(), new SharedRedis.Health() {
+        return new SharedRedis(commands, "cluster.redis-uri " + redis.where(), new SharedRedis.Health() {
             @Override
             public void failed(RuntimeException cause) {
                 health.unavailable("use the message store", cause);

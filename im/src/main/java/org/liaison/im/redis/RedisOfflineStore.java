@@ -63,13 +63,16 @@ public final class RedisOfflineStore implements OfflineStore {
     private final OfflineStoreSettings settings;
     private final Clock clock;
     private final EmptyQueues emptyQueues;
+    private final ReplicaConfirmation writes;
 
-    private RedisOfflineStore(SharedRedis shared, OfflineStoreSettings settings, Clock clock, EmptyQueues emptyQueues) {
+    private RedisOfflineStore(SharedRedis shared, OfflineStoreSettings settings, Clock clock, EmptyQueues emptyQueues,
+            ReplicaConfirmation writes) {
         this.shared = shared;
         this.redis = shared.commands();
         this.settings = settings;
         this.clock = clock;
         this.emptyQueues = emptyQueues;
+        this.writes = writes;
     }
 
     /**
@@ -79,20 +82,22 @@ public final class RedisOfflineStore implements OfflineStore {
      *                         (one line saying what to set)
      */
     public static RedisOfflineStore open(SharedRedis redis, OfflineStoreSettings settings, Clock clock) {
-        return open(redis, settings, clock, EmptyQueues.NONE);
+        return open(redis, settings, clock, EmptyQueues.NONE, ReplicaConfirmation.none(redis));
     }
 
     /**
      * As {@link #open(SharedRedis, OfflineStoreSettings, Clock)}, answering {@link #holdsFor} from
-     * {@code emptyQueues} when it knows, and telling it of every recipient this node stores for.
+     * {@code emptyQueues} when it knows, and telling it of every recipient this node stores for; the messages it
+     * acknowledges are written through {@code writes} (which may ask replicas to confirm them).
      */
     public static RedisOfflineStore open(SharedRedis redis, OfflineStoreSettings settings, Clock clock,
-            EmptyQueues emptyQueues) {
+            EmptyQueues emptyQueues, ReplicaConfirmation writes) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(emptyQueues, "emptyQueues");
+        Objects.requireNonNull(writes, "writes");
         RedisDurability.check(redis.commands(), redis.where());
-        RedisOfflineStore store = new RedisOfflineStore(redis, settings, clock, emptyQueues);
+        RedisOfflineStore store = new RedisOfflineStore(redis, settings, clock, emptyQueues, writes);
         log.info("Offline store in Redis ({}) opened with {} messages", redis.where(), store.count());
         return store;
     }
@@ -108,7 +113,7 @@ public final class RedisOfflineStore implements OfflineStore {
                 message.origin());
         List<byte[]> result;
         try {
-            result = shared.call(() -> STORE.run(redis, ScriptOutputType.MULTI,
+            result = writes.write(commands -> STORE.run(commands, ScriptOutputType.MULTI,
                     withContent(args, message, body, now, expiresAt)));
         } finally {
             // at once, before the caller hands the message out here; a failed call may have stored it all the same
@@ -141,7 +146,7 @@ public final class RedisOfflineStore implements OfflineStore {
         distinct.forEach(member -> args.add(bytes(member)));
         List<byte[]> result;
         try {
-            result = shared.call(() -> STORE_FOR_MEMBERS.run(redis, ScriptOutputType.MULTI,
+            result = writes.write(commands -> STORE_FOR_MEMBERS.run(commands, ScriptOutputType.MULTI,
                     args.toArray(byte[][]::new)));
         } finally {
             distinct.forEach(emptyQueues::filled);

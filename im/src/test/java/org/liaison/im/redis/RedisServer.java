@@ -64,6 +64,10 @@ public final class RedisServer implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
+    public int port() {
+        return port;
+    }
+
     /** Starts it again on the same port and directory, after {@link #shutdown} or {@link #kill}. */
     public void startAgain() {
         launch();
@@ -213,7 +217,7 @@ public final class RedisServer implements AutoCloseable {
     /** Above the ephemeral range, in this test JVM's slice ({@link ForkPorts}). */
     private static final ForkPorts PORTS = new ForkPorts(61_000, 65_000);
 
-    private static int freePort() {
+    static int freePort() {
         for (int attempt = 0; attempt < 100; attempt++) {
             int port = PORTS.nextBlock(1);
             try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {

@@ -17,10 +17,13 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -48,6 +51,8 @@ public final class ClusterRedis implements AutoCloseable {
     private final SharedStateHealth health;
     /** SHA-1 of each script run, by its text: the scripts are the stores' constants, so this stays small. */
     private final Map<String, String> digests = new ConcurrentHashMap<>();
+    /** The connections of {@link #dedicatedCommands()}, closed with the shared one. */
+    private final List<StatefulRedisConnection<String, byte[]>> dedicated = new CopyOnWriteArrayList<>();
 
     private ClusterRedis(RedisClient client, StatefulRedisConnection<String, byte[]> connection, String where) {
         this.client = client;
@@ -125,6 +130,38 @@ public final class ClusterRedis implements AutoCloseable {
                 "no answer in " + COMMAND_TIMEOUT_MS + " ms") : new RedisException(failure);
     }
 
+    /**
+     * Blocking commands on a connection of their own, closed with this client, for commands that hold their
+     * connection in Redis ({@code WAIT}) and must not stall the shared one; its outages reach {@link #health()} too.
+     */
+    public RedisCommands<String, byte[]> dedicatedCommands() {
+        try {
+            StatefulRedisConnection<String, byte[]> own = client.connect(CODEC);
+            own.addListener(health);
+            dedicated.add(own);
+            return own.sync();
+        } catch (RedisException e) {
+            throw health.unavailable("open a connection", e);
+        }
+    }
+
+    /**
+     * How many replicas are connected to the Redis primary now (INFO replication), for a start-time warning; empty
+     * when Redis does not say (INFO denied by an ACL).
+     */
+    public OptionalInt connectedReplicas() {
+        String info;
+        try {
+            info = commands().info("replication");
+        } catch (RedisException e) {
+            LOG.debug("cannot read INFO replication: {}", e.toString());
+            return OptionalInt.empty();
+        }
+        return info.lines().filter(line -> line.startsWith("connected_slaves:"))
+                .mapToInt(line -> Integer.parseInt(line.substring("connected_slaves:".length()).trim()))
+                .findFirst();
+    }
+
     /** A new connection for SUBSCRIBE (a subscribed connection can do nothing else); the caller closes it. */
     public StatefulRedisPubSubConnection<String, byte[]> connectPubSub() {
         return client.connectPubSub(CODEC);
@@ -168,6 +205,10 @@ public final class ClusterRedis implements AutoCloseable {
         // a disconnection of our own doing is no outage
         connection.removeListener(health);
         connection.close();
+        for (StatefulRedisConnection<String, byte[]> own : dedicated) {
+            own.removeListener(health);
+            own.close();
+        }
         client.shutdown(0, 2, TimeUnit.SECONDS);
     }
 

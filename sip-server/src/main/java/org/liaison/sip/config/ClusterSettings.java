@@ -20,11 +20,17 @@ import java.util.regex.Pattern;
  * @param tlsNames host names and addresses, lower case, that the cluster's shared TLS certificate names besides
  *                 sip.domain and each node's own (every node's names, listed before the first node starts, so that
  *                 the shared CA's name constraints cover them all); empty on one machine
+ * @param waitReplicas how many of the Redis primary's replicas must hold a stored message before its 202 (WAIT), so
+ *                 that a Sentinel failover loses none; 0 (the default, and on one machine) = the primary's disk alone
  */
-public record ClusterSettings(Optional<String> redisUri, Optional<String> nodeUri, List<String> tlsNames) {
+public record ClusterSettings(Optional<String> redisUri, Optional<String> nodeUri, List<String> tlsNames,
+        int waitReplicas) {
     private static final String REDIS_URI = "cluster.redis-uri";
     private static final String NODE_URI = "cluster.node-uri";
     private static final String TLS_NAMES = "cluster.tls-names";
+    private static final String WAIT_REPLICAS = "cluster.redis-wait-replicas";
+    /** More would be a cluster of Redis replicas no deployment here runs; a typo more likely. */
+    private static final int MAX_WAIT_REPLICAS = 8;
     /** A host name (RFC 1123 labels) or an IPv4/IPv6 literal, as a certificate's subject alternative name. */
     private static final Pattern TLS_NAME = Pattern.compile(
             "([a-z0-9]([a-z0-9-]*[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|[0-9a-f:.]*:[0-9a-f:.]*");
@@ -39,11 +45,14 @@ public record ClusterSettings(Optional<String> redisUri, Optional<String> nodeUr
             throw new IllegalArgumentException("redisUri and nodeUri go together");
         }
         tlsNames = List.copyOf(tlsNames);
+        if (waitReplicas < 0 || waitReplicas > 0 && redisUri.isEmpty()) {
+            throw new IllegalArgumentException("waitReplicas is 0 on one machine and never negative, was " + waitReplicas);
+        }
     }
 
     /** One machine: nothing shared, every store in data.dir. */
     public static ClusterSettings standalone() {
-        return new ClusterSettings(Optional.empty(), Optional.empty(), List.of());
+        return new ClusterSettings(Optional.empty(), Optional.empty(), List.of(), 0);
     }
 
     /** True when the state is shared in Redis. */
@@ -58,10 +67,11 @@ public record ClusterSettings(Optional<String> redisUri, Optional<String> nodeUr
         List<String> tlsNames = r.list(TLS_NAMES, "", "a host name or an IP address",
                 name -> TLS_NAME.matcher(name.toLowerCase(Locale.ROOT)).matches()
                         && (IpLiteral.parse(name) != null || !name.contains(":")) ? name.toLowerCase(Locale.ROOT) : null);
+        int waitReplicas = r.integer(WAIT_REPLICAS, 0, 0, MAX_WAIT_REPLICAS);
         if (redis.isEmpty()) {
-            if (!node.isEmpty() || !tlsNames.isEmpty()) {
-                throw r.problem(node.isEmpty() ? TLS_NAMES : NODE_URI, "is set but " + REDIS_URI + " is empty; it"
-                        + " only means something in a cluster");
+            if (!node.isEmpty() || !tlsNames.isEmpty() || waitReplicas > 0) {
+                String key = !node.isEmpty() ? NODE_URI : !tlsNames.isEmpty() ? TLS_NAMES : WAIT_REPLICAS;
+                throw r.problem(key, "is set but " + REDIS_URI + " is empty; it only means something in a cluster");
             }
             return standalone();
         }
@@ -91,7 +101,7 @@ public record ClusterSettings(Optional<String> redisUri, Optional<String> nodeUr
                     + " (e.g. sip:10.0.0.11:5060;transport=udp)");
         }
         checkTransport(r, node, uri.group(3), tlsPort);
-        return new ClusterSettings(Optional.of(redis), Optional.of(node), tlsNames);
+        return new ClusterSettings(Optional.of(redis), Optional.of(node), tlsNames, waitReplicas);
     }
 
     /**

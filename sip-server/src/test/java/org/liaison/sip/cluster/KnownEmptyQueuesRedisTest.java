@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.liaison.im.NewMessage;
 import org.liaison.im.OfflineStoreSettings;
 import org.liaison.im.redis.RedisOfflineStore;
+import org.liaison.im.redis.ReplicaConfirmation;
 import org.liaison.im.redis.RedisPerClass;
 import org.liaison.im.redis.SharedRedis;
 
@@ -97,7 +98,8 @@ class KnownEmptyQueuesRedisTest {
             public void answered() {
             }
         });
-        return new Node(RedisOfflineStore.open(shared, SETTINGS, Clock.systemUTC(), known), known);
+        return new Node(RedisOfflineStore.open(shared, SETTINGS, Clock.systemUTC(), known, ReplicaConfirmation.none(shared)),
+                known);
     }
 
     private static NewMessage message(String recipient) {

@@ -74,6 +74,10 @@ class LiaisonConfigTest {
                 + "cluster.tls-names = Node2.Example.org, 10.0.0.12, 2001:db8::12\nrelay.servers = 10.0.0.21:2223\n");
         assertEquals(java.util.List.of("node2.example.org", "10.0.0.12", "2001:db8::12"),
                 LiaisonConfig.load(dir).cluster().tlsNames());
+        assertEquals(0, LiaisonConfig.load(dir).cluster().waitReplicas(), "the primary's disk alone by default");
+        write("cluster.redis-uri = redis-sentinel://10.0.0.5:26379#liaison\ncluster.node-uri = sip:10.0.0.11\n"
+                + "cluster.redis-wait-replicas = 1\nrelay.servers = 10.0.0.21:2223\n");
+        assertEquals(1, LiaisonConfig.load(dir).cluster().waitReplicas());
     }
 
     @Test
@@ -116,6 +120,11 @@ class LiaisonConfigTest {
                 + "cluster.tls-names = sip.example.org, https://node2", "cluster.tls-names: \"https://node2\" is not a host"
                 + " name or an IP address"},
             {"cluster.tls-names = 10.0.0.12", "cluster.tls-names: is set but cluster.redis-uri is empty"},
+            {"cluster.redis-wait-replicas = 1", "cluster.redis-wait-replicas: is set but cluster.redis-uri is empty"},
+            {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:10.0.0.11\nrelay.servers = 10.0.0.21:2223\n"
+                + "cluster.redis-wait-replicas = -1", "cluster.redis-wait-replicas: "},
+            {"cluster.redis-uri = redis://10.0.0.5\ncluster.node-uri = sip:10.0.0.11\nrelay.servers = 10.0.0.21:2223\n"
+                + "cluster.redis-wait-replicas = one", "cluster.redis-wait-replicas: "},
         };
         for (String[] bad : refused) {
             write(bad[0] + "\n");
