@@ -13,6 +13,8 @@ import org.liaison.im.LocalDeliveryLeases;
 import org.liaison.im.OfflineStore;
 import org.liaison.im.OfflineStoreSettings;
 import org.liaison.im.redis.RedisDeliveryLeases;
+import org.liaison.im.redis.RedisDurability;
+import org.liaison.im.redis.RedisNotDurable;
 import org.liaison.im.redis.RedisOfflineStore;
 import org.liaison.im.redis.ReplicaConfirmation;
 import org.liaison.im.redis.SharedRedis;
@@ -171,7 +173,27 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
                             + " stored messages get 503 until enough replicas confirm them", waitReplicas, connected));
             writes = ReplicaConfirmation.of(sharedWithIm(redis.dedicatedCommands()), waitReplicas, REPLICA_WAIT);
         }
-        return RedisOfflineStore.open(shared, settings, clock, KnownEmptyQueues.subscribed(redis), writes);
+        RedisOfflineStore store = RedisOfflineStore.open(shared, settings, clock, KnownEmptyQueues.subscribed(redis),
+                writes);
+        redis.whenReconnected(() -> checkStillDurable(shared));
+        return store;
+    }
+
+    /**
+     * The start's durability check again after a reconnection: Sentinel may have promoted a replica set up otherwise.
+     * Stores go on (refusing every message for a replica's setting would be an outage of chat); the log says loudly
+     * what no longer holds.
+     */
+    private static void checkStillDurable(SharedRedis shared) {
+        try {
+            RedisDurability.check(shared.commands(), shared.where());
+            LOG.info("{}: Redis persists every write (checked again after reconnecting)", shared.where());
+        } catch (RedisNotDurable e) {
+            LOG.error("{} (found on reconnecting: a failover to a replica set up otherwise?); stored messages are"
+                    + " acknowledged without that guarantee until it is fixed", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.debug("durability not checked after reconnecting: {}", e.toString());
+        }
     }
 
     /**

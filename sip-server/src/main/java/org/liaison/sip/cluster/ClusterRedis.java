@@ -1,6 +1,7 @@
 package org.liaison.sip.cluster;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -16,6 +17,7 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -160,6 +162,19 @@ public final class ClusterRedis implements AutoCloseable {
         return info.lines().filter(line -> line.startsWith("connected_slaves:"))
                 .mapToInt(line -> Integer.parseInt(line.substring("connected_slaves:".length()).trim()))
                 .findFirst();
+    }
+
+    /**
+     * Runs {@code check} each time the shared connection comes back after a loss (a restart, or a Sentinel failover
+     * to another primary), on a thread of its own: lettuce's I/O thread must not wait for Redis.
+     */
+    public void whenReconnected(Runnable check) {
+        connection.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> reconnected, SocketAddress address) {
+                CompletableFuture.runAsync(check);
+            }
+        });
     }
 
     /** A new connection for SUBSCRIBE (a subscribed connection can do nothing else); the caller closes it. */
