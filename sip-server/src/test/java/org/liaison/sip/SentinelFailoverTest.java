@@ -10,7 +10,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,44 +43,38 @@ class SentinelFailoverTest {
 
     @TempDir
     Path root;
-    private final List<AutoCloseable> opened = new ArrayList<>();
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T own(T closeable) {
-        opened.add(closeable);
-        return closeable;
-    }
 
     @Test
     void aNodeFollowsTheFailoverAndLosesNoMessageItAcknowledged() throws Exception {
-        RedisServer primary = own(RedisServer.durable(Files.createDirectories(root.resolve("primary"))));
-        RedisServer replica = own(RedisServer.start(Files.createDirectories(root.resolve("replica")),
-                List.of("--appendonly", "yes", "--appendfsync", "always", "--replicaof", "127.0.0.1",
-                        String.valueOf(primary.port()))));
-        int sentinelPort = FreePorts.udpAndTcp();
-        Process sentinel = startSentinel(sentinelPort, primary.port());
-        own(sentinel::destroyForcibly);
-        // Redis 7 starts a replica's first copy after 5 s (repl-diskless-sync-delay); until then WAIT confirms nothing
-        await("the replica in sync").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .until(() -> replicationOf(replica.port()).contains("master_link_status:up"));
-        await("the Sentinel seeing the replica").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .until(() -> replicasSeenBy(sentinelPort) == 1);
+        try (RedisServer primary = RedisServer.durable(Files.createDirectories(root.resolve("primary")));
+                RedisServer replica = RedisServer.start(Files.createDirectories(root.resolve("replica")),
+                        List.of("--appendonly", "yes", "--appendfsync", "always", "--replicaof", "127.0.0.1",
+                                String.valueOf(primary.port())));
+                Sentinel sentinel = Sentinel.start(root.resolve("sentinel"), primary.port())) {
+            // Redis 7 starts a replica's first copy after 5 s (repl-diskless-sync-delay); until then WAIT confirms nothing
+            await("the replica in sync").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> replicationOf(replica.port()).contains("master_link_status:up"));
+            await("the Sentinel seeing the replica").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> sentinel.replicas() == 1);
+            TestServer config = TestServer.builder().user("alice", "alice-secret", "1001")
+                    .user("bob", "bob-secret", "1002").user("carol", "carol-secret", "1003")
+                    .property("cluster.redis-uri", "redis-sentinel://127.0.0.1:" + sentinel.port() + "#" + MASTER)
+                    .property("cluster.redis-wait-replicas", "1").property("im.device-answer-ms", "1000")
+                    .create(root.resolve("node"));
+            Files.writeString(config.configDir().resolve("liaison.properties"),
+                    "cluster.node-uri = sip:127.0.0.1:" + config.port() + ";transport=udp\n", StandardOpenOption.APPEND);
+            try (ServerProcess node = ServerProcess.serve(config.configDir(), root.resolve("node.log"))) {
+                List<String> sent = storeForBob(config);
+                primary.kill();
+                await("Sentinel promoting the replica").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                        .until(() -> sentinel.masterPort() == replica.port());
+                assertEquals(sent, deliveredToBob(config), "every acknowledged message, once, in order");
+                assertNoReplicaNoAcknowledgement(config);
+            }
+        }
+    }
 
-        TestServer config = TestServer.builder().user("alice", "alice-secret", "1001").user("bob", "bob-secret", "1002")
-                .user("carol", "carol-secret", "1003")
-                .property("cluster.redis-uri", "redis-sentinel://127.0.0.1:" + sentinelPort + "#" + MASTER)
-                .property("cluster.redis-wait-replicas", "1").property("im.device-answer-ms", "1000")
-                .create(root.resolve("node"));
-        Files.writeString(config.configDir().resolve("liaison.properties"),
-                "cluster.node-uri = sip:127.0.0.1:" + config.port() + ";transport=udp\n", StandardOpenOption.APPEND);
-        own(ServerProcess.serve(config.configDir(), root.resolve("node.log")));
-
+    private static List<String> storeForBob(TestServer config) throws Exception {
         List<String> sent = new ArrayList<>();
         try (TestUa alice = new TestUa("alice", config)) {
             for (int i = 1; i <= MESSAGES; i++) {
@@ -92,11 +84,10 @@ class SentinelFailoverTest {
                 sent.add(callId);
             }
         }
+        return sent;
+    }
 
-        primary.kill();
-        await("Sentinel promoting the replica").atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                .until(() -> masterPortSeenBy(sentinelPort) == replica.port());
-
+    private static List<String> deliveredToBob(TestServer config) throws Exception {
         try (TestUa bob = new TestUa("bob", config)) {
             // 503 while the node reconnects, then served by the new primary
             await("the node serving again").atMost(Duration.ofSeconds(30))
@@ -109,10 +100,12 @@ class SentinelFailoverTest {
                 received.add(message.header("call-id").orElseThrow());
                 bob.respond(message, 200, "OK", "b", null, null);
             }
-            assertEquals(sent, received, "every acknowledged message, once, in order");
+            return received;
         }
+    }
 
-        // the new primary has no replica: nothing it alone holds is acknowledged
+    /** The new primary has no replica: nothing it alone holds is acknowledged. */
+    private static void assertNoReplicaNoAcknowledgement(TestServer config) throws Exception {
         try (TestUa alice = new TestUa("alice", config)) {
             SipText refused = alice.sendWithAuth(message(alice, "carol", UUID.randomUUID().toString(), "for later"),
                     "alice-secret");
@@ -125,29 +118,6 @@ class SentinelFailoverTest {
         return from.messageRequest("sip:" + to + "@" + TestServer.DOMAIN, callId, "text/plain;charset=UTF-8", body);
     }
 
-    /** A Sentinel (redis-server in sentinel mode) on {@code port}, watching the primary with a quorum of one. */
-    private Process startSentinel(int port, int primaryPort) throws IOException {
-        Path dir = Files.createDirectories(root.resolve("sentinel"));
-        Path conf = dir.resolve("sentinel.conf");
-        Files.writeString(conf, String.join("\n", "port " + port, "bind 127.0.0.1", "dir " + dir,
-                "sentinel monitor " + MASTER + " 127.0.0.1 " + primaryPort + " 1",
-                "sentinel down-after-milliseconds " + MASTER + " 1000",
-                "sentinel failover-timeout " + MASTER + " 5000", ""));
-        return new ProcessBuilder("/usr/bin/redis-server", conf.toString(), "--sentinel").redirectErrorStream(true)
-                .redirectOutput(dir.resolve("sentinel.log").toFile()).start();
-    }
-
-    private static int masterPortSeenBy(int sentinelPort) {
-        return sentinel(sentinelPort, connection -> {
-            SocketAddress master = connection.sync().getMasterAddrByName(MASTER);
-            return ((InetSocketAddress) master).getPort();
-        });
-    }
-
-    private static int replicasSeenBy(int sentinelPort) {
-        return sentinel(sentinelPort, connection -> connection.sync().replicas(MASTER).size());
-    }
-
     private static String replicationOf(int redisPort) {
         RedisClient client = RedisClient.create(RedisURI.create("redis://127.0.0.1:" + redisPort));
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
@@ -157,12 +127,44 @@ class SentinelFailoverTest {
         }
     }
 
-    private static <T> T sentinel(int port, Function<StatefulRedisSentinelConnection<String, String>, T> ask) {
-        RedisClient client = RedisClient.create(RedisURI.create("redis://127.0.0.1:" + port));
-        try (StatefulRedisSentinelConnection<String, String> connection = client.connectSentinel()) {
-            return ask.apply(connection);
-        } finally {
-            client.shutdown(0, 1, TimeUnit.SECONDS);
+    /** A Sentinel (redis-server in sentinel mode) watching the primary with a quorum of one. */
+    private record Sentinel(Process process, int port) implements AutoCloseable {
+
+        static Sentinel start(Path dir, int primaryPort) throws IOException {
+            Files.createDirectories(dir);
+            int port = FreePorts.udpAndTcp();
+            Path conf = dir.resolve("sentinel.conf");
+            Files.writeString(conf, String.join("\n", "port " + port, "bind 127.0.0.1", "dir " + dir,
+                    "sentinel monitor " + MASTER + " 127.0.0.1 " + primaryPort + " 1",
+                    "sentinel down-after-milliseconds " + MASTER + " 1000",
+                    "sentinel failover-timeout " + MASTER + " 5000", ""));
+            return new Sentinel(new ProcessBuilder("/usr/bin/redis-server", conf.toString(), "--sentinel")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("sentinel.log").toFile()).start(), port);
+        }
+
+        int masterPort() {
+            return ask(connection -> ((InetSocketAddress) connection.sync().getMasterAddrByName(MASTER)).getPort());
+        }
+
+        int replicas() {
+            return ask(connection -> connection.sync().replicas(MASTER).size());
+        }
+
+        private <T> T ask(Function<StatefulRedisSentinelConnection<String, String>, T> question) {
+            RedisClient client = RedisClient.create(RedisURI.create("redis://127.0.0.1:" + port));
+            try (StatefulRedisSentinelConnection<String, String> connection = client.connectSentinel()) {
+                return question.apply(connection);
+            } finally {
+                client.shutdown(0, 1, TimeUnit.SECONDS);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
         }
     }
 }
