@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
  * replicas must hold it first ({@code cluster.redis-wait-replicas}). Redis replicates asynchronously: when Sentinel
  * promotes a replica after the primary's crash, what the replica had not yet received is gone, the old primary's
  * append-only file included (it rejoins as a replica and takes the new primary's data). Asking {@code WAIT} for
- * {@code replicas} after the write closes that window, as Redis's documentation advises for writes that must
- * survive a failover.
+ * {@code replicas} after the write closes that window: Sentinel promotes, among replicas of equal priority, the one
+ * with the largest replication offset, so with every replica at the same {@code replica-priority} the promoted one
+ * holds every write that {@code replicas} of them confirmed. (WAIT does not make Redis strongly consistent: a replica
+ * that confirmed and then lost its link before the failover can be passed over.)
  *
  * <p>{@code WAIT} counts the writes of its own connection and holds that connection until the replicas answer, so
  * these writes go on a connection of their own, not the one every other store pipelines on. When fewer replicas
