@@ -247,10 +247,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         counters.requestReceived(request.getMethod());
         try {
             if (Request.ACK.equals(request.getMethod())) {
-                Outcome outcome = router.route(request, source);
-                if (outcome instanceof Outcome.Forward forward) {
-                    forwarder.forwardStateless(forward.request(), forward.targets().get(0), source);
-                } else if (outcome instanceof Outcome.Relay relay) {
+                if (router.route(request, source) instanceof Outcome.Relay relay) {
                     forwarder.forwardStateless(relay.request(), relay.target(), source);
                 }
                 return;

@@ -1,6 +1,7 @@
 package org.liaison.sip.routing;
 
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import javax.sip.message.Request;
@@ -12,6 +13,7 @@ import org.liaison.sip.message.Flow;
 import org.liaison.sip.message.LocalAddresses;
 import org.liaison.sip.message.Outcome;
 import org.liaison.sip.message.SipFactories;
+import org.liaison.sip.message.Target;
 import org.liaison.sip.proxy.HandoffToken;
 import org.liaison.sip.proxy.IdentityAssertion;
 import org.liaison.sip.proxy.RouteToken;
@@ -82,7 +84,10 @@ public final class InDialogHandler {
                 return refusals.refuse(request, refused.get());
             }
         }
-        return new Outcome.Forward(request, ((Resolution.Found) resolution).targets(), false, null, !fromNode);
+        List<Target> found = ((Resolution.Found) resolution).targets();
+        // an ACK of a 2xx is its own transaction, which nobody answers: relayed as it comes (RFC 3261 §16.11)
+        return ack ? new Outcome.Relay(request, found.get(0))
+                : new Outcome.Forward(request, found, false, null, !fromNode);
     }
 
     /**
