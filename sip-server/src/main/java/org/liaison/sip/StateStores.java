@@ -63,7 +63,7 @@ record StateStores(ClusterRedis redis, LocationService locations, AutoCloseable 
     static final String HANDOFF_SECRET = "node-handoff";
     /**
      * How long a stored message waits for the replicas of {@code cluster.redis-wait-replicas}: far above a replica's
-     * round trip on a LAN, below the connection's command timeout and a UDP sender's last retransmission.
+     * round trip on a LAN, and below the connection's 2 s command timeout, which would otherwise end the WAIT first.
      */
     private static final Duration REPLICA_WAIT = Duration.ofMillis(1000);
     private static final Logger LOG = LoggerFactory.getLogger(StateStores.class);
