@@ -224,7 +224,7 @@ public final class EmbeddedLocationService implements LocationService, AutoClose
         }
     }
 
-    long journalBytes() throws IOException {
+    long journalBytes() {
         return journal.size();
     }
 
@@ -247,7 +247,7 @@ public final class EmbeddedLocationService implements LocationService, AutoClose
         }
     }
 
-    private boolean outgrown() throws IOException {
+    private boolean outgrown() {
         return journal.size() > COMPACTION_RATIO * liveBytes.get() + compactionSlackBytes;
     }
 

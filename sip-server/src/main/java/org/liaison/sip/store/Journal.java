@@ -53,9 +53,12 @@ public final class Journal implements AutoCloseable {
     private final ScheduledExecutorService forcer;
     private FileChannel channel;
     private boolean dirty;
+    /** The file's length as this journal wrote it: asking the file system costs a system call per REGISTER. */
+    private volatile long length;
 
-    private Journal(Path file, FileChannel channel, Duration forceInterval) {
+    private Journal(Path file, FileChannel channel, long length, Duration forceInterval) {
         this.file = file;
+        this.length = length;
         this.tempFile = file.resolveSibling(file.getFileName() + ".tmp");
         this.channel = channel;
         this.forcer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -81,8 +84,9 @@ public final class Journal implements AutoCloseable {
         // A temp file is only ever the unfinished half of a rewrite that never got renamed.
         Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".tmp"));
         FileChannel channel = openForAppend(file);
+        long good;
         try {
-            long good = replay(channel, replay);
+            good = replay(channel, replay);
             long size = channel.size();
             if (good < size) {
                 log.warn("Journal {}: cut off {} bytes of torn or corrupt tail at offset {}", file, size - good, good);
@@ -94,12 +98,21 @@ public final class Journal implements AutoCloseable {
             channel.close();
             throw e;
         }
-        return new Journal(file, channel, forceInterval);
+        return new Journal(file, channel, good, forceInterval);
     }
 
     /** Appends one record; on return the bytes are with the operating system (see class comment). */
     public synchronized void append(byte[] payload) throws IOException {
-        write(channel, payload);
+        try {
+            length += write(channel, payload);
+        } catch (IOException e) {
+            try {
+                length = channel.size(); // a write that failed half-way still lengthened the file
+            } catch (IOException unknown) {
+                e.addSuppressed(unknown);
+            }
+            throw e;
+        }
         dirty = true;
     }
 
@@ -130,8 +143,8 @@ public final class Journal implements AutoCloseable {
     }
 
     /** The journal's length in bytes. */
-    public synchronized long size() throws IOException {
-        return channel.size();
+    public long size() {
+        return length;
     }
 
     /**
@@ -157,7 +170,8 @@ public final class Journal implements AutoCloseable {
         // The old channel still points at the unlinked old file; appends must go to the new one.
         channel.close();
         channel = openForAppend(file);
-        channel.position(channel.size());
+        length = channel.size();
+        channel.position(length);
         dirty = false;
     }
 
@@ -224,7 +238,8 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private static void write(FileChannel channel, byte[] payload) throws IOException {
+    /** Writes one framed record; returns the bytes written. */
+    private static int write(FileChannel channel, byte[] payload) throws IOException {
         if (payload.length > MAX_RECORD_BYTES) {
             throw new IllegalArgumentException("record of " + payload.length + " bytes exceeds " + MAX_RECORD_BYTES);
         }
@@ -235,6 +250,7 @@ public final class Journal implements AutoCloseable {
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }
+        return buffer.limit();
     }
 
     private static FileChannel openForAppend(Path file) throws IOException {

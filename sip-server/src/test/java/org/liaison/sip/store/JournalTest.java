@@ -107,6 +107,17 @@ class JournalTest {
     }
 
     @Test
+    void theSizeIsTheFilesFromOpenThroughAppends() throws IOException {
+        write("kept");
+        Files.write(file(), new byte[] {9, 9, 9, 9, 9}, StandardOpenOption.APPEND);
+        try (Journal journal = Journal.open(file(), INTERVAL, r -> { })) {
+            assertEquals(8 + "kept".length(), journal.size(), "the torn tail cut off");
+            journal.append(bytes("next"));
+            assertEquals(Files.size(file()), journal.size());
+        }
+    }
+
+    @Test
     void rewriteReplacesEverythingAndLaterAppendsFollowIt() throws IOException {
         try (Journal journal = Journal.open(file(), INTERVAL, r -> { })) {
             journal.append(bytes("old-1"));
